@@ -1,0 +1,5 @@
+"""``python -m guatu`` is the ``guatu`` command."""
+
+from guatu.cli import main
+
+main()

@@ -1,0 +1,59 @@
+"""A user has exactly one role; town and department users are tied to theirs."""
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    LEADER = "leader", _("city leader (市领导)")
+    SUPERVISOR = "supervisor", _("supervision office (督查办)")
+    DEPARTMENT = "department", _("department (部门)")
+    TOWN = "town", _("town (镇街区)")
+    ADMIN = "admin", _("system administrator (系统管理员)")
+
+
+class User(AbstractUser):
+    """A person who signs in. ``full_name`` holds a Chinese name as written."""
+
+    full_name = models.CharField(_("full name"), max_length=50, blank=True)
+    role = models.CharField(_("role"), max_length=12, choices=Role.choices, default=Role.LEADER)
+    town = models.ForeignKey(
+        "org.Town",
+        verbose_name=_("town"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+    )
+    department = models.ForeignKey(
+        "org.Department",
+        verbose_name=_("department"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+    )
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            # A town user without a town, or a department user without a
+            # department, could report on nothing or on everything; neither
+            # is a state worth allowing.
+            models.CheckConstraint(
+                condition=~Q(role=Role.TOWN) | Q(town__isnull=False),
+                name="accounts_user_town_role_has_town",
+                violation_error_message=_("A town user must belong to a town."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(role=Role.DEPARTMENT) | Q(department__isnull=False),
+                name="accounts_user_department_role_has_department",
+                violation_error_message=_("A department user must belong to a department."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name or self.username

@@ -1,0 +1,51 @@
+"""The ``guatu`` console command.
+
+``guatu`` is Django's ``manage.py`` under another name: every management
+command (``migrate``, ``runserver``, ``createsuperuser`` …) works through it,
+and guatu's own commands (``demo`` and those added by later features) are
+listed first in ``guatu --help``.
+"""
+
+import os
+import sys
+
+from django.core.management import ManagementUtility, get_commands
+
+DEFAULT_SETTINGS = "guatu.settings.local"
+
+
+class GuatuUtility(ManagementUtility):
+    """Django's command dispatcher with guatu's commands at the top of the help."""
+
+    def main_help_text(self, commands_only: bool = False) -> str:
+        if commands_only:
+            return super().main_help_text(commands_only=True)
+        ours = sorted(name for name, app in get_commands().items() if app.startswith("guatu"))
+        lines = [
+            "guatu (挂图) — key projects driven to their deadlines from the wall chart.",
+            "",
+            "Usage: guatu <command> [options]; guatu help <command> for a command's options.",
+            "",
+            "guatu commands:",
+            *(f"    {name}" for name in ours),
+            "",
+            f"Django commands (settings: $DJANGO_SETTINGS_MODULE, default {DEFAULT_SETTINGS}):",
+            *(
+                f"    {name}"
+                for name, app in sorted(get_commands().items())
+                if not app.startswith("guatu")
+            ),
+        ]
+        return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run a guatu or Django management command."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", DEFAULT_SETTINGS)
+    utility = GuatuUtility(argv if argv is not None else sys.argv)
+    utility.prog_name = "guatu"
+    utility.execute()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,339 @@
+"""Load the 永康 2019 scenario into the database through the ordinary write paths.
+
+Everything goes through the services a user's action would (links are
+cycle-checked, reports unit-converted and validated), inside one transaction:
+a failure leaves the database as it was.
+"""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import ROUND_DOWN, ROUND_HALF_EVEN, Decimal
+
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+
+from guatu.accounts.models import Role, User
+from guatu.accounts.services import user_create
+from guatu.core.units import convert
+from guatu.demo import scenario
+from guatu.demo.scenario import TODAY, Item, ProjectSpec
+from guatu.org.models import City, Department, Town, Village
+from guatu.progress.models import Blocker, ProgressReport
+from guatu.progress.services import (
+    blocker_escalate,
+    blocker_open,
+    blocker_resolve,
+    report_submit,
+)
+from guatu.projects.models import Dependency, Phase, Project, TaskForceMember, WorkItem
+from guatu.projects.services import Link, dependencies_add, joint_milestone_create, work_item_create
+from guatu.supervision.models import EscalationEvent
+from guatu.supervision.services import escalation_record
+
+#: Weekly reports are kept from this Friday on; earlier work appears as one
+#: opening report, as when a city starts using guatu part-way through.
+WEEKLY_FROM = date(2019, 8, 2)
+OPENING_REPORT = date(2019, 7, 26)
+CHINESE_NUMERALS = "一二三四五六七八九十"
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    created: bool
+    projects: int
+    work_items: int
+    reports: int
+    blockers: int
+    escalations: int
+
+
+def demo_loaded() -> bool:
+    """Return whether the scenario's city is already in the database."""
+    return City.objects.filter(name=scenario.CITY[0]).exists()
+
+
+def demo_build() -> DemoSummary:
+    """Load the scenario unless it is already there; return what the database holds."""
+    created = False
+    if not demo_loaded():
+        with transaction.atomic():
+            _build()
+        created = True
+    return DemoSummary(
+        created=created,
+        projects=Project.objects.count(),
+        work_items=WorkItem.objects.count(),
+        reports=ProgressReport.objects.count(),
+        blockers=Blocker.objects.count(),
+        escalations=EscalationEvent.objects.count(),
+    )
+
+
+def _village_name(town: str, n: int) -> str:
+    prefix = town[:2]
+    if n <= 10:
+        numeral = CHINESE_NUMERALS[n - 1]
+    else:
+        tens, ones = divmod(n, 10)
+        numeral = ("" if tens == 1 else CHINESE_NUMERALS[tens - 1]) + "十"
+        numeral += CHINESE_NUMERALS[ones - 1] if ones else ""
+    return f"{prefix}{numeral}村"
+
+
+def _build() -> None:
+    name, code = scenario.CITY
+    city = City.objects.create(name=name, code=code)
+    towns = {}
+    for order, (town_name, kind, _suffix) in enumerate(scenario.TOWNS, start=1):
+        towns[town_name] = Town.objects.create(city=city, name=town_name, kind=kind, order=order)
+    villages: dict[str, list[Village]] = {}
+    for town_name, count in scenario.RAILWAY_VILLAGES.items():
+        villages[town_name] = [
+            Village.objects.create(town=towns[town_name], name=_village_name(town_name, n))
+            for n in range(1, count + 1)
+        ]
+    for town_name in towns:
+        if town_name not in villages:
+            villages[town_name] = [
+                Village.objects.create(town=towns[town_name], name=_village_name(town_name, n))
+                for n in range(1, 3)
+            ]
+    departments = {
+        dept_name: Department.objects.create(city=city, name=dept_name, short_name=short)
+        for dept_name, short, _suffix in scenario.DEPARTMENTS
+    }
+    users = _users(towns, departments)
+    for spec in scenario.projects():
+        _project(spec, city, towns, villages, departments, users)
+    _blockers(departments)
+    _escalations(users["supervisor"])
+
+
+def _users(towns: dict[str, Town], departments: dict[str, Department]) -> dict[str, User]:
+    users: dict[str, User] = {}
+    password_hash = make_password(scenario.PASSWORD)
+    for username, role, full_name, town, department in scenario.ROLE_LOGINS:
+        users[username] = user_create(
+            username=username,
+            password_hash=password_hash,
+            role=role,
+            full_name=full_name,
+            town=towns[town] if town else None,
+            department=departments[department] if department else None,
+        )
+    for town_name, _kind, suffix in scenario.TOWNS:
+        username = f"town_{suffix}"
+        if username not in users:
+            users[username] = user_create(
+                username=username,
+                password_hash=password_hash,
+                role=Role.TOWN,
+                full_name=f"{town_name}联络员（演示）",
+                town=towns[town_name],
+            )
+    for dept_name, short, suffix in scenario.DEPARTMENTS:
+        username = f"dept_{suffix}"
+        if username not in users:
+            users[username] = user_create(
+                username=username,
+                password_hash=password_hash,
+                role=Role.DEPARTMENT,
+                full_name=f"{short}联络员（演示）",
+                department=departments[dept_name],
+            )
+    return users
+
+
+def _project(
+    spec: ProjectSpec,
+    city: City,
+    towns: dict[str, Town],
+    villages: dict[str, list[Village]],
+    departments: dict[str, Department],
+    users: dict[str, User],
+) -> None:
+    project = Project(
+        city=city,
+        code=spec.code,
+        name=spec.name,
+        programme=spec.programme,
+        description=spec.description,
+        start_date=spec.start,
+        deadline=spec.deadline,
+        owner_department=departments[spec.department],
+    )
+    project.full_clean()
+    project.save()
+    for member_name, title, role, dept in spec.task_force:
+        TaskForceMember.objects.create(
+            project=project,
+            name=member_name,
+            title=title,
+            role=role,
+            department=departments[dept] if dept else None,
+        )
+    phases = {phase.code: phase for phase in Phase.objects.all()}
+    taken: dict[str, int] = {}
+    items: dict[str, WorkItem] = {}
+    for order, item in enumerate(spec.items, start=1):
+        town_villages = villages[item.town] if item.town else []
+        start = taken.get(item.town or "", 0)
+        chosen = town_villages[start : start + item.villages]
+        taken[item.town or ""] = (start + item.villages) % max(len(town_villages), 1)
+        items[item.code] = work_item_create(
+            project=project,
+            villages=chosen,
+            code=item.code,
+            name=item.name,
+            kind=WorkItem.Kind.MILESTONE if item.milestone else WorkItem.Kind.TASK,
+            phase=phases[item.phase],
+            town=towns[item.town] if item.town else None,
+            owner_department=departments[item.department],
+            quantity_target=item.target,
+            unit=item.unit,
+            planned_value=item.value.quantize(Decimal("0.01")) if item.value else None,
+            duration_days=item.duration,
+            planned_start=item.start,
+            deadline=item.deadline,
+            order=order * 10,
+        )
+    dependencies_add(
+        project=project,
+        links=[Link(items[p], items[s], Dependency.Type(t), lag) for p, s, t, lag in spec.links],
+    )
+    for order, (code, name, deadline, branches) in enumerate(spec.joint, start=len(items) + 1):
+        joint_milestone_create(
+            project=project,
+            code=code,
+            name=name,
+            deadline=deadline,
+            branches=[items[b] for b in branches],
+            order=order * 10,
+            phase=phases["delivery"],
+            owner_department=project.owner_department,
+            planned_start=deadline,
+        )
+    for item in spec.items:
+        _reports(item, items[item.code], users, departments)
+
+
+def _report_dates(item: Item) -> list[date]:
+    end = item.done_on or TODAY
+    first = item.start + timedelta(days=7)
+    fridays = []
+    day = max(first, WEEKLY_FROM)
+    day += timedelta(days=(4 - day.weekday()) % 7)
+    while day <= end:
+        fridays.append(day)
+        day += timedelta(days=7)
+    dates = fridays
+    if first < OPENING_REPORT and end > OPENING_REPORT:
+        dates = [OPENING_REPORT, *dates]
+    if not dates or dates[-1] != end:
+        dates.append(end)
+    return dates
+
+
+def _percent_at(item: Item, day: date) -> float:
+    """Progress on *day*: a steady pace from the start, slowing near the end if asked."""
+    end = item.done_on or TODAY
+    final = 100.0 if item.done_on else float(item.progress or 0)
+    if day >= end:
+        return final
+    span = max((end - item.start).days, 1)
+    if item.slowdown is None:
+        return final * min((day - item.start).days / span, 1.0)
+    knee = end - timedelta(days=28)
+    at_knee = final * item.slowdown
+    if day <= knee:
+        return at_knee * (day - item.start).days / max((knee - item.start).days, 1)
+    return at_knee + (final - at_knee) * (day - knee).days / 28
+
+
+def _reports(
+    item: Item,
+    work_item: WorkItem,
+    users: dict[str, User],
+    departments: dict[str, Department],
+) -> None:
+    if item.progress is None:
+        return
+    reporter = _reporter(item, users, departments)
+    for day in _report_dates(item):
+        percent = Decimal(str(_percent_at(item, day))).quantize(Decimal("0.01"))
+        note = item.note if day == TODAY else ""
+        if item.target is None:
+            report_submit(
+                work_item=work_item,
+                reported_by=reporter,
+                reported_on=day,
+                percent=percent,
+                note=note,
+                today=TODAY,
+            )
+            continue
+        whole = item.unit in ("hh", "pc")
+        quantity = item.target * percent / 100
+        quantity = quantity.quantize(
+            Decimal(1) if whole else Decimal("0.01"),
+            rounding=ROUND_DOWN if whole else ROUND_HALF_EVEN,
+        )
+        if percent == 100:
+            quantity = item.target
+        unit = item.unit
+        if item.report_unit:
+            quantity = convert(quantity, item.unit, item.report_unit)
+            unit = item.report_unit
+        report_submit(
+            work_item=work_item,
+            reported_by=reporter,
+            reported_on=day,
+            quantity=quantity,
+            unit=unit,
+            note=note,
+            today=TODAY,
+        )
+
+
+def _reporter(item: Item, users: dict[str, User], departments: dict[str, Department]) -> User:
+    if item.town:
+        return User.objects.get(role=Role.TOWN, town__name=item.town, username__startswith="town_")
+    return User.objects.get(role=Role.DEPARTMENT, department=departments[item.department])
+
+
+def _blockers(departments: dict[str, Department]) -> None:
+    for (
+        project,
+        code,
+        description,
+        dept,
+        person,
+        opened,
+        due,
+        status,
+        resolution,
+    ) in scenario.BLOCKERS:
+        blocker = blocker_open(
+            work_item=WorkItem.objects.get(project__code=project, code=code),
+            description=description,
+            owner_department=departments[dept],
+            responsible_person=person,
+            opened_on=opened,
+            due_on=due,
+        )
+        if status == Blocker.Status.RESOLVED:
+            blocker_resolve(blocker=blocker, resolution=resolution, resolved_on=due - timedelta(11))
+        elif status == Blocker.Status.ESCALATED:
+            blocker_escalate(blocker=blocker)
+
+
+def _escalations(supervisor: User) -> None:
+    for project, code, level, period, reason in scenario.ESCALATIONS:
+        item = WorkItem.objects.get(project__code=project, code=code)
+        escalation_record(
+            work_item=item,
+            level=level,
+            period=period,
+            evidence={"reason": reason, "as_of": TODAY.isoformat(), "light": "red"},
+            issued_by=supervisor,
+        )

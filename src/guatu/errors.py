@@ -1,0 +1,31 @@
+"""Show core errors to people: translate the message id, then fill it in.
+
+The core cannot import Django, so its errors carry English message ids
+(``CoreError.template``) and raw values. Here the sentence and any word-like
+value (a unit's label, a dimension) are translated into the active language.
+"""
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
+
+from guatu.core.errors import CoreError
+
+
+def translate(error: CoreError) -> str:
+    """Return *error*'s message in the active language."""
+    params: dict[str, Any] = {
+        key: gettext(value) if isinstance(value, str) and value else value
+        for key, value in error.params.items()
+    }
+    return gettext(error.template) % params
+
+
+def as_validation_error(error: CoreError, field: str | None = None) -> ValidationError:
+    """Return a ``ValidationError`` carrying *error*'s translated message, on *field* if given."""
+    message = translate(error)
+    code = type(error).__name__
+    if field is None:
+        return ValidationError(message, code=code)
+    return ValidationError({field: ValidationError(message, code=code)})

@@ -1,0 +1,82 @@
+"""City, towns (镇街区), villages (行政村) and departments (部门)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class City(models.Model):
+    """The city whose key projects are supervised; a deployment usually has one."""
+
+    name = models.CharField(_("name"), max_length=50, unique=True)
+    code = models.CharField(
+        _("administrative division code"), max_length=12, unique=True, help_text=_("GB/T 2260")
+    )
+
+    class Meta:
+        verbose_name = _("city")
+        verbose_name_plural = _("cities")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Town(models.Model):
+    """A 镇街区: a town (镇), subdistrict (街道) or development zone (区)."""
+
+    class Kind(models.TextChoices):
+        TOWN = "town", _("town (镇)")
+        SUBDISTRICT = "subdistrict", _("subdistrict (街道)")
+        ZONE = "zone", _("zone (区)")
+
+    city = models.ForeignKey(City, on_delete=models.PROTECT, related_name="towns")
+    name = models.CharField(_("name"), max_length=50)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.TOWN)
+    order = models.PositiveSmallIntegerField(_("display order"), default=0)
+
+    class Meta:
+        verbose_name = _("town")
+        verbose_name_plural = _("towns")
+        ordering = ["order", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["city", "name"], name="org_town_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Village(models.Model):
+    """A 行政村 (administrative village or 社区) inside one town."""
+
+    town = models.ForeignKey(Town, on_delete=models.PROTECT, related_name="villages")
+    name = models.CharField(_("name"), max_length=50)
+
+    class Meta:
+        verbose_name = _("village")
+        verbose_name_plural = _("villages")
+        ordering = ["town__order", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["town", "name"], name="org_village_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.town.name}{self.name}"
+
+
+class Department(models.Model):
+    """A city department (自然资源局, 住建局 …) that owns work items and blockers."""
+
+    city = models.ForeignKey(City, on_delete=models.PROTECT, related_name="departments")
+    name = models.CharField(_("name"), max_length=80)
+    short_name = models.CharField(_("short name"), max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["city", "name"], name="org_department_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.short_name or self.name

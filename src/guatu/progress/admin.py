@@ -1,0 +1,36 @@
+from django.contrib import admin
+
+from guatu.progress.models import Blocker, ProgressReport
+
+
+@admin.register(ProgressReport)
+class ProgressReportAdmin(admin.ModelAdmin):
+    """History is append-only: the admin shows it and changes nothing."""
+
+    list_display = [
+        "work_item",
+        "reported_on",
+        "percent_complete",
+        "quantity_done",
+        "reported_by",
+        "created_at",
+        "supersedes",
+    ]
+    list_filter = ["work_item__project", "work_item__town"]
+    date_hierarchy = "reported_on"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Blocker)
+class BlockerAdmin(admin.ModelAdmin):
+    list_display = ["description", "work_item", "town", "owner_department", "due_on", "status"]
+    list_filter = ["status", "town", "owner_department"]
+    search_fields = ["description"]

@@ -1,0 +1,145 @@
+"""Progress history and blockers.
+
+Progress reports are append-only, and the database itself enforces it: a
+trigger (migration 0002) refuses every UPDATE and DELETE of the table, so no
+code path, admin page or shell session can rewrite the history. A correction
+is a new report that names the one it supersedes and says why.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from guatu.projects.models import unit_choices
+
+
+class ProgressReport(models.Model):
+    """The cumulative state of one work item at a date, as a town or department reported it."""
+
+    work_item = models.ForeignKey(
+        "projects.WorkItem",
+        verbose_name=_("work item"),
+        on_delete=models.PROTECT,
+        related_name="reports",
+    )
+    reported_on = models.DateField(_("progress as of"))
+    quantity_done = models.DecimalField(
+        _("cumulative quantity done"),
+        max_digits=16,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text=_("In the work item's unit, converted from what was entered."),
+    )
+    quantity_entered = models.DecimalField(
+        _("quantity as entered"), max_digits=16, decimal_places=4, null=True, blank=True
+    )
+    unit_entered = models.CharField(
+        _("unit as entered"), max_length=10, choices=unit_choices, blank=True
+    )
+    percent_complete = models.DecimalField(_("percent complete"), max_digits=7, decimal_places=2)
+    note = models.TextField(_("note"), blank=True)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reported by"),
+        on_delete=models.PROTECT,
+        related_name="progress_reports",
+    )
+    created_at = models.DateTimeField(_("submitted at"), default=timezone.now, editable=False)
+    supersedes = models.OneToOneField(
+        "self",
+        verbose_name=_("supersedes"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="superseded_by",
+    )
+    correction_reason = models.TextField(_("reason for the correction"), blank=True)
+
+    class Meta:
+        verbose_name = _("progress report")
+        verbose_name_plural = _("progress reports")
+        ordering = ["work_item", "reported_on", "created_at", "id"]
+        indexes = [models.Index(fields=["work_item", "reported_on"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(supersedes__isnull=True) | ~Q(correction_reason=""),
+                name="progress_report_correction_has_reason",
+                violation_error_message=_("A correction must give its reason."),
+            ),
+            models.CheckConstraint(
+                condition=Q(quantity_done__isnull=True) | Q(quantity_done__gte=0),
+                name="progress_report_quantity_not_negative",
+                violation_error_message=_("A quantity cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(percent_complete__gte=0),
+                name="progress_report_percent_not_negative",
+                violation_error_message=_("A percentage cannot be negative."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.work_item} @ {self.reported_on}: {self.percent_complete}%"
+
+
+class Blocker(models.Model):
+    """A 卡点: a named obstacle (e.g. "3户未签约") with an owner and a due date."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("open")
+        ESCALATED = "escalated", _("escalated")
+        RESOLVED = "resolved", _("resolved")
+
+    work_item = models.ForeignKey(
+        "projects.WorkItem",
+        verbose_name=_("work item"),
+        on_delete=models.PROTECT,
+        related_name="blockers",
+    )
+    town = models.ForeignKey(
+        "org.Town",
+        verbose_name=_("town"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="blockers",
+    )
+    owner_department = models.ForeignKey(
+        "org.Department",
+        verbose_name=_("owner department"),
+        on_delete=models.PROTECT,
+        related_name="blockers",
+    )
+    responsible_person = models.CharField(_("person responsible"), max_length=50)
+    description = models.TextField(_("description"))
+    opened_on = models.DateField(_("opened on"))
+    due_on = models.DateField(_("due on"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
+    resolution = models.TextField(_("resolution"), blank=True)
+    resolved_on = models.DateField(_("resolved on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("blocker (卡点)")
+        verbose_name_plural = _("blockers (卡点)")
+        ordering = ["due_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(due_on__gte=models.F("opened_on")),
+                name="progress_blocker_due_after_opened",
+                violation_error_message=_("A blocker cannot be due before it was opened."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="resolved")
+                | (Q(resolved_on__isnull=False) & ~Q(resolution="")),
+                name="progress_blocker_resolved_has_resolution",
+                violation_error_message=_("A resolved blocker needs its resolution and date."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.description[:40]

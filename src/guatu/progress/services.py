@@ -1,0 +1,181 @@
+"""Write paths for progress: submitting a report, opening and resolving blockers.
+
+Reports are only ever inserted (the database refuses anything else). A
+report may be given in another unit of the same dimension as its work item
+(平方米 for an item in 亩): it is converted exactly; a unit of another
+dimension is refused with a message that says why.
+"""
+
+from datetime import date
+from decimal import ROUND_HALF_EVEN, Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from guatu.core.errors import UnitError
+from guatu.core.units import convert
+from guatu.errors import as_validation_error
+from guatu.progress.models import Blocker, ProgressReport
+from guatu.progress.selectors import latest_reports
+from guatu.projects.models import WorkItem
+
+HUNDRED = Decimal(100)
+CENT = Decimal("0.01")
+
+
+def _percent(done: Decimal, target: Decimal) -> Decimal:
+    return (done * HUNDRED / target).quantize(CENT, rounding=ROUND_HALF_EVEN)
+
+
+def report_submit(
+    *,
+    work_item: WorkItem,
+    reported_by,
+    reported_on: date,
+    quantity: Decimal | None = None,
+    unit: str = "",
+    percent: Decimal | None = None,
+    note: str = "",
+    supersedes: ProgressReport | None = None,
+    correction_reason: str = "",
+    today: date | None = None,
+) -> ProgressReport:
+    """Record the cumulative progress of *work_item* at *reported_on*.
+
+    An item with a target quantity is reported by quantity (in *unit*, the
+    item's unit by default); one without, by *percent*. A correction names
+    the report it *supersedes* and gives a *correction_reason*.
+
+    Raises ``ValidationError`` keyed by field, with every problem found.
+    """
+    today = today or timezone.localdate()
+    errors: dict[str, list[str]] = {}
+
+    def refuse(field: str, message: str) -> None:
+        errors.setdefault(field, []).append(message)
+
+    if reported_on > today:
+        refuse("reported_on", _("The date %(date)s is in the future.") % {"date": reported_on})
+    if reported_on < work_item.project.start_date:
+        refuse(
+            "reported_on",
+            _("The date %(date)s is before the project started (%(start)s).")
+            % {"date": reported_on, "start": work_item.project.start_date},
+        )
+
+    quantity_done = None
+    if work_item.quantity_target is not None:
+        if quantity is None:
+            refuse("quantity", _("Enter the cumulative quantity done."))
+        elif quantity < 0:
+            refuse("quantity", _("A quantity cannot be negative."))
+        else:
+            try:
+                quantity_done = convert(quantity, unit or work_item.unit, work_item.unit)
+            except UnitError as error:
+                refuse("unit", as_validation_error(error).messages[0])
+            else:
+                percent = _percent(quantity_done, work_item.quantity_target)
+    elif percent is None:
+        refuse("percent", _("Enter the percentage complete."))
+    elif percent < 0:
+        refuse("percent", _("A percentage cannot be negative."))
+
+    if supersedes is not None:
+        if supersedes.work_item_id != work_item.pk:
+            refuse("supersedes", _("A correction must be for the same work item."))
+        if not correction_reason.strip():
+            refuse("correction_reason", _("A correction must give its reason."))
+    if percent is not None and percent > HUNDRED and not note.strip():
+        refuse(
+            "note",
+            _("%(percent)s%% is above the target: explain it in the note.") % {"percent": percent},
+        )
+    if errors:
+        raise ValidationError(errors)
+
+    with transaction.atomic():
+        # Lock the item so two reports for it are checked one after the other.
+        WorkItem.objects.select_for_update().filter(pk=work_item.pk).first()
+        if supersedes is not None and ProgressReport.objects.filter(supersedes=supersedes).exists():
+            raise ValidationError(
+                {"supersedes": _("That report has already been corrected; correct the correction.")}
+            )
+        previous = latest_reports(work_item_ids=[work_item.pk], as_of=reported_on).get(work_item.pk)
+        if (
+            supersedes is None
+            and previous is not None
+            and percent is not None
+            and percent < previous.percent_complete
+        ):
+            raise ValidationError(
+                {
+                    "quantity" if work_item.quantity_target is not None else "percent": _(
+                        "Progress cannot go down (%(new)s%% after %(old)s%% on %(date)s) "
+                        "unless it corrects an earlier report."
+                    )
+                    % {
+                        "new": percent,
+                        "old": previous.percent_complete,
+                        "date": previous.reported_on,
+                    }
+                }
+            )
+        report = ProgressReport(
+            work_item=work_item,
+            reported_on=reported_on,
+            quantity_done=quantity_done,
+            quantity_entered=quantity if work_item.quantity_target is not None else None,
+            unit_entered=(unit or work_item.unit) if work_item.quantity_target is not None else "",
+            percent_complete=percent,
+            note=note,
+            reported_by=reported_by,
+            supersedes=supersedes,
+            correction_reason=correction_reason,
+        )
+        report.full_clean(validate_unique=False)
+        report.save(force_insert=True)
+    return report
+
+
+def blocker_open(
+    *,
+    work_item: WorkItem,
+    description: str,
+    owner_department,
+    responsible_person: str,
+    opened_on: date,
+    due_on: date,
+) -> Blocker:
+    """Open a 卡点 on *work_item*; its town is the item's."""
+    blocker = Blocker(
+        work_item=work_item,
+        town=work_item.town,
+        owner_department=owner_department,
+        responsible_person=responsible_person,
+        description=description,
+        opened_on=opened_on,
+        due_on=due_on,
+    )
+    blocker.full_clean()
+    blocker.save(force_insert=True)
+    return blocker
+
+
+def blocker_resolve(*, blocker: Blocker, resolution: str, resolved_on: date) -> Blocker:
+    """Close *blocker* with its resolution."""
+    blocker.status = Blocker.Status.RESOLVED
+    blocker.resolution = resolution
+    blocker.resolved_on = resolved_on
+    blocker.full_clean()
+    blocker.save(update_fields=["status", "resolution", "resolved_on"])
+    return blocker
+
+
+def blocker_escalate(*, blocker: Blocker) -> Blocker:
+    """Mark *blocker* as escalated to the supervision office."""
+    blocker.status = Blocker.Status.ESCALATED
+    blocker.save(update_fields=["status"])
+    return blocker

@@ -1,0 +1,268 @@
+"""Key projects and the network of work items they are scheduled from.
+
+Writes go through ``guatu.projects.services``; in particular links are added
+there, where a cycle is refused before anything is stored.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from guatu.core.units import UNITS
+
+
+def unit_choices() -> list[tuple[str, str]]:
+    """Return the unit choices for a model field: stored code, label in the active language.
+
+    The labels' Chinese translations are the symbols people write (亩, 户 …).
+    """
+    return [(unit.code, _(unit.label)) for unit in UNITS.values()]
+
+
+class Phase(models.Model):
+    """A 环节 of the work: 违建拆除, 征地, 政策处理 … (an extensible list)."""
+
+    code = models.SlugField(_("code"), max_length=30, unique=True)
+    name = models.CharField(_("name"), max_length=30, unique=True)
+    order = models.PositiveSmallIntegerField(_("display order"), default=0)
+
+    class Meta:
+        verbose_name = _("phase")
+        verbose_name_plural = _("phases")
+        ordering = ["order", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Project(models.Model):
+    """A 重点项目 such as 金台铁路永康段 or 石柱镇小微企业园."""
+
+    class Calendar(models.TextChoices):
+        WORKING_DAY = "working_day", _("working days (工作日)")
+        CALENDAR_DAY = "calendar_day", _("calendar days (日历天)")
+
+    city = models.ForeignKey("org.City", on_delete=models.PROTECT, related_name="projects")
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    programme = models.CharField(
+        _("programme"),
+        max_length=50,
+        blank=True,
+        help_text=_("Groups projects of one campaign, e.g. 小微企业园."),
+    )
+    description = models.TextField(_("description"), blank=True)
+    start_date = models.DateField(_("start date"))
+    deadline = models.DateField(_("target date (时间节点)"), null=True, blank=True)
+    calendar = models.CharField(
+        _("calendar"), max_length=12, choices=Calendar.choices, default=Calendar.CALENDAR_DAY
+    )
+    owner_department = models.ForeignKey(
+        "org.Department",
+        verbose_name=_("owner department"),
+        on_delete=models.PROTECT,
+        related_name="owned_projects",
+    )
+
+    class Meta:
+        verbose_name = _("project")
+        verbose_name_plural = _("projects")
+        ordering = ["programme", "code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(deadline__isnull=True) | Q(deadline__gte=F("start_date")),
+                name="projects_project_deadline_after_start",
+                violation_error_message=_("The target date cannot be before the start date."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TaskForceMember(models.Model):
+    """A member of a project's 工作专班; one of them leads it."""
+
+    class Role(models.TextChoices):
+        LEAD = "lead", _("lead (组长)")
+        DEPUTY = "deputy", _("deputy lead (副组长)")
+        MEMBER = "member", _("member (成员)")
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="task_force")
+    name = models.CharField(_("name"), max_length=50)
+    title = models.CharField(_("title"), max_length=80, blank=True)
+    role = models.CharField(_("role"), max_length=8, choices=Role.choices, default=Role.MEMBER)
+    department = models.ForeignKey(
+        "org.Department",
+        verbose_name=_("department"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+    )
+
+    class Meta:
+        verbose_name = _("task force member")
+        verbose_name_plural = _("task force (工作专班)")
+        ordering = ["project", "role", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project"],
+                condition=Q(role="lead"),
+                name="projects_taskforce_one_lead",
+                violation_error_message=_("A task force has one lead."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title}{self.name}" if self.title else self.name
+
+
+class WorkItem(models.Model):
+    """One piece of work (工作事项) or a time node (时间节点, a milestone).
+
+    A milestone has no duration. A joint milestone (同期交付) is delivered only
+    when every branch linked into it is, e.g. the railway's main line,
+    connecting line and stations.
+    """
+
+    class Kind(models.TextChoices):
+        TASK = "task", _("work item")
+        MILESTONE = "milestone", _("milestone (时间节点)")
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="work_items")
+    code = models.SlugField(
+        _("code"),
+        max_length=40,
+        help_text=_("Stable within the project; ledgers match rows by it."),
+    )
+    name = models.CharField(_("name"), max_length=120)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.TASK)
+    joint = models.BooleanField(
+        _("joint delivery (同期交付)"),
+        default=False,
+        help_text=_("A milestone reached only when all its branches are delivered."),
+    )
+    phase = models.ForeignKey(
+        Phase, verbose_name=_("phase"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    town = models.ForeignKey(
+        "org.Town",
+        verbose_name=_("town"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="work_items",
+    )
+    villages = models.ManyToManyField(
+        "org.Village", verbose_name=_("villages"), blank=True, related_name="work_items"
+    )
+    owner_department = models.ForeignKey(
+        "org.Department",
+        verbose_name=_("owner department"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="owned_work_items",
+    )
+    quantity_target = models.DecimalField(
+        _("target quantity"), max_digits=16, decimal_places=4, null=True, blank=True
+    )
+    unit = models.CharField(_("unit"), max_length=10, choices=unit_choices, blank=True)
+    planned_value = models.DecimalField(
+        _("planned investment (万元)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    duration_days = models.PositiveIntegerField(_("duration (days)"), default=0)
+    planned_start = models.DateField(
+        _("planned start (start no earlier than)"), null=True, blank=True
+    )
+    deadline = models.DateField(_("time node (deadline)"), null=True, blank=True)
+    order = models.PositiveIntegerField(_("display order"), default=0)
+
+    class Meta:
+        verbose_name = _("work item")
+        verbose_name_plural = _("work items")
+        ordering = ["project", "order", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "code"], name="projects_workitem_unique_code"
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="milestone") | Q(duration_days=0),
+                name="projects_workitem_milestone_no_duration",
+                violation_error_message=_("A milestone has no duration."),
+            ),
+            models.CheckConstraint(
+                condition=Q(joint=False) | Q(kind="milestone"),
+                name="projects_workitem_joint_is_milestone",
+                violation_error_message=_("Only a milestone can be a joint delivery."),
+            ),
+            models.CheckConstraint(
+                condition=Q(quantity_target__isnull=True) | Q(quantity_target__gt=0),
+                name="projects_workitem_target_positive",
+                violation_error_message=_("The target quantity must be greater than zero."),
+            ),
+            models.CheckConstraint(
+                condition=(Q(quantity_target__isnull=True) & Q(unit=""))
+                | (Q(quantity_target__isnull=False) & ~Q(unit="")),
+                name="projects_workitem_target_has_unit",
+                violation_error_message=_("A target quantity needs a unit, and a unit a target."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_milestone(self) -> bool:
+        return self.kind == self.Kind.MILESTONE
+
+
+class Dependency(models.Model):
+    """A 前置关系 between two work items of one project, with a lag in days."""
+
+    class Type(models.TextChoices):
+        FS = "FS", _("finish-to-start")
+        SS = "SS", _("start-to-start")
+        FF = "FF", _("finish-to-finish")
+        SF = "SF", _("start-to-finish")
+
+    predecessor = models.ForeignKey(
+        WorkItem,
+        verbose_name=_("predecessor"),
+        on_delete=models.CASCADE,
+        related_name="successor_links",
+    )
+    successor = models.ForeignKey(
+        WorkItem,
+        verbose_name=_("successor"),
+        on_delete=models.CASCADE,
+        related_name="predecessor_links",
+    )
+    type = models.CharField(_("type"), max_length=2, choices=Type.choices, default=Type.FS)
+    lag_days = models.IntegerField(_("lag (days)"), default=0, help_text=_("Negative for a lead."))
+
+    class Meta:
+        verbose_name = _("dependency")
+        verbose_name_plural = _("dependencies")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["predecessor", "successor"], name="projects_dependency_unique_pair"
+            ),
+            models.CheckConstraint(
+                condition=~Q(predecessor=F("successor")),
+                name="projects_dependency_not_self",
+                violation_error_message=_("A work item cannot depend on itself."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        lag = f"{self.lag_days:+d}" if self.lag_days else ""
+        return f"{self.predecessor} → {self.successor} ({self.type}{lag})"

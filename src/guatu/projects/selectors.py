@@ -1,0 +1,89 @@
+"""Read paths for projects: lists, a project with its network, joint-milestone state."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, Q, QuerySet
+
+from guatu.progress.selectors import latest_reports
+from guatu.projects.models import Dependency, Project, WorkItem
+
+DONE = Decimal(100)
+
+
+def project_list() -> QuerySet[Project]:
+    """Return every project with its owner department and counts of items and milestones."""
+    return (
+        Project.objects.select_related("owner_department")
+        .annotate(
+            item_count=Count("work_items", filter=Q(work_items__kind=WorkItem.Kind.TASK)),
+            milestone_count=Count("work_items", filter=Q(work_items__kind=WorkItem.Kind.MILESTONE)),
+        )
+        .order_by("programme", "start_date", "code")
+    )
+
+
+def project_work_items(*, project: Project) -> QuerySet[WorkItem]:
+    """Return a project's work items with what their table shows, in display order."""
+    return (
+        project.work_items.select_related("phase", "town", "owner_department")
+        .prefetch_related("villages")
+        .order_by("order", "code")
+    )
+
+
+def project_dependencies(*, project: Project) -> QuerySet[Dependency]:
+    """Return a project's links with both ends loaded."""
+    return (
+        Dependency.objects.filter(predecessor__project=project)
+        .select_related("predecessor", "successor")
+        .order_by("successor__order", "predecessor__order")
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Branch:
+    """One branch feeding a joint milestone and how far it has got."""
+
+    item: WorkItem
+    percent_complete: Decimal | None
+
+    @property
+    def delivered(self) -> bool:
+        return self.percent_complete is not None and self.percent_complete >= DONE
+
+
+@dataclass(frozen=True, slots=True)
+class JointMilestoneState:
+    milestone: WorkItem
+    branches: list[Branch]
+
+    @property
+    def reached(self) -> bool:
+        """A joint milestone is reached only when every branch is delivered."""
+        return all(branch.delivered for branch in self.branches)
+
+    @property
+    def outstanding(self) -> list[Branch]:
+        return [branch for branch in self.branches if not branch.delivered]
+
+
+def joint_milestone_state(*, milestone: WorkItem) -> JointMilestoneState:
+    """Return the branches of a 同期交付 milestone and whether all are delivered."""
+    items = [
+        link.predecessor
+        for link in milestone.predecessor_links.select_related("predecessor").order_by(
+            "predecessor__order"
+        )
+    ]
+    latest = latest_reports(work_item_ids=[item.pk for item in items])
+    return JointMilestoneState(
+        milestone=milestone,
+        branches=[
+            Branch(
+                item,
+                latest[item.pk].percent_complete if item.pk in latest else None,
+            )
+            for item in items
+        ],
+    )

@@ -1,0 +1,125 @@
+"""Write paths for projects: work items, links and joint milestones.
+
+Every link goes through ``dependencies_add``, which checks the whole
+project's network for a cycle before storing anything, so the scheduling
+engine can rely on the links forming a DAG.
+"""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from guatu.core.errors import CoreError
+from guatu.core.network import check_acyclic, check_joint_branches
+from guatu.errors import as_validation_error
+from guatu.projects.models import Dependency, Project, WorkItem
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A link to add: ``predecessor`` → ``successor`` of ``type`` with ``lag_days``."""
+
+    predecessor: WorkItem
+    successor: WorkItem
+    type: str = Dependency.Type.FS
+    lag_days: int = 0
+
+
+def work_item_create(*, project: Project, villages: Iterable[Any] = (), **fields: Any) -> WorkItem:
+    """Create a work item after validating it like a form would."""
+    item = WorkItem(project=project, **fields)
+    item.full_clean()
+    with transaction.atomic():
+        item.save()
+        if villages:
+            item.villages.set(villages)
+    return item
+
+
+def dependencies_add(*, project: Project, links: Sequence[Link]) -> list[Dependency]:
+    """Add *links* to *project* all together, or none of them.
+
+    Raises ``ValidationError`` if a link leaves the project, repeats an
+    existing pair, or closes a cycle; the message names the items in the
+    cycle in order.
+    """
+    for link in links:
+        if link.predecessor.project_id != project.pk or link.successor.project_id != project.pk:
+            raise ValidationError(
+                _("“%(pred)s” → “%(succ)s” links work items of different projects.")
+                % {"pred": link.predecessor, "succ": link.successor},
+                code="cross_project",
+            )
+    with transaction.atomic():
+        # Serialise link changes per project, so two concurrent edits cannot
+        # each pass the cycle check and together form a cycle.
+        Project.objects.select_for_update().filter(pk=project.pk).first()
+        existing = list(
+            Dependency.objects.filter(predecessor__project=project).values_list(
+                "predecessor_id", "successor_id"
+            )
+        )
+        new_pairs = [(link.predecessor.pk, link.successor.pk) for link in links]
+        duplicates = set(existing) & set(new_pairs)
+        if duplicates or len(set(new_pairs)) != len(new_pairs):
+            raise ValidationError(
+                _("A link between the same two work items already exists."), code="duplicate"
+            )
+        names = dict(project.work_items.values_list("pk", "name"))
+        try:
+            check_acyclic([*existing, *new_pairs], name=lambda pk: names[pk])
+        except CoreError as error:
+            raise as_validation_error(error) from error
+        created = [
+            Dependency(
+                predecessor=link.predecessor,
+                successor=link.successor,
+                type=link.type,
+                lag_days=link.lag_days,
+            )
+            for link in links
+        ]
+        for dependency in created:
+            dependency.full_clean(validate_unique=False, validate_constraints=True)
+        return Dependency.objects.bulk_create(created)
+
+
+def joint_milestone_create(
+    *,
+    project: Project,
+    code: str,
+    name: str,
+    branches: Sequence[WorkItem],
+    deadline: date | None = None,
+    lag_days: int = 0,
+    **fields: Any,
+) -> WorkItem:
+    """Create a 同期交付 milestone fed by each of *branches* (finish-to-start).
+
+    Refused, with nothing stored, unless at least two distinct branches feed it.
+    """
+    try:
+        check_joint_branches(name, [branch.pk for branch in branches])
+    except CoreError as error:
+        raise as_validation_error(error) from error
+    with transaction.atomic():
+        milestone = work_item_create(
+            project=project,
+            code=code,
+            name=name,
+            kind=WorkItem.Kind.MILESTONE,
+            joint=True,
+            duration_days=0,
+            deadline=deadline,
+            **fields,
+        )
+        dependencies_add(
+            project=project,
+            links=[Link(branch, milestone, Dependency.Type.FS, lag_days) for branch in branches],
+        )
+    return milestone

@@ -1,0 +1,106 @@
+"""Settings shared by every environment."""
+
+import os
+from pathlib import Path
+
+from guatu.settings.database import database_from_url
+
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+#: The checkout's root (``src/guatu/settings`` → three levels up).
+PROJECT_DIR = PACKAGE_DIR.parent.parent
+#: Data that must survive a restart (the SQLite file, uploaded photos) lives
+#: outside the source tree's tracked files; git ignores ``data/``.
+DATA_DIR = Path(os.environ.get("GUATU_DATA_DIR", PROJECT_DIR / "data")).resolve()
+
+SECRET_KEY = os.environ.get("GUATU_SECRET_KEY", "guatu-local-development-key-not-for-production")
+DEBUG = False
+ALLOWED_HOSTS = [h for h in os.environ.get("GUATU_ALLOWED_HOSTS", "").split(",") if h]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "guatu.accounts",
+    "guatu.org",
+    "guatu.projects",
+    "guatu.progress",
+    "guatu.supervision",
+    "guatu.demo",
+    "guatu.web",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "guatu.urls"
+WSGI_APPLICATION = "guatu.wsgi.application"
+ASGI_APPLICATION = "guatu.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [PACKAGE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+DEFAULT_DATABASE_URL = f"sqlite:///{DATA_DIR / 'guatu.sqlite3'}"
+DATABASES = {
+    "default": database_from_url(os.environ.get("GUATU_DATABASE_URL") or DEFAULT_DATABASE_URL),
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "web:project-list"
+LOGOUT_REDIRECT_URL = "login"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# Chinese first; English is a complete second locale.
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = DATA_DIR / "static"
+MEDIA_URL = "media/"
+MEDIA_ROOT = DATA_DIR / "media"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {"guatu": {"handlers": ["console"], "level": "INFO"}},
+}

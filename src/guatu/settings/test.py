@@ -1,0 +1,7 @@
+"""Test settings: the same apps and database engine, quicker hashing."""
+
+from guatu.settings.base import *  # noqa: F403
+
+DEBUG = False
+ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

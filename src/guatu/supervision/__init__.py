@@ -1,0 +1,1 @@
+"""Supervision: the escalation ladder (问责梯度). Bulletins and scores come later."""
