@@ -8,18 +8,24 @@ value (a unit's label, a dimension) are translated into the active language.
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 from guatu.core.errors import CoreError
 
 
 def translate(error: CoreError) -> str:
     """Return *error*'s message in the active language."""
-    params: dict[str, Any] = {
-        key: gettext(value) if isinstance(value, str) and value else value
-        for key, value in error.params.items()
-    }
+    params = {key: _translate_value(value) for key, value in error.params.items()}
     return gettext(error.template) % params
+
+
+def _translate_value(value: Any) -> Any:
+    if isinstance(value, str) and value:
+        return gettext(value)
+    if isinstance(value, tuple):
+        separator = "、" if (get_language() or "").startswith("zh") else ", "
+        return separator.join(gettext(str(word)) for word in value)
+    return value
 
 
 def as_validation_error(error: CoreError, field: str | None = None) -> ValidationError:

@@ -1,8 +1,9 @@
 """One exception hierarchy for the core, as networkx has ``NetworkXError``.
 
 Every error keeps its message id (``template``) and the values to put into it
-(``params``) apart, so that the web layer can translate the sentence into the
-user's language before filling it in. ``str(error)`` gives the English text.
+(``params``; a tuple stands for a list of words) apart, so that the web layer
+can translate the sentence into the user's language before filling it in.
+``str(error)`` gives the English text.
 """
 
 from collections.abc import Mapping
@@ -20,7 +21,12 @@ class CoreError(Exception):
         if template is not None:
             self.template = template
         self.params: Mapping[str, Any] = params
-        super().__init__(self.template % params)
+        super().__init__(self.template % {k: _plain(v) for k, v in params.items()})
+
+
+def _plain(value: Any) -> Any:
+    """Show a tuple of words (the units one may use, say) as a list in English."""
+    return ", ".join(map(str, value)) if isinstance(value, tuple) else value
 
 
 class UnitError(CoreError):

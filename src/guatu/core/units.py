@@ -117,7 +117,7 @@ def parse_unit(text: str) -> Unit:
     raise UnitError(
         gettext_noop("Unknown unit “%(unit)s”; use one of: %(known)s."),
         unit=text,
-        known="、".join(unit.symbol for unit in UNITS.values()),
+        known=tuple(unit.label for unit in UNITS.values()),
     )
 
 
@@ -143,8 +143,8 @@ def convert(value: Decimal | int | str, from_unit: str | Unit, to_unit: str | Un
                 "%(to_dimension)s."
             ),
             value=amount,
-            from_unit=source.symbol,
-            to_unit=target.symbol,
+            from_unit=source.label,
+            to_unit=target.label,
             from_dimension=source.dimension.label,
             to_dimension=target.dimension.label,
         )

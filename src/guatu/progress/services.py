@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from guatu.core.errors import UnitError
-from guatu.core.units import convert
+from guatu.core.units import convert, parse_unit
 from guatu.errors import as_validation_error
 from guatu.progress.models import Blocker, ProgressReport
 from guatu.progress.selectors import latest_reports
@@ -66,6 +66,7 @@ def report_submit(
         )
 
     quantity_done = None
+    entered_unit = ""
     if work_item.quantity_target is not None:
         if quantity is None:
             refuse("quantity", _("Enter the cumulative quantity done."))
@@ -73,7 +74,9 @@ def report_submit(
             refuse("quantity", _("A quantity cannot be negative."))
         else:
             try:
-                quantity_done = convert(quantity, unit or work_item.unit, work_item.unit)
+                source = parse_unit(unit or work_item.unit)
+                quantity_done = convert(quantity, source, work_item.unit)
+                entered_unit = source.code
             except UnitError as error:
                 refuse("unit", as_validation_error(error).messages[0])
             else:
@@ -128,7 +131,7 @@ def report_submit(
             reported_on=reported_on,
             quantity_done=quantity_done,
             quantity_entered=quantity if work_item.quantity_target is not None else None,
-            unit_entered=(unit or work_item.unit) if work_item.quantity_target is not None else "",
+            unit_entered=entered_unit,
             percent_complete=percent,
             note=note,
             reported_by=reported_by,

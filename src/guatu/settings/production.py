@@ -10,6 +10,7 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from guatu.settings.base import *  # noqa: F403
+from guatu.settings.base import MIDDLEWARE
 
 if "GUATU_SECRET_KEY" not in os.environ:
     raise ImproperlyConfigured("Set GUATU_SECRET_KEY for production.")
@@ -30,3 +31,6 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# WhiteNoise serves the collected static files right after the security middleware.
+MIDDLEWARE = [MIDDLEWARE[0], "whitenoise.middleware.WhiteNoiseMiddleware", *MIDDLEWARE[1:]]

@@ -1,0 +1,39 @@
+"""Production settings pass Django's deployment checklist."""
+
+import os
+import subprocess
+import sys
+
+
+def run(args, **env_overrides):
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "guatu.settings.production",
+        "GUATU_ALLOWED_HOSTS": "guatu.example.gov.cn",
+        **env_overrides,
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "guatu", *args], env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_check_deploy_passes_with_a_real_secret():
+    result = run(
+        ["check", "--deploy", "--fail-level", "WARNING"],
+        GUATU_SECRET_KEY="x7!Qp2#Lm9$Vb4^Rt6&Zc8*Wn1@Hs3%Jk5(Fd0)Gy-Ue_Ai+Oo=Pl~" * 2,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret():
+    env = {k: v for k, v in os.environ.items() if k != "GUATU_SECRET_KEY"}
+    result = subprocess.run(
+        [sys.executable, "-m", "guatu", "check"],
+        env={**env, "DJANGO_SETTINGS_MODULE": "guatu.settings.production"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "GUATU_SECRET_KEY" in result.stderr

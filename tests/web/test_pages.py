@@ -1,0 +1,76 @@
+"""The pages as a browser sees them: sign in with CSRF, list projects, switch language."""
+
+import re
+
+import pytest
+from django.test import Client
+
+pytestmark = pytest.mark.django_db
+
+
+def sign_in(username: str, password: str = "guatu-demo-2019") -> Client:
+    client = Client(enforce_csrf_checks=True)
+    page = client.get("/login/")
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+    response = client.post(
+        "/login/", {"username": username, "password": password, "csrfmiddlewaretoken": token}
+    )
+    assert response.status_code == 302, response.text
+    return client
+
+
+def test_the_login_page_speaks_chinese(db):
+    response = Client().get("/login/")
+    assert response.status_code == 200
+    assert "登录" in response.text and "用户名" in response.text
+    assert 'lang="zh-hans"' in response.text
+
+
+def test_pages_need_a_signed_in_user(db):
+    response = Client().get("/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/login/")
+
+
+def test_a_wrong_password_is_refused(demo):
+    client = Client()
+    response = client.post("/login/", {"username": "supervisor", "password": "wrong"})
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
+
+
+def test_the_supervisor_sees_the_demo_projects(demo):
+    page = sign_in("supervisor").get("/")
+    assert page.status_code == 200
+    for name in ("金台铁路永康段", "石柱镇小微企业园", "古山镇小微企业园"):
+        assert name in page.text
+    assert "小微企业园" in page.text and "重点项目" in page.text
+
+
+@pytest.mark.parametrize("username", ["leader", "dept_jiaotong", "town_shizhu"])
+def test_every_role_can_read_the_project_page(demo, username):
+    page = sign_in(username).get("/projects/jintai-railway/")
+    assert page.status_code == 200
+    assert "同期交付" in page.text and "工作专班" in page.text
+    assert "3户未签约" in page.text
+    assert "未达成" in page.text
+
+
+def test_an_unknown_project_is_404(demo):
+    assert sign_in("leader").get("/projects/no-such-project/").status_code == 404
+
+
+def test_the_english_locale_is_complete_on_the_project_page(demo):
+    client = sign_in("leader")
+    token = client.cookies["csrftoken"].value
+    client.post("/i18n/setlang/", {"language": "en", "next": "/", "csrfmiddlewaretoken": token})
+    page = client.get("/projects/jintai-railway/")
+    assert 'lang="en"' in page.text
+    assert "Task force" in page.text and "Joint delivery" in page.text
+    assert "工作专班" not in page.text
+
+
+def test_static_files_are_served_by_the_app(demo, settings):
+    page = sign_in("leader").get("/")
+    assert "/static/guatu/guatu.css" in page.text
+    assert "http://" not in page.text and "https://" not in page.text
