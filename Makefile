@@ -1,0 +1,45 @@
+# guatu: `make demo` serves the demo, `make test` runs the suite; both set everything up.
+PORT ?= 8000
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+
+.PHONY: install demo serve test lint format messages clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@if [ -x $(BIN)/python ] && ! $(BIN)/python -c 'import sys; sys.exit(sys.version_info < (3, 12))'; then \
+		echo "Replacing $(VENV): it was made with a Python older than 3.12"; rm -rf $(VENV); fi
+	@if [ ! -x $(BIN)/python ]; then PY=$$(scripts/find-python) && echo "Creating $(VENV) with $$PY" && "$$PY" -m venv $(VENV); fi
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+demo: install
+	$(BIN)/guatu demo
+	@echo "Serving guatu on http://127.0.0.1:$(PORT)/  (Ctrl-C to stop)"
+	$(BIN)/guatu runserver 127.0.0.1:$(PORT)
+
+serve: install
+	$(BIN)/guatu runserver 127.0.0.1:$(PORT)
+
+test: install
+	$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+
+format: install
+	$(BIN)/ruff format src tests
+	$(BIN)/ruff check --fix src tests
+
+# Extract new strings into the catalogues, then translate them in
+# src/guatu/locale/zh_Hans/LC_MESSAGES/django.po and run `make messages` again.
+messages: install
+	cd src/guatu && ../../$(BIN)/guatu makemessages -l zh_Hans -l en --add-location=file -i '*/migrations/*'
+	cd src/guatu && ../../$(BIN)/guatu compilemessages -l zh_Hans -l en
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache build src/*.egg-info
