@@ -1,5 +1,6 @@
 """Turn ``GUATU_DATABASE_URL`` into Django's database settings."""
 
+from pathlib import Path
 from typing import Any
 
 import dj_database_url
@@ -23,5 +24,8 @@ def database_from_url(url: str) -> dict[str, Any]:
         config["OPTIONS"] = {**SQLITE_OPTIONS, **config.get("OPTIONS", {})}
         # A persistent connection gains nothing on a local file.
         config["CONN_MAX_AGE"] = 0
+        if config["NAME"] and config["NAME"] != ":memory:":
+            # The data folder of a fresh clone does not exist yet.
+            Path(config["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     config["ATOMIC_REQUESTS"] = False
     return config
