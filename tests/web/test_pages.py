@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.test import Client
 
 pytestmark = pytest.mark.django_db
@@ -70,7 +71,8 @@ def test_the_english_locale_is_complete_on_the_project_page(demo):
     assert "工作专班" not in page.text
 
 
-def test_static_files_are_served_by_the_app(demo, settings):
+def test_static_files_are_served_by_the_app(demo):
     page = sign_in("leader").get("/")
     assert "/static/guatu/guatu.css" in page.text
+    assert finders.find("guatu/guatu.css") is not None
     assert "http://" not in page.text and "https://" not in page.text
