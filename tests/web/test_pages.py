@@ -57,6 +57,11 @@ def test_every_role_can_read_the_project_page(demo, username):
     assert "未达成" in page.text
 
 
+def test_the_task_force_lead_comes_first(demo):
+    text = sign_in("leader").get("/projects/jintai-railway/").text
+    assert text.index("组长</strong>") < text.index("副组长</strong>") < text.index("成员</strong>")
+
+
 def test_an_unknown_project_is_404(demo):
     assert sign_in("leader").get("/projects/no-such-project/").status_code == 404
 

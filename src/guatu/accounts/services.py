@@ -1,8 +1,10 @@
 """Write paths for users."""
 
+from django.contrib.auth.models import Group
 from django.db import transaction
 
 from guatu.accounts.models import Role, User
+from guatu.accounts.roles import ROLE_PERMISSIONS, role_group_name
 
 
 def user_create(
@@ -36,4 +38,6 @@ def user_create(
     user.full_clean()
     with transaction.atomic():
         user.save(force_insert=True)
+        if role in ROLE_PERMISSIONS:
+            user.groups.add(Group.objects.get(name=role_group_name(role)))
     return user

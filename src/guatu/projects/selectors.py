@@ -3,10 +3,10 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 
 from guatu.progress.selectors import latest_reports
-from guatu.projects.models import Dependency, Project, WorkItem
+from guatu.projects.models import Dependency, Project, TaskForceMember, WorkItem
 
 DONE = Decimal(100)
 
@@ -21,6 +21,15 @@ def project_list() -> QuerySet[Project]:
         )
         .order_by("programme", "start_date", "code")
     )
+
+
+def project_task_force(*, project: Project) -> QuerySet[TaskForceMember]:
+    """Return the 工作专班 lead first, then deputies, then members."""
+    rank = Case(
+        *(When(role=role, then=Value(n)) for n, role in enumerate(TaskForceMember.Role.values)),
+        output_field=IntegerField(),
+    )
+    return project.task_force.select_related("department").order_by(rank, "id")
 
 
 def project_work_items(*, project: Project) -> QuerySet[WorkItem]:

@@ -11,6 +11,7 @@ from guatu.projects.selectors import (
     joint_milestone_state,
     project_dependencies,
     project_list,
+    project_task_force,
     project_work_items,
 )
 
@@ -34,7 +35,7 @@ def project_detail_view(request: HttpRequest, code: str) -> HttpResponse:
         {
             "project": project,
             "rows": rows,
-            "task_force": project.task_force.select_related("department"),
+            "task_force": project_task_force(project=project),
             "dependencies": project_dependencies(project=project),
             "joint_milestones": [
                 joint_milestone_state(milestone=item) for item in items if item.joint
