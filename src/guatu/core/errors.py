@@ -9,7 +9,14 @@ can translate the sentence into the user's language before filling it in.
 from collections.abc import Mapping
 from typing import Any
 
-__all__ = ["CoreError", "CycleError", "JointMilestoneError", "UnitError"]
+__all__ = [
+    "CalendarError",
+    "CoreError",
+    "CycleError",
+    "JointMilestoneError",
+    "ScheduleError",
+    "UnitError",
+]
 
 
 class CoreError(Exception):
@@ -43,3 +50,11 @@ class CycleError(CoreError):
 
 class JointMilestoneError(CoreError):
     """A joint milestone (同期交付) is not fed by at least two branches."""
+
+
+class CalendarError(CoreError):
+    """A date cannot be placed on the working calendar."""
+
+
+class ScheduleError(CoreError):
+    """The schedule's input is inconsistent (bad indexes, negative durations …)."""
