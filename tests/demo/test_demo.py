@@ -121,3 +121,13 @@ def test_building_twice_changes_nothing(demo):
     again = demo_build()
     assert not again.created
     assert counts == (Project.objects.count(), ProgressReport.objects.count(), User.objects.count())
+
+
+def test_the_railway_has_a_critical_path_to_its_deadline(demo):
+    railway = Project.objects.get(code="jintai-railway")
+    critical = set(railway.work_items.filter(critical=True).values_list("code", flat=True))
+    assert {"wq-xl", "tc-jf"} <= critical
+    milestone = railway.work_items.get(code="tc-jf")
+    assert milestone.late_finish == date(2020, 6, 30)
+    assert railway.work_items.filter(total_float__gt=0).exists()
+    assert not railway.work_items.filter(late_finish__isnull=True).exists()

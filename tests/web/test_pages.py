@@ -81,3 +81,11 @@ def test_static_files_are_served_by_the_app(demo):
     assert "/static/guatu/guatu.css" in page.text
     assert finders.find("guatu/guatu.css") is not None
     assert "http://" not in page.text and "https://" not in page.text
+
+
+def test_the_railway_page_shows_its_critical_path_and_float(demo):
+    text = sign_in("leader").get("/projects/jintai-railway/").text
+    assert "关键线路" in text and "总时差" in text and "自由时差" in text
+    path = text.split('class="critical-path"')[1].split("</p>")[0]
+    assert path.index("金温铁路外迁线路工程") < path.index("同期交付")
+    assert 'class="critical"' in text

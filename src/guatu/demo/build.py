@@ -26,6 +26,7 @@ from guatu.progress.services import (
     report_submit,
 )
 from guatu.projects.models import Dependency, Phase, Project, TaskForceMember, WorkItem
+from guatu.projects.scheduling import schedule_recalculate
 from guatu.projects.services import Link, dependencies_add, joint_milestone_create, work_item_create
 from guatu.supervision.models import EscalationEvent
 from guatu.supervision.services import escalation_record
@@ -196,10 +197,12 @@ def _project(
             planned_start=item.start,
             deadline=item.deadline,
             order=order * 10,
+            reschedule=False,
         )
     dependencies_add(
         project=project,
         links=[Link(items[p], items[s], Dependency.Type(t), lag) for p, s, t, lag in spec.links],
+        reschedule=False,
     )
     for order, (code, name, deadline, branches) in enumerate(spec.joint, start=len(items) + 1):
         joint_milestone_create(
@@ -211,8 +214,9 @@ def _project(
             order=order * 10,
             phase=phases["delivery"],
             owner_department=project.owner_department,
-            planned_start=deadline,
+            reschedule=False,
         )
+    schedule_recalculate(project=project)
     for item in spec.items:
         _reports(item, items[item.code], users, departments)
 

@@ -82,7 +82,7 @@ class Item:
     name: str
     phase: str
     town: str | None
-    start: date
+    start: date | None
     duration: int
     department: str
     unit: str = ""
@@ -291,7 +291,7 @@ def _railway() -> ProjectSpec:
             "construction",
             "石柱镇",
             date(2019, 10, 1),
-            240,
+            274,
             "市交通运输局",
             "km",
             d("8.6"),
@@ -490,7 +490,7 @@ def _park(
             "开工",
             "construction_start",
             town,
-            date(2019, 12, 1),
+            None,  # driven by 设计 and 组卷报批
             0,
             "市经济和信息化局",
             deadline=date(2019, 12, 31),

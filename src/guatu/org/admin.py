@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from guatu.org.models import City, Department, Town, Village
+from guatu.org.models import CalendarException, City, Department, Town, Village
 
 
 class VillageInline(admin.TabularInline):
@@ -31,3 +31,9 @@ class VillageAdmin(admin.ModelAdmin):
 class DepartmentAdmin(admin.ModelAdmin):
     list_display = ["name", "short_name", "city"]
     search_fields = ["name", "short_name"]
+
+
+@admin.register(CalendarException)
+class CalendarExceptionAdmin(admin.ModelAdmin):
+    list_display = ["date", "working", "note", "city"]
+    list_filter = ["city", "working"]

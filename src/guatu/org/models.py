@@ -80,3 +80,23 @@ class Department(models.Model):
 
     def __str__(self) -> str:
         return self.short_name or self.name
+
+
+class CalendarException(models.Model):
+    """A city's own change to the official working calendar (a local day off, an extra day)."""
+
+    city = models.ForeignKey(City, on_delete=models.CASCADE, related_name="calendar_exceptions")
+    date = models.DateField(_("date"))
+    working = models.BooleanField(_("worked"), help_text=_("Checked: worked; unchecked: off."))
+    note = models.CharField(_("note"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("calendar exception")
+        verbose_name_plural = _("calendar exceptions")
+        ordering = ["date"]
+        constraints = [
+            models.UniqueConstraint(fields=["city", "date"], name="org_calendarexception_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.note}"

@@ -64,6 +64,16 @@ class Project(models.Model):
         on_delete=models.PROTECT,
         related_name="owned_projects",
     )
+    # Written by schedule_recalculate, never by hand.
+    scheduled_at = models.DateTimeField(_("scheduled at"), null=True, blank=True, editable=False)
+    early_finish = models.DateField(_("early finish"), null=True, blank=True, editable=False)
+    calendar_uncovered_years = models.JSONField(
+        _("years without official holiday data"),
+        default=list,
+        blank=True,
+        editable=False,
+        help_text=_("Dates in these years assume a plain Monday–Friday week."),
+    )
 
     class Meta:
         verbose_name = _("project")
@@ -184,7 +194,24 @@ class WorkItem(models.Model):
         _("planned start (start no earlier than)"), null=True, blank=True
     )
     deadline = models.DateField(_("time node (deadline)"), null=True, blank=True)
+    fixed = models.BooleanField(
+        _("fixed (manually scheduled)"),
+        default=False,
+        help_text=_("Starts on its planned start whatever its predecessors do."),
+    )
     order = models.PositiveIntegerField(_("display order"), default=0)
+    # The 倒排 schedule, written by schedule_recalculate whenever an input changes.
+    early_start = models.DateField(_("early start"), null=True, blank=True, editable=False)
+    early_finish = models.DateField(_("early finish"), null=True, blank=True, editable=False)
+    late_start = models.DateField(_("late start"), null=True, blank=True, editable=False)
+    late_finish = models.DateField(
+        _("late finish (倒排时间节点)"), null=True, blank=True, editable=False
+    )
+    total_float = models.IntegerField(
+        _("total float (days)"), null=True, blank=True, editable=False
+    )
+    free_float = models.IntegerField(_("free float (days)"), null=True, blank=True, editable=False)
+    critical = models.BooleanField(_("critical"), default=False, editable=False)
 
     class Meta:
         verbose_name = _("work item")
@@ -198,6 +225,11 @@ class WorkItem(models.Model):
                 condition=~Q(kind="milestone") | Q(duration_days=0),
                 name="projects_workitem_milestone_no_duration",
                 violation_error_message=_("A milestone has no duration."),
+            ),
+            models.CheckConstraint(
+                condition=Q(fixed=False) | Q(planned_start__isnull=False),
+                name="projects_workitem_fixed_has_start",
+                violation_error_message=_("A fixed work item needs its planned start."),
             ),
             models.CheckConstraint(
                 condition=Q(joint=False) | Q(kind="milestone"),

@@ -96,3 +96,12 @@ def joint_milestone_state(*, milestone: WorkItem) -> JointMilestoneState:
             for item in items
         ],
     )
+
+
+def critical_path(*, items: list[WorkItem]) -> list[WorkItem]:
+    """Return the critical items in the order they are worked (early start, then finish).
+
+    With several critical chains they interleave by date, as on a wall chart.
+    """
+    chosen = [item for item in items if item.critical and item.early_start is not None]
+    return sorted(chosen, key=lambda item: (item.early_start, item.early_finish, item.order))

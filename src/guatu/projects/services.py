@@ -18,6 +18,10 @@ from guatu.core.errors import CoreError
 from guatu.core.network import check_acyclic, check_joint_branches
 from guatu.errors import as_validation_error
 from guatu.projects.models import Dependency, Project, WorkItem
+from guatu.projects.scheduling import schedule_recalculate
+
+#: The fields of a work item that the schedule is computed from.
+SCHEDULE_INPUTS = frozenset({"duration_days", "planned_start", "deadline", "fixed", "kind"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,19 +34,41 @@ class Link:
     lag_days: int = 0
 
 
-def work_item_create(*, project: Project, villages: Iterable[Any] = (), **fields: Any) -> WorkItem:
-    """Create a work item after validating it like a form would."""
+def work_item_create(
+    *, project: Project, villages: Iterable[Any] = (), reschedule: bool = True, **fields: Any
+) -> WorkItem:
+    """Create a work item after validating it like a form would, and reschedule.
+
+    ``reschedule=False`` leaves the recomputation to the caller, who creates
+    many items in one transaction and then calls ``schedule_recalculate`` once.
+    """
     item = WorkItem(project=project, **fields)
     item.full_clean()
     with transaction.atomic():
         item.save()
         if villages:
             item.villages.set(villages)
+        if reschedule:
+            schedule_recalculate(project=project)
     return item
 
 
-def dependencies_add(*, project: Project, links: Sequence[Link]) -> list[Dependency]:
-    """Add *links* to *project* all together, or none of them.
+def work_item_update(*, item: WorkItem, **fields: Any) -> WorkItem:
+    """Change *fields* of *item*; when a schedule input changes, reschedule in one transaction."""
+    for name, value in fields.items():
+        setattr(item, name, value)
+    item.full_clean()
+    with transaction.atomic():
+        item.save(update_fields=list(fields))
+        if SCHEDULE_INPUTS & fields.keys():
+            schedule_recalculate(project=item.project)
+    return item
+
+
+def dependencies_add(
+    *, project: Project, links: Sequence[Link], reschedule: bool = True
+) -> list[Dependency]:
+    """Add *links* to *project* all together, or none of them, and reschedule.
 
     Raises ``ValidationError`` if a link leaves the project, repeats an
     existing pair, or closes a cycle; the message names the items in the
@@ -86,7 +112,10 @@ def dependencies_add(*, project: Project, links: Sequence[Link]) -> list[Depende
         ]
         for dependency in created:
             dependency.full_clean(validate_unique=False, validate_constraints=True)
-        return Dependency.objects.bulk_create(created)
+        stored = Dependency.objects.bulk_create(created)
+        if reschedule:
+            schedule_recalculate(project=project)
+        return stored
 
 
 def joint_milestone_create(
@@ -97,6 +126,7 @@ def joint_milestone_create(
     branches: Sequence[WorkItem],
     deadline: date | None = None,
     lag_days: int = 0,
+    reschedule: bool = True,
     **fields: Any,
 ) -> WorkItem:
     """Create a 同期交付 milestone fed by each of *branches* (finish-to-start).
@@ -116,10 +146,12 @@ def joint_milestone_create(
             joint=True,
             duration_days=0,
             deadline=deadline,
+            reschedule=False,
             **fields,
         )
         dependencies_add(
             project=project,
             links=[Link(branch, milestone, Dependency.Type.FS, lag_days) for branch in branches],
+            reschedule=reschedule,
         )
     return milestone

@@ -8,6 +8,7 @@ from guatu.progress.models import Blocker
 from guatu.progress.selectors import latest_reports
 from guatu.projects.models import Project
 from guatu.projects.selectors import (
+    critical_path,
     joint_milestone_state,
     project_dependencies,
     project_list,
@@ -29,12 +30,20 @@ def project_detail_view(request: HttpRequest, code: str) -> HttpResponse:
     items = list(project_work_items(project=project))
     latest = latest_reports(work_item_ids=[item.pk for item in items])
     rows = [(item, latest.get(item.pk)) for item in items]
+    late_items = sorted(
+        (item for item in items if item.total_float is not None and item.total_float < 0),
+        key=lambda item: item.total_float,
+    )
+    for item in late_items:
+        item.days_late = -item.total_float
     return render(
         request,
         "web/project_detail.html",
         {
             "project": project,
             "rows": rows,
+            "critical_path": critical_path(items=items),
+            "late_items": late_items,
             "task_force": project_task_force(project=project),
             "dependencies": project_dependencies(project=project),
             "joint_milestones": [

@@ -1,0 +1,152 @@
+"""Recompute a project's 倒排 schedule and store it on its work items.
+
+Called by every service that changes a schedule input (an item's duration,
+planned start, time node or fixing; a link; the project's dates or
+calendar), inside that service's transaction: the stored late dates are
+always those of the stored network, and a change that cannot be scheduled
+(a cycle) leaves nothing behind.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+from django.db import transaction
+from django.utils import timezone
+
+from guatu.core.calendar import CalendarAxis, CalendarKind, WorkCalendar
+from guatu.core.errors import CoreError
+from guatu.core.schedule import (
+    LINK_TYPES,
+    NO_EARLIEST,
+    NO_FIX,
+    NO_LATEST,
+    Constraints,
+    Network,
+    schedule,
+)
+from guatu.errors import as_validation_error
+from guatu.org.models import CalendarException
+from guatu.projects.models import Dependency, Project, WorkItem
+
+SCHEDULE_FIELDS = [
+    "early_start",
+    "early_finish",
+    "late_start",
+    "late_finish",
+    "total_float",
+    "free_float",
+    "critical",
+]
+
+
+@dataclass(frozen=True)
+class ScheduleSummary:
+    items: int
+    critical: int
+    late: int
+    worst_days_late: int
+    early_finish: date | None
+    uncovered_years: list[int]
+
+
+def project_calendar(project: Project) -> WorkCalendar:
+    """Return the working calendar of *project*: its kind plus its city's exceptions."""
+    if project.calendar == Project.Calendar.CALENDAR_DAY:
+        return WorkCalendar(CalendarKind.CALENDAR_DAY)
+    exceptions = dict(
+        CalendarException.objects.filter(city_id=project.city_id).values_list("date", "working")
+    )
+    return WorkCalendar.official(exceptions)
+
+
+def _offsets(axis: CalendarAxis, dates: list[date | None], convert, missing: np.int64):
+    values = np.full(len(dates), missing, dtype=np.int64)
+    present = [i for i, day in enumerate(dates) if day is not None]
+    if present:
+        values[present] = convert([dates[i] for i in present])
+    return values
+
+
+def schedule_recalculate(*, project: Project) -> ScheduleSummary:
+    """Compute the project's CPM schedule and store it on its items, atomically.
+
+    Raises ``ValidationError`` (translated) if the links form a cycle.
+    """
+    with transaction.atomic():
+        items = list(
+            WorkItem.objects.filter(project=project)
+            .only("pk", "name", "kind", "duration_days", "planned_start", "deadline", "fixed")
+            .order_by("pk")
+        )
+        index = {item.pk: i for i, item in enumerate(items)}
+        links = list(
+            Dependency.objects.filter(predecessor__project=project).values_list(
+                "predecessor_id", "successor_id", "type", "lag_days"
+            )
+        )
+        network = Network.from_arrays(
+            duration=[item.duration_days for item in items],
+            pred=[index[p] for p, _, _, _ in links],
+            succ=[index[s] for _, s, _, _ in links],
+            kind=[LINK_TYPES.index(t) for _, _, t, _ in links],
+            lag=[lag for _, _, _, lag in links],
+        )
+        calendar = project_calendar(project)
+        axis = CalendarAxis(calendar, project.start_date)
+        starts = [item.planned_start for item in items]
+        constraints = Constraints(
+            earliest_start=_offsets(axis, starts, axis.offset_of_start, NO_EARLIEST),
+            latest_finish=_offsets(
+                axis, [item.deadline for item in items], axis.offset_of_finish, NO_LATEST
+            ),
+            fixed_start=_offsets(
+                axis,
+                [item.planned_start if item.fixed else None for item in items],
+                axis.offset_of_start,
+                NO_FIX,
+            ),
+        )
+        deadline = int(axis.offset_of_finish([project.deadline])[0]) if project.deadline else None
+        try:
+            result = schedule(
+                network,
+                deadline=deadline,
+                constraints=constraints,
+                names=lambda i: items[i].name,
+            )
+        except CoreError as error:
+            raise as_validation_error(error) from error
+        milestone = np.array([item.kind == WorkItem.Kind.MILESTONE for item in items], dtype=bool)
+        early_start = np.where(milestone, axis.milestone_dates(result.es), axis.dates(result.es))
+        early_finish = np.where(milestone, early_start, axis.finish_dates(result.ef))
+        late_start = np.where(milestone, axis.milestone_dates(result.ls), axis.dates(result.ls))
+        late_finish = np.where(milestone, late_start, axis.finish_dates(result.lf))
+        critical = result.critical
+        for i, item in enumerate(items):
+            item.early_start = early_start[i].item()
+            item.early_finish = early_finish[i].item()
+            item.late_start = late_start[i].item()
+            item.late_finish = late_finish[i].item()
+            item.total_float = int(result.tf[i])
+            item.free_float = int(result.ff[i])
+            item.critical = bool(critical[i])
+        WorkItem.objects.bulk_update(items, SCHEDULE_FIELDS, batch_size=2000)
+        finish = axis.finish_dates([result.early_finish])[0].item() if items else None
+        uncovered = calendar.uncovered_years(
+            project.start_date,
+            max(finish or project.start_date, project.deadline or finish or project.start_date),
+        )
+        project.scheduled_at = timezone.now()
+        project.early_finish = finish
+        project.calendar_uncovered_years = uncovered
+        project.save(update_fields=["scheduled_at", "early_finish", "calendar_uncovered_years"])
+    late = result.days_late
+    return ScheduleSummary(
+        items=len(items),
+        critical=int(critical.sum()),
+        late=int((late > 0).sum()),
+        worst_days_late=int(late.max()) if len(items) else 0,
+        early_finish=finish,
+        uncovered_years=uncovered,
+    )

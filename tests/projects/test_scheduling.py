@@ -1,0 +1,133 @@
+"""Every change to a schedule input recomputes the project in the same transaction."""
+
+from datetime import date
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from guatu.org.models import CalendarException
+from guatu.projects.models import Dependency, Project, WorkItem
+from guatu.projects.services import (
+    Link,
+    dependencies_add,
+    joint_milestone_create,
+    work_item_update,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def working_project(city, departments) -> Project:
+    return Project.objects.create(
+        city=city,
+        code="park",
+        name="石柱镇小微企业园",
+        start_date=date(2019, 9, 26),
+        deadline=date(2019, 10, 31),
+        calendar=Project.Calendar.WORKING_DAY,
+        owner_department=departments["交通局"],
+    )
+
+
+def refreshed(item: WorkItem) -> WorkItem:
+    item.refresh_from_db()
+    return item
+
+
+def test_late_dates_come_from_the_deadline(project, make_item):
+    a = make_item("a", duration_days=100, planned_start=date(2020, 1, 1))
+    b = make_item("b", duration_days=30)
+    dependencies_add(project=project, links=[Link(a, b)])
+    a, b = refreshed(a), refreshed(b)
+    assert (a.early_start, a.early_finish) == (date(2020, 1, 1), date(2020, 4, 9))
+    assert (b.early_start, b.early_finish) == (date(2020, 4, 10), date(2020, 5, 9))
+    # 倒排 from 2020-06-30: b may finish that day, a 30 days before b may start.
+    assert (b.late_start, b.late_finish) == (date(2020, 6, 1), date(2020, 6, 30))
+    assert a.late_finish == date(2020, 5, 31)
+    assert a.total_float == b.total_float == 52 and not a.critical
+    project.refresh_from_db()
+    assert project.early_finish == date(2020, 5, 9) and project.scheduled_at is not None
+
+
+def test_a_missed_time_node_gives_negative_float(project, make_item):
+    land = make_item("zd", name="征地", duration_days=60, planned_start=date(2019, 9, 1))
+    handover = make_item(
+        "jd", name="交地", kind="milestone", duration_days=0, deadline=date(2019, 10, 15)
+    )
+    dependencies_add(project=project, links=[Link(land, handover)])
+    land, handover = refreshed(land), refreshed(handover)
+    assert handover.early_finish == date(2019, 10, 30)
+    assert handover.total_float == land.total_float == -15
+    assert land.critical and handover.critical
+
+
+def test_changing_a_duration_reschedules(project, make_item):
+    a = make_item("a", duration_days=10, planned_start=date(2020, 6, 1))
+    assert refreshed(a).early_finish == date(2020, 6, 10)
+    work_item_update(item=a, duration_days=40)
+    a = refreshed(a)
+    assert a.early_finish == date(2020, 7, 10) and a.total_float == -10
+
+
+def test_a_fixed_item_keeps_its_start(project, make_item):
+    a = make_item("a", duration_days=20, planned_start=date(2020, 1, 1))
+    b = make_item("b", duration_days=5, planned_start=date(2020, 1, 10), fixed=True)
+    dependencies_add(project=project, links=[Link(a, b)])
+    b = refreshed(b)
+    assert b.early_start == date(2020, 1, 10)
+    assert refreshed(a).total_float < refreshed(b).total_float
+
+
+def test_the_working_calendar_skips_national_day(working_project, towns):
+    item = WorkItem.objects.create(project=working_project, code="x", name="设计", duration_days=5)
+    work_item_update(item=item, duration_days=5)
+    item = refreshed(item)
+    # 9-26, 9-27, 9-29 (调休 Sunday), 9-30, then 国庆 until 10-7: 10-8 is the fifth day.
+    assert (item.early_start, item.early_finish) == (date(2019, 9, 26), date(2019, 10, 8))
+    assert item.late_finish == date(2019, 10, 31)
+
+
+def test_a_city_exception_moves_the_dates(working_project, city):
+    CalendarException.objects.create(
+        city=city, date=date(2019, 9, 27), working=False, note="台风停工"
+    )
+    item = WorkItem.objects.create(project=working_project, code="x", name="设计", duration_days=1)
+    work_item_update(item=item, duration_days=2)
+    assert refreshed(item).early_finish == date(2019, 9, 29)
+
+
+def test_years_without_holiday_data_are_flagged(working_project):
+    work_item_update(
+        item=WorkItem.objects.create(project=working_project, code="x", name="建成"),
+        duration_days=2500,
+    )
+    working_project.refresh_from_db()
+    assert working_project.calendar_uncovered_years
+    assert min(working_project.calendar_uncovered_years) == 2027
+
+
+def test_a_joint_milestone_waits_for_its_latest_branch(project, make_item):
+    main = make_item("zx", duration_days=100, planned_start=date(2020, 1, 1))
+    station = make_item("zc", duration_days=150, planned_start=date(2020, 1, 1))
+    milestone = joint_milestone_create(
+        project=project,
+        code="jf",
+        name="同期交付",
+        deadline=date(2020, 6, 30),
+        branches=[main, station],
+    )
+    milestone = refreshed(milestone)
+    assert milestone.early_finish == date(2020, 5, 29)
+    assert refreshed(station).critical is False
+    assert refreshed(station).total_float == milestone.total_float == 32
+
+
+def test_a_cycle_is_refused_and_the_stored_schedule_is_unchanged(project, make_item):
+    a, b = make_item("a", duration_days=5), make_item("b", duration_days=5)
+    dependencies_add(project=project, links=[Link(a, b)])
+    before = refreshed(b).early_start
+    with pytest.raises(ValidationError):
+        dependencies_add(project=project, links=[Link(b, a)])
+    assert Dependency.objects.count() == 1
+    assert refreshed(b).early_start == before
