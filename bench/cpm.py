@@ -45,37 +45,66 @@ def main() -> None:
     import numpy
 
     print(f"- date: {datetime.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}")
-    print(f"- machine: nproc={len(os.sched_getaffinity(0))}, {platform.machine()}, "
-          f"{platform.system()} {platform.release()}")
-    print(f"- python {platform.python_version()}, numpy {numpy.__version__}, "
-          f"numba {numba.__version__}, networkx {networkx.__version__}")
-    print(f"- networks: gen.py --seed {args.seed}; ours: median of {args.repeat} runs; "
-          "reference: one run\n")
-    print("| activities | links | reference build+compute s | guatu s | ratio | "
-          "guatu peak RSS MB | reference peak RSS MB | guatu JIT load s | check |")
+    print(
+        f"- machine: nproc={len(os.sched_getaffinity(0))}, {platform.machine()}, "
+        f"{platform.system()} {platform.release()}"
+    )
+    print(
+        f"- python {platform.python_version()}, numpy {numpy.__version__}, "
+        f"numba {numba.__version__}, networkx {networkx.__version__}"
+    )
+    print(
+        f"- networks: gen.py --seed {args.seed}; ours: median of {args.repeat} runs; "
+        "reference: one run\n"
+    )
+    print(
+        "| activities | links | reference build+compute s | guatu s | ratio | "
+        "guatu peak RSS MB | reference peak RSS MB | guatu JIT load s | check |"
+    )
     print("|---:|---:|---:|---:|---:|---:|---:|---:|---|")
     for size in (int(s) for s in args.sizes.split(",")):
         network = data / f"n{size}_s{args.seed}.npz"
         if not network.exists():
-            run(str(bench / "gen.py"), "--activities", str(size), "--seed", str(args.seed),
-                "--out", str(network))
+            run(
+                str(bench / "gen.py"),
+                "--activities",
+                str(size),
+                "--seed",
+                str(args.seed),
+                "--out",
+                str(network),
+            )
         ref_out = data / f"n{size}_s{args.seed}.ref.csv"
         ours_out = data / f"n{size}_s{args.seed}.guatu.csv"
         ref, ref_text = run(str(bench / "cpm_networkx.py"), str(network), "--out", str(ref_out))
         links = int(re.search(r"links=(\d+)", ref_text).group(1))
-        ours, _ = run(str(ROOT / "bench" / "engine_run.py"), str(network), "--repeat",
-                      str(args.repeat), "--out", str(ours_out), "--shared", args.shared)
-        check, check_text = run(str(bench / "check.py"), str(ours_out), "--ref", str(ref_out),
-                                "--net", str(network))
+        ours, _ = run(
+            str(ROOT / "bench" / "engine_run.py"),
+            str(network),
+            "--repeat",
+            str(args.repeat),
+            "--out",
+            str(ours_out),
+            "--shared",
+            args.shared,
+        )
+        check, check_text = run(
+            str(bench / "check.py"), str(ours_out), "--ref", str(ref_out), "--net", str(network)
+        )
         reference_s = ref["build_s"] + ref["compute_s"]
         verdict = "pass" if check.get("mismatches", 1) == 0 else "FAIL"
-        print(f"| {size:,} | {links:,} | {reference_s:.3f} | {ours['engine_s']:.4f} | "
-              f"{reference_s / ours['engine_s']:.0f}× | {ours['peak_rss_mb']:.0f} | "
-              f"{ref['peak_rss_mb']:.0f} | {ours['compile_s']:.2f} | {verdict} |", flush=True)
+        print(
+            f"| {size:,} | {links:,} | {reference_s:.3f} | {ours['engine_s']:.4f} | "
+            f"{reference_s / ours['engine_s']:.0f}× | {ours['peak_rss_mb']:.0f} | "
+            f"{ref['peak_rss_mb']:.0f} | {ours['compile_s']:.2f} | {verdict} |",
+            flush=True,
+        )
         if verdict != "pass":
             print(check_text)
-    print("\nguatu s = index network from parsed arrays + forward and backward pass + "
-          "ES/EF/LS/LF to dates on the official working calendar.")
+    print(
+        "\nguatu s = index network from parsed arrays + forward and backward pass + "
+        "ES/EF/LS/LF to dates on the official working calendar."
+    )
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import get_language, gettext
 
 from guatu.core.errors import CoreError
+from guatu.core.schedule_io import CELL_TEMPLATE
 
 
 def translate(error: CoreError) -> str:
@@ -35,3 +36,15 @@ def as_validation_error(error: CoreError, field: str | None = None) -> Validatio
     if field is None:
         return ValidationError(message, code=code)
     return ValidationError({field: ValidationError(message, code=code)})
+
+
+def translate_problems(error: CoreError) -> list[str]:
+    """Return each cell-level problem of *error* (if it has any) in the active language."""
+    return [
+        gettext(CELL_TEMPLATE)
+        % {
+            key: _translate_value(value) if key == "expected" else value
+            for key, value in problem.items()
+        }
+        for problem in getattr(error, "problems", [])
+    ]

@@ -37,6 +37,8 @@ DAY = np.timedelta64(1, "D")
 class CalendarKind(StrEnum):
     CALENDAR_DAY = "calendar_day"
     WORKING_DAY = "working_day"
+    #: A plain weekly pattern (``weekdays``), as Microsoft Project's base calendars.
+    WEEKLY = "weekly"
 
 
 @cache
@@ -65,6 +67,8 @@ class WorkCalendar:
 
     kind: CalendarKind = CalendarKind.CALENDAR_DAY
     exceptions: Mapping[date, bool] = field(default_factory=dict)
+    #: Worked weekdays, Monday first; only for ``CalendarKind.WEEKLY``.
+    weekdays: tuple[bool, ...] = (True, True, True, True, True, False, False)
 
     @classmethod
     def official(cls, exceptions: Mapping[date, bool] | None = None) -> "WorkCalendar":
@@ -74,11 +78,13 @@ class WorkCalendar:
     def working_mask(self, first: np.datetime64, last: np.datetime64) -> np.ndarray:
         """Return a bool per day from *first* to *last* inclusive: is it worked?"""
         days = np.arange(first, last + DAY, dtype="datetime64[D]")
+        # 1970-01-01 was a Thursday: (days since epoch + 3) % 7 is 0 on Mondays.
+        weekday = (days.astype(np.int64) + 3) % 7
         if self.kind is CalendarKind.CALENDAR_DAY:
             mask = np.ones(len(days), dtype=bool)
+        elif self.kind is CalendarKind.WEEKLY:
+            mask = np.array(self.weekdays, dtype=bool)[weekday]
         else:
-            # 1970-01-01 was a Thursday: (days since epoch + 3) % 7 is 0 on Mondays.
-            weekday = (days.astype(np.int64) + 3) % 7
             mask = weekday < 5
             _years, holidays, workdays = _official_data()
             mask[np.isin(days, holidays)] = False
@@ -96,7 +102,7 @@ class WorkCalendar:
         Dates in those years assume a plain Monday–Friday week; the user must be
         told. A calendar-day schedule has no such years.
         """
-        if self.kind is CalendarKind.CALENDAR_DAY:
+        if self.kind is not CalendarKind.WORKING_DAY:
             return []
         covered = official_data_years()
         return [year for year in range(first.year, last.year + 1) if year not in covered]

@@ -44,6 +44,7 @@ from guatu.core.network import check_acyclic
 
 __all__ = [
     "FF",
+    "FORWARD_ONLY",
     "FS",
     "LINK_TYPES",
     "NO_EARLIEST",
@@ -59,6 +60,10 @@ __all__ = [
 
 LINK_TYPES = ("FS", "SS", "FF", "SF")
 FS, SS, FF, SF = range(4)
+#: Added to a link's type: the link bounds its successor's early dates but not its
+#: predecessor's late dates. Microsoft Project treats SS and SF links into a
+#: manually scheduled task so; the MSPDI importer uses it to reproduce that.
+FORWARD_ONLY = 4
 #: Sentinels meaning "no constraint"; far from int64's limits so sums cannot overflow.
 NO_EARLIEST = np.int64(-(1 << 60))
 NO_LATEST = np.int64(1 << 60)
@@ -157,7 +162,7 @@ class Network:
             min(self.pred.min(), self.succ.min()) < 0 or max(self.pred.max(), self.succ.max()) >= n
         ):
             raise ScheduleError(gettext_noop("A link refers to an item that does not exist."))
-        if len(self.kind) and (self.kind.min() < 0 or self.kind.max() > SF):
+        if len(self.kind) and (self.kind.min() < 0 or self.kind.max() > SF + FORWARD_ONLY):
             raise ScheduleError(gettext_noop("A link type must be FS, SS, FF or SF."))
 
 
@@ -289,7 +294,7 @@ def _forward(offsets, to, types, lags, duration, earliest, fixed):  # pragma: no
             early_finish = finish
         for k in range(offsets[v], offsets[v + 1]):
             s = to[k]
-            t = types[k]
+            t = types[k] & 3
             if t == 0:
                 bound = finish + lags[k]
             elif t == 1:
@@ -326,7 +331,7 @@ def _backward(order, offsets, to, types, lags, duration, latest, es, horizon):  
         slack = horizon - finish
         for k in range(offsets[v], offsets[v + 1]):
             s = to[k]
-            t = types[k]
+            t = types[k] & 3
             lag = lags[k]
             if t == 0:
                 bound = lf[s] - duration[s] - lag
@@ -340,7 +345,7 @@ def _backward(order, offsets, to, types, lags, duration, latest, es, horizon):  
             else:
                 bound = lf[s] - lag + d
                 gap = es[s] + duration[s] - start - lag
-            if bound < end:
+            if bound < end and types[k] < 4:
                 end = bound
             if gap < slack:
                 slack = gap

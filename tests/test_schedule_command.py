@@ -1,0 +1,61 @@
+"""``guatu schedule`` on the bench CSV formats and on MSPDI files."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+DATA = Path(__file__).parent / "core" / "data"
+
+
+def guatu(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "guatu", "schedule", *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def test_csv_in_result_out(tmp_path):
+    out = tmp_path / "result.csv"
+    done = guatu(
+        str(DATA / "tiny" / "activities.csv"),
+        str(DATA / "tiny" / "links.csv"),
+        "--deadline",
+        "17",
+        "--out",
+        str(out),
+    )
+    assert done.returncode == 0, done.stderr
+    assert out.read_text() == (DATA / "tiny" / "expected_deadline17.csv").read_text()
+    assert "critical=6" in done.stdout and "min_tf=-2" in done.stdout
+
+
+def test_bad_cells_are_all_named_in_chinese(tmp_path):
+    links = tmp_path / "links.csv"
+    links.write_text("pred,succ,type,lag\n0,1,FS,0\n1,x,FS,0\n2,3,XX,1\n3,4,SS,1.5\n")
+    done = guatu(str(DATA / "tiny" / "activities.csv"), str(links))
+    assert done.returncode != 0
+    for place in ("第 3 行", "第 4 行", "第 5 行"):
+        assert place in done.stderr, done.stderr
+    assert "succ" in done.stderr and "type" in done.stderr and "lag" in done.stderr
+
+
+def test_a_cycle_is_named(tmp_path):
+    activities = tmp_path / "a.csv"
+    activities.write_text("id,duration\n1,2\n2,3\n3,1\n")
+    links = tmp_path / "l.csv"
+    links.write_text("pred,succ,type,lag\n1,2,FS,0\n2,3,FS,0\n3,2,FS,0\n")
+    done = guatu(str(activities), str(links))
+    assert done.returncode != 0
+    assert "循环" in done.stderr
+    assert "2 → 3 → 2" in done.stderr or "3 → 2 → 3" in done.stderr
+
+
+def test_mspdi_table():
+    done = guatu("--mspdi", str(DATA / "mspdi" / "mspdirelations.xml"))
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.strip().splitlines()
+    assert lines[0].split("\t")[:2] == ["UID", "名称"]
+    assert lines[1].split("\t")[:4] == ["1", "Task 1", "2006-09-21", "2006-09-21"]
+    assert len(lines) == 6
