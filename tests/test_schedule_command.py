@@ -59,3 +59,48 @@ def test_mspdi_table():
     assert lines[0].split("\t")[:2] == ["UID", "名称"]
     assert lines[1].split("\t")[:4] == ["1", "Task 1", "2006-09-21", "2006-09-21"]
     assert len(lines) == 6
+
+
+def test_mspdi_import_and_export_through_the_command(tmp_path):
+    env_dir = tmp_path / "data"
+    import os
+
+    env = {**os.environ, "GUATU_DATA_DIR": str(env_dir)}
+    env.pop("GUATU_DATABASE_URL", None)
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+
+    def run(*args):
+        return subprocess.run(
+            [sys.executable, "-m", "guatu", *args],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            env=env,
+        )
+
+    assert run("demo").returncode == 0
+    done = run(
+        "mspdi",
+        "import",
+        str(DATA / "mspdi" / "mspdirelations.xml"),
+        "--code",
+        "relations",
+        "--department",
+        "交通局",
+    )
+    assert done.returncode == 0, done.stderr
+    assert "5" in done.stdout
+    out = tmp_path / "railway.xml"
+    done = run("mspdi", "export", "jintai-railway", str(out))
+    assert done.returncode == 0, done.stderr
+    assert "金台铁路永康段" in out.read_text(encoding="utf-8")
+    bad = run(
+        "mspdi",
+        "import",
+        str(DATA / "mspdi" / "mspditimephasedsegments.xml"),
+        "--code",
+        "bad",
+        "--department",
+        "交通局",
+    )
+    assert bad.returncode != 0 and "Task Nine" in bad.stderr

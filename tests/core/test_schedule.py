@@ -214,3 +214,41 @@ def test_ids_in_any_order_and_sparse_ids_agree():
 def test_an_empty_network():
     result = schedule(Network.from_arrays(duration=[], pred=[], succ=[], kind=[], lag=[]))
     assert result.es.size == 0 and result.early_finish == 0
+
+
+def _networkx_reference():
+    """The project's reference CPM (shared/bench/cpm_networkx.py), where shared/ is beside us."""
+    import importlib.util
+    import sys
+
+    bench = Path(__file__).resolve().parents[3] / "shared" / "bench"
+    if not (bench / "cpm_networkx.py").exists():
+        pytest.skip("shared/bench is not beside the checkout")
+    sys.path.insert(0, str(bench))
+    try:
+        spec = importlib.util.spec_from_file_location("cpm_networkx", bench / "cpm_networkx.py")
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+    finally:
+        sys.path.remove(str(bench))
+    return module
+
+
+@settings(max_examples=150, deadline=None)
+@given(networks(), st.one_of(st.none(), st.integers(0, 300)))
+def test_random_networks_match_the_networkx_reference(net, deadline):
+    reference = _networkx_reference()
+    durations, links = net
+    ids = np.arange(len(durations))
+    graph = reference.build_graph(
+        ids,
+        np.array(durations),
+        np.array([p for p, _, _, _ in links], dtype=np.int64),
+        np.array([s for _, s, _, _ in links], dtype=np.int64),
+        np.array([LINK_TYPES.index(k) for _, _, k, _ in links], dtype=np.int64),
+        np.array([lag for _, _, _, lag in links], dtype=np.int64),
+    )
+    es, ef, ls, lf, tf = reference.cpm(graph, deadline)
+    result = schedule(as_network(durations, links), deadline=deadline)
+    for field, expected in (("es", es), ("ef", ef), ("ls", ls), ("lf", lf), ("tf", tf)):
+        assert getattr(result, field).tolist() == [expected[i] for i in ids.tolist()], field

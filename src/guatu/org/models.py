@@ -83,9 +83,21 @@ class Department(models.Model):
 
 
 class CalendarException(models.Model):
-    """A city's own change to the official working calendar (a local day off, an extra day)."""
+    """A change to the working calendar: city-wide, or for one project when ``project`` is set.
+
+    A city's local day off or extra working day applies to all its projects; an
+    imported Microsoft Project plan brings its own exceptions for itself only.
+    """
 
     city = models.ForeignKey(City, on_delete=models.CASCADE, related_name="calendar_exceptions")
+    project = models.ForeignKey(
+        "projects.Project",
+        verbose_name=_("project"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="calendar_exceptions",
+    )
     date = models.DateField(_("date"))
     working = models.BooleanField(_("worked"), help_text=_("Checked: worked; unchecked: off."))
     note = models.CharField(_("note"), max_length=100, blank=True)
@@ -95,7 +107,16 @@ class CalendarException(models.Model):
         verbose_name_plural = _("calendar exceptions")
         ordering = ["date"]
         constraints = [
-            models.UniqueConstraint(fields=["city", "date"], name="org_calendarexception_once"),
+            models.UniqueConstraint(
+                fields=["city", "date"],
+                condition=models.Q(project__isnull=True),
+                name="org_calendarexception_once",
+            ),
+            models.UniqueConstraint(
+                fields=["project", "date"],
+                condition=models.Q(project__isnull=False),
+                name="org_calendarexception_once_per_project",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -42,6 +42,7 @@ class Project(models.Model):
     class Calendar(models.TextChoices):
         WORKING_DAY = "working_day", _("working days (工作日)")
         CALENDAR_DAY = "calendar_day", _("calendar days (日历天)")
+        WEEKLY = "weekly", _("Monday to Friday, no public holidays (imported plans)")
 
     city = models.ForeignKey("org.City", on_delete=models.PROTECT, related_name="projects")
     code = models.SlugField(_("code"), max_length=40, unique=True)

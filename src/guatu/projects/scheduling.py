@@ -12,6 +12,7 @@ from datetime import date
 
 import numpy as np
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from guatu.core.calendar import CalendarAxis, CalendarKind, WorkCalendar
@@ -54,9 +55,13 @@ def project_calendar(project: Project) -> WorkCalendar:
     """Return the working calendar of *project*: its kind plus its city's exceptions."""
     if project.calendar == Project.Calendar.CALENDAR_DAY:
         return WorkCalendar(CalendarKind.CALENDAR_DAY)
-    exceptions = dict(
-        CalendarException.objects.filter(city_id=project.city_id).values_list("date", "working")
-    )
+    # City-wide exceptions first, so the project's own override them.
+    rows = CalendarException.objects.filter(
+        Q(city_id=project.city_id, project__isnull=True) | Q(project=project)
+    ).order_by(F("project").asc(nulls_first=True), "date")
+    exceptions = dict(rows.values_list("date", "working"))
+    if project.calendar == Project.Calendar.WEEKLY:
+        return WorkCalendar(CalendarKind.WEEKLY, exceptions)
     return WorkCalendar.official(exceptions)
 
 

@@ -7,5 +7,7 @@ from guatu.web import views
 app_name = "web"
 urlpatterns = [
     path("", views.project_list_view, name="project-list"),
+    path("projects/import/", views.project_import_view, name="project-import"),
     path("projects/<slug:code>/", views.project_detail_view, name="project-detail"),
+    path("projects/<slug:code>/mspdi.xml", views.project_export_view, name="project-export"),
 ]

@@ -1,11 +1,19 @@
 """Pages: thin views that call a selector and render a template."""
 
-from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+import tempfile
+from pathlib import Path
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from guatu.accounts.models import Role
 from guatu.progress.models import Blocker
 from guatu.progress.selectors import latest_reports
+from guatu.projects.interchange import project_export_mspdi, project_import_mspdi
 from guatu.projects.models import Project
 from guatu.projects.selectors import (
     critical_path,
@@ -15,6 +23,8 @@ from guatu.projects.selectors import (
     project_task_force,
     project_work_items,
 )
+from guatu.web.access import role_required
+from guatu.web.forms import MspdiImportForm
 
 
 @login_required
@@ -54,3 +64,37 @@ def project_detail_view(request: HttpRequest, code: str) -> HttpResponse:
             ),
         },
     )
+
+
+@login_required
+def project_export_view(request: HttpRequest, code: str) -> HttpResponse:
+    project = get_object_or_404(Project, code=code)
+    response = HttpResponse(project_export_mspdi(project=project), content_type="application/xml")
+    response["Content-Disposition"] = f'attachment; filename="{project.code}.xml"'
+    return response
+
+
+@role_required(Role.SUPERVISOR)
+def project_import_view(request: HttpRequest) -> HttpResponse:
+    form = MspdiImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "plan.xml"
+            path.write_bytes(data["file"].read())
+            try:
+                project = project_import_mspdi(
+                    path=path,
+                    code=data["code"],
+                    name=data["name"] or None,
+                    city=data["owner_department"].city,
+                    owner_department=data["owner_department"],
+                )
+            except ValidationError as error:
+                for field, problems in error.message_dict.items():
+                    for problem in problems:
+                        form.add_error(field if field in form.fields else None, problem)
+            else:
+                messages.success(request, _("Imported “%(name)s”.") % {"name": project.name})
+                return redirect("web:project-detail", code=project.code)
+    return render(request, "web/project_import.html", {"form": form})

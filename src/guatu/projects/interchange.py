@@ -1,0 +1,166 @@
+"""Microsoft Project XML (MSPDI) to and from guatu projects.
+
+Import creates one project with a work item per task (summary tasks are
+only outline and are left out), a dependency per link, the constraints
+guatu knows (start no earlier than → planned start, finish no later than →
+time node, manually scheduled → fixed), and the plan's own calendar
+exceptions. Export writes a project with its computed schedule.
+"""
+
+import tempfile
+from datetime import date, datetime, time
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from guatu.core.errors import CoreError
+from guatu.core.mspdi import (
+    FNLT,
+    SNET,
+    MspdiLink,
+    MspdiProject,
+    MspdiTask,
+    read_mspdi,
+    write_mspdi,
+)
+from guatu.core.schedule import LINK_TYPES
+from guatu.errors import as_validation_error
+from guatu.org.models import CalendarException, City, Department
+from guatu.projects.models import Dependency, Project, WorkItem
+from guatu.projects.scheduling import project_calendar, schedule_recalculate
+from guatu.projects.services import Link, dependencies_add, work_item_create
+
+MONDAY_TO_FRIDAY = (True, True, True, True, True, False, False)
+EVERY_DAY = (True,) * 7
+
+
+def project_import_mspdi(
+    *,
+    path: str | Path,
+    code: str,
+    city: City,
+    owner_department: Department,
+    name: str | None = None,
+) -> Project:
+    """Create a project from an MSPDI file, all of it or nothing.
+
+    Raises ``ValidationError`` with a translated message for a file guatu
+    cannot schedule as it is (fractional days, elapsed lags …) or a code in use.
+    """
+    try:
+        plan = read_mspdi(path)
+    except CoreError as error:
+        raise as_validation_error(error, "file") from error
+    if plan.calendar.weekdays == EVERY_DAY:
+        calendar = Project.Calendar.CALENDAR_DAY
+    elif plan.calendar.weekdays == MONDAY_TO_FRIDAY:
+        calendar = Project.Calendar.WEEKLY
+    else:
+        raise ValidationError(
+            {"file": _("Only a Monday–Friday or a seven-day working week can be imported.")}
+        )
+    if Project.objects.filter(code=code).exists():
+        raise ValidationError(
+            {"code": _("A project with the code “%(code)s” exists.") % {"code": code}}
+        )
+    tasks = [task for task in plan.tasks if not task.summary]
+    with transaction.atomic():
+        project = Project(
+            city=city,
+            code=code,
+            name=name or plan.name,
+            start_date=plan.start.date(),
+            calendar=calendar,
+            owner_department=owner_department,
+            description=_("Imported from Microsoft Project (%(file)s).")
+            % {"file": Path(path).name},
+        )
+        project.full_clean()
+        project.save()
+        CalendarException.objects.bulk_create(
+            CalendarException(city=city, project=project, date=day, working=working, note="MSPDI")
+            for day, working in sorted(plan.calendar.exceptions.items())
+        )
+        items: dict[int, WorkItem] = {}
+        for order, task in enumerate(tasks, start=1):
+            items[task.uid] = work_item_create(
+                project=project,
+                reschedule=False,
+                code=f"uid-{task.uid}",
+                name=task.name[:120],
+                kind=WorkItem.Kind.MILESTONE if task.duration_days == 0 else WorkItem.Kind.TASK,
+                duration_days=task.duration_days,
+                planned_start=_planned_start(task),
+                fixed=task.manual and task.start is not None,
+                deadline=(
+                    task.constraint_date.date()
+                    if task.constraint == FNLT and task.constraint_date
+                    else None
+                ),
+                owner_department=owner_department,
+                order=order * 10,
+            )
+        links = [
+            Link(items[link.predecessor], items[task.uid], LINK_TYPES[link.kind], link.lag_days)
+            for task in tasks
+            for link in task.links
+            if link.predecessor in items
+        ]
+        dependencies_add(project=project, links=links, reschedule=False)
+        schedule_recalculate(project=project)
+    return project
+
+
+def _planned_start(task: MspdiTask) -> date | None:
+    if task.manual and task.start is not None:
+        return task.start.date()
+    if task.constraint == SNET and task.constraint_date is not None:
+        return task.constraint_date.date()
+    return None
+
+
+def project_export_mspdi(*, project: Project) -> bytes:
+    """Return *project* and its schedule as an MSPDI document."""
+    calendar = project_calendar(project)
+    items = list(project.work_items.order_by("order", "pk"))
+    links: dict[int, list[MspdiLink]] = {}
+    for dependency in Dependency.objects.filter(predecessor__project=project):
+        links.setdefault(dependency.successor_id, []).append(
+            MspdiLink(
+                dependency.predecessor_id, LINK_TYPES.index(dependency.type), dependency.lag_days
+            )
+        )
+    tasks = []
+    for item in items:
+        task = MspdiTask(
+            uid=item.pk,
+            name=item.name,
+            duration_days=item.duration_days,
+            milestone=item.is_milestone,
+            manual=item.fixed,
+            links=links.get(item.pk, []),
+        )
+        if item.fixed:
+            task.start = datetime.combine(item.planned_start, time(8))
+        elif item.deadline is not None:
+            task.constraint = FNLT
+            task.constraint_date = datetime.combine(item.deadline, time(17))
+        elif item.planned_start is not None:
+            task.constraint = SNET
+            task.constraint_date = datetime.combine(item.planned_start, time(8))
+        tasks.append(task)
+    plan = MspdiProject(
+        name=project.name,
+        start=datetime.combine(project.start_date, time(8)),
+        calendar=calendar,
+        tasks=tasks,
+    )
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder) / "project.xml"
+        try:
+            write_mspdi(out, plan)
+        except CoreError as error:
+            raise as_validation_error(error) from error
+        return out.read_bytes()
