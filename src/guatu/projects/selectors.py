@@ -98,10 +98,34 @@ def joint_milestone_state(*, milestone: WorkItem) -> JointMilestoneState:
     )
 
 
-def critical_path(*, items: list[WorkItem]) -> list[WorkItem]:
-    """Return the critical items in the order they are worked (early start, then finish).
+def critical_chains(*, items: list[WorkItem]) -> list[list[WorkItem]]:
+    """Return the critical items grouped into chains along critical links.
 
-    With several critical chains they interleave by date, as on a wall chart.
+    Items are critical either on the path to the project's deadline or
+    because their own time node leaves them no float; each connected group of
+    critical items linked to each other is one chain, worked in the order of
+    its early dates. Chains come in the order they start.
     """
-    chosen = [item for item in items if item.critical and item.early_start is not None]
-    return sorted(chosen, key=lambda item: (item.early_start, item.early_finish, item.order))
+    critical = {item.pk: item for item in items if item.critical and item.early_start}
+    if not critical:
+        return []
+    group = {pk: pk for pk in critical}
+
+    def root(pk: int) -> int:
+        while group[pk] != pk:
+            group[pk] = group[group[pk]]
+            pk = group[pk]
+        return pk
+
+    for pred, succ in Dependency.objects.filter(
+        predecessor_id__in=critical, successor_id__in=critical
+    ).values_list("predecessor_id", "successor_id"):
+        group[root(pred)] = root(succ)
+    chains: dict[int, list[WorkItem]] = {}
+    for pk, item in critical.items():
+        chains.setdefault(root(pk), []).append(item)
+    ordered = [
+        sorted(chain, key=lambda item: (item.early_start, item.early_finish, item.order))
+        for chain in chains.values()
+    ]
+    return sorted(ordered, key=lambda chain: (chain[0].early_start, chain[0].order))

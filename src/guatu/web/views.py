@@ -16,7 +16,7 @@ from guatu.progress.selectors import latest_reports
 from guatu.projects.interchange import project_export_mspdi, project_import_mspdi
 from guatu.projects.models import Project
 from guatu.projects.selectors import (
-    critical_path,
+    critical_chains,
     joint_milestone_state,
     project_dependencies,
     project_list,
@@ -52,7 +52,7 @@ def project_detail_view(request: HttpRequest, code: str) -> HttpResponse:
         {
             "project": project,
             "rows": rows,
-            "critical_path": critical_path(items=items),
+            "critical_chains": critical_chains(items=items),
             "late_items": late_items,
             "task_force": project_task_force(project=project),
             "dependencies": project_dependencies(project=project),
