@@ -35,3 +35,34 @@ def test_other_roles_are_kept_out_of_the_admin(users, role):
     response = client_for(users[role]).get("/admin/projects/workitem/")
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+def test_an_admin_edit_reschedules_in_the_same_transaction(users, project):
+    from datetime import date
+
+    from guatu.projects.models import WorkItem
+    from guatu.projects.services import work_item_create
+
+    item = work_item_create(
+        project=project, code="a", name="征地", duration_days=10, planned_start=date(2020, 6, 1)
+    )
+    client = client_for(users["supervisor"])
+    page = client.get(f"/admin/projects/workitem/{item.pk}/change/")
+    assert page.status_code == 200
+    response = client.post(
+        f"/admin/projects/workitem/{item.pk}/change/",
+        {
+            "project": project.pk,
+            "code": "a",
+            "name": "征地",
+            "kind": "task",
+            "duration_days": 40,
+            "planned_start": "2020-06-01",
+            "order": 0,
+            "quantity_target": "",
+            "unit": "",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    item = WorkItem.objects.get(pk=item.pk)
+    assert item.early_finish == date(2020, 7, 10) and item.total_float == -10

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from guatu.projects.models import Dependency, Phase, Project, TaskForceMember, WorkItem
+from guatu.projects.scheduling import schedule_recalculate
 
 
 class TaskForceInline(admin.TabularInline):
@@ -19,6 +20,12 @@ class ProjectAdmin(admin.ModelAdmin):
     list_filter = ["programme", "owner_department"]
     search_fields = ["name", "code"]
     inlines = [TaskForceInline]
+    readonly_fields = ["early_finish", "scheduled_at", "calendar_uncovered_years"]
+
+    def save_model(self, request, obj, form, change) -> None:
+        """Save, then reschedule: the admin wraps both in one transaction."""
+        super().save_model(request, obj, form, change)
+        schedule_recalculate(project=obj)
 
 
 @admin.register(WorkItem)
@@ -38,6 +45,25 @@ class WorkItemAdmin(admin.ModelAdmin):
     list_filter = ["project", "kind", "phase", "town"]
     search_fields = ["name", "code"]
     filter_horizontal = ["villages"]
+    readonly_fields = [
+        "early_start",
+        "early_finish",
+        "late_start",
+        "late_finish",
+        "total_float",
+        "free_float",
+        "critical",
+    ]
+
+    def save_model(self, request, obj, form, change) -> None:
+        """Save, then reschedule the project in the same (admin) transaction."""
+        super().save_model(request, obj, form, change)
+        schedule_recalculate(project=obj.project)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # Deleting an item would leave the schedule stale and may orphan history;
+        # items are removed only through services (none yet deletes).
+        return False
 
 
 @admin.register(Dependency)
