@@ -100,7 +100,7 @@ def test_a_year_without_holiday_data_is_shown_to_the_user(users, project):
 
     project.calendar = Project.Calendar.WORKING_DAY
     project.save(update_fields=["calendar"])
-    work_item_create(project=project, code="long", name="园区建成", duration_days=2500)
+    work_item_create(project=project, code="long", name="园区建成", duration_days=3500)
     client = Client()
     client.force_login(users["town"])
     text = client.get(f"/projects/{project.code}/").text
