@@ -131,3 +131,18 @@ def test_a_cycle_is_refused_and_the_stored_schedule_is_unchanged(project, make_i
         dependencies_add(project=project, links=[Link(b, a)])
     assert Dependency.objects.count() == 1
     assert refreshed(b).early_start == before
+
+
+def test_a_year_without_holiday_data_is_shown_to_the_user(users, project):
+    from guatu.projects.models import Project
+    from guatu.projects.services import work_item_create
+
+    project.calendar = Project.Calendar.WORKING_DAY
+    project.save(update_fields=["calendar"])
+    work_item_create(project=project, code="long", name="园区建成", duration_days=3500)
+    from django.test import Client
+
+    client = Client()
+    client.force_login(users["town"])
+    text = client.get(f"/projects/{project.code}/").text
+    assert "尚无法定节假日数据" in text and "2027" in text

@@ -92,16 +92,3 @@ def test_the_railway_page_shows_its_critical_path_and_float(demo):
     # 连接线征迁 is critical through its own time node, not on that chain.
     assert any("连接线征迁" in c and "同期交付" not in c for c in chains)
     assert 'class="critical"' in text
-
-
-def test_a_year_without_holiday_data_is_shown_to_the_user(users, project):
-    from guatu.projects.models import Project
-    from guatu.projects.services import work_item_create
-
-    project.calendar = Project.Calendar.WORKING_DAY
-    project.save(update_fields=["calendar"])
-    work_item_create(project=project, code="long", name="园区建成", duration_days=3500)
-    client = Client()
-    client.force_login(users["town"])
-    text = client.get(f"/projects/{project.code}/").text
-    assert "尚无法定节假日数据" in text and "2027" in text
