@@ -1,0 +1,269 @@
+"""序时进度 and the lights: progress against plan for a whole city, over arrays.
+
+For each work item at a date t (all days are working-day offsets on the
+item's own project calendar, like the schedule's; see ``CalendarAxis``):
+
+- planned % (序时进度): the share of the item's planned working days elapsed,
+  ``(t − ES) / d``, linear or on an S-curve; a milestone is due (100 %) from
+  its date on;
+- actual %: the latest effective report on or before t (no report: none);
+- lag: planned − actual, in percentage points (欠序时进度 when positive);
+- forecast finish: from the rate of the reports in the window before t
+  (default four weeks); no progress in the window → no forecast, shown as such;
+- slip: forecast finish − late finish (or t − late finish once overdue);
+- the light, by DESIGN.md's default rules with the thresholds given:
+  done; not started; red if lag > red threshold or past the late finish
+  undone; yellow if lag > yellow threshold, or — the early warning (预警) —
+  the lag is still green but the forecast misses the late finish; else green.
+
+Milestones also get the wall chart's flags: done on time (red flag), done
+late, overdue (black flag), pending.
+
+The per-item pass is one compiled sweep over the reports, sorted by item and
+day, so a city's million items and ten million reports take well under a
+second. Roll-ups to projects and towns use ``bincount``.
+
+>>> import numpy as np
+>>> result = item_status(
+...     es=np.array([0]), duration=np.array([10]), lf=np.array([12]), as_of=np.array([5]),
+...     window_start=np.array([0]), report_item=np.array([0, 0]),
+...     report_day=np.array([2, 5]), report_percent=np.array([10.0, 30.0]))
+>>> float(result.planned[0]), float(result.actual[0]), float(result.lag[0])
+(50.0, 30.0, 20.0)
+>>> LIGHT_NAMES[result.light[0]]
+'yellow'
+"""
+
+from dataclasses import dataclass
+from enum import IntEnum
+
+import numba
+import numpy as np
+
+__all__ = [
+    "LIGHT_NAMES",
+    "NO_DAY",
+    "Flag",
+    "Light",
+    "Reason",
+    "StatusResult",
+    "StatusRules",
+    "group_light",
+    "group_on_track_share",
+    "item_status",
+]
+
+NO_DAY = np.int64(-(1 << 60))
+
+
+class Light(IntEnum):
+    NOT_STARTED = 0
+    GREEN = 1
+    YELLOW = 2
+    RED = 3
+    DONE = 4
+
+
+LIGHT_NAMES = ("not_started", "green", "yellow", "red", "done")
+#: How bad a light is, for roll-ups: a project is as bad as its worst item.
+SEVERITY = np.array([1, 2, 3, 4, 0], dtype=np.int8)  # by Light code
+BY_SEVERITY = np.array(
+    [Light.DONE, Light.NOT_STARTED, Light.GREEN, Light.YELLOW, Light.RED], dtype=np.int8
+)
+
+
+class Reason(IntEnum):
+    """Why an item has its light."""
+
+    NONE = 0
+    DONE = 1
+    NOT_STARTED = 2
+    OVERDUE = 3
+    LAG_RED = 4
+    LAG_YELLOW = 5
+    FORECAST = 6  # 预警: the lag is fine but the forecast misses the late finish
+    ON_TRACK = 7
+
+
+class Flag(IntEnum):
+    """Wall-chart flags of milestones (时间节点)."""
+
+    NONE = 0
+    PENDING = 1
+    DONE_ON_TIME = 2  # 红旗
+    DONE_LATE = 3
+    OVERDUE = 4  # 黑旗
+
+
+@dataclass(frozen=True)
+class StatusRules:
+    """The thresholds in force (DESIGN.md's defaults; a supervisor may change them)."""
+
+    yellow_lag: float = 10.0
+    red_lag: float = 30.0
+    s_curve: bool = False
+
+
+@dataclass(frozen=True)
+class StatusResult:
+    planned: np.ndarray  # float64, %
+    actual: np.ndarray  # float64, %, NaN without a report
+    lag: np.ndarray  # float64, percentage points
+    forecast: np.ndarray  # int64 exclusive finish offset, NO_DAY without a forecast
+    slip: np.ndarray  # int64 working days late against the late finish (≤ 0: none)
+    done_day: np.ndarray  # int64 offset of the report that reached 100 %, NO_DAY if none
+    light: np.ndarray  # int8 Light
+    reason: np.ndarray  # int8 Reason
+    flag: np.ndarray  # int8 Flag (milestones only)
+
+    @property
+    def warning(self) -> np.ndarray:
+        """The early warning (预警): green by lag, but the forecast misses the late finish."""
+        return self.reason == Reason.FORECAST
+
+
+@numba.njit(cache=True, nogil=True)
+def _sweep(n, report_item, report_day, report_percent, as_of, window_start):  # pragma: no cover
+    """Per item: the latest percent on or before t and before the window, and when 100 % came."""
+    actual = np.full(n, np.nan)
+    earlier = np.zeros(n)
+    done_day = np.full(n, NO_DAY, dtype=np.int64)
+    for r in range(len(report_item)):
+        i = report_item[r]
+        day = report_day[r]
+        if day > as_of[i]:
+            continue
+        percent = report_percent[r]
+        actual[i] = percent
+        if day <= window_start[i]:
+            earlier[i] = percent
+        if percent >= 100.0 and done_day[i] == NO_DAY:
+            done_day[i] = day
+    return actual, earlier, done_day
+
+
+def item_status(
+    *,
+    es: np.ndarray,
+    duration: np.ndarray,
+    lf: np.ndarray,
+    as_of: np.ndarray,
+    window_start: np.ndarray,
+    report_item: np.ndarray,
+    report_day: np.ndarray,
+    report_percent: np.ndarray,
+    rules: StatusRules | None = None,
+) -> StatusResult:
+    """Return the status of every item at its ``as_of`` offset.
+
+    Reports must be effective ones only (not superseded), sorted by item and
+    then by day; ``report_day`` is the exclusive offset of the report's date
+    (the working days done by the end of that day), like ``as_of``.
+    """
+    rules = rules or StatusRules()
+    n = len(es)
+    es = np.asarray(es, dtype=np.int64)
+    duration = np.asarray(duration, dtype=np.int64)
+    lf = np.asarray(lf, dtype=np.int64)
+    as_of = np.asarray(as_of, dtype=np.int64)
+    window_start = np.asarray(window_start, dtype=np.int64)
+    actual, earlier, done_day = _sweep(
+        n,
+        np.ascontiguousarray(report_item, dtype=np.int64),
+        np.ascontiguousarray(report_day, dtype=np.int64),
+        np.ascontiguousarray(report_percent, dtype=np.float64),
+        as_of,
+        window_start,
+    )
+    milestone = duration == 0
+    share = np.clip((as_of - es) / np.maximum(duration, 1), 0.0, 1.0)
+    if rules.s_curve:
+        share = share * share * (3.0 - 2.0 * share)
+    planned = np.where(milestone, np.where(as_of >= es, 100.0, 0.0), share * 100.0)
+    reported = ~np.isnan(actual)
+    progress = np.where(reported, actual, 0.0)
+    lag = planned - progress
+    done = progress >= 100.0
+
+    # The rate over the window, per working day; the forecast needs a positive one.
+    span = np.maximum(as_of - window_start, 1)
+    rate = (progress - earlier) / span
+    with np.errstate(divide="ignore", invalid="ignore"):
+        remaining_days = np.ceil((100.0 - progress) / rate)
+    has_forecast = (rate > 0) & ~done
+    forecast = np.where(has_forecast, as_of + np.where(has_forecast, remaining_days, 0), NO_DAY)
+    forecast = np.where(done, done_day + 1, forecast).astype(np.int64)
+    overdue = ~done & (as_of > lf)
+    slip = np.where(
+        done,
+        done_day + 1 - lf,
+        np.where(overdue, as_of - lf, np.where(has_forecast, forecast - lf, 0)),
+    ).astype(np.int64)
+
+    light = np.full(n, Light.GREEN, dtype=np.int8)
+    reason = np.full(n, Reason.ON_TRACK, dtype=np.int8)
+    late_forecast = has_forecast & (forecast > lf)
+    yellow_lag = lag > rules.yellow_lag
+    red_lag = lag > rules.red_lag
+    # Later rules override earlier ones: least to most decisive.
+    for mask, code, why in (
+        (late_forecast & ~yellow_lag, Light.YELLOW, Reason.FORECAST),
+        (yellow_lag, Light.YELLOW, Reason.LAG_YELLOW),
+        (red_lag, Light.RED, Reason.LAG_RED),
+        (~reported & (planned <= 0), Light.NOT_STARTED, Reason.NOT_STARTED),
+        (overdue, Light.RED, Reason.OVERDUE),
+        (done, Light.DONE, Reason.DONE),
+    ):
+        light[mask] = code
+        reason[mask] = why
+
+    flag = np.full(n, Flag.NONE, dtype=np.int8)
+    flag[milestone] = Flag.PENDING
+    flag[milestone & done & (done_day + 1 <= lf)] = Flag.DONE_ON_TIME
+    flag[milestone & done & (done_day + 1 > lf)] = Flag.DONE_LATE
+    flag[milestone & overdue] = Flag.OVERDUE
+    return StatusResult(
+        planned=planned,
+        actual=actual,
+        lag=lag,
+        forecast=forecast,
+        slip=slip,
+        done_day=done_day,
+        light=light,
+        reason=reason,
+        flag=flag,
+    )
+
+
+def group_light(
+    group: np.ndarray, light: np.ndarray, groups: int, counted: np.ndarray | None = None
+) -> np.ndarray:
+    """Return each group's worst light (RED > YELLOW > GREEN > NOT_STARTED > DONE).
+
+    *counted* selects the items that count (a project counts its critical
+    items); a group with none of them falls back to all its items.
+    """
+    severity = SEVERITY[light]
+    worst_all = np.zeros(groups, dtype=np.int8)
+    np.maximum.at(worst_all, group, severity)
+    if counted is None:
+        return BY_SEVERITY[worst_all]
+    worst = np.full(groups, -1, dtype=np.int8)
+    np.maximum.at(worst, group[counted], severity[counted])
+    return BY_SEVERITY[np.where(worst >= 0, worst, worst_all)]
+
+
+def group_on_track_share(
+    group: np.ndarray, light: np.ndarray, weight: np.ndarray, groups: int
+) -> np.ndarray:
+    """Return each group's share of items on track (green or done), weighted.
+
+    Items not started yet are neither on nor off track and do not count; a
+    group with nothing under way gets NaN.
+    """
+    under_way = light != Light.NOT_STARTED
+    on_track = under_way & ((light == Light.GREEN) | (light == Light.DONE))
+    total = np.bincount(group[under_way], weights=weight[under_way], minlength=groups)
+    good = np.bincount(group[on_track], weights=weight[on_track], minlength=groups)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(total > 0, good / total, np.nan)
