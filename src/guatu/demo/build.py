@@ -83,7 +83,7 @@ def _village_name(town: str, n: int) -> str:
 
 def _build() -> None:
     name, code = scenario.CITY
-    city = City.objects.create(name=name, code=code)
+    city = City.objects.create(name=name, code=code, status_date=TODAY)
     towns = {}
     for order, (town_name, kind, _suffix) in enumerate(scenario.TOWNS, start=1):
         towns[town_name] = Town.objects.create(city=city, name=town_name, kind=kind, order=order)
@@ -106,7 +106,7 @@ def _build() -> None:
     users = _users(towns, departments)
     for spec in scenario.projects():
         _project(spec, city, towns, villages, departments, users)
-    _blockers(departments)
+    _blockers(departments, users["supervisor"])
     _escalations(users["supervisor"])
 
 
@@ -305,7 +305,7 @@ def _reporter(item: Item, users: dict[str, User], departments: dict[str, Departm
     return User.objects.get(role=Role.DEPARTMENT, department=departments[item.department])
 
 
-def _blockers(departments: dict[str, Department]) -> None:
+def _blockers(departments: dict[str, Department], supervisor: User) -> None:
     for (
         project,
         code,
@@ -317,8 +317,10 @@ def _blockers(departments: dict[str, Department]) -> None:
         status,
         resolution,
     ) in scenario.BLOCKERS:
+        item = WorkItem.objects.get(project__code=project, code=code)
         blocker = blocker_open(
-            work_item=WorkItem.objects.get(project__code=project, code=code),
+            actor=supervisor,
+            work_item=item,
             description=description,
             owner_department=departments[dept],
             responsible_person=person,
@@ -326,9 +328,14 @@ def _blockers(departments: dict[str, Department]) -> None:
             due_on=due,
         )
         if status == Blocker.Status.RESOLVED:
-            blocker_resolve(blocker=blocker, resolution=resolution, resolved_on=due - timedelta(11))
+            blocker_resolve(
+                actor=supervisor,
+                blocker=blocker,
+                resolution=resolution,
+                resolved_on=due - timedelta(11),
+            )
         elif status == Blocker.Status.ESCALATED:
-            blocker_escalate(blocker=blocker)
+            blocker_escalate(actor=supervisor, blocker=blocker)
 
 
 def _escalations(supervisor: User) -> None:

@@ -11,6 +11,15 @@ class City(models.Model):
     code = models.CharField(
         _("administrative division code"), max_length=12, unique=True, help_text=_("GB/T 2260")
     )
+    status_date = models.DateField(
+        _("status date (数据日期)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Progress and lights are judged as of this date; empty means today. "
+            "The demo sets it to the day of its story."
+        ),
+    )
 
     class Meta:
         verbose_name = _("city")

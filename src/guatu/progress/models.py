@@ -143,3 +143,59 @@ class Blocker(models.Model):
 
     def __str__(self) -> str:
         return self.description[:40]
+
+
+class StatusRuleSet(models.Model):
+    """One version of the thresholds that turn lag and forecasts into lights.
+
+    Versions are never edited: a change is a new version valid from a date, so
+    a past light is always explained by the rules in force on its date.
+    """
+
+    city = models.ForeignKey("org.City", on_delete=models.PROTECT, related_name="status_rules")
+    version = models.PositiveIntegerField(_("version"))
+    valid_from = models.DateField(_("valid from"))
+    yellow_lag = models.DecimalField(
+        _("yellow above (percentage points behind plan)"),
+        max_digits=5,
+        decimal_places=1,
+        default=10,
+    )
+    red_lag = models.DecimalField(
+        _("red above (percentage points behind plan)"),
+        max_digits=5,
+        decimal_places=1,
+        default=30,
+    )
+    window_days = models.PositiveSmallIntegerField(_("forecast window (calendar days)"), default=28)
+    s_curve = models.BooleanField(_("S-curve plan"), default=False)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+    )
+    created_at = models.DateTimeField(_("changed at"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("status rules")
+        verbose_name_plural = _("status rules")
+        ordering = ["city", "-valid_from", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["city", "version"], name="progress_rules_version"),
+            models.CheckConstraint(
+                condition=Q(red_lag__gte=models.F("yellow_lag")),
+                name="progress_rules_red_above_yellow",
+                violation_error_message=_("The red threshold cannot be below the yellow one."),
+            ),
+            models.CheckConstraint(
+                condition=Q(yellow_lag__gte=0) & Q(window_days__gte=1),
+                name="progress_rules_positive",
+                violation_error_message=_("Thresholds and the window must be positive."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"v{self.version} ({self.valid_from})"

@@ -11,12 +11,20 @@ from decimal import ROUND_HALF_EVEN, Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from guatu.audit.services import audit_record
 from guatu.core.errors import UnitError
 from guatu.core.units import convert, parse_unit
 from guatu.errors import as_validation_error
+from guatu.org.clock import city_today
+from guatu.progress.access import (
+    can_escalate_blocker,
+    can_manage_blocker,
+    can_open_blocker,
+    can_report,
+    require,
+)
 from guatu.progress.models import Blocker, ProgressReport
 from guatu.progress.selectors import latest_reports
 from guatu.projects.models import WorkItem
@@ -50,7 +58,13 @@ def report_submit(
 
     Raises ``ValidationError`` keyed by field, with every problem found.
     """
-    today = today or timezone.localdate()
+    require(
+        can_report(reported_by, work_item),
+        user=reported_by,
+        action="report_correct" if supersedes is not None else "report_submit",
+        target=work_item,
+    )
+    today = today or city_today(work_item.project.city)
     errors: dict[str, list[str]] = {}
 
     def refuse(field: str, message: str) -> None:
@@ -63,6 +77,12 @@ def report_submit(
             "reported_on",
             _("The date %(date)s is before the project started (%(start)s).")
             % {"date": reported_on, "start": work_item.project.start_date},
+        )
+    elif work_item.planned_start is not None and reported_on < work_item.planned_start:
+        refuse(
+            "reported_on",
+            _("The date %(date)s is before the work item's planned start (%(start)s).")
+            % {"date": reported_on, "start": work_item.planned_start},
         )
 
     quantity_done = None
@@ -140,11 +160,23 @@ def report_submit(
         )
         report.full_clean(validate_unique=False)
         report.save(force_insert=True)
+        audit_record(
+            user=reported_by,
+            action="report_correct" if supersedes is not None else "report_submit",
+            target=report,
+            detail={
+                "work_item": work_item.pk,
+                "reported_on": reported_on.isoformat(),
+                "percent": str(percent),
+                "supersedes": supersedes.pk if supersedes else None,
+            },
+        )
     return report
 
 
 def blocker_open(
     *,
+    actor,
     work_item: WorkItem,
     description: str,
     owner_department,
@@ -153,6 +185,7 @@ def blocker_open(
     due_on: date,
 ) -> Blocker:
     """Open a 卡点 on *work_item*; its town is the item's."""
+    require(can_open_blocker(actor, work_item), user=actor, action="blocker_open", target=work_item)
     blocker = Blocker(
         work_item=work_item,
         town=work_item.town,
@@ -163,22 +196,40 @@ def blocker_open(
         due_on=due_on,
     )
     blocker.full_clean()
-    blocker.save(force_insert=True)
+    with transaction.atomic():
+        blocker.save(force_insert=True)
+        audit_record(
+            user=actor, action="blocker_open", target=blocker, detail={"due_on": due_on.isoformat()}
+        )
     return blocker
 
 
-def blocker_resolve(*, blocker: Blocker, resolution: str, resolved_on: date) -> Blocker:
-    """Close *blocker* with its resolution."""
+def blocker_resolve(*, actor, blocker: Blocker, resolution: str, resolved_on: date) -> Blocker:
+    """Close *blocker* with its resolution (its owner department or the supervisor)."""
+    require(
+        can_manage_blocker(actor, blocker), user=actor, action="blocker_resolve", target=blocker
+    )
     blocker.status = Blocker.Status.RESOLVED
     blocker.resolution = resolution
     blocker.resolved_on = resolved_on
     blocker.full_clean()
-    blocker.save(update_fields=["status", "resolution", "resolved_on"])
+    with transaction.atomic():
+        blocker.save(update_fields=["status", "resolution", "resolved_on"])
+        audit_record(
+            user=actor, action="blocker_resolve", target=blocker, detail={"resolution": resolution}
+        )
     return blocker
 
 
-def blocker_escalate(*, blocker: Blocker) -> Blocker:
-    """Mark *blocker* as escalated to the supervision office."""
+def blocker_escalate(*, actor, blocker: Blocker) -> Blocker:
+    """Escalate *blocker* to the supervision office (its town, owner or the supervisor)."""
+    require(
+        can_escalate_blocker(actor, blocker), user=actor, action="blocker_escalate", target=blocker
+    )
+    if blocker.status == Blocker.Status.RESOLVED:
+        raise ValidationError({"status": _("A resolved blocker cannot be escalated.")})
     blocker.status = Blocker.Status.ESCALATED
-    blocker.save(update_fields=["status"])
+    with transaction.atomic():
+        blocker.save(update_fields=["status"])
+        audit_record(user=actor, action="blocker_escalate", target=blocker)
     return blocker

@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "guatu.projects",
     "guatu.progress",
     "guatu.supervision",
+    "guatu.audit",
     "guatu.demo",
     "guatu.web",
 ]
@@ -39,6 +40,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "guatu.audit.context.OriginMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]

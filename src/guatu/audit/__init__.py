@@ -1,0 +1,1 @@
+"""The audit log: every write, with who, when, what and from where."""

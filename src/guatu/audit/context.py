@@ -1,0 +1,42 @@
+"""Where the current write comes from (web, API or command line, and the address).
+
+The middleware sets it for each request; commands run with the default
+("cli"). Services read it when they record an audit entry, so no service
+needs a request parameter.
+"""
+
+from collections.abc import Callable
+from contextvars import ContextVar
+from dataclasses import dataclass
+
+from django.http import HttpRequest, HttpResponse
+
+
+@dataclass(frozen=True)
+class Origin:
+    channel: str = "cli"
+    address: str | None = None
+
+
+#: Outside a request (commands, the demo loader) writes come from the command line.
+COMMAND_LINE = Origin()
+current_origin: ContextVar[Origin] = ContextVar("guatu_origin", default=COMMAND_LINE)
+
+
+def request_address(request: HttpRequest) -> str | None:
+    """The client's address; behind the reverse proxy, its X-Forwarded-For's first hop."""
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    return forwarded.split(",")[0].strip() or request.META.get("REMOTE_ADDR") or None
+
+
+class OriginMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        channel = "api" if request.path.startswith("/api/") else "web"
+        token = current_origin.set(Origin(channel, request_address(request)))
+        try:
+            return self.get_response(request)
+        finally:
+            current_origin.reset(token)

@@ -1,0 +1,19 @@
+"""What "today" is for a city: its status date (数据日期) if set, else the real date.
+
+Everything that judges progress, or refuses a report dated in the future,
+asks here, so a city reviewing last Friday's position — or the demo, whose
+story happens on 2019-11-15 — sees one consistent day.
+"""
+
+from datetime import date
+
+from django.utils import timezone
+
+from guatu.org.models import City
+
+
+def city_today(city: City | None) -> date:
+    """Return the city's status date, or today in the configured time zone."""
+    if city is not None and city.status_date is not None:
+        return city.status_date
+    return timezone.localdate()

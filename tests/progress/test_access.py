@@ -1,0 +1,106 @@
+"""Roles on the write services: town reports its own items only, departments what they own."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.db import DatabaseError, transaction
+
+from guatu.audit.models import AuditEntry
+from guatu.progress.models import Blocker, ProgressReport
+from guatu.progress.services import (
+    blocker_escalate,
+    blocker_open,
+    blocker_resolve,
+    report_submit,
+)
+
+pytestmark = pytest.mark.django_db
+TODAY = date(2019, 11, 15)
+
+
+@pytest.fixture
+def items(make_item, towns, departments):
+    return {
+        "own": make_item("own", town=towns["石柱镇"], owner_department=departments["交通局"]),
+        "other": make_item(
+            "other", town=towns["前仓镇"], owner_department=departments["自然资源局"]
+        ),
+    }
+
+
+def submit(user, item, percent=10):
+    return report_submit(
+        work_item=item, reported_by=user, reported_on=TODAY, percent=Decimal(percent), today=TODAY
+    )
+
+
+def test_a_town_reports_on_its_own_items_only(users, items):
+    submit(users["town"], items["own"])
+    with pytest.raises(PermissionDenied):
+        submit(users["town"], items["other"])
+    assert ProgressReport.objects.filter(work_item=items["other"]).count() == 0
+    denied = AuditEntry.objects.get(allowed=False)
+    assert denied.user == users["town"] and denied.action == "report_submit"
+
+
+def test_a_department_reports_on_what_it_owns(users, items):
+    submit(users["department"], items["own"])
+    with pytest.raises(PermissionDenied):
+        submit(users["department"], items["other"])
+
+
+@pytest.mark.parametrize("role", ["leader", "admin"])
+def test_leaders_and_admins_read_only(users, items, role):
+    with pytest.raises(PermissionDenied):
+        submit(users[role], items["own"])
+
+
+def test_the_supervisor_may_report_anywhere(users, items):
+    submit(users["supervisor"], items["other"])
+
+
+def test_every_write_is_audited_and_the_log_cannot_be_rewritten(users, items):
+    report = submit(users["town"], items["own"])
+    entry = AuditEntry.objects.get(action="report_submit", allowed=True)
+    assert entry.target_id == str(report.pk) and entry.channel == "cli"
+    with pytest.raises(DatabaseError), transaction.atomic():
+        AuditEntry.objects.filter(pk=entry.pk).update(action="nothing")
+    with pytest.raises(DatabaseError), transaction.atomic():
+        AuditEntry.objects.filter(pk=entry.pk).delete()
+
+
+def test_blockers_by_role(users, items, departments):
+    blocker = blocker_open(
+        actor=users["town"],
+        work_item=items["own"],
+        description="3户未签约",
+        owner_department=departments["交通局"],
+        responsible_person="副镇长",
+        opened_on=date(2019, 11, 1),
+        due_on=date(2019, 11, 10),
+    )
+    with pytest.raises(PermissionDenied):
+        blocker_open(
+            actor=users["town"],
+            work_item=items["other"],
+            description="x",
+            owner_department=departments["交通局"],
+            responsible_person="y",
+            opened_on=date(2019, 11, 1),
+            due_on=date(2019, 11, 10),
+        )
+    with pytest.raises(PermissionDenied):
+        blocker_resolve(
+            actor=users["town"], blocker=blocker, resolution="已签约", resolved_on=TODAY
+        )
+    blocker_escalate(actor=users["town"], blocker=blocker)
+    blocker_resolve(
+        actor=users["department"], blocker=blocker, resolution="已签约", resolved_on=TODAY
+    )
+    blocker.refresh_from_db()
+    assert blocker.status == Blocker.Status.RESOLVED
+    assert list(
+        AuditEntry.objects.filter(allowed=True).order_by("id").values_list("action", flat=True)
+    ) == ["blocker_open", "blocker_escalate", "blocker_resolve"]
