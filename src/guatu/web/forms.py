@@ -4,6 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from guatu.org.models import Department
+from guatu.progress.models import ProgressReport
+from guatu.projects.models import WorkItem, unit_choices
 
 MAX_MSPDI_BYTES = 20 * 1024 * 1024
 
@@ -28,3 +30,56 @@ class MspdiImportForm(forms.Form):
         if not upload.name.lower().endswith(".xml"):
             raise forms.ValidationError(_("Choose a Microsoft Project XML (.xml) file."))
         return upload
+
+
+class ReportForm(forms.Form):
+    """进度填报: what a town or department official enters (the service checks the rules)."""
+
+    reported_on = forms.DateField(
+        label=_("Progress as of"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    quantity = forms.DecimalField(
+        label=_("Cumulative quantity done"), required=False, max_digits=16, decimal_places=4
+    )
+    unit = forms.ChoiceField(label=_("Unit"), required=False)
+    percent = forms.DecimalField(
+        label=_("Percent complete"), required=False, max_digits=7, decimal_places=2, min_value=0
+    )
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    supersedes = forms.ModelChoiceField(
+        label=_("Corrects the report of"), required=False, queryset=ProgressReport.objects.none()
+    )
+    correction_reason = forms.CharField(label=_("Reason for the correction"), required=False)
+
+    def __init__(self, *args, item: WorkItem, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.item = item
+        if item.quantity_target is None:
+            del self.fields["quantity"], self.fields["unit"]
+        else:
+            del self.fields["percent"]
+            self.fields["unit"].choices = unit_choices()
+            self.fields["unit"].initial = item.unit
+        self.fields["supersedes"].queryset = ProgressReport.objects.filter(
+            work_item=item, superseded_by__isnull=True
+        ).order_by("-reported_on", "-created_at")
+        self.fields["supersedes"].label_from_instance = lambda report: (
+            f"{report.reported_on:%Y-%m-%d} · {report.percent_complete}%"
+        )
+
+
+class BlockerForm(forms.Form):
+    description = forms.CharField(
+        label=_("Blocker"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    owner_department = forms.ModelChoiceField(
+        label=_("Owner department"), queryset=Department.objects.order_by("name")
+    )
+    responsible_person = forms.CharField(label=_("Person responsible"), max_length=50)
+    due_on = forms.DateField(label=_("Due on"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class ResolveForm(forms.Form):
+    resolution = forms.CharField(label=_("Resolution"), max_length=500)

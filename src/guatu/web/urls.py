@@ -10,4 +10,7 @@ urlpatterns = [
     path("projects/import/", views.project_import_view, name="project-import"),
     path("projects/<slug:code>/", views.project_detail_view, name="project-detail"),
     path("projects/<slug:code>/mspdi.xml", views.project_export_view, name="project-export"),
+    path("items/<int:pk>/", views.item_detail_view, name="item-detail"),
+    path("towns/", views.town_list_view, name="town-list"),
+    path("towns/<int:pk>/", views.town_detail_view, name="town-detail"),
 ]

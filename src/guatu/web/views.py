@@ -11,10 +11,25 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from guatu.accounts.models import Role
+from guatu.org.clock import city_today
+from guatu.org.models import City, Town
+from guatu.progress.access import (
+    can_manage_blocker,
+    can_open_blocker,
+    can_report,
+    require,
+)
 from guatu.progress.models import Blocker
-from guatu.progress.selectors import latest_reports
+from guatu.progress.selectors import latest_reports, report_history
+from guatu.progress.services import (
+    blocker_escalate,
+    blocker_open,
+    blocker_resolve,
+    report_submit,
+)
+from guatu.progress.status import items_status, projects_light, rules_in_force, towns_ranking
 from guatu.projects.interchange import project_export_mspdi, project_import_mspdi
-from guatu.projects.models import Project
+from guatu.projects.models import Project, WorkItem
 from guatu.projects.selectors import (
     critical_chains,
     joint_milestone_state,
@@ -24,12 +39,19 @@ from guatu.projects.selectors import (
     project_work_items,
 )
 from guatu.web.access import role_required
-from guatu.web.forms import MspdiImportForm
+from guatu.web.forms import BlockerForm, MspdiImportForm, ReportForm, ResolveForm
 
 
 @login_required
 def project_list_view(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/project_list.html", {"projects": project_list()})
+    projects = list(project_list())
+    lights = projects_light(projects=projects)
+    for project in projects:
+        project.light = lights.get(project.pk, "")
+    city = City.objects.order_by("pk").first()
+    return render(
+        request, "web/project_list.html", {"projects": projects, "today": city_today(city)}
+    )
 
 
 @login_required
@@ -39,7 +61,8 @@ def project_detail_view(request: HttpRequest, code: str) -> HttpResponse:
     )
     items = list(project_work_items(project=project))
     latest = latest_reports(work_item_ids=[item.pk for item in items])
-    rows = [(item, latest.get(item.pk)) for item in items]
+    statuses = items_status(items=items)
+    rows = [(item, latest.get(item.pk), statuses.get(item.pk)) for item in items]
     late_items = sorted(
         (item for item in items if item.total_float is not None and item.total_float < 0),
         key=lambda item: item.total_float,
@@ -54,6 +77,8 @@ def project_detail_view(request: HttpRequest, code: str) -> HttpResponse:
             "rows": rows,
             "critical_chains": critical_chains(items=items),
             "late_items": late_items,
+            "project_light": projects_light(projects=[project]).get(project.pk, ""),
+            "today": city_today(project.city),
             "task_force": project_task_force(project=project),
             "dependencies": project_dependencies(project=project),
             "joint_milestones": [
@@ -98,3 +123,132 @@ def project_import_view(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("Imported “%(name)s”.") % {"name": project.name})
                 return redirect("web:project-detail", code=project.code)
     return render(request, "web/project_import.html", {"form": form})
+
+
+def _apply_errors(form, error: ValidationError) -> None:
+    """Put a service's errors next to the fields they name (the rest on top)."""
+    if hasattr(error, "error_dict"):
+        for field, problems in error.message_dict.items():
+            for problem in problems:
+                form.add_error(field if field in form.fields else None, problem)
+    else:
+        for problem in error.messages:
+            form.add_error(None, problem)
+
+
+@login_required
+def item_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(
+        WorkItem.objects.select_related("project__city", "town", "owner_department", "phase"),
+        pk=pk,
+    )
+    user = request.user
+    report_form = ReportForm(item=item, initial={"reported_on": city_today(item.project.city)})
+    blocker_form = BlockerForm(initial={"owner_department": item.owner_department_id})
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "report":
+                require(can_report(user, item), user=user, action="report_submit", target=item)
+                report_form = ReportForm(request.POST, item=item)
+                if report_form.is_valid():
+                    data = report_form.cleaned_data
+                    report_submit(
+                        work_item=item,
+                        reported_by=user,
+                        reported_on=data["reported_on"],
+                        quantity=data.get("quantity"),
+                        unit=data.get("unit") or "",
+                        percent=data.get("percent"),
+                        note=data["note"],
+                        supersedes=data["supersedes"],
+                        correction_reason=data["correction_reason"],
+                    )
+                    messages.success(request, _("Report saved."))
+                    return redirect("web:item-detail", pk=item.pk)
+            elif action == "blocker":
+                require(can_open_blocker(user, item), user=user, action="blocker_open", target=item)
+                blocker_form = BlockerForm(request.POST)
+                if blocker_form.is_valid():
+                    data = blocker_form.cleaned_data
+                    blocker_open(
+                        actor=user,
+                        work_item=item,
+                        description=data["description"],
+                        owner_department=data["owner_department"],
+                        responsible_person=data["responsible_person"],
+                        opened_on=city_today(item.project.city),
+                        due_on=data["due_on"],
+                    )
+                    messages.success(request, _("Blocker opened."))
+                    return redirect("web:item-detail", pk=item.pk)
+            elif action in ("resolve", "escalate"):
+                blocker = get_object_or_404(Blocker, pk=request.POST.get("blocker"), work_item=item)
+                if action == "escalate":
+                    blocker_escalate(actor=user, blocker=blocker)
+                else:
+                    resolve = ResolveForm(request.POST)
+                    if not resolve.is_valid():
+                        raise ValidationError(_("Enter the resolution."))
+                    blocker_resolve(
+                        actor=user,
+                        blocker=blocker,
+                        resolution=resolve.cleaned_data["resolution"],
+                        resolved_on=city_today(item.project.city),
+                    )
+                return redirect("web:item-detail", pk=item.pk)
+        except ValidationError as error:
+            _apply_errors(blocker_form if action == "blocker" else report_form, error)
+    status = items_status(items=[item]).get(item.pk)
+    today = city_today(item.project.city)
+    return render(
+        request,
+        "web/item_detail.html",
+        {
+            "item": item,
+            "status": status,
+            "today": today,
+            "history": report_history(work_item_id=item.pk),
+            "blockers": item.blockers.select_related("owner_department").order_by("due_on"),
+            "report_form": report_form if can_report(user, item) else None,
+            "blocker_form": blocker_form if can_open_blocker(user, item) else None,
+            "may_manage": {b.pk: can_manage_blocker(user, b) for b in item.blockers.all()},
+        },
+    )
+
+
+@login_required
+def town_list_view(request: HttpRequest) -> HttpResponse:
+    city = City.objects.order_by("pk").first()
+    ranking = towns_ranking(city=city) if city else []
+    return render(
+        request,
+        "web/town_list.html",
+        {
+            "ranking": ranking,
+            "today": city_today(city),
+            "rules": rules_in_force(city, city_today(city))[2] if city else None,
+        },
+    )
+
+
+@login_required
+def town_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    town = get_object_or_404(Town.objects.select_related("city"), pk=pk)
+    items = list(
+        WorkItem.objects.filter(town=town)
+        .select_related("project", "phase")
+        .order_by("project__code", "order")
+    )
+    statuses = items_status(items=items)
+    return render(
+        request,
+        "web/town_detail.html",
+        {
+            "town": town,
+            "rows": [
+                (item, statuses.get(item.pk), can_report(request.user, item)) for item in items
+            ],
+            "today": city_today(town.city),
+        },
+    )

@@ -1,0 +1,171 @@
+"""The reporting loop on the pages, as a town official and others would use it."""
+
+import re
+
+import pytest
+from django.test import Client
+
+from guatu.audit.models import AuditEntry
+from guatu.progress.models import Blocker, ProgressReport
+from guatu.projects.models import WorkItem
+
+pytestmark = pytest.mark.django_db
+
+
+def sign_in(username: str) -> Client:
+    client = Client(enforce_csrf_checks=True)
+    page = client.get("/login/")
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+    client.post(
+        "/login/",
+        {"username": username, "password": "guatu-demo-2019", "csrfmiddlewaretoken": token},
+    )
+    return client
+
+
+def post(client: Client, url: str, data: dict):
+    token = client.cookies["csrftoken"].value
+    return client.post(url, {**data, "csrfmiddlewaretoken": token})
+
+
+def item(project: str, code: str) -> WorkItem:
+    return WorkItem.objects.get(project__code=project, code=code)
+
+
+def test_a_town_official_reports_and_the_light_changes(demo):
+    town = sign_in("town_shizhu")
+    design = item("park-shizhu", "zj")  # 组卷报批, 85 % reported, green
+    page = town.get(f"/items/{design.pk}/")
+    assert "提交填报" in page.text and "绿灯" in page.text
+    response = post(
+        town,
+        f"/items/{design.pk}/",
+        {
+            "action": "report",
+            "reported_on": "2019-11-15",
+            "percent": "100",
+            "note": "已报批",
+        },
+    )
+    assert response.status_code == 302
+    page = town.get(f"/items/{design.pk}/")
+    assert "完成" in page.text and "已报批" in page.text
+    assert AuditEntry.objects.filter(action="report_submit", channel="web").exists()
+
+
+def test_errors_are_shown_next_to_the_field_and_nothing_is_stored(demo):
+    town = sign_in("town_shizhu")
+    land = item("jintai-railway", "wq-zd")  # in 亩
+    before = ProgressReport.objects.count()
+    page = post(
+        town,
+        f"/items/{land.pk}/",
+        {
+            "action": "report",
+            "reported_on": "2019-11-15",
+            "quantity": "5",
+            "unit": "hh",
+        },
+    )
+    assert page.status_code == 200
+    assert "无法把 5 户 换算为亩" in page.text
+    page = post(
+        town,
+        f"/items/{land.pk}/",
+        {
+            "action": "report",
+            "reported_on": "2019-12-01",
+            "quantity": "100",
+            "unit": "mu",
+        },
+    )
+    assert "晚于今天" in page.text
+    assert ProgressReport.objects.count() == before
+
+
+def test_another_towns_item_is_refused_and_logged(demo):
+    town = sign_in("town_shizhu")
+    other = item("jintai-railway", "wq-zc-2")  # 前仓镇
+    page = town.get(f"/items/{other.pk}/")
+    assert page.status_code == 200 and "提交填报" not in page.text
+    before = ProgressReport.objects.count()
+    response = post(
+        town,
+        f"/items/{other.pk}/",
+        {
+            "action": "report",
+            "reported_on": "2019-11-15",
+            "quantity": "30",
+            "unit": "hh",
+        },
+    )
+    assert response.status_code == 403
+    assert ProgressReport.objects.count() == before
+    assert AuditEntry.objects.filter(allowed=False, user__username="town_shizhu").exists()
+
+
+def test_a_correction_keeps_the_original(demo):
+    town = sign_in("town_shizhu")
+    target = item("jintai-railway", "wq-zc-1")
+    original = ProgressReport.objects.filter(work_item=target).latest("reported_on")
+    response = post(
+        town,
+        f"/items/{target.pk}/",
+        {
+            "action": "report",
+            "reported_on": "2019-11-15",
+            "quantity": "54",
+            "unit": "hh",
+            "supersedes": original.pk,
+            "correction_reason": "1户协议作废",
+        },
+    )
+    assert response.status_code == 302
+    page = town.get(f"/items/{target.pk}/")
+    assert "1户协议作废" in page.text and "已被更正" in page.text
+    assert ProgressReport.objects.filter(pk=original.pk).exists()
+
+
+def test_blockers_from_the_item_page(demo):
+    town = sign_in("town_shizhu")
+    target = item("jintai-railway", "wq-xl")
+    department = target.owner_department
+    response = post(
+        town,
+        f"/items/{target.pk}/",
+        {
+            "action": "blocker",
+            "description": "线路工程进场受阻",
+            "owner_department": department.pk,
+            "responsible_person": "副镇长",
+            "due_on": "2019-11-30",
+        },
+    )
+    assert response.status_code == 302
+    blocker = Blocker.objects.get(description="线路工程进场受阻")
+    leader = sign_in("leader")
+    refused = post(
+        leader,
+        f"/items/{target.pk}/",
+        {"action": "resolve", "blocker": blocker.pk, "resolution": "x"},
+    )
+    assert refused.status_code == 403
+    owner = sign_in("dept_jiaotong")
+    done = post(
+        owner,
+        f"/items/{target.pk}/",
+        {"action": "resolve", "blocker": blocker.pk, "resolution": "已协调进场"},
+    )
+    assert done.status_code == 302
+    blocker.refresh_from_db()
+    assert blocker.status == "resolved"
+
+
+def test_pages_show_lights_and_the_town_ranking(demo):
+    leader = sign_in("leader")
+    projects = leader.get("/").text
+    assert "红灯" in projects and "绿灯" in projects and "数据日期 2019-11-15" in projects
+    railway = leader.get("/projects/jintai-railway/").text
+    assert "预警" in railway and "完成" in railway
+    towns = leader.get("/towns/").text
+    assert towns.index("象珠镇") < towns.index("古山镇")
