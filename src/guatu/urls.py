@@ -4,8 +4,11 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from guatu.api.v1 import api
+
 urlpatterns = [
     path("", include("guatu.web.urls")),
+    path("api/v1/", api.urls),
     path(
         "login/",
         auth_views.LoginView.as_view(template_name="registration/login.html"),

@@ -105,6 +105,8 @@ def report_submit(
         refuse("percent", _("Enter the percentage complete."))
     elif percent < 0:
         refuse("percent", _("A percentage cannot be negative."))
+    else:
+        percent = Decimal(percent).quantize(CENT, rounding=ROUND_HALF_EVEN)
 
     if supersedes is not None:
         if supersedes.work_item_id != work_item.pk:

@@ -1,0 +1,426 @@
+"""REST API v1: projects, work items with their status, reports, blockers.
+
+Thin endpoints: parse input (the ``*In`` schemas), call one selector or
+service, shape output (the ``*Out`` schemas). The services enforce the roles
+and the reporting rules, so the API cannot do what the pages may not.
+Errors are JSON: ``{"message": "…", "field": "…", "errors": {field: [...]}}``,
+in the request's language (Chinese by default).
+"""
+
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI, Router, Schema
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as SchemaError
+from ninja.responses import Status
+from ninja.security import HttpBearer, django_auth
+
+from guatu.accounts.tokens import token_user
+from guatu.org.clock import city_today
+from guatu.org.models import Department
+from guatu.progress.models import Blocker, ProgressReport
+from guatu.progress.selectors import report_history
+from guatu.progress.services import (
+    blocker_escalate,
+    blocker_open,
+    blocker_resolve,
+    report_submit,
+)
+from guatu.progress.status import ItemStatus, items_status, projects_light
+from guatu.projects.models import Project, WorkItem
+from guatu.projects.selectors import project_list
+
+
+class TokenAuth(HttpBearer):
+    """``Authorization: Bearer <token>``; tokens come from ``guatu token USERNAME``."""
+
+    def authenticate(self, request: HttpRequest, token: str):
+        user = token_user(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+api = NinjaAPI(
+    title="guatu API",
+    version="1",
+    description="重点项目挂图作战 — projects, work items and their lights, progress reports, "
+    "blockers (卡点).",
+    auth=[TokenAuth(), django_auth],
+    docs_url=None,  # the interactive docs would load scripts from a CDN; use openapi.json
+    urls_namespace="api-v1",
+)
+
+
+def _error(
+    request, status: int, message: str, field: str | None = None, errors: dict | None = None
+):
+    body = {"message": message, "field": field, "errors": errors or {}}
+    return api.create_response(request, body, status=status)
+
+
+@api.exception_handler(ValidationError)
+def _on_validation(request, exc: ValidationError):
+    errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+    field = next(iter(errors), None)
+    return _error(
+        request,
+        400,
+        errors[field][0] if field else _("Invalid input."),
+        None if field == "__all__" else field,
+        errors,
+    )
+
+
+@api.exception_handler(SchemaError)
+def _on_schema(request, exc: SchemaError):
+    errors: dict[str, list[str]] = {}
+    for problem in exc.errors:
+        location = [str(part) for part in problem.get("loc", []) if part not in ("body", "payload")]
+        field = ".".join(location) or "__all__"
+        errors.setdefault(field, []).append(
+            _("“%(field)s” is missing or not valid (%(detail)s).")
+            % {"field": field, "detail": problem.get("msg", "")}
+        )
+    field = next(iter(errors), None)
+    return _error(request, 422, errors[field][0], field, errors)
+
+
+@api.exception_handler(PermissionDenied)
+def _on_denied(request, exc):
+    return _error(request, 403, _("You may not do this: your role does not allow it."))
+
+
+@api.exception_handler(AuthenticationError)
+def _on_unauthenticated(request, exc):
+    return _error(request, 401, _("Sign in, or send a valid API token."))
+
+
+@api.exception_handler(Http404)
+def _on_missing(request, exc):
+    return _error(request, 404, _("Not found."))
+
+
+@api.exception_handler(HttpError)
+def _on_http(request, exc: HttpError):
+    return _error(request, exc.status_code, str(exc))
+
+
+class ProjectOut(Schema):
+    code: str
+    name: str
+    programme: str
+    start_date: date
+    deadline: date | None
+    owner_department: str
+    light: str | None
+    items: int
+
+
+class ItemOut(Schema):
+    id: int
+    project: str
+    code: str
+    name: str
+    kind: str
+    town: str | None
+    owner_department: str | None
+    quantity_target: Decimal | None
+    unit: str
+    duration_days: int
+    deadline: date | None
+    early_start: date | None
+    early_finish: date | None
+    late_start: date | None
+    late_finish: date | None
+    total_float: int | None
+    critical: bool
+    light: str | None
+    reason: str | None
+    warning: bool
+    planned_percent: float | None
+    actual_percent: float | None
+    lag: float | None
+    forecast_finish: date | None
+    flag: str | None
+
+
+class ReportOut(Schema):
+    id: int
+    work_item: int
+    reported_on: date
+    percent_complete: Decimal
+    quantity_done: Decimal | None
+    quantity_entered: Decimal | None
+    unit_entered: str
+    note: str
+    reported_by: str
+    created_at: str
+    supersedes: int | None
+    superseded_by: int | None
+    correction_reason: str
+
+
+class ReportIn(Schema):
+    reported_on: date
+    quantity: Decimal | None = None
+    unit: str = ""
+    percent: Decimal | None = None
+    note: str = ""
+
+
+class CorrectionIn(ReportIn):
+    reason: str
+
+
+class BlockerOut(Schema):
+    id: int
+    work_item: int
+    town: str | None
+    owner_department: str
+    responsible_person: str
+    description: str
+    opened_on: date
+    due_on: date
+    status: str
+    overdue: bool
+    resolution: str
+    resolved_on: date | None
+
+
+class BlockerIn(Schema):
+    work_item: int
+    description: str
+    owner_department: int
+    responsible_person: str
+    due_on: date
+
+
+class ResolutionIn(Schema):
+    resolution: str
+
+
+def _item_out(item: WorkItem, status: ItemStatus | None) -> ItemOut:
+    return ItemOut(
+        id=item.pk,
+        project=item.project.code,
+        code=item.code,
+        name=item.name,
+        kind=item.kind,
+        town=item.town.name if item.town else None,
+        owner_department=str(item.owner_department) if item.owner_department else None,
+        quantity_target=item.quantity_target,
+        unit=item.unit,
+        duration_days=item.duration_days,
+        deadline=item.deadline,
+        early_start=item.early_start,
+        early_finish=item.early_finish,
+        late_start=item.late_start,
+        late_finish=item.late_finish,
+        total_float=item.total_float,
+        critical=item.critical,
+        light=status.light if status else None,
+        reason=status.reason if status else None,
+        warning=bool(status and status.warning),
+        planned_percent=status.planned if status else None,
+        actual_percent=status.actual if status else None,
+        lag=status.lag if status else None,
+        forecast_finish=status.forecast_finish if status else None,
+        flag=status.flag if status else None,
+    )
+
+
+def _report_out(report: ProgressReport) -> ReportOut:
+    superseded = getattr(report, "superseded_by", None)
+    return ReportOut(
+        id=report.pk,
+        work_item=report.work_item_id,
+        reported_on=report.reported_on,
+        percent_complete=report.percent_complete,
+        quantity_done=report.quantity_done,
+        quantity_entered=report.quantity_entered,
+        unit_entered=report.unit_entered,
+        note=report.note,
+        reported_by=report.reported_by.username,
+        created_at=report.created_at.isoformat(),
+        supersedes=report.supersedes_id,
+        superseded_by=superseded.pk if superseded else None,
+        correction_reason=report.correction_reason,
+    )
+
+
+def _blocker_out(blocker: Blocker) -> BlockerOut:
+    today = city_today(blocker.owner_department.city)
+    return BlockerOut(
+        id=blocker.pk,
+        work_item=blocker.work_item_id,
+        town=blocker.town.name if blocker.town else None,
+        owner_department=str(blocker.owner_department),
+        responsible_person=blocker.responsible_person,
+        description=blocker.description,
+        opened_on=blocker.opened_on,
+        due_on=blocker.due_on,
+        status=blocker.status,
+        overdue=blocker.status != Blocker.Status.RESOLVED and blocker.due_on < today,
+        resolution=blocker.resolution,
+        resolved_on=blocker.resolved_on,
+    )
+
+
+def _items(queryset) -> list[WorkItem]:
+    return list(queryset.select_related("project", "town", "owner_department"))
+
+
+router = Router()
+
+
+@router.get("/projects", response=list[ProjectOut], summary="List projects with their light")
+def projects(request):
+    rows = list(project_list())
+    lights = projects_light(projects=rows)
+    return [
+        ProjectOut(
+            code=p.code,
+            name=p.name,
+            programme=p.programme,
+            start_date=p.start_date,
+            deadline=p.deadline,
+            owner_department=str(p.owner_department),
+            light=lights.get(p.pk),
+            items=p.item_count + p.milestone_count,
+        )
+        for p in rows
+    ]
+
+
+@router.get(
+    "/projects/{code}/items",
+    response=list[ItemOut],
+    summary="A project's work items with schedule and status",
+)
+def project_items(request, code: str):
+    project = get_object_or_404(Project, code=code)
+    items = _items(project.work_items.order_by("order", "code"))
+    statuses = items_status(items=items)
+    return [_item_out(item, statuses.get(item.pk)) for item in items]
+
+
+@router.get("/items/{item_id}", response=ItemOut, summary="One work item")
+def item_detail(request, item_id: int):
+    item = get_object_or_404(
+        WorkItem.objects.select_related("project", "town", "owner_department"), pk=item_id
+    )
+    return _item_out(item, items_status(items=[item]).get(item.pk))
+
+
+@router.get(
+    "/items/{item_id}/reports",
+    response=list[ReportOut],
+    summary="Every report of an item, corrections included",
+)
+def item_reports(request, item_id: int):
+    get_object_or_404(WorkItem, pk=item_id)
+    return [
+        _report_out(r) for r in report_history(work_item_id=item_id).select_related("superseded_by")
+    ]
+
+
+@router.post(
+    "/items/{item_id}/reports",
+    response={201: ReportOut},
+    summary="Submit a progress report (town: own items; department: owned items)",
+)
+def submit_report(request, item_id: int, payload: ReportIn):
+    item = get_object_or_404(WorkItem.objects.select_related("project__city"), pk=item_id)
+    report = report_submit(
+        work_item=item,
+        reported_by=request.user,
+        reported_on=payload.reported_on,
+        quantity=payload.quantity,
+        unit=payload.unit,
+        percent=payload.percent,
+        note=payload.note,
+    )
+    return Status(201, _report_out(report))
+
+
+@router.post(
+    "/reports/{report_id}/correct",
+    response={201: ReportOut},
+    summary="Correct a report: a new report supersedes it; both stay in the history",
+)
+def correct_report(request, report_id: int, payload: CorrectionIn):
+    original = get_object_or_404(
+        ProgressReport.objects.select_related("work_item__project"), pk=report_id
+    )
+    report = report_submit(
+        work_item=original.work_item,
+        reported_by=request.user,
+        reported_on=payload.reported_on,
+        quantity=payload.quantity,
+        unit=payload.unit,
+        percent=payload.percent,
+        note=payload.note,
+        supersedes=original,
+        correction_reason=payload.reason,
+    )
+    return Status(201, _report_out(report))
+
+
+@router.get("/blockers", response=list[BlockerOut], summary="Blockers, overdue first")
+def blockers(request, status: str | None = None):
+    rows = Blocker.objects.select_related("town", "owner_department__city")
+    if status:
+        rows = rows.filter(status=status)
+    out = [_blocker_out(b) for b in rows.order_by("due_on", "id")]
+    return sorted(out, key=lambda b: (not b.overdue, b.due_on))
+
+
+@router.post("/blockers", response={201: BlockerOut}, summary="Open a blocker (卡点)")
+def open_blocker(request, payload: BlockerIn):
+    item = get_object_or_404(WorkItem.objects.select_related("project__city"), pk=payload.work_item)
+    department = get_object_or_404(Department, pk=payload.owner_department)
+    blocker = blocker_open(
+        actor=request.user,
+        work_item=item,
+        description=payload.description,
+        owner_department=department,
+        responsible_person=payload.responsible_person,
+        opened_on=city_today(item.project.city),
+        due_on=payload.due_on,
+    )
+    return Status(201, _blocker_out(blocker))
+
+
+@router.post("/blockers/{blocker_id}/resolve", response=BlockerOut, summary="Resolve a blocker")
+def resolve_blocker(request, blocker_id: int, payload: ResolutionIn):
+    blocker = get_object_or_404(
+        Blocker.objects.select_related("owner_department__city"), pk=blocker_id
+    )
+    blocker = blocker_resolve(
+        actor=request.user,
+        blocker=blocker,
+        resolution=payload.resolution,
+        resolved_on=city_today(blocker.owner_department.city),
+    )
+    return _blocker_out(blocker)
+
+
+@router.post(
+    "/blockers/{blocker_id}/escalate",
+    response=BlockerOut,
+    summary="Escalate a blocker to the supervision office",
+)
+def escalate_blocker(request, blocker_id: int):
+    blocker = get_object_or_404(
+        Blocker.objects.select_related("owner_department__city"), pk=blocker_id
+    )
+    return _blocker_out(blocker_escalate(actor=request.user, blocker=blocker))
+
+
+api.add_router("/", router)
