@@ -18,7 +18,7 @@ from guatu.core.units import convert
 from guatu.demo import scenario
 from guatu.demo.scenario import TODAY, Item, ProjectSpec
 from guatu.org.models import City, Department, Town, Village
-from guatu.progress.models import Blocker, ProgressReport
+from guatu.progress.models import Blocker, ProgressReport, StatusRuleSet
 from guatu.progress.services import (
     blocker_escalate,
     blocker_open,
@@ -106,6 +106,13 @@ def _build() -> None:
     users = _users(towns, departments)
     for spec in scenario.projects():
         _project(spec, city, towns, villages, departments, users)
+    StatusRuleSet.objects.create(
+        city=city,
+        version=1,
+        valid_from=date(2019, 1, 1),
+        note="默认规则（银川做法）",
+        created_by=users["supervisor"],
+    )
     _blockers(departments, users["supervisor"])
     _escalations(users["supervisor"])
 

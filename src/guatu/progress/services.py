@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from guatu.accounts.models import Role
 from guatu.audit.services import audit_record
 from guatu.core.errors import UnitError
 from guatu.core.units import convert, parse_unit
@@ -25,7 +26,7 @@ from guatu.progress.access import (
     can_report,
     require,
 )
-from guatu.progress.models import Blocker, ProgressReport
+from guatu.progress.models import Blocker, ProgressReport, StatusRuleSet
 from guatu.progress.selectors import latest_reports
 from guatu.projects.models import WorkItem
 
@@ -235,3 +236,67 @@ def blocker_escalate(*, actor, blocker: Blocker) -> Blocker:
         blocker.save(update_fields=["status"])
         audit_record(user=actor, action="blocker_escalate", target=blocker)
     return blocker
+
+
+def status_rules_change(
+    *,
+    actor,
+    city,
+    yellow_lag: Decimal,
+    red_lag: Decimal,
+    window_days: int = 28,
+    s_curve: bool = False,
+    note: str = "",
+    valid_from: date | None = None,
+) -> StatusRuleSet:
+    """Add a new version of the lighting rules, valid from *valid_from* (today by default).
+
+    Only the supervision office changes the rules, and never for days already
+    judged: a version may not start before the city's today, so every past
+    light stays explained by the rules in force on its date.
+    """
+    require(
+        getattr(actor, "role", None) == Role.SUPERVISOR or actor.is_superuser,
+        user=actor,
+        action="rules_change",
+        target=city,
+    )
+    today = city_today(city)
+    valid_from = valid_from or today
+    if valid_from < today:
+        raise ValidationError(
+            {
+                "valid_from": _("Rules cannot be changed for the past: choose %(today)s or later.")
+                % {"today": today}
+            }
+        )
+    with transaction.atomic():
+        latest = (
+            StatusRuleSet.objects.select_for_update().filter(city=city).order_by("-version").first()
+        )
+        rules = StatusRuleSet(
+            city=city,
+            version=(latest.version + 1) if latest else 1,
+            valid_from=valid_from,
+            yellow_lag=yellow_lag,
+            red_lag=red_lag,
+            window_days=window_days,
+            s_curve=s_curve,
+            note=note,
+            created_by=actor,
+        )
+        rules.full_clean()
+        rules.save(force_insert=True)
+        audit_record(
+            user=actor,
+            action="rules_change",
+            target=rules,
+            detail={
+                "yellow_lag": str(yellow_lag),
+                "red_lag": str(red_lag),
+                "window_days": window_days,
+                "s_curve": s_curve,
+                "valid_from": valid_from.isoformat(),
+            },
+        )
+    return rules

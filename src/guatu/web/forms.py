@@ -83,3 +83,18 @@ class BlockerForm(forms.Form):
 
 class ResolveForm(forms.Form):
     resolution = forms.CharField(label=_("Resolution"), max_length=500)
+
+
+class RulesForm(forms.Form):
+    yellow_lag = forms.DecimalField(
+        label=_("Yellow above (pp behind plan)"), min_value=0, max_digits=5, decimal_places=1
+    )
+    red_lag = forms.DecimalField(
+        label=_("Red above (pp behind plan)"), min_value=0, max_digits=5, decimal_places=1
+    )
+    window_days = forms.IntegerField(label=_("Forecast window (days)"), min_value=1, max_value=365)
+    s_curve = forms.BooleanField(label=_("S-curve plan"), required=False)
+    valid_from = forms.DateField(
+        label=_("Valid from"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)

@@ -12,5 +12,6 @@ urlpatterns = [
     path("projects/<slug:code>/mspdi.xml", views.project_export_view, name="project-export"),
     path("items/<int:pk>/", views.item_detail_view, name="item-detail"),
     path("towns/", views.town_list_view, name="town-list"),
+    path("rules/", views.rules_view, name="rules"),
     path("towns/<int:pk>/", views.town_detail_view, name="town-detail"),
 ]

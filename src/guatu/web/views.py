@@ -26,6 +26,7 @@ from guatu.progress.services import (
     blocker_open,
     blocker_resolve,
     report_submit,
+    status_rules_change,
 )
 from guatu.progress.status import items_status, projects_light, rules_in_force, towns_ranking
 from guatu.projects.interchange import project_export_mspdi, project_import_mspdi
@@ -39,7 +40,7 @@ from guatu.projects.selectors import (
     project_work_items,
 )
 from guatu.web.access import role_required
-from guatu.web.forms import BlockerForm, MspdiImportForm, ReportForm, ResolveForm
+from guatu.web.forms import BlockerForm, MspdiImportForm, ReportForm, ResolveForm, RulesForm
 
 
 @login_required
@@ -250,5 +251,39 @@ def town_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
                 (item, statuses.get(item.pk), can_report(request.user, item)) for item in items
             ],
             "today": city_today(town.city),
+        },
+    )
+
+
+@login_required
+def rules_view(request: HttpRequest) -> HttpResponse:
+    city = get_object_or_404(City.objects.order_by("pk")[:1])
+    today = city_today(city)
+    current = rules_in_force(city, today)[2]
+    initial = {"valid_from": today, "window_days": 28, "yellow_lag": 10, "red_lag": 30}
+    if current:
+        initial.update(
+            yellow_lag=current.yellow_lag,
+            red_lag=current.red_lag,
+            window_days=current.window_days,
+            s_curve=current.s_curve,
+        )
+    form = RulesForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            status_rules_change(actor=request.user, city=city, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("New rules saved."))
+            return redirect("web:rules")
+    return render(
+        request,
+        "web/rules.html",
+        {
+            "form": form if request.user.role == Role.SUPERVISOR else None,
+            "versions": city.status_rules.select_related("created_by").order_by("-version"),
+            "current": current,
+            "today": today,
         },
     )
