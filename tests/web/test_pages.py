@@ -92,3 +92,18 @@ def test_the_railway_page_shows_its_critical_path_and_float(demo):
     # 连接线征迁 is critical through its own time node, not on that chain.
     assert any("连接线征迁" in c and "同期交付" not in c for c in chains)
     assert 'class="critical"' in text
+
+
+def test_sign_in_is_throttled_after_repeated_failures(demo):
+    from django.core.cache import cache
+
+    cache.clear()
+    client = Client()
+    for _ in range(5):
+        client.post("/login/", {"username": "leader", "password": "wrong"})
+    locked = client.post("/login/", {"username": "leader", "password": "guatu-demo-2019"})
+    assert locked.status_code == 429 and "失败次数过多" in locked.text
+    assert "_auth_user_id" not in client.session
+    cache.clear()
+    assert client.post("/login/", {"username": "leader",
+                                   "password": "guatu-demo-2019"}).status_code == 302

@@ -34,3 +34,8 @@ STORAGES = {
 
 # WhiteNoise serves the collected static files right after the security middleware.
 MIDDLEWARE = [MIDDLEWARE[0], "whitenoise.middleware.WhiteNoiseMiddleware", *MIDDLEWARE[1:]]
+
+# Login throttling and sessions shared by all app servers: the database cache
+# (run `guatu createcachetable` once after migrating).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
+                      "LOCATION": "guatu_cache"}}
