@@ -105,5 +105,7 @@ def test_sign_in_is_throttled_after_repeated_failures(demo):
     assert locked.status_code == 429 and "失败次数过多" in locked.text
     assert "_auth_user_id" not in client.session
     cache.clear()
-    assert client.post("/login/", {"username": "leader",
-                                   "password": "guatu-demo-2019"}).status_code == 302
+    assert (
+        client.post("/login/", {"username": "leader", "password": "guatu-demo-2019"}).status_code
+        == 302
+    )

@@ -123,6 +123,86 @@ class StatusResult:
 
 
 @numba.njit(cache=True, nogil=True)
+def _classify(
+    es, duration, lf, as_of, window_start, actual, earlier, done_day, yellow_lag, red_lag, s_curve
+):  # pragma: no cover - compiled
+    """Planned %, lag, forecast, slip, light, reason and flag, item by item.
+
+    The rules, least to most decisive (a later one overrides): the early
+    warning (lag fine, forecast late); lag beyond yellow; lag beyond red; not
+    started (nothing reported, nothing planned yet); overdue (past the late
+    finish, not done); done.
+    """
+    n = len(es)
+    planned = np.empty(n)
+    lag = np.empty(n)
+    forecast = np.empty(n, dtype=np.int64)
+    slip = np.zeros(n, dtype=np.int64)
+    light = np.empty(n, dtype=np.int8)
+    reason = np.empty(n, dtype=np.int8)
+    flag = np.zeros(n, dtype=np.int8)
+    for i in range(n):
+        d = duration[i]
+        t = as_of[i]
+        if d == 0:
+            plan = 100.0 if t >= es[i] else 0.0
+        else:
+            share = (t - es[i]) / d
+            share = 0.0 if share < 0.0 else (1.0 if share > 1.0 else share)
+            if s_curve:
+                share = share * share * (3.0 - 2.0 * share)
+            plan = share * 100.0
+        reported = not np.isnan(actual[i])
+        progress = actual[i] if reported else 0.0
+        behind = plan - progress
+        done = progress >= 100.0
+        span = t - window_start[i]
+        if span < 1:
+            span = 1
+        rate = (progress - earlier[i]) / span
+        has_forecast = rate > 0.0 and not done
+        if done:
+            forecast[i] = done_day[i] + 1
+        elif has_forecast:
+            forecast[i] = t + np.int64(np.ceil((100.0 - progress) / rate))
+        else:
+            forecast[i] = NO_DAY
+        overdue = (not done) and t > lf[i]
+        if done:
+            slip[i] = done_day[i] + 1 - lf[i]
+        elif overdue:
+            slip[i] = t - lf[i]
+        elif has_forecast:
+            slip[i] = forecast[i] - lf[i]
+        code = 1  # GREEN
+        why = 7  # ON_TRACK
+        if has_forecast and forecast[i] > lf[i] and behind <= yellow_lag:
+            code, why = 2, 6  # YELLOW, FORECAST
+        if behind > yellow_lag:
+            code, why = 2, 5  # YELLOW, LAG_YELLOW
+        if behind > red_lag:
+            code, why = 3, 4  # RED, LAG_RED
+        if (not reported) and plan <= 0.0:
+            code, why = 0, 2  # NOT_STARTED
+        if overdue:
+            code, why = 3, 3  # RED, OVERDUE
+        if done:
+            code, why = 4, 1  # DONE
+        planned[i] = plan
+        lag[i] = behind
+        light[i] = code
+        reason[i] = why
+        if d == 0:
+            if done:
+                flag[i] = 2 if done_day[i] + 1 <= lf[i] else 3  # on time / late
+            elif overdue:
+                flag[i] = 4  # OVERDUE
+            else:
+                flag[i] = 1  # PENDING
+    return planned, lag, forecast, slip, light, reason, flag
+
+
+@numba.njit(cache=True, nogil=True)
 def _sweep(n, report_item, report_day, report_percent, as_of, window_start):  # pragma: no cover
     """Per item: the latest percent on or before t and before the window, and when 100 % came."""
     actual = np.full(n, np.nan)
@@ -175,53 +255,19 @@ def item_status(
         as_of,
         window_start,
     )
-    milestone = duration == 0
-    share = np.clip((as_of - es) / np.maximum(duration, 1), 0.0, 1.0)
-    if rules.s_curve:
-        share = share * share * (3.0 - 2.0 * share)
-    planned = np.where(milestone, np.where(as_of >= es, 100.0, 0.0), share * 100.0)
-    reported = ~np.isnan(actual)
-    progress = np.where(reported, actual, 0.0)
-    lag = planned - progress
-    done = progress >= 100.0
-
-    # The rate over the window, per working day; the forecast needs a positive one.
-    span = np.maximum(as_of - window_start, 1)
-    rate = (progress - earlier) / span
-    with np.errstate(divide="ignore", invalid="ignore"):
-        remaining_days = np.ceil((100.0 - progress) / rate)
-    has_forecast = (rate > 0) & ~done
-    forecast = np.where(has_forecast, as_of + np.where(has_forecast, remaining_days, 0), NO_DAY)
-    forecast = np.where(done, done_day + 1, forecast).astype(np.int64)
-    overdue = ~done & (as_of > lf)
-    slip = np.where(
-        done,
-        done_day + 1 - lf,
-        np.where(overdue, as_of - lf, np.where(has_forecast, forecast - lf, 0)),
-    ).astype(np.int64)
-
-    light = np.full(n, Light.GREEN, dtype=np.int8)
-    reason = np.full(n, Reason.ON_TRACK, dtype=np.int8)
-    late_forecast = has_forecast & (forecast > lf)
-    yellow_lag = lag > rules.yellow_lag
-    red_lag = lag > rules.red_lag
-    # Later rules override earlier ones: least to most decisive.
-    for mask, code, why in (
-        (late_forecast & ~yellow_lag, Light.YELLOW, Reason.FORECAST),
-        (yellow_lag, Light.YELLOW, Reason.LAG_YELLOW),
-        (red_lag, Light.RED, Reason.LAG_RED),
-        (~reported & (planned <= 0), Light.NOT_STARTED, Reason.NOT_STARTED),
-        (overdue, Light.RED, Reason.OVERDUE),
-        (done, Light.DONE, Reason.DONE),
-    ):
-        light[mask] = code
-        reason[mask] = why
-
-    flag = np.full(n, Flag.NONE, dtype=np.int8)
-    flag[milestone] = Flag.PENDING
-    flag[milestone & done & (done_day + 1 <= lf)] = Flag.DONE_ON_TIME
-    flag[milestone & done & (done_day + 1 > lf)] = Flag.DONE_LATE
-    flag[milestone & overdue] = Flag.OVERDUE
+    planned, lag, forecast, slip, light, reason, flag = _classify(
+        es,
+        duration,
+        lf,
+        as_of,
+        window_start,
+        actual,
+        earlier,
+        done_day,
+        float(rules.yellow_lag),
+        float(rules.red_lag),
+        bool(rules.s_curve),
+    )
     return StatusResult(
         planned=planned,
         actual=actual,

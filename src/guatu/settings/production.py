@@ -37,5 +37,6 @@ MIDDLEWARE = [MIDDLEWARE[0], "whitenoise.middleware.WhiteNoiseMiddleware", *MIDD
 
 # Login throttling and sessions shared by all app servers: the database cache
 # (run `guatu createcachetable` once after migrating).
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
-                      "LOCATION": "guatu_cache"}}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "guatu_cache"}
+}
