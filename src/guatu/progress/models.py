@@ -199,3 +199,32 @@ class StatusRuleSet(models.Model):
 
     def __str__(self) -> str:
         return f"v{self.version} ({self.valid_from})"
+
+
+def _photo_path(photo: "ReportPhoto", filename: str) -> str:
+    return f"reports/{timezone.now():%Y/%m}/{photo.report_id}-{filename}"
+
+
+class ReportPhoto(models.Model):
+    """A site photo attached to a report when it is submitted (never changed afterwards)."""
+
+    report = models.ForeignKey(
+        ProgressReport,
+        on_delete=models.PROTECT,
+        related_name="photos",
+        verbose_name=_("progress report"),
+    )
+    image = models.FileField(_("photo"), upload_to=_photo_path)
+    thumbnail = models.FileField(_("thumbnail"), upload_to=_photo_path)
+    content_type = models.CharField(_("type"), max_length=30)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    width = models.PositiveIntegerField(_("width"))
+    height = models.PositiveIntegerField(_("height"))
+
+    class Meta:
+        verbose_name = _("site photo")
+        verbose_name_plural = _("site photos")
+        ordering = ["report", "id"]
+
+    def __str__(self) -> str:
+        return self.image.name

@@ -6,6 +6,7 @@ report may be given in another unit of the same dimension as its work item
 dimension is refused with a message that says why.
 """
 
+from collections.abc import Sequence
 from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal
 
@@ -27,6 +28,7 @@ from guatu.progress.access import (
     require,
 )
 from guatu.progress.models import Blocker, ProgressReport, StatusRuleSet
+from guatu.progress.photos import check_photos, save_photos
 from guatu.progress.selectors import latest_reports
 from guatu.projects.models import WorkItem
 
@@ -50,6 +52,7 @@ def report_submit(
     supersedes: ProgressReport | None = None,
     correction_reason: str = "",
     today: date | None = None,
+    photos: Sequence = (),
 ) -> ProgressReport:
     """Record the cumulative progress of *work_item* at *reported_on*.
 
@@ -119,61 +122,83 @@ def report_submit(
             "note",
             _("%(percent)s%% is above the target: explain it in the note.") % {"percent": percent},
         )
+    checked_photos, photo_problems = check_photos(photos)
+    for problem in photo_problems:
+        refuse("photos", problem)
     if errors:
         raise ValidationError(errors)
 
-    with transaction.atomic():
-        # Lock the item so two reports for it are checked one after the other.
-        WorkItem.objects.select_for_update().filter(pk=work_item.pk).first()
-        if supersedes is not None and ProgressReport.objects.filter(supersedes=supersedes).exists():
-            raise ValidationError(
-                {"supersedes": _("That report has already been corrected; correct the correction.")}
-            )
-        previous = latest_reports(work_item_ids=[work_item.pk], as_of=reported_on).get(work_item.pk)
-        if (
-            supersedes is None
-            and previous is not None
-            and percent is not None
-            and percent < previous.percent_complete
-        ):
-            raise ValidationError(
-                {
-                    "quantity" if work_item.quantity_target is not None else "percent": _(
-                        "Progress cannot go down (%(new)s%% after %(old)s%% on %(date)s) "
-                        "unless it corrects an earlier report."
-                    )
-                    % {
-                        "new": percent,
-                        "old": previous.percent_complete,
-                        "date": previous.reported_on,
+    stored: list = []
+    try:
+        with transaction.atomic():
+            # Lock the item so two reports for it are checked one after the other.
+            WorkItem.objects.select_for_update().filter(pk=work_item.pk).first()
+            if (
+                supersedes is not None
+                and ProgressReport.objects.filter(supersedes=supersedes).exists()
+            ):
+                raise ValidationError(
+                    {
+                        "supersedes": _(
+                            "That report has already been corrected; correct the correction."
+                        )
                     }
-                }
+                )
+            previous = latest_reports(work_item_ids=[work_item.pk], as_of=reported_on).get(
+                work_item.pk
             )
-        report = ProgressReport(
-            work_item=work_item,
-            reported_on=reported_on,
-            quantity_done=quantity_done,
-            quantity_entered=quantity if work_item.quantity_target is not None else None,
-            unit_entered=entered_unit,
-            percent_complete=percent,
-            note=note,
-            reported_by=reported_by,
-            supersedes=supersedes,
-            correction_reason=correction_reason,
-        )
-        report.full_clean(validate_unique=False)
-        report.save(force_insert=True)
-        audit_record(
-            user=reported_by,
-            action="report_correct" if supersedes is not None else "report_submit",
-            target=report,
-            detail={
-                "work_item": work_item.pk,
-                "reported_on": reported_on.isoformat(),
-                "percent": str(percent),
-                "supersedes": supersedes.pk if supersedes else None,
-            },
-        )
+            if (
+                supersedes is None
+                and previous is not None
+                and percent is not None
+                and percent < previous.percent_complete
+            ):
+                raise ValidationError(
+                    {
+                        "quantity" if work_item.quantity_target is not None else "percent": _(
+                            "Progress cannot go down (%(new)s%% after %(old)s%% on %(date)s) "
+                            "unless it corrects an earlier report."
+                        )
+                        % {
+                            "new": percent,
+                            "old": previous.percent_complete,
+                            "date": previous.reported_on,
+                        }
+                    }
+                )
+            report = ProgressReport(
+                work_item=work_item,
+                reported_on=reported_on,
+                quantity_done=quantity_done,
+                quantity_entered=quantity if work_item.quantity_target is not None else None,
+                unit_entered=entered_unit,
+                percent_complete=percent,
+                note=note,
+                reported_by=reported_by,
+                supersedes=supersedes,
+                correction_reason=correction_reason,
+            )
+            report.full_clean(validate_unique=False)
+            report.save(force_insert=True)
+            stored.extend(save_photos(report, checked_photos))
+            audit_record(
+                user=reported_by,
+                action="report_correct" if supersedes is not None else "report_submit",
+                target=report,
+                detail={
+                    "work_item": work_item.pk,
+                    "reported_on": reported_on.isoformat(),
+                    "percent": str(percent),
+                    "supersedes": supersedes.pk if supersedes else None,
+                    "photos": [photo.image.name for photo in stored],
+                },
+            )
+    except BaseException:
+        # The photo files were written before the commit that failed: remove them.
+        for photo in stored:
+            photo.image.delete(save=False)
+            photo.thumbnail.delete(save=False)
+        raise
     return report
 
 

@@ -32,6 +32,22 @@ class MspdiImportForm(forms.Form):
         return upload
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files from one input; the service checks what they are."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else ([data] if data else [])
+        return [super(MultipleFileField, self).clean(item, initial) for item in files]
+
+
 class ReportForm(forms.Form):
     """进度填报: what a town or department official enters (the service checks the rules)."""
 
@@ -52,6 +68,7 @@ class ReportForm(forms.Form):
         label=_("Corrects the report of"), required=False, queryset=ProgressReport.objects.none()
     )
     correction_reason = forms.CharField(label=_("Reason for the correction"), required=False)
+    photos = MultipleFileField(label=_("Site photos"), required=False)
 
     def __init__(self, *args, item: WorkItem, **kwargs) -> None:
         super().__init__(*args, **kwargs)

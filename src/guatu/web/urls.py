@@ -11,6 +11,7 @@ urlpatterns = [
     path("projects/<slug:code>/", views.project_detail_view, name="project-detail"),
     path("projects/<slug:code>/mspdi.xml", views.project_export_view, name="project-export"),
     path("items/<int:pk>/", views.item_detail_view, name="item-detail"),
+    path("photos/<int:pk>/<str:kind>", views.photo_view, name="photo"),
     path("towns/", views.town_list_view, name="town-list"),
     path("rules/", views.rules_view, name="rules"),
     path("towns/<int:pk>/", views.town_detail_view, name="town-detail"),

@@ -6,7 +6,7 @@ from pathlib import Path
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
@@ -19,7 +19,7 @@ from guatu.progress.access import (
     can_report,
     require,
 )
-from guatu.progress.models import Blocker
+from guatu.progress.models import Blocker, ReportPhoto
 from guatu.progress.selectors import latest_reports, report_history
 from guatu.progress.services import (
     blocker_escalate,
@@ -151,7 +151,7 @@ def item_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             if action == "report":
                 require(can_report(user, item), user=user, action="report_submit", target=item)
-                report_form = ReportForm(request.POST, item=item)
+                report_form = ReportForm(request.POST, request.FILES, item=item)
                 if report_form.is_valid():
                     data = report_form.cleaned_data
                     report_submit(
@@ -164,6 +164,7 @@ def item_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
                         note=data["note"],
                         supersedes=data["supersedes"],
                         correction_reason=data["correction_reason"],
+                        photos=data["photos"],
                     )
                     messages.success(request, _("Report saved."))
                     return redirect("web:item-detail", pk=item.pk)
@@ -287,3 +288,12 @@ def rules_view(request: HttpRequest) -> HttpResponse:
             "today": today,
         },
     )
+
+
+@login_required
+def photo_view(request: HttpRequest, pk: int, kind: str) -> FileResponse:
+    """Serve a site photo or its thumbnail to signed-in users (never a public URL)."""
+    photo = get_object_or_404(ReportPhoto, pk=pk)
+    field = photo.thumbnail if kind == "thumb" else photo.image
+    content_type = "image/jpeg" if kind == "thumb" else photo.content_type
+    return FileResponse(field.open("rb"), content_type=content_type)
