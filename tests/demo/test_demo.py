@@ -131,3 +131,25 @@ def test_the_railway_has_a_critical_path_to_its_deadline(demo):
     assert milestone.late_finish == date(2020, 6, 30)
     assert railway.work_items.filter(total_float__gt=0).exists()
     assert not railway.work_items.filter(late_finish__isnull=True).exists()
+
+
+def test_the_demo_lights_tell_the_seed_pages_story(demo):
+    from guatu.progress.status import items_status, projects_light
+
+    railway = Project.objects.get(code="jintai-railway")
+    items = {item.code: item for item in railway.work_items.all()}
+    status = items_status(items=list(items.values()))
+    # 主线工程已全线完成交地: every main-line land item and the handover are done, on time.
+    for code in ("zx-zd-1", "zx-zd-2", "zx-zd-3", "zx-zd-4", "zx-zd-5", "zx-jd"):
+        assert status[items[code].pk].light == "done", code
+    assert status[items["zx-jd"].pk].flag == "done_on_time"
+    # 金温铁路永康段外迁 … 进展稍显落后: the relocation works are behind.
+    relocation = [status[items[code].pk].light for code in ("wq-zc-1", "wq-zc-2", "wq-zd")]
+    assert relocation.count("red") >= 2 and "green" not in relocation
+    # Some main-line sections are fine, one is flagged early.
+    assert status[items["zx-tj-1"].pk].light == "green"
+    assert any(status[items[f"zx-tj-{n}"].pk].warning for n in range(1, 6))
+    lights = projects_light(projects=list(Project.objects.all()))
+    assert lights[railway.pk] == "red"
+    assert lights[Project.objects.get(code="park-gushan").pk] == "red"
+    assert set(lights.values()) >= {"red", "yellow", "green"}

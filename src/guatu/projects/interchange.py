@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from guatu.audit.services import audit_record
 from guatu.core.errors import CoreError
 from guatu.core.mspdi import (
     FNLT,
@@ -43,6 +44,7 @@ def project_import_mspdi(
     city: City,
     owner_department: Department,
     name: str | None = None,
+    actor=None,
 ) -> Project:
     """Create a project from an MSPDI file, all of it or nothing.
 
@@ -108,8 +110,14 @@ def project_import_mspdi(
             for link in task.links
             if link.predecessor in items
         ]
-        dependencies_add(project=project, links=links, reschedule=False)
+        dependencies_add(project=project, links=links, reschedule=False, actor=actor)
         schedule_recalculate(project=project)
+        audit_record(
+            user=actor,
+            action="project_import_mspdi",
+            target=project,
+            detail={"file": Path(path).name, "tasks": len(tasks)},
+        )
     return project
 
 

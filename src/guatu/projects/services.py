@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from guatu.audit.services import audit_record
 from guatu.core.errors import CoreError
 from guatu.core.network import check_acyclic, check_joint_branches
 from guatu.errors import as_validation_error
@@ -35,7 +36,12 @@ class Link:
 
 
 def work_item_create(
-    *, project: Project, villages: Iterable[Any] = (), reschedule: bool = True, **fields: Any
+    *,
+    project: Project,
+    villages: Iterable[Any] = (),
+    reschedule: bool = True,
+    actor=None,
+    **fields: Any,
 ) -> WorkItem:
     """Create a work item after validating it like a form would, and reschedule.
 
@@ -50,10 +56,16 @@ def work_item_create(
             item.villages.set(villages)
         if reschedule:
             schedule_recalculate(project=project)
+        audit_record(
+            user=actor,
+            action="work_item_create",
+            target=item,
+            detail={"project": project.code, "code": item.code},
+        )
     return item
 
 
-def work_item_update(*, item: WorkItem, **fields: Any) -> WorkItem:
+def work_item_update(*, item: WorkItem, actor=None, **fields: Any) -> WorkItem:
     """Change *fields* of *item*; when a schedule input changes, reschedule in one transaction."""
     for name, value in fields.items():
         setattr(item, name, value)
@@ -62,11 +74,17 @@ def work_item_update(*, item: WorkItem, **fields: Any) -> WorkItem:
         item.save(update_fields=list(fields))
         if SCHEDULE_INPUTS & fields.keys():
             schedule_recalculate(project=item.project)
+        audit_record(
+            user=actor,
+            action="work_item_update",
+            target=item,
+            detail={name: str(value) for name, value in fields.items()},
+        )
     return item
 
 
 def dependencies_add(
-    *, project: Project, links: Sequence[Link], reschedule: bool = True
+    *, project: Project, links: Sequence[Link], reschedule: bool = True, actor=None
 ) -> list[Dependency]:
     """Add *links* to *project* all together, or none of them, and reschedule.
 
@@ -115,6 +133,17 @@ def dependencies_add(
         stored = Dependency.objects.bulk_create(created)
         if reschedule:
             schedule_recalculate(project=project)
+        audit_record(
+            user=actor,
+            action="dependencies_add",
+            target=project,
+            detail={
+                "links": [
+                    [link.predecessor.code, link.successor.code, link.type, link.lag_days]
+                    for link in links
+                ]
+            },
+        )
         return stored
 
 

@@ -115,6 +115,7 @@ def project_import_view(request: HttpRequest) -> HttpResponse:
                     name=data["name"] or None,
                     city=data["owner_department"].city,
                     owner_department=data["owner_department"],
+                    actor=request.user,
                 )
             except ValidationError as error:
                 for field, problems in error.message_dict.items():
