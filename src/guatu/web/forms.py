@@ -10,6 +10,18 @@ from guatu.projects.models import WorkItem, unit_choices
 MAX_MSPDI_BYTES = 20 * 1024 * 1024
 
 
+class DateInput(forms.DateInput):
+    """A native date picker; it needs ISO dates whatever the language."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+DATE = DateInput()
+
+
 class MspdiImportForm(forms.Form):
     file = forms.FileField(label=_("Microsoft Project XML file"))
     code = forms.SlugField(label=_("Project code"), max_length=40)
@@ -51,9 +63,7 @@ class MultipleFileField(forms.FileField):
 class ReportForm(forms.Form):
     """进度填报: what a town or department official enters (the service checks the rules)."""
 
-    reported_on = forms.DateField(
-        label=_("Progress as of"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    reported_on = forms.DateField(label=_("Progress as of"), widget=DATE)
     quantity = forms.DecimalField(
         label=_("Cumulative quantity done"), required=False, max_digits=16, decimal_places=4
     )
@@ -65,7 +75,10 @@ class ReportForm(forms.Form):
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     supersedes = forms.ModelChoiceField(
-        label=_("Corrects the report of"), required=False, queryset=ProgressReport.objects.none()
+        label=_("Corrects the report of"),
+        required=False,
+        queryset=ProgressReport.objects.none(),
+        empty_label=_("(not a correction)"),
     )
     correction_reason = forms.CharField(label=_("Reason for the correction"), required=False)
     photos = MultipleFileField(label=_("Site photos"), required=False)
@@ -95,7 +108,7 @@ class BlockerForm(forms.Form):
         label=_("Owner department"), queryset=Department.objects.order_by("name")
     )
     responsible_person = forms.CharField(label=_("Person responsible"), max_length=50)
-    due_on = forms.DateField(label=_("Due on"), widget=forms.DateInput(attrs={"type": "date"}))
+    due_on = forms.DateField(label=_("Due on"), widget=DATE)
 
 
 class ResolveForm(forms.Form):
@@ -111,7 +124,5 @@ class RulesForm(forms.Form):
     )
     window_days = forms.IntegerField(label=_("Forecast window (days)"), min_value=1, max_value=365)
     s_curve = forms.BooleanField(label=_("S-curve plan"), required=False)
-    valid_from = forms.DateField(
-        label=_("Valid from"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    valid_from = forms.DateField(label=_("Valid from"), widget=DATE)
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
