@@ -10,6 +10,12 @@ urlpatterns = [
     path("projects/import/", views.project_import_view, name="project-import"),
     path("projects/<slug:code>/", views.project_detail_view, name="project-detail"),
     path("projects/<slug:code>/mspdi.xml", views.project_export_view, name="project-export"),
+    path("projects/<slug:code>/wallchart/", views.wallchart_fragment_view, name="wallchart"),
+    path(
+        "projects/<slug:code>/wallchart.<str:fmt>",
+        views.wallchart_export_view,
+        name="wallchart-export",
+    ),
     path("items/<int:pk>/", views.item_detail_view, name="item-detail"),
     path("photos/<int:pk>/<str:kind>", views.photo_view, name="photo"),
     path("towns/", views.town_list_view, name="town-list"),

@@ -6,11 +6,12 @@ from pathlib import Path
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from guatu.accounts.models import Role
+from guatu.core.wallchart import PAPER_MM
 from guatu.org.clock import city_today
 from guatu.org.models import City, Town
 from guatu.progress.access import (
@@ -41,6 +42,8 @@ from guatu.projects.selectors import (
 )
 from guatu.web.access import role_required
 from guatu.web.forms import BlockerForm, MspdiImportForm, ReportForm, ResolveForm, RulesForm
+from guatu.web.pdf import svg_to_pdf
+from guatu.web.wallchart import wallchart_svg
 
 
 @login_required
@@ -79,6 +82,8 @@ def project_detail_view(request: HttpRequest, code: str) -> HttpResponse:
             "critical_chains": critical_chains(items=items),
             "late_items": late_items,
             "project_light": projects_light(projects=[project]).get(project.pk, ""),
+            "svg": wallchart_svg(project=project, **_chart_options(request)),
+            **_chart_options(request),
             "today": city_today(project.city),
             "task_force": project_task_force(project=project),
             "dependencies": project_dependencies(project=project),
@@ -298,3 +303,42 @@ def photo_view(request: HttpRequest, pk: int, kind: str) -> FileResponse:
     field = photo.thumbnail if kind == "thumb" else photo.image
     content_type = "image/jpeg" if kind == "thumb" else photo.content_type
     return FileResponse(field.open("rb"), content_type=content_type)
+
+
+def _chart_options(request: HttpRequest) -> dict:
+    return {
+        "group": request.GET.get("group", "town"),
+        "zoom": request.GET.get("zoom", "month"),
+    }
+
+
+@login_required
+def wallchart_fragment_view(request: HttpRequest, code: str) -> HttpResponse:
+    project = get_object_or_404(Project.objects.select_related("city"), code=code)
+    options = _chart_options(request)
+    return render(
+        request,
+        "web/_wallchart.html",
+        {
+            "project": project,
+            "svg": wallchart_svg(project=project, **options),
+            **options,
+        },
+    )
+
+
+@login_required
+def wallchart_export_view(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
+    """The wall chart for print: SVG or PDF, A3 or A1 landscape."""
+    project = get_object_or_404(Project.objects.select_related("city"), code=code)
+    paper = request.GET.get("paper", "A3").upper()
+    if paper not in PAPER_MM:
+        raise Http404
+    svg = wallchart_svg(project=project, paper=paper, **_chart_options(request))
+    filename = f"{project.code}-wallchart-{paper}.{fmt}"
+    if fmt == "svg":
+        response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
+    else:
+        response = HttpResponse(svg_to_pdf(svg), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
