@@ -4,9 +4,21 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: install demo serve test lint format messages clean
+# Debian packages: Chromium for the browser tests, a CJK font and Cairo for PDFs.
+SYSTEM_PACKAGES ?= chromium fonts-noto-cjk libcairo2
+
+.PHONY: install system demo serve test lint format messages clean
 
 install: $(STAMP)
+
+system:
+	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "Installing Debian packages:$$missing"; \
+		if [ "$$(id -u)" = 0 ]; then SUDO=""; elif command -v sudo >/dev/null; then SUDO=sudo; \
+		else echo "Please install:$$missing (apt-get)" >&2; exit 1; fi; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
 
 $(STAMP): pyproject.toml
 	@if [ -x $(BIN)/python ] && ! $(BIN)/python -c 'import sys; sys.exit(sys.version_info < (3, 12))'; then \
@@ -16,7 +28,7 @@ $(STAMP): pyproject.toml
 	@rm -f $(VENV)/.installed-*
 	@touch $@
 
-demo: install
+demo: install system
 	$(BIN)/guatu demo
 	@echo "Serving guatu on http://127.0.0.1:$(PORT)/  (Ctrl-C to stop)"
 	$(BIN)/guatu runserver 127.0.0.1:$(PORT)
@@ -24,7 +36,7 @@ demo: install
 serve: install
 	$(BIN)/guatu runserver 127.0.0.1:$(PORT)
 
-test: install
+test: install system
 	$(BIN)/pytest
 
 lint: install

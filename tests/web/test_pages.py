@@ -41,7 +41,7 @@ def test_a_wrong_password_is_refused(demo):
 
 
 def test_the_supervisor_sees_the_demo_projects(demo):
-    page = sign_in("supervisor").get("/")
+    page = sign_in("supervisor").get("/projects/")
     assert page.status_code == 200
     for name in ("金台铁路永康段", "石柱镇小微企业园", "古山镇小微企业园"):
         assert name in page.text
@@ -70,6 +70,8 @@ def test_the_english_locale_is_complete_on_the_project_page(demo):
     client = sign_in("leader")
     token = client.cookies["csrftoken"].value
     client.post("/i18n/setlang/", {"language": "en", "next": "/", "csrfmiddlewaretoken": token})
+    board = client.get("/")
+    assert "Key projects dashboard" in board.text and "驾驶舱" in board.text
     page = client.get("/projects/jintai-railway/")
     assert 'lang="en"' in page.text
     assert "Task force" in page.text and "Joint delivery" in page.text
@@ -77,7 +79,7 @@ def test_the_english_locale_is_complete_on_the_project_page(demo):
 
 
 def test_static_files_are_served_by_the_app(demo):
-    page = sign_in("leader").get("/")
+    page = sign_in("leader").get("/projects/")
     assert "/static/guatu/guatu.css" in page.text
     assert finders.find("guatu/guatu.css") is not None
     assert "http://" not in page.text and "https://" not in page.text
@@ -109,3 +111,8 @@ def test_sign_in_is_throttled_after_repeated_failures(demo):
         client.post("/login/", {"username": "leader", "password": "guatu-demo-2019"}).status_code
         == 302
     )
+
+
+def test_pages_are_chinese_even_for_an_english_browser(db):
+    page = Client().get("/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert 'lang="zh-hans"' in page.text and "登录" in page.text

@@ -163,7 +163,7 @@ def test_blockers_from_the_item_page(demo):
 
 def test_pages_show_lights_and_the_town_ranking(demo):
     leader = sign_in("leader")
-    projects = leader.get("/").text
+    projects = leader.get("/projects/").text
     assert "红灯" in projects and "绿灯" in projects and "数据日期 2019-11-15" in projects
     railway = leader.get("/projects/jintai-railway/").text
     assert "预警" in railway and "完成" in railway

@@ -6,7 +6,10 @@ from guatu.web import views
 
 app_name = "web"
 urlpatterns = [
-    path("", views.project_list_view, name="project-list"),
+    path("", views.dashboard_view, name="dashboard"),
+    path("projects/", views.project_list_view, name="project-list"),
+    path("items/", views.item_list_view, name="item-list"),
+    path("blockers/", views.blocker_board_view, name="blocker-board"),
     path("projects/import/", views.project_import_view, name="project-import"),
     path("projects/<slug:code>/", views.project_detail_view, name="project-detail"),
     path("projects/<slug:code>/mspdi.xml", views.project_export_view, name="project-export"),
@@ -17,6 +20,7 @@ urlpatterns = [
         name="wallchart-export",
     ),
     path("items/<int:pk>/", views.item_detail_view, name="item-detail"),
+    path("items/<int:pk>/report/", views.item_report_view, name="item-report"),
     path("photos/<int:pk>/<str:kind>", views.photo_view, name="photo"),
     path("towns/", views.town_list_view, name="town-list"),
     path("rules/", views.rules_view, name="rules"),

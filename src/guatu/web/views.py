@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from guatu.accounts.models import Role
@@ -41,6 +42,7 @@ from guatu.projects.selectors import (
     project_work_items,
 )
 from guatu.web.access import role_required
+from guatu.web.dashboard import city_items, dashboard
 from guatu.web.forms import BlockerForm, MspdiImportForm, ReportForm, ResolveForm, RulesForm
 from guatu.web.pdf import svg_to_pdf
 from guatu.web.wallchart import wallchart_svg
@@ -342,3 +344,70 @@ def wallchart_export_view(request: HttpRequest, code: str, fmt: str) -> HttpResp
         response = HttpResponse(svg_to_pdf(svg), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def _city() -> City:
+    return get_object_or_404(City.objects.order_by("pk")[:1])
+
+
+@login_required
+def dashboard_view(request: HttpRequest) -> HttpResponse:
+    city = City.objects.order_by("pk").first()
+    if city is None:
+        return redirect("web:project-list")
+    return render(request, "web/dashboard.html", {"board": dashboard(city=city)})
+
+
+@login_required
+def item_list_view(request: HttpRequest) -> HttpResponse:
+    """The list behind a number on the dashboard: items filtered by light, town, warning."""
+    items = city_items()
+    statuses = items_status(items=items)
+    light = request.GET.get("light")
+    town = request.GET.get("town")
+    warning = request.GET.get("warning") == "1"
+    rows = [
+        (item, statuses[item.pk])
+        for item in items
+        if item.pk in statuses
+        and (not light or statuses[item.pk].light == light)
+        and (not town or str(item.town_id) == town)
+        and (not warning or statuses[item.pk].warning)
+    ]
+    rows.sort(key=lambda pair: (-pair[1].lag, pair[0].project.code, pair[0].order))
+    return render(
+        request,
+        "web/item_list.html",
+        {
+            "rows": rows,
+            "light": light,
+            "warning": warning,
+            "town": Town.objects.filter(pk=town).first() if town and town.isdigit() else None,
+            "today": city_today(_city()),
+        },
+    )
+
+
+@login_required
+def blocker_board_view(request: HttpRequest) -> HttpResponse:
+    """Open blockers by owner department, overdue first."""
+    today = city_today(_city())
+    open_blockers = Blocker.objects.exclude(status=Blocker.Status.RESOLVED).select_related(
+        "work_item__project", "owner_department", "town"
+    )
+    by_department: dict = {}
+    for blocker in sorted(open_blockers, key=lambda b: (b.due_on >= today, b.due_on)):
+        by_department.setdefault(blocker.owner_department, []).append(blocker)
+    departments = sorted(
+        by_department.items(),
+        key=lambda pair: (-sum(b.due_on < today for b in pair[1]), str(pair[0])),
+    )
+    return render(request, "web/blocker_board.html", {"departments": departments, "today": today})
+
+
+@login_required
+def item_report_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The report form's own address (a link a town official can keep on the phone)."""
+    item = get_object_or_404(WorkItem.objects.select_related("project"), pk=pk)
+    require(can_report(request.user, item), user=request.user, action="report_form", target=item)
+    return redirect(f"{reverse('web:item-detail', args=[item.pk])}#report")

@@ -1,0 +1,104 @@
+"""The acceptance walk-through of the pages, in headless Chromium."""
+
+import re
+
+import pytest
+
+from tests.browser.conftest import sign_in
+
+pytestmark = pytest.mark.browser
+PHONE = {"width": 390, "height": 844}
+
+
+def test_a_town_official_reports_from_a_phone_and_the_light_changes(server, browser, screenshots):
+    context = browser.new_context(viewport=PHONE, locale="zh-CN", device_scale_factor=2)
+    page = context.new_page()
+    sign_in(page, server, "town_shizhu")
+    page.click("text=本镇街区")
+    row = page.locator("tr", has_text="石柱镇小微企业园").filter(has_text="组卷报批")
+    assert "绿灯" in row.inner_text()
+    row.locator("a.button").click()
+    page.wait_for_load_state("networkidle")
+    assert page.locator("#report").is_visible()
+    page.fill("#id_reported_on", "2019-11-15")
+    page.fill("#id_percent", "100")
+    page.fill("#id_note", "组卷材料已报省厅")
+    page.screenshot(path=screenshots / "town-report-form-phone.png", full_page=True)
+    page.click("text=提交填报")
+    page.wait_for_load_state("networkidle")
+    heading = page.locator("h1").inner_text()
+    assert "完成" in heading, heading
+    assert "组卷材料已报省厅" in page.content()
+    page.screenshot(path=screenshots / "town-report-done-phone.png", full_page=True)
+    context.close()
+
+
+def test_an_error_is_shown_next_to_the_field(server, browser):
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    sign_in(page, server, "town_shizhu")
+    page.click("text=本镇街区")
+    page.locator("tr", has_text="金温铁路外迁征地").locator("a.button").click()
+    page.fill("#id_reported_on", "2019-11-15")
+    page.fill("#id_quantity", "3")
+    page.select_option("#id_unit", "hh")
+    page.click("text=提交填报")
+    error = page.locator(".field.has-error .errors")
+    assert "无法把 3 户 换算为亩" in error.inner_text()
+    context.close()
+
+
+def test_a_leader_sees_the_dashboard_and_the_wall_chart(server, browser, screenshots):
+    context = browser.new_context(viewport={"width": 1440, "height": 1000})
+    page = context.new_page()
+    sign_in(page, server, "leader")
+    assert "重点项目驾驶舱" in page.locator("h1").inner_text()
+    assert page.locator(".count").count() == 6
+    page.screenshot(path=screenshots / "dashboard.png", full_page=True)
+    page.click("text=金台铁路永康段 >> nth=0")
+    page.wait_for_load_state("networkidle")
+    chart = page.locator("#wallchart svg")
+    assert chart.is_visible()
+    page.click("#wallchart >> text=季度")  # htmx swaps the chart in place
+    page.wait_for_function("document.querySelector('#wallchart svg').innerHTML.includes('Q4')")
+    page.locator("#wallchart").screenshot(path=screenshots / "wallchart-railway.png")
+    assert re.search(r"今天 2019-11-15", page.locator("#wallchart").inner_html())
+    context.close()
+
+
+def test_another_towns_report_form_is_refused(server, browser):
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    sign_in(page, server, "town_shizhu")
+    page.goto(f"{server}/towns/")
+    page.click("table a:has-text('前仓镇')")
+    link = page.locator("a", has_text="金温铁路外迁征迁（前仓镇段）")
+    item_url = link.get_attribute("href")
+    response = page.goto(f"{server}{item_url}report/")
+    assert response.status == 403
+    page.goto(f"{server}{item_url}")
+    assert page.locator("#report").count() == 0
+    context.close()
+
+
+def test_no_request_leaves_the_app(server, browser):
+    context = browser.new_context()
+    page = context.new_page()
+    outside = []
+    page.on(
+        "request",
+        lambda request: None if request.url.startswith(server) else outside.append(request.url),
+    )
+    sign_in(page, server, "supervisor")
+    for path in (
+        "/",
+        "/projects/",
+        "/projects/jintai-railway/",
+        "/towns/",
+        "/blockers/",
+        "/rules/",
+    ):
+        page.goto(f"{server}{path}")
+        page.wait_for_load_state("networkidle")
+    assert outside == []
+    context.close()
