@@ -4,10 +4,8 @@ years without data, and vectorized conversion between offsets and dates."""
 from datetime import date
 
 import numpy as np
-import pytest
 
 from guatu.core.calendar import CalendarAxis, CalendarKind, WorkCalendar, official_data_years
-from guatu.core.errors import CalendarError
 
 
 def days(*values: str) -> list[str]:
@@ -80,8 +78,12 @@ def test_a_date_before_the_start():
     axis = CalendarAxis(WorkCalendar.official(), date(2019, 10, 8))
     assert axis.offset_of_start([date(2019, 1, 1)])[0] == 0
     assert as_str(axis.dates([-1, -2])) == ["2019-09-30", "2019-09-29"]
-    with pytest.raises(CalendarError):
-        axis.offset_of_finish([date(2019, 1, 1)])
+    # A finish before the start counts the working days still to come, negatively:
+    # by the end of 9-29 there remain 9-30 (one working day) before 10-8.
+    assert axis.offset_of_finish([date(2019, 10, 7)])[0] == 0
+    assert axis.offset_of_finish([date(2019, 9, 30)])[0] == 0
+    assert axis.offset_of_finish([date(2019, 9, 29)])[0] == -1
+    assert axis.offset_of_finish([date(2019, 9, 27)])[0] == -2  # 9-29 (调休) and 9-30
 
 
 def test_a_city_adds_its_own_exceptions():

@@ -146,3 +146,18 @@ def test_a_year_without_holiday_data_is_shown_to_the_user(users, project):
     client.force_login(users["town"])
     text = client.get(f"/projects/{project.code}/").text
     assert "尚无法定节假日数据" in text and "2027" in text
+
+
+def test_a_time_node_before_the_project_start_is_negative_float_not_an_error(
+    working_project, towns
+):
+    # Found by the page benchmark: a node already past at the start crashed the
+    # status computation instead of showing how late the item is.
+    item = WorkItem.objects.create(project=working_project, code="x", name="交地",
+                                   duration_days=5, deadline=date(2019, 9, 20))
+    work_item_update(item=item, duration_days=5)
+    item = refreshed(item)
+    assert item.total_float == -8  # its 5 working days + 9-23, 9-24, 9-25 before the start
+    from guatu.progress.status import items_status
+
+    assert items_status(items=[item], as_of=date(2019, 11, 15))[item.pk].light == "red"

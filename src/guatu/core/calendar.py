@@ -199,11 +199,25 @@ class CalendarAxis:
         """Return the exclusive finish offset of work done by the end of each date.
 
         That is the number of working days from the start through the date, so
-        an item due on a date gets ``LF`` = this value.
+        an item due on a date gets ``LF`` = this value. A date before the start
+        gives zero or less: minus the working days still to come before the
+        start, so a time node that was already past when the project started
+        shows as negative float rather than an error.
         """
         days = np.asarray(dates, dtype="datetime64[D]")
-        self._cover(days)
-        return np.searchsorted(self._days, days, side="right").astype(np.int64)
+        result = np.empty(days.shape, dtype=np.int64)
+        ahead = days >= self.start
+        if ahead.any():
+            self._cover(days[ahead])
+            result[ahead] = np.searchsorted(self._days, days[ahead], side="right")
+        if not ahead.all():
+            earlier = days[~ahead]
+            first = earlier.min() + DAY
+            worked = np.arange(first, self.start)[self.calendar.working_mask(first,
+                                                                              self.start - DAY)]
+            after = len(worked) - np.searchsorted(worked, earlier, side="right")
+            result[~ahead] = -after
+        return result
 
     def _cover(self, days: np.ndarray) -> None:
         if days.size == 0:
@@ -211,9 +225,3 @@ class CalendarAxis:
         latest = days.max()
         while self._last < latest:
             self._extend(len(self._days) + int((latest - self._last) / DAY) + 1)
-        if days.min() < self.start:
-            raise CalendarError(
-                gettext_noop("The time node %(date)s is before the project start %(start)s."),
-                date=str(days.min()),
-                start=str(self.start),
-            )
