@@ -38,33 +38,51 @@ def build(projects: int, items: int) -> None:
     towns = [Town.objects.create(city=city, name=f"镇{n:02d}", order=n) for n in range(20)]
     department = Department.objects.create(city=city, name="交通局")
     User.objects.create(username="leader", role=Role.LEADER, password=make_password("x"))
-    reporter = User.objects.create(username="town", role=Role.TOWN, town=towns[0],
-                                   password=make_password("x"))
+    reporter = User.objects.create(
+        username="town", role=Role.TOWN, town=towns[0], password=make_password("x")
+    )
     sizes = [2000] + [(items - 2000) // (projects - 1)] * (projects - 1)
     for p, size in enumerate(sizes):
         project = Project.objects.create(
-            city=city, code=f"p{p:03d}", name=f"重点项目{p:03d}", start_date=start,
-            deadline=date(2020, 12, 31), owner_department=department)
+            city=city,
+            code=f"p{p:03d}",
+            name=f"重点项目{p:03d}",
+            start_date=start,
+            deadline=date(2020, 12, 31),
+            owner_department=department,
+        )
         rows = WorkItem.objects.bulk_create(
-            WorkItem(project=project, code=f"i{k}", name=f"工作事项{p:03d}-{k}",
-                     town=towns[(p + k) % len(towns)], duration_days=20 + (k * 37) % 200,
-                     planned_start=start + timedelta(days=(k * 13) % 400),
-                     deadline=start + timedelta(days=300 + (k * 17) % 400) if k % 5 == 0
-                     else None, order=k)
-            for k in range(size))
+            WorkItem(
+                project=project,
+                code=f"i{k}",
+                name=f"工作事项{p:03d}-{k}",
+                town=towns[(p + k) % len(towns)],
+                duration_days=20 + (k * 37) % 200,
+                planned_start=start + timedelta(days=(k * 13) % 400),
+                deadline=start + timedelta(days=300 + (k * 17) % 400) if k % 5 == 0 else None,
+                order=k,
+            )
+            for k in range(size)
+        )
         Dependency.objects.bulk_create(
-            Dependency(predecessor=rows[k - 1], successor=rows[k], type="FS",
-                       lag_days=0) for k in range(1, size) if k % 4)
+            Dependency(predecessor=rows[k - 1], successor=rows[k], type="FS", lag_days=0)
+            for k in range(1, size)
+            if k % 4
+        )
         schedule_recalculate(project=project)
         reports = []
         for k, item in enumerate(rows):
             for week in range(3):
                 day = today - timedelta(days=7 * week)
                 if day > item.planned_start:
-                    reports.append(ProgressReport(
-                        work_item=item, reported_on=day, reported_by=reporter,
-                        percent_complete=Decimal(max(0, 60 - 7 * week - (k % 50))),
-                    ))
+                    reports.append(
+                        ProgressReport(
+                            work_item=item,
+                            reported_on=day,
+                            reported_by=reporter,
+                            percent_complete=Decimal(max(0, 60 - 7 * week - (k % 50))),
+                        )
+                    )
         ProgressReport.objects.bulk_create(reports, batch_size=5000)
 
 
@@ -89,8 +107,10 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     started = time.perf_counter()
     build(args.projects, args.items)
-    print(f"built {args.projects} projects / {args.items} items in "
-          f"{time.perf_counter() - started:.1f} s (SQLite, {folder})")
+    print(
+        f"built {args.projects} projects / {args.items} items in "
+        f"{time.perf_counter() - started:.1f} s (SQLite, {folder})"
+    )
     from guatu.accounts.models import User
     from guatu.projects.models import WorkItem
 
@@ -113,8 +133,10 @@ def main() -> None:
             times.append(time.perf_counter() - t0)
             assert response.status_code == 200, (url, response.status_code)
         times = times[1:]  # the first request warms caches and the JIT
-        print(f"| {label} | {statistics.median(times):.3f} | {min(times):.3f} | "
-              f"{max(times):.3f} |", flush=True)
+        print(
+            f"| {label} | {statistics.median(times):.3f} | {min(times):.3f} | {max(times):.3f} |",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

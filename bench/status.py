@@ -94,7 +94,7 @@ def pandas_status(data, rules: StatusRules):
     forecast[has_forecast] = (
         items["as_of"][has_forecast] + np.ceil((100 - progress[has_forecast]) / rate[has_forecast])
     ).astype("int64")
-    forecast[done] = done_day[done].astype("int64") + 1
+    forecast[done] = done_day[done].astype("int64")
     overdue = ~done & (items["as_of"] > items["lf"])
     light = pd.Series(int(Light.GREEN), index=items.index, dtype="int8")
     light[has_forecast & (forecast > items["lf"]) & (lag <= rules.yellow_lag)] = Light.YELLOW

@@ -82,10 +82,20 @@ def test_no_progress_in_the_window_means_no_forecast():
 
 
 def test_milestone_flags():
-    # Three milestones due at day 10 (late finish 10): one reached on day 8 (offset 9),
-    # one on day 12 (late), one never reached; seen at day 20.
-    result = status([(10, 0, 10)] * 3 + [(30, 0, 30)], [(0, 9, 100.0), (1, 13, 100.0)], as_of=20)
-    assert result.flag.tolist() == [Flag.DONE_ON_TIME, Flag.DONE_LATE, Flag.OVERDUE, Flag.PENDING]
+    # Milestones due by the end of working day 10 (late finish 10): reached by offset 9,
+    # late at 13, never, not yet due, and exactly on its node (offset 10: on time).
+    result = status(
+        [(10, 0, 10)] * 3 + [(30, 0, 30), (10, 0, 10)],
+        [(0, 9, 100.0), (1, 13, 100.0), (4, 10, 100.0)],
+        as_of=20,
+    )
+    assert result.flag.tolist() == [
+        Flag.DONE_ON_TIME,
+        Flag.DONE_LATE,
+        Flag.OVERDUE,
+        Flag.PENDING,
+        Flag.DONE_ON_TIME,
+    ]
     assert names(result)[:3] == ["done", "done", "red"]
 
 

@@ -153,8 +153,9 @@ def test_a_time_node_before_the_project_start_is_negative_float_not_an_error(
 ):
     # Found by the page benchmark: a node already past at the start crashed the
     # status computation instead of showing how late the item is.
-    item = WorkItem.objects.create(project=working_project, code="x", name="交地",
-                                   duration_days=5, deadline=date(2019, 9, 20))
+    item = WorkItem.objects.create(
+        project=working_project, code="x", name="交地", duration_days=5, deadline=date(2019, 9, 20)
+    )
     work_item_update(item=item, duration_days=5)
     item = refreshed(item)
     assert item.total_float == -8  # its 5 working days + 9-23, 9-24, 9-25 before the start

@@ -213,8 +213,9 @@ class CalendarAxis:
         if not ahead.all():
             earlier = days[~ahead]
             first = earlier.min() + DAY
-            worked = np.arange(first, self.start)[self.calendar.working_mask(first,
-                                                                              self.start - DAY)]
+            worked = np.arange(first, self.start)[
+                self.calendar.working_mask(first, self.start - DAY)
+            ]
             after = len(worked) - np.searchsorted(worked, earlier, side="right")
             result[~ahead] = -after
         return result

@@ -111,7 +111,9 @@ class StatusResult:
     lag: np.ndarray  # float64, percentage points
     forecast: np.ndarray  # int64 exclusive finish offset, NO_DAY without a forecast
     slip: np.ndarray  # int64 working days late against the late finish (≤ 0: none)
-    done_day: np.ndarray  # int64 offset of the report that reached 100 %, NO_DAY if none
+    #: int64 exclusive offset of the report that reached 100 % (like ``report_day``:
+    #: the work was done by the end of that report's date), NO_DAY if none
+    done_day: np.ndarray
     light: np.ndarray  # int8 Light
     reason: np.ndarray  # int8 Reason
     flag: np.ndarray  # int8 Flag (milestones only)
@@ -162,14 +164,14 @@ def _classify(
         rate = (progress - earlier[i]) / span
         has_forecast = rate > 0.0 and not done
         if done:
-            forecast[i] = done_day[i] + 1
+            forecast[i] = done_day[i]
         elif has_forecast:
             forecast[i] = t + np.int64(np.ceil((100.0 - progress) / rate))
         else:
             forecast[i] = NO_DAY
         overdue = (not done) and t > lf[i]
         if done:
-            slip[i] = done_day[i] + 1 - lf[i]
+            slip[i] = done_day[i] - lf[i]
         elif overdue:
             slip[i] = t - lf[i]
         elif has_forecast:
@@ -194,7 +196,7 @@ def _classify(
         reason[i] = why
         if d == 0:
             if done:
-                flag[i] = 2 if done_day[i] + 1 <= lf[i] else 3  # on time / late
+                flag[i] = 2 if done_day[i] <= lf[i] else 3  # on time / late
             elif overdue:
                 flag[i] = 4  # OVERDUE
             else:

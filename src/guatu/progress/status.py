@@ -1,39 +1,51 @@
 """Lights for work items, projects and towns, from the stored schedule and reports.
 
 Reads the items' 倒排 schedule (stored by ``schedule_recalculate``) and their
-effective reports, turns every date into working-day offsets on each
+effective reports as plain value rows (no model objects: a city has tens of
+thousands of items), turns every date into working-day offsets on each
 project's calendar with numpy, and hands the arrays for all items at once to
 ``guatu.core.status``. Rules come from the version in force on the date.
 """
 
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 import numpy as np
+from django.db.models import F, Q
 
-from guatu.core.calendar import CalendarAxis
+from guatu.core.calendar import CalendarAxis, CalendarKind, WorkCalendar
 from guatu.core.status import (
     LIGHT_NAMES,
     NO_DAY,
     Flag,
     Light,
     Reason,
+    StatusResult,
     StatusRules,
     group_light,
     group_on_track_share,
     item_status,
 )
 from guatu.org.clock import city_today
-from guatu.org.models import City, Town
+from guatu.org.models import CalendarException, City, Town
 from guatu.progress.models import ProgressReport, StatusRuleSet
 from guatu.projects.models import Project, WorkItem
-from guatu.projects.scheduling import project_calendar
 
 DEFAULT_WINDOW_DAYS = 28
 REASON_NAMES = {reason.value: reason.name.lower() for reason in Reason}
 FLAG_NAMES = {flag.value: flag.name.lower() for flag in Flag}
+ITEM_FIELDS = (
+    "pk",
+    "project_id",
+    "town_id",
+    "duration_days",
+    "kind",
+    "early_start",
+    "late_finish",
+    "critical",
+    "planned_value",
+)
 
 
 @dataclass(frozen=True)
@@ -67,111 +79,188 @@ def rules_in_force(city: City, on: date) -> tuple[StatusRules, int, StatusRuleSe
     return rules, version.window_days, version
 
 
-def items_status(*, items: Iterable[WorkItem], as_of: date | None = None) -> dict[int, ItemStatus]:
-    """Return the status of each scheduled item at *as_of* (the city's today by default)."""
-    items = [item for item in items if item.early_start is not None]
-    if not items:
-        return {}
-    projects = {
-        p.pk: p
-        for p in Project.objects.filter(pk__in={item.project_id for item in items}).select_related(
-            "city"
+def _axes(projects: dict[int, Project]) -> dict[int, CalendarAxis]:
+    """One calendar axis per project, shared by projects with the same calendar and start."""
+    exceptions: dict[tuple, dict] = defaultdict(dict)
+    rows = (
+        CalendarException.objects.filter(city_id__in={p.city_id for p in projects.values()})
+        .order_by(F("project").asc(nulls_first=True), "date")
+        .values_list("city_id", "project_id", "date", "working")
+    )
+    for city_id, project_id, day, working in rows:
+        exceptions[(city_id, project_id)][day] = working
+    shared: dict[tuple, CalendarAxis] = {}
+    axes = {}
+    for pk, project in projects.items():
+        if project.calendar == Project.Calendar.CALENDAR_DAY:
+            key = ("day", project.start_date)
+            make = lambda: WorkCalendar(CalendarKind.CALENDAR_DAY)  # noqa: E731
+        else:
+            own = {
+                **exceptions.get((project.city_id, None), {}),
+                **exceptions.get((project.city_id, pk), {}),
+            }
+            key = (project.calendar, project.start_date, tuple(sorted(own.items())))
+            kind = (
+                CalendarKind.WEEKLY
+                if project.calendar == Project.Calendar.WEEKLY
+                else CalendarKind.WORKING_DAY
+            )
+            make = lambda own=own, kind=kind: WorkCalendar(kind, own)  # noqa: E731
+        if key not in shared:
+            shared[key] = CalendarAxis(make(), project.start_date)
+        axes[pk] = shared[key]
+    return axes
+
+
+@dataclass
+class StatusTable:
+    """The status of many items as arrays, in the order of ``pks``."""
+
+    pks: np.ndarray
+    project_id: np.ndarray
+    town_id: np.ndarray  # 0 where none
+    critical: np.ndarray
+    planned_value: np.ndarray  # NaN where none
+    result: StatusResult
+    forecast_dates: np.ndarray  # datetime64, NaT without a forecast
+    done_dates: np.ndarray
+
+    @property
+    def light(self) -> np.ndarray:
+        return self.result.light
+
+    def status(self, i: int) -> ItemStatus:
+        r = self.result
+        forecast = self.forecast_dates[i]
+        done = self.done_dates[i]
+        return ItemStatus(
+            planned=round(float(r.planned[i]), 1),
+            actual=None if np.isnan(r.actual[i]) else round(float(r.actual[i]), 2),
+            lag=round(float(r.lag[i]), 1),
+            light=LIGHT_NAMES[r.light[i]],
+            reason=REASON_NAMES[int(r.reason[i])],
+            warning=bool(r.reason[i] == Reason.FORECAST),
+            forecast_finish=None if np.isnat(forecast) else forecast.item(),
+            slip_days=int(r.slip[i]),
+            flag=FLAG_NAMES[int(r.flag[i])],
+            done_on=None if np.isnat(done) else done.item(),
         )
-    }
-    city = next(iter(projects.values())).city
+
+    def statuses(self) -> dict[int, ItemStatus]:
+        return {int(pk): self.status(i) for i, pk in enumerate(self.pks)}
+
+
+def status_table(
+    *, items: Q | None = None, as_of: date | None = None, city: City | None = None
+) -> StatusTable:
+    """Compute the status of the scheduled items matching *items* (all by default)."""
+    query = WorkItem.objects.filter(early_start__isnull=False)
+    if items is not None:
+        query = query.filter(items)
+    rows = list(query.order_by("pk").values_list(*ITEM_FIELDS))
+    n = len(rows)
+    pks = np.array([r[0] for r in rows], dtype=np.int64)
+    project_id = np.array([r[1] for r in rows], dtype=np.int64)
+    projects = {p.pk: p for p in Project.objects.filter(pk__in=set(project_id.tolist()))}
+    if city is None:
+        city = (
+            next(iter(projects.values())).city if projects else City.objects.order_by("pk").first()
+        )
     as_of = as_of or city_today(city)
-    rules, window, _version = rules_in_force(city, as_of)
-    index = {item.pk: i for i, item in enumerate(items)}
-    n = len(items)
+    rules, window, _version = rules_in_force(city, as_of) if city else (StatusRules(), 28, None)
+    axes = _axes(projects)
+    duration = np.array([r[3] for r in rows], dtype=np.int64)
+    milestone = np.array([r[4] == WorkItem.Kind.MILESTONE for r in rows], dtype=bool)
+    starts = np.array([r[5] for r in rows], dtype="datetime64[D]")
+    late = np.array([r[6] for r in rows], dtype="datetime64[D]")
     es = np.zeros(n, dtype=np.int64)
     lf = np.zeros(n, dtype=np.int64)
     t = np.zeros(n, dtype=np.int64)
     window_start = np.zeros(n, dtype=np.int64)
-    duration = np.array([item.duration_days for item in items], dtype=np.int64)
-    by_project: dict[int, list[int]] = defaultdict(list)
-    for i, item in enumerate(items):
-        by_project[item.project_id].append(i)
-    axes: dict[int, CalendarAxis] = {}
-    for project_id, rows in by_project.items():
-        project = projects[project_id]
-        axis = axes[project_id] = CalendarAxis(project_calendar(project), project.start_date)
-        chosen = [items[i] for i in rows]
-        milestone = np.array([item.is_milestone for item in chosen])
-        starts = [item.early_start for item in chosen]
-        es[rows] = np.where(milestone, axis.offset_of_finish(starts), axis.offset_of_start(starts))
-        lf[rows] = axis.offset_of_finish([item.late_finish for item in chosen])
-        t[rows] = _finish_offset(axis, as_of, project.start_date)
-        window_start[rows] = _finish_offset(
-            axis, as_of - timedelta(days=window), project.start_date
+    groups = {pk: np.flatnonzero(project_id == pk) for pk in projects}
+    for pk, where in groups.items():
+        axis, start = axes[pk], projects[pk].start_date
+        es[where] = np.where(
+            milestone[where],
+            axis.offset_of_finish(starts[where]),
+            axis.offset_of_start(starts[where]),
         )
+        lf[where] = axis.offset_of_finish(late[where])
+        t[where] = _done_by(axis, as_of, start)
+        window_start[where] = _done_by(axis, as_of - timedelta(days=window), start)
     reports = list(
         ProgressReport.objects.filter(
-            work_item_id__in=index, superseded_by__isnull=True, reported_on__lte=as_of
+            work_item__in=query, superseded_by__isnull=True, reported_on__lte=as_of
         )
         .order_by("work_item_id", "reported_on", "created_at", "id")
         .values_list("work_item_id", "reported_on", "percent_complete")
     )
-    report_item = np.array([index[pk] for pk, _, _ in reports], dtype=np.int64)
+    report_pk = np.array([r[0] for r in reports], dtype=np.int64)
+    report_item = np.searchsorted(pks, report_pk)
+    report_dates = np.array([r[1] for r in reports], dtype="datetime64[D]")
     report_day = np.zeros(len(reports), dtype=np.int64)
-    if reports:
-        owner = np.array([items[i].project_id for i in report_item])
-        dates = np.array([day for _, day, _ in reports], dtype="datetime64[D]")
-        for project_id, axis in axes.items():
-            mask = owner == project_id
-            if mask.any():
-                report_day[mask] = axis.offset_of_finish(dates[mask])
-    order = np.lexsort((np.arange(len(reports)), report_item))
+    report_project = project_id[report_item] if len(reports) else report_item
+    for pk in groups:
+        mask = report_project == pk
+        if mask.any():
+            report_day[mask] = axes[pk].offset_of_finish(report_dates[mask])
     result = item_status(
         es=es,
         duration=duration,
         lf=lf,
         as_of=t,
         window_start=window_start,
-        report_item=report_item[order],
-        report_day=report_day[order],
-        report_percent=np.array([float(p) for _, _, p in reports], dtype=np.float64)[order],
+        report_item=report_item,
+        report_day=report_day,
+        report_percent=np.array([float(r[2]) for r in reports], dtype=np.float64),
         rules=rules,
     )
-    statuses = {}
-    for i, item in enumerate(items):
-        axis = axes[item.project_id]
-        forecast = int(result.forecast[i])
-        done = int(result.done_day[i])
-        statuses[item.pk] = ItemStatus(
-            planned=round(float(result.planned[i]), 1),
-            actual=None if np.isnan(result.actual[i]) else round(float(result.actual[i]), 2),
-            lag=round(float(result.lag[i]), 1),
-            light=LIGHT_NAMES[result.light[i]],
-            reason=REASON_NAMES[int(result.reason[i])],
-            warning=bool(result.warning[i]),
-            forecast_finish=None if forecast == NO_DAY else axis.finish_dates([forecast])[0].item(),
-            slip_days=int(result.slip[i]),
-            flag=FLAG_NAMES[int(result.flag[i])],
-            done_on=None if done == NO_DAY else axis.finish_dates([done])[0].item(),
-        )
-    return statuses
+    forecast_dates = np.full(n, np.datetime64("NaT", "D"))
+    done_dates = np.full(n, np.datetime64("NaT", "D"))
+    for pk, where in groups.items():
+        axis = axes[pk]
+        for source, target in ((result.forecast, forecast_dates), (result.done_day, done_dates)):
+            values = source[where]
+            known = values != NO_DAY
+            if known.any():
+                target[where[known]] = axis.finish_dates(values[known])
+    return StatusTable(
+        pks=pks,
+        project_id=project_id,
+        town_id=np.array([r[2] or 0 for r in rows], dtype=np.int64),
+        critical=np.array([r[7] for r in rows], dtype=bool),
+        planned_value=np.array([float(r[8]) if r[8] is not None else np.nan for r in rows]),
+        result=result,
+        forecast_dates=forecast_dates,
+        done_dates=done_dates,
+    )
 
 
-def _finish_offset(axis: CalendarAxis, day: date, start: date) -> int:
+def _done_by(axis: CalendarAxis, day: date, start: date) -> int:
     """Working days done by the end of *day*; 0 before the project starts."""
-    if day < start:
-        return 0
-    return int(axis.offset_of_finish([day])[0])
+    return 0 if day < start else int(axis.offset_of_finish([day])[0])
+
+
+def items_status(*, items, as_of: date | None = None) -> dict[int, ItemStatus]:
+    """Return the status of each given scheduled item (model instances or pks)."""
+    pks = [getattr(item, "pk", item) for item in items]
+    if not pks:
+        return {}
+    return status_table(items=Q(pk__in=pks), as_of=as_of).statuses()
 
 
 def projects_light(*, projects: list[Project], as_of: date | None = None) -> dict[int, str]:
     """Return each project's light: its worst critical item's (all items if none is critical)."""
-    items = list(WorkItem.objects.filter(project__in=projects))
-    statuses = items_status(items=items, as_of=as_of)
-    scored = [item for item in items if item.pk in statuses]
-    if not scored:
+    if not projects:
+        return {}
+    table = status_table(items=Q(project__in=projects), as_of=as_of)
+    if not len(table.pks):
         return {}
     position = {project.pk: k for k, project in enumerate(projects)}
-    group = np.array([position[item.project_id] for item in scored])
-    light = np.array([LIGHT_NAMES.index(statuses[item.pk].light) for item in scored], dtype=np.int8)
-    critical = np.array([item.critical for item in scored])
+    group = np.array([position[pk] for pk in table.project_id.tolist()])
+    lights = group_light(group, table.light, len(projects), counted=table.critical)
     present = set(group.tolist())
-    lights = group_light(group, light, len(projects), counted=critical)
     return {
         project.pk: LIGHT_NAMES[lights[k]] for k, project in enumerate(projects) if k in present
     }
@@ -184,43 +273,47 @@ class TownStanding:
     counts: dict[str, int]
 
 
-def _weights(items: list[WorkItem]) -> np.ndarray:
+def _weights(planned_value: np.ndarray) -> np.ndarray:
     """Planned value (万元) per item; an item without one weighs the average item's.
 
     Giving unvalued items a weight of 1 万元 would make them vanish beside a
     road of 40,000 万元; the average keeps each of them as heavy as a typical item.
     """
-    values = np.array(
-        [float(item.planned_value) if item.planned_value else np.nan for item in items]
-    )
-    known = values[~np.isnan(values)]
+    known = planned_value[~np.isnan(planned_value)]
     fill = float(known.mean()) if known.size else 1.0
-    return np.where(np.isnan(values), fill, values)
+    return np.where(np.isnan(planned_value), fill, planned_value)
 
 
-def towns_ranking(*, city: City, as_of: date | None = None) -> list[TownStanding]:
-    """Rank towns by their share of items on track, weighted by planned value."""
+def towns_ranking(
+    *, city: City, as_of: date | None = None, table: StatusTable | None = None
+) -> list[TownStanding]:
+    """Rank towns by their share of work items on track, weighted by planned value.
+
+    Pass a *table* of the city's task items already computed to avoid a second pass.
+    """
     towns = list(Town.objects.filter(city=city).order_by("order"))
-    items = list(WorkItem.objects.filter(town__in=towns, kind=WorkItem.Kind.TASK))
-    statuses = items_status(items=items, as_of=as_of)
-    scored = [item for item in items if item.pk in statuses]
+    if table is None:
+        table = status_table(
+            items=Q(town__in=towns, kind=WorkItem.Kind.TASK), as_of=as_of, city=city
+        )
     position = {town.pk: k for k, town in enumerate(towns)}
-    counts = [dict.fromkeys(LIGHT_NAMES, 0) for _ in towns]
-    for item in scored:
-        counts[position[item.town_id]][statuses[item.pk].light] += 1
-    if scored:
+    chosen = np.array([pk in position for pk in table.town_id.tolist()], dtype=bool)
+    group = np.array([position[pk] for pk in table.town_id[chosen].tolist()], dtype=np.int64)
+    light = table.light[chosen]
+    counts = np.zeros((len(towns), len(LIGHT_NAMES)), dtype=np.int64)
+    np.add.at(counts, (group, light.astype(np.int64)), 1)
+    if len(group):
         share = group_on_track_share(
-            np.array([position[item.town_id] for item in scored]),
-            np.array(
-                [LIGHT_NAMES.index(statuses[item.pk].light) for item in scored], dtype=np.int8
-            ),
-            _weights(scored),
-            len(towns),
+            group, light, _weights(table.planned_value[chosen]), len(towns)
         )
     else:
         share = np.full(len(towns), np.nan)
     standings = [
-        TownStanding(town, None if np.isnan(share[k]) else round(float(share[k]), 4), counts[k])
+        TownStanding(
+            town,
+            None if np.isnan(share[k]) else round(float(share[k]), 4),
+            dict(zip(LIGHT_NAMES, counts[k].tolist(), strict=True)),
+        )
         for k, town in enumerate(towns)
     ]
     return sorted(standings, key=lambda s: (s.on_track_share is None, -(s.on_track_share or 0)))
@@ -229,8 +322,10 @@ def towns_ranking(*, city: City, as_of: date | None = None) -> list[TownStanding
 __all__ = [
     "ItemStatus",
     "Light",
+    "StatusTable",
     "items_status",
     "projects_light",
     "rules_in_force",
+    "status_table",
     "towns_ranking",
 ]

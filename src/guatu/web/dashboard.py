@@ -1,16 +1,22 @@
-"""What the city dashboard (驾驶舱) shows, from one status computation for all items."""
+"""What the city dashboard (驾驶舱) shows, from two status passes over all items as arrays."""
 
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+import numpy as np
+from django.db.models import Q
+
+from guatu.core.status import LIGHT_NAMES, Light, Reason
 from guatu.org.clock import city_today
 from guatu.org.models import City
 from guatu.progress.models import Blocker
-from guatu.progress.status import ItemStatus, TownStanding, items_status, towns_ranking
+from guatu.progress.status import ItemStatus, StatusTable, TownStanding, status_table, towns_ranking
 from guatu.projects.models import WorkItem
 
 PERIOD_DAYS = 7
+ATTENTION_ROWS = 30
 LIGHT_ORDER = ("red", "yellow", "green", "done", "not_started")
+TASKS = Q(kind=WorkItem.Kind.TASK)
 
 
 @dataclass(frozen=True)
@@ -30,36 +36,25 @@ class Dashboard:
     next_nodes: list[WorkItem]
 
 
-def city_items() -> list[WorkItem]:
-    return list(
-        WorkItem.objects.filter(kind=WorkItem.Kind.TASK, early_start__isnull=False).select_related(
-            "project", "town", "owner_department"
-        )
-    )
+def items_for(table: StatusTable, indexes: np.ndarray) -> list[tuple[WorkItem, ItemStatus]]:
+    """Load the work items at *indexes* of *table*, in that order, with their status."""
+    pks = table.pks[indexes].tolist()
+    loaded = WorkItem.objects.select_related("project", "town", "owner_department").in_bulk(pks)
+    return [(loaded[pk], table.status(int(i))) for pk, i in zip(pks, indexes, strict=True)]
 
 
 def dashboard(*, city: City) -> Dashboard:
     today = city_today(city)
-    items = city_items()
-    statuses = items_status(items=items, as_of=today)
-    counts = dict.fromkeys(LIGHT_ORDER, 0)
-    for status in statuses.values():
-        counts[status.light] += 1
-    severity = {"red": 0, "yellow": 1}
-    attention = sorted(
-        (
-            (item, statuses[item.pk])
-            for item in items
-            if item.pk in statuses and statuses[item.pk].light in severity
-        ),
-        key=lambda pair: (severity[pair[1].light], -pair[1].lag),
-    )
-    before = {
-        s.town.pk: s.on_track_share
-        for s in towns_ranking(city=city, as_of=today - timedelta(days=PERIOD_DAYS))
-    }
+    table = status_table(items=TASKS, as_of=today, city=city)
+    light = table.light
+    counts = {name: int((light == LIGHT_NAMES.index(name)).sum()) for name in LIGHT_ORDER}
+    red_or_yellow = np.flatnonzero((light == Light.RED) | (light == Light.YELLOW))
+    order = np.lexsort((-table.result.lag[red_or_yellow], light[red_or_yellow] != Light.RED))
+    attention = items_for(table, red_or_yellow[order][:ATTENTION_ROWS])
+    earlier = status_table(items=TASKS, as_of=today - timedelta(days=PERIOD_DAYS), city=city)
+    before = {s.town.pk: s.on_track_share for s in towns_ranking(city=city, table=earlier)}
     towns = []
-    for standing in towns_ranking(city=city, as_of=today):
+    for standing in towns_ranking(city=city, table=table):
         previous = before.get(standing.town.pk)
         change = (
             None
@@ -81,8 +76,8 @@ def dashboard(*, city: City) -> Dashboard:
     return Dashboard(
         today=today,
         counts=counts,
-        warnings=sum(1 for s in statuses.values() if s.warning),
-        attention=attention[:30],
+        warnings=int((table.result.reason == Reason.FORECAST).sum()),
+        attention=attention,
         towns=towns,
         blockers_due=blockers_due,
         next_nodes=next_nodes,

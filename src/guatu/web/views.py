@@ -3,15 +3,18 @@
 import tempfile
 from pathlib import Path
 
+import numpy as np
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from guatu.accounts.models import Role
+from guatu.core.status import LIGHT_NAMES, Reason
 from guatu.core.wallchart import PAPER_MM
 from guatu.org.clock import city_today
 from guatu.org.models import City, Town
@@ -30,7 +33,13 @@ from guatu.progress.services import (
     report_submit,
     status_rules_change,
 )
-from guatu.progress.status import items_status, projects_light, rules_in_force, towns_ranking
+from guatu.progress.status import (
+    items_status,
+    projects_light,
+    rules_in_force,
+    status_table,
+    towns_ranking,
+)
 from guatu.projects.interchange import project_export_mspdi, project_import_mspdi
 from guatu.projects.models import Project, WorkItem
 from guatu.projects.selectors import (
@@ -42,7 +51,7 @@ from guatu.projects.selectors import (
     project_work_items,
 )
 from guatu.web.access import role_required
-from guatu.web.dashboard import city_items, dashboard
+from guatu.web.dashboard import dashboard, items_for
 from guatu.web.forms import BlockerForm, MspdiImportForm, ReportForm, ResolveForm, RulesForm
 from guatu.web.pdf import svg_to_pdf
 from guatu.web.wallchart import wallchart_svg
@@ -358,28 +367,33 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
     return render(request, "web/dashboard.html", {"board": dashboard(city=city)})
 
 
+ITEM_LIST_LIMIT = 500
+
+
 @login_required
 def item_list_view(request: HttpRequest) -> HttpResponse:
     """The list behind a number on the dashboard: items filtered by light, town, warning."""
-    items = city_items()
-    statuses = items_status(items=items)
     light = request.GET.get("light")
     town = request.GET.get("town")
     warning = request.GET.get("warning") == "1"
-    rows = [
-        (item, statuses[item.pk])
-        for item in items
-        if item.pk in statuses
-        and (not light or statuses[item.pk].light == light)
-        and (not town or str(item.town_id) == town)
-        and (not warning or statuses[item.pk].warning)
-    ]
-    rows.sort(key=lambda pair: (-pair[1].lag, pair[0].project.code, pair[0].order))
+    query = Q(kind=WorkItem.Kind.TASK)
+    if town and town.isdigit():
+        query &= Q(town_id=int(town))
+    table = status_table(items=query)
+    keep = np.ones(len(table.pks), dtype=bool)
+    if light in LIGHT_NAMES:
+        keep &= table.light == LIGHT_NAMES.index(light)
+    if warning:
+        keep &= table.result.reason == Reason.FORECAST
+    chosen = np.flatnonzero(keep)
+    chosen = chosen[np.argsort(-table.result.lag[chosen], kind="stable")]
     return render(
         request,
         "web/item_list.html",
         {
-            "rows": rows,
+            "rows": items_for(table, chosen[:ITEM_LIST_LIMIT]),
+            "total": len(chosen),
+            "limit": ITEM_LIST_LIMIT,
             "light": light,
             "warning": warning,
             "town": Town.objects.filter(pk=town).first() if town and town.isdigit() else None,
