@@ -1,7 +1,9 @@
 """Read paths for progress: the report that counts for each item now."""
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from guatu.progress.models import ProgressReport
 
@@ -35,3 +37,22 @@ def report_history(*, work_item_id: int):
         .select_related("reported_by", "supersedes")
         .order_by("reported_on", "created_at", "id")
     )
+
+
+@dataclass(frozen=True, slots=True)
+class LatestReport:
+    reported_on: date
+    percent_complete: Decimal
+
+
+def latest_report_values(*, work_item_ids: Iterable[int]) -> dict[int, LatestReport]:
+    """The latest effective report's date and percent per item, from value rows only."""
+    latest: dict[int, LatestReport] = {}
+    rows = (
+        reports_effective(work_item_ids=work_item_ids)
+        .order_by("work_item_id", "reported_on", "created_at", "id")
+        .values_list("work_item_id", "reported_on", "percent_complete")
+    )
+    for pk, day, percent in rows:
+        latest[pk] = LatestReport(day, percent)
+    return latest

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from guatu.accounts.models import Role
-from guatu.core.status import LIGHT_NAMES, Reason
+from guatu.core.status import LIGHT_NAMES, Reason, group_light
 from guatu.core.wallchart import PAPER_MM
 from guatu.org.clock import city_today
 from guatu.org.models import City, Town
@@ -25,7 +25,7 @@ from guatu.progress.access import (
     require,
 )
 from guatu.progress.models import Blocker, ReportPhoto
-from guatu.progress.selectors import latest_reports, report_history
+from guatu.progress.selectors import latest_report_values, report_history
 from guatu.progress.services import (
     blocker_escalate,
     blocker_open,
@@ -75,9 +75,20 @@ def project_detail_view(request: HttpRequest, code: str) -> HttpResponse:
         Project.objects.select_related("owner_department", "city"), code=code
     )
     items = list(project_work_items(project=project))
-    latest = latest_reports(work_item_ids=[item.pk for item in items])
-    statuses = items_status(items=items)
+    latest = latest_report_values(work_item_ids=[item.pk for item in items])
+    table = status_table(items=Q(project=project), city=project.city)
+    statuses = table.statuses()
     rows = [(item, latest.get(item.pk), statuses.get(item.pk)) for item in items]
+    counted = table.critical if table.critical.any() else None
+    project_light = (
+        LIGHT_NAMES[
+            group_light(np.zeros(len(table.pks), dtype=np.int64), table.light, 1, counted=counted)[
+                0
+            ]
+        ]
+        if len(table.pks)
+        else ""
+    )
     late_items = sorted(
         (item for item in items if item.total_float is not None and item.total_float < 0),
         key=lambda item: item.total_float,
@@ -92,8 +103,12 @@ def project_detail_view(request: HttpRequest, code: str) -> HttpResponse:
             "rows": rows,
             "critical_chains": critical_chains(items=items),
             "late_items": late_items,
-            "project_light": projects_light(projects=[project]).get(project.pk, ""),
-            "svg": wallchart_svg(project=project, **_chart_options(request)),
+            "project_light": project_light,
+            "early_warning": _("early warning"),
+            "no_forecast": _("no forecast"),
+            "svg": wallchart_svg(
+                project=project, items=items, statuses=statuses, **_chart_options(request)
+            ),
             **_chart_options(request),
             "today": city_today(project.city),
             "task_force": project_task_force(project=project),

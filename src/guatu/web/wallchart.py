@@ -1,10 +1,11 @@
 """Build the wall chart of a project from its stored schedule and current status."""
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from guatu.core.wallchart import WallLabels, WallRow, render_svg
 from guatu.org.clock import city_today
-from guatu.progress.status import items_status
+from guatu.progress.status import status_table
 from guatu.projects.models import Project, WorkItem
 
 GROUPINGS = ("town", "phase")
@@ -12,17 +13,26 @@ ZOOMS = ("week", "month", "quarter")
 
 
 def wallchart_svg(
-    *, project: Project, group: str = "town", zoom: str = "month", paper: str | None = None
+    *,
+    project: Project,
+    group: str = "town",
+    zoom: str = "month",
+    paper: str | None = None,
+    items: list[WorkItem] | None = None,
+    statuses: dict | None = None,
 ) -> str:
-    """Return the project's wall chart as SVG, grouped by town or phase."""
+    """Return the project's wall chart as SVG, grouped by town or phase.
+
+    The project page passes the *items* (with town and phase loaded) and
+    *statuses* it already has, so nothing is computed twice.
+    """
     group = group if group in GROUPINGS else "town"
     zoom = zoom if zoom in ZOOMS else "month"
-    items = list(
-        WorkItem.objects.filter(project=project, early_start__isnull=False).select_related(
-            "town", "phase"
-        )
-    )
-    statuses = items_status(items=items)
+    if items is None:
+        items = list(WorkItem.objects.filter(project=project).select_related("town", "phase"))
+    items = [item for item in items if item.early_start is not None]
+    if statuses is None:
+        statuses = status_table(items=Q(project=project), city=project.city).statuses()
 
     def key(item: WorkItem):
         if group == "phase":
