@@ -32,11 +32,38 @@ def project_task_force(*, project: Project) -> QuerySet[TaskForceMember]:
     return project.task_force.select_related("department").order_by(rank, "id")
 
 
+#: The work-item fields the project page reads (the rest stays in the database).
+TABLE_FIELDS = (
+    "project_id",
+    "code",
+    "name",
+    "kind",
+    "joint",
+    "phase__name",
+    "phase__order",
+    "town__name",
+    "town__order",
+    "quantity_target",
+    "unit",
+    "duration_days",
+    "planned_start",
+    "deadline",
+    "order",
+    "early_start",
+    "early_finish",
+    "late_start",
+    "late_finish",
+    "total_float",
+    "free_float",
+    "critical",
+)
+
+
 def project_work_items(*, project: Project) -> QuerySet[WorkItem]:
-    """Return a project's work items with what their table shows, in display order."""
+    """Return a project's work items with what their table and wall chart show, in order."""
     return (
-        project.work_items.select_related("phase", "town", "owner_department")
-        .prefetch_related("villages")
+        project.work_items.select_related("phase", "town")
+        .only(*TABLE_FIELDS)
         .order_by("order", "code")
     )
 
@@ -117,8 +144,9 @@ def critical_chains(*, items: list[WorkItem]) -> list[list[WorkItem]]:
             pk = group[pk]
         return pk
 
+    project_id = next(iter(critical.values())).project_id
     for pred, succ in Dependency.objects.filter(
-        predecessor_id__in=critical, successor_id__in=critical
+        predecessor__project_id=project_id, predecessor__critical=True, successor__critical=True
     ).values_list("predecessor_id", "successor_id"):
         group[root(pred)] = root(succ)
     chains: dict[int, list[WorkItem]] = {}

@@ -10,7 +10,14 @@ from guatu.core.status import LIGHT_NAMES, Light, Reason
 from guatu.org.clock import city_today
 from guatu.org.models import City
 from guatu.progress.models import Blocker
-from guatu.progress.status import ItemStatus, StatusTable, TownStanding, status_table, towns_ranking
+from guatu.progress.status import (
+    ItemStatus,
+    StatusTable,
+    TownStanding,
+    status_inputs,
+    status_table,
+    towns_ranking,
+)
 from guatu.projects.models import WorkItem
 
 PERIOD_DAYS = 7
@@ -45,13 +52,14 @@ def items_for(table: StatusTable, indexes: np.ndarray) -> list[tuple[WorkItem, I
 
 def dashboard(*, city: City) -> Dashboard:
     today = city_today(city)
-    table = status_table(items=TASKS, as_of=today, city=city)
+    inputs = status_inputs(items=TASKS, up_to=today, city=city)
+    table = status_table(as_of=today, inputs=inputs)
     light = table.light
     counts = {name: int((light == LIGHT_NAMES.index(name)).sum()) for name in LIGHT_ORDER}
     red_or_yellow = np.flatnonzero((light == Light.RED) | (light == Light.YELLOW))
     order = np.lexsort((-table.result.lag[red_or_yellow], light[red_or_yellow] != Light.RED))
     attention = items_for(table, red_or_yellow[order][:ATTENTION_ROWS])
-    earlier = status_table(items=TASKS, as_of=today - timedelta(days=PERIOD_DAYS), city=city)
+    earlier = status_table(as_of=today - timedelta(days=PERIOD_DAYS), inputs=inputs)
     before = {s.town.pk: s.on_track_share for s in towns_ranking(city=city, table=earlier)}
     towns = []
     for standing in towns_ranking(city=city, table=table):

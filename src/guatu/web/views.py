@@ -7,6 +7,7 @@ import numpy as np
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -69,6 +70,10 @@ def project_list_view(request: HttpRequest) -> HttpResponse:
     )
 
 
+#: Rows of the work-item table per page; the wall chart above it shows every item.
+TABLE_ROWS = 200
+
+
 @login_required
 def project_detail_view(request: HttpRequest, code: str) -> HttpResponse:
     project = get_object_or_404(
@@ -78,7 +83,8 @@ def project_detail_view(request: HttpRequest, code: str) -> HttpResponse:
     latest = latest_report_values(work_item_ids=[item.pk for item in items])
     table = status_table(items=Q(project=project), city=project.city)
     statuses = table.statuses()
-    rows = [(item, latest.get(item.pk), statuses.get(item.pk)) for item in items]
+    page = Paginator(items, TABLE_ROWS).get_page(request.GET.get("page"))
+    rows = [(item, latest.get(item.pk), statuses.get(item.pk)) for item in page]
     counted = table.critical if table.critical.any() else None
     project_light = (
         LIGHT_NAMES[
@@ -101,6 +107,7 @@ def project_detail_view(request: HttpRequest, code: str) -> HttpResponse:
         {
             "project": project,
             "rows": rows,
+            "page": page,
             "critical_chains": critical_chains(items=items),
             "late_items": late_items,
             "project_light": project_light,
@@ -112,7 +119,9 @@ def project_detail_view(request: HttpRequest, code: str) -> HttpResponse:
             **_chart_options(request),
             "today": city_today(project.city),
             "task_force": project_task_force(project=project),
-            "dependencies": project_dependencies(project=project),
+            "dependencies": project_dependencies(project=project).filter(
+                successor__in=[item.pk for item in page]
+            ),
             "joint_milestones": [
                 joint_milestone_state(milestone=item) for item in items if item.joint
             ],
