@@ -25,7 +25,7 @@ from guatu.progress.access import (
     can_report,
     require,
 )
-from guatu.progress.models import Blocker, ReportPhoto
+from guatu.progress.models import Blocker, ProgressReport, ReportPhoto
 from guatu.progress.selectors import latest_report_values, report_history
 from guatu.progress.services import (
     blocker_escalate,
@@ -72,6 +72,7 @@ def project_list_view(request: HttpRequest) -> HttpResponse:
 
 #: Rows of the work-item table per page; the wall chart above it shows every item.
 TABLE_ROWS = 200
+RECENT_REPORTS = 20
 
 
 @login_required
@@ -128,6 +129,9 @@ def project_detail_view(request: HttpRequest, code: str) -> HttpResponse:
             "blockers": Blocker.objects.filter(work_item__project=project).select_related(
                 "work_item", "town", "owner_department"
             ),
+            "recent_reports": ProgressReport.objects.filter(work_item__project=project)
+            .select_related("work_item", "reported_by", "supersedes")
+            .order_by("-created_at", "-id")[:RECENT_REPORTS],
         },
     )
 
