@@ -4,8 +4,9 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-# Debian packages: Chromium for the browser tests, a CJK font and Cairo for PDFs.
-SYSTEM_PACKAGES ?= chromium fonts-noto-cjk libcairo2
+# Debian packages: Chromium for the browser tests; a CJK font, Cairo and Pango for PDFs;
+# poppler-utils to preview PDFs as PNG.
+SYSTEM_PACKAGES ?= chromium fonts-noto-cjk libcairo2 libpango-1.0-0 libpangoft2-1.0-0 poppler-utils
 
 .PHONY: install system demo serve test lint format messages clean
 

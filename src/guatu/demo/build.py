@@ -83,7 +83,13 @@ def _village_name(town: str, n: int) -> str:
 
 def _build() -> None:
     name, code = scenario.CITY
-    city = City.objects.create(name=name, code=code, status_date=TODAY)
+    city = City.objects.create(
+        name=name,
+        code=code,
+        status_date=TODAY,
+        office_name=scenario.OFFICE_NAME,
+        document_prefix=scenario.DOCUMENT_PREFIX,
+    )
     towns = {}
     for order, (town_name, kind, _suffix) in enumerate(scenario.TOWNS, start=1):
         towns[town_name] = Town.objects.create(city=city, name=town_name, kind=kind, order=order)

@@ -22,6 +22,8 @@ TODAY = date(2019, 11, 15)
 PASSWORD = "guatu-demo-2019"
 
 CITY = ("永康市", "330784")
+OFFICE_NAME = "永康市重点项目建设管理办公室"
+DOCUMENT_PREFIX = "永重点办"
 
 #: (name, kind, login suffix); all of 永康's 镇街区.
 TOWNS = [

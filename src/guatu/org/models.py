@@ -11,6 +11,18 @@ class City(models.Model):
     code = models.CharField(
         _("administrative division code"), max_length=12, unique=True, help_text=_("GB/T 2260")
     )
+    office_name = models.CharField(
+        _("supervision office (发文机关)"),
+        max_length=60,
+        blank=True,
+        help_text=_("Printed at the head of bulletins, e.g. 永康市重点项目建设管理办公室."),
+    )
+    document_prefix = models.CharField(
+        _("document number prefix (发文字号)"),
+        max_length=20,
+        blank=True,
+        help_text=_("e.g. 永重点办, giving 永重点办〔2019〕46号."),
+    )
     status_date = models.DateField(
         _("status date (数据日期)"),
         null=True,

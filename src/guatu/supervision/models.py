@@ -69,3 +69,108 @@ class EscalationEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_level_display()} · {self.work_item} · {self.period}"
+
+
+class Bulletin(models.Model):
+    """A 定期通报: a draft while it is reviewed, then published, numbered and frozen."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        PUBLISHED = "published", _("published")
+
+    city = models.ForeignKey("org.City", on_delete=models.PROTECT, related_name="bulletins")
+    project = models.ForeignKey(
+        "projects.Project",
+        verbose_name=_("project"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        help_text=_("Empty for the whole city."),
+    )
+    period = models.CharField(_("period"), max_length=30)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    number = models.PositiveIntegerField(_("number"), null=True, blank=True)
+    content = models.JSONField(_("content"), default=dict)
+    docx = models.FileField(_("Word"), upload_to="bulletins/", blank=True)
+    pdf = models.FileField(_("PDF"), upload_to="bulletins/", blank=True)
+    xlsx = models.FileField(_("Excel"), upload_to="bulletins/", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("published by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("bulletin (定期通报)")
+        verbose_name_plural = _("bulletins (定期通报)")
+        ordering = ["-year", "-number", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["city", "year", "number"], name="supervision_bulletin_number_once"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft")
+                | (Q(number__isnull=False) & Q(published_at__isnull=False)),
+                name="supervision_bulletin_published_numbered",
+                violation_error_message=_("A published bulletin has a number and a date."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.content.get("title", self.period)
+
+
+class Score(models.Model):
+    """督查考核: a town's or a department's score for one published period."""
+
+    city = models.ForeignKey("org.City", on_delete=models.PROTECT, related_name="scores")
+    period = models.CharField(_("period"), max_length=30)
+    year = models.PositiveSmallIntegerField(_("year"))
+    town = models.ForeignKey(
+        "org.Town", verbose_name=_("town"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    department = models.ForeignKey(
+        "org.Department",
+        verbose_name=_("department"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+    )
+    score = models.DecimalField(_("score"), max_digits=6, decimal_places=2)
+    parts = models.JSONField(_("parts"), default=dict)
+
+    class Meta:
+        verbose_name = _("score (督查考核)")
+        verbose_name_plural = _("scores (督查考核)")
+        ordering = ["-year", "period", "-score"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["city", "period", "town"],
+                condition=Q(town__isnull=False),
+                name="supervision_score_town",
+            ),
+            models.UniqueConstraint(
+                fields=["city", "period", "department"],
+                condition=Q(department__isnull=False),
+                name="supervision_score_department",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period} {self.town or self.department}: {self.score}"

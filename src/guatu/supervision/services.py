@@ -1,11 +1,29 @@
 """Write paths for supervision: recording a rung of the escalation ladder."""
 
+from decimal import Decimal
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, models, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from guatu.accounts.models import Role
+from guatu.audit.services import audit_record
+from guatu.core.errors import CoreError
+from guatu.core.periods import parse_period
+from guatu.errors import as_validation_error
+from guatu.org.clock import city_today
+from guatu.org.models import Department, Town
+from guatu.progress.access import require
+from guatu.progress.models import Blocker, ProgressReport
 from guatu.projects.models import WorkItem
-from guatu.supervision.models import EscalationEvent
+from guatu.supervision import render
+from guatu.supervision.bulletins import bulletin_content, escalations_generate
+from guatu.supervision.models import Bulletin, EscalationEvent, Score
 
 
 def escalation_record(
@@ -40,3 +58,178 @@ def escalation_record(
         # A concurrent run recorded it first; theirs stands.
         return EscalationEvent.objects.get(work_item=work_item, period=period), False
     return event, True
+
+
+def bulletin_draft(*, actor, city, period_text: str, project=None) -> "Bulletin":
+    """Compute a bulletin for the period as a draft (supervisor only), climbing the ladder.
+
+    Escalations are generated for the period first (once per period, however
+    often this is rerun), so the draft lists them.
+    """
+
+    require(_is_supervisor(actor), user=actor, action="bulletin_draft", target=city)
+    try:
+        period = parse_period(period_text)
+    except CoreError as error:
+        raise as_validation_error(error, "period") from error
+    if period.start > city_today(city):
+        raise ValidationError(
+            {"period": _("The period %(period)s has not started yet.") % {"period": period.key}}
+        )
+    escalations_generate(city=city, period=period, actor=actor)
+    content = bulletin_content(
+        city=city, period=period, project=project, number_text=_("(draft)")
+    ).as_dict()
+    with transaction.atomic():
+        bulletin = Bulletin.objects.create(
+            city=city,
+            project=project,
+            period=period.key,
+            year=period.end.year,
+            content=content,
+            created_by=actor,
+        )
+        audit_record(
+            user=actor, action="bulletin_draft", target=bulletin, detail={"period": period.key}
+        )
+    return bulletin
+
+
+def bulletin_publish(*, actor, bulletin, number: int | None = None) -> "Bulletin":
+    """Number the draft, write its Word, PDF and Excel files, and freeze it.
+
+    The number is the next of the year unless given (e.g. to continue a paper
+    series). Published bulletins are never changed.
+    """
+
+    require(_is_supervisor(actor), user=actor, action="bulletin_publish", target=bulletin)
+    with transaction.atomic():
+        locked = Bulletin.objects.select_for_update().get(pk=bulletin.pk)
+        if locked.status == Bulletin.Status.PUBLISHED:
+            raise ValidationError(_("This bulletin is already published and cannot change."))
+        taken = Bulletin.objects.filter(city=locked.city, year=locked.year)
+        if number is None:
+            number = (taken.aggregate(top=Max("number"))["top"] or 0) + 1
+        elif taken.filter(number=number).exists():
+            raise ValidationError(
+                {
+                    "number": _("Number %(number)d of %(year)d is taken.")
+                    % {"number": number, "year": locked.year}
+                }
+            )
+        prefix = locked.city.document_prefix or locked.city.name
+        locked.content["number_text"] = f"{prefix}〔{locked.year}〕{number}号"
+        locked.number = number
+        locked.status = Bulletin.Status.PUBLISHED
+        locked.published_at = timezone.now()
+        locked.published_by = actor
+        stem = f"{locked.city.document_prefix or 'bulletin'}-{locked.year}-{number}"
+        locked.docx.save(f"{stem}.docx", ContentFile(render.to_docx(locked.content)), save=False)
+        locked.xlsx.save(f"{stem}.xlsx", ContentFile(render.to_xlsx(locked.content)), save=False)
+        locked.pdf.save(f"{stem}.pdf", ContentFile(render.to_pdf(locked.content)), save=False)
+        locked.save()
+        scores_record(city=locked.city, bulletin=locked)
+        audit_record(
+            user=actor, action="bulletin_publish", target=locked, detail={"number": number}
+        )
+    return locked
+
+
+def escalation_resolve(*, actor, event: EscalationEvent, note: str) -> EscalationEvent:
+    """Close an escalation with a note (the supervision office)."""
+
+    require(_is_supervisor(actor), user=actor, action="escalation_resolve", target=event)
+    if not note.strip():
+        raise ValidationError({"note": _("Write how it was resolved.")})
+    event.resolved_at = timezone.now()
+    event.resolution_note = note
+    with transaction.atomic():
+        event.save(update_fields=["resolved_at", "resolution_note"])
+        audit_record(user=actor, action="escalation_resolve", target=event)
+    return event
+
+
+#: 督查考核 weights: on-track share, report timeliness, blockers resolved on
+#: time (each 0–1, giving 0–100 points together) and points off per escalation.
+SCORE_WEIGHTS = {"on_track": 0.6, "timeliness": 0.25, "blockers": 0.15, "escalation": 5.0}
+
+
+def scores_record(*, city, bulletin, weights=None) -> int:
+    """Record each town's and department's 督查考核 score for a published city bulletin."""
+
+    if bulletin.project_id:
+        return 0
+    weights = weights or getattr(settings, "GUATU_SCORE_WEIGHTS", SCORE_WEIGHTS)
+    content = bulletin.content
+
+    period = parse_period(bulletin.period)
+    reported = set(
+        ProgressReport.objects.filter(reported_on__range=(period.start, period.end)).values_list(
+            "work_item_id", flat=True
+        )
+    )
+    made = 0
+    for model, key, standings in (
+        (Town, "town", content["towns"]),
+        (Department, "department", content["departments"]),
+    ):
+        by_name = {str(o): o for o in model.objects.filter(city=city)}
+        for standing in standings:
+            owner = by_name.get(standing["name"])
+            if owner is None:
+                continue
+            items = WorkItem.objects.filter(
+                kind=WorkItem.Kind.TASK,
+                early_start__lte=period.end,
+                **{"town" if key == "town" else "owner_department": owner},
+            )
+            under_way = [pk for pk in items.values_list("pk", flat=True)]
+            timeliness = (
+                sum(pk in reported for pk in under_way) / len(under_way) if under_way else 1.0
+            )
+            due = Blocker.objects.filter(
+                due_on__range=(period.start, period.end),
+                **{key if key == "town" else "owner_department": owner},
+            )
+            on_time = due.filter(
+                status=Blocker.Status.RESOLVED, resolved_on__lte=models.F("due_on")
+            ).count()
+            blockers = on_time / due.count() if due.count() else 1.0
+            escalations = EscalationEvent.objects.filter(
+                period=bulletin.period, **{key: owner}
+            ).count()
+            share = standing["share"] or 0.0
+            score = (
+                100
+                * (
+                    weights["on_track"] * share
+                    + weights["timeliness"] * timeliness
+                    + weights["blockers"] * blockers
+                )
+                - weights["escalation"] * escalations
+            )
+            Score.objects.update_or_create(
+                city=city,
+                period=bulletin.period,
+                **{key: owner},
+                defaults={
+                    "year": bulletin.year,
+                    "score": Decimal(f"{score:.2f}"),
+                    "parts": {
+                        "on_track": share,
+                        "timeliness": round(timeliness, 4),
+                        "blockers": round(blockers, 4),
+                        "escalations": escalations,
+                        "weights": weights,
+                    },
+                },
+            )
+            made += 1
+    return made
+
+
+def _is_supervisor(user) -> bool:
+
+    return bool(getattr(user, "is_authenticated", False)) and (
+        user.role == Role.SUPERVISOR or user.is_superuser
+    )

@@ -1,0 +1,310 @@
+"""What a 定期通报 says, computed once and kept as plain data (JSON-ready).
+
+The renderers (Word, PDF, Excel, HTML) only lay this content out; a published
+bulletin keeps its content as it was, so it can be rendered again later and
+say exactly the same thing.
+"""
+
+from dataclasses import asdict, dataclass, field
+from datetime import date, timedelta
+
+import numpy as np
+from django.db.models import Q, Sum
+from django.utils.translation import gettext as _
+
+from guatu.core.escalation import DEFAULT_LADDER, consecutive_from_last, ladder_level
+from guatu.core.periods import Period
+from guatu.core.status import LIGHT_NAMES, Light, Reason
+from guatu.org.clock import city_today
+from guatu.org.models import City, Department, Town
+from guatu.progress.models import Blocker, ProgressReport
+from guatu.progress.status import StatusTable, status_inputs, status_table
+from guatu.projects.models import Project, WorkItem
+from guatu.supervision.models import EscalationEvent, EscalationLevel
+
+LADDER_PERIODS = 4
+CURVE_POINTS = 12
+LEVEL_LABELS = dict(EscalationLevel.choices)
+
+
+@dataclass
+class Standing:
+    name: str
+    share: float | None
+    change: float | None
+    counts: dict[str, int]
+
+
+@dataclass
+class BulletinContent:
+    city: str
+    office: str
+    scope: str
+    period: str
+    period_label: str
+    as_of: str
+    title: str
+    number_text: str
+    counts: dict[str, int]
+    previous_counts: dict[str, int]
+    planned_value: float
+    on_track_value: float
+    weighted_planned: float
+    weighted_actual: float
+    towns: list[Standing] = field(default_factory=list)
+    departments: list[Standing] = field(default_factory=list)
+    red_items: list[dict] = field(default_factory=list)
+    warned_items: list[dict] = field(default_factory=list)
+    blockers: list[dict] = field(default_factory=list)
+    escalations: list[dict] = field(default_factory=list)
+    curves: list[dict] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def period_as_of(city: City, period: Period) -> date:
+    """A period is judged at its end, or today if it has not ended yet."""
+    return min(period.end, city_today(city))
+
+
+def _scope(project: Project | None) -> Q:
+    tasks = Q(kind=WorkItem.Kind.TASK)
+    return tasks & Q(project=project) if project else tasks
+
+
+def _standings(
+    table: StatusTable,
+    before: StatusTable,
+    key: np.ndarray,
+    names: dict[int, str],
+    weights: np.ndarray,
+) -> list[Standing]:
+    rows = []
+    for pk, name in names.items():
+        mine = key == pk
+        if not mine.any():
+            continue
+        share = _share(table.light[mine], weights[mine])
+        previous = _share(before.light[mine], weights[mine])
+        counts = {n: int((table.light[mine] == k).sum()) for k, n in enumerate(LIGHT_NAMES)}
+        change = None if share is None or previous is None else round((share - previous) * 100, 1)
+        rows.append(Standing(name, share, change, counts))
+    return sorted(rows, key=lambda s: (s.share is None, -(s.share or 0), s.name))
+
+
+def _share(light: np.ndarray, weight: np.ndarray) -> float | None:
+    under_way = light != Light.NOT_STARTED
+    total = weight[under_way].sum()
+    if total <= 0:
+        return None
+    good = weight[under_way & ((light == Light.GREEN) | (light == Light.DONE))].sum()
+    return round(float(good / total), 4)
+
+
+def _weights(table: StatusTable) -> np.ndarray:
+    values = table.planned_value
+    known = values[~np.isnan(values)]
+    return np.where(np.isnan(values), float(known.mean()) if known.size else 1.0, values)
+
+
+def bulletin_content(
+    *, city: City, period: Period, project: Project | None = None, number_text: str = ""
+) -> BulletinContent:
+    """Assemble the bulletin of *period* for the city (or one *project*)."""
+    as_of = period_as_of(city, period)
+    earlier_dates = [as_of - timedelta(days=period.days * k) for k in range(LADDER_PERIODS)]
+    inputs = status_inputs(items=_scope(project), up_to=as_of, city=city)
+    tables = [status_table(as_of=day, inputs=inputs) for day in earlier_dates]
+    table, before = tables[0], tables[1]
+    weights = _weights(table)
+    items = WorkItem.objects.select_related("project", "town", "owner_department").in_bulk(
+        table.pks.tolist()
+    )
+    counts = {name: int((table.light == k).sum()) for k, name in enumerate(LIGHT_NAMES)}
+    previous_counts = {name: int((before.light == k).sum()) for k, name in enumerate(LIGHT_NAMES)}
+    on_track = (table.light == Light.GREEN) | (table.light == Light.DONE)
+    planned = table.result.planned
+    actual = np.nan_to_num(table.result.actual)
+    total_weight = weights.sum() or 1.0
+    towns = {t.pk: t.name for t in Town.objects.filter(city=city).order_by("order")}
+    departments = {d.pk: str(d) for d in Department.objects.filter(city=city).order_by("name")}
+    owner = np.array(
+        [items[pk].owner_department_id or 0 for pk in table.pks.tolist()], dtype=np.int64
+    )
+    scope = project.name if project else city.name
+    content = BulletinContent(
+        city=city.name,
+        office=city.office_name or _("Key projects office"),
+        scope=scope,
+        period=period.key,
+        period_label=period.label(),
+        as_of=as_of.isoformat(),
+        title=_("Bulletin on the progress of %(scope)s key projects, %(period)s")
+        % {"scope": scope, "period": period.label()},
+        number_text=number_text,
+        counts=counts,
+        previous_counts=previous_counts,
+        planned_value=round(float(np.nansum(table.planned_value)), 2),
+        on_track_value=round(float(np.nansum(np.where(on_track, table.planned_value, 0))), 2),
+        weighted_planned=round(float((planned * weights).sum() / total_weight), 1),
+        weighted_actual=round(float((actual * weights).sum() / total_weight), 1),
+        towns=_standings(table, before, table.town_id, towns, weights),
+        departments=_standings(table, before, owner, departments, weights),
+    )
+    reason_text = {
+        Reason.OVERDUE: _("past its late finish and not done"),
+        Reason.LAG_RED: _("behind plan beyond the red line"),
+        Reason.LAG_YELLOW: _("behind plan beyond the yellow line"),
+        Reason.FORECAST: _(
+            "early warning: at the recent pace it will finish after its late finish"
+        ),
+    }
+    order = np.argsort(-table.result.lag, kind="stable")
+    for i in order.tolist():
+        item = items[int(table.pks[i])]
+        status = table.status(i)
+        row = {
+            "project": item.project.name,
+            "item": item.name,
+            "town": item.town.name if item.town else "",
+            "department": str(item.owner_department or ""),
+            "light": status.light,
+            "planned": status.planned,
+            "actual": status.actual,
+            "lag": status.lag,
+            "late_finish": item.late_finish.isoformat(),
+            "forecast": status.forecast_finish.isoformat() if status.forecast_finish else "",
+            "reason": reason_text.get(Reason(int(table.result.reason[i])), ""),
+        }
+        if table.light[i] == Light.RED:
+            content.red_items.append(row)
+        elif status.warning:
+            content.warned_items.append(row)
+    blockers = (
+        Blocker.objects.exclude(status=Blocker.Status.RESOLVED)
+        .select_related("work_item__project", "owner_department", "town")
+        .order_by("due_on")
+    )
+    if project:
+        blockers = blockers.filter(work_item__project=project)
+    content.blockers = [
+        {
+            "description": b.description,
+            "item": b.work_item.name,
+            "project": b.work_item.project.name,
+            "town": b.town.name if b.town else "",
+            "department": str(b.owner_department),
+            "person": b.responsible_person,
+            "due": b.due_on.isoformat(),
+            "overdue": b.due_on < as_of,
+            "status": b.get_status_display(),
+        }
+        for b in blockers
+    ]
+    content.escalations = [
+        {
+            "level": str(LEVEL_LABELS.get(e.level, e.level)),
+            "level_code": e.level,
+            "item": e.work_item.name,
+            "project": e.work_item.project.name,
+            "town": e.town.name if e.town else "",
+            "department": str(e.department or ""),
+            "reason": e.evidence.get("reason", ""),
+        }
+        for e in EscalationEvent.objects.filter(period=period.key)
+        .select_related("work_item__project", "town", "department")
+        .order_by("work_item__project", "id")
+        if project is None or e.work_item.project_id == project.pk
+    ]
+    content.curves = _curves(city, project, as_of, period)
+    return content
+
+
+def _curves(city: City, project: Project | None, as_of: date, period: Period) -> list[dict]:
+    """Planned and actual progress (weighted by investment) of the key projects, over time."""
+    projects = (
+        [project]
+        if project
+        else list(
+            Project.objects.filter(city=city)
+            .annotate(value=Sum("work_items__planned_value"))
+            .order_by("-value", "code")[:3]
+        )
+    )
+    curves = []
+    for chosen in projects:
+        inputs = status_inputs(items=_scope(chosen), up_to=as_of, city=city)
+        if not inputs.rows:
+            continue
+        points = []
+        for k in range(CURVE_POINTS - 1, -1, -1):
+            day = as_of - timedelta(days=period.days * k)
+            table = status_table(as_of=day, inputs=inputs)
+            weights = _weights(table)
+            total = weights.sum() or 1.0
+            points.append(
+                {
+                    "date": day.isoformat(),
+                    "planned": round(float((table.result.planned * weights).sum() / total), 1),
+                    "actual": round(
+                        float((np.nan_to_num(table.result.actual) * weights).sum() / total), 1
+                    ),
+                }
+            )
+        curves.append({"project": chosen.name, "points": points})
+    return curves
+
+
+@dataclass(frozen=True)
+class LadderResult:
+    created: int
+    existing: int
+
+
+def escalations_generate(
+    *, city: City, period: Period, actor=None, ladder=DEFAULT_LADDER
+) -> LadderResult:
+    """Climb the ladder for every item red at the end of *period*, once per period.
+
+    An item red for the last n periods in a row gets the rung for n; rerunning
+    finds the events already there and creates nothing new.
+    """
+    from guatu.supervision.services import escalation_record
+
+    as_of = period_as_of(city, period)
+    dates = [as_of - timedelta(days=period.days * k) for k in range(LADDER_PERIODS)][::-1]
+    inputs = status_inputs(items=Q(kind=WorkItem.Kind.TASK), up_to=as_of, city=city)
+    tables = [status_table(as_of=day, inputs=inputs) for day in dates]
+    red = np.stack([t.light == Light.RED for t in tables], axis=1)
+    runs = consecutive_from_last(red)
+    levels = ladder_level(runs, ladder)
+    latest = tables[-1]
+    chosen = [i for i, level in enumerate(levels) if level]
+    items = WorkItem.objects.select_related("town", "owner_department").in_bulk(
+        [int(latest.pks[i]) for i in chosen]
+    )
+    last_report = dict(
+        ProgressReport.objects.filter(work_item_id__in=list(items), superseded_by__isnull=True)
+        .order_by("work_item_id", "reported_on")
+        .values_list("work_item_id", "reported_on")
+    )
+    created = existing = 0
+    for i in chosen:
+        item = items[int(latest.pks[i])]
+        status = latest.status(i)
+        evidence = {
+            "reason": _("red for %(n)d periods in a row") % {"n": int(runs[i])},
+            "as_of": as_of.isoformat(),
+            "lights": [LIGHT_NAMES[t.light[i]] for t in tables],
+            "dates": [d.isoformat() for d in dates],
+            "lag": status.lag,
+            "late_finish": item.late_finish.isoformat() if item.late_finish else None,
+            "last_report": last_report[item.pk].isoformat() if item.pk in last_report else None,
+        }
+        _event, made = escalation_record(
+            work_item=item, level=levels[i], period=period.key, evidence=evidence, issued_by=actor
+        )
+        created += made
+        existing += not made
+    return LadderResult(created=created, existing=existing)

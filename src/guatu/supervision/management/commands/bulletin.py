@@ -1,0 +1,73 @@
+"""``guatu bulletin --period 2019-W46 --out DIR``: a 定期通报 in Word, PDF, Excel and HTML."""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from guatu.accounts.models import Role, User
+from guatu.org.models import City
+from guatu.projects.models import Project
+from guatu.supervision import render
+from guatu.supervision.services import bulletin_draft, bulletin_publish
+
+
+class Command(BaseCommand):
+    help = (
+        "Compute the bulletin (定期通报) of a period — 2019-W46, 2019-11 or "
+        "2019-11-01..2019-11-15 — for the city or one project, climb the escalation ladder "
+        "for it, and write it as .docx, .pdf, .xlsx and .html into --out. With --publish it "
+        "is numbered and frozen."
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--period", required=True)
+        parser.add_argument("--out", required=True)
+        parser.add_argument("--project", help="project code (default: the whole city)")
+        parser.add_argument("--publish", action="store_true")
+        parser.add_argument("--number", type=int, help="document number when publishing")
+        parser.add_argument("--user", help="the supervisor acting (default: the first one)")
+
+    def handle(self, *args, **options) -> None:
+        with translation.override(settings.LANGUAGE_CODE):
+            city = City.objects.order_by("pk").first()
+            if city is None:
+                raise CommandError(_("No city yet: run `guatu demo` or import data first."))
+            users = User.objects.filter(role=Role.SUPERVISOR, is_active=True)
+            actor = (users.filter(username=options["user"]) if options["user"] else users).first()
+            if actor is None:
+                raise CommandError(_("No active supervisor user to act as."))
+            project = None
+            if options["project"]:
+                project = Project.objects.filter(code=options["project"]).first()
+                if project is None:
+                    raise CommandError(
+                        _("No project with the code “%(code)s”.") % {"code": options["project"]}
+                    )
+            try:
+                bulletin = bulletin_draft(
+                    actor=actor, city=city, period_text=options["period"], project=project
+                )
+                if options["publish"]:
+                    bulletin = bulletin_publish(
+                        actor=actor, bulletin=bulletin, number=options["number"]
+                    )
+            except ValidationError as error:
+                raise CommandError("\n".join(error.messages)) from error
+            out = Path(options["out"])
+            out.mkdir(parents=True, exist_ok=True)
+            stem = f"bulletin-{bulletin.period}" + (f"-{project.code}" if project else "")
+            content = bulletin.content
+            (out / f"{stem}.docx").write_bytes(render.to_docx(content))
+            (out / f"{stem}.pdf").write_bytes(render.to_pdf(content))
+            (out / f"{stem}.xlsx").write_bytes(render.to_xlsx(content))
+            (out / f"{stem}.html").write_text(
+                render.to_html(content, standalone=True), encoding="utf-8"
+            )
+            self.stdout.write(
+                _("%(title)s %(number)s → %(folder)s")
+                % {"title": content["title"], "number": content["number_text"], "folder": out}
+            )

@@ -1,0 +1,385 @@
+"""The bulletin in every format: Word, PDF, Excel, HTML, and its charts.
+
+All formats are laid out from the same stored content (``BulletinContent``
+as a dict), with the words in the active language (Chinese by default).
+"""
+
+import io
+from xml.sax.saxutils import escape
+
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+
+from guatu.core.wallchart import FONT, LIGHT_FILL
+from guatu.supervision.render_docx import render_docx
+
+
+def labels() -> dict[str, str]:
+    """The words of a bulletin, in the active language."""
+    return {
+        "bulletin": _("bulletin"),
+        "overview": _("1. Overall situation"),
+        "overview_text": _(
+            "Of the work items under supervision, {red} are red, {yellow} yellow, {green} green, "
+            "{done} done and {not_started} not yet due to start. Planned investment "
+            "{planned_value} 万元, of which {on_track_value} 万元 on track; progress against "
+            "plan (序时进度) {weighted_planned}% planned, {weighted_actual}% done, weighted by "
+            "investment."
+        ),
+        "towns": _("2. Towns ranked by work on track"),
+        "departments": _("3. Departments ranked by work on track"),
+        "red_items": _("4. Red items"),
+        "warned_items": _("5. Early warnings"),
+        "blockers": _("6. Open blockers"),
+        "escalations": _("7. Accountability this period"),
+        "charts": _("8. Charts"),
+        "rank": _("Rank"),
+        "town": _("Town"),
+        "department": _("Department"),
+        "on_track": _("On track"),
+        "change": _("Change (pp)"),
+        "red": _("red"),
+        "project": _("Project"),
+        "item": _("Work item"),
+        "lag": _("Lag (pp)"),
+        "reason": _("Why"),
+        "forecast": _("Forecast finish"),
+        "late_finish": _("Late finish"),
+        "blocker": _("Blocker"),
+        "person": _("Person responsible"),
+        "due": _("Due"),
+        "overdue": _("overdue"),
+        "level": _("Level"),
+        "none": _("None."),
+        "lights_by_town": _("Lights by town"),
+        "curve": _("Planned and actual progress"),
+        "planned": _("planned"),
+        "actual": _("actual"),
+        "green": _("green"),
+        "yellow": _("yellow"),
+        "done": _("done"),
+    }
+
+
+def chart_svgs(content: dict) -> list[str]:
+    """Lights by town (stacked bars) and each key project's planned/actual curve."""
+    words = labels()
+    charts = []
+    towns = [t for t in content["towns"] if sum(t["counts"].values())]
+    if towns:
+        width, bar, gap = 640, 18, 8
+        height = 40 + len(towns) * (bar + gap) + 30
+        biggest = max(sum(t["counts"].values()) for t in towns) or 1
+        parts = [
+            f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+            f'font-family="{FONT}" font-size="12"><rect width="100%" height="100%" '
+            f'fill="#fff"/><text x="10" y="20" font-size="14" font-weight="bold">'
+            f"{escape(words['lights_by_town'])}</text>"
+        ]
+        for k, town in enumerate(towns):
+            y = 34 + k * (bar + gap)
+            parts.append(f'<text x="10" y="{y + 13}">{escape(town["name"])}</text>')
+            x = 110.0
+            for light in ("red", "yellow", "green", "done"):
+                span = town["counts"][light] / biggest * (width - 160)
+                if span:
+                    parts.append(
+                        f'<rect x="{x:.1f}" y="{y}" width="{span:.1f}" '
+                        f'height="{bar}" fill="{LIGHT_FILL[light]}"/>'
+                    )
+                x += span
+        legend_y = height - 10
+        for k, light in enumerate(("red", "yellow", "green", "done")):
+            parts.append(
+                f'<rect x="{110 + k * 90}" y="{legend_y - 10}" width="12" height="10" '
+                f'fill="{LIGHT_FILL[light]}"/><text x="{126 + k * 90}" '
+                f'y="{legend_y}">{escape(words[light])}</text>'
+            )
+        parts.append("</svg>")
+        charts.append("".join(parts))
+    for curve in content["curves"]:
+        points = curve["points"]
+        width, height, left, top, bottom = 640, 260, 50, 40, 40
+        span_x = (width - left - 20) / max(len(points) - 1, 1)
+
+        def y(value: float, top=top, height=height, bottom=bottom) -> float:
+            return top + (height - top - bottom) * (1 - value / 100)
+
+        def path(key: str, left=left, span_x=span_x, points=points) -> str:
+            return " ".join(
+                f"{'M' if k == 0 else 'L'}{left + k * span_x:.1f} {y(p[key]):.1f}"
+                for k, p in enumerate(points)
+            )
+
+        parts = [
+            f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+            f'font-family="{FONT}" font-size="11"><rect width="100%" height="100%" '
+            f'fill="#fff"/><text x="10" y="20" font-size="14" font-weight="bold">'
+            f"{escape(words['curve'])}：{escape(curve['project'])}</text>"
+        ]
+        for level in (0, 50, 100):
+            parts.append(
+                f'<line x1="{left}" y1="{y(level):.1f}" x2="{width - 20}" '
+                f'y2="{y(level):.1f}" stroke="#e4e7ec"/><text x="10" '
+                f'y="{y(level) + 4:.1f}">{level}%</text>'
+            )
+        parts.append(
+            f'<path d="{path("planned")}" fill="none" stroke="#667085" '
+            'stroke-width="2" stroke-dasharray="6 3"/>'
+        )
+        parts.append(
+            f'<path d="{path("actual")}" fill="none" stroke="#d92d20" stroke-width="2.5"/>'
+        )
+        parts.append(
+            f'<text x="{left}" y="{height - 12}">{points[0]["date"]}</text>'
+            f'<text x="{width - 90}" y="{height - 12}">{points[-1]["date"]}</text>'
+        )
+        parts.append(
+            f'<text x="{width - 250}" y="{height - 12}" fill="#667085">— — '
+            f'{escape(words["planned"])}</text><text x="{width - 160}" '
+            f'y="{height - 12}" fill="#d92d20">—— {escape(words["actual"])}</text>'
+        )
+        parts.append("</svg>")
+        charts.append("".join(parts))
+    return charts
+
+
+def to_docx(content: dict) -> bytes:
+    import cairosvg
+
+    pngs = [
+        cairosvg.svg2png(bytestring=svg.encode("utf-8"), scale=2) for svg in chart_svgs(content)
+    ]
+    return render_docx(content, labels(), pngs)
+
+
+def to_html(content: dict, *, standalone: bool = False) -> str:
+    from guatu.supervision.render_docx import sections_of
+
+    return render_to_string(
+        "supervision/bulletin_body.html",
+        {
+            "content": content,
+            "sections": list(sections_of(content, labels())),
+            "charts": chart_svgs(content),
+            "standalone": standalone,
+        },
+    )
+
+
+def to_pdf(content: dict) -> bytes:
+    """Lay the bulletin's HTML out as an A4 PDF with WeasyPrint (Pango, fonts embedded).
+
+    WeasyPrint keeps the text of every glyph run, so the PDF's text extracts
+    as the characters that were written (Chromium's print-to-PDF mapped some
+    Noto CJK glyphs back to radicals or traditional forms: 项⽬, 3戶).
+    """
+    from weasyprint import HTML
+
+    return HTML(string=to_html(content, standalone=True)).write_pdf()
+
+
+def to_xlsx(content: dict) -> bytes:
+    """The ranking and item tables as an Excel workbook."""
+    words = labels()
+    book = Workbook()
+    head = Font(bold=True)
+    fill = PatternFill("solid", fgColor="EEF2F6")
+
+    def sheet(title: str, header: list[str], rows: list[list]) -> None:
+        ws = book.create_sheet(title)
+        ws.append(header)
+        for cell in ws[1]:
+            cell.font, cell.fill = head, fill
+            cell.alignment = Alignment(horizontal="center")
+        for row in rows:
+            ws.append(row)
+        ws.freeze_panes = "A2"
+        for column in ws.columns:
+            width = max(len(str(c.value or "")) for c in column)
+            ws.column_dimensions[column[0].column_letter].width = min(max(width * 2, 8), 60)
+
+    book.remove(book.active)
+    sheet(
+        _("Towns"),
+        [
+            words["rank"],
+            words["town"],
+            words["on_track"],
+            words["change"],
+            words["red"],
+            words["yellow"],
+            words["green"],
+            words["done"],
+        ],
+        [
+            [
+                k + 1,
+                s["name"],
+                s["share"],
+                s["change"],
+                s["counts"]["red"],
+                s["counts"]["yellow"],
+                s["counts"]["green"],
+                s["counts"]["done"],
+            ]
+            for k, s in enumerate(content["towns"])
+        ],
+    )
+    sheet(
+        _("Departments"),
+        [words["rank"], words["department"], words["on_track"], words["change"], words["red"]],
+        [
+            [k + 1, s["name"], s["share"], s["change"], s["counts"]["red"]]
+            for k, s in enumerate(content["departments"])
+        ],
+    )
+    item_header = [
+        words["project"],
+        words["item"],
+        words["town"],
+        words["department"],
+        _("Light"),
+        _("Planned %"),
+        _("Reported"),
+        words["lag"],
+        words["late_finish"],
+        words["forecast"],
+        words["reason"],
+    ]
+    for title, rows in (
+        (_("Red items"), content["red_items"]),
+        (_("Early warnings"), content["warned_items"]),
+    ):
+        sheet(
+            title,
+            item_header,
+            [
+                [
+                    r["project"],
+                    r["item"],
+                    r["town"],
+                    r["department"],
+                    r["light"],
+                    r["planned"],
+                    r["actual"],
+                    r["lag"],
+                    r["late_finish"],
+                    r["forecast"],
+                    r["reason"],
+                ]
+                for r in rows
+            ],
+        )
+    sheet(
+        _("Blockers"),
+        [
+            words["blocker"],
+            words["project"],
+            words["item"],
+            words["town"],
+            words["department"],
+            words["person"],
+            words["due"],
+            words["overdue"],
+        ],
+        [
+            [
+                b["description"],
+                b["project"],
+                b["item"],
+                b["town"],
+                b["department"],
+                b["person"],
+                b["due"],
+                b["overdue"],
+            ]
+            for b in content["blockers"]
+        ],
+    )
+    sheet(
+        _("Accountability"),
+        [words["level"], words["project"], words["item"], words["town"], words["reason"]],
+        [
+            [e["level"], e["project"], e["item"], e["town"] or e["department"], e["reason"]]
+            for e in content["escalations"]
+        ],
+    )
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def notice_docx(event) -> bytes:
+    """A 督办单 (supervision notice) for one escalation, printable on its own."""
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Mm, Pt
+
+    from guatu.supervision.render_docx import (
+        BODY_FONT,
+        RED,
+        SIZE_2,
+        SIZE_3,
+        TITLE_FONT,
+        _paragraph,
+        _table,
+        set_font,
+    )
+
+    document = Document()
+    section = document.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin, section.bottom_margin = Mm(37), Mm(35)
+    section.left_margin, section.right_margin = Mm(28), Mm(26)
+    city = event.work_item.project.city
+    _paragraph(
+        document,
+        f"{city.office_name or city.name}",
+        font=TITLE_FONT,
+        size=Pt(30),
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+        indent=False,
+        color=RED,
+    )
+    _paragraph(
+        document,
+        _("Supervision notice (督办单)"),
+        font=TITLE_FONT,
+        size=SIZE_2,
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+        indent=False,
+    )
+    evidence = event.evidence or {}
+    _table(
+        document,
+        [_("Item"), _("Content")],
+        [
+            [_("Project"), event.work_item.project.name],
+            [_("Work item"), event.work_item.name],
+            [_("Town"), event.town.name if event.town else ""],
+            [_("Owner department"), str(event.department or "")],
+            [_("Level"), event.get_level_display()],
+            [_("Period"), event.period],
+            [_("Why"), evidence.get("reason", "")],
+            [_("Lights, period by period"), " → ".join(evidence.get("lights", []))],
+            [_("Lag (pp)"), str(evidence.get("lag", ""))],
+            [_("Late finish"), str(evidence.get("late_finish") or "")],
+            [_("Last report"), str(evidence.get("last_report") or "")],
+        ],
+    )
+    _paragraph(
+        document,
+        _(
+            "Please report the measures taken and the new completion date to the "
+            "supervision office within five working days."
+        ),
+    )
+    day = event.created_at.date()
+    paragraph = _paragraph(document, indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    set_font(paragraph.add_run(f"{day.year}年{day.month}月{day.day}日"), BODY_FONT, SIZE_3)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()

@@ -1,0 +1,307 @@
+"""The bulletin as a Word document laid out after GB/T 9704-2012 (党政机关公文格式).
+
+A4; margins top 37 mm, bottom 35 mm, left 28 mm, right 26 mm; the issuing
+office's mark in red 方正小标宋 over a red rule; the document number
+(发文字号, e.g. 永重点办〔2019〕46号) centred; the title in 2号 方正小标宋简体;
+body text in 3号 仿宋_GB2312 at a fixed 28.9 pt line pitch; first-level
+headings in 3号 黑体, second-level in 3号 楷体_GB2312; the date of writing in
+Arabic numerals; page numbers "— 1 —" in 4号 宋体 at the outer edge. East-Asian
+font names are written into ``w:rFonts/@w:eastAsia`` so Word really uses them
+for Chinese text (python-docx's ``font.name`` alone sets only the Latin font).
+"""
+
+import io
+from datetime import date
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt, RGBColor
+
+TITLE_FONT = "方正小标宋简体"
+BODY_FONT = "仿宋_GB2312"
+HEADING_FONT = "黑体"
+SUBHEADING_FONT = "楷体_GB2312"
+PAGE_NUMBER_FONT = "宋体"
+RED = RGBColor(0xD9, 0x2D, 0x20)
+SIZE_2 = Pt(22)  # 二号
+SIZE_3 = Pt(16)  # 三号
+SIZE_4 = Pt(14)  # 四号
+LINE_PITCH = Pt(28.9)
+
+
+def set_font(run, name: str, size: Pt, bold: bool = False, color: RGBColor | None = None):
+    """Set Latin and East-Asian font names, so Chinese text really uses *name*."""
+    run.font.name = name
+    run.font.size = size
+    run.font.bold = bold
+    if color is not None:
+        run.font.color.rgb = color
+    properties = run._element.get_or_add_rPr()
+    fonts = properties.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        properties.insert(0, fonts)
+    for attribute in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        fonts.set(qn(attribute), name)
+    return run
+
+
+def _paragraph(
+    document,
+    text: str = "",
+    *,
+    font=BODY_FONT,
+    size=SIZE_3,
+    bold=False,
+    align=WD_ALIGN_PARAGRAPH.JUSTIFY,
+    indent=True,
+    color=None,
+):
+    paragraph = document.add_paragraph()
+    paragraph.alignment = align
+    fmt = paragraph.paragraph_format
+    fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    fmt.line_spacing = LINE_PITCH
+    fmt.space_before = fmt.space_after = Pt(0)
+    if indent:
+        fmt.first_line_indent = Pt(32)  # two characters of 三号
+    if text:
+        set_font(paragraph.add_run(text), font, size, bold, color)
+    return paragraph
+
+
+def _page_number_footer(document, section) -> None:
+    """ "— 1 —" at the outer edge: right on odd pages, left on even ones."""
+    section.different_first_page_header_footer = False
+    document.settings.odd_and_even_pages_header_footer = True
+    for footer, align in (
+        (section.footer, WD_ALIGN_PARAGRAPH.RIGHT),
+        (section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT),
+    ):
+        paragraph = footer.paragraphs[0]
+        paragraph.alignment = align
+        set_font(paragraph.add_run("— "), PAGE_NUMBER_FONT, SIZE_4)
+        run = paragraph.add_run()
+        set_font(run, PAGE_NUMBER_FONT, SIZE_4)
+        for kind, text in (("begin", None), (None, " PAGE "), ("end", None)):
+            if kind:
+                node = OxmlElement("w:fldChar")
+                node.set(qn("w:fldCharType"), kind)
+            else:
+                node = OxmlElement("w:instrText")
+                node.set(qn("xml:space"), "preserve")
+                node.text = text
+            run._element.append(node)
+        set_font(paragraph.add_run(" —"), PAGE_NUMBER_FONT, SIZE_4)
+
+
+def _table(document, header: list[str], rows: list[list[str]]) -> None:
+    table = document.add_table(rows=1, cols=len(header))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for cell, text in zip(table.rows[0].cells, header, strict=True):
+        set_font(cell.paragraphs[0].add_run(text), HEADING_FONT, Pt(12))
+    for values in rows:
+        cells = table.add_row().cells
+        for cell, text in zip(cells, values, strict=True):
+            set_font(cell.paragraphs[0].add_run(str(text)), BODY_FONT, Pt(12))
+
+
+def render_docx(content: dict, labels: dict[str, str], charts: list[bytes] = ()) -> bytes:
+    """Return the bulletin *content* as .docx bytes; *labels* are the words, translated."""
+    document = Document()
+    section = document.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin, section.bottom_margin = Mm(37), Mm(35)
+    section.left_margin, section.right_margin = Mm(28), Mm(26)
+    section.footer_distance = Mm(25)
+    normal = document.styles["Normal"]
+    normal.font.name = BODY_FONT
+    normal.font.size = SIZE_3
+    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), BODY_FONT)
+
+    # 版头: the issuing office's mark, the document number, the red rule.
+    _paragraph(
+        document,
+        f"{content['office']}{labels['bulletin']}",
+        font=TITLE_FONT,
+        size=Pt(24),
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+        indent=False,
+        color=RED,
+    )
+    _paragraph(document, content["number_text"], align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
+    rule = _paragraph(document, indent=False)
+    borders = OxmlElement("w:pBdr")
+    bottom = OxmlElement("w:bottom")
+    for key, value in (
+        ("w:val", "single"),
+        ("w:sz", "18"),
+        ("w:space", "1"),
+        ("w:color", "D92D20"),
+    ):
+        bottom.set(qn(key), value)
+    borders.append(bottom)
+    rule._p.get_or_add_pPr().append(borders)
+
+    _paragraph(document, indent=False)
+    _paragraph(
+        document,
+        content["title"],
+        font=TITLE_FONT,
+        size=SIZE_2,
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+        indent=False,
+    )
+    _paragraph(document, indent=False)
+    for heading, paragraphs, table in sections_of(content, labels):
+        _paragraph(document, heading, font=HEADING_FONT)
+        for text in paragraphs:
+            _paragraph(document, text)
+        if table:
+            _table(document, *table)
+    for chart in charts:
+        document.add_picture(io.BytesIO(chart), width=Mm(150))
+    _paragraph(document, indent=False)
+    written = date.fromisoformat(content["as_of"])
+    _paragraph(document, content["office"], align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False)
+    # 成文日期 in Arabic numerals (GB/T 9704-2012, 7.3.5.3).
+    _paragraph(
+        document,
+        f"{written.year}年{written.month}月{written.day}日",
+        align=WD_ALIGN_PARAGRAPH.RIGHT,
+        indent=False,
+    )
+    _page_number_footer(document, section)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def sections_of(content: dict, labels: dict[str, str]):
+    """The bulletin's sections as (heading, paragraphs, table or None), in order."""
+    counts = content["counts"]
+    yield (
+        labels["overview"],
+        [
+            labels["overview_text"].format(
+                **counts,
+                **{
+                    "planned_value": content["planned_value"],
+                    "on_track_value": content["on_track_value"],
+                    "weighted_planned": content["weighted_planned"],
+                    "weighted_actual": content["weighted_actual"],
+                },
+            )
+        ],
+        None,
+    )
+    yield (
+        labels["towns"],
+        [],
+        (
+            [labels["rank"], labels["town"], labels["on_track"], labels["change"], labels["red"]],
+            [
+                [k + 1, s["name"], _pct(s["share"]), _pp(s["change"]), s["counts"]["red"]]
+                for k, s in enumerate(content["towns"])
+            ],
+        ),
+    )
+    yield (
+        labels["departments"],
+        [],
+        (
+            [
+                labels["rank"],
+                labels["department"],
+                labels["on_track"],
+                labels["change"],
+                labels["red"],
+            ],
+            [
+                [k + 1, s["name"], _pct(s["share"]), _pp(s["change"]), s["counts"]["red"]]
+                for k, s in enumerate(content["departments"])
+            ],
+        ),
+    )
+    yield (
+        labels["red_items"],
+        [] if content["red_items"] else [labels["none"]],
+        (
+            [labels["project"], labels["item"], labels["town"], labels["lag"], labels["reason"]],
+            [
+                [r["project"], r["item"], r["town"], r["lag"], r["reason"]]
+                for r in content["red_items"]
+            ],
+        )
+        if content["red_items"]
+        else None,
+    )
+    yield (
+        labels["warned_items"],
+        [] if content["warned_items"] else [labels["none"]],
+        (
+            [
+                labels["project"],
+                labels["item"],
+                labels["town"],
+                labels["forecast"],
+                labels["late_finish"],
+            ],
+            [
+                [r["project"], r["item"], r["town"], r["forecast"], r["late_finish"]]
+                for r in content["warned_items"]
+            ],
+        )
+        if content["warned_items"]
+        else None,
+    )
+    yield (
+        labels["blockers"],
+        [] if content["blockers"] else [labels["none"]],
+        (
+            [labels["blocker"], labels["department"], labels["person"], labels["due"]],
+            [
+                [
+                    b["description"],
+                    b["department"],
+                    b["person"],
+                    b["due"] + (f"（{labels['overdue']}）" if b["overdue"] else ""),
+                ]
+                for b in content["blockers"]
+            ],
+        )
+        if content["blockers"]
+        else None,
+    )
+    yield (
+        labels["escalations"],
+        [] if content["escalations"] else [labels["none"]],
+        (
+            [labels["level"], labels["item"], labels["town"], labels["reason"]],
+            [
+                [
+                    e["level"],
+                    f"{e['project']} {e['item']}",
+                    e["town"] or e["department"],
+                    e["reason"],
+                ]
+                for e in content["escalations"]
+            ],
+        )
+        if content["escalations"]
+        else None,
+    )
+
+
+def _pct(value) -> str:
+    return "—" if value is None else f"{value * 100:.0f}%"
+
+
+def _pp(value) -> str:
+    return "—" if value is None else f"{value:+.1f}"

@@ -1,0 +1,214 @@
+"""定期通报 and 问责: contents, formats read back, numbering, the ladder once per period."""
+
+import io
+import subprocess
+import sys
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.test import Client
+from docx import Document
+from docx.oxml.ns import qn
+from docx.shared import Pt
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from guatu.accounts.models import User
+from guatu.org.models import City
+from guatu.supervision import render
+from guatu.supervision.models import Bulletin, EscalationEvent, Score
+from guatu.supervision.services import bulletin_draft, bulletin_publish, escalation_resolve
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def supervisor(demo):
+    return User.objects.get(username="supervisor")
+
+
+@pytest.fixture
+def draft(supervisor, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return bulletin_draft(actor=supervisor, city=City.objects.get(), period_text="2019-W46")
+
+
+def east_asian(run) -> str | None:
+    fonts = run._element.rPr.find(qn("w:rFonts"))
+    return fonts.get(qn("w:eastAsia")) if fonts is not None else None
+
+
+def test_the_ladder_is_climbed_once_per_period_however_often_it_is_rerun(supervisor):
+    city = City.objects.get()
+    bulletin_draft(actor=supervisor, city=city, period_text="2019-W46")
+    count = EscalationEvent.objects.filter(period="2019-W46").count()
+    bulletin_draft(actor=supervisor, city=city, period_text="2019-W46")
+    assert EscalationEvent.objects.filter(period="2019-W46").count() == count > 2
+    gushan = EscalationEvent.objects.get(
+        period="2019-W46", work_item__project__code="park-gushan", work_item__code="wj"
+    )
+    assert gushan.level == "interview"  # from the demo's ladder, not overwritten
+    climbed = EscalationEvent.objects.filter(period="2019-W46", level="criticism")
+    assert climbed.exists()
+    assert all(len(e.evidence["lights"]) == 4 for e in climbed)
+
+
+def test_the_content_follows_the_seed_page(draft):
+    content = draft.content
+    assert content["period"] == "2019-W46" and content["as_of"] == "2019-11-15"
+    assert content["title"].startswith("关于永康市重点项目推进情况的通报")
+    assert sum(content["counts"].values()) == 55
+    assert any(r["item"].startswith("金温铁路外迁") for r in content["red_items"])
+    assert content["towns"][-1]["name"] == "古山镇"
+    assert any("3户未签约" in b["description"] for b in content["blockers"])
+    assert {e["level_code"] for e in content["escalations"]} >= {"interview", "reminder"}
+    assert content["curves"] and len(content["curves"][0]["points"]) == 12
+
+
+def test_the_word_document_follows_gb_t_9704(draft):
+    document = Document(io.BytesIO(render.to_docx(draft.content)))
+    section = document.sections[0]
+    # Word keeps lengths in twentieths of a point: compare to a tenth of a millimetre.
+    for length, mm in (
+        (section.page_width, 210),
+        (section.page_height, 297),
+        (section.top_margin, 37),
+        (section.bottom_margin, 35),
+        (section.left_margin, 28),
+        (section.right_margin, 26),
+    ):
+        assert abs(length.mm - mm) < 0.1
+    paragraphs = [p for p in document.paragraphs if p.text]
+    mark, number, title = paragraphs[0], paragraphs[1], paragraphs[2]
+    assert mark.text == "永康市重点项目建设管理办公室通报"
+    assert east_asian(mark.runs[0]) == "方正小标宋简体"
+    assert number.text == "（草稿）"
+    assert east_asian(title.runs[0]) == "方正小标宋简体" and title.runs[0].font.size == Pt(22)
+    headings = [p for p in paragraphs if p.text.startswith(("一、", "二、", "三、", "四、"))]
+    assert [p.text for p in headings] == [
+        "一、总体情况",
+        "二、镇街区序时推进排名",
+        "三、部门序时推进排名",
+        "四、红灯事项",
+    ]
+    assert all(east_asian(p.runs[0]) == "黑体" for p in headings)
+    body = next(p for p in paragraphs if p.text.startswith("纳入督查"))
+    assert east_asian(body.runs[0]) == "仿宋_GB2312" and body.runs[0].font.size == Pt(16)
+    assert paragraphs[-1].text == "2019年11月15日"  # 成文日期 in Arabic numerals
+    footer = section.footer.paragraphs[0]
+    assert footer.text.startswith("— ") and footer.text.endswith(" —")
+    assert "PAGE" in footer._p.xml
+    assert document.settings.odd_and_even_pages_header_footer
+    assert len(document.inline_shapes) >= 2  # lights by town, progress curves
+
+
+def test_the_pdf_text_extracts_as_the_right_characters(draft, tmp_path):
+    path = tmp_path / "bulletin.pdf"
+    path.write_bytes(render.to_pdf(draft.content))
+    text = "".join(page.extract_text() for page in PdfReader(path).pages)
+    text = text.replace("\n", "")
+    for words in ("永康市重点项目建设管理办公室", "一、总体情况", "黄灯", "古山镇", "3户未签约"):
+        assert words in text, words
+    assert not any(0x2E80 <= ord(c) <= 0x2FDF for c in text), "radicals instead of ideographs"
+
+
+def test_the_excel_workbook_reads_back(draft):
+    book = load_workbook(io.BytesIO(render.to_xlsx(draft.content)))
+    assert book.sheetnames == ["镇街区", "部门", "红灯事项", "预警事项", "卡点", "问责"]
+    towns = list(book["镇街区"].iter_rows(values_only=True))
+    assert towns[0][:3] == ("排名", "镇街区", "序时推进率")
+    assert towns[-1][1] == "古山镇" and towns[-1][2] == 0
+    assert book["红灯事项"].max_row == len(draft.content["red_items"]) + 1
+
+
+def test_publishing_numbers_and_freezes_and_records_scores(draft, supervisor):
+    published = bulletin_publish(actor=supervisor, bulletin=draft, number=46)
+    assert published.content["number_text"] == "永重点办〔2019〕46号"
+    assert published.docx and published.pdf and published.xlsx
+    with published.docx.open("rb") as stored:
+        assert Document(stored).paragraphs[1].text == "永重点办〔2019〕46号"
+    with pytest.raises(ValidationError):
+        bulletin_publish(actor=supervisor, bulletin=published)
+    again = bulletin_draft(actor=supervisor, city=published.city, period_text="2019-W46")
+    with pytest.raises(ValidationError):
+        bulletin_publish(actor=supervisor, bulletin=again, number=46)
+    assert bulletin_publish(actor=supervisor, bulletin=again).number == 47
+    scores = Score.objects.filter(period="2019-W46")
+    assert (
+        scores.filter(town__name="古山镇").get().score
+        < scores.filter(town__name="象珠镇").get().score
+    )
+
+
+def test_only_the_supervisor_drafts_publishes_and_resolves(draft, demo):
+    town = User.objects.get(username="town_shizhu")
+    with pytest.raises(PermissionDenied):
+        bulletin_draft(actor=town, city=City.objects.get(), period_text="2019-W46")
+    with pytest.raises(PermissionDenied):
+        bulletin_publish(actor=town, bulletin=draft)
+    event = EscalationEvent.objects.filter(period="2019-W46").first()
+    with pytest.raises(PermissionDenied):
+        escalation_resolve(actor=town, event=event, note="x")
+    escalation_resolve(
+        actor=User.objects.get(username="supervisor"), event=event, note="已约谈镇长"
+    )
+    event.refresh_from_db()
+    assert event.resolved_at is not None
+
+
+def test_the_pages(draft, demo):
+    client = Client()
+    client.force_login(User.objects.get(username="supervisor"))
+    page = client.get(f"/bulletins/{draft.pk}/")
+    assert page.status_code == 200 and "一、总体情况" in page.text and "<svg" in page.text
+    response = client.post(f"/bulletins/{draft.pk}/", {"number": "46"})
+    assert response.status_code == 302
+    assert Bulletin.objects.get(pk=draft.pk).status == "published"
+    word = client.get(f"/bulletins/{draft.pk}/bulletin.docx")
+    assert word.status_code == 200 and word.content[:2] == b"PK"
+    event = EscalationEvent.objects.filter(period="2019-W46").first()
+    notice = client.get(f"/escalations/{event.pk}/notice.docx")
+    assert "督办单" in "".join(p.text for p in Document(io.BytesIO(notice.content)).paragraphs)
+    assert "古山镇" in client.get("/scores/?year=2019").text
+    town = Client()
+    town.force_login(User.objects.get(username="town_shizhu"))
+    assert town.post("/bulletins/", {"period": "2019-W46"}).status_code == 403
+
+
+def test_the_command_writes_every_format(tmp_path, demo):
+    import os
+
+    env = {**os.environ, "GUATU_DATA_DIR": str(tmp_path / "data")}
+    env.pop("GUATU_DATABASE_URL", None)
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    run = [sys.executable, "-m", "guatu"]
+    subprocess.run([*run, "demo"], env=env, check=True, capture_output=True, timeout=300)
+    done = subprocess.run(
+        [
+            *run,
+            "bulletin",
+            "--period",
+            "2019-W46",
+            "--out",
+            str(tmp_path),
+            "--publish",
+            "--number",
+            "46",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "永重点办〔2019〕46号" in done.stdout
+    for suffix in ("docx", "pdf", "xlsx", "html"):
+        assert (tmp_path / f"bulletin-2019-W46.{suffix}").stat().st_size > 1000
+    bad = subprocess.run(
+        [*run, "bulletin", "--period", "2019-W99", "--out", str(tmp_path)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert bad.returncode != 0 and "不是有效的期次" in bad.stderr
