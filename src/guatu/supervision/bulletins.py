@@ -113,13 +113,17 @@ def bulletin_content(
 ) -> BulletinContent:
     """Assemble the bulletin of *period* for the city (or one *project*)."""
     as_of = period_as_of(city, period)
-    earlier_dates = [as_of - timedelta(days=period.days * k) for k in range(LADDER_PERIODS)]
     inputs = status_inputs(items=_scope(project), up_to=as_of, city=city)
-    tables = [status_table(as_of=day, inputs=inputs) for day in earlier_dates]
-    table, before = tables[0], tables[1]
+    table = status_table(as_of=as_of, inputs=inputs)
+    before = status_table(as_of=as_of - timedelta(days=period.days), inputs=inputs)
     weights = _weights(table)
+    owners = dict(
+        WorkItem.objects.filter(pk__in=table.pks.tolist()).values_list("pk", "owner_department_id")
+    )
+    # Only the items a bulletin names are loaded as objects: the red and the warned.
+    listed = np.flatnonzero((table.light == Light.RED) | (table.result.reason == Reason.FORECAST))
     items = WorkItem.objects.select_related("project", "town", "owner_department").in_bulk(
-        table.pks.tolist()
+        table.pks[listed].tolist()
     )
     counts = {name: int((table.light == k).sum()) for k, name in enumerate(LIGHT_NAMES)}
     previous_counts = {name: int((before.light == k).sum()) for k, name in enumerate(LIGHT_NAMES)}
@@ -129,9 +133,7 @@ def bulletin_content(
     total_weight = weights.sum() or 1.0
     towns = {t.pk: t.name for t in Town.objects.filter(city=city).order_by("order")}
     departments = {d.pk: str(d) for d in Department.objects.filter(city=city).order_by("name")}
-    owner = np.array(
-        [items[pk].owner_department_id or 0 for pk in table.pks.tolist()], dtype=np.int64
-    )
+    owner = np.array([owners.get(pk) or 0 for pk in table.pks.tolist()], dtype=np.int64)
     scope = project.name if project else city.name
     content = BulletinContent(
         city=city.name,
@@ -160,7 +162,7 @@ def bulletin_content(
             "early warning: at the recent pace it will finish after its late finish"
         ),
     }
-    order = np.argsort(-table.result.lag, kind="stable")
+    order = listed[np.argsort(-table.result.lag[listed], kind="stable")]
     for i in order.tolist():
         item = items[int(table.pks[i])]
         status = table.status(i)
@@ -270,8 +272,6 @@ def escalations_generate(
     An item red for the last n periods in a row gets the rung for n; rerunning
     finds the events already there and creates nothing new.
     """
-    from guatu.supervision.services import escalation_record
-
     as_of = period_as_of(city, period)
     dates = [as_of - timedelta(days=period.days * k) for k in range(LADDER_PERIODS)][::-1]
     inputs = status_inputs(items=Q(kind=WorkItem.Kind.TASK), up_to=as_of, city=city)
@@ -289,22 +289,40 @@ def escalations_generate(
         .order_by("work_item_id", "reported_on")
         .values_list("work_item_id", "reported_on")
     )
-    created = existing = 0
+    already = set(
+        EscalationEvent.objects.filter(period=period.key, work_item_id__in=list(items)).values_list(
+            "work_item_id", flat=True
+        )
+    )
+    new_events = []
     for i in chosen:
         item = items[int(latest.pks[i])]
+        if item.pk in already:
+            continue
         status = latest.status(i)
-        evidence = {
-            "reason": _("red for %(n)d periods in a row") % {"n": int(runs[i])},
-            "as_of": as_of.isoformat(),
-            "lights": [LIGHT_NAMES[t.light[i]] for t in tables],
-            "dates": [d.isoformat() for d in dates],
-            "lag": status.lag,
-            "late_finish": item.late_finish.isoformat() if item.late_finish else None,
-            "last_report": last_report[item.pk].isoformat() if item.pk in last_report else None,
-        }
-        _event, made = escalation_record(
-            work_item=item, level=levels[i], period=period.key, evidence=evidence, issued_by=actor
+        new_events.append(
+            EscalationEvent(
+                work_item=item,
+                level=levels[i],
+                period=period.key,
+                town=item.town,
+                department=item.owner_department,
+                issued_by=actor,
+                evidence={
+                    "reason": _("red for %(n)d periods in a row") % {"n": int(runs[i])},
+                    "as_of": as_of.isoformat(),
+                    "lights": [LIGHT_NAMES[t.light[i]] for t in tables],
+                    "dates": [d.isoformat() for d in dates],
+                    "lag": status.lag,
+                    "late_finish": item.late_finish.isoformat() if item.late_finish else None,
+                    "last_report": (
+                        last_report[item.pk].isoformat() if item.pk in last_report else None
+                    ),
+                },
+            )
         )
-        created += made
-        existing += not made
+    # One insert for the whole period; the unique (item, period) constraint keeps a
+    # concurrent run from adding a second event, and such a clash is simply skipped.
+    EscalationEvent.objects.bulk_create(new_events, batch_size=1000, ignore_conflicts=True)
+    created, existing = len(new_events), len(already)
     return LadderResult(created=created, existing=existing)

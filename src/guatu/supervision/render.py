@@ -10,7 +10,9 @@ from xml.sax.saxutils import escape
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
 
 from guatu.core.wallchart import FONT, LIGHT_FILL
 from guatu.supervision.render_docx import render_docx
@@ -53,6 +55,7 @@ def labels() -> dict[str, str]:
         "overdue": _("overdue"),
         "level": _("Level"),
         "none": _("None."),
+        "more": _("… and {count} more, listed in the Excel attachment."),
         "lights_by_town": _("Lights by town"),
         "curve": _("Planned and actual progress"),
         "planned": _("planned"),
@@ -184,24 +187,28 @@ def to_pdf(content: dict) -> bytes:
 def to_xlsx(content: dict) -> bytes:
     """The ranking and item tables as an Excel workbook."""
     words = labels()
-    book = Workbook()
+    # Write-only: a city's workbook has tens of thousands of rows.
+    book = Workbook(write_only=True)
     head = Font(bold=True)
     fill = PatternFill("solid", fgColor="EEF2F6")
 
     def sheet(title: str, header: list[str], rows: list[list]) -> None:
         ws = book.create_sheet(title)
-        ws.append(header)
-        for cell in ws[1]:
+        ws.freeze_panes = "A2"
+        for index, name in enumerate(header):
+            sample = [str(row[index] if row[index] is not None else "") for row in rows[:200]]
+            width = max([len(name), *map(len, sample)])
+            ws.column_dimensions[get_column_letter(index + 1)].width = min(max(width * 2, 8), 60)
+        cells = []
+        for name in header:
+            cell = WriteOnlyCell(ws, value=name)
             cell.font, cell.fill = head, fill
             cell.alignment = Alignment(horizontal="center")
+            cells.append(cell)
+        ws.append(cells)
         for row in rows:
             ws.append(row)
-        ws.freeze_panes = "A2"
-        for column in ws.columns:
-            width = max(len(str(c.value or "")) for c in column)
-            ws.column_dimensions[column[0].column_letter].width = min(max(width * 2, 8), 60)
 
-    book.remove(book.active)
     sheet(
         _("Towns"),
         [

@@ -183,8 +183,27 @@ def render_docx(content: dict, labels: dict[str, str], charts: list[bytes] = ())
     return out.getvalue()
 
 
+#: Rows a printed list shows; the Excel workbook carries every row.
+PRINTED_ROWS = 50
+
+
+def _cap(rows: list, labels: dict[str, str]) -> tuple[list, list[str]]:
+    """The first rows of a long list, and a line saying how many more are in the workbook."""
+    if len(rows) <= PRINTED_ROWS:
+        return rows, []
+    return rows[:PRINTED_ROWS], [labels["more"].format(count=len(rows) - PRINTED_ROWS)]
+
+
 def sections_of(content: dict, labels: dict[str, str]):
-    """The bulletin's sections as (heading, paragraphs, table or None), in order."""
+    """The bulletin's sections as (heading, paragraphs, table or None), in order.
+
+    Long lists print their first rows (furthest behind plan first) and say how
+    many more the Excel attachment lists.
+    """
+    content = dict(content)
+    notes = {}
+    for key in ("red_items", "warned_items", "blockers", "escalations"):
+        content[key], notes[key] = _cap(content[key], labels)
     counts = content["counts"]
     yield (
         labels["overview"],
@@ -231,7 +250,7 @@ def sections_of(content: dict, labels: dict[str, str]):
     )
     yield (
         labels["red_items"],
-        [] if content["red_items"] else [labels["none"]],
+        notes["red_items"] if content["red_items"] else [labels["none"]],
         (
             [labels["project"], labels["item"], labels["town"], labels["lag"], labels["reason"]],
             [
@@ -244,7 +263,7 @@ def sections_of(content: dict, labels: dict[str, str]):
     )
     yield (
         labels["warned_items"],
-        [] if content["warned_items"] else [labels["none"]],
+        notes["warned_items"] if content["warned_items"] else [labels["none"]],
         (
             [
                 labels["project"],
@@ -263,7 +282,7 @@ def sections_of(content: dict, labels: dict[str, str]):
     )
     yield (
         labels["blockers"],
-        [] if content["blockers"] else [labels["none"]],
+        notes["blockers"] if content["blockers"] else [labels["none"]],
         (
             [labels["blocker"], labels["department"], labels["person"], labels["due"]],
             [
@@ -281,7 +300,7 @@ def sections_of(content: dict, labels: dict[str, str]):
     )
     yield (
         labels["escalations"],
-        [] if content["escalations"] else [labels["none"]],
+        notes["escalations"] if content["escalations"] else [labels["none"]],
         (
             [labels["level"], labels["item"], labels["town"], labels["reason"]],
             [
