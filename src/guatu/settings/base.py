@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "guatu.projects",
     "guatu.progress",
     "guatu.supervision",
+    "django_tasks_db",
     "guatu.audit",
     "guatu.demo",
     "guatu.web",
@@ -70,6 +71,10 @@ DATABASES = {
     "default": database_from_url(os.environ.get("GUATU_DATABASE_URL") or DEFAULT_DATABASE_URL),
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Background work (scheduled bulletins): Django's tasks framework, queued in the
+# database and run by `guatu bulletin_worker`; nothing needs Redis.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"

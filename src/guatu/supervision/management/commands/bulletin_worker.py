@@ -1,0 +1,27 @@
+"""``guatu bulletin_worker``: schedule the weekly bulletins and run the task worker.
+
+Queues next Monday's bulletin run for every city (unless one is waiting), then
+runs django-tasks-db's database worker in this process; other options are
+passed to it (``--batch`` works what is due and exits).
+"""
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from guatu.org.models import City
+from guatu.supervision.tasks import schedule_weekly
+
+
+class Command(BaseCommand):
+    help = "Schedule weekly bulletins (Monday 08:00) and run the database task worker."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--batch", action="store_true", help="work the tasks that are due, then exit"
+        )
+
+    def handle(self, *args, **options) -> None:
+        for city in City.objects.all():
+            if schedule_weekly(city=city):
+                self.stdout.write(f"Weekly bulletin scheduled for {city}.")
+        call_command("db_worker", batch=options["batch"], startup_delay=False)
