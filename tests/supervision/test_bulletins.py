@@ -212,3 +212,17 @@ def test_the_command_writes_every_format(tmp_path, demo):
         timeout=300,
     )
     assert bad.returncode != 0 and "不是有效的期次" in bad.stderr
+
+
+def test_the_ladder_is_configurable(supervisor, settings):
+    settings.GUATU_ESCALATION_LADDER = [(1, "notice"), (2, "criticism")]
+    bulletin_draft(actor=supervisor, city=City.objects.get(), period_text="2019-W46")
+    levels = set(
+        EscalationEvent.objects.filter(period="2019-W46")
+        .exclude(work_item__project__code="park-gushan", work_item__code="wj")
+        .exclude(work_item__code="wq-zc-1")
+        .values_list("level", flat=True)
+    )
+    assert levels <= {"notice", "criticism"} and levels
+    event = EscalationEvent.objects.filter(period="2019-W46", level="criticism").first()
+    assert len(event.evidence["lights"]) == 2

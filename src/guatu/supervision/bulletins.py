@@ -9,6 +9,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 
 import numpy as np
+from django.conf import settings
 from django.db.models import Q, Sum
 from django.utils.translation import gettext as _
 
@@ -264,16 +265,16 @@ class LadderResult:
     existing: int
 
 
-def escalations_generate(
-    *, city: City, period: Period, actor=None, ladder=DEFAULT_LADDER
-) -> LadderResult:
+def escalations_generate(*, city: City, period: Period, actor=None, ladder=None) -> LadderResult:
     """Climb the ladder for every item red at the end of *period*, once per period.
 
     An item red for the last n periods in a row gets the rung for n; rerunning
     finds the events already there and creates nothing new.
     """
+    ladder = ladder or getattr(settings, "GUATU_ESCALATION_LADDER", DEFAULT_LADDER)
     as_of = period_as_of(city, period)
-    dates = [as_of - timedelta(days=period.days * k) for k in range(LADDER_PERIODS)][::-1]
+    periods = max(threshold for threshold, _level in ladder)
+    dates = [as_of - timedelta(days=period.days * k) for k in range(periods)][::-1]
     inputs = status_inputs(items=Q(kind=WorkItem.Kind.TASK), up_to=as_of, city=city)
     tables = [status_table(as_of=day, inputs=inputs) for day in dates]
     red = np.stack([t.light == Light.RED for t in tables], axis=1)
