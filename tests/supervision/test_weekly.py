@@ -1,9 +1,11 @@
 """Weekly bulletins through Django's tasks framework and the database worker."""
 
+import os
+import subprocess
+import sys
 from datetime import datetime
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -29,12 +31,47 @@ def test_scheduling_is_idempotent(demo):
     assert waiting.run_after is not None and waiting.run_after > timezone.now()
 
 
-def test_the_worker_drafts_last_weeks_bulletin_and_queues_the_next(demo, settings, tmp_path):
+def test_the_task_drafts_last_weeks_bulletin_and_queues_the_next(demo, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     city = City.objects.get()
-    weekly_bulletin.enqueue(city.pk)  # due now
-    call_command("db_worker", batch=True, startup_delay=False)
-    drafted = Bulletin.objects.get(period="2019-W45")  # the week before 2019-11-15
-    assert drafted.status == "draft"
-    assert DBTaskResult.objects.filter(task_path=TASK_PATH, status="SUCCESSFUL").exists()
+    weekly_bulletin.call(city.pk)
+    assert Bulletin.objects.get(period="2019-W45").status == "draft"  # the week before 11-15
     assert DBTaskResult.objects.filter(task_path=TASK_PATH, status="READY").count() == 1
+    weekly_bulletin.call(city.pk)  # a second run finds the draft and adds nothing
+    assert Bulletin.objects.filter(period="2019-W45").count() == 1
+
+
+def test_the_worker_command_works_the_queue(tmp_path):
+    # The worker closes database connections between tasks, so it runs in its
+    # own process, on a throw-away SQLite demo.
+    env = {**os.environ, "GUATU_DATA_DIR": str(tmp_path)}
+    env.pop("GUATU_DATABASE_URL", None)
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+
+    def guatu(*args: str) -> str:
+        done = subprocess.run(
+            [sys.executable, "-m", "guatu", *args],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    guatu("demo")
+    guatu(
+        "shell",
+        "-c",
+        "from guatu.supervision.tasks import weekly_bulletin; weekly_bulletin.enqueue(1)",
+    )
+    guatu("bulletin_worker", "--batch")
+    counts = guatu(
+        "shell",
+        "-c",
+        "from guatu.supervision.models import Bulletin; "
+        "from django_tasks_db.models import DBTaskResult; "
+        "print(Bulletin.objects.filter(period='2019-W45').count(), "
+        "DBTaskResult.objects.filter(status='READY').count())",
+    )
+    assert counts.strip().splitlines()[-1] == "1 1"  # drafted, and next week queued
