@@ -318,7 +318,7 @@ class TownStanding:
     counts: dict[str, int]
 
 
-def _weights(planned_value: np.ndarray) -> np.ndarray:
+def planned_value_weights(planned_value: np.ndarray) -> np.ndarray:
     """Planned value (万元) per item; an item without one weighs the average item's.
 
     Giving unvalued items a weight of 1 万元 would make them vanish beside a
@@ -349,7 +349,7 @@ def towns_ranking(
     np.add.at(counts, (group, light.astype(np.int64)), 1)
     if len(group):
         share = group_on_track_share(
-            group, light, _weights(table.planned_value[chosen]), len(towns)
+            group, light, planned_value_weights(table.planned_value[chosen]), len(towns)
         )
     else:
         share = np.full(len(towns), np.nan)

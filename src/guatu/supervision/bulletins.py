@@ -15,11 +15,16 @@ from django.utils.translation import gettext as _
 
 from guatu.core.escalation import DEFAULT_LADDER, consecutive_from_last, ladder_level
 from guatu.core.periods import Period
-from guatu.core.status import LIGHT_NAMES, Light, Reason
+from guatu.core.status import LIGHT_NAMES, Light, Reason, group_on_track_share
 from guatu.org.clock import city_today
 from guatu.org.models import City, Department, Town
 from guatu.progress.models import Blocker, ProgressReport
-from guatu.progress.status import StatusTable, status_inputs, status_table
+from guatu.progress.status import (
+    StatusTable,
+    planned_value_weights,
+    status_inputs,
+    status_table,
+)
 from guatu.projects.models import Project, WorkItem
 from guatu.supervision.models import EscalationEvent, EscalationLevel
 
@@ -95,18 +100,13 @@ def _standings(
 
 
 def _share(light: np.ndarray, weight: np.ndarray) -> float | None:
-    under_way = light != Light.NOT_STARTED
-    total = weight[under_way].sum()
-    if total <= 0:
-        return None
-    good = weight[under_way & ((light == Light.GREEN) | (light == Light.DONE))].sum()
-    return round(float(good / total), 4)
+    """One group's on-track share (the same rule as the town ranking)."""
+    share = group_on_track_share(np.zeros(len(light), dtype=np.int64), light, weight, 1)[0]
+    return None if np.isnan(share) else round(float(share), 4)
 
 
 def _weights(table: StatusTable) -> np.ndarray:
-    values = table.planned_value
-    known = values[~np.isnan(values)]
-    return np.where(np.isnan(values), float(known.mean()) if known.size else 1.0, values)
+    return planned_value_weights(table.planned_value)
 
 
 def bulletin_content(
