@@ -18,6 +18,7 @@ from guatu.core.periods import Period
 from guatu.core.status import LIGHT_NAMES, Light, Reason, group_on_track_share
 from guatu.org.clock import city_today
 from guatu.org.models import City, Department, Town
+from guatu.progress.labels import reason_label
 from guatu.progress.models import Blocker, ProgressReport
 from guatu.progress.status import (
     StatusTable,
@@ -155,14 +156,6 @@ def bulletin_content(
         towns=_standings(table, before, table.town_id, towns, weights),
         departments=_standings(table, before, owner, departments, weights),
     )
-    reason_text = {
-        Reason.OVERDUE: _("past its late finish and not done"),
-        Reason.LAG_RED: _("behind plan beyond the red line"),
-        Reason.LAG_YELLOW: _("behind plan beyond the yellow line"),
-        Reason.FORECAST: _(
-            "early warning: at the recent pace it will finish after its late finish"
-        ),
-    }
     order = listed[np.argsort(-table.result.lag[listed], kind="stable")]
     for i in order.tolist():
         item = items[int(table.pks[i])]
@@ -178,7 +171,9 @@ def bulletin_content(
             "lag": status.lag,
             "late_finish": item.late_finish.isoformat(),
             "forecast": status.forecast_finish.isoformat() if status.forecast_finish else "",
-            "reason": reason_text.get(Reason(int(table.result.reason[i])), ""),
+            "reason": ""
+            if status.reason in ("on_track", "done", "not_started")
+            else reason_label(status.reason),
         }
         if table.light[i] == Light.RED:
             content.red_items.append(row)

@@ -6,31 +6,11 @@ A 2,000-item wall chart table renders each of these thousands of times; an
 
 from django import template
 from django.utils.html import format_html
-from django.utils.translation import gettext as _
+
+from guatu.progress.labels import flag_label, light_label, reason_label
 
 register = template.Library()
-
-
-def _light_names() -> dict[str, str]:
-    return {
-        "green": _("green"),
-        "yellow": _("yellow"),
-        "red": _("red"),
-        "done": _("done"),
-        "not_started": _("not started"),
-    }
-
-
-def _reason_names() -> dict[str, str]:
-    return {
-        "overdue": _("past its late finish and not done"),
-        "lag_red": _("behind plan beyond the red line"),
-        "lag_yellow": _("behind plan beyond the yellow line"),
-        "forecast": _("early warning: at the recent pace it will finish after its late finish"),
-        "on_track": _("on track"),
-        "done": _("done"),
-        "not_started": _("not due to start yet"),
-    }
+FLAG_CLASSES = {"done_on_time": "flag-red", "done_late": "flag-late", "overdue": "flag-black"}
 
 
 @register.simple_tag
@@ -41,25 +21,22 @@ def light_badge(light: str, reason: str = "") -> str:
     return format_html(
         '<span class="light light-{}" title="{}">{}</span>',
         light,
-        _reason_names().get(reason, ""),
-        _light_names().get(light, light),
+        reason_label(reason),
+        light_label(light),
     )
 
 
 @register.simple_tag
 def reason_text(reason: str) -> str:
-    return _reason_names().get(reason, "")
+    return reason_label(reason)
 
 
 @register.simple_tag
 def node_flag(flag: str) -> str:
     """The wall chart's flag of a time node: red on time, orange late, black overdue."""
-    labels = {
-        "done_on_time": ("flag-red", _("done on time")),
-        "done_late": ("flag-late", _("done late")),
-        "overdue": ("flag-black", _("overdue")),
-    }
-    if flag not in labels:
+    if flag not in FLAG_CLASSES:
         return ""
-    css, text = labels[flag]
-    return format_html('<span class="flag {}" title="{}">⚑ {}</span>', css, text, text)
+    text = flag_label(flag)
+    return format_html(
+        '<span class="flag {}" title="{}">⚑ {}</span>', FLAG_CLASSES[flag], text, text
+    )

@@ -1,0 +1,37 @@
+"""The words for lights, their reasons and time-node flags, in the active language.
+
+One place for them: the pages' badges, the bulletins and any later output
+name a light or a reason the same way.
+"""
+
+from django.utils.translation import gettext as _
+
+
+def light_label(light: str) -> str:
+    return {
+        "green": _("green"),
+        "yellow": _("yellow"),
+        "red": _("red"),
+        "done": _("done"),
+        "not_started": _("not started"),
+    }.get(light, light)
+
+
+def reason_label(reason: str) -> str:
+    return {
+        "overdue": _("past its late finish and not done"),
+        "lag_red": _("behind plan beyond the red line"),
+        "lag_yellow": _("behind plan beyond the yellow line"),
+        "forecast": _("early warning: at the recent pace it will finish after its late finish"),
+        "on_track": _("on track"),
+        "done": _("done"),
+        "not_started": _("not due to start yet"),
+    }.get(reason, "")
+
+
+def flag_label(flag: str) -> str:
+    return {
+        "done_on_time": _("done on time"),
+        "done_late": _("done late"),
+        "overdue": _("overdue"),
+    }.get(flag, "")
