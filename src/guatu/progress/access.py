@@ -18,6 +18,13 @@ from guatu.progress.models import Blocker
 from guatu.projects.models import WorkItem
 
 
+def is_supervisor(user) -> bool:
+    """The supervision office (督查办) — or a superuser, who may do what it does."""
+    return bool(getattr(user, "is_authenticated", False)) and (
+        user.role == Role.SUPERVISOR or user.is_superuser
+    )
+
+
 def can_report(user, item: WorkItem) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False

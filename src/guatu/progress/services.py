@@ -14,7 +14,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from guatu.accounts.models import Role
 from guatu.audit.services import audit_record
 from guatu.core.errors import UnitError
 from guatu.core.units import convert, parse_unit
@@ -25,6 +24,7 @@ from guatu.progress.access import (
     can_manage_blocker,
     can_open_blocker,
     can_report,
+    is_supervisor,
     require,
 )
 from guatu.progress.models import Blocker, ProgressReport, StatusRuleSet
@@ -281,7 +281,7 @@ def status_rules_change(
     light stays explained by the rules in force on its date.
     """
     require(
-        getattr(actor, "role", None) == Role.SUPERVISOR or actor.is_superuser,
+        is_supervisor(actor),
         user=actor,
         action="rules_change",
         target=city,

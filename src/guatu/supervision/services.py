@@ -11,14 +11,13 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from guatu.accounts.models import Role
 from guatu.audit.services import audit_record
 from guatu.core.errors import CoreError
 from guatu.core.periods import parse_period
 from guatu.errors import as_validation_error
 from guatu.org.clock import city_today
 from guatu.org.models import Department, Town
-from guatu.progress.access import require
+from guatu.progress.access import is_supervisor, require
 from guatu.progress.models import Blocker, ProgressReport
 from guatu.projects.models import WorkItem
 from guatu.supervision import render
@@ -67,7 +66,7 @@ def bulletin_draft(*, actor, city, period_text: str, project=None) -> "Bulletin"
     often this is rerun), so the draft lists them.
     """
 
-    require(_is_supervisor(actor), user=actor, action="bulletin_draft", target=city)
+    require(is_supervisor(actor), user=actor, action="bulletin_draft", target=city)
     try:
         period = parse_period(period_text)
     except CoreError as error:
@@ -102,7 +101,7 @@ def bulletin_publish(*, actor, bulletin, number: int | None = None) -> "Bulletin
     series). Published bulletins are never changed.
     """
 
-    require(_is_supervisor(actor), user=actor, action="bulletin_publish", target=bulletin)
+    require(is_supervisor(actor), user=actor, action="bulletin_publish", target=bulletin)
     with transaction.atomic():
         locked = Bulletin.objects.select_for_update().get(pk=bulletin.pk)
         if locked.status == Bulletin.Status.PUBLISHED:
@@ -138,7 +137,7 @@ def bulletin_publish(*, actor, bulletin, number: int | None = None) -> "Bulletin
 def escalation_resolve(*, actor, event: EscalationEvent, note: str) -> EscalationEvent:
     """Close an escalation with a note (the supervision office)."""
 
-    require(_is_supervisor(actor), user=actor, action="escalation_resolve", target=event)
+    require(is_supervisor(actor), user=actor, action="escalation_resolve", target=event)
     if not note.strip():
         raise ValidationError({"note": _("Write how it was resolved.")})
     event.resolved_at = timezone.now()
@@ -226,10 +225,3 @@ def scores_record(*, city, bulletin, weights=None) -> int:
             )
             made += 1
     return made
-
-
-def _is_supervisor(user) -> bool:
-
-    return bool(getattr(user, "is_authenticated", False)) and (
-        user.role == Role.SUPERVISOR or user.is_superuser
-    )

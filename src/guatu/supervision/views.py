@@ -8,8 +8,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from guatu.accounts.models import Role
 from guatu.org.models import City
+from guatu.progress.access import is_supervisor
 from guatu.projects.models import Project
 from guatu.supervision import render as formats
 from guatu.supervision.models import Bulletin, EscalationEvent, Score
@@ -48,7 +48,7 @@ def bulletin_list_view(request: HttpRequest) -> HttpResponse:
         {
             "bulletins": Bulletin.objects.select_related("project"),
             "projects": Project.objects.order_by("code"),
-            "may_write": request.user.role == Role.SUPERVISOR or request.user.is_superuser,
+            "may_write": is_supervisor(request.user),
         },
     )
 
@@ -76,8 +76,7 @@ def bulletin_view(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "bulletin": bulletin,
             "body": formats.to_html(bulletin.content),
-            "may_publish": bulletin.status == Bulletin.Status.DRAFT
-            and (request.user.role == Role.SUPERVISOR or request.user.is_superuser),
+            "may_publish": bulletin.status == Bulletin.Status.DRAFT and is_supervisor(request.user),
         },
     )
 
@@ -118,7 +117,7 @@ def escalation_list_view(request: HttpRequest) -> HttpResponse:
             "events": EscalationEvent.objects.select_related(
                 "work_item__project", "town", "department"
             ).order_by("resolved_at", "-period", "id"),
-            "may_resolve": request.user.role == Role.SUPERVISOR or request.user.is_superuser,
+            "may_resolve": is_supervisor(request.user),
         },
     )
 

@@ -23,6 +23,7 @@ from guatu.progress.access import (
     can_manage_blocker,
     can_open_blocker,
     can_report,
+    is_supervisor,
     require,
 )
 from guatu.progress.models import Blocker, ProgressReport, ReportPhoto
@@ -327,7 +328,7 @@ def rules_view(request: HttpRequest) -> HttpResponse:
         request,
         "web/rules.html",
         {
-            "form": form if request.user.role == Role.SUPERVISOR else None,
+            "form": form if is_supervisor(request.user) else None,
             "versions": city.status_rules.select_related("created_by").order_by("-version"),
             "current": current,
             "today": today,
