@@ -30,6 +30,7 @@ from guatu.core.status import (
 )
 from guatu.org.clock import city_today
 from guatu.org.models import CalendarException, City, Town
+from guatu.org.selectors import default_city
 from guatu.progress.models import ProgressReport, StatusRuleSet
 from guatu.projects.models import Project, WorkItem
 
@@ -185,9 +186,7 @@ def status_inputs(
     rows = _rows(query.order_by("pk"), *ITEM_FIELDS)
     projects = {p.pk: p for p in Project.objects.filter(pk__in={r[1] for r in rows})}
     if city is None:
-        city = (
-            next(iter(projects.values())).city if projects else City.objects.order_by("pk").first()
-        )
+        city = next(iter(projects.values())).city if projects else default_city()
     up_to = up_to or city_today(city)
     reports = _rows(
         ProgressReport.objects.filter(

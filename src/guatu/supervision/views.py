@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from guatu.org.models import City
+from guatu.org.selectors import default_city_or_404
 from guatu.progress.access import is_supervisor
 from guatu.projects.models import Project
 from guatu.supervision import render as formats
@@ -22,10 +22,6 @@ CONTENT_TYPES = {
 }
 
 
-def _city() -> City:
-    return get_object_or_404(City.objects.order_by("pk")[:1])
-
-
 @login_required
 def bulletin_list_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
@@ -33,7 +29,7 @@ def bulletin_list_view(request: HttpRequest) -> HttpResponse:
         try:
             bulletin = bulletin_draft(
                 actor=request.user,
-                city=_city(),
+                city=default_city_or_404(),
                 period_text=request.POST.get("period", ""),
                 project=project,
             )

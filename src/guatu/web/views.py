@@ -18,7 +18,8 @@ from guatu.accounts.models import Role
 from guatu.core.status import LIGHT_NAMES, Reason, group_light
 from guatu.core.wallchart import PAPER_MM
 from guatu.org.clock import city_today
-from guatu.org.models import City, Town
+from guatu.org.models import Town
+from guatu.org.selectors import default_city, default_city_or_404
 from guatu.progress.access import (
     can_manage_blocker,
     can_open_blocker,
@@ -65,7 +66,7 @@ def project_list_view(request: HttpRequest) -> HttpResponse:
     lights = projects_light(projects=projects)
     for project in projects:
         project.light = lights.get(project.pk, "")
-    city = City.objects.order_by("pk").first()
+    city = default_city()
     return render(
         request, "web/project_list.html", {"projects": projects, "today": city_today(city)}
     )
@@ -267,7 +268,7 @@ def item_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def town_list_view(request: HttpRequest) -> HttpResponse:
-    city = City.objects.order_by("pk").first()
+    city = default_city()
     ranking = towns_ranking(city=city) if city else []
     return render(
         request,
@@ -304,7 +305,7 @@ def town_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def rules_view(request: HttpRequest) -> HttpResponse:
-    city = get_object_or_404(City.objects.order_by("pk")[:1])
+    city = default_city_or_404()
     today = city_today(city)
     current = rules_in_force(city, today)[2]
     initial = {"valid_from": today, "window_days": 28, "yellow_lag": 10, "red_lag": 30}
@@ -384,13 +385,9 @@ def wallchart_export_view(request: HttpRequest, code: str, fmt: str) -> HttpResp
     return response
 
 
-def _city() -> City:
-    return get_object_or_404(City.objects.order_by("pk")[:1])
-
-
 @login_required
 def dashboard_view(request: HttpRequest) -> HttpResponse:
-    city = City.objects.order_by("pk").first()
+    city = default_city()
     if city is None:
         return redirect("web:project-list")
     return render(request, "web/dashboard.html", {"board": dashboard(city=city)})
@@ -426,7 +423,7 @@ def item_list_view(request: HttpRequest) -> HttpResponse:
             "light": light,
             "warning": warning,
             "town": Town.objects.filter(pk=town).first() if town and town.isdigit() else None,
-            "today": city_today(_city()),
+            "today": city_today(default_city_or_404()),
         },
     )
 
@@ -434,7 +431,7 @@ def item_list_view(request: HttpRequest) -> HttpResponse:
 @login_required
 def blocker_board_view(request: HttpRequest) -> HttpResponse:
     """Open blockers by owner department, overdue first."""
-    today = city_today(_city())
+    today = city_today(default_city_or_404())
     open_blockers = Blocker.objects.exclude(status=Blocker.Status.RESOLVED).select_related(
         "work_item__project", "owner_department", "town"
     )

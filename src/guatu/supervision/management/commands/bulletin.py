@@ -9,7 +9,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from guatu.accounts.models import Role, User
-from guatu.org.models import City
+from guatu.org.selectors import default_city
 from guatu.projects.models import Project
 from guatu.supervision import render
 from guatu.supervision.services import bulletin_draft, bulletin_publish
@@ -33,7 +33,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         with translation.override(settings.LANGUAGE_CODE):
-            city = City.objects.order_by("pk").first()
+            city = default_city()
             if city is None:
                 raise CommandError(_("No city yet: run `guatu demo` or import data first."))
             users = User.objects.filter(role=Role.SUPERVISOR, is_active=True)
