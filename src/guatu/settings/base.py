@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "guatu.projects",
     "guatu.progress",
     "guatu.supervision",
+    "guatu.ledger",
     "django_tasks_db",
     "guatu.audit",
     "guatu.demo",

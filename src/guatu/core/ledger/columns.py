@@ -1,0 +1,252 @@
+"""The three sheets of a ledger and the headers people give their columns.
+
+Headers are matched by name, not position: each column has the header guatu
+writes (``header``, Chinese, as the template shows it), the English name
+(``label``, a message id, so an English user's file matches too) and the other
+names offices use for it (``aliases``). Names are compared after NFKC (full-
+width brackets become ASCII) and without blanks or the ``*`` that marks a
+required column. Columns marked ``export_only`` (lights, late dates) are
+written by exports and ignored by imports.
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from guatu.core.i18n import gettext_noop
+
+__all__ = ["ITEMS", "PROGRESS", "PROJECTS", "SHEETS", "Column", "SheetSpec", "header_key"]
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    key: str
+    header: str
+    label: str
+    aliases: tuple[str, ...] = ()
+    required: bool = False
+    export_only: bool = False
+    #: Column width in the template, in characters.
+    width: int = 12
+
+    def names(self) -> set[str]:
+        return {header_key(name) for name in (self.header, self.label, *self.aliases)}
+
+
+@dataclass(frozen=True, slots=True)
+class SheetSpec:
+    key: str
+    title: str
+    label: str
+    columns: tuple[Column, ...]
+    aliases: tuple[str, ...] = field(default=())
+
+    def column(self, key: str) -> Column:
+        return next(column for column in self.columns if column.key == key)
+
+    @property
+    def input_columns(self) -> tuple[Column, ...]:
+        return tuple(column for column in self.columns if not column.export_only)
+
+
+def header_key(text: str) -> str:
+    """Return the form headers are compared in: NFKC, no blanks, no ``*``, lower case."""
+    text = unicodedata.normalize("NFKC", text)
+    return re.sub(r"[\s*]+", "", text).lower()
+
+
+PROJECTS = SheetSpec(
+    key="projects",
+    title="项目",
+    label=gettext_noop("Projects"),
+    aliases=("项目台账", "重点项目", "项目清单"),
+    columns=(
+        Column(
+            "code",
+            "项目编码",
+            gettext_noop("Project code"),
+            ("项目代码", "项目编号"),
+            True,
+            width=16,
+        ),
+        Column("name", "项目名称", gettext_noop("Project name"), ("项目",), True, width=28),
+        Column("programme", "专项", gettext_noop("Programme"), ("所属专项", "项目类别"), width=14),
+        Column(
+            "owner_department",
+            "牵头单位",
+            gettext_noop("Lead department"),
+            ("牵头部门", "责任单位", "主管部门"),
+            True,
+            width=16,
+        ),
+        Column(
+            "start_date", "开工日期", gettext_noop("Start date"), ("开始日期", "计划开工"), True
+        ),
+        Column(
+            "deadline",
+            "目标日期",
+            gettext_noop("Target date"),
+            ("完成时限", "目标节点", "计划完成"),
+        ),
+        Column("calendar", "工期日历", gettext_noop("Calendar"), ("日历",), width=14),
+        Column("description", "项目说明", gettext_noop("Description"), ("备注", "说明"), width=30),
+        Column("light", "状态", gettext_noop("Status"), ("状态灯",), export_only=True, width=8),
+        Column("early_finish", "预计完成", gettext_noop("Expected finish"), export_only=True),
+    ),
+)
+
+ITEMS = SheetSpec(
+    key="items",
+    title="工作事项",
+    label=gettext_noop("Work items"),
+    aliases=("事项", "事项台账", "工作任务", "任务清单"),
+    columns=(
+        Column(
+            "project",
+            "项目编码",
+            gettext_noop("Project code"),
+            ("项目代码", "项目编号"),
+            True,
+            width=16,
+        ),
+        Column(
+            "code",
+            "事项编码",
+            gettext_noop("Item code"),
+            ("事项代码", "事项编号", "任务编码"),
+            True,
+            width=14,
+        ),
+        Column(
+            "name",
+            "事项名称",
+            gettext_noop("Item name"),
+            ("工作事项", "任务名称", "名称"),
+            True,
+            width=28,
+        ),
+        Column("kind", "类型", gettext_noop("Kind"), ("事项类型",), width=10),
+        Column("joint", "同期交付", gettext_noop("Joint delivery"), (), width=10),
+        Column("phase", "环节", gettext_noop("Phase"), ("工作环节", "阶段"), width=12),
+        Column(
+            "town",
+            "镇街",
+            gettext_noop("Town"),
+            ("镇(街道)", "镇街区", "所属镇街", "乡镇", "镇"),
+            width=10,
+        ),
+        Column(
+            "villages", "行政村", gettext_noop("Villages"), ("涉及村", "村", "涉及行政村"), width=24
+        ),
+        Column(
+            "owner_department",
+            "责任单位",
+            gettext_noop("Owner department"),
+            ("责任部门",),
+            width=14,
+        ),
+        Column(
+            "quantity",
+            "目标数量",
+            gettext_noop("Target quantity"),
+            ("任务量", "工作量", "数量"),
+            width=12,
+        ),
+        Column("unit", "单位", gettext_noop("Unit"), ("计量单位",), width=8),
+        Column(
+            "planned_value",
+            "计划投资（万元）",
+            gettext_noop("Planned investment (10k yuan)"),
+            ("计划投资", "投资额", "总投资(万元)"),
+            width=14,
+        ),
+        Column(
+            "duration",
+            "工期（天）",
+            gettext_noop("Duration (days)"),
+            ("工期", "持续时间"),
+            width=10,
+        ),
+        Column(
+            "planned_start", "计划开始", gettext_noop("Planned start"), ("开始日期", "计划开工")
+        ),
+        Column(
+            "deadline", "时间节点", gettext_noop("Time node"), ("完成时限", "截止日期", "节点时间")
+        ),
+        Column("fixed", "固定开始", gettext_noop("Fixed start"), ("固定",), width=10),
+        Column(
+            "predecessors", "前置事项", gettext_noop("Predecessors"), ("紧前事项", "前置"), width=18
+        ),
+        Column("light", "状态", gettext_noop("Status"), ("状态灯",), export_only=True, width=8),
+        Column("percent", "完成率（%）", gettext_noop("Complete (%)"), export_only=True, width=10),
+        Column("early_start", "最早开始", gettext_noop("Early start"), export_only=True),
+        Column("early_finish", "最早完成", gettext_noop("Early finish"), export_only=True),
+        Column("late_start", "最迟开始", gettext_noop("Late start"), export_only=True),
+        Column("late_finish", "最迟完成", gettext_noop("Late finish"), export_only=True),
+        Column(
+            "total_float",
+            "总时差（天）",
+            gettext_noop("Total float (days)"),
+            export_only=True,
+            width=10,
+        ),
+        Column("critical", "关键事项", gettext_noop("Critical"), export_only=True, width=10),
+    ),
+)
+
+PROGRESS = SheetSpec(
+    key="progress",
+    title="进度",
+    label=gettext_noop("Progress"),
+    aliases=("进度填报", "进度台账", "推进情况"),
+    columns=(
+        Column(
+            "project",
+            "项目编码",
+            gettext_noop("Project code"),
+            ("项目代码", "项目编号"),
+            True,
+            width=16,
+        ),
+        Column(
+            "item",
+            "事项编码",
+            gettext_noop("Item code"),
+            ("事项代码", "事项编号", "任务编码"),
+            True,
+            width=14,
+        ),
+        Column(
+            "item_name",
+            "事项名称",
+            gettext_noop("Item name"),
+            ("工作事项", "任务名称"),
+            export_only=True,
+            width=28,
+        ),
+        Column(
+            "reported_on", "填报日期", gettext_noop("As of"), ("截至日期", "日期", "统计日期"), True
+        ),
+        Column(
+            "quantity",
+            "累计完成",
+            gettext_noop("Done (cumulative)"),
+            ("累计完成数量", "完成数量", "累计完成量"),
+            width=12,
+        ),
+        Column("unit", "单位", gettext_noop("Unit"), ("计量单位",), width=8),
+        Column(
+            "percent",
+            "完成率（%）",
+            gettext_noop("Complete (%)"),
+            ("完成比例", "完成进度", "进度(%)"),
+            width=10,
+        ),
+        Column("note", "说明", gettext_noop("Note"), ("备注", "情况说明"), width=30),
+        Column(
+            "correction_reason", "更正原因", gettext_noop("Reason for the correction"), (), width=20
+        ),
+    ),
+)
+
+SHEETS = (PROJECTS, ITEMS, PROGRESS)

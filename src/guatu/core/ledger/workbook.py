@@ -1,0 +1,325 @@
+"""Find the ledger sheets in an .xlsx or .csv file and read their rows.
+
+A sheet is recognised by its headers, not by its name or column order: the
+header row is the one among the first rows that names the most columns of
+one of the three sheets (and all its required ones). Titles above it
+(永康市2020年重点项目推进台账) are skipped, and the year they name is kept to
+complete dates written without one (6月底). Merged cells count as if every
+cell of the range held the top-left value, so a header merged over two rows,
+a group header over 计划开始/计划完成, or a project code merged down the
+rows of its items all read as people mean them. Hidden sheets (the
+template's lists) and rows with nothing in them are left out.
+
+CSV files are read as UTF-8 (with or without BOM) or, failing that, as GBK
+(GB 18030, its superset), which is what Excel on a Chinese Windows writes.
+"""
+
+import csv
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter, range_boundaries
+
+from guatu.core.errors import CoreError
+from guatu.core.i18n import gettext_noop
+from guatu.core.ledger.cells import plain_text
+from guatu.core.ledger.columns import SHEETS, Column, SheetSpec, header_key
+
+__all__ = ["LedgerFileError", "Table", "Workbook", "read_ledger"]
+
+#: How many rows from the top may hold titles and headers.
+HEADER_SEARCH_ROWS = 15
+_YEAR = re.compile(r"(\d{4})\s*年")
+
+
+class LedgerFileError(CoreError):
+    """The file cannot be read as a ledger at all (not xlsx/csv, damaged, no known sheet)."""
+
+
+@dataclass(slots=True)
+class Table:
+    """The rows of one recognised sheet, with where each column was found."""
+
+    spec: SheetSpec
+    sheet: str
+    #: Column key → (0-based index, letter, header text as written in the file).
+    columns: dict[str, tuple[int, str, str]]
+    #: (row number as Excel shows it, the row's cell values).
+    rows: list[tuple[int, tuple[Any, ...]]]
+    #: Row numbers whose 完成率 cell Excel shows as a percentage (0.85 → 85 %).
+    percent_rows: set[int] = field(default_factory=set)
+    #: The year named in a title above the headers, for dates written without one.
+    year: int | None = None
+
+    def value(self, row: tuple[Any, ...], key: str) -> Any:
+        place = self.columns.get(key)
+        if place is None or place[0] >= len(row):
+            return None
+        return row[place[0]]
+
+    def place(self, key: str) -> str:
+        """Return how a column is named in messages: its letter and its header (D列“镇街”)."""
+        _, letter, header = self.columns[key]
+        return f"{letter}（{header}）"
+
+
+@dataclass(slots=True)
+class Workbook:
+    tables: list[Table]
+    #: Visible sheets that look like none of the ledger's sheets.
+    unknown_sheets: list[str]
+    hidden_sheets: list[str]
+
+
+def read_ledger(source: str | Path | IO[bytes], *, name: str | None = None) -> Workbook:
+    """Read the ledger in *source*, an .xlsx or .csv file (path or binary file object).
+
+    *name* is the file's name when *source* is a file object (an upload).
+
+    >>> csv_bytes = "项目编码,事项编码,事项名称\\nP1,A01,清表\\n".encode("gbk")
+    >>> book = read_ledger(io.BytesIO(csv_bytes), name="x.csv")
+    >>> book.tables[0].spec.key, book.tables[0].rows
+    ('items', [(2, ('P1', 'A01', '清表'))])
+    """
+    if isinstance(source, str | Path):
+        name = name or Path(source).name
+        with open(source, "rb") as handle:
+            data = handle.read()
+    else:
+        data = source.read()
+        name = name or "upload"
+    if data[:4] == b"PK\x03\x04":
+        return _read_xlsx(data, name)
+    if Path(name).suffix.lower() in (".xlsx", ".xlsm", ".xls", ".ods"):
+        raise LedgerFileError(
+            gettext_noop("%(file)s is not an .xlsx workbook (save it as .xlsx or .csv)."), file=name
+        )
+    return _read_csv(data, name)
+
+
+def _read_csv(data: bytes, name: str) -> Workbook:
+    if b"\x00" in data[:4096]:
+        raise LedgerFileError(gettext_noop("%(file)s is not a text or .xlsx file."), file=name)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            text = data.decode("gb18030")
+        except UnicodeDecodeError:
+            raise LedgerFileError(
+                gettext_noop("%(file)s is neither UTF-8 nor GBK text."), file=name
+            ) from None
+    rows = [
+        tuple(cell if cell != "" else None for cell in row) for row in csv.reader(io.StringIO(text))
+    ]
+    table = _table(Path(name).stem, rows)
+    if table is None:
+        raise _no_sheet(name)
+    return Workbook([table], [], [])
+
+
+def _read_xlsx(data: bytes, name: str) -> Workbook:
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+        raise LedgerFileError(
+            gettext_noop("%(file)s cannot be opened as a workbook: %(detail)s"),
+            file=name,
+            detail=str(error),
+        ) from None
+    tables, unknown, hidden = [], [], []
+    try:
+        for sheet in book.worksheets:
+            if sheet.sheet_state != "visible":
+                hidden.append(sheet.title)
+                continue
+            merges = _merged_ranges(sheet)
+            top = [
+                tuple(row) for row in sheet.iter_rows(max_row=HEADER_SEARCH_ROWS, values_only=True)
+            ]
+            top = _fill_merged(top, merges, first_row=1)
+            found = _header(top, sheet.title)
+            if found is None:
+                if any(any(cell is not None for cell in row) for row in top):
+                    unknown.append(sheet.title)
+                continue
+            spec, header_index, columns, year = found
+            first = header_index + 2  # 1-based row after the header
+            percent = spec.key == "progress" and "percent" in columns
+            rows, percent_rows = _body(sheet, first, columns, merges, percent)
+            rows = [(number, row) for number, row in rows if _has_input(row, columns, spec)]
+            tables.append(Table(spec, sheet.title, columns, rows, percent_rows, year))
+    finally:
+        book.close()
+    if not tables:
+        raise _no_sheet(name)
+    return Workbook(tables, unknown, hidden)
+
+
+def _no_sheet(name: str) -> LedgerFileError:
+    return LedgerFileError(
+        gettext_noop(
+            "%(file)s has no sheet with ledger headers (a projects, work items or progress "
+            "sheet needs at least its required columns, e.g. 项目编码, 事项编码, 事项名称)."
+        ),
+        file=name,
+    )
+
+
+def _merged_ranges(sheet) -> list[tuple[int, int, int, int]]:
+    """Return the sheet's merged ranges as (min_col, min_row, max_col, max_row), 1-based.
+
+    Read-only worksheets do not parse them, and they sit after the rows in
+    the sheet's XML, so they are picked out of it directly.
+    """
+    with sheet._get_source() as source:  # openpyxl has no public way here
+        xml = source.read()
+    at = xml.rfind(b"<mergeCells")
+    if at < 0:
+        return []
+    refs = re.findall(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+\d+:[A-Z]+\d+)"', xml[at:])
+    return [range_boundaries(ref.decode()) for ref in refs]
+
+
+def _fill_merged(rows: list[tuple], merges, *, first_row: int) -> list[tuple]:
+    """Copy each merged range's top-left value into the range's other cells within *rows*."""
+    if not merges:
+        return rows
+    last_row = first_row + len(rows) - 1
+    grid = None
+    for min_col, min_row, max_col, max_row in merges:
+        if max_row < first_row or min_row > last_row or min_row < first_row:
+            continue
+        if grid is None:
+            grid = [list(row) for row in rows]
+        top = grid[min_row - first_row]
+        value = top[min_col - 1] if min_col - 1 < len(top) else None
+        for r in range(min_row, min(max_row, last_row) + 1):
+            row = grid[r - first_row]
+            if len(row) < max_col:
+                row.extend([None] * (max_col - len(row)))
+            for c in range(min_col, max_col + 1):
+                row[c - 1] = value
+    return rows if grid is None else [tuple(row) for row in grid]
+
+
+def _header(
+    top: list[tuple], sheet_title: str
+) -> tuple[SheetSpec, int, dict[str, tuple[int, str, str]], int | None] | None:
+    """Find the header row in *top*: the row naming most columns of one sheet kind.
+
+    A header row may complete a group header above it (计划 over 开始 and 完成
+    reads 计划开始 and 计划完成).
+    """
+    title_key = header_key(sheet_title)
+    preferred = [
+        spec
+        for spec in SHEETS
+        if title_key in {header_key(n) for n in (spec.title, spec.label, *spec.aliases)}
+    ]
+    best = None
+    for r, row in enumerate(top):
+        above = top[r - 1] if r else ()
+        texts = []
+        for c, cell in enumerate(row):
+            own = plain_text(cell)
+            parent = plain_text(above[c]) if c < len(above) else ""
+            texts.append((own, parent + own if parent and parent != own else ""))
+        for spec in preferred or SHEETS:
+            columns = _match(spec, texts)
+            if not all(column.key in columns for column in spec.columns if column.required):
+                continue
+            score = (len(columns), spec in preferred)
+            if best is None or score > best[0]:
+                best = (score, spec, r, columns)
+    if best is None:
+        return None
+    _, spec, r, columns = best
+    year = None
+    for row in top[:r]:
+        for cell in row:
+            match = _YEAR.search(plain_text(cell))
+            if match:
+                year = int(match[1])
+                break
+        if year:
+            break
+    if year is None and (match := _YEAR.search(sheet_title)):
+        year = int(match[1])
+    return spec, r, columns, year
+
+
+def _match(spec: SheetSpec, texts: list[tuple[str, str]]) -> dict[str, tuple[int, str, str]]:
+    columns: dict[str, tuple[int, str, str]] = {}
+    names = {column.key: column.names() for column in spec.columns}
+    for c, (own, combined) in enumerate(texts):
+        for text in (combined, own):
+            if not text:
+                continue
+            key = _column_for(header_key(text), spec.columns, names)
+            if key is not None and key not in columns:
+                columns[key] = (c, get_column_letter(c + 1), text)
+                break
+    return columns
+
+
+def _column_for(text: str, columns: tuple[Column, ...], names: dict[str, set[str]]) -> str | None:
+    for column in columns:
+        if text in names[column.key]:
+            return column.key
+    return None
+
+
+def _table(sheet: str, rows: list[tuple]) -> Table | None:
+    top = rows[:HEADER_SEARCH_ROWS]
+    found = _header(top, sheet)
+    if found is None:
+        return None
+    spec, r, columns, year = found
+    body = [
+        (number, row)
+        for number, row in enumerate(rows[r + 1 :], start=r + 2)
+        if _has_input(row, columns, spec)
+    ]
+    return Table(spec, sheet, columns, body, set(), year)
+
+
+def _has_input(row: tuple, columns: dict[str, tuple[int, str, str]], spec: SheetSpec) -> bool:
+    for column in spec.input_columns:
+        place = columns.get(column.key)
+        if place is not None and place[0] < len(row):
+            value = row[place[0]]
+            if value is not None and (not isinstance(value, str) or value.strip()):
+                return True
+    return False
+
+
+def _body(sheet, first: int, columns, merges, percent: bool):
+    """Read the rows below the header; for 完成率, also note which cells show as percentages."""
+    spec_rows: list[tuple[int, tuple]] = []
+    percent_rows: set[int] = set()
+    width = max(index for index, _, _ in columns.values()) + 1
+    if percent:
+        percent_index = columns["percent"][0]
+        for number, cells in enumerate(sheet.iter_rows(min_row=first, max_col=width), start=first):
+            values = tuple(getattr(cell, "value", None) for cell in cells)
+            spec_rows.append((number, values))
+            if percent_index < len(cells) and "%" in (
+                getattr(cells[percent_index], "number_format", "") or ""
+            ):
+                percent_rows.add(number)
+    else:
+        spec_rows = list(
+            enumerate(sheet.iter_rows(min_row=first, max_col=width, values_only=True), start=first)
+        )
+        spec_rows = [(number, tuple(values)) for number, values in spec_rows]
+    data_merges = [m for m in merges if m[3] >= first]
+    if data_merges:
+        filled = _fill_merged([row for _, row in spec_rows], data_merges, first_row=first)
+        spec_rows = [(number, row) for (number, _), row in zip(spec_rows, filled, strict=True)]
+    return spec_rows, percent_rows

@@ -1,0 +1,1 @@
+"""台账: Excel and CSV ledgers of projects, work items and progress, in and out."""
