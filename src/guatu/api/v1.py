@@ -21,6 +21,7 @@ from ninja.responses import Status
 from ninja.security import HttpBearer, django_auth
 
 from guatu.accounts.tokens import token_user
+from guatu.ledger.api import router as ledger_router
 from guatu.org.clock import city_today
 from guatu.org.models import Department
 from guatu.progress.models import Blocker, ProgressReport
@@ -424,3 +425,4 @@ def escalate_blocker(request, blocker_id: int):
 
 
 api.add_router("/", router)
+api.add_router("/ledger", ledger_router)

@@ -171,7 +171,10 @@ ITEMS = SheetSpec(
             "planned_start", "计划开始", gettext_noop("Planned start"), ("开始日期", "计划开工")
         ),
         Column(
-            "deadline", "时间节点", gettext_noop("Time node"), ("完成时限", "截止日期", "节点时间")
+            "deadline",
+            "时间节点",
+            gettext_noop("Time node"),
+            ("完成时限", "截止日期", "节点时间", "计划完成"),
         ),
         Column("fixed", "固定开始", gettext_noop("Fixed start"), ("固定",), width=10),
         Column(

@@ -1,0 +1,73 @@
+"""``guatu ledger template|export|import``: the Excel ledger (台账) in and out."""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from guatu.accounts.models import Role, User
+from guatu.ledger.exporting import ledger_workbook
+from guatu.ledger.importing import ImportResult, ledger_import
+from guatu.org.selectors import default_city
+
+
+class Command(BaseCommand):
+    help = (
+        "The Excel ledger (台账): `template FILE` writes the empty template, `export FILE` the "
+        "template filled with every project, its work items and progress (lights and late "
+        "dates included), `import FILE [--dry-run]` reads an .xlsx or .csv ledger, all of it "
+        "or nothing, and lists every problem by sheet, row and column."
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("action", choices=["template", "export", "import"])
+        parser.add_argument("file")
+        parser.add_argument("--dry-run", action="store_true", help="check and count, write nothing")
+        parser.add_argument("--user", help="the supervisor importing (default: the first one)")
+
+    def handle(self, *args, **options) -> None:
+        with translation.override(settings.LANGUAGE_CODE):
+            city = default_city()
+            if city is None:
+                raise CommandError(_("No city yet: run `guatu demo` or import data first."))
+            path = Path(options["file"])
+            if options["action"] in ("template", "export"):
+                data = ledger_workbook(
+                    city=city, projects=[] if options["action"] == "template" else None
+                )
+                path.write_bytes(data)
+                self.stdout.write(_("Wrote %(file)s.") % {"file": path})
+                return
+            if not path.is_file():
+                raise CommandError(_("No file %(file)s.") % {"file": path})
+            users = User.objects.filter(role=Role.SUPERVISOR, is_active=True)
+            actor = (users.filter(username=options["user"]) if options["user"] else users).first()
+            if actor is None:
+                raise CommandError(_("No active supervisor user to act as."))
+            result = ledger_import(source=path, actor=actor, dry_run=options["dry_run"], city=city)
+            self._report(result)
+            if not result.ok:
+                raise CommandError(
+                    _("%(count)d problems found; nothing was written.")
+                    % {"count": len(result.problems)}
+                )
+
+    def _report(self, result: ImportResult) -> None:
+        for note in result.notes:
+            self.stdout.write(note)
+        for problem in result.problems:
+            self.stderr.write(str(problem))
+        if not result.ok:
+            return
+        for label, changes in (
+            (_("projects"), result.projects),
+            (_("work items"), result.items),
+            (_("progress reports"), result.progress),
+        ):
+            self.stdout.write(
+                _("%(what)s: %(created)d new, %(updated)d changed, %(unchanged)d unchanged")
+                % {"what": label, **changes.counts}
+            )
+        self.stdout.write(_("Dry run: nothing was written.") if result.dry_run else _("Written."))
