@@ -35,7 +35,7 @@ ITEM_MERGES = ["A1:M1", *(f"{c}2:{c}3" for c in "ABCDEFGJKLM"), "H2:I2"]
 
 
 def good_ledger(path):
-    """A ledger the way an office sends it: titles, two header rows, merged cells, a hidden sheet."""
+    """A ledger as an office sends it: titles, two header rows, merged cells, a hidden sheet."""
     return xlsx(
         path,
         {
@@ -111,7 +111,7 @@ def good_ledger(path):
                 ["railway-b", "A01", "2020/3/15", None, None, 0.5, None],
             ],
         },
-        merges={"项目": ["A1:G1"], "工作事项": ITEM_MERGES + ["A4:A5"]},
+        merges={"项目": ["A1:G1"], "工作事项": [*ITEM_MERGES, "A4:A5"]},
         hidden={"选项": [["项目编码", "事项编码", "事项名称"], ["不是", "项目", "数据"]]},
         percent_cells={"进度": ["F4"]},
     )
