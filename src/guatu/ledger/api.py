@@ -4,6 +4,7 @@ from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from ninja import File, Router, Schema
 from ninja.files import UploadedFile
+from ninja.responses import Status
 
 from guatu.ledger.exporting import export_filename, ledger_workbook
 from guatu.ledger.importing import ledger_import
@@ -68,12 +69,15 @@ def import_ledger(request, file: File[UploadedFile], dry_run: bool = False):
         city=default_city_or_404(),
     )
     if not result.ok:
-        return 422, {
-            "message": _("%(count)d problems found; nothing was written.")
-            % {"count": len(result.problems)},
-            "field": "file",
-            "errors": {"file": [str(problem) for problem in result.problems]},
-        }
+        return Status(
+            422,
+            {
+                "message": _("%(count)d problems found; nothing was written.")
+                % {"count": len(result.problems)},
+                "field": "file",
+                "errors": {"file": [str(problem) for problem in result.problems]},
+            },
+        )
     data = result.as_dict()
     data.pop("problems")
-    return 200, data
+    return Status(200, data)

@@ -117,7 +117,8 @@ def _read_csv(data: bytes, name: str) -> Workbook:
     rows = [
         tuple(cell if cell != "" else None for cell in row) for row in csv.reader(io.StringIO(text))
     ]
-    table = _table(Path(name).stem, rows)
+    # Messages name the file (a CSV has no sheet); its stem may say which sheet it is (进度.csv).
+    table = _table(Path(name).name, rows, title=Path(name).stem)
     if table is None:
         raise _no_sheet(name)
     return Workbook([table], [], [])
@@ -275,9 +276,9 @@ def _column_for(text: str, columns: tuple[Column, ...], names: dict[str, set[str
     return None
 
 
-def _table(sheet: str, rows: list[tuple]) -> Table | None:
+def _table(sheet: str, rows: list[tuple], *, title: str) -> Table | None:
     top = rows[:HEADER_SEARCH_ROWS]
-    found = _header(top, sheet)
+    found = _header(top, title)
     if found is None:
         return None
     spec, r, columns, year = found
