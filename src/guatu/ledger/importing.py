@@ -26,6 +26,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from guatu.audit.services import audit_record
+from guatu.common.bulk import rows_insert
 from guatu.core.errors import CoreError, CycleError, UnitError
 from guatu.core.ledger.cells import (
     CellError,
@@ -967,6 +968,16 @@ class _Plan:
 
     # --- writing -------------------------------------------------------
 
+    def _fetch_new_items(self, project_ids: set[int], projects: dict[str, Project]) -> None:
+        """Attach the items just inserted to their rows (the insert returns no ids)."""
+        code_of = {project.pk: code for code, project in projects.items()}
+        for item in WorkItem.objects.filter(project_id__in=project_ids).only(
+            "pk", "project_id", "code", "joint"
+        ):
+            row = self.items.get((code_of[item.project_id], item.code))
+            if row is not None and row.new:
+                row.existing = item
+
     def write(self, actor, result: ImportResult) -> None:
         """Write the checked plan; called inside one transaction."""
         touched: set[str] = set()
@@ -995,15 +1006,15 @@ class _Plan:
             .annotate(top=Max("order"))
             .values_list("project__code", "top")
         )
-        new_items, changed_items, changed_fields = [], [], set()
+        new_rows, changed_items, changed_fields = [], [], set()
         for row in self.items.values():
             project = projects[row.project]
             if row.existing is None:
                 order = next_order.get(row.project) or 0
                 next_order[row.project] = order + 1
-                item = WorkItem(project=project, code=row.code, order=order + 1, **row.values)
-                row.existing = item
-                new_items.append(item)
+                new_rows.append(
+                    {"project_id": project.pk, "code": row.code, "order": order + 1, **row.values}
+                )
                 touched.add(row.project)
                 continue
             item = row.existing
@@ -1014,7 +1025,9 @@ class _Plan:
                 changed_items.append(item)
                 changed_fields |= diff
                 touched.add(row.project)
-        WorkItem.objects.bulk_create(new_items, batch_size=2000)
+        rows_insert(WorkItem, new_rows)
+        if new_rows:
+            self._fetch_new_items({row["project_id"] for row in new_rows}, projects)
         if changed_items:
             WorkItem.objects.bulk_update(changed_items, sorted(changed_fields), batch_size=1000)
 
@@ -1026,13 +1039,14 @@ class _Plan:
             if self.existing_villages.get(row.existing.pk, frozenset()) != row.villages
         ]
         if stale:
+            stale_set = set(stale)
             for chunk in _chunks(stale):
                 through.objects.filter(workitem_id__in=chunk).delete()
             through.objects.bulk_create(
                 [
                     through(workitem_id=row.existing.pk, village_id=village)
                     for row in village_rows
-                    if row.existing.pk in set(stale)
+                    if row.existing.pk in stale_set
                     for village in sorted(row.villages)
                 ],
                 batch_size=5000,

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from guatu.common.bulk import rows_update
 from guatu.core.calendar import CalendarAxis, CalendarKind, WorkCalendar
 from guatu.core.errors import CoreError
 from guatu.core.schedule import (
@@ -81,7 +82,16 @@ def schedule_recalculate(*, project: Project) -> ScheduleSummary:
     with transaction.atomic():
         items = list(
             WorkItem.objects.filter(project=project)
-            .only("pk", "name", "kind", "duration_days", "planned_start", "deadline", "fixed")
+            .only(
+                "pk",
+                "name",
+                "kind",
+                "duration_days",
+                "planned_start",
+                "deadline",
+                "fixed",
+                *SCHEDULE_FIELDS,
+            )
             .order_by("pk")
         )
         index = {item.pk: i for i, item in enumerate(items)}
@@ -128,15 +138,22 @@ def schedule_recalculate(*, project: Project) -> ScheduleSummary:
         late_start = np.where(milestone, axis.milestone_dates(result.ls), axis.dates(result.ls))
         late_finish = np.where(milestone, late_start, axis.finish_dates(result.lf))
         critical = result.critical
+        changed = []
         for i, item in enumerate(items):
-            item.early_start = early_start[i].item()
-            item.early_finish = early_finish[i].item()
-            item.late_start = late_start[i].item()
-            item.late_finish = late_finish[i].item()
-            item.total_float = int(result.tf[i])
-            item.free_float = int(result.ff[i])
-            item.critical = bool(critical[i])
-        WorkItem.objects.bulk_update(items, SCHEDULE_FIELDS, batch_size=2000)
+            values = (
+                early_start[i].item(),
+                early_finish[i].item(),
+                late_start[i].item(),
+                late_finish[i].item(),
+                int(result.tf[i]),
+                int(result.ff[i]),
+                bool(critical[i]),
+            )
+            if values != tuple(getattr(item, name) for name in SCHEDULE_FIELDS):
+                changed.append((*values, item.pk))
+        # Only the items whose dates moved are written (see guatu.common.bulk for why not
+        # bulk_update).
+        rows_update(WorkItem, SCHEDULE_FIELDS, changed)
         finish = axis.finish_dates([result.early_finish])[0].item() if items else None
         uncovered = calendar.uncovered_years(
             project.start_date,

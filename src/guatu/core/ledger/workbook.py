@@ -17,13 +17,13 @@ CSV files are read as UTF-8 (with or without BOM) or, failing that, as GBK
 import csv
 import io
 import re
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
 from openpyxl import load_workbook
-from openpyxl.utils import get_column_letter, range_boundaries
+from openpyxl.utils import get_column_letter
+from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
 from guatu.core.errors import CoreError
 from guatu.core.i18n import gettext_noop
@@ -126,40 +126,71 @@ def _read_csv(data: bytes, name: str) -> Workbook:
 
 def _read_xlsx(data: bytes, name: str) -> Workbook:
     try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        sheets = book.sheets_metadata
+    except (CalamineError, ValueError, OSError) as error:
         raise LedgerFileError(
             gettext_noop("%(file)s cannot be opened as a workbook: %(detail)s"),
             file=name,
             detail=str(error),
         ) from None
     tables, unknown, hidden = [], [], []
-    try:
-        for sheet in book.worksheets:
-            if sheet.sheet_state != "visible":
-                hidden.append(sheet.title)
-                continue
-            merges = _merged_ranges(sheet)
-            top = [
-                tuple(row) for row in sheet.iter_rows(max_row=HEADER_SEARCH_ROWS, values_only=True)
+    for meta in sheets:
+        if meta.typ != SheetTypeEnum.WorkSheet:
+            continue
+        if meta.visible != SheetVisibleEnum.Visible:
+            hidden.append(meta.name)
+            continue
+        try:
+            sheet = book.get_sheet_by_name(meta.name)
+            rows = sheet.to_python(skip_empty_area=False)
+            merges = [
+                (c0 + 1, r0 + 1, c1 + 1, r1 + 1)
+                for (r0, c0), (r1, c1) in (sheet.merged_cell_ranges or ())
             ]
-            top = _fill_merged(top, merges, first_row=1)
-            found = _header(top, sheet.title)
-            if found is None:
-                if any(any(cell is not None for cell in row) for row in top):
-                    unknown.append(sheet.title)
-                continue
-            spec, header_index, columns, year = found
-            first = header_index + 2  # 1-based row after the header
-            percent = spec.key == "progress" and "percent" in columns
-            rows, percent_rows = _body(sheet, first, columns, merges, percent)
-            rows = [(number, row) for number, row in rows if _has_input(row, columns, spec)]
-            tables.append(Table(spec, sheet.title, columns, rows, percent_rows, year))
-    finally:
-        book.close()
+        except (CalamineError, ValueError) as error:
+            raise LedgerFileError(
+                gettext_noop("%(file)s cannot be opened as a workbook: %(detail)s"),
+                file=name,
+                detail=str(error),
+            ) from None
+        rows = [tuple(None if cell == "" else cell for cell in row) for row in rows]
+        rows = _fill_merged(rows, merges, first_row=1)
+        found = _header(rows[:HEADER_SEARCH_ROWS], meta.name)
+        if found is None:
+            if any(any(cell is not None for cell in row) for row in rows[:HEADER_SEARCH_ROWS]):
+                unknown.append(meta.name)
+            continue
+        spec, header_index, columns, year = found
+        body = [
+            (number, row)
+            for number, row in enumerate(rows[header_index + 1 :], start=header_index + 2)
+            if _has_input(row, columns, spec)
+        ]
+        percent_rows: set[int] = set()
+        if spec.key == "progress" and "percent" in columns and body:
+            percent_rows = _percent_rows(data, meta.name, columns["percent"][0])
+        tables.append(Table(spec, meta.name, columns, body, percent_rows, year))
     if not tables:
         raise _no_sheet(name)
     return Workbook(tables, unknown, hidden)
+
+
+def _percent_rows(data: bytes, sheet_name: str, index: int) -> set[int]:
+    """Return the rows whose cell in column *index* Excel shows as a percentage.
+
+    calamine does not give number formats, so openpyxl reads this one column.
+    """
+    book = load_workbook(io.BytesIO(data), read_only=True)
+    try:
+        sheet = book[sheet_name]
+        return {
+            cell.row
+            for (cell,) in sheet.iter_rows(min_col=index + 1, max_col=index + 1)
+            if getattr(cell, "row", None) and "%" in (getattr(cell, "number_format", "") or "")
+        }
+    finally:
+        book.close()
 
 
 def _no_sheet(name: str) -> LedgerFileError:
@@ -170,21 +201,6 @@ def _no_sheet(name: str) -> LedgerFileError:
         ),
         file=name,
     )
-
-
-def _merged_ranges(sheet) -> list[tuple[int, int, int, int]]:
-    """Return the sheet's merged ranges as (min_col, min_row, max_col, max_row), 1-based.
-
-    Read-only worksheets do not parse them, and they sit after the rows in
-    the sheet's XML, so they are picked out of it directly.
-    """
-    with sheet._get_source() as source:  # openpyxl has no public way here
-        xml = source.read()
-    at = xml.rfind(b"<mergeCells")
-    if at < 0:
-        return []
-    refs = re.findall(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+\d+:[A-Z]+\d+)"', xml[at:])
-    return [range_boundaries(ref.decode()) for ref in refs]
 
 
 def _fill_merged(rows: list[tuple], merges, *, first_row: int) -> list[tuple]:
@@ -298,29 +314,3 @@ def _has_input(row: tuple, columns: dict[str, tuple[int, str, str]], spec: Sheet
             if value is not None and (not isinstance(value, str) or value.strip()):
                 return True
     return False
-
-
-def _body(sheet, first: int, columns, merges, percent: bool):
-    """Read the rows below the header; for 完成率, also note which cells show as percentages."""
-    spec_rows: list[tuple[int, tuple]] = []
-    percent_rows: set[int] = set()
-    width = max(index for index, _, _ in columns.values()) + 1
-    if percent:
-        percent_index = columns["percent"][0]
-        for number, cells in enumerate(sheet.iter_rows(min_row=first, max_col=width), start=first):
-            values = tuple(getattr(cell, "value", None) for cell in cells)
-            spec_rows.append((number, values))
-            if percent_index < len(cells) and "%" in (
-                getattr(cells[percent_index], "number_format", "") or ""
-            ):
-                percent_rows.add(number)
-    else:
-        spec_rows = list(
-            enumerate(sheet.iter_rows(min_row=first, max_col=width, values_only=True), start=first)
-        )
-        spec_rows = [(number, tuple(values)) for number, values in spec_rows]
-    data_merges = [m for m in merges if m[3] >= first]
-    if data_merges:
-        filled = _fill_merged([row for _, row in spec_rows], data_merges, first_row=first)
-        spec_rows = [(number, row) for (number, _), row in zip(spec_rows, filled, strict=True)]
-    return spec_rows, percent_rows
