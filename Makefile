@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
 # Debian packages: Chromium for the browser tests; a CJK font, Cairo and Pango for PDFs;
 # poppler-utils to preview PDFs as PNG; LibreOffice Calc (no GUI) writes ledger files for the tests.
-SYSTEM_PACKAGES ?= chromium fonts-noto-cjk libcairo2 libpango-1.0-0 libpangoft2-1.0-0 poppler-utils libreoffice-calc-nogui
+SYSTEM_PACKAGES ?= chromium fonts-noto-cjk libcairo2 libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils libreoffice-calc-nogui
 
 .PHONY: install system demo serve test lint format messages clean
 
