@@ -129,7 +129,9 @@ def reference_resource(use_bulk: bool):
         )
         unit = fields.Field(attribute="unit", column_name="单位", widget=UnitWidget())
         planned_value = fields.Field(
-            attribute="planned_value", column_name="计划投资（万元）", widget=widgets.DecimalWidget()
+            attribute="planned_value",
+            column_name="计划投资（万元）",
+            widget=widgets.DecimalWidget(),
         )
         duration_days = fields.Field(
             attribute="duration_days", column_name="工期（天）", widget=widgets.IntegerWidget()
@@ -257,6 +259,9 @@ def main() -> None:
     print(f"{'guatu ledger_import (+ CPM schedule)':38s} {ours:8.2f} s")
     result = rows_now()
     assert len(result) == args.rows
+    again = guatu_import(path, city, actor)
+    assert rows_now() == result
+    print(f"{'guatu, same file again (nothing changes)':38s} {again:8.2f} s")
     for label, elapsed, rows in references:
         assert rows == result, f"{label}: different rows"
         print(f"same {len(rows)} rows as {label}; guatu is {elapsed / ours:.1f}× faster")

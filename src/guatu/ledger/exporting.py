@@ -9,10 +9,13 @@ offered as drop-downs (data validation). Computed columns (lights, the
 """
 
 import io
+import itertools
+import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Q
 from django.utils.translation import get_language
@@ -35,6 +38,9 @@ from guatu.progress.models import ProgressReport
 from guatu.progress.status import projects_light, status_table
 from guatu.projects.models import Dependency, Phase, Project, WorkItem
 
+#: Rows measured to fit the column widths, and the widest column.
+WIDTH_SAMPLE = 500
+MAX_WIDTH = 60
 #: Rows of the template that get drop-down lists (Excel stores the range, not the rows).
 VALIDATED_ROWS = 20000
 OPTIONS_SHEET = "选项"
@@ -104,8 +110,14 @@ def _sheet(book: Workbook, spec: SheetSpec, title: str, rows, options) -> None:
     width = len(spec.columns)
     sheet.merged_cells = MultiCellRange(f"A1:{get_column_letter(width)}1")
     sheet.freeze_panes = "C3"
-    for index, column in enumerate(spec.columns, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = column.width + 2
+    # Write-only sheets take their widths before any row: measure the first rows.
+    rows = iter(rows)
+    head = list(itertools.islice(rows, WIDTH_SAMPLE))
+    for index, column in enumerate(spec.columns):
+        fit = max((_display_width(row[index]) for row in head), default=0)
+        width = min(max(column.width, _display_width(column.header), fit), MAX_WIDTH)
+        sheet.column_dimensions[get_column_letter(index + 1)].width = width + 2
+    rows = itertools.chain(head, rows)
     names = list(options)
     options_ref = quote_sheetname(OPTIONS_SHEET)
     for index, column in enumerate(spec.columns, start=1):
@@ -161,6 +173,16 @@ def _sheet(book: Workbook, spec: SheetSpec, title: str, rows, options) -> None:
             else:
                 cells.append(value)
         sheet.append(cells)
+
+
+def _display_width(value: Any) -> int:
+    """Columns a value takes in Excel: Chinese characters count two."""
+    if value is None:
+        return 0
+    if isinstance(value, date):
+        return 10
+    text = str(value)
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def _options_sheet(book: Workbook, options: dict[str, list[str]]) -> None:

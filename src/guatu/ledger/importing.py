@@ -345,6 +345,7 @@ class _Plan:
     existing_villages: dict[int, frozenset[int]] = field(default_factory=dict)
     reports: list[_ReportRow] = field(default_factory=list)
     existing_reports: dict[int, list[ProgressReport]] = field(default_factory=dict)
+    _codes_by_pk: dict[str, dict[int, str]] = field(default_factory=dict)
 
     # --- projects ------------------------------------------------------
 
@@ -731,8 +732,12 @@ class _Plan:
             (result.items.updated if changed else result.items.unchanged).append(label)
 
     def _links_changed(self, row: _ItemRow) -> bool:
-        stored = self.existing_items[row.project]
-        code_of = {item.pk: code for code, item in stored.items()}
+        code_of = self._codes_by_pk.get(row.project)
+        if code_of is None:
+            stored = self.existing_items[row.project]
+            code_of = self._codes_by_pk[row.project] = {
+                item.pk: code for code, item in stored.items()
+            }
         before = {
             (code_of[pred], kind, lag)
             for pred, kind, lag in self.existing_links[row.project][row.existing.pk]
