@@ -49,17 +49,22 @@ def main() -> None:
         started = time.perf_counter()
         bulletin = bulletin_draft(actor=actor, city=city, period_text="2019-W46")
         timings["draft (ladder + content)"] = time.perf_counter() - started
-        for name, make in (("Word", render.to_docx), ("PDF", render.to_pdf),
-                           ("Excel", render.to_xlsx),
-                           ("HTML", lambda c: render.to_html(c, standalone=True))):
+        for name, make in (
+            ("Word", render.to_docx),
+            ("PDF", render.to_pdf),
+            ("Excel", render.to_xlsx),
+            ("HTML", lambda c: render.to_html(c, standalone=True)),
+        ):
             started = time.perf_counter()
             data = make(bulletin.content)
             timings[name] = time.perf_counter() - started
             timings[f"{name} size"] = len(data)
     content = bulletin.content
-    print(f"items={sum(content['counts'].values())} red={len(content['red_items'])} "
-          f"warnings={len(content['warned_items'])} "
-          f"escalations={len(content['escalations'])}")
+    print(
+        f"items={sum(content['counts'].values())} red={len(content['red_items'])} "
+        f"warnings={len(content['warned_items'])} "
+        f"escalations={len(content['escalations'])}"
+    )
     print("| step | seconds |")
     print("|---|---:|")
     total = 0.0

@@ -249,7 +249,7 @@ def main() -> None:
         f"{time.perf_counter() - started:.1f} s; database: {connection.vendor}"
     )
     references = []
-    for use_bulk in ([True] if args.skip_per_row else [False, True]):
+    for use_bulk in [True] if args.skip_per_row else [False, True]:
         elapsed = reference_import(path, use_bulk)
         label = "django-import-export" + (" use_bulk" if use_bulk else " (per row)")
         references.append((label, elapsed, rows_now()))

@@ -101,6 +101,7 @@ def main() -> None:
     django.setup()
     from django.core.management import call_command
     from django.test import Client
+
     call_command("migrate", verbosity=0)
     started = time.perf_counter()
     build(args.projects, args.items)
