@@ -24,6 +24,7 @@ from guatu.accounts.tokens import token_user
 from guatu.ledger.api import router as ledger_router
 from guatu.org.clock import city_today
 from guatu.org.models import Department
+from guatu.parks.api import router as parks_router
 from guatu.progress.models import Blocker, ProgressReport
 from guatu.progress.selectors import report_history
 from guatu.progress.services import (
@@ -426,3 +427,4 @@ def escalate_blocker(request, blocker_id: int):
 
 api.add_router("/", router)
 api.add_router("/ledger", ledger_router)
+api.add_router("/parks", parks_router)

@@ -16,6 +16,7 @@ from guatu.accounts.models import Role, User
 from guatu.accounts.services import user_create
 from guatu.core.units import convert
 from guatu.demo import scenario
+from guatu.demo.parks import build_parks
 from guatu.demo.scenario import TODAY, Item, ProjectSpec
 from guatu.org.models import City, Department, Town, Village
 from guatu.progress.models import Blocker, ProgressReport, StatusRuleSet
@@ -121,6 +122,7 @@ def _build() -> None:
     )
     _blockers(departments, users["supervisor"])
     _escalations(users["supervisor"])
+    build_parks(city, towns, users["supervisor"])
 
 
 def _users(towns: dict[str, Town], departments: dict[str, Department]) -> dict[str, User]:

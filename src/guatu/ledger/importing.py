@@ -14,7 +14,6 @@ already reported is a correction, which needs its 更正原因.
 """
 
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal
@@ -33,7 +32,6 @@ from guatu.core.ledger.cells import (
     parse_amount,
     parse_bool,
     parse_code,
-    parse_date,
     parse_links,
     parse_number,
     parse_percent,
@@ -45,7 +43,8 @@ from guatu.core.ledger.workbook import Table, read_ledger
 from guatu.core.network import check_acyclic
 from guatu.core.units import convert, parse_unit
 from guatu.errors import translate
-from guatu.ledger.problems import Problem, expected, quote
+from guatu.ledger.checking import MAX_PROBLEMS, CellChecker, TooManyProblems
+from guatu.ledger.problems import Problem, expected
 from guatu.ledger.reference import (
     CALENDAR_WORDS,
     KIND_WORDS,
@@ -64,8 +63,6 @@ HUNDRED = Decimal(100)
 QUANTITY_STEP = Decimal("0.0001")
 MONEY_STEP = Decimal("0.01")
 PERCENT_STEP = Decimal("0.01")
-#: Problems listed at most; beyond this the file is too wrong to list it all usefully.
-MAX_PROBLEMS = 1000
 
 PROJECT_FIELDS = (
     "name",
@@ -171,70 +168,6 @@ class ImportResult:
         }
 
 
-class _TooMany(Exception):
-    """Stop checking: enough problems have been found to send the file back."""
-
-
-class _Checker:
-    """Reads one row's cells with the column's parser, noting each problem at its cell."""
-
-    def __init__(self, table: Table, problems: list[Problem], year: int | None) -> None:
-        self.table = table
-        self.problems = problems
-        self.year = table.year or year
-        self.number = 0
-        self.row: tuple = ()
-        self.ok = True
-
-    def start(self, number: int, row: tuple) -> None:
-        self.number, self.row, self.ok = number, row, True
-
-    def has(self, key: str) -> bool:
-        return key in self.table.columns
-
-    def raw(self, key: str) -> Any:
-        value = self.table.value(self.row, key)
-        if isinstance(value, str) and not value.strip():
-            return None
-        return value
-
-    def fail(self, key: str | None, message: str, value: Any = None) -> None:
-        self.ok = False
-        column = self.table.place(key) if key is not None and self.has(key) else None
-        if key is not None and value is None:
-            value = self.raw(key)
-        self.problems.append(Problem(self.table.sheet, self.number, column, quote(value), message))
-        if len(self.problems) >= MAX_PROBLEMS:
-            raise _TooMany
-
-    def cell(self, key: str, parse: Callable[[Any], Any], *, required: bool = False) -> Any:
-        """Return the parsed value of column *key*, or None (empty, or wrong and noted)."""
-        value = self.raw(key)
-        if value is None:
-            if required:
-                self.fail(key, _("this column must be filled in."), "")
-            return None
-        try:
-            return parse(value)
-        except CellError as error:
-            self.fail(key, expected(translate(error)))
-            return None
-
-    def text(self, key: str, *, max_length: int, required: bool = False) -> str:
-        value = self.raw(key)
-        text = plain_text(value)
-        if not text:
-            if required:
-                self.fail(key, _("this column must be filled in."), "")
-            return ""
-        if len(text) > max_length:
-            self.fail(key, _("at most %(count)d characters.") % {"count": max_length})
-        return text
-
-    def date(self, key: str, *, required: bool = False) -> date | None:
-        return self.cell(key, lambda v: parse_date(v, year=self.year), required=required)
-
-
 def ledger_import(
     *,
     source: str | Path | IO[bytes],
@@ -275,7 +208,7 @@ def ledger_import(
             if table.spec is PROGRESS:
                 plan.check_progress(table, result)
         plan.check_progress_order(result)
-    except _TooMany:
+    except TooManyProblems:
         result.notes.append(
             _("Checking stopped after %(count)d problems.") % {"count": MAX_PROBLEMS}
         )
@@ -351,7 +284,7 @@ class _Plan:
 
     def check_projects(self, table: Table, result: ImportResult) -> None:
         ref = self.reference
-        check = _Checker(table, self.problems, self.year)
+        check = CellChecker(table, self.problems, self.year)
         rows: list[tuple[int, str, dict[str, Any]]] = []
         seen: dict[str, int] = {}
         for number, row in table.rows:
@@ -465,7 +398,7 @@ class _Plan:
 
     def check_items(self, table: Table, result: ImportResult) -> None:
         ref = self.reference
-        check = _Checker(table, self.problems, self.year)
+        check = CellChecker(table, self.problems, self.year)
         project_codes = {_code(table.value(row, "project")) for _n, row in table.rows}
         known = {code for code in project_codes if code and self._project(code) is not False}
         self._load_items({code for code in known if self._project(code)})
@@ -567,7 +500,7 @@ class _Plan:
                 new=existing is None,
             )
 
-    def _check_quantity(self, check: _Checker, values: dict[str, Any]) -> None:
+    def _check_quantity(self, check: CellChecker, values: dict[str, Any]) -> None:
         if not (check.has("quantity") or check.has("unit")):
             return
         unit_text = plain_text(check.raw("unit")) if check.has("unit") else ""
@@ -609,7 +542,7 @@ class _Plan:
         elif check.has("quantity") and quantity is None and unit and check.raw("quantity") is None:
             check.fail("quantity", _("a unit needs a target quantity."), "")
 
-    def _check_villages(self, check: _Checker, values, project, code) -> frozenset[int] | None:
+    def _check_villages(self, check: CellChecker, values, project, code) -> frozenset[int] | None:
         text = plain_text(check.raw("villages"))
         if not text:
             return frozenset()
@@ -624,7 +557,7 @@ class _Plan:
             return None
         return frozenset(found)
 
-    def _check_item_rules(self, check: _Checker, values: dict[str, Any]) -> None:
+    def _check_item_rules(self, check: CellChecker, values: dict[str, Any]) -> None:
         """The model's own rules, checked here so that each is reported at its cell."""
         milestone = values["kind"] == WorkItem.Kind.MILESTONE
         if milestone and values["duration_days"]:
@@ -715,7 +648,7 @@ class _Plan:
         column = table_columns[key].header if key in table_columns else None
         self.problems.append(Problem(row.sheet, row.number, column, "", message))
         if len(self.problems) >= MAX_PROBLEMS:
-            raise _TooMany
+            raise TooManyProblems
 
     def _classify_items(self, result: ImportResult) -> None:
         for (project, code), row in self.items.items():
@@ -747,7 +680,7 @@ class _Plan:
     # --- progress ------------------------------------------------------
 
     def check_progress(self, table: Table, result: ImportResult) -> None:
-        check = _Checker(table, self.problems, self.year)
+        check = CellChecker(table, self.problems, self.year)
         project_codes = {_code(table.value(row, "project")) for _n, row in table.rows}
         known = {code for code in project_codes if code and self._project(code) is not False}
         self._load_items({code for code in known if self._project(code)})
@@ -868,7 +801,7 @@ class _Plan:
         state["pk"] = stored.pk if stored else None
         return state
 
-    def _check_amount(self, check: _Checker, item: dict[str, Any]):
+    def _check_amount(self, check: CellChecker, item: dict[str, Any]):
         """Return (quantity done, quantity entered, unit entered, percent) or None if wrong."""
         target = item["quantity_target"]
         before = len(check.problems)
@@ -968,7 +901,7 @@ class _Plan:
                         )
                     )
                     if len(self.problems) >= MAX_PROBLEMS:
-                        raise _TooMany
+                        raise TooManyProblems
                 previous = (day, max(percent, previous[1]) if previous else percent)
 
     # --- writing -------------------------------------------------------

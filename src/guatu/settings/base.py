@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "guatu.progress",
     "guatu.supervision",
     "guatu.ledger",
+    "guatu.parks",
     "django_tasks_db",
     "guatu.audit",
     "guatu.demo",

@@ -173,7 +173,7 @@ def project_import_view(request: HttpRequest) -> HttpResponse:
     return render(request, "web/project_import.html", {"form": form})
 
 
-def _apply_errors(form, error: ValidationError) -> None:
+def apply_errors(form, error: ValidationError) -> None:
     """Put a service's errors next to the fields they name (the rest on top)."""
     if hasattr(error, "error_dict"):
         for field, problems in error.message_dict.items():
@@ -247,7 +247,7 @@ def item_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
                     )
                 return redirect("web:item-detail", pk=item.pk)
         except ValidationError as error:
-            _apply_errors(blocker_form if action == "blocker" else report_form, error)
+            apply_errors(blocker_form if action == "blocker" else report_form, error)
     status = items_status(items=[item]).get(item.pk)
     today = city_today(item.project.city)
     return render(
@@ -321,7 +321,7 @@ def rules_view(request: HttpRequest) -> HttpResponse:
         try:
             status_rules_change(actor=request.user, city=city, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("New rules saved."))
             return redirect("web:rules")

@@ -253,3 +253,89 @@ PROGRESS = SheetSpec(
 )
 
 SHEETS = (PROJECTS, ITEMS, PROGRESS)
+
+#: The list of enterprises applying to a park (入园申请), screened in one batch.
+APPLICANTS = SheetSpec(
+    key="applicants",
+    title="入园申请",
+    label=gettext_noop("Applicants"),
+    aliases=("申请企业", "企业名单", "入园企业"),
+    columns=(
+        Column(
+            "name", "企业名称", gettext_noop("Enterprise"), ("企业", "单位名称"), True, width=28
+        ),
+        Column(
+            "credit_code",
+            "统一社会信用代码",
+            gettext_noop("Unified social credit code"),
+            ("信用代码", "社会信用代码"),
+            True,
+            width=22,
+        ),
+        Column(
+            "industry",
+            "行业代码",
+            gettext_noop("Industry code"),
+            ("行业", "国民经济行业代码"),
+            True,
+        ),
+        Column("year", "年份", gettext_noop("Year"), ("数据年份",), width=8),
+        Column("tax", "税收（万元）", gettext_noop("Tax (10k yuan)"), ("实缴税金", "税收"), True),
+        Column(
+            "output",
+            "产值（万元）",
+            gettext_noop("Output (10k yuan)"),
+            ("工业产值", "营业收入", "产值"),
+            True,
+        ),
+        Column(
+            "value_added",
+            "增加值（万元）",
+            gettext_noop("Value added (10k yuan)"),
+            ("工业增加值", "增加值"),
+            True,
+        ),
+        Column(
+            "energy", "能耗（吨标准煤）", gettext_noop("Energy (tce)"), ("综合能耗", "能耗"), True
+        ),
+        Column("employees", "从业人数", gettext_noop("Employees"), ("职工人数", "员工数"), True),
+        Column(
+            "rd", "研发投入（万元）", gettext_noop("R&D (10k yuan)"), ("研发经费", "研发投入"), True
+        ),
+        Column(
+            "land_mu",
+            "现用地（亩）",
+            gettext_noop("Land used now (mu)"),
+            ("用地面积", "现有用地"),
+            True,
+        ),
+        Column(
+            "floor_area",
+            "申请面积（㎡）",
+            gettext_noop("Floor area requested (m²)"),
+            ("申请面积", "需求面积"),
+            True,
+        ),
+        Column(
+            "investment",
+            "计划投资（万元）",
+            gettext_noop("Planned investment (10k yuan)"),
+            ("投资额", "计划投资"),
+            True,
+        ),
+        Column(
+            "environment_ok",
+            "环保无违法",
+            gettext_noop("Clean environmental record"),
+            ("环保", "环保记录"),
+            width=10,
+        ),
+        Column(
+            "safety_ok",
+            "安全无事故",
+            gettext_noop("Clean safety record"),
+            ("安全", "安全记录"),
+            width=10,
+        ),
+    ),
+)

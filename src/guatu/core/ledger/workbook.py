@@ -76,10 +76,16 @@ class Workbook:
     hidden_sheets: list[str]
 
 
-def read_ledger(source: str | Path | IO[bytes], *, name: str | None = None) -> Workbook:
+def read_ledger(
+    source: str | Path | IO[bytes],
+    *,
+    name: str | None = None,
+    specs: tuple[SheetSpec, ...] = SHEETS,
+) -> Workbook:
     """Read the ledger in *source*, an .xlsx or .csv file (path or binary file object).
 
-    *name* is the file's name when *source* is a file object (an upload).
+    *name* is the file's name when *source* is a file object (an upload);
+    *specs* are the sheets to look for (the ledger's three by default).
 
     >>> csv_bytes = "项目编码,事项编码,事项名称\\nP1,A01,清表\\n".encode("gbk")
     >>> book = read_ledger(io.BytesIO(csv_bytes), name="x.csv")
@@ -94,15 +100,15 @@ def read_ledger(source: str | Path | IO[bytes], *, name: str | None = None) -> W
         data = source.read()
         name = name or "upload"
     if data[:4] == b"PK\x03\x04":
-        return _read_xlsx(data, name)
+        return _read_xlsx(data, name, specs)
     if Path(name).suffix.lower() in (".xlsx", ".xlsm", ".xls", ".ods"):
         raise LedgerFileError(
             gettext_noop("%(file)s is not an .xlsx workbook (save it as .xlsx or .csv)."), file=name
         )
-    return _read_csv(data, name)
+    return _read_csv(data, name, specs)
 
 
-def _read_csv(data: bytes, name: str) -> Workbook:
+def _read_csv(data: bytes, name: str, specs: tuple[SheetSpec, ...]) -> Workbook:
     if b"\x00" in data[:4096]:
         raise LedgerFileError(gettext_noop("%(file)s is not a text or .xlsx file."), file=name)
     try:
@@ -118,13 +124,13 @@ def _read_csv(data: bytes, name: str) -> Workbook:
         tuple(cell if cell != "" else None for cell in row) for row in csv.reader(io.StringIO(text))
     ]
     # Messages name the file (a CSV has no sheet); its stem may say which sheet it is (进度.csv).
-    table = _table(Path(name).name, rows, title=Path(name).stem)
+    table = _table(Path(name).name, rows, title=Path(name).stem, specs=specs)
     if table is None:
-        raise _no_sheet(name)
+        raise _no_sheet(name, specs)
     return Workbook([table], [], [])
 
 
-def _read_xlsx(data: bytes, name: str) -> Workbook:
+def _read_xlsx(data: bytes, name: str, specs: tuple[SheetSpec, ...]) -> Workbook:
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
         sheets = book.sheets_metadata
@@ -156,7 +162,7 @@ def _read_xlsx(data: bytes, name: str) -> Workbook:
             ) from None
         rows = [tuple(None if cell == "" else cell for cell in row) for row in rows]
         rows = _fill_merged(rows, merges, first_row=1)
-        found = _header(rows[:HEADER_SEARCH_ROWS], meta.name)
+        found = _header(rows[:HEADER_SEARCH_ROWS], meta.name, specs)
         if found is None:
             if any(any(cell is not None for cell in row) for row in rows[:HEADER_SEARCH_ROWS]):
                 unknown.append(meta.name)
@@ -172,7 +178,7 @@ def _read_xlsx(data: bytes, name: str) -> Workbook:
             percent_rows = _percent_rows(data, meta.name, columns["percent"][0])
         tables.append(Table(spec, meta.name, columns, body, percent_rows, year))
     if not tables:
-        raise _no_sheet(name)
+        raise _no_sheet(name, specs)
     return Workbook(tables, unknown, hidden)
 
 
@@ -193,13 +199,17 @@ def _percent_rows(data: bytes, sheet_name: str, index: int) -> set[int]:
         book.close()
 
 
-def _no_sheet(name: str) -> LedgerFileError:
+def _no_sheet(name: str, specs: tuple[SheetSpec, ...]) -> LedgerFileError:
+    wanted = "；".join(
+        "、".join(column.header for column in spec.columns if column.required) for spec in specs
+    )
     return LedgerFileError(
         gettext_noop(
-            "%(file)s has no sheet with ledger headers (a projects, work items or progress "
-            "sheet needs at least its required columns, e.g. 项目编码, 事项编码, 事项名称)."
+            "%(file)s has no sheet with the expected headers; a sheet needs at least "
+            "the required columns of one kind: %(headers)s."
         ),
         file=name,
+        headers=wanted,
     )
 
 
@@ -226,7 +236,7 @@ def _fill_merged(rows: list[tuple], merges, *, first_row: int) -> list[tuple]:
 
 
 def _header(
-    top: list[tuple], sheet_title: str
+    top: list[tuple], sheet_title: str, specs: tuple[SheetSpec, ...]
 ) -> tuple[SheetSpec, int, dict[str, tuple[int, str, str]], int | None] | None:
     """Find the header row in *top*: the row naming most columns of one sheet kind.
 
@@ -236,7 +246,7 @@ def _header(
     title_key = header_key(sheet_title)
     preferred = [
         spec
-        for spec in SHEETS
+        for spec in specs
         if title_key in {header_key(n) for n in (spec.title, spec.label, *spec.aliases)}
     ]
     best = None
@@ -247,7 +257,7 @@ def _header(
             own = plain_text(cell)
             parent = plain_text(above[c]) if c < len(above) else ""
             texts.append((own, parent + own if parent and parent != own else ""))
-        for spec in preferred or SHEETS:
+        for spec in preferred or specs:
             columns = _match(spec, texts)
             if not all(column.key in columns for column in spec.columns if column.required):
                 continue
@@ -292,9 +302,11 @@ def _column_for(text: str, columns: tuple[Column, ...], names: dict[str, set[str
     return None
 
 
-def _table(sheet: str, rows: list[tuple], *, title: str) -> Table | None:
+def _table(
+    sheet: str, rows: list[tuple], *, title: str, specs: tuple[SheetSpec, ...]
+) -> Table | None:
     top = rows[:HEADER_SEARCH_ROWS]
-    found = _header(top, title)
+    found = _header(top, title, specs)
     if found is None:
         return None
     spec, r, columns, year = found

@@ -1,0 +1,185 @@
+"""Park pages: parks and occupancy, a park's units, criteria and ranked applicants, decisions."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from guatu.core.admission import indicators
+from guatu.ledger.views import xlsx_response
+from guatu.org.clock import city_today
+from guatu.parks.forms import AllocationForm, CriteriaForm, ScreeningForm
+from guatu.parks.models import Application, Park
+from guatu.parks.results import screening_workbook
+from guatu.parks.selectors import applications_ranked, park_list, park_occupancy, waiting_list
+from guatu.parks.services import (
+    application_evaluate,
+    applications_screen,
+    can_manage_park,
+    criteria_change,
+    criteria_in_force,
+    figures_of,
+    unit_allocate,
+)
+from guatu.web.views import apply_errors
+
+
+@login_required
+def park_list_view(request: HttpRequest) -> HttpResponse:
+    parks = list(park_list())
+    rows = [(park, park_occupancy(park), park.applications.count()) for park in parks]
+    return render(request, "parks/park_list.html", {"rows": rows})
+
+
+def _park_context(request, park: Park, **extra):
+    today = city_today(park.city)
+    manage = can_manage_park(request.user, park)
+    return {
+        "park": park,
+        "occupancy": park_occupancy(park),
+        "units": park.units.select_related("enterprise"),
+        "criteria": criteria_in_force(park, today),
+        "versions": park.criteria.select_related("created_by"),
+        "applications": applications_ranked(park),
+        "waiting": waiting_list(park),
+        "can_manage": manage,
+        "criteria_form": extra.pop("criteria_form", CriteriaForm(initial={"valid_from": today}))
+        if manage
+        else None,
+        "screening_form": extra.pop("screening_form", ScreeningForm()) if manage else None,
+        "allocation_form": AllocationForm(park=park) if manage else None,
+        **extra,
+    }
+
+
+@login_required
+def park_detail_view(request: HttpRequest, code: str) -> HttpResponse:
+    park = get_object_or_404(Park.objects.select_related("town", "city"), code=code)
+    return render(request, "parks/park_detail.html", _park_context(request, park))
+
+
+@login_required
+def criteria_view(request: HttpRequest, code: str) -> HttpResponse:
+    park = get_object_or_404(Park.objects.select_related("town", "city"), code=code)
+    if request.method != "POST":
+        return redirect("parks:park", code=code)
+    if not can_manage_park(request.user, park):
+        raise PermissionDenied
+    form = CriteriaForm(request.POST)
+    if form.is_valid():
+        values = form.cleaned_data.copy()
+        valid_from = values.pop("valid_from")
+        try:
+            criteria = criteria_change(
+                actor=request.user, park=park, valid_from=valid_from, **values
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(
+                request, _("Criteria version %(version)d saved.") % {"version": criteria.version}
+            )
+            return redirect("parks:park", code=code)
+    context = _park_context(request, park, criteria_form=form)
+    return render(request, "parks/park_detail.html", context, status=400)
+
+
+@login_required
+def screen_view(request: HttpRequest, code: str) -> HttpResponse:
+    park = get_object_or_404(Park.objects.select_related("town", "city"), code=code)
+    if request.method != "POST":
+        return redirect("parks:park", code=code)
+    if not can_manage_park(request.user, park):
+        raise PermissionDenied
+    form = ScreeningForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return render(
+            request,
+            "parks/park_detail.html",
+            _park_context(request, park, screening_form=form),
+            status=400,
+        )
+    upload = form.cleaned_data["file"]
+    result = applications_screen(actor=request.user, park=park, source=upload, name=upload.name)
+    if not result.ok:
+        context = _park_context(request, park, screening_form=form, problems=result.problems)
+        return render(request, "parks/park_detail.html", context, status=422)
+    admitted = sum(1 for e in result.evaluations if e.admitted)
+    messages.success(
+        request,
+        _("Screened %(count)d applicants: %(admitted)d admitted, %(rejected)d rejected.")
+        % {
+            "count": len(result.evaluations),
+            "admitted": admitted,
+            "rejected": len(result.evaluations) - admitted,
+        },
+    )
+    return redirect("parks:park", code=code)
+
+
+@login_required
+def results_view(request: HttpRequest, code: str) -> HttpResponse:
+    park = get_object_or_404(Park, code=code)
+    return xlsx_response(screening_workbook(park), f"{park.name}-入园评价.xlsx")
+
+
+@login_required
+def allocate_view(request: HttpRequest, code: str) -> HttpResponse:
+    park = get_object_or_404(Park.objects.select_related("town", "city"), code=code)
+    if request.method != "POST":
+        return redirect("parks:park", code=code)
+    if not can_manage_park(request.user, park):
+        raise PermissionDenied
+    form = AllocationForm(request.POST, park=park)
+    if form.is_valid():
+        application = get_object_or_404(Application, pk=form.cleaned_data["application"], park=park)
+        try:
+            unit = unit_allocate(
+                actor=request.user,
+                application=application,
+                unit=form.cleaned_data["unit"],
+                status=form.cleaned_data["status"],
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                _("%(unit)s given to %(enterprise)s.")
+                % {"unit": unit.code, "enterprise": application.enterprise.name},
+            )
+    else:
+        messages.error(request, _("Choose a vacant unit."))
+    return redirect("parks:park", code=code)
+
+
+@login_required
+def application_view(request: HttpRequest, pk: int) -> HttpResponse:
+    application = get_object_or_404(
+        Application.objects.select_related("enterprise", "park__town", "park__city"), pk=pk
+    )
+    park = application.park
+    if request.method == "POST":
+        if not can_manage_park(request.user, park):
+            raise PermissionDenied
+        try:
+            application_evaluate(actor=request.user, application=application)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Evaluated under the criteria in force today."))
+        return redirect("parks:application", pk=pk)
+    evaluations = application.evaluations.select_related("criteria", "grading", "created_by")
+    return render(
+        request,
+        "parks/application.html",
+        {
+            "application": application,
+            "park": park,
+            "indicators": indicators(figures_of(application)),
+            "evaluations": evaluations,
+            "can_manage": can_manage_park(request.user, park),
+        },
+    )
