@@ -77,7 +77,7 @@ def test_grading_by_score_by_hand():
 def test_grading_by_shares_of_the_ranking():
     # Tax per mu stays under the cap (37.5), so the ranking follows the tax.
     firms = [replace(FIRM, tax=tax) for tax in (100, 200, 300, 360, 370, 50, 150, 250, 350, 365)]
-    scores, grades = grade(firms, Grading(mode="share", shares=(0.2, 0.5, 0.2)))
+    _scores, grades = grade(firms, Grading(mode="share", shares=(0.2, 0.5, 0.2)))
     by_tax = dict(zip((f.tax for f in firms), grades, strict=True))
     assert [by_tax[t] for t in (370, 365)] == ["A", "A"]
     assert [by_tax[t] for t in (360, 350, 300, 250, 200)] == ["B"] * 5

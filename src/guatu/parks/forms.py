@@ -20,7 +20,7 @@ class CriteriaForm(forms.ModelForm):
             "safety_veto",
             "note",
         ]
-        widgets = {"valid_from": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"valid_from": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
 
 class ScreeningForm(forms.Form):
@@ -32,7 +32,9 @@ class ScreeningForm(forms.Form):
 
 class AllocationForm(forms.Form):
     application = forms.IntegerField(widget=forms.HiddenInput)
-    unit = forms.ModelChoiceField(label=_("Unit"), queryset=ParkUnit.objects.none())
+    unit = forms.ModelChoiceField(
+        label=_("Unit"), queryset=ParkUnit.objects.none(), empty_label=None
+    )
     status = forms.ChoiceField(
         label=_("As"),
         choices=[
