@@ -108,3 +108,42 @@ def test_the_api(demo):
     )
     assert refused.status_code == 400, "a rejected application gets no unit"
     assert "admitted" in refused.json()["message"] or "准入" in refused.json()["message"]
+
+
+def test_the_supervision_office_sets_up_parks_in_the_admin(demo):
+    assert signed_in("supervisor").get("/admin/parks/park/add/").status_code == 200
+    assert signed_in("supervisor").get("/admin/parks/parkunit/add/").status_code == 200
+    assert signed_in("town_shizhu").get("/admin/parks/park/add/").status_code == 302
+
+
+def test_the_grading_scheme_is_versioned_by_the_supervision_office(demo):
+    from guatu.parks.models import GradingScheme
+
+    form = {
+        "valid_from": "2019-11-15",
+        "cap": "1.5",
+        "mode": "share",
+        "cutoff_a": 90,
+        "cutoff_b": 70,
+        "cutoff_c": 50,
+        "share_a": 0.2,
+        "share_b": 0.5,
+        "share_c": 0.2,
+    }
+    for key, weight, benchmark in [
+        ("tax_per_mu", 50, 35),
+        ("value_added_per_mu", 20, 200),
+        ("value_added_per_energy", 10, 4),
+        ("labour_productivity", 10, 25),
+        ("rd_share", 5, 5),
+    ]:
+        form[f"weight_{key}"], form[f"benchmark_{key}"] = weight, benchmark
+    page = signed_in("leader").get("/parks/grading/")
+    assert page.status_code == 200 and "v1" in page.text
+    assert signed_in("leader").post("/parks/grading/", form).status_code == 403
+    wrong = signed_in("supervisor").post("/parks/grading/", form)
+    assert wrong.status_code == 400 and "95" in wrong.text, "weights add up to 95"
+    form["weight_rd_share"] = 10
+    assert signed_in("supervisor").post("/parks/grading/", form).status_code == 302
+    latest = GradingScheme.objects.order_by("-version").first()
+    assert (latest.version, latest.mode, latest.weights["tax_per_mu"]) == (2, "share", 50)

@@ -21,6 +21,11 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "progress.progressreport": ("view",),
         "progress.blocker": ("view", "add", "change"),
         "supervision.escalationevent": ("view", "change"),
+        # Parks and their units are set up in the admin; decisions go through guatu's pages.
+        "parks.park": ("view", "add", "change"),
+        "parks.parkunit": ("view", "add", "change"),
+        "parks.enterprise": ("view", "change"),
+        "parks.application": ("view",),
     },
 }
 

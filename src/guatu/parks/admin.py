@@ -14,6 +14,12 @@ class ParkAdmin(admin.ModelAdmin):
     inlines = [UnitInline]
 
 
+@admin.register(ParkUnit)
+class ParkUnitAdmin(admin.ModelAdmin):
+    list_display = ["code", "park", "floor_area_m2", "status", "enterprise"]
+    list_filter = ["park", "status"]
+
+
 @admin.register(Enterprise)
 class EnterpriseAdmin(admin.ModelAdmin):
     list_display = ["name", "credit_code", "industry"]

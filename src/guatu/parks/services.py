@@ -43,7 +43,7 @@ from guatu.parks.models import (
     ParkUnit,
     split_codes,
 )
-from guatu.progress.access import require
+from guatu.progress.access import is_supervisor, require
 
 FIGURES = ("tax", "output", "value_added", "energy", "rd", "land_mu", "floor_area", "investment")
 
@@ -394,3 +394,59 @@ def _applicant_row(check: CellChecker, on: date, seen: dict[str, int]) -> dict[s
         except CellError as error:
             check.fail(key, expected(translate(error)))
     return values
+
+
+def grading_change(
+    *,
+    actor,
+    city,
+    valid_from: date,
+    weights: dict[str, float],
+    benchmarks: dict[str, float],
+    cap: Decimal,
+    mode: str,
+    cutoffs: list[float],
+    shares: list[float],
+) -> GradingScheme:
+    """Publish a new version of the city's 亩均 grading (supervision office only)."""
+    require(is_supervisor(actor), user=actor, action="grading_change", target=city)
+    errors: dict[str, list[str]] = {}
+    if valid_from < city_today(city):
+        errors["valid_from"] = [_("Grading cannot change the past: choose today or later.")]
+    if abs(sum(weights.values()) - 100) > 1e-6:
+        errors["weights"] = [
+            _("The weights add up to %(total)s, not 100.") % {"total": sum(weights.values())}
+        ]
+    if any(value <= 0 for value in benchmarks.values()):
+        errors["benchmarks"] = [_("Benchmarks must be greater than zero.")]
+    if mode == GradingScheme.Mode.SCORE and not (
+        len(cutoffs) == 3 and cutoffs[0] >= cutoffs[1] >= cutoffs[2]
+    ):
+        errors["cutoffs"] = [_("Give three cut-offs, from A down to C.")]
+    if mode == GradingScheme.Mode.SHARE and not (
+        len(shares) == 3 and all(0 <= s <= 1 for s in shares) and sum(shares) <= 1
+    ):
+        errors["shares"] = [_("Give three shares between 0 and 1 that add up to at most 1.")]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        top = GradingScheme.objects.filter(city=city).aggregate(top=Max("version"))["top"] or 0
+        scheme = GradingScheme.objects.create(
+            city=city,
+            version=top + 1,
+            valid_from=valid_from,
+            weights=weights,
+            benchmarks=benchmarks,
+            cap=cap,
+            mode=mode,
+            cutoffs=cutoffs,
+            shares=shares,
+            created_by=actor,
+        )
+        audit_record(
+            user=actor,
+            action="grading_change",
+            target=city,
+            detail={"version": scheme.version, "valid_from": valid_from.isoformat()},
+        )
+    return scheme

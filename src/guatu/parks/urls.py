@@ -5,6 +5,7 @@ from guatu.parks import views
 app_name = "parks"
 urlpatterns = [
     path("parks/", views.park_list_view, name="parks"),
+    path("parks/grading/", views.grading_view, name="grading"),
     path("parks/<slug:code>/", views.park_detail_view, name="park"),
     path("parks/<slug:code>/criteria/", views.criteria_view, name="criteria"),
     path("parks/<slug:code>/screen/", views.screen_view, name="screen"),

@@ -10,8 +10,15 @@ from django.utils.translation import gettext as _
 from guatu.core.admission import indicators
 from guatu.ledger.views import xlsx_response
 from guatu.org.clock import city_today
-from guatu.parks.forms import AllocationForm, CriteriaForm, ScreeningForm
-from guatu.parks.models import Application, Park
+from guatu.org.selectors import default_city_or_404
+from guatu.parks.forms import (
+    INDICATOR_LABELS,
+    AllocationForm,
+    CriteriaForm,
+    GradingForm,
+    ScreeningForm,
+)
+from guatu.parks.models import Application, GradingScheme, Park
 from guatu.parks.results import screening_workbook
 from guatu.parks.selectors import applications_ranked, park_list, park_occupancy, waiting_list
 from guatu.parks.services import (
@@ -21,8 +28,10 @@ from guatu.parks.services import (
     criteria_change,
     criteria_in_force,
     figures_of,
+    grading_change,
     unit_allocate,
 )
+from guatu.progress.access import is_supervisor
 from guatu.web.views import apply_errors
 
 
@@ -182,4 +191,40 @@ def application_view(request: HttpRequest, pk: int) -> HttpResponse:
             "evaluations": evaluations,
             "can_manage": can_manage_park(request.user, park),
         },
+    )
+
+
+@login_required
+def grading_view(request: HttpRequest) -> HttpResponse:
+    """The city's 亩均 grading versions; the supervision office publishes a new one."""
+    city = default_city_or_404()
+    versions = list(GradingScheme.objects.filter(city=city).select_related("created_by"))
+    manage = is_supervisor(request.user)
+    form = None
+    if manage:
+        current = versions[0] if versions else None
+        initial = {"valid_from": city_today(city)}
+        if current is not None:
+            initial |= {f"weight_{k}": v for k, v in current.weights.items()}
+            initial |= {f"benchmark_{k}": v for k, v in current.benchmarks.items()}
+            initial |= {"cap": current.cap, "mode": current.mode}
+        form = GradingForm(request.POST or None, initial=initial)
+    if request.method == "POST":
+        if not manage:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                scheme = grading_change(actor=request.user, city=city, **form.scheme())
+            except ValidationError as error:
+                apply_errors(form, error)
+            else:
+                messages.success(
+                    request, _("Grading version %(version)d saved.") % {"version": scheme.version}
+                )
+                return redirect("parks:grading")
+    return render(
+        request,
+        "parks/grading.html",
+        {"versions": versions, "form": form, "labels": INDICATOR_LABELS},
+        status=400 if form is not None and form.errors else 200,
     )
