@@ -1,0 +1,1 @@
+"""Intake of newspaper pages and written reports: restore the text, then find the facts."""
