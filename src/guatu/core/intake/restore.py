@@ -37,6 +37,7 @@ duplicates.
 """
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from statistics import median
 
@@ -54,6 +55,7 @@ DATELINE = re.compile(
 #: Characters that join a word: between two of these a blank is meaningful.
 _LATIN = re.compile(r"[A-Za-z0-9%.\-]")
 _CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef\u2014\u2026\u201c\u201d\u2018\u2019]")
+_BLANK = re.compile(r"\s")
 _WORD = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 #: Blanks that a display line may keep or lose without meaning anything.
 _PASSTHROUGH = set(" \t\u3000.．·…")
@@ -273,6 +275,10 @@ def _undouble(raw: str) -> set[int] | None:
     n = len(text)
     if n < 4:
         return None
+    # Cheap refusal first: in a doubled line every other character comes in pairs.
+    counts = Counter(text)
+    if any(count % 2 for ch, count in counts.items() if ch not in _PASSTHROUGH):
+        return None
     # best[i] = (passthrough count, keep indexes) for text[i:], or None if impossible.
     best: list[tuple[int, tuple[int, ...]] | None] = [None] * (n + 1)
     best[n] = (0, ())
@@ -353,6 +359,8 @@ def _clean_spaces(line: _Line, *, display: bool, changes: list[Change]) -> tuple
     that is not letter-spaced, a single blank between two runs of Chinese.
     """
     text, offsets = line.text, line.offsets
+    if not _BLANK.search(text):
+        return text, list(offsets)
     keep_runs = display and not _justified(text)
     out_chars: list[str] = []
     out_offsets: list[int] = []
