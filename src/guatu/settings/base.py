@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "guatu.supervision",
     "guatu.ledger",
     "guatu.parks",
+    "guatu.intake",
     "django_tasks_db",
     "guatu.audit",
     "guatu.demo",

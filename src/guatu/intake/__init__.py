@@ -1,0 +1,1 @@
+"""Intake of newspaper pages and written reports (汇报材料) as evidence on projects."""
