@@ -47,15 +47,15 @@ TITLES = (
 TITLE = re.compile("|".join(sorted(TITLES, key=len, reverse=True)))
 NAME_STOP = set("对赴参在说强调指出要表示召集的、，。和与及等到来去是为将也就主带率")
 STATUS = [
-    (
-        re.compile(r"(?:已|已经)?(?:全线|全面|全部)?完成(交地|征地|拆除|签约|组卷报批|政策处理)"),
-        "done",
-    ),
-    (re.compile(r"(?:稍显|明显|有所|总体工作进度)?(?:落后|滞后)"), "behind"),
-    (re.compile(r"突破性进展|明显进展"), "progress"),
-    (re.compile(r"稳步推进|顺利推进|有序推进"), "on_track"),
-    (re.compile(r"无障碍施工"), "clear_for_construction"),
+    ("done", r"(?:已|已经)?(?:全线|全面|全部)?完成(?:交地|征地|拆除|签约|组卷报批|政策处理)"),
+    ("behind", r"(?:稍显|明显|有所|总体工作进度)?(?:落后|滞后)"),
+    ("progress", r"突破性进展|明显进展"),
+    ("on_track", r"稳步推进|顺利推进|有序推进"),
+    ("clear_for_construction", r"无障碍施工"),
 ]
+STATUS_PATTERN = re.compile("|".join(f"(?P<{key}>{pattern})" for key, pattern in STATUS))
+STATUS_NAMES = {key: key for key, _pattern in STATUS}
+_DIGIT = re.compile(r"\d")
 PHASES = (
     "违建拆除",
     "违法建筑拆除",
@@ -69,6 +69,7 @@ PHASES = (
     "建成",
     "交付",
 )
+PHASE_PATTERN = re.compile("|".join(sorted(PHASES, key=len, reverse=True)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +113,7 @@ def facts_in(
 ) -> list[Fact]:
     """Return the facts of *text*, sentence by sentence, in order."""
     found: list[Fact] = []
+    project_pattern, project_of = _project_pattern(projects)
     for match in SENTENCE.finditer(text):
         sentence = match.group(0).strip()
         if not sentence:
@@ -120,48 +122,76 @@ def facts_in(
         def add(kind: str, span: str, value: str, detail: str = "", sentence=sentence) -> None:
             found.append(Fact(kind, span, value, sentence, article, paragraph, detail))
 
-        taken: list[tuple[int, int]] = []
-        for date_match in ABSOLUTE_DATE.finditer(sentence):
-            span = date_match.group(0)
-            try:
-                day = parse_date(span, year=None)
-            except CellError:
-                continue
-            taken.append(date_match.span())
-            rest = sentence[date_match.end() : date_match.end() + 12]
-            before = sentence[max(0, date_match.start() - 8) : date_match.start()]
-            deadline = bool(DEADLINE_WORDS.search(before + rest)) and day > issue
-            add("deadline" if deadline else "date", span, day.isoformat(), rest.strip("，。"))
-        for day_match in RELATIVE_DAY.finditer(sentence):
-            if any(a <= day_match.start() < b for a, b in taken):
-                continue
-            resolved = _relative(int(day_match.group(1)), issue)
-            if resolved is not None:
-                add("date", day_match.group(0), resolved.isoformat(), "relative")
-        for count in COUNT.finditer(sentence):
-            if any(a <= count.start() < b for a, b in taken):
-                continue
-            number, unit, noun = count.groups()
-            add("count", count.group(0), f"{number} {unit}", noun)
+        if _DIGIT.search(sentence):
+            _numbers(sentence, issue, add)
         for title_match in TITLE.finditer(sentence):
             title = title_match.group(0)
             for name in _names(sentence[title_match.end() :]):
                 add("person", title + name, name, title)
-        for pattern, status in STATUS:
-            for status_match in pattern.finditer(sentence):
-                phase = next((p for p in PHASES if p in status_match.group(0)), "")
-                add("status", status_match.group(0), status, phase)
-        for phase in PHASES:
-            if phase in sentence and not any(
-                f.kind == "status" and f.detail == phase for f in found[-5:]
-            ):
+        status_phases = set()
+        for status_match in STATUS_PATTERN.finditer(sentence):
+            status = next(key for key, value in status_match.groupdict().items() if value)
+            phase = next((p for p in PHASES if p in status_match.group(0)), "")
+            status_phases.add(phase)
+            add("status", status_match.group(0), STATUS_NAMES[status], phase)
+        for phase in dict.fromkeys(PHASE_PATTERN.findall(sentence)):
+            if phase not in status_phases:
                 add("phase", phase, phase)
+        if project_pattern is not None:
+            seen = set()
+            for name in project_pattern.findall(sentence):
+                code = project_of[name]
+                if code not in seen:
+                    seen.add(code)
+                    add("project", name, code)
+    return found
+
+
+def _numbers(sentence: str, issue: date, add) -> None:
+    """Dates, time nodes and counts: everything that starts with a digit."""
+    taken: list[tuple[int, int]] = []
+    for date_match in ABSOLUTE_DATE.finditer(sentence):
+        span = date_match.group(0)
+        try:
+            day = parse_date(span, year=None)
+        except CellError:
+            continue
+        taken.append(date_match.span())
+        rest = sentence[date_match.end() : date_match.end() + 12]
+        before = sentence[max(0, date_match.start() - 8) : date_match.start()]
+        deadline = bool(DEADLINE_WORDS.search(before + rest)) and day > issue
+        add("deadline" if deadline else "date", span, day.isoformat(), rest.strip("，。"))
+    for day_match in RELATIVE_DAY.finditer(sentence):
+        if any(a <= day_match.start() < b for a, b in taken):
+            continue
+        resolved = _relative(int(day_match.group(1)), issue)
+        if resolved is not None:
+            add("date", day_match.group(0), resolved.isoformat(), "relative")
+    for count in COUNT.finditer(sentence):
+        if any(a <= count.start() < b for a, b in taken):
+            continue
+        number, unit, noun = count.groups()
+        add("count", count.group(0), f"{number} {unit}", noun)
+
+
+_PROJECT_PATTERNS: dict[tuple[ProjectName, ...], tuple[re.Pattern | None, dict[str, str]]] = {}
+
+
+def _project_pattern(projects: tuple[ProjectName, ...]):
+    """One pattern for every project name, longest first (金台铁路永康段 before 金台铁路)."""
+    cached = _PROJECT_PATTERNS.get(projects)
+    if cached is None:
+        project_of: dict[str, str] = {}
         for project in projects:
             for name in project.names:
-                if name and name in sentence:
-                    add("project", name, project.code)
-                    break
-    return found
+                if name:
+                    project_of.setdefault(name, project.code)
+        names = sorted(project_of, key=len, reverse=True)
+        pattern = re.compile("|".join(map(re.escape, names))) if names else None
+        cached = _PROJECT_PATTERNS[projects] = (pattern, project_of)
+        if len(_PROJECT_PATTERNS) > 32:
+            _PROJECT_PATTERNS.pop(next(iter(_PROJECT_PATTERNS)))
+    return cached
 
 
 def _names(after: str) -> list[str]:

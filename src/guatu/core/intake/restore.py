@@ -56,6 +56,12 @@ DATELINE = re.compile(
 _LATIN = re.compile(r"[A-Za-z0-9%.\-]")
 _CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef\u2014\u2026\u201c\u201d\u2018\u2019]")
 _BLANK = re.compile(r"\s")
+_ALNUM = re.compile(r"[A-Za-z0-9]")
+_CLAUSE = re.compile(r"[，、；]")
+_RUN_GAP = re.compile(r"[\u4e00-\u9fff] +[\u4e00-\u9fff]")
+_SENTENCE_MARK = re.compile(r"[，。、；：]")
+#: Blanks stripped from the ends of a line: all but the full-width space of an indent.
+_OUTER_BLANKS = " \t\r\x0b\x0c\xa0"
 _WORD = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 #: Blanks that a display line may keep or lose without meaning anything.
 _PASSTHROUGH = set(" \t\u3000.．·…")
@@ -242,15 +248,22 @@ def _lines(source: str, changes: list[Change]) -> list[_Line]:
         blank = False
         kept = _undouble(raw)
         if kept is None:
-            chars = list(enumerate(raw))
-        else:
-            line.kind = "doubled"
-            chars = []
-            for i, ch in enumerate(raw):
-                if i in kept:
-                    chars.append((i, ch))
-                else:
-                    changes.append(Change("duplicate", start + i, ch))
+            # The common case: keep the line, less its surrounding blanks (not the indent).
+            left = len(raw) - len(raw.lstrip(_OUTER_BLANKS))
+            right = len(raw.rstrip())
+            for i in (*range(left), *range(right, len(raw))):
+                changes.append(Change("space", start + i, raw[i]))
+            line.text = raw[left:right]
+            line.offsets = list(range(start + left, start + right))
+            lines.append(line)
+            continue
+        line.kind = "doubled"
+        chars = []
+        for i, ch in enumerate(raw):
+            if i in kept:
+                chars.append((i, ch))
+            else:
+                changes.append(Change("duplicate", start + i, ch))
         # Surrounding blanks carry nothing.
         while chars and chars[0][1].isspace() and chars[0][1] != "\u3000":  # indent: kept
             changes.append(Change("space", start + chars[0][0], chars[0][1]))
@@ -293,7 +306,7 @@ def _undouble(raw: str) -> set[int] | None:
             run = text[i : i + k]
             if text[i + k : i + 2 * k] != run or all(ch in _PASSTHROUGH for ch in run):
                 continue
-            if k == 1 and not re.match(r"[A-Za-z0-9]", run):
+            if k == 1 and not _ALNUM.match(run):
                 continue
             passed, keep = best[i + 2 * k]
             options.append((passed, (*range(i, i + k), *keep)))
@@ -308,14 +321,14 @@ def _undouble(raw: str) -> set[int] | None:
 
 
 def _visible_length(text: str) -> int:
-    return len(re.sub(r"\s+", "", text))
+    return len(text) - len(_BLANK.findall(text))
 
 
 def _column_width(lines: list[_Line]) -> int:
     lengths = [
         _visible_length(line.text)
         for line in lines
-        if line.kind == "text" and re.search(r"[，、；]", line.text)
+        if line.kind == "text" and _CLAUSE.search(line.text)
     ]
     return int(median(lengths)) if lengths else 16
 
@@ -342,9 +355,9 @@ def _classify(line: _Line, width: int) -> None:
         line.kind = "byline"
     elif (
         not _justified(text)
-        and re.search(r"[\u4e00-\u9fff] +[\u4e00-\u9fff]", text)
+        and _RUN_GAP.search(text)
         and not text.endswith(tuple(TERMINAL))
-        and not re.search(r"[，。、；：]", text)
+        and not _SENTENCE_MARK.search(text)
     ):
         # A lone blank between two runs of Chinese and no punctuation: a display line.
         line.kind = "display"
