@@ -32,3 +32,31 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
 
 def role_group_name(role: str) -> str:
     return f"role:{role}"
+
+
+def grant_role_permissions(apps, *, app_label: str | None = None) -> None:
+    """Give each role's group its permissions (only those of *app_label* if given).
+
+    Called from migrations with their historical *apps*; the permissions
+    themselves are normally created after all migrations, so they are made here.
+    """
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for role, models in ROLE_PERMISSIONS.items():
+        group, _created = Group.objects.get_or_create(name=role_group_name(role))
+        for label, actions in models.items():
+            model_app, model = label.split(".")
+            if app_label is not None and model_app != app_label:
+                continue
+            group.permissions.add(
+                *Permission.objects.filter(
+                    content_type__app_label=model_app,
+                    codename__in=[f"{action}_{model}" for action in actions],
+                )
+            )

@@ -171,26 +171,17 @@ def screen(f: Figures, c: Criteria) -> list[CriterionResult]:
                 industry_matches(f.industry, list(c.leading_industries)),
             )
         )
-    if c.environment_veto:
-        results.append(
-            CriterionResult(
-                "environment",
-                gettext_noop("environmental record (veto)"),
-                "✓" if f.environment_ok else "✗",
-                "✓",
-                f.environment_ok,
-            )
-        )
-    if c.safety_veto:
-        results.append(
-            CriterionResult(
-                "safety",
-                gettext_noop("safety record (veto)"),
-                "✓" if f.safety_ok else "✗",
-                "✓",
-                f.safety_ok,
-            )
-        )
+    for key, label, used, clean in (
+        (
+            "environment",
+            gettext_noop("environmental record (veto)"),
+            c.environment_veto,
+            f.environment_ok,
+        ),
+        ("safety", gettext_noop("safety record (veto)"), c.safety_veto, f.safety_ok),
+    ):
+        if used:
+            results.append(CriterionResult(key, label, "✓" if clean else "✗", "✓", clean))
     return results
 
 

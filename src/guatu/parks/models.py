@@ -128,12 +128,24 @@ class ParkUnit(models.Model):
         return f"{self.park} {self.code}"
 
 
-class CriteriaSet(models.Model):
+class Versioned(models.Model):
+    """Rules that change by new versions valid from a date, never by editing."""
+
+    version = models.PositiveIntegerField(_("version"))
+    valid_from = models.DateField(_("valid from"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+class CriteriaSet(Versioned):
     """One version of a park's admission criteria (准入条件); never edited."""
 
     park = models.ForeignKey(Park, on_delete=models.CASCADE, related_name="criteria")
-    version = models.PositiveIntegerField(_("version"))
-    valid_from = models.DateField(_("valid from"))
     min_tax_per_mu = models.DecimalField(
         _("minimum tax per mu (万元/亩)"), null=True, blank=True, **MONEY
     )
@@ -165,10 +177,6 @@ class CriteriaSet(models.Model):
     environment_veto = models.BooleanField(_("environmental record is a veto"), default=True)
     safety_veto = models.BooleanField(_("safety record is a veto"), default=True)
     note = models.CharField(_("note"), max_length=200, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
         verbose_name = _("admission criteria")
@@ -182,7 +190,7 @@ class CriteriaSet(models.Model):
         return f"{self.park} v{self.version}"
 
 
-class GradingScheme(models.Model):
+class GradingScheme(Versioned):
     """One version of the city's 亩均效益 grading: weights, benchmarks and cut-offs."""
 
     class Mode(models.TextChoices):
@@ -190,18 +198,12 @@ class GradingScheme(models.Model):
         SHARE = "share", _("by shares of the ranking")
 
     city = models.ForeignKey("org.City", on_delete=models.PROTECT, related_name="gradings")
-    version = models.PositiveIntegerField(_("version"))
-    valid_from = models.DateField(_("valid from"))
     weights = models.JSONField(_("weights"))
     benchmarks = models.JSONField(_("county benchmarks"))
     cap = models.DecimalField(_("cap (× benchmark)"), max_digits=4, decimal_places=2, default=1.5)
     mode = models.CharField(_("grading"), max_length=6, choices=Mode.choices, default=Mode.SCORE)
     cutoffs = models.JSONField(_("score cut-offs for A, B, C"), default=list)
     shares = models.JSONField(_("shares of A, B, C"), default=list)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
         verbose_name = _("grading scheme")

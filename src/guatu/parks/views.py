@@ -63,6 +63,14 @@ def _park_context(request, park: Park, **extra):
     }
 
 
+def _managed_park(request: HttpRequest, code: str) -> Park:
+    """The park *code*, if the user may decide for it (its town or the supervision office)."""
+    park = get_object_or_404(Park.objects.select_related("town", "city"), code=code)
+    if not can_manage_park(request.user, park):
+        raise PermissionDenied
+    return park
+
+
 @login_required
 def park_detail_view(request: HttpRequest, code: str) -> HttpResponse:
     park = get_object_or_404(Park.objects.select_related("town", "city"), code=code)
@@ -71,11 +79,9 @@ def park_detail_view(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 def criteria_view(request: HttpRequest, code: str) -> HttpResponse:
-    park = get_object_or_404(Park.objects.select_related("town", "city"), code=code)
     if request.method != "POST":
         return redirect("parks:park", code=code)
-    if not can_manage_park(request.user, park):
-        raise PermissionDenied
+    park = _managed_park(request, code)
     form = CriteriaForm(request.POST)
     if form.is_valid():
         values = form.cleaned_data.copy()
@@ -97,11 +103,9 @@ def criteria_view(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 def screen_view(request: HttpRequest, code: str) -> HttpResponse:
-    park = get_object_or_404(Park.objects.select_related("town", "city"), code=code)
     if request.method != "POST":
         return redirect("parks:park", code=code)
-    if not can_manage_park(request.user, park):
-        raise PermissionDenied
+    park = _managed_park(request, code)
     form = ScreeningForm(request.POST, request.FILES)
     if not form.is_valid():
         return render(
@@ -136,11 +140,9 @@ def results_view(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 def allocate_view(request: HttpRequest, code: str) -> HttpResponse:
-    park = get_object_or_404(Park.objects.select_related("town", "city"), code=code)
     if request.method != "POST":
         return redirect("parks:park", code=code)
-    if not can_manage_park(request.user, park):
-        raise PermissionDenied
+    park = _managed_park(request, code)
     form = AllocationForm(request.POST, park=park)
     if form.is_valid():
         application = get_object_or_404(Application, pk=form.cleaned_data["application"], park=park)

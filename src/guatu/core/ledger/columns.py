@@ -55,6 +55,14 @@ def header_key(text: str) -> str:
     return re.sub(r"[\s*]+", "", text).lower()
 
 
+#: Columns that several sheets share.
+PROJECT_CODE = Column(
+    "project", "项目编码", gettext_noop("Project code"), ("项目代码", "项目编号"), True, width=16
+)
+UNIT = Column("unit", "单位", gettext_noop("Unit"), ("计量单位",), width=8)
+LIGHT = Column("light", "状态", gettext_noop("Status"), ("状态灯",), export_only=True, width=8)
+
+
 PROJECTS = SheetSpec(
     key="projects",
     title="项目",
@@ -90,7 +98,7 @@ PROJECTS = SheetSpec(
         ),
         Column("calendar", "工期日历", gettext_noop("Calendar"), ("日历",), width=14),
         Column("description", "项目说明", gettext_noop("Description"), ("备注", "说明"), width=30),
-        Column("light", "状态", gettext_noop("Status"), ("状态灯",), export_only=True, width=8),
+        LIGHT,
         Column("early_finish", "预计完成", gettext_noop("Expected finish"), export_only=True),
     ),
 )
@@ -101,14 +109,7 @@ ITEMS = SheetSpec(
     label=gettext_noop("Work items"),
     aliases=("事项", "事项台账", "工作任务", "任务清单"),
     columns=(
-        Column(
-            "project",
-            "项目编码",
-            gettext_noop("Project code"),
-            ("项目代码", "项目编号"),
-            True,
-            width=16,
-        ),
+        PROJECT_CODE,
         Column(
             "code",
             "事项编码",
@@ -152,7 +153,7 @@ ITEMS = SheetSpec(
             ("任务量", "工作量", "数量"),
             width=12,
         ),
-        Column("unit", "单位", gettext_noop("Unit"), ("计量单位",), width=8),
+        UNIT,
         Column(
             "planned_value",
             "计划投资（万元）",
@@ -180,7 +181,7 @@ ITEMS = SheetSpec(
         Column(
             "predecessors", "前置事项", gettext_noop("Predecessors"), ("紧前事项", "前置"), width=18
         ),
-        Column("light", "状态", gettext_noop("Status"), ("状态灯",), export_only=True, width=8),
+        LIGHT,
         Column("percent", "完成率（%）", gettext_noop("Complete (%)"), export_only=True, width=10),
         Column("early_start", "最早开始", gettext_noop("Early start"), export_only=True),
         Column("early_finish", "最早完成", gettext_noop("Early finish"), export_only=True),
@@ -203,14 +204,7 @@ PROGRESS = SheetSpec(
     label=gettext_noop("Progress"),
     aliases=("进度填报", "进度台账", "推进情况"),
     columns=(
-        Column(
-            "project",
-            "项目编码",
-            gettext_noop("Project code"),
-            ("项目代码", "项目编号"),
-            True,
-            width=16,
-        ),
+        PROJECT_CODE,
         Column(
             "item",
             "事项编码",
@@ -237,7 +231,7 @@ PROGRESS = SheetSpec(
             ("累计完成数量", "完成数量", "累计完成量"),
             width=12,
         ),
-        Column("unit", "单位", gettext_noop("Unit"), ("计量单位",), width=8),
+        UNIT,
         Column(
             "percent",
             "完成率（%）",
