@@ -119,3 +119,42 @@ def test_the_command(demo, capsys):
     call_command("intake", str(SEED), "--date", "2019-11-16")
     assert "## 以目标时限为工作底线确保无障碍施工" in capsys.readouterr().out
     assert Project.objects.filter(code="jintai-railway").exists()
+
+
+def test_the_api(demo):
+    from guatu.accounts.tokens import token_create
+
+    def bearer(username):
+        user = User.objects.get(username=username)
+        return {"HTTP_AUTHORIZATION": f"Bearer {token_create(user=user)}"}
+
+    text = SEED.read_text(encoding="utf-8")
+    body = json.dumps({"text": text, "issue": "2019-11-16"})
+    denied = Client().post(
+        "/api/v1/intake", body, content_type="application/json", **bearer("leader")
+    )
+    assert denied.status_code == 403
+    read = Client().post(
+        "/api/v1/intake", body, content_type="application/json", **bearer("supervisor")
+    )
+    assert read.status_code == 200
+    data = read.json()
+    assert data["articles"][1]["headline"] == "以目标时限为工作底线确保无障碍施工"
+    deadline = next(f for f in data["facts"] if f["kind"] == "deadline")
+    accept = json.dumps(
+        {
+            "text": text,
+            "issue": "2019-11-16",
+            "source": "永康日报",
+            "choices": [{"fact": deadline["index"], "project": "jintai-railway"}],
+        }
+    )
+    town = Client().post(
+        "/api/v1/intake/evidence", accept, content_type="application/json", **bearer("town_shizhu")
+    )
+    assert town.status_code == 403 and not Evidence.objects.exists()
+    done = Client().post(
+        "/api/v1/intake/evidence", accept, content_type="application/json", **bearer("supervisor")
+    )
+    assert done.status_code == 201 and done.json()[0]["value"] == "2020-06-30"
+    assert Evidence.objects.get().project.code == "jintai-railway"

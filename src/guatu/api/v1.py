@@ -21,6 +21,7 @@ from ninja.responses import Status
 from ninja.security import HttpBearer, django_auth
 
 from guatu.accounts.tokens import token_user
+from guatu.intake.api import router as intake_router
 from guatu.ledger.api import router as ledger_router
 from guatu.org.clock import city_today
 from guatu.org.models import Department
@@ -428,3 +429,4 @@ def escalate_blocker(request, blocker_id: int):
 api.add_router("/", router)
 api.add_router("/ledger", ledger_router)
 api.add_router("/parks", parks_router)
+api.add_router("/intake", intake_router)

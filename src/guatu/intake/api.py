@@ -1,0 +1,90 @@
+"""Intake endpoints of the REST API: restore a page and find its facts; accept facts as evidence."""
+
+from dataclasses import asdict
+from datetime import date
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema
+from ninja.responses import Status
+
+from guatu.intake.services import evidence_accept, intake_read
+from guatu.progress.access import is_supervisor
+from guatu.projects.models import Project
+
+router = Router(tags=["intake"])
+
+
+class IntakeIn(Schema):
+    text: str
+    issue: date
+
+
+class ChoiceIn(Schema):
+    fact: int
+    project: str
+
+
+class EvidenceIn(Schema):
+    text: str
+    issue: date
+    source: str
+    choices: list[ChoiceIn]
+
+
+class EvidenceOut(Schema):
+    id: int
+    project: str
+    kind: str
+    value: str
+    quote: str
+
+
+@router.post("", summary="Restore a page's extracted text and list its facts (supervision office)")
+def read(request, payload: IntakeIn) -> dict:
+    if not is_supervisor(request.user):
+        raise PermissionDenied("intake")
+    intake = intake_read(text=payload.text, issue=payload.issue)
+    page = intake.page
+    return {
+        "articles": [
+            {
+                "kicker": a.kicker,
+                "headline": a.headline,
+                "subheadline": a.subheadline,
+                "byline": a.byline,
+                "dateline": a.dateline,
+                "paragraphs": a.paragraphs,
+            }
+            for a in page.articles
+        ],
+        "captions": [
+            {"title": c.title, "text": c.text, "credit": c.credit, "photographer": c.photographer}
+            for c in page.captions
+        ],
+        "teasers": [{"title": t.title, "lines": t.lines} for t in page.teasers],
+        "facts": [{"index": i, **asdict(fact)} for i, fact in enumerate(intake.facts)],
+    }
+
+
+@router.post(
+    "/evidence",
+    response={201: list[EvidenceOut]},
+    summary="Attach facts (by index in the reading of the same text) to projects as evidence",
+)
+def accept(request, payload: EvidenceIn):
+    choices = [(c.fact, get_object_or_404(Project, code=c.project)) for c in payload.choices]
+    stored = evidence_accept(
+        actor=request.user,
+        text=payload.text,
+        issue=payload.issue,
+        source=payload.source,
+        choices=choices,
+    )
+    return Status(
+        201,
+        [
+            EvidenceOut(id=e.pk, project=e.project.code, kind=e.kind, value=e.value, quote=e.quote)
+            for e in stored
+        ],
+    )
