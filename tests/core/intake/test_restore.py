@@ -63,6 +63,13 @@ def test_the_seed_page_comes_out_as_its_articles():
     )
 
 
+def test_windows_line_ends_read_the_same():
+    """Browsers send a textarea's lines with CR LF."""
+    windows = restore(SEED.replace("\n", "\r\n"))
+    assert windows.text() == restore(SEED).text()
+    assert accounted(SEED.replace("\n", "\r\n"), windows)
+
+
 def test_restoring_twice_changes_nothing():
     first = restore(SEED).text()
     assert restore(first).text() == first

@@ -64,7 +64,7 @@ _SENTENCE_MARK = re.compile(r"[，。、；：]")
 _OUTER_BLANKS = " \t\r\x0b\x0c\xa0"
 _WORD = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 #: Blanks that a display line may keep or lose without meaning anything.
-_PASSTHROUGH = set(" \t\u3000.．·…")
+_PASSTHROUGH = set(" \t\r\u3000.．·…")
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,6 +193,7 @@ class _Line:
     kind: str = "text"  # text, byline, leader, doubled, display, caption_end, indented
     offsets: list[int] = field(default_factory=list)  # source offset of each char of text
     blank_before: bool = False
+    index: int = 0  # position among the non-blank lines
 
 
 def restore(source: str) -> Page:
@@ -244,7 +245,7 @@ def _lines(source: str, changes: list[Change]) -> list[_Line]:
                 changes.extend(Change("space", start + i, ch) for i, ch in enumerate(raw))
             blank = True
             continue
-        line = _Line(start, raw, blank_before=blank)
+        line = _Line(start, raw, blank_before=blank, index=len(lines))
         blank = False
         kept = _undouble(raw)
         if kept is None:
@@ -627,7 +628,11 @@ def _place_orphans(page: Page, pending: list[list[_Line]], changes: list[Change]
 def _merge_adjacent(pending: list[list[_Line]]) -> list[list[_Line]]:
     merged: list[list[_Line]] = []
     for group in pending:
-        if merged and merged[-1][-1].kind == group[0].kind == "display":
+        if (
+            merged
+            and merged[-1][-1].kind == group[0].kind == "display"
+            and group[0].index == merged[-1][-1].index + 1
+        ):
             merged[-1].extend(group)
         else:
             merged.append(list(group))
