@@ -41,10 +41,10 @@ def test_the_supervisor_exports_checks_and_imports_a_ledger(server, browser, scr
     context.close()
 
 
-def test_a_town_official_sees_no_import_form(server, browser):
+def test_a_leader_sees_no_import_form(server, browser):
     context = browser.new_context()
     page = context.new_page()
-    sign_in(page, server, "town_shizhu")
+    sign_in(page, server, "leader")
     page.goto(f"{server}/ledger/")
     assert page.locator("text=下载空白模板").is_visible()
     assert page.locator("#id_file").count() == 0

@@ -480,14 +480,39 @@ def test_a_column_left_out_keeps_its_field_and_listed_links_replace_the_old(
     assert (link.type, link.lag_days) == ("FS", 2)
 
 
-def test_only_the_supervision_office_imports(tmp_path, users, towns, departments):
+def test_only_the_supervision_office_imports_whole_ledgers(tmp_path, users, towns, departments):
     path = good_ledger(tmp_path / "good.xlsx")
-    # The admin is a superuser, who may do what the supervision office does.
-    for role in ("town", "department", "leader"):
+    for role in ("leader",):
         with pytest.raises(PermissionDenied):
             ledger_import(source=path, actor=users[role], today=TODAY)
+    for role in ("town", "department"):
+        result = ledger_import(source=path, actor=users[role], today=TODAY)
+        assert {p.sheet for p in result.problems} == {"项目", "工作事项"} and not result.written
     assert not Project.objects.exists()
-    assert AuditEntry.objects.filter(action="ledger_import", allowed=False).count() == 3
+    assert AuditEntry.objects.filter(action="ledger_import", allowed=False).count() == 1
+
+
+def test_a_town_imports_progress_for_its_own_items_only(tmp_path, users, towns, departments):
+    ledger_import(
+        source=good_ledger(tmp_path / "good.xlsx"), actor=users["supervisor"], today=TODAY
+    )
+    rows = [
+        ["项目编码", "事项编码", "填报日期", "累计完成", "单位"],
+        ["railway-b", "A01", "2020-03-31", 900, "亩"],  # 石柱镇: the town user's own
+    ]
+    result = ledger_import(
+        source=csv_file(tmp_path / "shizhu.csv", rows), actor=users["town"], today=TODAY
+    )
+    assert result.ok and result.written
+    report = ProgressReport.objects.get(work_item__code="A01", reported_on=date(2020, 3, 31))
+    assert report.reported_by == users["town"]
+    rows.append(["railway-b", "A02", "2020-03-31", 20000, "平方米"])  # 前仓镇's item
+    before = ProgressReport.objects.count()
+    refused = ledger_import(
+        source=csv_file(tmp_path / "both.csv", rows), actor=users["town"], today=TODAY
+    )
+    assert [(p.row, p.column[:1]) for p in refused.problems] == [(3, "B")]
+    assert ProgressReport.objects.count() == before, "nothing written"
 
 
 def test_a_file_that_is_no_ledger(tmp_path, users, towns, departments):

@@ -24,6 +24,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from guatu.accounts.models import Role
 from guatu.audit.services import audit_record
 from guatu.common.bulk import rows_insert
 from guatu.core.errors import CoreError, CycleError, UnitError
@@ -179,10 +180,16 @@ def ledger_import(
 ) -> ImportResult:
     """Check the ledger in *source* and, unless *dry_run* or a problem is found, write it.
 
-    Only the supervision office imports (``PermissionDenied`` otherwise).
+    The supervision office imports whole ledgers. A town's or a department's
+    officials import progress sheets for the items they may report on (their
+    town's, or the ones their department owns), as on the report form; any
+    other sheet or item is a problem at its cell. Anyone else gets
+    ``PermissionDenied``.
     """
     city = city or default_city()
-    require(is_supervisor(actor), user=actor, action="ledger_import", target=city)
+    reporter = getattr(actor, "role", None) in (Role.TOWN, Role.DEPARTMENT)
+    require(is_supervisor(actor) or reporter, user=actor, action="ledger_import", target=city)
+    reporter = reporter and not is_supervisor(actor)
     file_name = name or (Path(source).name if isinstance(source, str | Path) else "upload")
     result = ImportResult(file=file_name, dry_run=dry_run)
     try:
@@ -198,6 +205,25 @@ def ledger_import(
         )
     today = today or city_today(city)
     plan = _Plan(city=city, reference=Reference.load(city), today=today, year=today.year)
+    if reporter:
+        plan.reporter = actor
+        for table in book.tables:
+            if table.spec is not PROGRESS:
+                plan.problems.append(
+                    Problem(
+                        table.sheet,
+                        None,
+                        None,
+                        "",
+                        _(
+                            "only the supervision office imports projects and work items; "
+                            "send progress sheets only."
+                        ),
+                    )
+                )
+        if plan.problems:
+            result.problems = plan.problems
+            return result
     try:
         for spec, check in ((PROJECTS, plan.check_projects), (ITEMS, plan.check_items)):
             for table in book.tables:
@@ -279,6 +305,8 @@ class _Plan:
     reports: list[_ReportRow] = field(default_factory=list)
     existing_reports: dict[int, list[ProgressReport]] = field(default_factory=dict)
     _codes_by_pk: dict[str, dict[int, str]] = field(default_factory=dict)
+    #: A town's or department's official importing progress (None: the supervision office).
+    reporter: Any = None
 
     # --- projects ------------------------------------------------------
 
@@ -703,6 +731,11 @@ class _Plan:
                     _("project %(project)s has no work item with this code.")
                     % {"project": project},
                 )
+            elif item is not None and not self._may_report(item):
+                check.fail(
+                    "item", _("you may report only on your own town's or department's items.")
+                )
+                item = None
             reported_on = check.date("reported_on", required=True)
             note = check.text("note", max_length=5000) if check.has("note") else ""
             reason = (
@@ -788,6 +821,17 @@ class _Plan:
             else:
                 result.progress.created.append(label)
             self.reports.append(report)
+
+    def _may_report(self, item: dict[str, Any]) -> bool:
+        """For a town's or department's import: the item is theirs (as ``can_report``)."""
+        user = self.reporter
+        if user is None:
+            return True
+        if user.role == Role.TOWN:
+            return item["town_id"] is not None and item["town_id"] == user.town_id
+        return item["owner_department_id"] is not None and (
+            item["owner_department_id"] == user.department_id
+        )
 
     def _item_state(self, project: str, code: str) -> dict[str, Any] | None:
         """The item's fields as they will be after the import (file over database)."""

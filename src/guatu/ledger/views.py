@@ -60,8 +60,16 @@ def ledger_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "ledger/ledger.html",
-        {"form": LedgerUploadForm(), "can_import": is_supervisor(request.user)},
+        {
+            "form": LedgerUploadForm(),
+            "can_import": is_supervisor(request.user) or _reporter(request.user),
+            "progress_only": _reporter(request.user) and not is_supervisor(request.user),
+        },
     )
+
+
+def _reporter(user) -> bool:
+    return user.role in (Role.TOWN, Role.DEPARTMENT)
 
 
 @login_required
@@ -78,7 +86,7 @@ def export_view(request: HttpRequest) -> HttpResponse:
     return xlsx_response(ledger_workbook(city=city), export_filename(city))
 
 
-@role_required(Role.SUPERVISOR)
+@role_required(Role.SUPERVISOR, Role.TOWN, Role.DEPARTMENT)
 def import_view(request: HttpRequest) -> HttpResponse:
     """Check an upload (and keep it), or write a kept upload once the supervisor confirms."""
     if request.method != "POST":
