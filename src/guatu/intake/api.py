@@ -1,6 +1,5 @@
 """Intake endpoints of the REST API: restore a page and find its facts; accept facts as evidence."""
 
-from dataclasses import asdict
 from datetime import date
 
 from django.core.exceptions import PermissionDenied
@@ -8,7 +7,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 from ninja.responses import Status
 
-from guatu.intake.services import evidence_accept, intake_read
+from guatu.intake.services import evidence_accept, intake_as_dict, intake_read
 from guatu.progress.access import is_supervisor
 from guatu.projects.models import Project
 
@@ -44,27 +43,7 @@ class EvidenceOut(Schema):
 def read(request, payload: IntakeIn) -> dict:
     if not is_supervisor(request.user):
         raise PermissionDenied("intake")
-    intake = intake_read(text=payload.text, issue=payload.issue)
-    page = intake.page
-    return {
-        "articles": [
-            {
-                "kicker": a.kicker,
-                "headline": a.headline,
-                "subheadline": a.subheadline,
-                "byline": a.byline,
-                "dateline": a.dateline,
-                "paragraphs": a.paragraphs,
-            }
-            for a in page.articles
-        ],
-        "captions": [
-            {"title": c.title, "text": c.text, "credit": c.credit, "photographer": c.photographer}
-            for c in page.captions
-        ],
-        "teasers": [{"title": t.title, "lines": t.lines} for t in page.teasers],
-        "facts": [{"index": i, **asdict(fact)} for i, fact in enumerate(intake.facts)],
-    }
+    return intake_as_dict(intake_read(text=payload.text, issue=payload.issue))
 
 
 @router.post(

@@ -1,7 +1,7 @@
 """Reading a page (text or PDF), finding its facts, and accepting facts as evidence."""
 
 import io
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -14,6 +14,7 @@ from guatu.audit.services import audit_record
 from guatu.core.intake.facts import Fact, ProjectName, page_facts
 from guatu.core.intake.restore import Page, restore
 from guatu.intake.models import Evidence
+from guatu.org.selectors import default_city
 from guatu.progress.access import is_supervisor, require
 from guatu.projects.models import Project
 
@@ -81,6 +82,40 @@ def intake_read(*, text: str, issue: date) -> Intake:
     return Intake(page, page_facts(page, issue=issue, projects=project_names()))
 
 
+def change_counts(page: Page) -> dict[str, int]:
+    """How many doubled characters, blanks and line breaks restoration removed."""
+    counts: dict[str, int] = {}
+    for change in page.changes:
+        counts[change.kind] = counts.get(change.kind, 0) + 1
+    return counts
+
+
+def intake_as_dict(intake: Intake) -> dict:
+    """The restored page and its numbered facts as plain data (the API's and the command's JSON)."""
+    page = intake.page
+    return {
+        "articles": [
+            {
+                "kicker": a.kicker,
+                "headline": a.headline,
+                "subheadline": a.subheadline,
+                "byline": a.byline,
+                "reporters": a.reporters,
+                "dateline": a.dateline,
+                "paragraphs": a.paragraphs,
+            }
+            for a in page.articles
+        ],
+        "captions": [
+            {"title": c.title, "text": c.text, "credit": c.credit, "photographer": c.photographer}
+            for c in page.captions
+        ],
+        "teasers": [{"title": t.title, "lines": t.lines} for t in page.teasers],
+        "facts": [{"index": i, **asdict(fact)} for i, fact in enumerate(intake.facts)],
+        "changes": change_counts(page),
+    }
+
+
 def evidence_accept(
     *,
     actor,
@@ -98,7 +133,7 @@ def evidence_accept(
         is_supervisor(actor),
         user=actor,
         action="evidence_accept",
-        target=choices[0][1] if choices else Project(),
+        target=choices[0][1] if choices else default_city(),
     )
     intake = intake_read(text=text, issue=issue)
     stored = []

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from guatu.accounts.models import Role
-from guatu.intake.services import evidence_accept, intake_read, text_of
+from guatu.intake.services import change_counts, evidence_accept, intake_read, text_of
 from guatu.projects.models import Project
 from guatu.web.access import role_required
 
@@ -66,7 +66,7 @@ def intake_view(request: HttpRequest) -> HttpResponse:
             "projects": projects,
             "source": data["source"],
             "issue": data["issue"],
-            "changes": _change_counts(intake.page.changes),
+            "changes": change_counts(intake.page),
         }
     return render(request, "intake/intake.html", context, status=400 if form.errors else 200)
 
@@ -78,13 +78,6 @@ def _with_suggestions(facts) -> list[tuple[int, object, str]]:
         if fact.kind == "project" and fact.value and fact.article not in named:
             named[fact.article] = fact.value
     return [(index, fact, named.get(fact.article, "")) for index, fact in enumerate(facts)]
-
-
-def _change_counts(changes) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for change in changes:
-        counts[change.kind] = counts.get(change.kind, 0) + 1
-    return counts
 
 
 def _accept(request: HttpRequest) -> HttpResponse:

@@ -450,7 +450,7 @@ def _assemble(lines: list[_Line], width: int, changes: list[Change]) -> Page:
                 break
         block = lines[i:j]
         if block[-1].kind == "caption_end":
-            page.captions.append(_caption(block, pending_display, lines, j, width, changes))
+            page.captions.append(_caption(block, pending_display, changes))
             if page.captions[-1].title == "" and j < n and lines[j].kind in ("doubled", "display"):
                 title_line = lines[j]
                 text, offsets = _clean_spaces(title_line, display=True, changes=changes)
@@ -462,8 +462,6 @@ def _assemble(lines: list[_Line], width: int, changes: list[Change]) -> Page:
         if current is None:
             current = Article()
             page.articles.append(current)
-        if pending_display and current.headline == "" and current.paragraphs:
-            pass
         for paragraph, offset in _paragraphs(block, width, changes):
             current.spans[f"p{len(current.paragraphs)}"] = offset
             current.paragraphs.append(paragraph)
@@ -493,11 +491,12 @@ def _subgroups(groups: list[list[_Line]]) -> list[list[_Line]]:
     return result
 
 
-def _joined(lines: list[_Line], changes: list[Change]) -> tuple[str, int]:
+def _joined(lines: list[_Line], changes: list[Change], *, display: bool = True) -> tuple[str, int]:
+    """Join *lines* into one text (a headline, a caption); return it and its source offset."""
     texts = []
     first = None
     for k, line in enumerate(lines):
-        text, offsets = _clean_spaces(line, display=True, changes=changes)
+        text, offsets = _clean_spaces(line, display=display, changes=changes)
         if first is None and offsets:
             first = offsets[0]
         if k:
@@ -555,7 +554,7 @@ def _paragraphs(block: list[_Line], width: int, changes: list[Change]):
         yield "".join(current), first
 
 
-def _caption(block, pending, lines, j, width, changes) -> Caption:
+def _caption(block: list[_Line], pending: list[list[_Line]], changes: list[Change]) -> Caption:
     last = block[-1]
     match = CREDIT.search(last.text)
     credit_start = match.start(1)
@@ -568,19 +567,10 @@ def _caption(block, pending, lines, j, width, changes) -> Caption:
     )
     for k in range(match.start(), credit_start):
         changes.append(Change("space", last.offsets[k], last.text[k]))
-    body = [*block[:-1], before]
-    texts = []
-    first = None
-    for k, line in enumerate(body):
-        text, offsets = _clean_spaces(line, display=False, changes=changes)
-        if k:
-            changes.append(Change("line_break", line.start - 1, "\n"))
-        if first is None and offsets:
-            first = offsets[0]
-        texts.append(text)
+    text, first = _joined([*block[:-1], before], changes, display=False)
     credit, credit_offsets = _clean_spaces(credit_line, display=True, changes=changes)
-    caption = Caption(title="", text="".join(texts), credit=credit)
-    caption.spans["text"] = first if first is not None else block[0].start
+    caption = Caption(title="", text=text, credit=credit)
+    caption.spans["text"] = first
     caption.spans["credit"] = credit_offsets[0]
     # A doubled display line just above the caption is its title.
     if pending and pending[-1][0].kind == "doubled" and pending[-1][-1].start < block[0].start:

@@ -1,7 +1,6 @@
 """``guatu intake FILE --date 2019-11-16 --format json|md``: restore a page and list its facts."""
 
 import json
-from dataclasses import asdict
 from datetime import date
 from pathlib import Path
 
@@ -11,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from guatu.intake.services import intake_read, text_of
+from guatu.intake.services import intake_as_dict, intake_read, text_of
 
 
 class Command(BaseCommand):
@@ -39,37 +38,9 @@ class Command(BaseCommand):
                 raise CommandError("\n".join(error.messages)) from error
             intake = intake_read(text=text, issue=issue)
             if options["format"] == "json":
-                self.stdout.write(json.dumps(_as_json(intake), ensure_ascii=False, indent=2))
+                self.stdout.write(json.dumps(intake_as_dict(intake), ensure_ascii=False, indent=2))
             else:
                 self.stdout.write(_as_markdown(intake))
-
-
-def _as_json(intake) -> dict:
-    page = intake.page
-    counts: dict[str, int] = {}
-    for change in page.changes:
-        counts[change.kind] = counts.get(change.kind, 0) + 1
-    return {
-        "articles": [
-            {
-                "kicker": a.kicker,
-                "headline": a.headline,
-                "subheadline": a.subheadline,
-                "byline": a.byline,
-                "reporters": a.reporters,
-                "dateline": a.dateline,
-                "paragraphs": a.paragraphs,
-            }
-            for a in page.articles
-        ],
-        "captions": [
-            {"title": c.title, "text": c.text, "credit": c.credit, "photographer": c.photographer}
-            for c in page.captions
-        ],
-        "teasers": [{"title": t.title, "lines": t.lines} for t in page.teasers],
-        "facts": [asdict(fact) for fact in intake.facts],
-        "changes": counts,
-    }
 
 
 def _as_markdown(intake) -> str:
