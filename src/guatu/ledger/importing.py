@@ -24,7 +24,6 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from guatu.accounts.models import Role
 from guatu.audit.services import audit_record
 from guatu.common.bulk import rows_insert
 from guatu.core.errors import CoreError, CycleError, UnitError
@@ -55,7 +54,7 @@ from guatu.ledger.reference import (
 from guatu.org.clock import city_today
 from guatu.org.models import City
 from guatu.org.selectors import default_city
-from guatu.progress.access import is_supervisor, require
+from guatu.progress.access import can_report, is_supervisor, reports_own_items, require
 from guatu.progress.models import ProgressReport
 from guatu.projects.models import Dependency, Project, WorkItem
 from guatu.projects.scheduling import schedule_recalculate
@@ -105,19 +104,9 @@ ITEM_COLUMNS = {
     "deadline": ("deadline",),
     "fixed": ("fixed",),
 }
+#: What a new item gets for a column its sheet does not have: the model's defaults.
 ITEM_DEFAULTS = {
-    "kind": WorkItem.Kind.TASK,
-    "joint": False,
-    "phase_id": None,
-    "town_id": None,
-    "owner_department_id": None,
-    "quantity_target": None,
-    "unit": "",
-    "planned_value": None,
-    "duration_days": 0,
-    "planned_start": None,
-    "deadline": None,
-    "fixed": False,
+    name: WorkItem._meta.get_field(name).get_default() for name in ITEM_FIELDS if name != "name"
 }
 
 
@@ -187,9 +176,9 @@ def ledger_import(
     ``PermissionDenied``.
     """
     city = city or default_city()
-    reporter = getattr(actor, "role", None) in (Role.TOWN, Role.DEPARTMENT)
-    require(is_supervisor(actor) or reporter, user=actor, action="ledger_import", target=city)
-    reporter = reporter and not is_supervisor(actor)
+    supervisor = is_supervisor(actor)
+    require(supervisor or reports_own_items(actor), user=actor, action="ledger_import", target=city)
+    reporter = not supervisor
     file_name = name or (Path(source).name if isinstance(source, str | Path) else "upload")
     result = ImportResult(file=file_name, dry_run=dry_run)
     try:
@@ -395,6 +384,13 @@ class _Plan:
         project = self._project(code)
         return project.start_date if project else None
 
+    def _projects_of(self, table: Table) -> set[str]:
+        """The existing project codes *table* names (file or database); loads their items."""
+        codes = {_code(table.value(row, "project")) for _n, row in table.rows}
+        known = {code for code in codes if code and self._project(code) is not False}
+        self._load_items({code for code in known if self._project(code)})
+        return known
+
     def _load_items(self, codes: set[str]) -> None:
         """Fetch the stored items, links and villages of the projects *codes* (once each)."""
         wanted = [code for code in codes if code not in self.existing_items]
@@ -427,9 +423,7 @@ class _Plan:
     def check_items(self, table: Table, result: ImportResult) -> None:
         ref = self.reference
         check = CellChecker(table, self.problems, self.year)
-        project_codes = {_code(table.value(row, "project")) for _n, row in table.rows}
-        known = {code for code in project_codes if code and self._project(code) is not False}
-        self._load_items({code for code in known if self._project(code)})
+        known = self._projects_of(table)
         has_villages = check.has("villages")
         has_links = check.has("predecessors")
         columns = [key for key in ITEM_COLUMNS if check.has(key)]
@@ -709,9 +703,7 @@ class _Plan:
 
     def check_progress(self, table: Table, result: ImportResult) -> None:
         check = CellChecker(table, self.problems, self.year)
-        project_codes = {_code(table.value(row, "project")) for _n, row in table.rows}
-        known = {code for code in project_codes if code and self._project(code) is not False}
-        self._load_items({code for code in known if self._project(code)})
+        known = self._projects_of(table)
         stored_ids = [
             item.pk for code in known for item in self.existing_items.get(code, {}).values()
         ]
@@ -823,14 +815,12 @@ class _Plan:
             self.reports.append(report)
 
     def _may_report(self, item: dict[str, Any]) -> bool:
-        """For a town's or department's import: the item is theirs (as ``can_report``)."""
-        user = self.reporter
-        if user is None:
+        """For a town's or department's import: the item is theirs, as on the report form."""
+        if self.reporter is None:
             return True
-        if user.role == Role.TOWN:
-            return item["town_id"] is not None and item["town_id"] == user.town_id
-        return item["owner_department_id"] is not None and (
-            item["owner_department_id"] == user.department_id
+        return can_report(
+            self.reporter,
+            WorkItem(town_id=item["town_id"], owner_department_id=item["owner_department_id"]),
         )
 
     def _item_state(self, project: str, code: str) -> dict[str, Any] | None:

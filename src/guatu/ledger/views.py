@@ -22,7 +22,7 @@ from guatu.accounts.models import Role
 from guatu.ledger.exporting import export_filename, ledger_workbook
 from guatu.ledger.importing import ImportResult, ledger_import
 from guatu.org.selectors import default_city_or_404
-from guatu.progress.access import is_supervisor
+from guatu.progress.access import is_supervisor, reports_own_items
 from guatu.web.access import role_required
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -62,14 +62,10 @@ def ledger_view(request: HttpRequest) -> HttpResponse:
         "ledger/ledger.html",
         {
             "form": LedgerUploadForm(),
-            "can_import": is_supervisor(request.user) or _reporter(request.user),
-            "progress_only": _reporter(request.user) and not is_supervisor(request.user),
+            "can_import": is_supervisor(request.user) or reports_own_items(request.user),
+            "progress_only": not is_supervisor(request.user),
         },
     )
-
-
-def _reporter(user) -> bool:
-    return user.role in (Role.TOWN, Role.DEPARTMENT)
 
 
 @login_required

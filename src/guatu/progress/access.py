@@ -25,6 +25,14 @@ def is_supervisor(user) -> bool:
     )
 
 
+def reports_own_items(user) -> bool:
+    """A town's or a department's official: reports, but only on their own items."""
+    return bool(getattr(user, "is_authenticated", False)) and user.role in (
+        Role.TOWN,
+        Role.DEPARTMENT,
+    )
+
+
 def can_report(user, item: WorkItem) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
