@@ -10,6 +10,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from guatu.core.errors import CoreError
 from guatu.core.ledger.cells import CellError, parse_date, plain_text
 from guatu.core.ledger.workbook import Table
 from guatu.errors import translate
@@ -56,7 +57,11 @@ class CellChecker:
             raise TooManyProblems
 
     def cell(self, key: str, parse: Callable[[Any], Any], *, required: bool = False) -> Any:
-        """Return the parsed value of column *key*, or None (empty, or wrong and noted)."""
+        """Return the parsed value of column *key*, or None (empty, or wrong and noted).
+
+        A ``CellError`` says what was expected (“应为…”); any other core error
+        (a credit code's check character, say) is its own sentence.
+        """
         value = self.raw(key)
         if value is None:
             if required:
@@ -66,7 +71,9 @@ class CellChecker:
             return parse(value)
         except CellError as error:
             self.fail(key, expected(translate(error)))
-            return None
+        except CoreError as error:
+            self.fail(key, translate(error))
+        return None
 
     def text(self, key: str, *, max_length: int, required: bool = False) -> str:
         value = self.raw(key)

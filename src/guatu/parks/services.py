@@ -20,7 +20,6 @@ from guatu.audit.services import audit_record
 from guatu.core.admission import Criteria, Figures, Grading, grade, screen
 from guatu.core.enterprise import (
     SECTIONS,
-    CreditCodeError,
     IndustryCodeError,
     check_credit_code,
 )
@@ -181,6 +180,15 @@ def _evaluate(application: Application, criteria: CriteriaSet, scheme, cohort, a
     )
 
 
+def _decide(application: Application, evaluation: Evaluation) -> None:
+    """Admit or reject *application* by *evaluation*, unless it already has its unit."""
+    if application.status != Application.Status.ALLOCATED:
+        application.status = (
+            Application.Status.ADMITTED if evaluation.admitted else Application.Status.REJECTED
+        )
+        application.save(update_fields=["status"])
+
+
 def application_evaluate(*, actor, application: Application, on: date | None = None) -> Evaluation:
     """Screen *application* under the criteria in force *on* (today) and grade it.
 
@@ -201,11 +209,7 @@ def application_evaluate(*, actor, application: Application, on: date | None = N
     with transaction.atomic():
         evaluation = _evaluate(application, criteria, scheme, cohort, actor, on)
         evaluation.save()
-        if application.status != Application.Status.ALLOCATED:
-            application.status = (
-                Application.Status.ADMITTED if evaluation.admitted else Application.Status.REJECTED
-            )
-            application.save(update_fields=["status"])
+        _decide(application, evaluation)
         audit_record(
             user=actor,
             action="application_evaluate",
@@ -330,13 +334,7 @@ def applications_screen(
         for application in applications:
             evaluation = _evaluate(application, criteria, scheme, cohort, actor, on)
             evaluation.save()
-            if application.status != Application.Status.ALLOCATED:
-                application.status = (
-                    Application.Status.ADMITTED
-                    if evaluation.admitted
-                    else Application.Status.REJECTED
-                )
-                application.save(update_fields=["status"])
+            _decide(application, evaluation)
             result.evaluations.append(evaluation)
         audit_record(
             user=actor,
@@ -350,30 +348,20 @@ def applications_screen(
 
 def _applicant_row(check: CellChecker, on: date, seen: dict[str, int]) -> dict[str, Any]:
     values: dict[str, Any] = {"name": check.text("name", max_length=100, required=True)}
-    raw_code = check.raw("credit_code")
-    if raw_code is None:
-        check.fail("credit_code", _("this column must be filled in."), "")
-    else:
-        try:
-            values["credit_code"] = check_credit_code(plain_text(raw_code))
-        except CreditCodeError as error:
-            check.fail("credit_code", translate(error))
-        else:
-            if values["credit_code"] in seen:
-                check.fail(
-                    "credit_code",
-                    _("this enterprise already appears in row %(row)d.")
-                    % {"row": seen[values["credit_code"]]},
-                )
-            seen[values["credit_code"]] = check.number
-    raw_industry = check.raw("industry")
-    if raw_industry is None:
-        check.fail("industry", _("this column must be filled in."), "")
-    else:
-        try:
-            values["industry"] = parse_industry(plain_text(raw_industry))
-        except IndustryCodeError as error:
-            check.fail("industry", translate(error))
+    credit_code = check.cell(
+        "credit_code", lambda v: check_credit_code(plain_text(v)), required=True
+    )
+    if credit_code is not None:
+        values["credit_code"] = credit_code
+        if credit_code in seen:
+            check.fail(
+                "credit_code",
+                _("this enterprise already appears in row %(row)d.") % {"row": seen[credit_code]},
+            )
+        seen[credit_code] = check.number
+    industry = check.cell("industry", lambda v: parse_industry(plain_text(v)), required=True)
+    if industry is not None:
+        values["industry"] = industry
     year = check.cell("year", parse_number) if check.has("year") else None
     values["year"] = int(year) if year is not None else on.year - 1
     for key in (*FIGURES, "employees"):
