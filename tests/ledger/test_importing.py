@@ -348,7 +348,7 @@ def test_a_dozen_kinds_of_errors_are_all_reported_at_their_cells_and_nothing_cha
         ("进度", 2, "C"),  # after today
         ("进度", 3, "B"),  # no item X99
         ("进度", 4, "E"),  # 户 for an item in 亩
-        ("进度", 5, ""),  # 10 % after 50 %: going down
+        ("进度", 5, "D"),  # 10 % after 50 %: going down
     }
     assert set(places) == expected, [str(p) for p in result.problems]
     assert len(result.problems) == len(expected)

@@ -4,13 +4,14 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, transaction
 from django.utils import translation
 
 from guatu.progress.models import ProgressReport
-from guatu.progress.selectors import latest_reports, report_history
-from guatu.progress.services import report_submit
+from guatu.progress.selectors import latest_reports, report_history, reports_awaiting_review
+from guatu.progress.services import report_review, report_submit
+from guatu.progress.status import items_status
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2019, 11, 15)
@@ -63,12 +64,66 @@ def test_progress_may_not_go_down_without_a_correction(land, users):
     assert ProgressReport.objects.count() == 1
 
 
-def test_above_target_needs_an_explanation(land, users):
+def test_above_target_is_refused_unless_stated_and_explained(land, users):
+    with translation.override("zh-hans"), pytest.raises(ValidationError) as raised:
+        submit(land, users["town"], quantity=Decimal(200))
+    assert "超出目标" in raised.value.message_dict["above_target"][0]
     with pytest.raises(ValidationError) as raised:
-        submit(land, users["town"], quantity=Decimal(130))
+        submit(land, users["town"], quantity=Decimal(130), above_target=True)
     assert "note" in raised.value.message_dict
-    report = submit(land, users["town"], quantity=Decimal(130), note="设计变更增加4亩")
-    assert report.percent_complete == Decimal("103.17")
+    assert not ProgressReport.objects.exists()
+    report = submit(land, users["town"], quantity=Decimal(130), above_target=True, note="设计变更")
+    assert report.percent_complete == Decimal("103.17") and report.above_target
+
+
+def test_a_report_above_target_does_not_count_until_the_office_confirms_it(land, users):
+    """The seen bug: 200 亩 on a 126 亩 item turned the light to 完成 and blocked 92 亩."""
+    submit(land, users["town"], reported_on=date(2019, 11, 8), quantity=Decimal(80))
+    flagged = submit(
+        land,
+        users["town"],
+        reported_on=date(2019, 11, 12),
+        quantity=Decimal(200),
+        above_target=True,
+        note="含临时用地",
+    )
+    assert items_status(items=[land], as_of=TODAY)[land.pk].light != "done"
+    assert latest_reports(work_item_ids=[land.pk])[land.pk].quantity_done == Decimal(80)
+    assert list(reports_awaiting_review()) == [flagged]
+    # The true figure on a later date is not "going down": the flagged one does not count.
+    true = submit(land, users["town"], quantity=Decimal(92))
+    assert latest_reports(work_item_ids=[land.pk])[land.pk] == true
+    with pytest.raises(PermissionDenied):
+        report_review(actor=users["town"], report=flagged, confirm=True)
+    report_review(actor=users["supervisor"], report=flagged, confirm=False, note="临时用地不计入")
+    assert not reports_awaiting_review().exists()
+    assert latest_reports(work_item_ids=[land.pk])[land.pk] == true
+
+
+def test_a_confirmed_report_above_target_counts_as_done(land, users):
+    flagged = submit(land, users["town"], quantity=Decimal(130), above_target=True, note="变更")
+    report_review(actor=users["supervisor"], report=flagged, confirm=True)
+    assert items_status(items=[land], as_of=TODAY)[land.pk].light == "done"
+    with pytest.raises(ValidationError):
+        report_review(actor=users["supervisor"], report=flagged, confirm=False, note="再审")
+
+
+def test_a_second_report_on_the_same_date_must_be_a_correction(land, users):
+    first = submit(land, users["town"], quantity=Decimal(60))
+    with translation.override("zh-hans"), pytest.raises(ValidationError) as raised:
+        submit(land, users["town"], quantity=Decimal(70))
+    assert "更正" in raised.value.message_dict["reported_on"][0]
+    second = submit(
+        land, users["town"], quantity=Decimal(70), supersedes=first, correction_reason="漏报"
+    )
+    assert latest_reports(work_item_ids=[land.pk])[land.pk] == second
+
+
+def test_a_backdated_report_above_a_later_one_is_refused(land, users):
+    submit(land, users["town"], reported_on=date(2019, 11, 14), quantity=Decimal(60))
+    with pytest.raises(ValidationError) as raised:
+        submit(land, users["town"], reported_on=date(2019, 11, 10), quantity=Decimal(70))
+    assert "quantity" in raised.value.message_dict
 
 
 def test_a_correction_supersedes_and_both_stay_in_the_history(land, users):

@@ -47,10 +47,63 @@ def test_a_town_official_reports_and_the_light_changes(demo):
             "note": "已报批",
         },
     )
+    # 15 November is reported already: a second figure for it is refused, next to the date.
+    assert response.status_code == 200
+    assert "已填报过" in response.text and "更正" in response.text
+    today = ProgressReport.objects.get(work_item=design, reported_on="2019-11-15")
+    response = post(
+        town,
+        f"/items/{design.pk}/",
+        {
+            "action": "report",
+            "reported_on": "2019-11-15",
+            "percent": "100",
+            "note": "已报批",
+            "supersedes": today.pk,
+            "correction_reason": "下午已报批",
+        },
+    )
     assert response.status_code == 302
     page = town.get(f"/items/{design.pk}/")
     assert "完成" in page.text and "已报批" in page.text
-    assert AuditEntry.objects.filter(action="report_submit", channel="web").exists()
+    assert AuditEntry.objects.filter(action="report_correct", channel="web").exists()
+
+
+def test_a_figure_above_target_waits_for_the_office(demo):
+    """The seen bug: 200 亩 on a 126 亩 item was saved and turned the light to 完成."""
+    town = sign_in("town_shizhu")
+    land = item("jintai-railway", "wq-zd")
+    target = land.quantity_target
+    today = ProgressReport.objects.get(work_item=land, reported_on="2019-11-15")
+    figure = {
+        "action": "report",
+        "reported_on": "2019-11-15",
+        "quantity": str(target * 2),
+        "unit": "mu",
+        "supersedes": today.pk,
+        "correction_reason": "补报临时用地",
+    }
+    response = post(town, f"/items/{land.pk}/", figure)
+    assert response.status_code == 200 and "超出目标" in response.text
+    response = post(
+        town, f"/items/{land.pk}/", {**figure, "above_target": "on", "note": "含临时用地"}
+    )
+    assert response.status_code == 302
+    page = town.get(f"/items/{land.pk}/")
+    assert "超目标待核实" in page.text
+    assert "light-done" not in page.text
+    supervisor = sign_in("supervisor")
+    flagged = ProgressReport.objects.get(work_item=land, above_target=True)
+    page = supervisor.get(f"/items/{land.pk}/")
+    assert "review-form" in page.text
+    response = post(
+        supervisor,
+        f"/items/{land.pk}/",
+        {"action": "review", "report": flagged.pk, "decision": "confirm", "note": "已核实"},
+    )
+    assert response.status_code == 302
+    page = town.get(f"/items/{land.pk}/")
+    assert "超目标已确认" in page.text and "light-done" in page.text
 
 
 def test_errors_are_shown_next_to_the_field_and_nothing_is_stored(demo):

@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI, Router, Schema
+from ninja import Field, NinjaAPI, Router, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaError
 from ninja.responses import Status
@@ -27,8 +27,9 @@ from guatu.org.clock import city_today
 from guatu.org.models import Department
 from guatu.parks.api import router as parks_router
 from guatu.progress.models import Blocker, ProgressReport
-from guatu.progress.selectors import report_history
+from guatu.progress.selectors import report_counts, report_history, review_state
 from guatu.progress.services import (
+    NOTE_LIMIT,
     blocker_escalate,
     blocker_open,
     blocker_resolve,
@@ -167,6 +168,13 @@ class ReportOut(Schema):
     supersedes: int | None
     superseded_by: int | None
     correction_reason: str
+    above_target: bool
+    review: str | None = Field(
+        None,
+        description="For a report above the target: awaiting, confirmed or rejected by the "
+        "supervision office; null otherwise.",
+    )
+    counts: bool = Field(description="Whether the report counts for progress now.")
 
 
 class ReportIn(Schema):
@@ -174,11 +182,16 @@ class ReportIn(Schema):
     quantity: Decimal | None = None
     unit: str = ""
     percent: Decimal | None = None
-    note: str = ""
+    note: str = Field("", max_length=NOTE_LIMIT)
+    above_target: bool = Field(
+        False,
+        description="The work went beyond the target (超目标); explain why in the note. "
+        "The report is flagged for the supervision office and counts once confirmed.",
+    )
 
 
 class CorrectionIn(ReportIn):
-    reason: str
+    reason: str = Field(max_length=NOTE_LIMIT)
 
 
 class BlockerOut(Schema):
@@ -254,6 +267,9 @@ def _report_out(report: ProgressReport) -> ReportOut:
         supersedes=report.supersedes_id,
         superseded_by=superseded.pk if superseded else None,
         correction_reason=report.correction_reason,
+        above_target=report.above_target,
+        review=review_state(report),
+        counts=superseded is None and report_counts(report),
     )
 
 
@@ -348,6 +364,7 @@ def submit_report(request, item_id: int, payload: ReportIn):
         unit=payload.unit,
         percent=payload.percent,
         note=payload.note,
+        above_target=payload.above_target,
     )
     return Status(201, _report_out(report))
 
@@ -369,6 +386,7 @@ def correct_report(request, report_id: int, payload: CorrectionIn):
         unit=payload.unit,
         percent=payload.percent,
         note=payload.note,
+        above_target=payload.above_target,
         supersedes=original,
         correction_reason=payload.reason,
     )

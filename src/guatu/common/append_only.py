@@ -51,3 +51,26 @@ def append_only(table: str) -> migrations.RunPython:
             schema_editor.execute(statement)
 
     return migrations.RunPython(forward, backward)
+
+
+def while_open(table: str, *operations) -> list:
+    """Return *operations* wrapped so they run with *table*'s triggers lifted.
+
+    SQLite adds a NOT NULL column by copying the table into a new one, which
+    loses its triggers; lifting them first and putting them back afterwards
+    keeps the table append-only on both databases.
+    """
+
+    def lift(apps, schema_editor):
+        for statement in _statements(table, schema_editor.connection.vendor, False):
+            schema_editor.execute(statement)
+
+    def restore(apps, schema_editor):
+        for statement in _statements(table, schema_editor.connection.vendor, True):
+            schema_editor.execute(statement)
+
+    return [
+        migrations.RunPython(lift, restore),
+        *operations,
+        migrations.RunPython(restore, lift),
+    ]

@@ -34,7 +34,8 @@ from guatu.ledger.reference import CALENDAR_NAMES, KIND_NAMES
 from guatu.org.clock import city_today
 from guatu.org.models import City, Department, Town, Village
 from guatu.progress.labels import light_label
-from guatu.progress.models import ProgressReport
+from guatu.progress.models import ProgressReport, ReportReview
+from guatu.progress.selectors import IN_FORCE
 from guatu.progress.status import projects_light, status_table
 from guatu.projects.models import Dependency, Phase, Project, WorkItem
 
@@ -102,6 +103,7 @@ _LISTS = {
     ("items", "unit"): "unit",
     ("items", "fixed"): "yes_no",
     ("progress", "unit"): "unit",
+    ("progress", "above_target"): "yes_no",
 }
 
 
@@ -299,10 +301,11 @@ def _item_rows(projects: list[Project], today: date):
 
 
 def _progress_rows(projects: list[Project]):
+    """The reports in force, each correction with its reason and the figure it replaced."""
     if not projects:
         return
     reports = (
-        ProgressReport.objects.filter(work_item__project__in=projects, superseded_by__isnull=True)
+        ProgressReport.objects.filter(IN_FORCE, work_item__project__in=projects)
         .order_by("work_item__project__code", "work_item__order", "work_item__code", "reported_on")
         .values_list(
             "work_item__project__code",
@@ -313,9 +316,37 @@ def _progress_rows(projects: list[Project]):
             "work_item__unit",
             "percent_complete",
             "note",
+            "above_target",
+            "correction_reason",
+            "supersedes__reported_on",
+            "supersedes__percent_complete",
+            "review__decision",
         )
     )
-    for project, code, name, day, done, unit, percent, note in reports.iterator(chunk_size=5000):
+    reviews = dict(ReportReview.Decision.choices)
+    for (
+        project,
+        code,
+        name,
+        day,
+        done,
+        unit,
+        percent,
+        note,
+        above,
+        reason,
+        old_day,
+        old_percent,
+        decision,
+    ) in reports.iterator(chunk_size=5000):
+        corrected = (
+            _("%(date)s: %(percent)s%%") % {"date": old_day.isoformat(), "percent": old_percent}
+            if old_day is not None
+            else None
+        )
+        review = None
+        if above:
+            review = str(reviews[decision]) if decision else _("awaiting review")
         yield [
             project,
             code,
@@ -325,7 +356,10 @@ def _progress_rows(projects: list[Project]):
             UNITS[unit].symbol if unit and done is not None else None,
             _number(percent),
             note,
-            None,
+            YES if above else None,
+            reason or None,
+            corrected,
+            review,
         ]
 
 

@@ -34,17 +34,17 @@ from guatu.core.ledger.cells import (
     parse_code,
     parse_links,
     parse_number,
-    parse_percent,
     parse_quantity,
     plain_text,
 )
 from guatu.core.ledger.columns import ITEMS, PROGRESS, PROJECTS
 from guatu.core.ledger.workbook import Table, read_ledger
 from guatu.core.network import check_acyclic
-from guatu.core.units import convert, parse_unit
+from guatu.core.units import parse_unit
 from guatu.errors import translate
 from guatu.ledger.checking import MAX_PROBLEMS, CellChecker, TooManyProblems
 from guatu.ledger.problems import Problem, expected
+from guatu.ledger.progress_sheet import ProgressSheet
 from guatu.ledger.reference import (
     CALENDAR_WORDS,
     KIND_WORDS,
@@ -54,7 +54,7 @@ from guatu.ledger.reference import (
 from guatu.org.clock import city_today
 from guatu.org.models import City
 from guatu.org.selectors import default_city
-from guatu.progress.access import can_report, is_supervisor, reports_own_items, require
+from guatu.progress.access import is_supervisor, reports_own_items, require
 from guatu.progress.models import ProgressReport
 from guatu.projects.models import Dependency, Project, WorkItem
 from guatu.projects.scheduling import schedule_recalculate
@@ -219,10 +219,10 @@ def ledger_import(
                 if table.spec is spec:
                     check(table, result)
         plan.check_links(result)
+        plan.progress = ProgressSheet(plan)
         for table in book.tables:
             if table.spec is PROGRESS:
-                plan.check_progress(table, result)
-        plan.check_progress_order(result)
+                plan.progress.check(table, result)
     except TooManyProblems:
         result.notes.append(
             _("Checking stopped after %(count)d problems.") % {"count": MAX_PROBLEMS}
@@ -261,21 +261,6 @@ class _ItemRow:
 
 
 @dataclass
-class _ReportRow:
-    sheet: str
-    number: int
-    item_key: tuple[str, str]
-    reported_on: date
-    quantity_done: Decimal | None
-    quantity_entered: Decimal | None
-    unit_entered: str
-    percent: Decimal
-    note: str
-    correction_reason: str
-    supersedes: ProgressReport | None = None
-
-
-@dataclass
 class _Plan:
     city: City
     reference: Reference
@@ -291,8 +276,7 @@ class _Plan:
     existing_items: dict[str, dict[str, WorkItem]] = field(default_factory=dict)
     existing_links: dict[str, dict[int, set[tuple[int, str, int]]]] = field(default_factory=dict)
     existing_villages: dict[int, frozenset[int]] = field(default_factory=dict)
-    reports: list[_ReportRow] = field(default_factory=list)
-    existing_reports: dict[int, list[ProgressReport]] = field(default_factory=dict)
+    progress: ProgressSheet | None = None
     _codes_by_pk: dict[str, dict[int, str]] = field(default_factory=dict)
     #: A town's or department's official importing progress (None: the supervision office).
     reporter: Any = None
@@ -699,129 +683,7 @@ class _Plan:
         }
         return before != set(row.links)
 
-    # --- progress ------------------------------------------------------
-
-    def check_progress(self, table: Table, result: ImportResult) -> None:
-        check = CellChecker(table, self.problems, self.year)
-        known = self._projects_of(table)
-        stored_ids = [
-            item.pk for code in known for item in self.existing_items.get(code, {}).values()
-        ]
-        self._load_reports(stored_ids)
-        seen: dict[tuple[str, str, date], int] = {}
-        for number, row in table.rows:
-            check.start(number, row)
-            project = check.cell("project", parse_code, required=True)
-            if project is not None and project not in known:
-                check.fail("project", _("no project has this code (in this file or in guatu)."))
-                project = None
-            code = check.cell("item", parse_code, required=True)
-            item = self._item_state(project, code) if project and code else None
-            if project and code and item is None:
-                check.fail(
-                    "item",
-                    _("project %(project)s has no work item with this code.")
-                    % {"project": project},
-                )
-            elif item is not None and not self._may_report(item):
-                check.fail(
-                    "item", _("you may report only on your own town's or department's items.")
-                )
-                item = None
-            reported_on = check.date("reported_on", required=True)
-            note = check.text("note", max_length=5000) if check.has("note") else ""
-            reason = (
-                check.text("correction_reason", max_length=5000)
-                if check.has("correction_reason")
-                else ""
-            )
-            if reported_on is not None:
-                if reported_on > self.today:
-                    check.fail(
-                        "reported_on",
-                        _("the date is after today (%(today)s).") % {"today": self.today},
-                    )
-                start = self._project_start(project) if project else None
-                if start and reported_on < start:
-                    check.fail(
-                        "reported_on",
-                        _("the date is before the project started (%(start)s).") % {"start": start},
-                    )
-                elif item and item["planned_start"] and reported_on < item["planned_start"]:
-                    check.fail(
-                        "reported_on",
-                        _("the date is before the work item's planned start (%(start)s).")
-                        % {"start": item["planned_start"]},
-                    )
-            amounts = self._check_amount(check, item) if item else None
-            if project and code and reported_on:
-                key = (project, code, reported_on)
-                if key in seen:
-                    check.fail(
-                        "reported_on",
-                        _("this work item's progress on this day is already in row %(row)d.")
-                        % {"row": seen[key]},
-                    )
-                seen[key] = number
-            if not check.ok or amounts is None:
-                continue
-            quantity_done, quantity_entered, unit_entered, percent = amounts
-            if percent > HUNDRED and not note:
-                check.fail(
-                    "note",
-                    _("%(percent)s%% is above the target: explain it in the note.")
-                    % {"percent": percent},
-                    "",
-                )
-                continue
-            report = _ReportRow(
-                table.sheet,
-                number,
-                (project, code),
-                reported_on,
-                quantity_done,
-                quantity_entered,
-                unit_entered,
-                percent,
-                note,
-                reason,
-            )
-            stored = item["pk"] and self._stored_on(item["pk"], reported_on)
-            label = f"{project}/{code}/{reported_on.isoformat()}"
-            if stored:
-                same = (
-                    stored.percent_complete == percent
-                    and stored.note == note
-                    and (stored.quantity_done == quantity_done)
-                )
-                if same:
-                    result.progress.unchanged.append(label)
-                    continue
-                if not reason:
-                    check.fail(
-                        "correction_reason",
-                        _(
-                            "%(date)s was already reported as %(percent)s%%; to correct it, "
-                            "give the reason for the correction."
-                        )
-                        % {"date": reported_on, "percent": stored.percent_complete},
-                        "",
-                    )
-                    continue
-                report.supersedes = stored
-                result.progress.updated.append(label)
-            else:
-                result.progress.created.append(label)
-            self.reports.append(report)
-
-    def _may_report(self, item: dict[str, Any]) -> bool:
-        """For a town's or department's import: the item is theirs, as on the report form."""
-        if self.reporter is None:
-            return True
-        return can_report(
-            self.reporter,
-            WorkItem(town_id=item["town_id"], owner_department_id=item["owner_department_id"]),
-        )
+    # --- progress (rows judged in progress_sheet) ----------------------
 
     def _item_state(self, project: str, code: str) -> dict[str, Any] | None:
         """The item's fields as they will be after the import (file over database)."""
@@ -834,109 +696,6 @@ class _Plan:
             state.update(row.values)
         state["pk"] = stored.pk if stored else None
         return state
-
-    def _check_amount(self, check: CellChecker, item: dict[str, Any]):
-        """Return (quantity done, quantity entered, unit entered, percent) or None if wrong."""
-        target = item["quantity_target"]
-        before = len(check.problems)
-        percent_format = check.number in check.table.percent_rows
-        percent = (
-            check.cell("percent", lambda v: parse_percent(v, percent_format=percent_format))
-            if check.has("percent")
-            else None
-        )
-        if len(check.problems) > before:
-            return None
-        if target is None:
-            if percent is None:
-                check.fail("percent", _("this work item is reported as a percentage."), "")
-                return None
-            if percent < 0:
-                check.fail("percent", _("a percentage cannot be negative."))
-                return None
-            return None, None, "", percent.quantize(PERCENT_STEP, ROUND_HALF_EVEN)
-        parsed = check.cell("quantity", parse_quantity) if check.has("quantity") else None
-        if len(check.problems) > before:
-            return None
-        if parsed is None:
-            if percent is None:
-                check.fail(
-                    "quantity",
-                    _("fill in the cumulative quantity done (or the percentage)."),
-                    "",
-                )
-                return None
-            if percent < 0:
-                check.fail("percent", _("a percentage cannot be negative."))
-                return None
-            done = (target * percent / HUNDRED).quantize(QUANTITY_STEP, ROUND_HALF_EVEN)
-            return done, None, "", percent.quantize(PERCENT_STEP, ROUND_HALF_EVEN)
-        quantity, written = parsed
-        unit_text = written or (plain_text(check.raw("unit")) if check.has("unit") else "")
-        if quantity < 0:
-            check.fail("quantity", _("a quantity cannot be negative."))
-            return None
-        try:
-            source = parse_unit(unit_text or item["unit"])
-            done = convert(quantity, source, item["unit"])
-        except UnitError as error:
-            check.fail("unit" if not written and unit_text else "quantity", translate(error))
-            return None
-        percent = (done * HUNDRED / target).quantize(PERCENT_STEP, ROUND_HALF_EVEN)
-        return done, quantity, source.code, percent
-
-    def _load_reports(self, item_ids: list[int]) -> None:
-        wanted = [pk for pk in item_ids if pk not in self.existing_reports]
-        for pk in wanted:
-            self.existing_reports[pk] = []
-        if not wanted:
-            return
-        for report in ProgressReport.objects.filter(
-            work_item_id__in=wanted, superseded_by__isnull=True
-        ).order_by("reported_on", "created_at", "id"):
-            self.existing_reports[report.work_item_id].append(report)
-
-    def _stored_on(self, item_id: int, day: date) -> ProgressReport | None:
-        found = None
-        for report in self.existing_reports.get(item_id, ()):
-            if report.reported_on == day:
-                found = report
-        return found
-
-    def check_progress_order(self, result: ImportResult) -> None:
-        """Refuse progress that goes down from one date to the next (corrections excepted)."""
-        new_by_item: dict[tuple[str, str], list[_ReportRow]] = defaultdict(list)
-        for report in self.reports:
-            new_by_item[report.item_key].append(report)
-        for key, rows in new_by_item.items():
-            state = self._item_state(*key)
-            timeline: list[tuple[date, int, Decimal, _ReportRow | None]] = []
-            replaced = {row.supersedes.pk for row in rows if row.supersedes is not None}
-            for report in self.existing_reports.get(state["pk"], ()) if state["pk"] else ():
-                if report.pk not in replaced:
-                    timeline.append((report.reported_on, 0, report.percent_complete, None))
-            for row in rows:
-                timeline.append((row.reported_on, 1, row.percent, row))
-            timeline.sort(key=lambda entry: (entry[0], entry[1]))
-            previous: tuple[date, Decimal] | None = None
-            for day, _order, percent, row in timeline:
-                if previous is not None and percent < previous[1] and row is not None:
-                    self.problems.append(
-                        Problem(
-                            row.sheet,
-                            row.number,
-                            None,
-                            "",
-                            _(
-                                "progress cannot go down (%(new)s%% after %(old)s%% on "
-                                "%(date)s) unless it corrects an earlier report."
-                            )
-                            % {"new": percent, "old": previous[1], "date": previous[0]},
-                        )
-                    )
-                    if len(self.problems) >= MAX_PROBLEMS:
-                        raise TooManyProblems
-                previous = (day, max(percent, previous[1]) if previous else percent)
 
     # --- writing -------------------------------------------------------
 
@@ -1053,7 +812,8 @@ class _Plan:
             )
             touched |= {row.project for row in link_rows}
 
-        if self.reports:
+        rows = self.progress.rows if self.progress else []
+        if rows:
             item_pk = {key: row.existing.pk for key, row in self.items.items()}
             for project, items in self.existing_items.items():
                 for code, item in items.items():
@@ -1063,16 +823,17 @@ class _Plan:
                     ProgressReport(
                         work_item_id=item_pk[report.item_key],
                         reported_on=report.reported_on,
-                        quantity_done=report.quantity_done,
-                        quantity_entered=report.quantity_entered,
-                        unit_entered=report.unit_entered,
-                        percent_complete=report.percent,
+                        quantity_done=report.figures.quantity_done,
+                        quantity_entered=report.figures.quantity_entered,
+                        unit_entered=report.figures.unit_entered,
+                        percent_complete=report.figures.percent,
                         note=report.note,
+                        above_target=report.figures.above_target,
                         reported_by=actor,
                         supersedes=report.supersedes,
                         correction_reason=report.correction_reason if report.supersedes else "",
                     )
-                    for report in self.reports
+                    for report in rows
                 ],
                 batch_size=2000,
             )

@@ -35,3 +35,12 @@ def flag_label(flag: str) -> str:
         "done_late": _("done late"),
         "overdue": _("overdue"),
     }.get(flag, "")
+
+
+def review_label(state: str | None) -> str:
+    """The words for an above-target report's review state (``selectors.review_state``)."""
+    return {
+        "awaiting": _("above target, awaiting review"),
+        "confirmed": _("above target, confirmed"),
+        "rejected": _("above target, not accepted"),
+    }.get(state or "", "")

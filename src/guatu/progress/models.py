@@ -57,6 +57,14 @@ class ProgressReport(models.Model):
         related_name="superseded_by",
     )
     correction_reason = models.TextField(_("reason for the correction"), blank=True)
+    above_target = models.BooleanField(
+        _("above the target"),
+        default=False,
+        help_text=_(
+            "The reporter states the work went beyond the target (超目标); the report counts "
+            "only once the supervision office confirms it."
+        ),
+    )
 
     class Meta:
         verbose_name = _("progress report")
@@ -83,6 +91,42 @@ class ProgressReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.work_item} @ {self.reported_on}: {self.percent_complete}%"
+
+
+class ReportReview(models.Model):
+    """The supervision office's verdict on a report flagged 超目标待核实 (append-only).
+
+    The report itself is never changed: the verdict is a row of its own, and a
+    confirmed report starts to count for progress, a rejected one never does.
+    """
+
+    class Decision(models.TextChoices):
+        CONFIRMED = "confirmed", _("confirmed")
+        REJECTED = "rejected", _("rejected")
+
+    report = models.OneToOneField(
+        ProgressReport,
+        verbose_name=_("progress report"),
+        on_delete=models.PROTECT,
+        related_name="review",
+    )
+    decision = models.CharField(_("decision"), max_length=10, choices=Decision.choices)
+    note = models.TextField(_("note"), blank=True, max_length=2000)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        on_delete=models.PROTECT,
+        related_name="report_reviews",
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("review of an above-target report")
+        verbose_name_plural = _("reviews of above-target reports")
+        ordering = ["-reviewed_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.report_id}: {self.decision}"
 
 
 class Blocker(models.Model):

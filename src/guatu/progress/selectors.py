@@ -5,14 +5,36 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from guatu.progress.models import ProgressReport
+from django.db.models import Q
+
+from guatu.progress.models import ProgressReport, ReportReview
+
+#: A report in force: nothing has superseded it by a correction. One date of
+#: an item has at most one report in force.
+IN_FORCE = Q(superseded_by__isnull=True)
+#: A report that counts for progress: in force, and either within the target
+#: or, above it (超目标), confirmed by the supervision office.
+COUNTS = IN_FORCE & (Q(above_target=False) | Q(review__decision=ReportReview.Decision.CONFIRMED))
+#: Above-target reports still waiting for the office (超目标待核实).
+AWAITING_REVIEW = IN_FORCE & Q(above_target=True, review__isnull=True)
+
+
+def review_state(report: ProgressReport) -> str | None:
+    """Return "awaiting", "confirmed" or "rejected" for an above-target report, else None."""
+    if not report.above_target:
+        return None
+    review = getattr(report, "review", None)  # None when there is no review yet
+    return review.decision if review is not None else "awaiting"
+
+
+def report_counts(report: ProgressReport) -> bool:
+    """Whether a report in force counts for progress (the rule of ``COUNTS``, on one row)."""
+    return review_state(report) in (None, ReportReview.Decision.CONFIRMED)
 
 
 def reports_effective(*, work_item_ids: Iterable[int], as_of: date | None = None):
-    """Return the reports not superseded by a correction, optionally up to *as_of*."""
-    reports = ProgressReport.objects.filter(
-        work_item_id__in=list(work_item_ids), superseded_by__isnull=True
-    )
+    """Return the reports that count for progress, optionally up to *as_of*."""
+    reports = ProgressReport.objects.filter(COUNTS, work_item_id__in=list(work_item_ids))
     if as_of is not None:
         reports = reports.filter(reported_on__lte=as_of)
     return reports
@@ -30,11 +52,28 @@ def latest_reports(
     return latest
 
 
+def reports_in_force(*, work_item_ids: Iterable[int]):
+    """Return the reports in force (counting or not), the record new reports are checked on."""
+    return ProgressReport.objects.filter(IN_FORCE, work_item_id__in=list(work_item_ids)).order_by(
+        "work_item_id", "reported_on", "created_at", "id"
+    )
+
+
+def reports_awaiting_review(*, city=None):
+    """Return the above-target reports the supervision office has not judged yet."""
+    reports = ProgressReport.objects.filter(AWAITING_REVIEW)
+    if city is not None:
+        reports = reports.filter(work_item__project__city=city)
+    return reports.select_related("work_item__project", "work_item__town", "reported_by").order_by(
+        "reported_on", "id"
+    )
+
+
 def report_history(*, work_item_id: int):
     """Return every report of an item, corrections and superseded ones included."""
     return (
         ProgressReport.objects.filter(work_item_id=work_item_id)
-        .select_related("reported_by", "supersedes")
+        .select_related("reported_by", "supersedes", "review")
         .order_by("reported_on", "created_at", "id")
     )
 

@@ -8,16 +8,15 @@ dimension is refused with a message that says why.
 
 from collections.abc import Sequence
 from datetime import date
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from guatu.audit.services import audit_record
-from guatu.core.errors import UnitError
-from guatu.core.units import convert, parse_unit
-from guatu.errors import as_validation_error
+from guatu.core.reporting import ItemTerms, Prior, check_report
+from guatu.errors import translate
 from guatu.org.clock import city_today
 from guatu.progress.access import (
     can_escalate_blocker,
@@ -27,17 +26,37 @@ from guatu.progress.access import (
     is_supervisor,
     require,
 )
-from guatu.progress.models import Blocker, ProgressReport, StatusRuleSet
+from guatu.progress.models import Blocker, ProgressReport, ReportReview, StatusRuleSet
 from guatu.progress.photos import check_photos, save_photos
-from guatu.progress.selectors import latest_reports
+from guatu.progress.selectors import report_counts, reports_in_force
 from guatu.projects.models import WorkItem
 
-HUNDRED = Decimal(100)
-CENT = Decimal("0.01")
+#: The longest note or reason a report keeps (characters).
+NOTE_LIMIT = 5000
 
 
-def _percent(done: Decimal, target: Decimal) -> Decimal:
-    return (done * HUNDRED / target).quantize(CENT, rounding=ROUND_HALF_EVEN)
+def report_terms(work_item: WorkItem, *, today: date | None = None) -> ItemTerms:
+    """Return what a report on *work_item* is judged against (the city's today by default)."""
+    return ItemTerms(
+        today=today or city_today(work_item.project.city),
+        project_start=work_item.project.start_date,
+        planned_start=work_item.planned_start,
+        target=work_item.quantity_target,
+        unit=work_item.unit if work_item.quantity_target is not None else "",
+    )
+
+
+def report_record(reports) -> list[Prior]:
+    """The reports in force as the core's ``Prior`` values (keyed by primary key)."""
+    return [
+        Prior(
+            reported_on=report.reported_on,
+            percent=report.percent_complete,
+            counts=report_counts(report),
+            key=report.pk,
+        )
+        for report in reports
+    ]
 
 
 def report_submit(
@@ -49,6 +68,7 @@ def report_submit(
     unit: str = "",
     percent: Decimal | None = None,
     note: str = "",
+    above_target: bool = False,
     supersedes: ProgressReport | None = None,
     correction_reason: str = "",
     today: date | None = None,
@@ -56,139 +76,89 @@ def report_submit(
 ) -> ProgressReport:
     """Record the cumulative progress of *work_item* at *reported_on*.
 
-    An item with a target quantity is reported by quantity (in *unit*, the
-    item's unit by default); one without, by *percent*. A correction names
-    the report it *supersedes* and gives a *correction_reason*.
+    The rules are the core's (``guatu.core.reporting``), the same for every
+    path; this adds who may report, the photos and the write. A correction
+    names the report it *supersedes* and gives a *correction_reason*.
 
     Raises ``ValidationError`` keyed by field, with every problem found.
     """
-    require(
-        can_report(reported_by, work_item),
-        user=reported_by,
-        action="report_correct" if supersedes is not None else "report_submit",
-        target=work_item,
-    )
-    today = today or city_today(work_item.project.city)
+    action = "report_correct" if supersedes is not None else "report_submit"
+    require(can_report(reported_by, work_item), user=reported_by, action=action, target=work_item)
+    terms = report_terms(work_item, today=today)
     errors: dict[str, list[str]] = {}
-
-    def refuse(field: str, message: str) -> None:
-        errors.setdefault(field, []).append(message)
-
-    if reported_on > today:
-        refuse("reported_on", _("The date %(date)s is in the future.") % {"date": reported_on})
-    if reported_on < work_item.project.start_date:
-        refuse(
-            "reported_on",
-            _("The date %(date)s is before the project started (%(start)s).")
-            % {"date": reported_on, "start": work_item.project.start_date},
-        )
-    elif work_item.planned_start is not None and reported_on < work_item.planned_start:
-        refuse(
-            "reported_on",
-            _("The date %(date)s is before the work item's planned start (%(start)s).")
-            % {"date": reported_on, "start": work_item.planned_start},
-        )
-
-    quantity_done = None
-    entered_unit = ""
-    if work_item.quantity_target is not None:
-        if quantity is None:
-            refuse("quantity", _("Enter the cumulative quantity done."))
-        elif quantity < 0:
-            refuse("quantity", _("A quantity cannot be negative."))
-        else:
-            try:
-                source = parse_unit(unit or work_item.unit)
-                quantity_done = convert(quantity, source, work_item.unit)
-                entered_unit = source.code
-            except UnitError as error:
-                refuse("unit", as_validation_error(error).messages[0])
-            else:
-                percent = _percent(quantity_done, work_item.quantity_target)
-    elif percent is None:
-        refuse("percent", _("Enter the percentage complete."))
-    elif percent < 0:
-        refuse("percent", _("A percentage cannot be negative."))
-    else:
-        percent = Decimal(percent).quantize(CENT, rounding=ROUND_HALF_EVEN)
-
-    if supersedes is not None:
-        if supersedes.work_item_id != work_item.pk:
-            refuse("supersedes", _("A correction must be for the same work item."))
-        if not correction_reason.strip():
-            refuse("correction_reason", _("A correction must give its reason."))
-    if percent is not None and percent > HUNDRED and not note.strip():
-        refuse(
-            "note",
-            _("%(percent)s%% is above the target: explain it in the note.") % {"percent": percent},
-        )
+    if supersedes is not None and supersedes.work_item_id != work_item.pk:
+        errors["supersedes"] = [_("A correction must be for the same work item.")]
+    for field, text, limit in (
+        ("note", note, NOTE_LIMIT),
+        ("correction_reason", correction_reason, NOTE_LIMIT),
+    ):
+        if len(text) > limit:
+            errors.setdefault(field, []).append(
+                _("At most %(limit)d characters (this has %(length)d).")
+                % {"limit": limit, "length": len(text)}
+            )
     checked_photos, photo_problems = check_photos(photos)
-    for problem in photo_problems:
-        refuse("photos", problem)
-    if errors:
-        raise ValidationError(errors)
+    if photo_problems:
+        errors.setdefault("photos", []).extend(photo_problems)
 
     stored: list = []
     try:
         with transaction.atomic():
             # Lock the item so two reports for it are checked one after the other.
             WorkItem.objects.select_for_update().filter(pk=work_item.pk).first()
-            if (
-                supersedes is not None
-                and ProgressReport.objects.filter(supersedes=supersedes).exists()
-            ):
-                raise ValidationError(
-                    {
-                        "supersedes": _(
-                            "That report has already been corrected; correct the correction."
-                        )
-                    }
-                )
-            previous = latest_reports(work_item_ids=[work_item.pk], as_of=reported_on).get(
-                work_item.pk
+            record = report_record(
+                reports_in_force(work_item_ids=[work_item.pk]).select_related("review")
             )
-            if (
-                supersedes is None
-                and previous is not None
-                and percent is not None
-                and percent < previous.percent_complete
-            ):
-                raise ValidationError(
-                    {
-                        "quantity" if work_item.quantity_target is not None else "percent": _(
-                            "Progress cannot go down (%(new)s%% after %(old)s%% on %(date)s) "
-                            "unless it corrects an earlier report."
-                        )
-                        % {
-                            "new": percent,
-                            "old": previous.percent_complete,
-                            "date": previous.reported_on,
-                        }
-                    }
-                )
+            corrects = None
+            if supersedes is not None:
+                corrects = next((prior for prior in record if prior.key == supersedes.pk), None)
+                if corrects is None:
+                    errors.setdefault("supersedes", []).append(
+                        _("That report has already been corrected; correct the correction.")
+                    )
+                    if not correction_reason.strip():
+                        errors["correction_reason"] = [_("A correction must give its reason.")]
+            figures, problems = check_report(
+                terms,
+                reported_on=reported_on,
+                quantity=quantity,
+                unit=unit,
+                percent=percent,
+                note=note,
+                above_target=above_target,
+                corrects=corrects,
+                correction_reason=correction_reason,
+                record=record,
+            )
+            for problem in problems:
+                errors.setdefault(problem.field, []).append(translate(problem))
+            if errors:
+                raise ValidationError(errors)
             report = ProgressReport(
                 work_item=work_item,
                 reported_on=reported_on,
-                quantity_done=quantity_done,
-                quantity_entered=quantity if work_item.quantity_target is not None else None,
-                unit_entered=entered_unit,
-                percent_complete=percent,
+                quantity_done=figures.quantity_done,
+                quantity_entered=figures.quantity_entered,
+                unit_entered=figures.unit_entered,
+                percent_complete=figures.percent,
                 note=note,
+                above_target=figures.above_target,
                 reported_by=reported_by,
                 supersedes=supersedes,
-                correction_reason=correction_reason,
+                correction_reason=correction_reason if supersedes is not None else "",
             )
             report.full_clean(validate_unique=False)
             report.save(force_insert=True)
             stored.extend(save_photos(report, checked_photos))
             audit_record(
                 user=reported_by,
-                action="report_correct" if supersedes is not None else "report_submit",
+                action=action,
                 target=report,
                 detail={
                     "work_item": work_item.pk,
                     "reported_on": reported_on.isoformat(),
-                    "percent": str(percent),
+                    "percent": str(figures.percent),
+                    "above_target": figures.above_target,
                     "supersedes": supersedes.pk if supersedes else None,
                     "photos": [photo.image.name for photo in stored],
                 },
@@ -200,6 +170,38 @@ def report_submit(
             photo.thumbnail.delete(save=False)
         raise
     return report
+
+
+def report_review(*, actor, report: ProgressReport, confirm: bool, note: str = "") -> ReportReview:
+    """Confirm or reject a report flagged 超目标待核实 (the supervision office).
+
+    A confirmed report counts for progress from then on (it may make the item
+    完成); a rejected one never does, and the town reports the true figure as
+    a correction of it.
+    """
+    require(is_supervisor(actor), user=actor, action="report_review", target=report.work_item)
+    if not report.above_target:
+        raise ValidationError(_("Only reports above the target are reviewed."))
+    if not confirm and not note.strip():
+        raise ValidationError({"note": _("Say why the figure is rejected.")})
+    with transaction.atomic():
+        if ReportReview.objects.filter(report=report).exists():
+            raise ValidationError(_("This report has already been reviewed."))
+        review = ReportReview(
+            report=report,
+            decision=ReportReview.Decision.CONFIRMED if confirm else ReportReview.Decision.REJECTED,
+            note=note,
+            reviewed_by=actor,
+        )
+        review.full_clean(validate_unique=False)
+        review.save(force_insert=True)
+        audit_record(
+            user=actor,
+            action="report_review",
+            target=report,
+            detail={"decision": review.decision, "note": note},
+        )
+    return review
 
 
 def blocker_open(

@@ -32,6 +32,7 @@ from guatu.org.clock import city_today
 from guatu.org.models import CalendarException, City, Town
 from guatu.org.selectors import default_city
 from guatu.progress.models import ProgressReport, StatusRuleSet
+from guatu.progress.selectors import COUNTS
 from guatu.projects.models import Project, WorkItem
 
 DEFAULT_WINDOW_DAYS = 28
@@ -190,7 +191,7 @@ def status_inputs(
     up_to = up_to or city_today(city)
     reports = _rows(
         ProgressReport.objects.filter(
-            work_item__in=query.values("pk"), superseded_by__isnull=True, reported_on__lte=up_to
+            COUNTS, work_item__in=query.values("pk"), reported_on__lte=up_to
         ).order_by("work_item_id", "reported_on", "created_at", "id"),
         "work_item_id",
         "reported_on",

@@ -20,6 +20,7 @@ from guatu.org.clock import city_today
 from guatu.org.models import City, Department, Town
 from guatu.progress.labels import reason_label
 from guatu.progress.models import Blocker, ProgressReport
+from guatu.progress.selectors import COUNTS
 from guatu.progress.status import (
     StatusTable,
     planned_value_weights,
@@ -281,7 +282,7 @@ def escalations_generate(*, city: City, period: Period, actor=None, ladder=None)
         [int(latest.pks[i]) for i in chosen]
     )
     last_report = dict(
-        ProgressReport.objects.filter(work_item_id__in=list(items), superseded_by__isnull=True)
+        ProgressReport.objects.filter(COUNTS, work_item_id__in=list(items))
         .order_by("work_item_id", "reported_on")
         .values_list("work_item_id", "reported_on")
     )

@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from guatu.org.models import Department
 from guatu.progress.models import ProgressReport
+from guatu.progress.selectors import reports_in_force
+from guatu.progress.services import NOTE_LIMIT
 from guatu.projects.models import WorkItem, unit_choices
 
 MAX_MSPDI_BYTES = 20 * 1024 * 1024
@@ -72,7 +74,13 @@ class ReportForm(forms.Form):
         label=_("Percent complete"), required=False, max_digits=7, decimal_places=2, min_value=0
     )
     note = forms.CharField(
-        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Note"),
+        required=False,
+        max_length=NOTE_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    above_target = forms.BooleanField(
+        label=_("The work went beyond the target (explain why in the note)"), required=False
     )
     supersedes = forms.ModelChoiceField(
         label=_("Corrects the report of"),
@@ -80,7 +88,9 @@ class ReportForm(forms.Form):
         queryset=ProgressReport.objects.none(),
         empty_label=_("(not a correction)"),
     )
-    correction_reason = forms.CharField(label=_("Reason for the correction"), required=False)
+    correction_reason = forms.CharField(
+        label=_("Reason for the correction"), required=False, max_length=NOTE_LIMIT
+    )
     photos = MultipleFileField(label=_("Site photos"), required=False)
 
     def __init__(self, *args, item: WorkItem, **kwargs) -> None:
@@ -92,9 +102,9 @@ class ReportForm(forms.Form):
             del self.fields["percent"]
             self.fields["unit"].choices = unit_choices()
             self.fields["unit"].initial = item.unit
-        self.fields["supersedes"].queryset = ProgressReport.objects.filter(
-            work_item=item, superseded_by__isnull=True
-        ).order_by("-reported_on", "-created_at")
+        self.fields["supersedes"].queryset = reports_in_force(work_item_ids=[item.pk]).order_by(
+            "-reported_on", "-created_at"
+        )
         self.fields["supersedes"].label_from_instance = lambda report: (
             f"{report.reported_on:%Y-%m-%d} · {report.percent_complete}%"
         )

@@ -33,6 +33,7 @@ from guatu.progress.services import (
     blocker_escalate,
     blocker_open,
     blocker_resolve,
+    report_review,
     report_submit,
     status_rules_change,
 )
@@ -209,6 +210,7 @@ def item_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
                         unit=data.get("unit") or "",
                         percent=data.get("percent"),
                         note=data["note"],
+                        above_target=data["above_target"],
                         supersedes=data["supersedes"],
                         correction_reason=data["correction_reason"],
                         photos=data["photos"],
@@ -231,6 +233,18 @@ def item_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
                     )
                     messages.success(request, _("Blocker opened."))
                     return redirect("web:item-detail", pk=item.pk)
+            elif action == "review":
+                report = get_object_or_404(
+                    ProgressReport, pk=request.POST.get("report"), work_item=item
+                )
+                report_review(
+                    actor=user,
+                    report=report,
+                    confirm=request.POST.get("decision") == "confirm",
+                    note=request.POST.get("note", "")[:2000],
+                )
+                messages.success(request, _("Review recorded."))
+                return redirect("web:item-detail", pk=item.pk)
             elif action in ("resolve", "escalate"):
                 blocker = get_object_or_404(Blocker, pk=request.POST.get("blocker"), work_item=item)
                 if action == "escalate":
@@ -247,7 +261,11 @@ def item_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
                     )
                 return redirect("web:item-detail", pk=item.pk)
         except ValidationError as error:
-            apply_errors(blocker_form if action == "blocker" else report_form, error)
+            if action == "review":
+                for problem in error.messages:
+                    messages.error(request, problem)
+            else:
+                apply_errors(blocker_form if action == "blocker" else report_form, error)
     status = items_status(items=[item]).get(item.pk)
     today = city_today(item.project.city)
     return render(
@@ -262,6 +280,7 @@ def item_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "report_form": report_form if can_report(user, item) else None,
             "blocker_form": blocker_form if can_open_blocker(user, item) else None,
             "may_manage": {b.pk: can_manage_blocker(user, b) for b in item.blockers.all()},
+            "may_review": is_supervisor(user),
         },
     )
 

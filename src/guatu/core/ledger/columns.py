@@ -241,8 +241,23 @@ PROGRESS = SheetSpec(
         ),
         Column("note", "说明", gettext_noop("Note"), ("备注", "情况说明"), width=30),
         Column(
+            "above_target",
+            "超出目标",
+            gettext_noop("Above target"),
+            ("超目标",),
+            width=10,
+        ),
+        Column(
             "correction_reason", "更正原因", gettext_noop("Reason for the correction"), (), width=20
         ),
+        Column(
+            "corrected",
+            "更正前",
+            gettext_noop("Before the correction"),
+            export_only=True,
+            width=22,
+        ),
+        Column("review", "核实情况", gettext_noop("Review"), export_only=True, width=12),
     ),
 )
 

@@ -4,10 +4,13 @@ A 2,000-item wall chart table renders each of these thousands of times; an
 ``{% include %}`` per cell costs more than the rest of the page.
 """
 
+from decimal import ROUND_HALF_EVEN, Decimal
+
 from django import template
 from django.utils.html import format_html
 
-from guatu.progress.labels import flag_label, light_label, reason_label
+from guatu.progress.labels import flag_label, light_label, reason_label, review_label
+from guatu.progress.selectors import review_state
 
 register = template.Library()
 FLAG_CLASSES = {"done_on_time": "flag-red", "done_late": "flag-late", "overdue": "flag-black"}
@@ -40,3 +43,21 @@ def node_flag(flag: str) -> str:
     return format_html(
         '<span class="flag {}" title="{}">⚑ {}</span>', FLAG_CLASSES[flag], text, text
     )
+
+
+@register.simple_tag
+def review_badge(report) -> str:
+    """超目标待核实 / 已确认 / 不予认定 for a report above its target; nothing otherwise."""
+    state = review_state(report)
+    if state is None:
+        return ""
+    return format_html('<span class="review review-{}">{}</span>', state, review_label(state))
+
+
+@register.filter
+def quantity(value) -> str:
+    """A stored quantity as people write it: at most two decimals, no trailing zeros."""
+    if value is None:
+        return ""
+    rounded = Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_EVEN).normalize()
+    return f"{rounded:f}"
