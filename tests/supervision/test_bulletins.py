@@ -38,19 +38,37 @@ def east_asian(run) -> str | None:
     return fonts.get(qn("w:eastAsia")) if fonts is not None else None
 
 
-def test_the_ladder_is_climbed_once_per_period_however_often_it_is_rerun(supervisor):
+def test_a_draft_proposes_the_ladder_and_only_publishing_records_it(supervisor, settings, tmp_path):
+    """The seen bug: drafting W46 created 8 通报批评 events that towns saw at once."""
+    settings.MEDIA_ROOT = tmp_path
     city = City.objects.get()
+    before = EscalationEvent.objects.filter(period="2019-W46").count()
+    draft = bulletin_draft(actor=supervisor, city=city, period_text="2019-W46")
     bulletin_draft(actor=supervisor, city=city, period_text="2019-W46")
-    count = EscalationEvent.objects.filter(period="2019-W46").count()
-    bulletin_draft(actor=supervisor, city=city, period_text="2019-W46")
-    assert EscalationEvent.objects.filter(period="2019-W46").count() == count > 2
-    gushan = EscalationEvent.objects.get(
-        period="2019-W46", work_item__project__code="park-gushan", work_item__code="wj"
-    )
-    assert gushan.level == "interview"  # from the demo's ladder, not overwritten
-    climbed = EscalationEvent.objects.filter(period="2019-W46", level="criticism")
-    assert climbed.exists()
-    assert all(len(e.evidence["lights"]) == 4 for e in climbed)
+    assert EscalationEvent.objects.filter(period="2019-W46").count() == before
+    proposed = [e for e in draft.content["escalations"] if not e["recorded"]]
+    assert any(e["level_code"] == "criticism" for e in proposed)
+    assert all(len(e["evidence"]["lights"]) == 4 for e in proposed)
+    # A town sees neither the draft nor any proposed rung.
+    town = Client()
+    town.force_login(User.objects.get(username="town_shizhu"))
+    assert town.get(f"/bulletins/{draft.pk}/").status_code == 404
+    assert town.get(f"/bulletins/{draft.pk}/bulletin.docx").status_code == 404
+    assert "2019-W46" not in town.get("/bulletins/").text
+    page = town.get("/escalations/").text
+    assert "通报批评" not in page
+    published = bulletin_publish(actor=supervisor, bulletin=draft)
+    recorded = EscalationEvent.objects.filter(period="2019-W46")
+    assert recorded.count() == before + len(proposed)
+    assert all(e["recorded"] for e in published.content["escalations"])
+    gushan = recorded.get(work_item__project__code="park-gushan", work_item__code="wj")
+    assert gushan.level == "interview"  # recorded before, not overwritten
+    assert town.get(f"/bulletins/{draft.pk}/").status_code == 200
+    # Drafting the period again proposes nothing new: each rung is recorded once.
+    again = bulletin_draft(actor=supervisor, city=city, period_text="2019-W46")
+    assert all(e["recorded"] for e in again.content["escalations"])
+    bulletin_publish(actor=supervisor, bulletin=again)
+    assert EscalationEvent.objects.filter(period="2019-W46").count() == recorded.count()
 
 
 def test_the_content_follows_the_seed_page(draft):
@@ -166,9 +184,21 @@ def test_the_pages(draft, demo):
     assert Bulletin.objects.get(pk=draft.pk).status == "published"
     word = client.get(f"/bulletins/{draft.pk}/bulletin.docx")
     assert word.status_code == 200 and word.content[:2] == b"PK"
-    event = EscalationEvent.objects.filter(period="2019-W46").first()
-    notice = client.get(f"/escalations/{event.pk}/notice.docx")
-    assert "督办单" in "".join(p.text for p in Document(io.BytesIO(notice.content)).paragraphs)
+    headings = {
+        "reminder": "提醒函",
+        "notice": "督办单",
+        "interview": "约谈通知",
+        "criticism": "通报批评",
+    }
+    for level, heading in headings.items():
+        event = EscalationEvent.objects.filter(level=level).first()
+        notice = Document(io.BytesIO(client.get(f"/escalations/{event.pk}/notice.docx").content))
+        assert notice.paragraphs[1].text == heading
+        assert notice.paragraphs[-1].text == "2019年11月15日" or level != "criticism"
+        cells = {row.cells[0].text: row.cells[1].text for row in notice.tables[0].rows}
+        assert "—" not in (cells["各期灯色"], cells["欠序时（百分点）"], cells["最迟完成（倒排）"])
+        assert "red" not in cells["各期灯色"] and "红灯" in cells["各期灯色"]
+        assert cells["期次"].endswith("周") and cells["最近填报"].startswith("2019-")
     assert "古山镇" in client.get("/scores/?year=2019").text
     town = Client()
     town.force_login(User.objects.get(username="town_shizhu"))
@@ -216,13 +246,8 @@ def test_the_command_writes_every_format(tmp_path, demo):
 
 def test_the_ladder_is_configurable(supervisor, settings):
     settings.GUATU_ESCALATION_LADDER = [(1, "notice"), (2, "criticism")]
-    bulletin_draft(actor=supervisor, city=City.objects.get(), period_text="2019-W46")
-    levels = set(
-        EscalationEvent.objects.filter(period="2019-W46")
-        .exclude(work_item__project__code="park-gushan", work_item__code="wj")
-        .exclude(work_item__code="wq-zc-1")
-        .values_list("level", flat=True)
-    )
+    draft = bulletin_draft(actor=supervisor, city=City.objects.get(), period_text="2019-W46")
+    levels = {e["level_code"] for e in draft.content["escalations"] if not e["recorded"]}
     assert levels <= {"notice", "criticism"} and levels
-    event = EscalationEvent.objects.filter(period="2019-W46", level="criticism").first()
-    assert len(event.evidence["lights"]) == 2
+    criticism = next(e for e in draft.content["escalations"] if e["level_code"] == "criticism")
+    assert len(criticism["evidence"]["lights"]) == 2

@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, NinjaAPI, Router, Schema
 from ninja.errors import AuthenticationError, HttpError
@@ -263,7 +264,7 @@ def _report_out(report: ProgressReport) -> ReportOut:
         unit_entered=report.unit_entered,
         note=report.note,
         reported_by=report.reported_by.username,
-        created_at=report.created_at.isoformat(),
+        created_at=timezone.localtime(report.created_at).isoformat(),
         supersedes=report.supersedes_id,
         superseded_by=superseded.pk if superseded else None,
         correction_reason=report.correction_reason,

@@ -6,14 +6,16 @@ a failure leaves the database as it was.
 """
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, Decimal
+from zoneinfo import ZoneInfo
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from guatu.accounts.models import Role, User
 from guatu.accounts.services import user_create
+from guatu.core.periods import parse_period
 from guatu.core.units import convert
 from guatu.demo import scenario
 from guatu.demo.parks import build_parks
@@ -29,6 +31,7 @@ from guatu.progress.services import (
 from guatu.projects.models import Dependency, Phase, Project, TaskForceMember, WorkItem
 from guatu.projects.scheduling import schedule_recalculate
 from guatu.projects.services import Link, dependencies_add, joint_milestone_create, work_item_create
+from guatu.supervision.bulletins import escalation_evidence
 from guatu.supervision.models import EscalationEvent
 from guatu.supervision.services import escalation_record
 
@@ -289,6 +292,7 @@ def _reports(
                 percent=percent,
                 note=note,
                 today=TODAY,
+                submitted_at=_stamp(day),
             )
             continue
         whole = item.unit in ("hh", "pc")
@@ -301,7 +305,8 @@ def _reports(
             quantity = item.target
         unit = item.unit
         if item.report_unit:
-            quantity = convert(quantity, item.unit, item.report_unit)
+            # As a town would write it: whole square metres, not 38093.3333.
+            quantity = convert(quantity, item.unit, item.report_unit).quantize(Decimal(1))
             unit = item.report_unit
         report_submit(
             work_item=work_item,
@@ -311,7 +316,13 @@ def _reports(
             unit=unit,
             note=note,
             today=TODAY,
+            submitted_at=_stamp(day),
         )
+
+
+def _stamp(day: date) -> datetime:
+    """When the story's report of *day* was submitted: that afternoon, city time."""
+    return datetime.combine(day, time(17, 30), tzinfo=ZoneInfo("Asia/Shanghai"))
 
 
 def _reporter(item: Item, users: dict[str, User], departments: dict[str, Department]) -> User:
@@ -354,12 +365,18 @@ def _blockers(departments: dict[str, Department], supervisor: User) -> None:
 
 
 def _escalations(supervisor: User) -> None:
+    """The rungs published in the story's earlier bulletins, with the evidence of their period."""
     for project, code, level, period, reason in scenario.ESCALATIONS:
-        item = WorkItem.objects.get(project__code=project, code=code)
+        item = WorkItem.objects.select_related("project__city").get(
+            project__code=project, code=code
+        )
+        evidence = escalation_evidence(
+            city=item.project.city, period=parse_period(period), work_item=item
+        )
         escalation_record(
             work_item=item,
             level=level,
             period=period,
-            evidence={"reason": reason, "as_of": TODAY.isoformat(), "light": "red"},
+            evidence={**evidence, "reason": reason},
             issued_by=supervisor,
         )

@@ -1,7 +1,18 @@
 """City, towns (镇街区), villages (行政村) and departments (部门)."""
 
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+
+def validate_time_zone(name: str) -> None:
+    """Refuse a name the time-zone database does not know."""
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise ValidationError(_("Unknown time zone “%(name)s”.") % {"name": name}) from error
 
 
 class City(models.Model):
@@ -31,6 +42,13 @@ class City(models.Model):
             "Progress and lights are judged as of this date; empty means today. "
             "The demo sets it to the day of its story."
         ),
+    )
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=40,
+        default="Asia/Shanghai",
+        validators=[validate_time_zone],
+        help_text=_("“Today” and every time shown follow it (IANA name, e.g. Asia/Shanghai)."),
     )
 
     class Meta:

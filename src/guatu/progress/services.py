@@ -7,7 +7,7 @@ dimension is refused with a message that says why.
 """
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -73,12 +73,15 @@ def report_submit(
     correction_reason: str = "",
     today: date | None = None,
     photos: Sequence = (),
+    submitted_at: datetime | None = None,
 ) -> ProgressReport:
     """Record the cumulative progress of *work_item* at *reported_on*.
 
     The rules are the core's (``guatu.core.reporting``), the same for every
     path; this adds who may report, the photos and the write. A correction
     names the report it *supersedes* and gives a *correction_reason*.
+    *submitted_at* is for loading past history (the demo's story); requests
+    never pass it, so a live report is stamped with the time it arrives.
 
     Raises ``ValidationError`` keyed by field, with every problem found.
     """
@@ -147,6 +150,8 @@ def report_submit(
                 supersedes=supersedes,
                 correction_reason=correction_reason if supersedes is not None else "",
             )
+            if submitted_at is not None:
+                report.created_at = submitted_at
             report.full_clean(validate_unique=False)
             report.save(force_insert=True)
             stored.extend(save_photos(report, checked_photos))

@@ -201,23 +201,65 @@ def bulletin_content(
         }
         for b in blockers
     ]
-    content.escalations = [
-        {
-            "level": str(LEVEL_LABELS.get(e.level, e.level)),
-            "level_code": e.level,
-            "item": e.work_item.name,
-            "project": e.work_item.project.name,
-            "town": e.town.name if e.town else "",
-            "department": str(e.department or ""),
-            "reason": e.evidence.get("reason", ""),
-        }
-        for e in EscalationEvent.objects.filter(period=period.key)
-        .select_related("work_item__project", "town", "department")
-        .order_by("work_item__project", "id")
-        if project is None or e.work_item.project_id == project.pk
-    ]
+    content.escalations = _escalation_rows(city, period, project)
     content.curves = _curves(city, project, as_of, period)
     return content
+
+
+def _escalation_rows(city: City, period: Period, project: Project | None) -> list[dict]:
+    """The period's rungs: those already recorded, and those the ladder proposes besides.
+
+    A proposed rung (``recorded`` false) is only a proposal until the bulletin
+    that lists it is published.
+    """
+    recorded = {
+        e.work_item_id: e
+        for e in EscalationEvent.objects.filter(period=period.key).select_related(
+            "work_item__project", "town", "department"
+        )
+        if project is None or e.work_item.project_id == project.pk
+    }
+    proposals = [
+        p
+        for p in escalations_propose(city=city, period=period, project=project)
+        if p["work_item"] not in recorded
+    ]
+    items = WorkItem.objects.select_related("project", "town", "owner_department").in_bulk(
+        [p["work_item"] for p in proposals]
+    )
+    rows = [
+        _escalation_row(e.work_item, e.level, e.evidence, e.town, e.department, recorded=True)
+        for e in recorded.values()
+    ]
+    for proposal in proposals:
+        item = items[proposal["work_item"]]
+        rows.append(
+            _escalation_row(
+                item,
+                proposal["level"],
+                proposal["evidence"],
+                item.town,
+                item.owner_department,
+                recorded=False,
+            )
+        )
+    order = {level: k for k, level in enumerate(EscalationLevel.values)}
+    return sorted(rows, key=lambda r: (-order.get(r["level_code"], 0), r["project"], r["item"]))
+
+
+def _escalation_row(item, level, evidence, town, department, *, recorded: bool) -> dict:
+    return {
+        "level": str(LEVEL_LABELS.get(level, level)),
+        "level_code": level,
+        "item": item.name,
+        "project": item.project.name,
+        "town": town.name if town else "",
+        "department": str(department or ""),
+        "reason": evidence.get("reason", ""),
+        "work_item": item.pk,
+        "evidence": evidence,
+        "recorded": recorded,
+    }
 
 
 def _curves(city: City, project: Project | None, as_of: date, period: Period) -> list[dict]:
@@ -255,71 +297,68 @@ def _curves(city: City, project: Project | None, as_of: date, period: Period) ->
     return curves
 
 
-@dataclass(frozen=True)
-class LadderResult:
-    created: int
-    existing: int
+def escalations_propose(
+    *, city: City, period: Period, project: Project | None = None, ladder=None
+) -> list[dict]:
+    """Return the rungs the ladder proposes for *period*: computed, nothing stored.
 
-
-def escalations_generate(*, city: City, period: Period, actor=None, ladder=None) -> LadderResult:
-    """Climb the ladder for every item red at the end of *period*, once per period.
-
-    An item red for the last n periods in a row gets the rung for n; rerunning
-    finds the events already there and creates nothing new.
+    An item red for the last n periods in a row gets the rung for n. A draft
+    bulletin lists these for the supervision office to review; they become
+    escalation events only when the bulletin is published (``escalations_record``).
     """
     ladder = ladder or getattr(settings, "GUATU_ESCALATION_LADDER", DEFAULT_LADDER)
     as_of = period_as_of(city, period)
     periods = max(threshold for threshold, _level in ladder)
     dates = [as_of - timedelta(days=period.days * k) for k in range(periods)][::-1]
-    inputs = status_inputs(items=Q(kind=WorkItem.Kind.TASK), up_to=as_of, city=city)
+    inputs = status_inputs(items=_scope(project), up_to=as_of, city=city)
     tables = [status_table(as_of=day, inputs=inputs) for day in dates]
     red = np.stack([t.light == Light.RED for t in tables], axis=1)
     runs = consecutive_from_last(red)
     levels = ladder_level(runs, ladder)
-    latest = tables[-1]
     chosen = [i for i, level in enumerate(levels) if level]
-    items = WorkItem.objects.select_related("town", "owner_department").in_bulk(
-        [int(latest.pks[i]) for i in chosen]
-    )
+    evidence = _evidence(tables, dates, chosen, runs)
+    return [
+        {"work_item": int(tables[-1].pks[i]), "level": levels[i], "evidence": evidence[i]}
+        for i in chosen
+    ]
+
+
+def escalation_evidence(*, city: City, period: Period, work_item: WorkItem) -> dict:
+    """The evidence of one item's escalation for *period* (lights of the ladder's periods …)."""
+    ladder = getattr(settings, "GUATU_ESCALATION_LADDER", DEFAULT_LADDER)
+    as_of = period_as_of(city, period)
+    periods = max(threshold for threshold, _level in ladder)
+    dates = [as_of - timedelta(days=period.days * k) for k in range(periods)][::-1]
+    inputs = status_inputs(items=Q(pk=work_item.pk), up_to=as_of, city=city)
+    tables = [status_table(as_of=day, inputs=inputs) for day in dates]
+    red = np.stack([t.light == Light.RED for t in tables], axis=1)
+    return _evidence(tables, dates, [0], consecutive_from_last(red))[0]
+
+
+def _evidence(tables: list[StatusTable], dates: list[date], chosen: list[int], runs) -> dict:
+    """What a notice cites, per chosen row: the lights period by period, lag, dates, reports."""
+    latest = tables[-1]
+    pks = [int(latest.pks[i]) for i in chosen]
+    late = dict(WorkItem.objects.filter(pk__in=pks).values_list("pk", "late_finish"))
     last_report = dict(
-        ProgressReport.objects.filter(COUNTS, work_item_id__in=list(items))
+        ProgressReport.objects.filter(COUNTS, work_item_id__in=pks, reported_on__lte=dates[-1])
         .order_by("work_item_id", "reported_on")
         .values_list("work_item_id", "reported_on")
     )
-    already = set(
-        EscalationEvent.objects.filter(period=period.key, work_item_id__in=list(items)).values_list(
-            "work_item_id", flat=True
-        )
-    )
-    new_events = []
-    for i in chosen:
-        item = items[int(latest.pks[i])]
-        if item.pk in already:
-            continue
+    found = {}
+    for i, pk in zip(chosen, pks, strict=True):
         status = latest.status(i)
-        new_events.append(
-            EscalationEvent(
-                work_item=item,
-                level=levels[i],
-                period=period.key,
-                town=item.town,
-                department=item.owner_department,
-                issued_by=actor,
-                evidence={
-                    "reason": _("red for %(n)d periods in a row") % {"n": int(runs[i])},
-                    "as_of": as_of.isoformat(),
-                    "lights": [LIGHT_NAMES[t.light[i]] for t in tables],
-                    "dates": [d.isoformat() for d in dates],
-                    "lag": status.lag,
-                    "late_finish": item.late_finish.isoformat() if item.late_finish else None,
-                    "last_report": (
-                        last_report[item.pk].isoformat() if item.pk in last_report else None
-                    ),
-                },
-            )
-        )
-    # One insert for the whole period; the unique (item, period) constraint keeps a
-    # concurrent run from adding a second event, and such a clash is simply skipped.
-    EscalationEvent.objects.bulk_create(new_events, batch_size=1000, ignore_conflicts=True)
-    created, existing = len(new_events), len(already)
-    return LadderResult(created=created, existing=existing)
+        found[i] = {
+            "reason": _("red for %(n)d periods in a row") % {"n": int(runs[i])}
+            if int(runs[i])
+            else reason_label(status.reason),
+            "as_of": dates[-1].isoformat(),
+            "lights": [LIGHT_NAMES[t.light[i]] for t in tables],
+            "dates": [d.isoformat() for d in dates],
+            "planned": status.planned,
+            "actual": status.actual,
+            "lag": status.lag,
+            "late_finish": late[pk].isoformat() if late.get(pk) else None,
+            "last_report": last_report[pk].isoformat() if pk in last_report else None,
+        }
+    return found

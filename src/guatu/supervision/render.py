@@ -5,6 +5,7 @@ as a dict), with the words in the active language (Chinese by default).
 """
 
 import io
+from datetime import date
 from xml.sax.saxutils import escape
 
 from django.template.loader import render_to_string
@@ -14,7 +15,11 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from guatu.core.errors import CoreError
+from guatu.core.periods import parse_period
 from guatu.core.wallchart import FONT, LIGHT_FILL
+from guatu.org.clock import city_today
+from guatu.progress.labels import light_label
 from guatu.supervision.render_docx import render_docx
 
 
@@ -54,6 +59,11 @@ def labels() -> dict[str, str]:
         "due": _("Due"),
         "overdue": _("overdue"),
         "level": _("Level"),
+        "proposed": _(
+            "Draft: the rungs marked (proposed) are the ladder's proposals; they are recorded "
+            "and notified only when this bulletin is published."
+        ),
+        "to_propose": _(" (proposed)"),
         "none": _("None."),
         "more": _("… and {count} more, listed in the Excel attachment."),
         "lights_by_town": _("Lights by town"),
@@ -319,6 +329,62 @@ def to_xlsx(content: dict) -> bytes:
     return out.getvalue()
 
 
+def notice_heading(level: str) -> str:
+    """The document's name by the rung: 提醒函, 督办单, 约谈通知, 通报批评."""
+    return {
+        "reminder": _("Reminder letter (提醒函)"),
+        "notice": _("Supervision notice (督办单)"),
+        "interview": _("Notice of interview (约谈通知)"),
+        "criticism": _("Notice of public criticism (通报批评)"),
+    }.get(level, _("Supervision notice (督办单)"))
+
+
+def notice_fields(event) -> list[list[str]]:
+    """The rows of a notice, every one filled from the evidence recorded with the event."""
+    evidence = event.evidence or {}
+    lights = evidence.get("lights") or []
+    dates = evidence.get("dates") or []
+    history = (
+        "；".join(f"{day} {light_label(light)}" for day, light in zip(dates, lights, strict=False))
+        or "—"
+    )
+    planned, actual = evidence.get("planned"), evidence.get("actual")
+    return [
+        [_("Project"), event.work_item.project.name],
+        [_("Work item"), event.work_item.name],
+        [_("Town"), event.town.name if event.town else "—"],
+        [_("Owner department"), str(event.department or "—")],
+        [_("Level"), event.get_level_display()],
+        [_("Period"), period_label(event.period)],
+        [_("Why"), evidence.get("reason") or "—"],
+        [_("Lights, period by period"), history],
+        [
+            _("Planned % / reported %"),
+            f"{planned if planned is not None else '—'}% / "
+            f"{actual if actual is not None else '—'}%",
+        ],
+        [_("Lag (pp)"), str(evidence["lag"]) if evidence.get("lag") is not None else "—"],
+        [_("Late finish"), evidence.get("late_finish") or "—"],
+        [_("Last report"), evidence.get("last_report") or _("no report")],
+    ]
+
+
+def period_label(key: str) -> str:
+    """A period's key (2019-W46) as a bulletin names it (2019年第46周)."""
+    try:
+        return parse_period(key).label()
+    except CoreError:
+        return key
+
+
+def notice_date(event):
+    """A notice is dated by the city's data date it judged, not by the machine's clock."""
+    as_of = (event.evidence or {}).get("as_of")
+    if as_of:
+        return date.fromisoformat(as_of)
+    return city_today(event.work_item.project.city)
+
+
 def notice_docx(event) -> bytes:
     """A 督办单 (supervision notice) for one escalation, printable on its own."""
     from docx import Document
@@ -353,30 +419,13 @@ def notice_docx(event) -> bytes:
     )
     _paragraph(
         document,
-        _("Supervision notice (督办单)"),
+        notice_heading(event.level),
         font=TITLE_FONT,
         size=SIZE_2,
         align=WD_ALIGN_PARAGRAPH.CENTER,
         indent=False,
     )
-    evidence = event.evidence or {}
-    _table(
-        document,
-        [_("Item"), _("Content")],
-        [
-            [_("Project"), event.work_item.project.name],
-            [_("Work item"), event.work_item.name],
-            [_("Town"), event.town.name if event.town else ""],
-            [_("Owner department"), str(event.department or "")],
-            [_("Level"), event.get_level_display()],
-            [_("Period"), event.period],
-            [_("Why"), evidence.get("reason", "")],
-            [_("Lights, period by period"), " → ".join(evidence.get("lights", []))],
-            [_("Lag (pp)"), str(evidence.get("lag", ""))],
-            [_("Late finish"), str(evidence.get("late_finish") or "")],
-            [_("Last report"), str(evidence.get("last_report") or "")],
-        ],
-    )
+    _table(document, [_("Item"), _("Content")], notice_fields(event))
     _paragraph(
         document,
         _(
@@ -384,7 +433,7 @@ def notice_docx(event) -> bytes:
             "supervision office within five working days."
         ),
     )
-    day = event.created_at.date()
+    day = notice_date(event)
     paragraph = _paragraph(document, indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT)
     set_font(paragraph.add_run(f"{day.year}年{day.month}月{day.day}日"), BODY_FONT, SIZE_3)
     out = io.BytesIO()

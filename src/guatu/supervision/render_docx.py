@@ -298,14 +298,19 @@ def sections_of(content: dict, labels: dict[str, str]):
         if content["blockers"]
         else None,
     )
+    proposed = any(not e.get("recorded", True) for e in content["escalations"])
     yield (
         labels["escalations"],
-        notes["escalations"] if content["escalations"] else [labels["none"]],
+        (notes["escalations"] + ([labels["proposed"]] if proposed else []))
+        if content["escalations"]
+        else [labels["none"]],
         (
             [labels["level"], labels["item"], labels["town"], labels["reason"]],
             [
                 [
-                    e["level"],
+                    e["level"]
+                    if e.get("recorded", True)
+                    else f"{e['level']}{labels['to_propose']}",
                     f"{e['project']} {e['item']}",
                     e["town"] or e["department"],
                     e["reason"],

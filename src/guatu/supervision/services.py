@@ -21,7 +21,7 @@ from guatu.progress.access import is_supervisor, require
 from guatu.progress.models import Blocker, ProgressReport
 from guatu.projects.models import WorkItem
 from guatu.supervision import render
-from guatu.supervision.bulletins import bulletin_content, escalations_generate
+from guatu.supervision.bulletins import bulletin_content
 from guatu.supervision.models import Bulletin, EscalationEvent, Score
 
 
@@ -59,11 +59,38 @@ def escalation_record(
     return event, True
 
 
-def bulletin_draft(*, actor, city, period_text: str, project=None) -> "Bulletin":
-    """Compute a bulletin for the period as a draft (supervisor only), climbing the ladder.
+def escalations_record(*, rows: list[dict], period: str, actor) -> int:
+    """Record the proposed rungs of a published bulletin, once per item and period.
 
-    Escalations are generated for the period first (once per period, however
-    often this is rerun), so the draft lists them.
+    Called only by ``bulletin_publish``: a rung exists as an official record
+    from the moment the bulletin that proposes it is published. Rungs already
+    recorded for the period (by an earlier bulletin) are left as they are.
+    Return how many were recorded now.
+    """
+    items = WorkItem.objects.select_related("town", "owner_department").in_bulk(
+        [row["work_item"] for row in rows if not row["recorded"]]
+    )
+    made = 0
+    for row in rows:
+        if row["recorded"]:
+            continue
+        _event, created = escalation_record(
+            work_item=items[row["work_item"]],
+            level=row["level_code"],
+            period=period,
+            evidence=row["evidence"],
+            issued_by=actor,
+        )
+        row["recorded"] = True
+        made += created
+    return made
+
+
+def bulletin_draft(*, actor, city, period_text: str, project=None) -> "Bulletin":
+    """Compute a bulletin for the period as a draft (supervisor only).
+
+    The draft lists the rungs of the accountability ladder the period calls
+    for as proposals; nothing official exists until it is published.
     """
 
     require(is_supervisor(actor), user=actor, action="bulletin_draft", target=city)
@@ -75,7 +102,6 @@ def bulletin_draft(*, actor, city, period_text: str, project=None) -> "Bulletin"
         raise ValidationError(
             {"period": _("The period %(period)s has not started yet.") % {"period": period.key}}
         )
-    escalations_generate(city=city, period=period, actor=actor)
     content = bulletin_content(
         city=city, period=period, project=project, number_text=_("(draft)")
     ).as_dict()
@@ -119,6 +145,8 @@ def bulletin_publish(*, actor, bulletin, number: int | None = None) -> "Bulletin
         prefix = locked.city.document_prefix or locked.city.name
         locked.content["number_text"] = f"{prefix}〔{locked.year}〕{number}号"
         locked.number = number
+        # The ladder's proposals become records now, with the bulletin that proposed them.
+        escalations_record(rows=locked.content["escalations"], period=locked.period, actor=actor)
         locked.status = Bulletin.Status.PUBLISHED
         locked.published_at = timezone.now()
         locked.published_by = actor

@@ -13,6 +13,7 @@ from guatu.progress.access import is_supervisor
 from guatu.projects.models import Project
 from guatu.supervision import render as formats
 from guatu.supervision.models import Bulletin, EscalationEvent, Score
+from guatu.supervision.selectors import bulletins_visible
 from guatu.supervision.services import bulletin_draft, bulletin_publish, escalation_resolve
 
 CONTENT_TYPES = {
@@ -42,7 +43,7 @@ def bulletin_list_view(request: HttpRequest) -> HttpResponse:
         request,
         "supervision/bulletin_list.html",
         {
-            "bulletins": Bulletin.objects.select_related("project"),
+            "bulletins": bulletins_visible(user=request.user),
             "projects": Project.objects.order_by("code"),
             "may_write": is_supervisor(request.user),
         },
@@ -51,7 +52,7 @@ def bulletin_list_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def bulletin_view(request: HttpRequest, pk: int) -> HttpResponse:
-    bulletin = get_object_or_404(Bulletin, pk=pk)
+    bulletin = get_object_or_404(bulletins_visible(user=request.user), pk=pk)
     if request.method == "POST":
         number = request.POST.get("number")
         try:
@@ -80,7 +81,7 @@ def bulletin_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def bulletin_file_view(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     """Download a bulletin: the stored file once published, freshly laid out while a draft."""
-    bulletin = get_object_or_404(Bulletin, pk=pk)
+    bulletin = get_object_or_404(bulletins_visible(user=request.user), pk=pk)
     if fmt not in CONTENT_TYPES:
         return HttpResponse(status=404)
     stored = getattr(bulletin, fmt)
