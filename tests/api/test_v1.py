@@ -51,18 +51,19 @@ def test_projects_and_items_with_lights(demo):
 
 def test_a_town_reports_on_its_own_item(demo):
     client, headers = client_for("town_shizhu")
-    target = item("park-shizhu", "zj")
-    response = post(
-        client,
-        f"/api/v1/items/{target.pk}/reports",
-        {"reported_on": "2019-11-15", "percent": 90, "note": "材料已报市局"},
-        headers,
-    )
+    target = item("jintai-railway", "wq-xl")  # 8.6 km, nothing reported yet
+    report = {"reported_on": "2019-11-15", "quantity": 1.2, "unit": "公里", "note": "已完成清表"}
+    response = post(client, f"/api/v1/items/{target.pk}/reports", report, headers)
     assert response.status_code == 201, response.content
     body = response.json()
-    assert body["percent_complete"] == "90.00" and body["reported_by"] == "town_shizhu"
+    assert body["percent_complete"] == "13.95" and body["reported_by"] == "town_shizhu"
+    assert body["counts"] and body["review"] is None and not body["above_target"]
     assert ProgressReport.objects.filter(pk=body["id"]).exists()
     assert AuditEntry.objects.filter(action="report_submit", channel="api", allowed=True).exists()
+    # The same date again is a correction, never a second report.
+    again = post(client, f"/api/v1/items/{target.pk}/reports", {**report, "quantity": 2}, headers)
+    assert again.status_code == 400 and again.json()["field"] == "reported_on"
+    assert "更正" in again.json()["message"]
 
 
 def test_another_towns_item_is_forbidden_and_nothing_changes(demo):

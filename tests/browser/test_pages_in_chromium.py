@@ -26,6 +26,15 @@ def test_a_town_official_reports_from_a_phone_and_the_light_changes(server, brow
     page.screenshot(path=screenshots / "town-report-form-phone.png", full_page=True)
     page.click("text=提交填报")
     page.wait_for_load_state("networkidle")
+    # 15 November was reported already (85 %): the form says to correct that report.
+    error = page.locator(".field.has-error .errors").first.inner_text()
+    assert "已填报过" in error and "更正" in error, error
+    page.select_option("#id_supersedes", label="2019-11-15 · 85.00%")
+    page.fill("#id_correction_reason", "下午材料已报省厅")
+    page.fill("#id_percent", "100")
+    page.fill("#id_note", "组卷材料已报省厅")
+    page.click("text=提交填报")
+    page.wait_for_load_state("networkidle")
     heading = page.locator("h1").inner_text()
     assert "完成" in heading, heading
     assert "组卷材料已报省厅" in page.content()

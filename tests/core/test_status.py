@@ -156,12 +156,18 @@ def test_project_and_town_roll_ups():
     )
     group = np.array([0, 0, 1, 1, 2])
     critical = np.array([True, False, True, False, False])
-    # Project 0 counts its critical item (green), though a non-critical one is red.
+    # Project 0 counts its critical item (green), though a non-critical one is red;
+    # project 1's critical item is done but another is still under way: not 完成.
     assert group_light(group, light, 3, counted=critical).tolist() == [
         Light.GREEN,
-        Light.DONE,
+        Light.GREEN,
         Light.NOT_STARTED,
     ]
     assert group_light(group, light, 3).tolist() == [Light.RED, Light.YELLOW, Light.NOT_STARTED]
+    # 象珠镇小微企业园: five items done, two not yet due — under way, not 未开工.
+    park = np.array([Light.DONE] * 5 + [Light.NOT_STARTED] * 2, dtype=np.int8)
+    assert group_light(np.zeros(7, dtype=np.int64), park, 1).tolist() == [Light.GREEN]
+    everything = np.array([Light.DONE] * 3, dtype=np.int8)
+    assert group_light(np.zeros(3, dtype=np.int64), everything, 1).tolist() == [Light.DONE]
     share = group_on_track_share(group, light, np.array([1.0, 3.0, 2.0, 2.0, 1.0]), 3)
     assert share[0] == 0.25 and share[1] == 0.5 and np.isnan(share[2])

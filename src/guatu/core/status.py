@@ -286,19 +286,37 @@ def item_status(
 def group_light(
     group: np.ndarray, light: np.ndarray, groups: int, counted: np.ndarray | None = None
 ) -> np.ndarray:
-    """Return each group's worst light (RED > YELLOW > GREEN > NOT_STARTED > DONE).
+    """Return each group's light: its worst counted item's (RED > YELLOW > GREEN).
 
     *counted* selects the items that count (a project counts its critical
-    items); a group with none of them falls back to all its items.
+    items); a group with none of them falls back to all its items. When the
+    worst counted light is 完成 or 未开工, the group is read as a whole: 完成
+    only if every item is done, 未开工 only if no item has started, and
+    otherwise under way and on track (green) — a park with five of seven
+    items done and two not yet due is not "not started".
+
+    >>> L = Light
+    >>> group_light(np.array([0, 0, 1, 1, 2]), np.array([L.DONE, L.NOT_STARTED,
+    ...     L.DONE, L.DONE, L.NOT_STARTED]), 3).tolist() == [L.GREEN, L.DONE, L.NOT_STARTED]
+    True
     """
     severity = SEVERITY[light]
     worst_all = np.zeros(groups, dtype=np.int8)
     np.maximum.at(worst_all, group, severity)
     if counted is None:
-        return BY_SEVERITY[worst_all]
-    worst = np.full(groups, -1, dtype=np.int8)
-    np.maximum.at(worst, group[counted], severity[counted])
-    return BY_SEVERITY[np.where(worst >= 0, worst, worst_all)]
+        worst = worst_all
+    else:
+        worst = np.full(groups, -1, dtype=np.int8)
+        np.maximum.at(worst, group[counted], severity[counted])
+        worst = np.where(worst >= 0, worst, worst_all)
+    rolled = BY_SEVERITY[worst]
+    started = np.zeros(groups, dtype=bool)
+    np.logical_or.at(started, group, light != Light.NOT_STARTED)
+    all_done = np.ones(groups, dtype=bool)
+    np.logical_and.at(all_done, group, light == Light.DONE)
+    quiet = (rolled == Light.DONE) | (rolled == Light.NOT_STARTED)
+    whole = np.where(all_done, Light.DONE, np.where(started, Light.GREEN, Light.NOT_STARTED))
+    return np.where(quiet, whole, rolled).astype(np.int8)
 
 
 def group_on_track_share(

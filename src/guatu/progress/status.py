@@ -25,11 +25,10 @@ from guatu.core.status import (
     StatusResult,
     StatusRules,
     group_light,
-    group_on_track_share,
     item_status,
 )
 from guatu.org.clock import city_today
-from guatu.org.models import CalendarException, City, Town
+from guatu.org.models import CalendarException, City
 from guatu.org.selectors import default_city
 from guatu.progress.models import ProgressReport, StatusRuleSet
 from guatu.progress.selectors import COUNTS
@@ -295,27 +294,24 @@ def items_status(*, items, as_of: date | None = None) -> dict[int, ItemStatus]:
     return status_table(items=Q(pk__in=pks), as_of=as_of).statuses()
 
 
+def lights_by_project(table: StatusTable, project_ids: list[int]) -> dict[int, str]:
+    """Roll *table*'s item lights up to each project (``core.status.group_light``'s rule)."""
+    if not len(table.pks):
+        return {}
+    position = {pk: k for k, pk in enumerate(project_ids)}
+    known = np.array([pk in position for pk in table.project_id.tolist()], dtype=bool)
+    group = np.array([position[pk] for pk in table.project_id[known].tolist()], dtype=np.int64)
+    lights = group_light(group, table.light[known], len(project_ids), counted=table.critical[known])
+    present = set(group.tolist())
+    return {pk: LIGHT_NAMES[lights[k]] for pk, k in position.items() if k in present}
+
+
 def projects_light(*, projects: list[Project], as_of: date | None = None) -> dict[int, str]:
     """Return each project's light: its worst critical item's (all items if none is critical)."""
     if not projects:
         return {}
     table = status_table(items=Q(project__in=projects), as_of=as_of)
-    if not len(table.pks):
-        return {}
-    position = {project.pk: k for k, project in enumerate(projects)}
-    group = np.array([position[pk] for pk in table.project_id.tolist()])
-    lights = group_light(group, table.light, len(projects), counted=table.critical)
-    present = set(group.tolist())
-    return {
-        project.pk: LIGHT_NAMES[lights[k]] for k, project in enumerate(projects) if k in present
-    }
-
-
-@dataclass(frozen=True)
-class TownStanding:
-    town: Town
-    on_track_share: float | None
-    counts: dict[str, int]
+    return lights_by_project(table, [project.pk for project in projects])
 
 
 def planned_value_weights(planned_value: np.ndarray) -> np.ndarray:
@@ -329,48 +325,13 @@ def planned_value_weights(planned_value: np.ndarray) -> np.ndarray:
     return np.where(np.isnan(planned_value), fill, planned_value)
 
 
-def towns_ranking(
-    *, city: City, as_of: date | None = None, table: StatusTable | None = None
-) -> list[TownStanding]:
-    """Rank towns by their share of work items on track, weighted by planned value.
-
-    Pass a *table* of the city's task items already computed to avoid a second pass.
-    """
-    towns = list(Town.objects.filter(city=city).order_by("order"))
-    if table is None:
-        table = status_table(
-            items=Q(town__in=towns, kind=WorkItem.Kind.TASK), as_of=as_of, city=city
-        )
-    position = {town.pk: k for k, town in enumerate(towns)}
-    chosen = np.array([pk in position for pk in table.town_id.tolist()], dtype=bool)
-    group = np.array([position[pk] for pk in table.town_id[chosen].tolist()], dtype=np.int64)
-    light = table.light[chosen]
-    counts = np.zeros((len(towns), len(LIGHT_NAMES)), dtype=np.int64)
-    np.add.at(counts, (group, light.astype(np.int64)), 1)
-    if len(group):
-        share = group_on_track_share(
-            group, light, planned_value_weights(table.planned_value[chosen]), len(towns)
-        )
-    else:
-        share = np.full(len(towns), np.nan)
-    standings = [
-        TownStanding(
-            town,
-            None if np.isnan(share[k]) else round(float(share[k]), 4),
-            dict(zip(LIGHT_NAMES, counts[k].tolist(), strict=True)),
-        )
-        for k, town in enumerate(towns)
-    ]
-    return sorted(standings, key=lambda s: (s.on_track_share is None, -(s.on_track_share or 0)))
-
-
 __all__ = [
     "ItemStatus",
     "Light",
     "StatusTable",
     "items_status",
+    "lights_by_project",
     "projects_light",
     "rules_in_force",
     "status_table",
-    "towns_ranking",
 ]

@@ -15,11 +15,12 @@ from django.utils.translation import gettext as _
 
 from guatu.core.escalation import DEFAULT_LADDER, consecutive_from_last, ladder_level
 from guatu.core.periods import Period
-from guatu.core.status import LIGHT_NAMES, Light, Reason, group_on_track_share
+from guatu.core.status import LIGHT_NAMES, Light
 from guatu.org.clock import city_today
-from guatu.org.models import City, Department, Town
+from guatu.org.models import City
 from guatu.progress.labels import reason_label
 from guatu.progress.models import Blocker, ProgressReport
+from guatu.progress.overview import Standing, progress_overview
 from guatu.progress.selectors import COUNTS
 from guatu.progress.status import (
     StatusTable,
@@ -33,14 +34,6 @@ from guatu.supervision.models import EscalationEvent, EscalationLevel
 LADDER_PERIODS = 4
 CURVE_POINTS = 12
 LEVEL_LABELS = dict(EscalationLevel.choices)
-
-
-@dataclass
-class Standing:
-    name: str
-    share: float | None
-    change: float | None
-    counts: dict[str, int]
 
 
 @dataclass
@@ -81,32 +74,6 @@ def _scope(project: Project | None) -> Q:
     return tasks & Q(project=project) if project else tasks
 
 
-def _standings(
-    table: StatusTable,
-    before: StatusTable,
-    key: np.ndarray,
-    names: dict[int, str],
-    weights: np.ndarray,
-) -> list[Standing]:
-    rows = []
-    for pk, name in names.items():
-        mine = key == pk
-        if not mine.any():
-            continue
-        share = _share(table.light[mine], weights[mine])
-        previous = _share(before.light[mine], weights[mine])
-        counts = {n: int((table.light[mine] == k).sum()) for k, n in enumerate(LIGHT_NAMES)}
-        change = None if share is None or previous is None else round((share - previous) * 100, 1)
-        rows.append(Standing(name, share, change, counts))
-    return sorted(rows, key=lambda s: (s.share is None, -(s.share or 0), s.name))
-
-
-def _share(light: np.ndarray, weight: np.ndarray) -> float | None:
-    """One group's on-track share (the same rule as the town ranking)."""
-    share = group_on_track_share(np.zeros(len(light), dtype=np.int64), light, weight, 1)[0]
-    return None if np.isnan(share) else round(float(share), 4)
-
-
 def _weights(table: StatusTable) -> np.ndarray:
     return planned_value_weights(table.planned_value)
 
@@ -116,27 +83,19 @@ def bulletin_content(
 ) -> BulletinContent:
     """Assemble the bulletin of *period* for the city (or one *project*)."""
     as_of = period_as_of(city, period)
-    inputs = status_inputs(items=_scope(project), up_to=as_of, city=city)
-    table = status_table(as_of=as_of, inputs=inputs)
-    before = status_table(as_of=as_of - timedelta(days=period.days), inputs=inputs)
-    weights = _weights(table)
-    owners = dict(
-        WorkItem.objects.filter(pk__in=table.pks.tolist()).values_list("pk", "owner_department_id")
+    overview = progress_overview(
+        city=city, as_of=as_of, period_days=period.days, items=_scope(project)
     )
+    table, weights = overview.table, overview.weights
     # Only the items a bulletin names are loaded as objects: the red and the warned.
-    listed = np.flatnonzero((table.light == Light.RED) | (table.result.reason == Reason.FORECAST))
+    listed = overview.listed(red=True, warned=True)
     items = WorkItem.objects.select_related("project", "town", "owner_department").in_bulk(
         table.pks[listed].tolist()
     )
-    counts = {name: int((table.light == k).sum()) for k, name in enumerate(LIGHT_NAMES)}
-    previous_counts = {name: int((before.light == k).sum()) for k, name in enumerate(LIGHT_NAMES)}
     on_track = (table.light == Light.GREEN) | (table.light == Light.DONE)
     planned = table.result.planned
     actual = np.nan_to_num(table.result.actual)
     total_weight = weights.sum() or 1.0
-    towns = {t.pk: t.name for t in Town.objects.filter(city=city).order_by("order")}
-    departments = {d.pk: str(d) for d in Department.objects.filter(city=city).order_by("name")}
-    owner = np.array([owners.get(pk) or 0 for pk in table.pks.tolist()], dtype=np.int64)
     scope = project.name if project else city.name
     content = BulletinContent(
         city=city.name,
@@ -148,17 +107,16 @@ def bulletin_content(
         title=_("Bulletin on the progress of %(scope)s key projects, %(period)s")
         % {"scope": scope, "period": period.label()},
         number_text=number_text,
-        counts=counts,
-        previous_counts=previous_counts,
+        counts=overview.counts,
+        previous_counts=overview.previous_counts,
         planned_value=round(float(np.nansum(table.planned_value)), 2),
         on_track_value=round(float(np.nansum(np.where(on_track, table.planned_value, 0))), 2),
         weighted_planned=round(float((planned * weights).sum() / total_weight), 1),
         weighted_actual=round(float((actual * weights).sum() / total_weight), 1),
-        towns=_standings(table, before, table.town_id, towns, weights),
-        departments=_standings(table, before, owner, departments, weights),
+        towns=[s for s in overview.towns() if sum(s.counts.values())],
+        departments=[s for s in overview.departments() if sum(s.counts.values())],
     )
-    order = listed[np.argsort(-table.result.lag[listed], kind="stable")]
-    for i in order.tolist():
+    for i in listed.tolist():
         item = items[int(table.pks[i])]
         status = table.status(i)
         row = {

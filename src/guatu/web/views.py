@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from guatu.accounts.models import Role
-from guatu.core.status import LIGHT_NAMES, Reason, group_light
+from guatu.core.status import LIGHT_NAMES, Reason
 from guatu.core.wallchart import PAPER_MM
 from guatu.org.clock import city_today
 from guatu.org.models import Town
@@ -28,6 +28,7 @@ from guatu.progress.access import (
     require,
 )
 from guatu.progress.models import Blocker, ProgressReport, ReportPhoto
+from guatu.progress.overview import progress_overview
 from guatu.progress.selectors import latest_report_values, report_history
 from guatu.progress.services import (
     blocker_escalate,
@@ -39,10 +40,10 @@ from guatu.progress.services import (
 )
 from guatu.progress.status import (
     items_status,
+    lights_by_project,
     projects_light,
     rules_in_force,
     status_table,
-    towns_ranking,
 )
 from guatu.projects.interchange import project_export_mspdi, project_import_mspdi
 from guatu.projects.models import Project, WorkItem
@@ -89,16 +90,7 @@ def project_detail_view(request: HttpRequest, code: str) -> HttpResponse:
     statuses = table.statuses()
     page = Paginator(items, TABLE_ROWS).get_page(request.GET.get("page"))
     rows = [(item, latest.get(item.pk), statuses.get(item.pk)) for item in page]
-    counted = table.critical if table.critical.any() else None
-    project_light = (
-        LIGHT_NAMES[
-            group_light(np.zeros(len(table.pks), dtype=np.int64), table.light, 1, counted=counted)[
-                0
-            ]
-        ]
-        if len(table.pks)
-        else ""
-    )
+    project_light = lights_by_project(table, [project.pk]).get(project.pk, "")
     late_items = sorted(
         (item for item in items if item.total_float is not None and item.total_float < 0),
         key=lambda item: item.total_float,
@@ -288,7 +280,7 @@ def item_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def town_list_view(request: HttpRequest) -> HttpResponse:
     city = default_city()
-    ranking = towns_ranking(city=city) if city else []
+    ranking = progress_overview(city=city).towns() if city else []
     return render(
         request,
         "web/town_list.html",

@@ -8,6 +8,7 @@ from decimal import ROUND_HALF_EVEN, Decimal
 
 from django import template
 from django.utils.html import format_html
+from django.utils.translation import gettext
 
 from guatu.progress.labels import flag_label, light_label, reason_label, review_label
 from guatu.progress.selectors import review_state
@@ -61,3 +62,13 @@ def quantity(value) -> str:
         return ""
     rounded = Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_EVEN).normalize()
     return f"{rounded:f}"
+
+
+@register.simple_tag
+def change_text(change) -> str:
+    """A change in percentage points: +2.5 / −1.0, 持平 for none, — when not comparable."""
+    if change is None:
+        return "—"
+    if change == 0:
+        return gettext("unchanged")
+    return f"+{change}" if change > 0 else f"−{abs(change)}"

@@ -1,0 +1,143 @@
+"""The progress read model: one computation of where the city stands on a date.
+
+The dashboard, the town list, the bulletin (and the scores it records) lay
+out this one result, so they can never disagree: the lights of the items as
+of a date and one period earlier, the counts by light, the early warnings,
+the towns and departments ranked by work on track with the change since the
+previous period, and the items that need attention. Project lights roll up
+by one rule too (``status.lights_by_project``), for every page and the API.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import numpy as np
+from django.db.models import Q
+
+from guatu.core.status import LIGHT_NAMES, Light, Reason, group_on_track_share
+from guatu.org.clock import city_today
+from guatu.org.models import City, Department, Town
+from guatu.progress.status import StatusTable, planned_value_weights, status_inputs, status_table
+from guatu.projects.models import WorkItem
+
+#: What the city's rankings and counts are about: the work, not its milestones.
+TASKS = Q(kind=WorkItem.Kind.TASK)
+#: The dashboard's comparison period (a week); bulletins pass their own period's length.
+PERIOD_DAYS = 7
+
+
+@dataclass(frozen=True)
+class Standing:
+    """A town's or department's place: the share of its work on track, and the change."""
+
+    pk: int
+    name: str
+    share: float | None
+    #: Percentage points since the previous period; None when either side has nothing under way.
+    change: float | None
+    counts: dict[str, int]
+
+
+@dataclass
+class Overview:
+    """Where the items in scope stand at ``as_of``, and one period before."""
+
+    city: City
+    as_of: date
+    previous: date
+    table: StatusTable
+    before: StatusTable
+    weights: np.ndarray = field(repr=False)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return _counts(self.table)
+
+    @property
+    def previous_counts(self) -> dict[str, int]:
+        return _counts(self.before)
+
+    @property
+    def warnings(self) -> int:
+        """Early warnings (预警): green by lag, but the forecast misses the late finish."""
+        return int((self.table.result.reason == Reason.FORECAST).sum())
+
+    def towns(self) -> list[Standing]:
+        towns = Town.objects.filter(city=self.city).order_by("order")
+        names = dict(towns.values_list("pk", "name"))
+        return self._standings(self.table.town_id, names)
+
+    def departments(self) -> list[Standing]:
+        names = {d.pk: str(d) for d in Department.objects.filter(city=self.city).order_by("name")}
+        owners = dict(
+            WorkItem.objects.filter(pk__in=self.table.pks.tolist()).values_list(
+                "pk", "owner_department_id"
+            )
+        )
+        key = np.array([owners.get(pk) or 0 for pk in self.table.pks.tolist()], dtype=np.int64)
+        return self._standings(key, names)
+
+    def _standings(self, key: np.ndarray, names: dict[int, str]) -> list[Standing]:
+        """Rank by on-track share (weighted by planned value), best first; empty groups last."""
+        rows = []
+        for pk, name in names.items():
+            mine = key == pk
+            lights = self.table.light[mine]
+            counts = {n: int((lights == k).sum()) for k, n in enumerate(LIGHT_NAMES)}
+            share = _share(self.table.light[mine], self.weights[mine])
+            earlier = _share(self.before.light[mine], self.weights[mine])
+            change = None if share is None or earlier is None else round((share - earlier) * 100, 1)
+            rows.append(Standing(pk, name, share, change, counts))
+        return sorted(rows, key=lambda s: (s.share is None, -(s.share or 0), s.name))
+
+    def listed(self, *, red: bool = True, yellow: bool = False, warned: bool = False) -> np.ndarray:
+        """Indexes of the items needing attention: red first, then furthest behind plan."""
+        light, reason = self.table.light, self.table.result.reason
+        chosen = np.zeros(len(light), dtype=bool)
+        if red:
+            chosen |= light == Light.RED
+        if yellow:
+            chosen |= light == Light.YELLOW
+        if warned:
+            chosen |= reason == Reason.FORECAST
+        where = np.flatnonzero(chosen)
+        order = np.lexsort((-self.table.result.lag[where], light[where] != Light.RED))
+        return where[order]
+
+
+def progress_overview(
+    *,
+    city: City,
+    as_of: date | None = None,
+    period_days: int = PERIOD_DAYS,
+    items: Q = TASKS,
+) -> Overview:
+    """Compute the overview of the items matching *items* at *as_of* (the city's today)."""
+    as_of = as_of or city_today(city)
+    previous = as_of - timedelta(days=period_days)
+    inputs = status_inputs(items=items, up_to=as_of, city=city)
+    table = status_table(as_of=as_of, inputs=inputs)
+    before = status_table(as_of=previous, inputs=inputs)
+    return Overview(
+        city=city,
+        as_of=as_of,
+        previous=previous,
+        table=table,
+        before=before,
+        weights=planned_value_weights(table.planned_value),
+    )
+
+
+def _counts(table: StatusTable) -> dict[str, int]:
+    return {name: int((table.light == k).sum()) for k, name in enumerate(LIGHT_NAMES)}
+
+
+def _share(light: np.ndarray, weight: np.ndarray) -> float | None:
+    """One group's on-track share: green or done among the items under way, weighted."""
+    if not len(light):
+        return None
+    share = group_on_track_share(np.zeros(len(light), dtype=np.int64), light, weight, 1)[0]
+    return None if np.isnan(share) else round(float(share), 4)
+
+
+__all__ = ["Overview", "Standing", "progress_overview"]
