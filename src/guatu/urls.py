@@ -19,3 +19,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
+
+handler400 = "guatu.web.errors.bad_request"
+handler403 = "guatu.web.errors.permission_denied"
+handler404 = "guatu.web.errors.page_not_found"
+handler500 = "guatu.web.errors.server_error"

@@ -1,6 +1,10 @@
 """The intake page, the evidence it stores, and the command, from the outside."""
 
 import json
+import os
+import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -33,6 +37,12 @@ def test_a_supervisor_restores_the_page_and_attaches_a_fact(demo):
     facts = page.context["facts"]
     index, deadline, suggested = next(f for f in facts if f[1].kind == "deadline")
     assert deadline.value == "2020-06-30" and suggested == "jintai-railway"
+    # Facts are shown in words: no kind, status or project code reaches the reader.
+    table = page.text[page.text.index("<tbody>", page.text.index("fact-0") - 2000) :]
+    cells = re.findall(r"<td>([^<]*)</td>", table)
+    for code in ("deadline", "on_track", "behind", "relative", "jintai-railway", "project"):
+        assert not any(code in cell for cell in cells), code
+    assert "时限" in cells and "稳步推进" in " ".join(cells)
     before = list(
         WorkItem.objects.filter(project__code="jintai-railway").values_list("deadline", flat=True)
     )
@@ -63,6 +73,7 @@ def test_a_supervisor_restores_the_page_and_attaches_a_fact(demo):
     assert after == before, "accepting evidence changes nothing else"
     project_page = client.get("/projects/jintai-railway/")
     assert "具备通车条件" in project_page.text
+    assert "<td>时限</td>" in project_page.text and "<td>deadline</td>" not in project_page.text
 
 
 def test_only_the_supervision_office_takes_in_pages(demo):
@@ -119,6 +130,23 @@ def test_the_command(demo, capsys):
     call_command("intake", str(SEED), "--date", "2019-11-16")
     assert "## 以目标时限为工作底线确保无障碍施工" in capsys.readouterr().out
     assert Project.objects.filter(code="jintai-railway").exists()
+
+
+def test_the_command_reads_a_page_without_a_database(tmp_path):
+    """The seen bug: on a fresh checkout `guatu intake FILE` died with "no such table"."""
+    env = {**os.environ, "GUATU_DATA_DIR": str(tmp_path / "empty")}
+    env.pop("GUATU_DATABASE_URL", None)
+    env["DJANGO_SETTINGS_MODULE"] = "guatu.settings.local"
+    done = subprocess.run(
+        [sys.executable, "-m", "guatu", "intake", str(SEED), "--date", "2019-11-16"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr and "guatu migrate" in done.stderr
+    assert "| 时限 | " in done.stdout and "deadline" not in done.stdout
 
 
 def test_the_api(demo):

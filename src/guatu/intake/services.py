@@ -76,10 +76,17 @@ class Intake:
     facts: list[Fact]
 
 
-def intake_read(*, text: str, issue: date) -> Intake:
-    """Restore *text* and find its facts; nothing is stored."""
+def intake_read(
+    *, text: str, issue: date, projects: tuple[ProjectName, ...] | None = None
+) -> Intake:
+    """Restore *text* and find its facts; nothing is stored.
+
+    *projects* are the names to recognise (guatu's projects, read from the
+    database unless given).
+    """
     page = restore(text)
-    return Intake(page, page_facts(page, issue=issue, projects=project_names()))
+    names = project_names() if projects is None else projects
+    return Intake(page, page_facts(page, issue=issue, projects=names))
 
 
 def change_counts(page: Page) -> dict[str, int]:

@@ -80,6 +80,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # database and run by `guatu bulletin_worker`; nothing needs Redis.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+CSRF_FAILURE_VIEW = "guatu.web.errors.csrf_failure"
+
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "web:dashboard"

@@ -4,17 +4,19 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Avg, Count
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from guatu.org.selectors import default_city_or_404
+from guatu.org.clock import city_today
+from guatu.org.selectors import default_city, default_city_or_404
 from guatu.progress.access import is_supervisor
 from guatu.projects.models import Project
 from guatu.supervision import render as formats
 from guatu.supervision.models import Bulletin, EscalationEvent, Score
 from guatu.supervision.selectors import bulletins_visible
 from guatu.supervision.services import bulletin_draft, bulletin_publish, escalation_resolve
+from guatu.web.errors import bad_query
 
 CONTENT_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -83,7 +85,7 @@ def bulletin_file_view(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     """Download a bulletin: the stored file once published, freshly laid out while a draft."""
     bulletin = get_object_or_404(bulletins_visible(user=request.user), pk=pk)
     if fmt not in CONTENT_TYPES:
-        return HttpResponse(status=404)
+        raise Http404(fmt)
     stored = getattr(bulletin, fmt)
     if bulletin.status == Bulletin.Status.PUBLISHED and stored:
         with stored.open("rb") as handle:
@@ -132,10 +134,13 @@ def notice_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def score_view(request: HttpRequest) -> HttpResponse:
-    year = int(
-        request.GET.get("year")
-        or (Score.objects.order_by("-year").values_list("year", flat=True).first() or 0)
-    )
+    asked = request.GET.get("year", "").strip()
+    if asked and not (asked.isascii() and asked.isdigit() and 1900 < int(asked) < 3000):
+        return bad_query(
+            request, _("“%(value)s” is not a year: write it like 2019.") % {"value": asked[:20]}
+        )
+    latest = Score.objects.order_by("-year").values_list("year", flat=True).first()
+    year = int(asked) if asked else (latest or city_today(default_city()).year)
     scores = Score.objects.filter(year=year)
 
     def ranking(field: str):

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from guatu.org.models import Department
 from guatu.progress.models import ProgressReport
@@ -10,6 +11,10 @@ from guatu.progress.services import NOTE_LIMIT
 from guatu.projects.models import WorkItem, unit_choices
 
 MAX_MSPDI_BYTES = 20 * 1024 * 1024
+
+#: Django's blank choice on model fields with choices; Django's Chinese catalogue
+#: lacks it, so ours carries it (``- Select an option -`` must never reach a user).
+DJANGO_BLANK_CHOICE = gettext_noop("- Select an option -")
 
 
 class DateInput(forms.DateInput):

@@ -7,10 +7,12 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from guatu.intake.services import intake_as_dict, intake_read, text_of
+from guatu.intake.labels import detail_label, kind_label, value_label
+from guatu.intake.services import intake_as_dict, intake_read, project_names, text_of
 
 
 class Command(BaseCommand):
@@ -36,7 +38,20 @@ class Command(BaseCommand):
                 raise CommandError(str(error)) from error
             except ValidationError as error:
                 raise CommandError("\n".join(error.messages)) from error
-            intake = intake_read(text=text, issue=issue)
+            known = True
+            try:
+                names = project_names()
+            except DatabaseError:
+                # Reading a text needs no database; only naming guatu's projects does.
+                names, known = (), False
+            intake = intake_read(text=text, issue=issue, projects=names)
+            if not known:
+                self.stderr.write(
+                    _(
+                        "No database yet: the facts are listed without guatu's projects "
+                        "(run `guatu migrate` or `guatu demo` first to have them named)."
+                    )
+                )
             if options["format"] == "json":
                 self.stdout.write(json.dumps(intake_as_dict(intake), ensure_ascii=False, indent=2))
             else:
@@ -58,7 +73,11 @@ def _as_markdown(intake) -> str:
     for t in page.teasers:
         lines.append(f"**{t.title}**: " + " / ".join(t.lines) + "\n")
     lines.append("## " + _("Facts") + "\n")
-    lines.append("| kind | text | value | sentence |\n|---|---|---|---|")
+    head = (_("Kind"), _("As written"), _("Value"), _("Sentence"))
+    lines.append("| " + " | ".join(head) + " |\n|---|---|---|---|")
+    names = {}
     for f in intake.facts:
-        lines.append(f"| {f.kind} | {f.text} | {f.value} {f.detail} | {f.sentence} |")
+        value = value_label(f.kind, f.value, names) if f.kind != "project" else f.text
+        detail = detail_label(f.detail)
+        lines.append(f"| {kind_label(f.kind)} | {f.text} | {value} {detail} | {f.sentence} |")
     return "\n".join(lines) + "\n"
