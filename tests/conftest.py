@@ -11,6 +11,7 @@ from guatu.demo.build import demo_build
 from guatu.org.models import City, Department, Town, Village
 from guatu.projects.models import Project, WorkItem
 from guatu.projects.services import work_item_create
+from tests.office import office
 
 
 @pytest.fixture
@@ -79,7 +80,9 @@ def make_item(project, towns):
             "duration_days": 10,
             "town": towns["石柱镇"],
         }
-        return work_item_create(project=project, code=code, **{**defaults, **fields})
+        return work_item_create(
+            actor=office(), project=project, code=code, **{**defaults, **fields}
+        )
 
     return make
 

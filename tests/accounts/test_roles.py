@@ -3,6 +3,8 @@
 import pytest
 from django.test import Client
 
+from tests.office import office
+
 pytestmark = pytest.mark.django_db
 
 
@@ -44,7 +46,12 @@ def test_an_admin_edit_reschedules_in_the_same_transaction(users, project):
     from guatu.projects.services import work_item_create
 
     item = work_item_create(
-        project=project, code="a", name="征地", duration_days=10, planned_start=date(2020, 6, 1)
+        actor=office(),
+        project=project,
+        code="a",
+        name="征地",
+        duration_days=10,
+        planned_start=date(2020, 6, 1),
     )
     client = client_for(users["supervisor"])
     page = client.get(f"/admin/projects/workitem/{item.pk}/change/")

@@ -12,6 +12,7 @@ from guatu.org.models import CalendarException
 from guatu.progress.models import ProgressReport
 from guatu.projects.interchange import project_export_mspdi, project_import_mspdi
 from guatu.projects.models import Dependency, Project, WorkItem
+from tests.office import office
 
 pytestmark = pytest.mark.django_db
 DATA = Path(__file__).parents[1] / "core" / "data" / "mspdi"
@@ -19,6 +20,7 @@ DATA = Path(__file__).parents[1] / "core" / "data" / "mspdi"
 
 def test_import_keeps_tasks_links_constraints_and_microsofts_schedule(city, departments):
     project = project_import_mspdi(
+        actor=office(),
         path=DATA / "task-links-project2010-mspdi.xml",
         code="links-2010",
         city=city,
@@ -41,6 +43,7 @@ def test_import_keeps_tasks_links_constraints_and_microsofts_schedule(city, depa
 
 def test_manual_tasks_are_imported_fixed(city, departments):
     project = project_import_mspdi(
+        actor=office(),
         path=DATA / "task-links-project2016-mspdi.xml",
         code="manual",
         city=city,
@@ -52,6 +55,7 @@ def test_manual_tasks_are_imported_fixed(city, departments):
 def test_a_file_guatu_cannot_schedule_leaves_nothing(city, departments):
     with pytest.raises(ValidationError) as raised:
         project_import_mspdi(
+            actor=office(),
             path=DATA / "mspditimephasedsegments.xml",
             code="x",
             city=city,
@@ -72,7 +76,7 @@ def test_export_then_import_gives_the_same_schedule(project, make_item, city, de
     a = make_item("a", name="征地", duration_days=30, planned_start=date(2019, 9, 1))
     b = make_item("b", name="交地", kind="milestone", duration_days=0, deadline=date(2019, 10, 15))
     c = make_item("c", name="开工", duration_days=10)
-    dependencies_add(project=project, links=[Link(a, b), Link(b, c, "SS", 2)])
+    dependencies_add(actor=office(), project=project, links=[Link(a, b), Link(b, c, "SS", 2)])
     CalendarException.objects.create(city=city, date=date(2019, 9, 10), working=False)
     xml = project_export_mspdi(project=project)
     assert b"<Project xmlns=" in xml and "征地".encode() in xml
@@ -80,7 +84,11 @@ def test_export_then_import_gives_the_same_schedule(project, make_item, city, de
     try:
         path.write_bytes(xml)
         again = project_import_mspdi(
-            path=path, code="again", city=city, owner_department=departments["交通局"]
+            actor=office(),
+            path=path,
+            code="again",
+            city=city,
+            owner_department=departments["交通局"],
         )
     finally:
         path.unlink()

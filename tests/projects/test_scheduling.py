@@ -13,6 +13,7 @@ from guatu.projects.services import (
     joint_milestone_create,
     work_item_update,
 )
+from tests.office import office
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +39,7 @@ def refreshed(item: WorkItem) -> WorkItem:
 def test_late_dates_come_from_the_deadline(project, make_item):
     a = make_item("a", duration_days=100, planned_start=date(2020, 1, 1))
     b = make_item("b", duration_days=30)
-    dependencies_add(project=project, links=[Link(a, b)])
+    dependencies_add(actor=office(), project=project, links=[Link(a, b)])
     a, b = refreshed(a), refreshed(b)
     assert (a.early_start, a.early_finish) == (date(2020, 1, 1), date(2020, 4, 9))
     assert (b.early_start, b.early_finish) == (date(2020, 4, 10), date(2020, 5, 9))
@@ -55,7 +56,7 @@ def test_a_missed_time_node_gives_negative_float(project, make_item):
     handover = make_item(
         "jd", name="交地", kind="milestone", duration_days=0, deadline=date(2019, 10, 15)
     )
-    dependencies_add(project=project, links=[Link(land, handover)])
+    dependencies_add(actor=office(), project=project, links=[Link(land, handover)])
     land, handover = refreshed(land), refreshed(handover)
     assert handover.early_finish == date(2019, 10, 30)
     assert handover.total_float == land.total_float == -15
@@ -65,7 +66,7 @@ def test_a_missed_time_node_gives_negative_float(project, make_item):
 def test_changing_a_duration_reschedules(project, make_item):
     a = make_item("a", duration_days=10, planned_start=date(2020, 6, 1))
     assert refreshed(a).early_finish == date(2020, 6, 10)
-    work_item_update(item=a, duration_days=40)
+    work_item_update(actor=office(), item=a, duration_days=40)
     a = refreshed(a)
     assert a.early_finish == date(2020, 7, 10) and a.total_float == -10
 
@@ -73,7 +74,7 @@ def test_changing_a_duration_reschedules(project, make_item):
 def test_a_fixed_item_keeps_its_start(project, make_item):
     a = make_item("a", duration_days=20, planned_start=date(2020, 1, 1))
     b = make_item("b", duration_days=5, planned_start=date(2020, 1, 10), fixed=True)
-    dependencies_add(project=project, links=[Link(a, b)])
+    dependencies_add(actor=office(), project=project, links=[Link(a, b)])
     b = refreshed(b)
     assert b.early_start == date(2020, 1, 10)
     assert refreshed(a).total_float < refreshed(b).total_float
@@ -81,7 +82,7 @@ def test_a_fixed_item_keeps_its_start(project, make_item):
 
 def test_the_working_calendar_skips_national_day(working_project, towns):
     item = WorkItem.objects.create(project=working_project, code="x", name="设计", duration_days=5)
-    work_item_update(item=item, duration_days=5)
+    work_item_update(actor=office(), item=item, duration_days=5)
     item = refreshed(item)
     # 9-26, 9-27, 9-29 (调休 Sunday), 9-30, then 国庆 until 10-7: 10-8 is the fifth day.
     assert (item.early_start, item.early_finish) == (date(2019, 9, 26), date(2019, 10, 8))
@@ -93,12 +94,13 @@ def test_a_city_exception_moves_the_dates(working_project, city):
         city=city, date=date(2019, 9, 27), working=False, note="台风停工"
     )
     item = WorkItem.objects.create(project=working_project, code="x", name="设计", duration_days=1)
-    work_item_update(item=item, duration_days=2)
+    work_item_update(actor=office(), item=item, duration_days=2)
     assert refreshed(item).early_finish == date(2019, 9, 29)
 
 
 def test_years_without_holiday_data_are_flagged(working_project):
     work_item_update(
+        actor=office(),
         item=WorkItem.objects.create(project=working_project, code="x", name="建成"),
         duration_days=2500,
     )
@@ -111,6 +113,7 @@ def test_a_joint_milestone_waits_for_its_latest_branch(project, make_item):
     main = make_item("zx", duration_days=100, planned_start=date(2020, 1, 1))
     station = make_item("zc", duration_days=150, planned_start=date(2020, 1, 1))
     milestone = joint_milestone_create(
+        actor=office(),
         project=project,
         code="jf",
         name="同期交付",
@@ -125,10 +128,10 @@ def test_a_joint_milestone_waits_for_its_latest_branch(project, make_item):
 
 def test_a_cycle_is_refused_and_the_stored_schedule_is_unchanged(project, make_item):
     a, b = make_item("a", duration_days=5), make_item("b", duration_days=5)
-    dependencies_add(project=project, links=[Link(a, b)])
+    dependencies_add(actor=office(), project=project, links=[Link(a, b)])
     before = refreshed(b).early_start
     with pytest.raises(ValidationError):
-        dependencies_add(project=project, links=[Link(b, a)])
+        dependencies_add(actor=office(), project=project, links=[Link(b, a)])
     assert Dependency.objects.count() == 1
     assert refreshed(b).early_start == before
 
@@ -139,7 +142,9 @@ def test_a_year_without_holiday_data_is_shown_to_the_user(users, project):
 
     project.calendar = Project.Calendar.WORKING_DAY
     project.save(update_fields=["calendar"])
-    work_item_create(project=project, code="long", name="园区建成", duration_days=3500)
+    work_item_create(
+        actor=office(), project=project, code="long", name="园区建成", duration_days=3500
+    )
     from django.test import Client
 
     client = Client()
@@ -156,7 +161,7 @@ def test_a_time_node_before_the_project_start_is_negative_float_not_an_error(
     item = WorkItem.objects.create(
         project=working_project, code="x", name="交地", duration_days=5, deadline=date(2019, 9, 20)
     )
-    work_item_update(item=item, duration_days=5)
+    work_item_update(actor=office(), item=item, duration_days=5)
     item = refreshed(item)
     assert item.total_float == -8  # its 5 working days + 9-23, 9-24, 9-25 before the start
     from guatu.progress.status import items_status

@@ -11,6 +11,7 @@ from guatu.progress.services import report_submit
 from guatu.projects.models import Dependency, Project, WorkItem
 from guatu.projects.selectors import joint_milestone_state
 from guatu.projects.services import Link, dependencies_add, joint_milestone_create
+from tests.office import office
 
 pytestmark = pytest.mark.django_db
 
@@ -18,6 +19,7 @@ pytestmark = pytest.mark.django_db
 def test_links_of_all_four_types_are_stored(project, make_item):
     a, b, c, d = (make_item(code) for code in "abcd")
     dependencies_add(
+        actor=office(),
         project=project,
         links=[Link(a, b, "FS", 2), Link(a, c, "SS", -1), Link(b, d, "FF"), Link(c, d, "SF", 3)],
     )
@@ -36,11 +38,11 @@ def test_a_cycle_is_refused_naming_its_items_and_nothing_is_stored(project, make
     a = make_item("a", name="征地")
     b = make_item("b", name="交地")
     c = make_item("c", name="开工")
-    dependencies_add(project=project, links=[Link(a, b), Link(b, c)])
+    dependencies_add(actor=office(), project=project, links=[Link(a, b), Link(b, c)])
     d = make_item("d", name="建成")
     with translation.override("zh-hans"), pytest.raises(ValidationError) as raised:
         # The first link is fine on its own; the batch must still be refused whole.
-        dependencies_add(project=project, links=[Link(c, d), Link(c, a)])
+        dependencies_add(actor=office(), project=project, links=[Link(c, d), Link(c, a)])
     message = raised.value.messages[0]
     assert "循环" in message
     for name in ("征地", "交地", "开工"):
@@ -52,7 +54,7 @@ def test_a_cycle_is_refused_naming_its_items_and_nothing_is_stored(project, make
 def test_a_self_link_is_refused(project, make_item):
     a = make_item("a")
     with pytest.raises(ValidationError):
-        dependencies_add(project=project, links=[Link(a, a)])
+        dependencies_add(actor=office(), project=project, links=[Link(a, a)])
     assert not Dependency.objects.exists()
 
 
@@ -67,21 +69,22 @@ def test_a_link_across_projects_is_refused(project, make_item, city, departments
     a = make_item("a")
     foreign = WorkItem.objects.create(project=other, code="x", name="外部事项")
     with pytest.raises(ValidationError):
-        dependencies_add(project=project, links=[Link(a, foreign)])
+        dependencies_add(actor=office(), project=project, links=[Link(a, foreign)])
     assert not Dependency.objects.exists()
 
 
 def test_a_repeated_pair_is_refused(project, make_item):
     a, b = make_item("a"), make_item("b")
-    dependencies_add(project=project, links=[Link(a, b)])
+    dependencies_add(actor=office(), project=project, links=[Link(a, b)])
     with pytest.raises(ValidationError):
-        dependencies_add(project=project, links=[Link(a, b, "SS")])
+        dependencies_add(actor=office(), project=project, links=[Link(a, b, "SS")])
     assert Dependency.objects.count() == 1
 
 
 def test_joint_milestone_is_fed_by_each_branch(project, make_item):
     main, connecting, station = make_item("zx"), make_item("lj"), make_item("zc")
     milestone = joint_milestone_create(
+        actor=office(),
         project=project,
         code="jf",
         name="同期交付",
@@ -99,7 +102,9 @@ def test_joint_milestone_is_fed_by_each_branch(project, make_item):
 def test_joint_milestone_with_one_branch_is_refused_and_not_stored(project, make_item):
     main = make_item("zx")
     with translation.override("zh-hans"), pytest.raises(ValidationError) as raised:
-        joint_milestone_create(project=project, code="jf", name="同期交付", branches=[main])
+        joint_milestone_create(
+            actor=office(), project=project, code="jf", name="同期交付", branches=[main]
+        )
     assert "同期交付" in raised.value.messages[0]
     assert not WorkItem.objects.filter(code="jf").exists()
 
@@ -108,7 +113,7 @@ def test_joint_milestone_is_reached_only_when_every_branch_is_delivered(project,
     main = make_item("zx", quantity_target=Decimal("7.8"), unit="km")
     connecting = make_item("lj")
     milestone = joint_milestone_create(
-        project=project, code="jf", name="同期交付", branches=[main, connecting]
+        actor=office(), project=project, code="jf", name="同期交付", branches=[main, connecting]
     )
     town = users["town"]
     report_submit(

@@ -216,11 +216,13 @@ def _project(
             deadline=item.deadline,
             order=order * 10,
             reschedule=False,
+            actor=users["supervisor"],
         )
     dependencies_add(
         project=project,
         links=[Link(items[p], items[s], Dependency.Type(t), lag) for p, s, t, lag in spec.links],
         reschedule=False,
+        actor=users["supervisor"],
     )
     for order, (code, name, deadline, branches) in enumerate(spec.joint, start=len(items) + 1):
         joint_milestone_create(
@@ -233,6 +235,7 @@ def _project(
             phase=phases["delivery"],
             owner_department=project.owner_department,
             reschedule=False,
+            actor=users["supervisor"],
         )
     schedule_recalculate(project=project)
     for item in spec.items:

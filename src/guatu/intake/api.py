@@ -2,13 +2,13 @@
 
 from datetime import date
 
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 from ninja.responses import Status
 
+from guatu.access import is_supervisor, require
 from guatu.intake.services import evidence_accept, intake_as_dict, intake_read
-from guatu.progress.access import is_supervisor
+from guatu.org.selectors import default_city
 from guatu.projects.models import Project
 
 router = Router(tags=["intake"])
@@ -41,8 +41,9 @@ class EvidenceOut(Schema):
 
 @router.post("", summary="Restore a page's extracted text and list its facts (supervision office)")
 def read(request, payload: IntakeIn) -> dict:
-    if not is_supervisor(request.user):
-        raise PermissionDenied("intake")
+    require(
+        is_supervisor(request.user), user=request.user, action="intake_read", target=default_city()
+    )
     return intake_as_dict(intake_read(text=payload.text, issue=payload.issue))
 
 

@@ -10,12 +10,12 @@ from django.utils.translation import gettext as _
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 
+from guatu.access import is_supervisor, require
 from guatu.audit.services import audit_record
 from guatu.core.intake.facts import Fact, ProjectName, page_facts
 from guatu.core.intake.restore import Page, restore
 from guatu.intake.models import Evidence
 from guatu.org.selectors import default_city
-from guatu.progress.access import is_supervisor, require
 from guatu.projects.models import Project
 
 #: Endings that name a section of a project rather than the project (金台铁路永康段 → 金台铁路).

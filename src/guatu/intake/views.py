@@ -10,10 +10,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from guatu.access import role_required
 from guatu.accounts.models import Role
 from guatu.intake.services import change_counts, evidence_accept, intake_read, text_of
 from guatu.projects.models import Project
-from guatu.web.access import role_required
 
 MAX_UPLOAD = 20 * 1024 * 1024
 

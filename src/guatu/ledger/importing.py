@@ -24,6 +24,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from guatu.access import is_supervisor, reports_own_items, require
 from guatu.audit.services import audit_record
 from guatu.common.bulk import rows_insert
 from guatu.core.errors import CoreError, CycleError, UnitError
@@ -54,7 +55,6 @@ from guatu.ledger.reference import (
 from guatu.org.clock import city_today
 from guatu.org.models import City
 from guatu.org.selectors import default_city
-from guatu.progress.access import is_supervisor, reports_own_items, require
 from guatu.progress.models import ProgressReport
 from guatu.projects.models import Dependency, Project, WorkItem
 from guatu.projects.scheduling import schedule_recalculate

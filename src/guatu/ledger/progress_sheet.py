@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
 
+from guatu.access import can_report
 from guatu.core.ledger.cells import (
     parse_bool,
     parse_code,
@@ -26,7 +27,6 @@ from guatu.core.ledger.workbook import Table
 from guatu.core.reporting import ItemTerms, Prior, ReportFigures, check_report
 from guatu.errors import translate
 from guatu.ledger.checking import CellChecker
-from guatu.progress.access import can_report
 from guatu.progress.models import ProgressReport
 from guatu.progress.selectors import report_counts, reports_in_force
 from guatu.progress.services import NOTE_LIMIT

@@ -18,12 +18,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from guatu.access import is_supervisor, reports_own_items, role_required
 from guatu.accounts.models import Role
 from guatu.ledger.exporting import export_filename, ledger_workbook
 from guatu.ledger.importing import ImportResult, ledger_import
 from guatu.org.selectors import default_city_or_404
-from guatu.progress.access import is_supervisor, reports_own_items
-from guatu.web.access import role_required
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SUFFIXES = (".xlsx", ".csv")

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from guatu.access import is_supervisor, require
 from guatu.accounts.models import Role
 from guatu.audit.services import audit_record
 from guatu.core.admission import Criteria, Figures, Grading, grade, screen
@@ -42,7 +43,6 @@ from guatu.parks.models import (
     ParkUnit,
     split_codes,
 )
-from guatu.progress.access import is_supervisor, require
 
 FIGURES = ("tax", "output", "value_added", "energy", "rd", "land_mu", "floor_area", "investment")
 

@@ -2,11 +2,12 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from guatu.access import is_supervisor, require
 from guatu.core.admission import indicators
 from guatu.ledger.views import xlsx_response
 from guatu.org.clock import city_today
@@ -31,7 +32,6 @@ from guatu.parks.services import (
     grading_change,
     unit_allocate,
 )
-from guatu.progress.access import is_supervisor
 from guatu.web.views import apply_errors
 
 
@@ -66,8 +66,9 @@ def _park_context(request, park: Park, **extra):
 def _managed_park(request: HttpRequest, code: str) -> Park:
     """The park *code*, if the user may decide for it (its town or the supervision office)."""
     park = get_object_or_404(Park.objects.select_related("town", "city"), code=code)
-    if not can_manage_park(request.user, park):
-        raise PermissionDenied
+    require(
+        can_manage_park(request.user, park), user=request.user, action="park_manage", target=park
+    )
     return park
 
 
@@ -173,8 +174,12 @@ def application_view(request: HttpRequest, pk: int) -> HttpResponse:
     )
     park = application.park
     if request.method == "POST":
-        if not can_manage_park(request.user, park):
-            raise PermissionDenied
+        require(
+            can_manage_park(request.user, park),
+            user=request.user,
+            action="application_evaluate",
+            target=application,
+        )
         try:
             application_evaluate(actor=request.user, application=application)
         except ValidationError as error:
@@ -212,8 +217,7 @@ def grading_view(request: HttpRequest) -> HttpResponse:
             initial |= {"cap": current.cap, "mode": current.mode}
         form = GradingForm(request.POST or None, initial=initial)
     if request.method == "POST":
-        if not manage:
-            raise PermissionDenied
+        require(manage, user=request.user, action="grading_change", target=city)
         if form.is_valid():
             try:
                 scheme = grading_change(actor=request.user, city=city, **form.scheme())

@@ -14,11 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from guatu.audit.services import audit_record
-from guatu.core.reporting import ItemTerms, Prior, check_report
-from guatu.errors import translate
-from guatu.org.clock import city_today
-from guatu.progress.access import (
+from guatu.access import (
     can_escalate_blocker,
     can_manage_blocker,
     can_open_blocker,
@@ -26,6 +22,10 @@ from guatu.progress.access import (
     is_supervisor,
     require,
 )
+from guatu.audit.services import audit_record
+from guatu.core.reporting import ItemTerms, Prior, check_report
+from guatu.errors import translate
+from guatu.org.clock import city_today
 from guatu.progress.models import Blocker, ProgressReport, ReportReview, StatusRuleSet
 from guatu.progress.photos import check_photos, save_photos
 from guatu.progress.selectors import report_counts, reports_in_force

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from guatu.access import can_manage_projects, require
 from guatu.audit.services import audit_record
 from guatu.core.errors import CoreError
 from guatu.core.mspdi import (
@@ -44,13 +45,14 @@ def project_import_mspdi(
     city: City,
     owner_department: Department,
     name: str | None = None,
-    actor=None,
+    actor,
 ) -> Project:
-    """Create a project from an MSPDI file, all of it or nothing.
+    """Create a project from an MSPDI file, all of it or nothing (the supervision office).
 
     Raises ``ValidationError`` with a translated message for a file guatu
     cannot schedule as it is (fractional days, elapsed lags …) or a code in use.
     """
+    require(can_manage_projects(actor), user=actor, action="project_import_mspdi", target=city)
     try:
         plan = read_mspdi(path)
     except CoreError as error:
@@ -90,6 +92,7 @@ def project_import_mspdi(
             items[task.uid] = work_item_create(
                 project=project,
                 reschedule=False,
+                actor=actor,
                 code=f"uid-{task.uid}",
                 name=task.name[:120],
                 kind=WorkItem.Kind.MILESTONE if task.duration_days == 0 else WorkItem.Kind.TASK,

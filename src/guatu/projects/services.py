@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from guatu.access import can_manage_projects, require
 from guatu.audit.services import audit_record
 from guatu.core.errors import CoreError
 from guatu.core.network import check_acyclic, check_joint_branches
@@ -40,14 +41,16 @@ def work_item_create(
     project: Project,
     villages: Iterable[Any] = (),
     reschedule: bool = True,
-    actor=None,
+    actor,
     **fields: Any,
 ) -> WorkItem:
     """Create a work item after validating it like a form would, and reschedule.
 
-    ``reschedule=False`` leaves the recomputation to the caller, who creates
-    many items in one transaction and then calls ``schedule_recalculate`` once.
+    Only the supervision office manages plans. ``reschedule=False`` leaves the
+    recomputation to the caller, who creates many items in one transaction and
+    then calls ``schedule_recalculate`` once.
     """
+    require(can_manage_projects(actor), user=actor, action="work_item_create", target=project)
     item = WorkItem(project=project, **fields)
     item.full_clean()
     with transaction.atomic():
@@ -65,8 +68,9 @@ def work_item_create(
     return item
 
 
-def work_item_update(*, item: WorkItem, actor=None, **fields: Any) -> WorkItem:
+def work_item_update(*, item: WorkItem, actor, **fields: Any) -> WorkItem:
     """Change *fields* of *item*; when a schedule input changes, reschedule in one transaction."""
+    require(can_manage_projects(actor), user=actor, action="work_item_update", target=item)
     for name, value in fields.items():
         setattr(item, name, value)
     item.full_clean()
@@ -84,7 +88,7 @@ def work_item_update(*, item: WorkItem, actor=None, **fields: Any) -> WorkItem:
 
 
 def dependencies_add(
-    *, project: Project, links: Sequence[Link], reschedule: bool = True, actor=None
+    *, project: Project, links: Sequence[Link], reschedule: bool = True, actor
 ) -> list[Dependency]:
     """Add *links* to *project* all together, or none of them, and reschedule.
 
@@ -92,6 +96,7 @@ def dependencies_add(
     existing pair, or closes a cycle; the message names the items in the
     cycle in order.
     """
+    require(can_manage_projects(actor), user=actor, action="dependencies_add", target=project)
     for link in links:
         if link.predecessor.project_id != project.pk or link.successor.project_id != project.pk:
             raise ValidationError(
@@ -156,12 +161,15 @@ def joint_milestone_create(
     deadline: date | None = None,
     lag_days: int = 0,
     reschedule: bool = True,
+    actor,
     **fields: Any,
 ) -> WorkItem:
     """Create a 同期交付 milestone fed by each of *branches* (finish-to-start).
 
     Refused, with nothing stored, unless at least two distinct branches feed it.
     """
+    # Checked before the transaction: a refusal rolled back would leave no audit entry.
+    require(can_manage_projects(actor), user=actor, action="joint_milestone_create", target=project)
     try:
         check_joint_branches(name, [branch.pk for branch in branches])
     except CoreError as error:
@@ -176,11 +184,13 @@ def joint_milestone_create(
             duration_days=0,
             deadline=deadline,
             reschedule=False,
+            actor=actor,
             **fields,
         )
         dependencies_add(
             project=project,
             links=[Link(branch, milestone, Dependency.Type.FS, lag_days) for branch in branches],
             reschedule=reschedule,
+            actor=actor,
         )
     return milestone

@@ -1,6 +1,6 @@
 """Read paths for supervision: which bulletins a user may see."""
 
-from guatu.progress.access import is_supervisor
+from guatu.access import is_supervisor
 from guatu.supervision.models import Bulletin
 
 

@@ -11,13 +11,13 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from guatu.access import is_supervisor, require
 from guatu.audit.services import audit_record
 from guatu.core.errors import CoreError
 from guatu.core.periods import parse_period
 from guatu.errors import as_validation_error
 from guatu.org.clock import city_today
 from guatu.org.models import Department, Town
-from guatu.progress.access import is_supervisor, require
 from guatu.progress.models import Blocker, ProgressReport
 from guatu.projects.models import WorkItem
 from guatu.supervision import render

@@ -8,9 +8,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from guatu.access import is_supervisor
 from guatu.org.clock import city_today
 from guatu.org.selectors import default_city, default_city_or_404
-from guatu.progress.access import is_supervisor
 from guatu.projects.models import Project
 from guatu.supervision import render as formats
 from guatu.supervision.models import Bulletin, EscalationEvent, Score

@@ -14,19 +14,20 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from guatu.access import (
+    can_manage_blocker,
+    can_open_blocker,
+    can_report,
+    is_supervisor,
+    require,
+    role_required,
+)
 from guatu.accounts.models import Role
 from guatu.core.status import LIGHT_NAMES, Reason
 from guatu.core.wallchart import PAPER_MM
 from guatu.org.clock import city_today
 from guatu.org.models import Town
 from guatu.org.selectors import default_city, default_city_or_404
-from guatu.progress.access import (
-    can_manage_blocker,
-    can_open_blocker,
-    can_report,
-    is_supervisor,
-    require,
-)
 from guatu.progress.models import Blocker, ProgressReport, ReportPhoto
 from guatu.progress.overview import progress_overview
 from guatu.progress.selectors import latest_report_values, report_history
@@ -55,7 +56,6 @@ from guatu.projects.selectors import (
     project_task_force,
     project_work_items,
 )
-from guatu.web.access import role_required
 from guatu.web.dashboard import dashboard, items_for
 from guatu.web.forms import BlockerForm, MspdiImportForm, ReportForm, ResolveForm, RulesForm
 from guatu.web.pdf import svg_to_pdf

@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from guatu.accounts.models import Role, User
 from guatu.org.models import Department
 from guatu.projects.interchange import project_export_mspdi, project_import_mspdi
 from guatu.projects.models import Project
@@ -49,12 +50,16 @@ class Command(BaseCommand):
             raise CommandError(
                 _("No department named “%(name)s”.") % {"name": options["department"]}
             )
+        actor = User.objects.filter(role=Role.SUPERVISOR, is_active=True).order_by("pk").first()
+        if actor is None:
+            raise CommandError(_("No active supervisor user to act as."))
         project = project_import_mspdi(
             path=options["file"],
             code=options["code"],
             name=options["name"],
             city=department.city,
             owner_department=department,
+            actor=actor,
         )
         self.stdout.write(
             _("Imported “%(name)s” with %(count)d work items.")

@@ -106,3 +106,33 @@ def test_blockers_by_role(users, items, departments):
         .order_by("id")
         .values_list("action", flat=True)
     ) == ["blocker_open", "blocker_escalate", "blocker_resolve"]
+
+
+def test_only_the_office_changes_plans_and_every_refusal_is_audited(users, make_item, project):
+    from guatu.projects.services import (
+        Link,
+        dependencies_add,
+        joint_milestone_create,
+        work_item_create,
+        work_item_update,
+    )
+
+    a, b = make_item("a"), make_item("b")
+    for role in ("town", "department", "leader"):
+        user = users[role]
+        attempts = [
+            lambda: work_item_create(project=project, code="x", name="新事项", actor=user),
+            lambda: work_item_update(item=a, duration_days=99, actor=user),
+            lambda: dependencies_add(project=project, links=[Link(a, b)], actor=user),
+            lambda: joint_milestone_create(
+                project=project, code="jf", name="同期交付", branches=[a, b], actor=user
+            ),
+        ]
+        for attempt in attempts:
+            before = AuditEntry.objects.filter(allowed=False, user=user).count()
+            with pytest.raises(PermissionDenied):
+                attempt()
+            assert AuditEntry.objects.filter(allowed=False, user=user).count() == before + 1
+    a.refresh_from_db()
+    assert a.duration_days == 10
+    assert not project.work_items.filter(code__in=["x", "jf"]).exists()

@@ -1,0 +1,130 @@
+"""The access module: who may write what, by DESIGN.md's roles, in one place.
+
+- town (镇街区): reports and blockers on its own town's work items only;
+- department (部门): reports on the items it owns, blockers it owns;
+- supervisor (督查办): manages everything (projects, schedules, links, imports,
+  rules, bulletins), reviews above-target reports, escalates blockers;
+- leader (市领导) and admin (系统管理员): read; the admin manages users.
+
+Every write service takes the acting user and calls ``require`` with one of
+the predicates below before it touches anything; pages add ``role_required``
+in front so a refused page never renders its form. Every refusal, whatever
+the path (page, API, command, admin), raises ``PermissionDenied`` (403) and
+is written to the audit log as a denied attempt.
+"""
+
+import logging
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.http import HttpRequest, HttpResponse
+
+from guatu.accounts.models import Role
+from guatu.audit.services import audit_record
+from guatu.progress.models import Blocker
+from guatu.projects.models import WorkItem
+
+logger = logging.getLogger("guatu.access")
+
+
+def is_supervisor(user) -> bool:
+    """The supervision office (督查办) — or a superuser, who may do what it does."""
+    return bool(getattr(user, "is_authenticated", False)) and (
+        user.role == Role.SUPERVISOR or user.is_superuser
+    )
+
+
+def reports_own_items(user) -> bool:
+    """A town's or a department's official: reports, but only on their own items."""
+    return bool(getattr(user, "is_authenticated", False)) and user.role in (
+        Role.TOWN,
+        Role.DEPARTMENT,
+    )
+
+
+def can_report(user, item: WorkItem) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.role == Role.SUPERVISOR:
+        return True
+    if user.role == Role.TOWN:
+        return item.town_id is not None and item.town_id == user.town_id
+    if user.role == Role.DEPARTMENT:
+        return item.owner_department_id is not None and (
+            item.owner_department_id == user.department_id
+        )
+    return False
+
+
+def can_open_blocker(user, item: WorkItem) -> bool:
+    return can_report(user, item)
+
+
+def can_manage_blocker(user, blocker: Blocker) -> bool:
+    """Resolve or update: the owner department, or the supervision office."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.role == Role.SUPERVISOR:
+        return True
+    return user.role == Role.DEPARTMENT and blocker.owner_department_id == user.department_id
+
+
+def can_escalate_blocker(user, blocker: Blocker) -> bool:
+    return (
+        getattr(user, "is_authenticated", False)
+        and user.role in (Role.SUPERVISOR, Role.TOWN, Role.DEPARTMENT)
+        and (user.role == Role.SUPERVISOR or can_open_blocker(user, blocker.work_item))
+    )
+
+
+def can_manage_projects(user) -> bool:
+    """Projects, work items, links, plans and imports: the supervision office."""
+    return is_supervisor(user)
+
+
+def require(allowed: bool, *, user, action: str, target: models.Model | None) -> None:
+    """Raise ``PermissionDenied`` and audit the attempt unless *allowed*.
+
+    Call it before opening a transaction: a refusal inside one would roll its
+    own audit entry back.
+    """
+    if not allowed:
+        if target is not None:
+            audit_record(user=user, action=action, target=target, allowed=False)
+        else:
+            logger.warning("denied: user=%s action=%s", getattr(user, "username", None), action)
+        raise PermissionDenied(action)
+
+
+def role_required(*roles: str) -> Callable:
+    """Let only users with one of *roles* through; anyone else gets 403, audited.
+
+    The denial is recorded against the city (a page acts city-wide), with the
+    page and method in its detail.
+    """
+
+    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @login_required
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if request.user.role not in roles and not request.user.is_superuser:
+                from guatu.org.selectors import default_city
+
+                city = default_city()
+                if city is not None:
+                    audit_record(
+                        user=request.user,
+                        action=f"page:{view.__name__}",
+                        target=city,
+                        detail={"path": request.path[:200], "method": request.method},
+                        allowed=False,
+                    )
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorate
