@@ -73,3 +73,8 @@ def test_an_admin_edit_reschedules_in_the_same_transaction(users, project):
     assert response.status_code == 302, response.content.decode()[:2000]
     item = WorkItem.objects.get(pk=item.pk)
     assert item.early_finish == date(2020, 7, 10) and item.total_float == -10
+    # The admin wrote through the service: the change is in the audit, by its author.
+    from guatu.audit.models import AuditEntry
+
+    entry = AuditEntry.objects.filter(action="work_item_update").latest("pk")
+    assert entry.user == users["supervisor"] and entry.detail["duration_days"] == "40"

@@ -34,3 +34,14 @@ class BlockerAdmin(admin.ModelAdmin):
     list_display = ["description", "work_item", "town", "owner_department", "due_on", "status"]
     list_filter = ["status", "town", "owner_department"]
     search_fields = ["description"]
+
+    # Blockers are opened, resolved and escalated through the services (item page,
+    # API), which check the role and keep the audit; the admin only shows them.
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

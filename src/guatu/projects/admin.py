@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from guatu.projects.models import Dependency, Phase, Project, TaskForceMember, WorkItem
 from guatu.projects.scheduling import schedule_recalculate
+from guatu.projects.services import work_item_create, work_item_update
 
 
 class TaskForceInline(admin.TabularInline):
@@ -56,9 +57,23 @@ class WorkItemAdmin(admin.ModelAdmin):
     ]
 
     def save_model(self, request, obj, form, change) -> None:
-        """Save, then reschedule the project in the same (admin) transaction."""
-        super().save_model(request, obj, form, change)
-        schedule_recalculate(project=obj.project)
+        """Write through the services: the role is checked, the audit kept, the plan rescheduled."""
+        fields = {
+            name: form.cleaned_data[name]
+            for name in form.changed_data
+            if name != "villages" and name in form.cleaned_data
+        }
+        if change:
+            work_item_update(item=obj, actor=request.user, **fields)
+        else:
+            values = {
+                field.name: getattr(obj, field.name)
+                for field in WorkItem._meta.concrete_fields
+                if field.editable and not field.primary_key and field.name != "project"
+            }
+            created = work_item_create(project=obj.project, actor=request.user, **values)
+            obj.pk = created.pk
+            obj._state.adding = False
 
     def has_delete_permission(self, request, obj=None) -> bool:
         # Deleting an item would leave the schedule stale and may orphan history;
