@@ -121,10 +121,12 @@ def test_only_the_office_changes_plans_and_every_refusal_is_audited(users, make_
     for role in ("town", "department", "leader"):
         user = users[role]
         attempts = [
-            lambda: work_item_create(project=project, code="x", name="新事项", actor=user),
-            lambda: work_item_update(item=a, duration_days=99, actor=user),
-            lambda: dependencies_add(project=project, links=[Link(a, b)], actor=user),
-            lambda: joint_milestone_create(
+            lambda user=user: work_item_create(
+                project=project, code="x", name="新事项", actor=user
+            ),
+            lambda user=user: work_item_update(item=a, duration_days=99, actor=user),
+            lambda user=user: dependencies_add(project=project, links=[Link(a, b)], actor=user),
+            lambda user=user: joint_milestone_create(
                 project=project, code="jf", name="同期交付", branches=[a, b], actor=user
             ),
         ]
