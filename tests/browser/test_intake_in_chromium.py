@@ -26,7 +26,7 @@ def test_the_supervisor_restores_a_page_and_attaches_its_time_node(server, brows
     changes = page.locator("p", has_text="删除重复字符").inner_text()
     assert "删除重复字符 0 个" not in changes, changes
     page.screenshot(path=screenshots / "intake-seed.png", full_page=False)
-    row = page.locator("tr", has_text="2020-06-30").filter(has_text="deadline")
+    row = page.locator("tr", has_text="2020-06-30").filter(has_text="时限")
     assert row.locator("select").input_value() == "jintai-railway", "suggested from the article"
     page.click("text=将所选要素作为依据附到项目")
     page.wait_for_load_state("networkidle")
