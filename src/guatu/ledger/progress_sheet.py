@@ -33,7 +33,8 @@ from guatu.progress.services import NOTE_LIMIT
 from guatu.projects.models import WorkItem
 
 if TYPE_CHECKING:
-    from guatu.ledger.importing import ImportResult, _Plan
+    from guatu.ledger.plan import Plan
+    from guatu.ledger.result import ImportResult
 
 
 @dataclass
@@ -77,7 +78,7 @@ FIELD_COLUMNS = {
 class ProgressSheet:
     """Checks progress tables for one import; keeps what it read of the record."""
 
-    def __init__(self, plan: "_Plan") -> None:
+    def __init__(self, plan: "Plan") -> None:
         self.plan = plan
         #: Item pk → its reports in force, as read from the database.
         self.stored: dict[int, list[ProgressReport]] = {}

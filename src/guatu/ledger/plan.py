@@ -1,0 +1,449 @@
+"""The checks of a ledger's project and work-item sheets and of its links, before any write.
+
+A ``Plan`` reads every row of the 项目 and 工作事项 sheets, notes each problem
+at its cell, and keeps what would be written; the progress sheet is checked
+by ``progress_sheet`` against the same plan, and ``writing`` stores it.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_EVEN, Decimal
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from guatu.core.errors import UnitError
+from guatu.core.ledger.cells import (
+    CellError,
+    parse_amount,
+    parse_bool,
+    parse_code,
+    parse_links,
+    parse_number,
+    parse_quantity,
+    plain_text,
+)
+from guatu.core.ledger.workbook import Table
+from guatu.core.units import parse_unit
+from guatu.ledger.checking import CellChecker
+from guatu.ledger.problems import Problem, expected
+from guatu.ledger.progress_sheet import ProgressSheet
+from guatu.ledger.reference import (
+    CALENDAR_WORDS,
+    KIND_WORDS,
+    Reference,
+    unit_expected,
+)
+from guatu.ledger.result import ImportResult
+from guatu.org.models import City
+from guatu.projects.models import Dependency, Project, WorkItem
+
+HUNDRED = Decimal(100)
+QUANTITY_STEP = Decimal("0.0001")
+MONEY_STEP = Decimal("0.01")
+PERCENT_STEP = Decimal("0.01")
+
+PROJECT_FIELDS = (
+    "name",
+    "programme",
+    "owner_department_id",
+    "start_date",
+    "deadline",
+    "calendar",
+    "description",
+)
+ITEM_FIELDS = (
+    "name",
+    "kind",
+    "joint",
+    "phase_id",
+    "town_id",
+    "owner_department_id",
+    "quantity_target",
+    "unit",
+    "planned_value",
+    "duration_days",
+    "planned_start",
+    "deadline",
+    "fixed",
+)
+#: Item fields by the column that sets them.
+ITEM_COLUMNS = {
+    "name": ("name",),
+    "kind": ("kind",),
+    "joint": ("joint",),
+    "phase": ("phase_id",),
+    "town": ("town_id",),
+    "owner_department": ("owner_department_id",),
+    "quantity": ("quantity_target",),
+    "unit": ("unit",),
+    "planned_value": ("planned_value",),
+    "duration": ("duration_days",),
+    "planned_start": ("planned_start",),
+    "deadline": ("deadline",),
+    "fixed": ("fixed",),
+}
+#: What a new item gets for a column its sheet does not have: the model's defaults.
+ITEM_DEFAULTS = {
+    name: WorkItem._meta.get_field(name).get_default() for name in ITEM_FIELDS if name != "name"
+}
+
+
+@dataclass
+class ItemRow:
+    sheet: str
+    number: int
+    project: str
+    code: str
+    values: dict[str, Any]
+    villages: frozenset[int] | None
+    links: list[tuple[str, str, int]] | None
+    existing: WorkItem | None = None
+    new: bool = False
+
+
+@dataclass
+class Plan:
+    city: City
+    reference: Reference
+    today: date
+    year: int
+    problems: list[Problem] = field(default_factory=list)
+    #: Project code → (values, existing project or None).
+    projects: dict[str, tuple[dict[str, Any], Project | None]] = field(default_factory=dict)
+    known_projects: dict[str, Project] = field(default_factory=dict)
+    #: (project code, item code) → row.
+    items: dict[tuple[str, str], ItemRow] = field(default_factory=dict)
+    #: project code → item code → existing item.
+    existing_items: dict[str, dict[str, WorkItem]] = field(default_factory=dict)
+    existing_links: dict[str, dict[int, set[tuple[int, str, int]]]] = field(default_factory=dict)
+    existing_villages: dict[int, frozenset[int]] = field(default_factory=dict)
+    progress: ProgressSheet | None = None
+    _codes_by_pk: dict[str, dict[int, str]] = field(default_factory=dict)
+    #: A town's or department's official importing progress (None: the supervision office).
+    reporter: Any = None
+
+    # --- projects ------------------------------------------------------
+
+    def check_projects(self, table: Table, result: ImportResult) -> None:
+        ref = self.reference
+        check = CellChecker(table, self.problems, self.year)
+        rows: list[tuple[int, str, dict[str, Any]]] = []
+        seen: dict[str, int] = {}
+        for number, row in table.rows:
+            check.start(number, row)
+            code = check.cell("code", parse_code, required=True)
+            values: dict[str, Any] = {}
+            if check.has("name"):
+                values["name"] = check.text("name", max_length=100, required=True)
+            if check.has("programme"):
+                values["programme"] = check.text("programme", max_length=50)
+            if check.has("description"):
+                values["description"] = check.text("description", max_length=5000)
+            department = check.text("owner_department", max_length=80, required=True)
+            if department:
+                if department in ref.departments:
+                    values["owner_department_id"] = ref.departments[department]
+                else:
+                    check.fail("owner_department", expected(ref.department_expected()))
+            start = check.date("start_date", required=True)
+            values["start_date"] = start
+            if check.has("deadline"):
+                values["deadline"] = check.date("deadline")
+                if start and values["deadline"] and values["deadline"] < start:
+                    check.fail("deadline", _("the target date is before the start date."))
+            if check.has("calendar"):
+                word = plain_text(check.raw("calendar"))
+                if word in CALENDAR_WORDS:
+                    values["calendar"] = CALENDAR_WORDS[word]
+                else:
+                    check.fail("calendar", expected(_("日历天, 工作日 or 周一至周五")))
+            if code is not None:
+                if code in seen:
+                    check.fail(
+                        "code",
+                        _("the project code already appears in row %(row)d.") % {"row": seen[code]},
+                    )
+                seen[code] = number
+            if check.ok:
+                rows.append((number, code, values))
+        existing = {
+            project.code: project
+            for project in Project.objects.filter(code__in=[code for _n, code, _v in rows])
+        }
+        for number, code, values in rows:
+            project = existing.get(code)
+            if project is not None and project.city_id != self.city.pk:
+                self.problems.append(
+                    Problem(
+                        table.sheet,
+                        number,
+                        table.place("code"),
+                        code,
+                        _("this code belongs to a project of another city."),
+                    )
+                )
+                continue
+            self.projects[code] = (values, project)
+            if project is None:
+                result.projects.created.append(code)
+            elif any(getattr(project, key) != value for key, value in values.items()):
+                result.projects.updated.append(code)
+            else:
+                result.projects.unchanged.append(code)
+
+    def _project(self, code: str) -> Project | bool | None:
+        """Return the stored project *code*, None if only the file has it, False if unknown."""
+        if code in self.projects:
+            return self.projects[code][1]
+        if code not in self.known_projects:
+            project = Project.objects.filter(code=code, city=self.city).first()
+            if project is None:
+                return False
+            self.known_projects[code] = project
+        return self.known_projects[code]
+
+    def _project_start(self, code: str) -> date | None:
+        if code in self.projects:
+            values, project = self.projects[code]
+            return values.get("start_date") or (project.start_date if project else None)
+        project = self._project(code)
+        return project.start_date if project else None
+
+    def _projects_of(self, table: Table) -> set[str]:
+        """The existing project codes *table* names (file or database); loads their items."""
+        codes = {_code(table.value(row, "project")) for _n, row in table.rows}
+        known = {code for code in codes if code and self._project(code) is not False}
+        self._load_items({code for code in known if self._project(code)})
+        return known
+
+    def _load_items(self, codes: set[str]) -> None:
+        """Fetch the stored items, links and villages of the projects *codes* (once each)."""
+        wanted = [code for code in codes if code not in self.existing_items]
+        if not wanted:
+            return
+        for code in wanted:
+            self.existing_items[code] = {}
+            self.existing_links[code] = defaultdict(set)
+        by_pk: dict[int, tuple[str, WorkItem]] = {}
+        for item in WorkItem.objects.filter(project__code__in=wanted).select_related("project"):
+            self.existing_items[item.project.code][item.code] = item
+            by_pk[item.pk] = (item.project.code, item)
+        if not by_pk:
+            return
+        for pred, succ, kind, lag in Dependency.objects.filter(
+            successor__project__code__in=wanted
+        ).values_list("predecessor_id", "successor_id", "type", "lag_days"):
+            self.existing_links[by_pk[succ][0]][succ].add((pred, kind, lag))
+        villages: dict[int, set[int]] = defaultdict(set)
+        through = WorkItem.villages.through
+        for item_id, village_id in through.objects.filter(
+            workitem__project__code__in=wanted
+        ).values_list("workitem_id", "village_id"):
+            villages[item_id].add(village_id)
+        for pk in by_pk:
+            self.existing_villages[pk] = frozenset(villages.get(pk, ()))
+
+    # --- work items ----------------------------------------------------
+
+    def check_items(self, table: Table, result: ImportResult) -> None:
+        ref = self.reference
+        check = CellChecker(table, self.problems, self.year)
+        known = self._projects_of(table)
+        has_villages = check.has("villages")
+        has_links = check.has("predecessors")
+        columns = [key for key in ITEM_COLUMNS if check.has(key)]
+        for number, row in table.rows:
+            check.start(number, row)
+            project = check.cell("project", parse_code, required=True)
+            if project is not None and project not in known:
+                check.fail("project", _("no project has this code (in this file or in guatu)."))
+            code = check.cell("code", parse_code, required=True)
+            if code is not None and len(code) > 40:
+                check.fail("code", _("at most %(count)d characters.") % {"count": 40})
+            values: dict[str, Any] = {}
+            values["name"] = check.text("name", max_length=120, required=True)
+            if check.has("kind"):
+                word = plain_text(check.raw("kind")).lower()
+                if word in KIND_WORDS:
+                    values["kind"] = KIND_WORDS[word]
+                else:
+                    check.fail("kind", expected(_("工作事项 or 时间节点")))
+            if check.has("joint"):
+                values["joint"] = bool(check.cell("joint", parse_bool))
+            if check.has("phase"):
+                phase = plain_text(check.raw("phase"))
+                values["phase_id"] = ref.phases.get(phase) if phase else None
+                if phase and values["phase_id"] is None:
+                    check.fail("phase", expected(ref.phase_expected()))
+            if check.has("town"):
+                town = plain_text(check.raw("town"))
+                values["town_id"] = ref.towns.get(town) if town else None
+                if town and values["town_id"] is None:
+                    check.fail("town", expected(ref.town_expected()))
+            if check.has("owner_department"):
+                department = plain_text(check.raw("owner_department"))
+                values["owner_department_id"] = (
+                    ref.departments.get(department) if department else None
+                )
+                if department and values["owner_department_id"] is None:
+                    check.fail("owner_department", expected(ref.department_expected()))
+            self._check_quantity(check, values)
+            if check.has("planned_value"):
+                amount = check.cell("planned_value", parse_amount)
+                if amount is not None and amount < 0:
+                    check.fail("planned_value", _("an amount cannot be negative."))
+                values["planned_value"] = (
+                    None if amount is None else amount.quantize(MONEY_STEP, ROUND_HALF_EVEN)
+                )
+            if check.has("duration"):
+                duration = check.cell("duration", parse_number)
+                if duration is not None and (duration < 0 or duration != int(duration)):
+                    check.fail("duration", expected(_("a whole number of days, 0 or more")))
+                values["duration_days"] = int(duration) if duration is not None else 0
+            if check.has("planned_start"):
+                values["planned_start"] = check.date("planned_start")
+            if check.has("deadline"):
+                values["deadline"] = check.date("deadline")
+            if check.has("fixed"):
+                values["fixed"] = bool(check.cell("fixed", parse_bool))
+            villages = None
+            if has_villages:
+                villages = self._check_villages(check, values, project, code)
+            links = check.cell("predecessors", parse_links) if has_links else None
+            if has_links and links is None:
+                links = [] if check.raw("predecessors") is None else None
+            key = (project, code)
+            if project is not None and code is not None and key in self.items:
+                check.fail(
+                    "code",
+                    _("this work item already appears in row %(row)d.")
+                    % {"row": self.items[key].number},
+                )
+            if not check.ok:
+                continue
+            existing = self.existing_items.get(project, {}).get(code)
+            merged = {
+                **ITEM_DEFAULTS,
+                **(
+                    {name: getattr(existing, name) for name in ITEM_FIELDS}
+                    if existing is not None
+                    else {}
+                ),
+                **values,
+            }
+            self._check_item_rules(check, merged)
+            if not check.ok:
+                continue
+            given = {name for key in columns for name in ITEM_COLUMNS[key]} | {"name"}
+            self.items[key] = ItemRow(
+                table.sheet,
+                number,
+                project,
+                code,
+                {name: merged[name] for name in ITEM_FIELDS if name in given or existing is None},
+                villages,
+                links,
+                existing,
+                new=existing is None,
+            )
+
+    def _check_quantity(self, check: CellChecker, values: dict[str, Any]) -> None:
+        if not (check.has("quantity") or check.has("unit")):
+            return
+        unit_text = plain_text(check.raw("unit")) if check.has("unit") else ""
+        unit = ""
+        if unit_text:
+            try:
+                unit = parse_unit(unit_text).code
+            except UnitError:
+                check.fail("unit", expected(unit_expected()))
+                return
+        quantity = None
+        if check.has("quantity"):
+            parsed = check.cell("quantity", parse_quantity)
+            if parsed is not None:
+                quantity, written_unit = parsed
+                if written_unit:
+                    try:
+                        cell_unit = parse_unit(written_unit).code
+                    except UnitError:
+                        check.fail("quantity", expected(unit_expected()))
+                        return
+                    if unit and cell_unit != unit:
+                        check.fail(
+                            "quantity",
+                            _("the unit in the cell differs from the unit column (%(unit)s).")
+                            % {"unit": unit_text},
+                        )
+                        return
+                    unit = cell_unit
+                if quantity <= 0:
+                    check.fail("quantity", _("the target quantity must be greater than zero."))
+                    return
+                quantity = quantity.quantize(QUANTITY_STEP, ROUND_HALF_EVEN)
+        if check.has("quantity"):
+            values["quantity_target"] = quantity
+        values["unit"] = unit
+        if quantity is not None and not unit:
+            check.fail("unit", _("a target quantity needs its unit."), "")
+        elif check.has("quantity") and quantity is None and unit and check.raw("quantity") is None:
+            check.fail("quantity", _("a unit needs a target quantity."), "")
+
+    def _check_villages(self, check: CellChecker, values, project, code) -> frozenset[int] | None:
+        text = plain_text(check.raw("villages"))
+        if not text:
+            return frozenset()
+        town_id = values.get("town_id")
+        if town_id is None and not check.has("town"):
+            existing = self.existing_items.get(project, {}).get(code)
+            town_id = existing.town_id if existing else None
+        names = [name for name in _split_names(text) if name]
+        found = [self.reference.villages.get((town_id, name)) for name in names]
+        if town_id is None or None in found:
+            check.fail("villages", expected(self.reference.village_expected(town_id)))
+            return None
+        return frozenset(found)
+
+    def _check_item_rules(self, check: CellChecker, values: dict[str, Any]) -> None:
+        """The model's own rules, checked here so that each is reported at its cell."""
+        milestone = values["kind"] == WorkItem.Kind.MILESTONE
+        if milestone and values["duration_days"]:
+            check.fail("duration", _("a time node (milestone) has no duration."))
+        if values["joint"] and not milestone:
+            check.fail("joint", _("only a time node (milestone) can be a joint delivery."))
+        if values["fixed"] and values["planned_start"] is None:
+            check.fail("fixed", _("a fixed work item needs its planned start."))
+        if values["quantity_target"] is not None and not values["unit"]:
+            check.fail("unit", _("a target quantity needs its unit."), "")
+
+    # --- progress (rows judged in progress_sheet) ----------------------
+
+    def _item_state(self, project: str, code: str) -> dict[str, Any] | None:
+        """The item's fields as they will be after the import (file over database)."""
+        row = self.items.get((project, code))
+        stored = self.existing_items.get(project, {}).get(code)
+        if row is None and stored is None:
+            return None
+        state = {name: getattr(stored, name) for name in ITEM_FIELDS} if stored else {}
+        if row is not None:
+            state.update(row.values)
+        state["pk"] = stored.pk if stored else None
+        return state
+
+
+def _code(value: Any) -> str:
+    try:
+        return parse_code(value)
+    except CellError:
+        return ""
+
+
+def _split_names(text: str) -> list[str]:
+    return [part.strip() for part in text.replace("，", "、").replace(",", "、").split("、")]
+
+
+def _chunks(values: list[int], size: int = 900) -> list[list[int]]:
+    """Split id lists so that ``IN (…)`` stays under SQLite's variable limit."""
+    return [values[i : i + size] for i in range(0, len(values), size)]

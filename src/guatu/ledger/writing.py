@@ -1,0 +1,158 @@
+"""Writing a checked ledger: bulk inserts and updates, then one reschedule per touched project.
+
+Called by ``ledger_import`` inside its transaction, after every check passed.
+"""
+
+from django.db.models import Max
+
+from guatu.common.bulk import rows_insert
+from guatu.ledger.links import links_changed
+from guatu.ledger.plan import PROJECT_FIELDS, Plan, _chunks
+from guatu.ledger.result import ImportResult
+from guatu.progress.models import ProgressReport
+from guatu.projects.models import Dependency, Project, WorkItem
+from guatu.projects.scheduling import schedule_recalculate
+
+
+def _fetch_new_items(plan: Plan, project_ids: set[int], projects: dict[str, Project]) -> None:
+    """Attach the items just inserted to their rows (the insert returns no ids)."""
+    code_of = {project.pk: code for code, project in projects.items()}
+    for item in WorkItem.objects.filter(project_id__in=project_ids).only(
+        "pk", "project_id", "code", "joint"
+    ):
+        row = plan.items.get((code_of[item.project_id], item.code))
+        if row is not None and row.new:
+            row.existing = item
+
+
+def plan_write(plan: Plan, actor, result: ImportResult) -> None:
+    """Write the checked plan; called inside one transaction."""
+    touched: set[str] = set()
+    projects: dict[str, Project] = dict(plan.known_projects)
+    new_projects, changed_projects = [], []
+    for code, (values, project) in plan.projects.items():
+        if project is None:
+            project = Project(city=plan.city, code=code, **values)
+            new_projects.append(project)
+            touched.add(code)
+        elif any(getattr(project, key) != value for key, value in values.items()):
+            for key, value in values.items():
+                setattr(project, key, value)
+            changed_projects.append(project)
+            touched.add(code)
+        projects[code] = project
+    Project.objects.bulk_create(new_projects)
+    if changed_projects:
+        Project.objects.bulk_update(changed_projects, list(PROJECT_FIELDS))
+    for code in {row.project for row in plan.items.values()} - projects.keys():
+        projects[code] = plan._project(code)
+
+    next_order = dict(
+        WorkItem.objects.filter(project__in=[p.pk for p in projects.values()])
+        .values("project__code")
+        .annotate(top=Max("order"))
+        .values_list("project__code", "top")
+    )
+    new_rows, changed_items, changed_fields = [], [], set()
+    for row in plan.items.values():
+        project = projects[row.project]
+        if row.existing is None:
+            order = next_order.get(row.project) or 0
+            next_order[row.project] = order + 1
+            new_rows.append(
+                {"project_id": project.pk, "code": row.code, "order": order + 1, **row.values}
+            )
+            touched.add(row.project)
+            continue
+        item = row.existing
+        diff = {name for name, value in row.values.items() if getattr(item, name) != value}
+        if diff:
+            for name in diff:
+                setattr(item, name, row.values[name])
+            changed_items.append(item)
+            changed_fields |= diff
+            touched.add(row.project)
+    rows_insert(WorkItem, new_rows)
+    if new_rows:
+        _fetch_new_items(plan, {row["project_id"] for row in new_rows}, projects)
+    if changed_items:
+        WorkItem.objects.bulk_update(changed_items, sorted(changed_fields), batch_size=1000)
+
+    through = WorkItem.villages.through
+    village_rows = [row for row in plan.items.values() if row.villages is not None]
+    stale = [
+        row.existing.pk
+        for row in village_rows
+        if plan.existing_villages.get(row.existing.pk, frozenset()) != row.villages
+    ]
+    if stale:
+        stale_set = set(stale)
+        for chunk in _chunks(stale):
+            through.objects.filter(workitem_id__in=chunk).delete()
+        through.objects.bulk_create(
+            [
+                through(workitem_id=row.existing.pk, village_id=village)
+                for row in village_rows
+                if row.existing.pk in stale_set
+                for village in sorted(row.villages)
+            ],
+            batch_size=5000,
+        )
+
+    link_rows = [
+        row
+        for row in plan.items.values()
+        if row.links is not None and (row.new or links_changed(plan, row))
+    ]
+    if link_rows:
+        pk_of = {
+            (project, code): item.pk
+            for project, items in plan.existing_items.items()
+            for code, item in items.items()
+        }
+        pk_of.update({key: row.existing.pk for key, row in plan.items.items()})
+        for chunk in _chunks([row.existing.pk for row in link_rows]):
+            Dependency.objects.filter(successor_id__in=chunk).delete()
+        Dependency.objects.bulk_create(
+            [
+                Dependency(
+                    predecessor_id=pk_of[(row.project, pred)],
+                    successor_id=row.existing.pk,
+                    type=kind,
+                    lag_days=lag,
+                )
+                for row in link_rows
+                for pred, kind, lag in row.links
+            ],
+            batch_size=5000,
+        )
+        touched |= {row.project for row in link_rows}
+
+    rows = plan.progress.rows if plan.progress else []
+    if rows:
+        item_pk = {key: row.existing.pk for key, row in plan.items.items()}
+        for project, items in plan.existing_items.items():
+            for code, item in items.items():
+                item_pk.setdefault((project, code), item.pk)
+        ProgressReport.objects.bulk_create(
+            [
+                ProgressReport(
+                    work_item_id=item_pk[report.item_key],
+                    reported_on=report.reported_on,
+                    quantity_done=report.figures.quantity_done,
+                    quantity_entered=report.figures.quantity_entered,
+                    unit_entered=report.figures.unit_entered,
+                    percent_complete=report.figures.percent,
+                    note=report.note,
+                    above_target=report.figures.above_target,
+                    reported_by=actor,
+                    supersedes=report.supersedes,
+                    correction_reason=report.correction_reason if report.supersedes else "",
+                )
+                for report in rows
+            ],
+            batch_size=2000,
+        )
+    for code in sorted(touched):
+        schedule_recalculate(project=projects[code])
+        result.rescheduled.append(code)
