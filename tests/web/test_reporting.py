@@ -222,3 +222,24 @@ def test_pages_show_lights_and_the_town_ranking(demo):
     assert "预警" in railway and "完成" in railway
     towns = leader.get("/towns/").text
     assert towns.index("象珠镇") < towns.index("古山镇")
+
+
+def test_history_shows_the_items_unit_and_what_was_entered(demo):
+    """The seen bug: a 亩 item's history showed "38093.3333 平方米"."""
+    land = item("jintai-railway", "wq-zd")  # 126 亩, reported in 平方米
+    page = sign_in("town_shizhu").get(f"/items/{land.pk}/").text
+    history = page[page.index("填报记录") :]
+    assert "88.2 亩" in history  # 70 % of 126 亩 on 15 November
+    assert re.search(r"按 \d+ 平方米 填报", history)
+    assert not re.search(r"\d+\.\d{3,}", history), "no four-decimal figures"
+
+
+def test_pages_keep_their_title_and_scores_before_any_publish(demo):
+    leader = sign_in("leader")
+    page = leader.get("/projects/jintai-railway/").text
+    title = re.search(r"<title>(.*?)</title>", page, re.S).group(1)
+    assert "&lt;" not in title and "<" not in title and title.startswith("金台铁路永康段")
+    scores = leader.get("/scores/")
+    assert scores.status_code == 200 and "2019" in scores.text and "0 年" not in scores.text
+    bad = leader.get("/scores/?year=abc")
+    assert bad.status_code == 400 and "不是年份" in bad.text and "topbar" in bad.text

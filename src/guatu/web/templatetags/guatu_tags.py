@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 
 from guatu.progress.labels import flag_label, light_label, reason_label, review_label
 from guatu.progress.selectors import review_state
+from guatu.supervision.render import period_label
 
 register = template.Library()
 FLAG_CLASSES = {"done_on_time": "flag-red", "done_late": "flag-late", "overdue": "flag-black"}
@@ -72,3 +73,9 @@ def change_text(change) -> str:
     if change == 0:
         return gettext("unchanged")
     return f"+{change}" if change > 0 else f"−{abs(change)}"
+
+
+@register.filter
+def period(key: str) -> str:
+    """A period's key (2019-W46) as people name it (2019年第46周)."""
+    return period_label(key)
