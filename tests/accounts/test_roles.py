@@ -29,7 +29,11 @@ def test_nobody_rewrites_history_or_links_in_the_admin(users):
 
 
 def test_the_supervisor_cannot_manage_users(users):
+    from guatu.audit.models import AuditEntry
+
     assert client_for(users["supervisor"]).get("/admin/accounts/user/").status_code == 403
+    refused = AuditEntry.objects.get(allowed=False, action="admin")
+    assert refused.user == users["supervisor"] and refused.detail["path"] == "/admin/accounts/user/"
 
 
 @pytest.mark.parametrize("role", ["leader", "department", "town"])

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
 
@@ -40,3 +41,19 @@ class OriginMiddleware:
             return self.get_response(request)
         finally:
             current_origin.reset(token)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> None:
+        """Audit the admin site's own refusals (guatu's services audit theirs in ``require``)."""
+        if isinstance(exception, PermissionDenied) and request.path.startswith("/admin/"):
+            from guatu.audit.services import audit_record
+            from guatu.org.selectors import default_city
+
+            city = default_city()
+            if city is not None:
+                audit_record(
+                    user=request.user,
+                    action="admin",
+                    target=city,
+                    detail={"path": request.path[:200], "method": request.method},
+                    allowed=False,
+                )
