@@ -44,3 +44,12 @@ def review_label(state: str | None) -> str:
         "confirmed": _("above target, confirmed"),
         "rejected": _("above target, not accepted"),
     }.get(state or "", "")
+
+
+def change_label(change: float | None) -> str:
+    """A change in percentage points: +2.5 / −1.0, 持平 for none, — when not comparable."""
+    if change is None:
+        return "—"
+    if change == 0:
+        return _("unchanged")
+    return f"+{change:.1f}" if change > 0 else f"−{abs(change):.1f}"

@@ -21,6 +21,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
+from guatu.progress.labels import change_label
+
 TITLE_FONT = "方正小标宋简体"
 BODY_FONT = "仿宋_GB2312"
 HEADING_FONT = "黑体"
@@ -328,4 +330,4 @@ def _pct(value) -> str:
 
 
 def _pp(value) -> str:
-    return "—" if value is None else f"{value:+.1f}"
+    return change_label(value)

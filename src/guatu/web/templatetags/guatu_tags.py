@@ -8,9 +8,14 @@ from decimal import ROUND_HALF_EVEN, Decimal
 
 from django import template
 from django.utils.html import format_html
-from django.utils.translation import gettext
 
-from guatu.progress.labels import flag_label, light_label, reason_label, review_label
+from guatu.progress.labels import (
+    change_label,
+    flag_label,
+    light_label,
+    reason_label,
+    review_label,
+)
 from guatu.progress.selectors import review_state
 from guatu.supervision.render import period_label
 
@@ -67,12 +72,7 @@ def quantity(value) -> str:
 
 @register.simple_tag
 def change_text(change) -> str:
-    """A change in percentage points: +2.5 / −1.0, 持平 for none, — when not comparable."""
-    if change is None:
-        return "—"
-    if change == 0:
-        return gettext("unchanged")
-    return f"+{change}" if change > 0 else f"−{abs(change)}"
+    return change_label(change)
 
 
 @register.filter
