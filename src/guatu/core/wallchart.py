@@ -19,7 +19,7 @@ True
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from xml.sax.saxutils import escape
+from html import escape
 
 __all__ = ["PAPER_MM", "ZOOM_PX_PER_DAY", "WallLabels", "WallRow", "render_svg"]
 

@@ -6,7 +6,8 @@ as a dict), with the words in the active language (Chinese by default).
 
 import io
 from datetime import date
-from xml.sax.saxutils import escape
+from html import escape
+from pathlib import Path
 
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
@@ -21,6 +22,10 @@ from guatu.core.wallchart import FONT, LIGHT_FILL
 from guatu.org.clock import city_today
 from guatu.progress.labels import light_label
 from guatu.supervision.render_docx import render_docx
+
+#: The bulletin's layout rules: linked by the page (CSP allows no inline style),
+#: inlined into the standalone HTML and the PDF, which must stand alone.
+BULLETIN_CSS = Path(__file__).parents[1] / "web" / "static" / "guatu" / "bulletin.css"
 
 
 def labels() -> dict[str, str]:
@@ -178,6 +183,7 @@ def to_html(content: dict, *, standalone: bool = False) -> str:
             "sections": list(sections_of(content, labels())),
             "charts": chart_svgs(content),
             "standalone": standalone,
+            "css": BULLETIN_CSS.read_text(encoding="utf-8") if standalone else "",
         },
     )
 
