@@ -27,6 +27,7 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.cell_range import MultiCellRange
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from guatu.common.spreadsheet import safe_row
 from guatu.core.ledger.cells import format_links
 from guatu.core.ledger.columns import ITEMS, PROGRESS, PROJECTS, SheetSpec
 from guatu.core.units import UNITS
@@ -141,7 +142,7 @@ def _sheet(book: Workbook, spec: SheetSpec, title: str, rows, options) -> None:
     chinese = (get_language() or "zh").startswith("zh")
     title_cell = WriteOnlyCell(sheet, value=f"{title} — {_(spec.label)}")
     title_cell.font = _TITLE_FONT
-    sheet.append([title_cell])
+    sheet.append(safe_row(sheet, [title_cell]))
     headers = []
     for column in spec.columns:
         cell = WriteOnlyCell(sheet, value=column.header if chinese else _(column.label))
@@ -174,7 +175,7 @@ def _sheet(book: Workbook, spec: SheetSpec, title: str, rows, options) -> None:
                 cells.append(cell)
             else:
                 cells.append(value)
-        sheet.append(cells)
+        sheet.append(safe_row(sheet, cells))
 
 
 def _display_width(value: Any) -> int:
@@ -191,9 +192,11 @@ def _options_sheet(book: Workbook, options: dict[str, list[str]]) -> None:
     sheet = book.create_sheet(OPTIONS_SHEET)
     sheet.sheet_state = "hidden"
     columns = list(options.values())
-    sheet.append(list(options))
+    sheet.append(safe_row(sheet, options))
     for i in range(max(len(values) for values in columns)):
-        sheet.append([values[i] if i < len(values) else None for values in columns])
+        sheet.append(
+            safe_row(sheet, [values[i] if i < len(values) else None for values in columns])
+        )
 
 
 def _number(value: Decimal | None) -> int | float | None:

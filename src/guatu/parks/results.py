@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
+from guatu.common.spreadsheet import safe_row
 from guatu.core.admission import indicators
 from guatu.parks.models import Park
 from guatu.parks.selectors import applications_ranked
@@ -40,7 +41,7 @@ def screening_workbook(park: Park) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = "入园评价"
-    sheet.append([_("%(park)s: admission and 亩均 grading") % {"park": park.name}])
+    sheet.append(safe_row(sheet, [_("%(park)s: admission and 亩均 grading") % {"park": park.name}]))
     sheet.append(HEADERS)
     for cell in sheet[2]:
         cell.font = Font(bold=True)
@@ -59,25 +60,28 @@ def screening_workbook(park: Park) -> bytes:
             else ""
         )
         sheet.append(
-            [
-                rank,
-                application.enterprise.name,
-                application.enterprise.credit_code,
-                application.enterprise.industry,
-                _round(values["tax_per_mu"]),
-                _round(values["value_added_per_mu"]),
-                _round(values["value_added_per_energy"]),
-                _round(values["labour_productivity"]),
-                _round(values["rd_share"]),
-                float(evaluation.score) if evaluation else None,
-                evaluation.grade if evaluation else None,
-                (_("admitted") if evaluation.admitted else _("not admitted"))
-                if evaluation
-                else None,
-                failed,
-                f"v{evaluation.criteria.version}" if evaluation else None,
-                application.get_status_display(),
-            ]
+            safe_row(
+                sheet,
+                [
+                    rank,
+                    application.enterprise.name,
+                    application.enterprise.credit_code,
+                    application.enterprise.industry,
+                    _round(values["tax_per_mu"]),
+                    _round(values["value_added_per_mu"]),
+                    _round(values["value_added_per_energy"]),
+                    _round(values["labour_productivity"]),
+                    _round(values["rd_share"]),
+                    float(evaluation.score) if evaluation else None,
+                    evaluation.grade if evaluation else None,
+                    (_("admitted") if evaluation.admitted else _("not admitted"))
+                    if evaluation
+                    else None,
+                    failed,
+                    f"v{evaluation.criteria.version}" if evaluation else None,
+                    application.get_status_display(),
+                ],
+            )
         )
     buffer = io.BytesIO()
     book.save(buffer)

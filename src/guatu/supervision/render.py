@@ -16,6 +16,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from guatu.common.spreadsheet import safe_row
 from guatu.core.errors import CoreError
 from guatu.core.periods import parse_period
 from guatu.core.wallchart import FONT, LIGHT_FILL
@@ -221,9 +222,9 @@ def to_xlsx(content: dict) -> bytes:
             cell.font, cell.fill = head, fill
             cell.alignment = Alignment(horizontal="center")
             cells.append(cell)
-        ws.append(cells)
+        ws.append(safe_row(ws, cells))
         for row in rows:
-            ws.append(row)
+            ws.append(safe_row(ws, row))
 
     sheet(
         _("Towns"),
