@@ -81,7 +81,5 @@ def test_park_results_keep_formula_text_as_text(demo):
     park = Park.objects.get(town__name="石柱镇")
     application = park.applications.select_related("enterprise").first()
     for text in OTHERS:
-        type(application.enterprise).objects.filter(pk=application.enterprise.pk).update(
-            name=text
-        )
+        type(application.enterprise).objects.filter(pk=application.enterprise.pk).update(name=text)
         assert_no_formula(screening_workbook(park), text)

@@ -10,7 +10,8 @@ in the request's language (Chinese by default).
 from datetime import date
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -30,6 +31,7 @@ from guatu.parks.api import router as parks_router
 from guatu.progress.models import Blocker, ProgressReport
 from guatu.progress.selectors import report_counts, report_history, review_state
 from guatu.progress.services import (
+    DESCRIPTION_LIMIT,
     NOTE_LIMIT,
     blocker_escalate,
     blocker_open,
@@ -46,8 +48,11 @@ class TokenAuth(HttpBearer):
 
     def authenticate(self, request: HttpRequest, token: str):
         user = token_user(token)
-        if user is not None:
-            request.user = user
+        if user is None:
+            # A token that is wrong is an answer, not a reason to try the session
+            # (whose CSRF check would answer a misleading 403): 401.
+            raise AuthenticationError
+        request.user = user
         return user
 
 
@@ -94,6 +99,16 @@ def _on_schema(request, exc: SchemaError):
         )
     field = next(iter(errors), None)
     return _error(request, 422, errors[field][0], field, errors)
+
+
+@api.exception_handler(RequestDataTooBig)
+def _on_too_big(request, exc):
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    return _error(
+        request,
+        413,
+        _("The request is too large: at most %(size)s MB.") % {"size": round(limit / 2**20, 1)},
+    )
 
 
 @api.exception_handler(PermissionDenied)
@@ -212,14 +227,14 @@ class BlockerOut(Schema):
 
 class BlockerIn(Schema):
     work_item: int
-    description: str
+    description: str = Field(min_length=1, max_length=DESCRIPTION_LIMIT)
     owner_department: int
-    responsible_person: str
+    responsible_person: str = Field(min_length=1, max_length=50)
     due_on: date
 
 
 class ResolutionIn(Schema):
-    resolution: str
+    resolution: str = Field(min_length=1, max_length=DESCRIPTION_LIMIT)
 
 
 def _item_out(item: WorkItem, status: ItemStatus | None) -> ItemOut:

@@ -76,6 +76,10 @@ class Intake:
     facts: list[Fact]
 
 
+#: The longest text read at once: a newspaper page is about 10,000 characters.
+INTAKE_TEXT_LIMIT = 200_000
+
+
 def intake_read(
     *, text: str, issue: date, projects: tuple[ProjectName, ...] | None = None
 ) -> Intake:
@@ -84,6 +88,16 @@ def intake_read(
     *projects* are the names to recognise (guatu's projects, read from the
     database unless given).
     """
+    if len(text) > INTAKE_TEXT_LIMIT:
+        raise ValidationError(
+            {
+                "text": _(
+                    "The text has %(length)d characters; a page or report has at most "
+                    "%(limit)d. Send it in parts."
+                )
+                % {"length": len(text), "limit": INTAKE_TEXT_LIMIT}
+            }
+        )
     page = restore(text)
     names = project_names() if projects is None else projects
     return Intake(page, page_facts(page, issue=issue, projects=names))

@@ -57,7 +57,12 @@ def intake_view(request: HttpRequest) -> HttpResponse:
     context = {"form": form}
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        intake = intake_read(text=data["text"], issue=data["issue"])
+        try:
+            intake = intake_read(text=data["text"], issue=data["issue"])
+        except ValidationError as error:
+            for problem in error.messages:
+                form.add_error("text", problem)
+            return render(request, "intake/intake.html", context, status=400)
         projects = list(Project.objects.order_by("programme", "code").values_list("code", "name"))
         context |= {
             "intake": intake,

@@ -33,6 +33,8 @@ from guatu.projects.models import WorkItem
 
 #: The longest note or reason a report keeps (characters).
 NOTE_LIMIT = 5000
+#: The longest description of a blocker, or of its resolution (characters).
+DESCRIPTION_LIMIT = 500
 
 
 def report_terms(work_item: WorkItem, *, today: date | None = None) -> ItemTerms:
@@ -209,6 +211,17 @@ def report_review(*, actor, report: ProgressReport, confirm: bool, note: str = "
     return review
 
 
+def _check_length(field: str, text: str, limit: int) -> None:
+    """Refuse a text longer than *limit* characters, on *field* (TextFields keep no limit)."""
+    if len(text) > limit:
+        raise ValidationError(
+            {
+                field: _("At most %(limit)d characters (this has %(length)d).")
+                % {"limit": limit, "length": len(text)}
+            }
+        )
+
+
 def blocker_open(
     *,
     actor,
@@ -221,6 +234,7 @@ def blocker_open(
 ) -> Blocker:
     """Open a 卡点 on *work_item*; its town is the item's."""
     require(can_open_blocker(actor, work_item), user=actor, action="blocker_open", target=work_item)
+    _check_length("description", description, DESCRIPTION_LIMIT)
     blocker = Blocker(
         work_item=work_item,
         town=work_item.town,
@@ -244,6 +258,7 @@ def blocker_resolve(*, actor, blocker: Blocker, resolution: str, resolved_on: da
     require(
         can_manage_blocker(actor, blocker), user=actor, action="blocker_resolve", target=blocker
     )
+    _check_length("resolution", resolution, DESCRIPTION_LIMIT)
     blocker.status = Blocker.Status.RESOLVED
     blocker.resolution = resolution
     blocker.resolved_on = resolved_on

@@ -44,7 +44,10 @@ class Command(BaseCommand):
             except DatabaseError:
                 # Reading a text needs no database; only naming guatu's projects does.
                 names, known = (), False
-            intake = intake_read(text=text, issue=issue, projects=names)
+            try:
+                intake = intake_read(text=text, issue=issue, projects=names)
+            except ValidationError as error:
+                raise CommandError("\n".join(error.messages)) from error
             if not known:
                 self.stderr.write(
                     _(
