@@ -7,7 +7,9 @@ number of examples per operation keeps ``make test`` quick.
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 
 from guatu.accounts.models import User
@@ -19,6 +21,18 @@ EXAMPLES = 12
 
 schema = schemathesis.openapi.from_dict(api.get_openapi_schema())
 application = get_wsgi_application()
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """Requests through the WSGI handler close the database connection when they end, as
+    in production; the test's connection holds its transaction, so keep it open (Django's
+    own test client does the same)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture(params=["town_shizhu", "supervisor"])

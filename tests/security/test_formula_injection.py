@@ -1,4 +1,4 @@
-"""Text that looks like a formula stays text in every workbook guatu writes, and reads back exact."""
+"""Text that looks like a formula stays text in every workbook guatu writes, read back exact."""
 
 import io
 from datetime import date

@@ -1,4 +1,4 @@
-"""Bounded inputs: decompression bombs, oversize bodies and texts, bad tokens — refused, said why."""
+"""Bounded inputs: decompression bombs, oversize bodies and texts, bad tokens — refused."""
 
 import io
 import json
