@@ -1,4 +1,11 @@
-"""Login throttling: too many failed sign-ins for a user name or an address → wait.
+"""Login throttling: too many failed sign-ins from one address → wait.
+
+Two counts, both per client address (``audit.context.request_address``,
+which believes X-Forwarded-For only from the configured proxies):
+- per (user name, address): 5 failures lock that user name *from that
+  address* for 15 minutes — nobody elsewhere can lock out ``supervisor``;
+- per address: 20 failures, whatever the user names, lock the address —
+  rotating user names (or a forged X-Forwarded-For) does not buy more tries.
 
 Counts live in Django's cache (per process by default; production settings
 use the database cache so that all app servers share them).
@@ -12,20 +19,26 @@ from django.utils.translation import gettext as _
 from guatu.audit.context import request_address
 
 MAX_FAILURES = 5
+MAX_ADDRESS_FAILURES = 20
 WINDOW_SECONDS = 15 * 60
 
 
-def _keys(request: HttpRequest) -> list[str]:
-    username = (request.POST.get("username") or "").strip().lower()
-    return [f"guatu:login:user:{username}", f"guatu:login:addr:{request_address(request)}"]
+def _keys(request: HttpRequest) -> list[tuple[str, int]]:
+    """The counters a failure adds to, each with the count that locks."""
+    username = (request.POST.get("username") or "").strip().lower()[:150]
+    address = request_address(request)
+    return [
+        (f"guatu:login:pair:{address}:{username}", MAX_FAILURES),
+        (f"guatu:login:addr:{address}", MAX_ADDRESS_FAILURES),
+    ]
 
 
 def locked(request: HttpRequest) -> bool:
-    return any((cache.get(key) or 0) >= MAX_FAILURES for key in _keys(request))
+    return any((cache.get(key) or 0) >= limit for key, limit in _keys(request))
 
 
 def record_failure(request: HttpRequest) -> None:
-    for key in _keys(request):
+    for key, _limit in _keys(request):
         cache.add(key, 0, WINDOW_SECONDS)
         try:
             cache.incr(key)
@@ -34,7 +47,8 @@ def record_failure(request: HttpRequest) -> None:
 
 
 def clear(request: HttpRequest) -> None:
-    cache.delete_many(_keys(request))
+    """A successful sign-in clears its own (user, address) count, not the address's."""
+    cache.delete(_keys(request)[0][0])
 
 
 class ThrottledLoginView(auth_views.LoginView):

@@ -5,10 +5,12 @@ The middleware sets it for each request; commands run with the default
 needs a request parameter.
 """
 
+import ipaddress
 from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
@@ -24,10 +26,32 @@ COMMAND_LINE = Origin()
 current_origin: ContextVar[Origin] = ContextVar("guatu_origin", default=COMMAND_LINE)
 
 
+def _trusted(address: str, proxies: list[str]) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in ipaddress.ip_network(proxy, strict=False) for proxy in proxies)
+
+
 def request_address(request: HttpRequest) -> str | None:
-    """The client's address; behind the reverse proxy, its X-Forwarded-For's first hop."""
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    return forwarded.split(",")[0].strip() or request.META.get("REMOTE_ADDR") or None
+    """The client's address, as far as it can be known.
+
+    ``X-Forwarded-For`` is written by whoever sends the request, so it is
+    believed only when the request comes from one of the reverse proxies
+    configured in ``GUATU_TRUSTED_PROXIES``; then the client is the last hop
+    before the trusted proxies (the rightmost untrusted entry), not the first
+    entry, which any client can set.
+    """
+    remote = request.META.get("REMOTE_ADDR") or None
+    proxies = list(getattr(settings, "GUATU_TRUSTED_PROXIES", ()))
+    if not remote or not proxies or not _trusted(remote, proxies):
+        return remote
+    hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    for hop in reversed([hop for hop in hops if hop]):
+        if not _trusted(hop, proxies):
+            return hop
+    return remote
 
 
 class OriginMiddleware:

@@ -17,6 +17,11 @@ DATA_DIR = Path(os.environ.get("GUATU_DATA_DIR", PROJECT_DIR / "data")).resolve(
 SECRET_KEY = os.environ.get("GUATU_SECRET_KEY", "guatu-local-development-key-not-for-production")
 DEBUG = False
 ALLOWED_HOSTS = [h for h in os.environ.get("GUATU_ALLOWED_HOSTS", "").split(",") if h]
+# The reverse proxies whose X-Forwarded-For is believed (addresses or networks,
+# comma-separated); none by default, so a client cannot claim another address.
+GUATU_TRUSTED_PROXIES = [
+    p.strip() for p in os.environ.get("GUATU_TRUSTED_PROXIES", "").split(",") if p.strip()
+]
 
 INSTALLED_APPS = [
     "django.contrib.admin",

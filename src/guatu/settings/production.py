@@ -17,6 +17,13 @@ if "GUATU_SECRET_KEY" not in os.environ:
 SECRET_KEY = os.environ["GUATU_SECRET_KEY"]
 
 DEBUG = False
+# The documented deployment puts nginx on the same machine: believe its
+# X-Forwarded-For (and only its) unless GUATU_TRUSTED_PROXIES says otherwise.
+GUATU_TRUSTED_PROXIES = [
+    p.strip()
+    for p in os.environ.get("GUATU_TRUSTED_PROXIES", "127.0.0.1,::1").split(",")
+    if p.strip()
+]
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = True
 SECURE_HSTS_SECONDS = 31536000
