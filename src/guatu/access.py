@@ -80,6 +80,40 @@ def can_escalate_blocker(user, blocker: Blocker) -> bool:
     )
 
 
+def can_manage_park(user, park) -> bool:
+    """Criteria, evaluations, screening and units of a park: its town, or the office."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if is_supervisor(user):
+        return True
+    return user.role == Role.TOWN and user.town_id == park.town_id
+
+
+# --- reading ----------------------------------------------------------------
+# The wall chart is shared: every signed-in official reads every project, item,
+# light, report figure, ranking and the ledger (a city publishes its rankings,
+# and towns learn from each other's pace). Two things are not shared: site
+# photos (people, homes, land being cleared) and enterprises' applications to a
+# park (tax, output, energy — business figures given to one park).
+
+
+def reads_everything(user) -> bool:
+    """Leaders and the supervision office read all, photos and applications included."""
+    return bool(getattr(user, "is_authenticated", False)) and (
+        user.role in (Role.LEADER, Role.SUPERVISOR) or user.is_superuser
+    )
+
+
+def can_see_photos(user, item: WorkItem) -> bool:
+    """Site photos: the item's own town or department, leaders and the office."""
+    return reads_everything(user) or can_report(user, item)
+
+
+def can_see_applications(user, park) -> bool:
+    """A park's applications and their figures: the park's town, leaders and the office."""
+    return reads_everything(user) or can_manage_park(user, park)
+
+
 def can_manage_projects(user) -> bool:
     """Projects, work items, links, plans and imports: the supervision office."""
     return is_supervisor(user)

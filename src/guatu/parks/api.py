@@ -7,6 +7,7 @@ from ninja import File, Router, Schema
 from ninja.files import UploadedFile
 from ninja.responses import Status
 
+from guatu.access import can_see_applications, require
 from guatu.parks.models import Application, Park, ParkUnit
 from guatu.parks.selectors import applications_ranked, park_list, park_occupancy
 from guatu.parks.services import application_evaluate, applications_screen, unit_allocate
@@ -116,6 +117,12 @@ def parks(request):
 )
 def applications(request, code: str):
     park = get_object_or_404(Park, code=code)
+    require(
+        can_see_applications(request.user, park),
+        user=request.user,
+        action="application_read",
+        target=park,
+    )
     return [_application_out(a, a.latest) for a in applications_ranked(park)]
 
 

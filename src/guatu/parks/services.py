@@ -15,8 +15,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from guatu.access import is_supervisor, require
-from guatu.accounts.models import Role
+from guatu.access import can_manage_park, is_supervisor, require
 from guatu.audit.services import audit_record
 from guatu.core.admission import Criteria, Figures, Grading, grade, screen
 from guatu.core.enterprise import (
@@ -45,14 +44,6 @@ from guatu.parks.models import (
 )
 
 FIGURES = ("tax", "output", "value_added", "energy", "rd", "land_mu", "floor_area", "investment")
-
-
-def can_manage_park(user, park: Park) -> bool:
-    if not getattr(user, "is_authenticated", False):
-        return False
-    if user.role == Role.SUPERVISOR or user.is_superuser:
-        return True
-    return user.role == Role.TOWN and user.town_id == park.town_id
 
 
 def criteria_in_force(park: Park, on: date) -> CriteriaSet | None:

@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from guatu.access import is_supervisor, require
+from guatu.access import can_manage_park, can_see_applications, is_supervisor, require
 from guatu.core.admission import indicators
 from guatu.ledger.views import xlsx_response
 from guatu.org.clock import city_today
@@ -25,7 +25,6 @@ from guatu.parks.selectors import applications_ranked, park_list, park_occupancy
 from guatu.parks.services import (
     application_evaluate,
     applications_screen,
-    can_manage_park,
     criteria_change,
     criteria_in_force,
     figures_of,
@@ -51,7 +50,9 @@ def _park_context(request, park: Park, **extra):
         "units": park.units.select_related("enterprise"),
         "criteria": criteria_in_force(park, today),
         "versions": park.criteria.select_related("created_by"),
-        "applications": applications_ranked(park),
+        "applications": applications_ranked(park)
+        if can_see_applications(request.user, park)
+        else None,
         "waiting": waiting_list(park),
         "can_manage": manage,
         "criteria_form": extra.pop("criteria_form", CriteriaForm(initial={"valid_from": today}))
@@ -136,6 +137,12 @@ def screen_view(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 def results_view(request: HttpRequest, code: str) -> HttpResponse:
     park = get_object_or_404(Park, code=code)
+    require(
+        can_see_applications(request.user, park),
+        user=request.user,
+        action="park_results",
+        target=park,
+    )
     return xlsx_response(screening_workbook(park), f"{park.name}-入园评价.xlsx")
 
 
@@ -173,6 +180,12 @@ def application_view(request: HttpRequest, pk: int) -> HttpResponse:
         Application.objects.select_related("enterprise", "park__town", "park__city"), pk=pk
     )
     park = application.park
+    require(
+        can_see_applications(request.user, park),
+        user=request.user,
+        action="application_read",
+        target=application,
+    )
     if request.method == "POST":
         require(
             can_manage_park(request.user, park),

@@ -18,6 +18,7 @@ from guatu.access import (
     can_manage_blocker,
     can_open_blocker,
     can_report,
+    can_see_photos,
     is_supervisor,
     require,
     role_required,
@@ -273,6 +274,7 @@ def item_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "blocker_form": blocker_form if can_open_blocker(user, item) else None,
             "may_manage": {b.pk: can_manage_blocker(user, b) for b in item.blockers.all()},
             "may_review": is_supervisor(user),
+            "may_see_photos": can_see_photos(user, item),
         },
     )
 
@@ -351,7 +353,13 @@ def rules_view(request: HttpRequest) -> HttpResponse:
 @login_required
 def photo_view(request: HttpRequest, pk: int, kind: str) -> FileResponse:
     """Serve a site photo or its thumbnail to signed-in users (never a public URL)."""
-    photo = get_object_or_404(ReportPhoto, pk=pk)
+    photo = get_object_or_404(ReportPhoto.objects.select_related("report__work_item"), pk=pk)
+    require(
+        can_see_photos(request.user, photo.report.work_item),
+        user=request.user,
+        action="photo_read",
+        target=photo.report.work_item,
+    )
     field = photo.thumbnail if kind == "thumb" else photo.image
     content_type = "image/jpeg" if kind == "thumb" else photo.content_type
     return FileResponse(field.open("rb"), content_type=content_type)
