@@ -211,6 +211,10 @@ def _figures(
     problems: list[ReportError],
 ) -> ReportFigures | None:
     """Turn what was entered into stored figures, or add the problem and return None."""
+    if percent is not None and not isinstance(percent, Decimal):
+        percent = Decimal(str(percent))
+    if quantity is not None and not isinstance(quantity, Decimal):
+        quantity = Decimal(str(quantity))
     if percent is not None and percent < 0:
         problems.append(ReportError("percent", gettext_noop("A percentage cannot be negative.")))
         return None
