@@ -6,6 +6,7 @@ checks it again against the data as it is then, and writes it all or nothing.
 """
 
 import secrets
+import time
 from pathlib import Path
 from urllib.parse import quote
 
@@ -42,9 +43,21 @@ class LedgerUploadForm(forms.Form):
         return upload
 
 
+#: A checked upload waits this long for its confirmation, then it is removed.
+KEEP_UPLOADS_SECONDS = 24 * 3600
+
+
 def _upload_folder() -> Path:
+    """The folder of checked uploads awaiting confirmation, swept of those older than a day."""
     folder = Path(settings.MEDIA_ROOT) / "ledger-uploads"
     folder.mkdir(parents=True, exist_ok=True)
+    cutoff = time.time() - KEEP_UPLOADS_SECONDS
+    for kept in folder.iterdir():
+        try:
+            if kept.is_file() and kept.stat().st_mtime < cutoff:
+                kept.unlink(missing_ok=True)
+        except OSError:
+            continue  # another request swept it first
     return folder
 
 
@@ -104,6 +117,10 @@ def import_view(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return render(request, "ledger/ledger.html", {"form": form, "can_import": True}, status=400)
     upload = form.cleaned_data["file"]
+    previous = request.session.pop(SESSION_KEY, None)
+    if previous:
+        # A new upload replaces the one this session was asked to confirm.
+        (_upload_folder() / previous.get("stored", "-")).unlink(missing_ok=True)
     token = secrets.token_urlsafe(16)
     stored = f"{token}{Path(upload.name).suffix.lower()}"
     path = _upload_folder() / stored
