@@ -151,14 +151,27 @@ def bulletin_publish(*, actor, bulletin, number: int | None = None) -> "Bulletin
         locked.published_at = timezone.now()
         locked.published_by = actor
         stem = f"{locked.city.document_prefix or 'bulletin'}-{locked.year}-{number}"
-        locked.docx.save(f"{stem}.docx", ContentFile(render.to_docx(locked.content)), save=False)
-        locked.xlsx.save(f"{stem}.xlsx", ContentFile(render.to_xlsx(locked.content)), save=False)
-        locked.pdf.save(f"{stem}.pdf", ContentFile(render.to_pdf(locked.content)), save=False)
-        locked.save()
-        scores_record(city=locked.city, bulletin=locked)
-        audit_record(
-            user=actor, action="bulletin_publish", target=locked, detail={"number": number}
-        )
+        # Every file is laid out before any is stored, and a failure after that removes
+        # what was stored: an interrupted publish leaves neither a number nor a file.
+        files = {
+            "docx": render.to_docx(locked.content),
+            "xlsx": render.to_xlsx(locked.content),
+            "pdf": render.to_pdf(locked.content),
+        }
+        stored = []
+        try:
+            for kind, data in files.items():
+                getattr(locked, kind).save(f"{stem}.{kind}", ContentFile(data), save=False)
+                stored.append(getattr(locked, kind))
+            locked.save()
+            scores_record(city=locked.city, bulletin=locked)
+            audit_record(
+                user=actor, action="bulletin_publish", target=locked, detail={"number": number}
+            )
+        except BaseException:
+            for field in stored:
+                field.delete(save=False)
+            raise
     return locked
 
 

@@ -12,15 +12,17 @@ from guatu.accounts.models import Role, User
 from guatu.org.selectors import default_city
 from guatu.projects.models import Project
 from guatu.supervision import render
+from guatu.supervision.models import Bulletin
 from guatu.supervision.services import bulletin_draft, bulletin_publish
 
 
 class Command(BaseCommand):
     help = (
         "Compute the bulletin (定期通报) of a period — 2019-W46, 2019-11 or "
-        "2019-11-01..2019-11-15 — for the city or one project, climb the escalation ladder "
-        "for it, and write it as .docx, .pdf, .xlsx and .html into --out. With --publish it "
-        "is numbered and frozen."
+        "2019-11-01..2019-11-15 — for the city or one project as a draft (the escalation "
+        "ladder proposed), and write it as .docx, .pdf, .xlsx and .html into --out. With "
+        "--publish it is numbered and frozen and its escalations recorded; run again, it "
+        "writes the published bulletin's own files."
     )
 
     def add_arguments(self, parser) -> None:
@@ -47,11 +49,25 @@ class Command(BaseCommand):
                     raise CommandError(
                         _("No project with the code “%(code)s”.") % {"code": options["project"]}
                     )
+            published = None
+            if options["publish"]:
+                # Publishing again (say, after an interrupted run) fetches what was published.
+                published = (
+                    Bulletin.objects.filter(
+                        city=city,
+                        period=options["period"].strip(),
+                        project=project,
+                        status=Bulletin.Status.PUBLISHED,
+                    )
+                    .filter(**({"number": options["number"]} if options["number"] else {}))
+                    .order_by("-number")
+                    .first()
+                )
             try:
-                bulletin = bulletin_draft(
+                bulletin = published or bulletin_draft(
                     actor=actor, city=city, period_text=options["period"], project=project
                 )
-                if options["publish"]:
+                if options["publish"] and published is None:
                     bulletin = bulletin_publish(
                         actor=actor, bulletin=bulletin, number=options["number"]
                     )
@@ -61,9 +77,17 @@ class Command(BaseCommand):
             out.mkdir(parents=True, exist_ok=True)
             stem = f"bulletin-{bulletin.period}" + (f"-{project.code}" if project else "")
             content = bulletin.content
-            (out / f"{stem}.docx").write_bytes(render.to_docx(content))
-            (out / f"{stem}.pdf").write_bytes(render.to_pdf(content))
-            (out / f"{stem}.xlsx").write_bytes(render.to_xlsx(content))
+            for kind, lay_out in (
+                ("docx", render.to_docx),
+                ("pdf", render.to_pdf),
+                ("xlsx", render.to_xlsx),
+            ):
+                stored = getattr(bulletin, kind)
+                if bulletin.status == Bulletin.Status.PUBLISHED and stored:
+                    with stored.open("rb") as handle:
+                        (out / f"{stem}.{kind}").write_bytes(handle.read())
+                else:
+                    (out / f"{stem}.{kind}").write_bytes(lay_out(content))
             (out / f"{stem}.html").write_text(
                 render.to_html(content, standalone=True), encoding="utf-8"
             )
