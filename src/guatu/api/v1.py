@@ -56,7 +56,45 @@ class TokenAuth(HttpBearer):
         return user
 
 
-api = NinjaAPI(
+#: The answers any operation may give besides its own, each with the error body.
+ERROR_ANSWERS = {
+    "400": "Invalid input (the message names the field); nothing was changed.",
+    "401": "No valid token or session.",
+    "403": "The role does not allow it (the attempt is audited).",
+    "404": "No such object.",
+    "413": "The request body is too large.",
+    "422": "The request does not match the schema (the field is named).",
+}
+
+
+class GuatuAPI(NinjaAPI):
+    """The API, its OpenAPI document listing the error answers every operation can give."""
+
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components["Error"] = {
+            "type": "object",
+            "required": ["message", "field", "errors"],
+            "properties": {
+                "message": {"type": "string", "description": "In Chinese unless asked in English"},
+                "field": {"type": ["string", "null"]},
+                "errors": {
+                    "type": "object",
+                    "additionalProperties": {"type": "array", "items": {"type": "string"}},
+                },
+            },
+        }
+        error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                answers = operation.setdefault("responses", {})
+                for status, description in ERROR_ANSWERS.items():
+                    answers.setdefault(status, {"description": description, "content": error})
+        return schema
+
+
+api = GuatuAPI(
     title="guatu API",
     version="1",
     description="重点项目挂图作战 — projects, work items and their lights, progress reports, "
