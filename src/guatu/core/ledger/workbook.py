@@ -40,7 +40,7 @@ HEADER_SEARCH_ROWS = 15
 #: we have seen is a few MB; the import is measured at 100,000 rows.
 MAX_FILE_BYTES = 50 * 2**20
 MAX_UNPACKED_BYTES = 300 * 2**20
-MAX_ROWS = 300_000
+MAX_ROWS = 250_000
 MAX_COLUMNS = 200
 _YEAR = re.compile(r"(\d{4})\s*年")
 
