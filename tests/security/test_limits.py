@@ -108,3 +108,15 @@ def test_a_bad_token_is_a_401_not_a_csrf_403(demo):
         HTTP_AUTHORIZATION="Bearer not-a-token",
     )
     assert response.status_code == 401 and "令牌" in response.json()["message"]
+
+
+def test_five_megabytes_of_text_to_intake_is_refused_not_a_500(demo):
+    """The seen bug: 5 MB of text to intake answered 500."""
+    client = Client()
+    client.force_login(User.objects.get(username="supervisor"))
+    page = client.post("/intake/", {"issue": "2019-11-16", "source": "x", "text": "字" * 5_000_000})
+    assert page.status_code == 400 and "topbar" in page.content.decode()
+    api = post_json(
+        "/api/v1/intake", {"text": "字" * 2_000_000, "issue": "2019-11-16"}, "supervisor"
+    )
+    assert api.status_code == 413
