@@ -243,3 +243,20 @@ def test_pages_keep_their_title_and_scores_before_any_publish(demo):
     assert scores.status_code == 200 and "2019" in scores.text and "0 年" not in scores.text
     bad = leader.get("/scores/?year=abc")
     assert bad.status_code == 400 and "不是年份" in bad.text and "topbar" in bad.text
+
+
+def test_times_are_the_citys_and_the_demo_stamps_reports_at_their_story_dates(demo):
+    """The seen bug: every demo report was stamped "2026-12-02 05:10" whatever its 2019 date."""
+    from zoneinfo import ZoneInfo
+
+    from django.db.models.fields import BLANK_CHOICE_LABEL
+    from django.utils import translation
+
+    shanghai = ZoneInfo("Asia/Shanghai")
+    for report in ProgressReport.objects.all()[:50]:
+        assert report.created_at.astimezone(shanghai).date() == report.reported_on
+    land = item("jintai-railway", "wq-zd")
+    page = sign_in("town_shizhu").get(f"/items/{land.pk}/").text
+    assert "2019-11-15 17:30" in page  # submitted at, in Asia/Shanghai
+    with translation.override("zh-hans"):
+        assert str(BLANK_CHOICE_LABEL) == "— 请选择 —"
