@@ -14,7 +14,8 @@ def test_a_town_official_reports_from_a_phone_and_the_light_changes(server, brow
     context = browser.new_context(viewport=PHONE, locale="zh-CN", device_scale_factor=2)
     page = context.new_page()
     sign_in(page, server, "town_shizhu")
-    page.click("text=本镇街区")
+    page.click("label.nav-toggle-label")  # the phone's menu is folded away
+    page.click("nav >> text=本镇街区")
     row = page.locator("tr", has_text="石柱镇小微企业园").filter(has_text="组卷报批")
     assert "绿灯" in row.inner_text()
     row.locator("a.button").click()
@@ -46,7 +47,8 @@ def test_an_error_is_shown_next_to_the_field(server, browser):
     context = browser.new_context(viewport=PHONE)
     page = context.new_page()
     sign_in(page, server, "town_shizhu")
-    page.click("text=本镇街区")
+    page.click("label.nav-toggle-label")  # the phone's menu is folded away
+    page.click("nav >> text=本镇街区")
     page.locator("tr", has_text="金温铁路外迁征地").locator("a.button").click()
     page.fill("#id_reported_on", "2019-11-15")
     page.fill("#id_quantity", "3")
@@ -136,4 +138,49 @@ def test_the_pages_break_no_rule_of_their_content_security_policy(server, browse
     page.wait_for_load_state("networkidle")
     assert page.locator("html").get_attribute("lang") == "en"  # the switcher's script ran
     assert not violations, violations
+    context.close()
+
+
+TOWN_PAGES = [
+    "/my/",
+    "/",
+    "/projects/",
+    "/projects/jintai-railway/",
+    "/items/",
+    "/blockers/",
+    "/towns/",
+    "/bulletins/",
+    "/escalations/",
+    "/scores/",
+    "/rules/",
+    "/ledger/",
+    "/parks/",
+    "/parks/park-shizhu/",
+]
+
+
+def test_a_town_official_lands_on_this_weeks_reports_and_nothing_scrolls_sideways(
+    server, browser, screenshots
+):
+    context = browser.new_context(viewport=PHONE, locale="zh-CN", device_scale_factor=2)
+    page = context.new_page()
+    sign_in(page, server, "town_shizhu")
+    assert page.url.endswith("/my/") and page.locator("h1").inner_text() == "本周待填报"
+    button = page.locator("a.report-button").first
+    box = button.bounding_box()
+    assert box is not None and box["y"] + box["height"] <= PHONE["height"], "first screen"
+    assert not page.locator("nav").is_visible()
+    page.screenshot(path=screenshots / "town-my-work-phone.png", full_page=True)
+    page.click("label.nav-toggle-label")
+    assert page.locator("nav").is_visible()
+    town = page.locator("nav a", has_text="本镇街区").get_attribute("href")
+    item = page.locator("a.due-name").first.get_attribute("href")
+    wide = {}
+    for path in [*TOWN_PAGES, town, item]:
+        page.goto(f"{server}{path}")
+        page.wait_for_load_state("networkidle")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > PHONE["width"]:
+            wide[path] = width
+    assert not wide, wide
     context.close()

@@ -2,11 +2,13 @@
 
 from django.urls import path
 
-from guatu.web import views
+from guatu.web import my_work, views
 
 app_name = "web"
 urlpatterns = [
     path("", views.dashboard_view, name="dashboard"),
+    path("home/", my_work.home_view, name="home"),
+    path("my/", my_work.my_work_view, name="my-work"),
     path("projects/", views.project_list_view, name="project-list"),
     path("items/", views.item_list_view, name="item-list"),
     path("blockers/", views.blocker_board_view, name="blocker-board"),

@@ -1,0 +1,97 @@
+"""本周待填报: the home of a town's or a department's official — their own work this week.
+
+A town official opens guatu on a phone to report, not to read the city's
+dashboard: this page lists the items they report on that are under way, those
+not yet reported this week first, each with its last figure and a report
+button; then their open blockers. Leaders and the supervision office land on
+the dashboard as before.
+"""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from guatu.access import reports_own_items
+from guatu.accounts.models import Role
+from guatu.org.clock import city_today
+from guatu.org.selectors import default_city
+from guatu.progress.models import Blocker
+from guatu.progress.selectors import LatestReport, latest_report_values
+from guatu.progress.status import ItemStatus, items_status
+from guatu.projects.models import WorkItem
+
+
+@dataclass(frozen=True)
+class DueItem:
+    item: WorkItem
+    status: ItemStatus | None
+    last: LatestReport | None
+    reported_this_week: bool
+
+
+def own_items(user) -> Q:
+    """The work items *user* reports on (their town's, or their department's)."""
+    if user.role == Role.TOWN:
+        return Q(town_id=user.town_id)
+    return Q(owner_department_id=user.department_id)
+
+
+def my_work(user, today: date) -> tuple[list[DueItem], list[Blocker]]:
+    """Items under way this week (unreported first), and the user's open blockers."""
+    monday = today - timedelta(days=today.weekday())
+    sunday = monday + timedelta(days=6)
+    items = list(
+        WorkItem.objects.filter(own_items(user), kind=WorkItem.Kind.TASK, early_start__lte=sunday)
+        .select_related("project")
+        .order_by("project__code", "order", "code")
+    )
+    statuses = items_status(items=items, as_of=today)
+    latest = latest_report_values(work_item_ids=[item.pk for item in items])
+    rows = [
+        DueItem(
+            item,
+            statuses.get(item.pk),
+            latest.get(item.pk),
+            latest.get(item.pk) is not None and latest[item.pk].reported_on >= monday,
+        )
+        for item in items
+        if statuses.get(item.pk) is None or statuses[item.pk].light != "done"
+    ]
+    rows.sort(key=lambda row: row.reported_this_week)
+    mine = (
+        Q(town_id=user.town_id)
+        if user.role == Role.TOWN
+        else Q(owner_department_id=user.department_id)
+    )
+    blockers = Blocker.objects.exclude(status=Blocker.Status.RESOLVED).filter(mine)
+    return rows, list(blockers.select_related("work_item__project").order_by("due_on"))
+
+
+@login_required
+def home_view(request: HttpRequest) -> HttpResponse:
+    """Where signing in leads: one's own work for those who report, the dashboard for others."""
+    if reports_own_items(request.user):
+        return redirect("web:my-work")
+    return redirect("web:dashboard")
+
+
+@login_required
+def my_work_view(request: HttpRequest) -> HttpResponse:
+    if not reports_own_items(request.user):
+        return redirect("web:dashboard")
+    today = city_today(default_city())
+    rows, blockers = my_work(request.user, today)
+    return render(
+        request,
+        "web/my_work.html",
+        {
+            "today": today,
+            "rows": rows,
+            "due": sum(not row.reported_this_week for row in rows),
+            "blockers": blockers,
+        },
+    )
