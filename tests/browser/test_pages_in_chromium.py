@@ -75,6 +75,14 @@ def test_a_leader_sees_the_dashboard_and_the_wall_chart(server, browser, screens
     page.locator("#wallchart svg text", has_text="Q4").first.wait_for()
     page.locator("#wallchart").screenshot(path=screenshots / "wallchart-railway.png")
     assert re.search(r"今天 2019-11-15", page.locator("#wallchart").inner_html())
+    # The columns a supervisor reads first are on screen; the rest unfold on demand.
+    for header in ("灯色", "已报进度", "欠序时", "时间节点", "总时差"):
+        box = page.locator("#work-items th", has_text=header).first.bounding_box()
+        assert box is not None and box["x"] + box["width"] <= 1440, header
+    assert not page.locator("#work-items th", has_text="最早开始").first.is_visible()
+    page.click("label[for=all-columns]")
+    assert page.locator("#work-items th", has_text="最早开始").first.is_visible()
+    page.locator("#work-items").screenshot(path=screenshots / "project-items-table.png")
     context.close()
 
 
