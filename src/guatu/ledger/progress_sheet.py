@@ -28,8 +28,8 @@ from guatu.core.reporting import ItemTerms, Prior, ReportFigures, check_report
 from guatu.errors import translate
 from guatu.ledger.checking import CellChecker
 from guatu.progress.models import ProgressReport
-from guatu.progress.selectors import report_counts, reports_in_force
-from guatu.progress.services import NOTE_LIMIT
+from guatu.progress.selectors import reports_in_force
+from guatu.progress.services import NOTE_LIMIT, report_record
 from guatu.projects.models import WorkItem
 
 if TYPE_CHECKING:
@@ -164,7 +164,7 @@ class ProgressSheet:
             target=item["quantity_target"],
             unit=item["unit"] if item["quantity_target"] is not None else "",
         )
-        record = self.record.setdefault(key, self._priors(item["pk"]))
+        record = self.record.setdefault(key, report_record(self.stored.get(item["pk"], ())))
         stored = next((p for p in record if p.reported_on == reported_on and p.key), None)
         figures, problems = check_report(
             terms,
@@ -250,13 +250,6 @@ class ProgressSheet:
             chunk = wanted[start : start + 900]
             for report in reports_in_force(work_item_ids=chunk).select_related("review"):
                 self.stored[report.work_item_id].append(report)
-
-    def _priors(self, item_pk: int | None) -> list[Prior]:
-        return [
-            Prior(report.reported_on, report.percent_complete, report_counts(report), key=report)
-            for report in self.stored.get(item_pk, ())
-            if item_pk
-        ]
 
 
 def _same(report: ProgressReport, figures: ReportFigures, note: str) -> bool:

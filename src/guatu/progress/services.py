@@ -49,16 +49,26 @@ def report_terms(work_item: WorkItem, *, today: date | None = None) -> ItemTerms
 
 
 def report_record(reports) -> list[Prior]:
-    """The reports in force as the core's ``Prior`` values (keyed by primary key)."""
+    """The reports in force as the core's ``Prior`` values, each keyed by its report."""
     return [
         Prior(
             reported_on=report.reported_on,
             percent=report.percent_complete,
             counts=report_counts(report),
-            key=report.pk,
+            key=report,
         )
         for report in reports
     ]
+
+
+def length_problem(text: str, limit: int) -> str | None:
+    """The message for a text longer than *limit* characters (TextFields keep no limit)."""
+    if len(text) <= limit:
+        return None
+    return _("At most %(limit)d characters (this has %(length)d).") % {
+        "limit": limit,
+        "length": len(text),
+    }
 
 
 def report_submit(
@@ -93,15 +103,9 @@ def report_submit(
     errors: dict[str, list[str]] = {}
     if supersedes is not None and supersedes.work_item_id != work_item.pk:
         errors["supersedes"] = [_("A correction must be for the same work item.")]
-    for field, text, limit in (
-        ("note", note, NOTE_LIMIT),
-        ("correction_reason", correction_reason, NOTE_LIMIT),
-    ):
-        if len(text) > limit:
-            errors.setdefault(field, []).append(
-                _("At most %(limit)d characters (this has %(length)d).")
-                % {"limit": limit, "length": len(text)}
-            )
+    for field, text in (("note", note), ("correction_reason", correction_reason)):
+        if problem := length_problem(text, NOTE_LIMIT):
+            errors.setdefault(field, []).append(problem)
     checked_photos, photo_problems = check_photos(photos)
     if photo_problems:
         errors.setdefault("photos", []).extend(photo_problems)
@@ -116,7 +120,7 @@ def report_submit(
             )
             corrects = None
             if supersedes is not None:
-                corrects = next((prior for prior in record if prior.key == supersedes.pk), None)
+                corrects = next((prior for prior in record if prior.key == supersedes), None)
                 if corrects is None:
                     errors.setdefault("supersedes", []).append(
                         _("That report has already been corrected; correct the correction.")
@@ -212,14 +216,9 @@ def report_review(*, actor, report: ProgressReport, confirm: bool, note: str = "
 
 
 def _check_length(field: str, text: str, limit: int) -> None:
-    """Refuse a text longer than *limit* characters, on *field* (TextFields keep no limit)."""
-    if len(text) > limit:
-        raise ValidationError(
-            {
-                field: _("At most %(limit)d characters (this has %(length)d).")
-                % {"limit": limit, "length": len(text)}
-            }
-        )
+    """Refuse a text longer than *limit* characters, on *field*."""
+    if problem := length_problem(text, limit):
+        raise ValidationError({field: problem})
 
 
 def blocker_open(
