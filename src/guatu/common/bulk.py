@@ -14,7 +14,7 @@ from typing import Any
 
 from django.db import connection, models
 
-__all__ = ["rows_insert", "rows_update"]
+__all__ = ["id_chunks", "rows_insert", "rows_update"]
 
 
 def rows_insert(model: type[models.Model], rows: Iterable[dict[str, Any]]) -> None:
@@ -43,3 +43,8 @@ def rows_update(model: type[models.Model], fields: Sequence[str], rows: Sequence
     sql = f"UPDATE {quote(model._meta.db_table)} SET {assignments} WHERE {pk} = %s"
     with connection.cursor() as cursor:
         cursor.executemany(sql, rows)
+
+
+def id_chunks(values: list[int], size: int = 900) -> list[list[int]]:
+    """Split id lists so that ``IN (…)`` stays under SQLite's variable limit."""
+    return [values[i : i + size] for i in range(0, len(values), size)]

@@ -17,7 +17,7 @@ from enum import StrEnum
 from guatu.core.errors import CoreError
 from guatu.core.i18n import gettext_noop
 
-__all__ = ["Period", "PeriodError", "PeriodKind", "parse_period"]
+__all__ = ["Period", "PeriodError", "PeriodKind", "parse_period", "period_label"]
 
 
 class PeriodError(CoreError):
@@ -95,3 +95,11 @@ def parse_period(text: str) -> Period:
         ),
         value=text,
     )
+
+
+def period_label(key: str) -> str:
+    """A period's key (2019-W46) as a bulletin names it (2019年第46周); the key if unreadable."""
+    try:
+        return parse_period(key).label()
+    except CoreError:
+        return key

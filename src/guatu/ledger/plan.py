@@ -442,8 +442,3 @@ def _code(value: Any) -> str:
 
 def _split_names(text: str) -> list[str]:
     return [part.strip() for part in text.replace("，", "、").replace(",", "、").split("、")]
-
-
-def _chunks(values: list[int], size: int = 900) -> list[list[int]]:
-    """Split id lists so that ``IN (…)`` stays under SQLite's variable limit."""
-    return [values[i : i + size] for i in range(0, len(values), size)]

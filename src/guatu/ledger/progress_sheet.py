@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from django.utils.translation import gettext as _
 
 from guatu.access import can_report
+from guatu.common.bulk import id_chunks
 from guatu.core.ledger.cells import (
     parse_bool,
     parse_code,
@@ -246,8 +247,7 @@ class ProgressSheet:
         wanted = [pk for pk in item_ids if pk not in self.stored]
         for pk in wanted:
             self.stored[pk] = []
-        for start in range(0, len(wanted), 900):
-            chunk = wanted[start : start + 900]
+        for chunk in id_chunks(wanted):
             for report in reports_in_force(work_item_ids=chunk).select_related("review"):
                 self.stored[report.work_item_id].append(report)
 

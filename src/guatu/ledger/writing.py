@@ -5,9 +5,9 @@ Called by ``ledger_import`` inside its transaction, after every check passed.
 
 from django.db.models import Max
 
-from guatu.common.bulk import rows_insert
+from guatu.common.bulk import id_chunks, rows_insert
 from guatu.ledger.links import links_changed
-from guatu.ledger.plan import PROJECT_FIELDS, Plan, _chunks
+from guatu.ledger.plan import PROJECT_FIELDS, Plan
 from guatu.ledger.result import ImportResult
 from guatu.progress.models import ProgressReport
 from guatu.projects.models import Dependency, Project, WorkItem
@@ -87,7 +87,7 @@ def plan_write(plan: Plan, actor, result: ImportResult) -> None:
     ]
     if stale:
         stale_set = set(stale)
-        for chunk in _chunks(stale):
+        for chunk in id_chunks(stale):
             through.objects.filter(workitem_id__in=chunk).delete()
         through.objects.bulk_create(
             [
@@ -111,7 +111,7 @@ def plan_write(plan: Plan, actor, result: ImportResult) -> None:
             for code, item in items.items()
         }
         pk_of.update({key: row.existing.pk for key, row in plan.items.items()})
-        for chunk in _chunks([row.existing.pk for row in link_rows]):
+        for chunk in id_chunks([row.existing.pk for row in link_rows]):
             Dependency.objects.filter(successor_id__in=chunk).delete()
         Dependency.objects.bulk_create(
             [

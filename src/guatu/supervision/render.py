@@ -17,8 +17,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from guatu.common.spreadsheet import safe_row
-from guatu.core.errors import CoreError
-from guatu.core.periods import parse_period
+from guatu.core.periods import period_label
 from guatu.core.wallchart import FONT, LIGHT_FILL
 from guatu.org.clock import city_today
 from guatu.progress.labels import light_label
@@ -374,14 +373,6 @@ def notice_fields(event) -> list[list[str]]:
         [_("Late finish"), evidence.get("late_finish") or "—"],
         [_("Last report"), evidence.get("last_report") or _("no report")],
     ]
-
-
-def period_label(key: str) -> str:
-    """A period's key (2019-W46) as a bulletin names it (2019年第46周)."""
-    try:
-        return parse_period(key).label()
-    except CoreError:
-        return key
 
 
 def notice_date(event):

@@ -34,7 +34,8 @@ class DueItem:
 
 
 def own_items(user) -> Q:
-    """The work items *user* reports on (their town's, or their department's)."""
+    """What *user* answers for: their town's, or their department's (work items and blockers
+    both carry ``town`` and ``owner_department``)."""
     if user.role == Role.TOWN:
         return Q(town_id=user.town_id)
     return Q(owner_department_id=user.department_id)
@@ -62,12 +63,7 @@ def my_work(user, today: date) -> tuple[list[DueItem], list[Blocker]]:
         if statuses.get(item.pk) is None or statuses[item.pk].light != "done"
     ]
     rows.sort(key=lambda row: row.reported_this_week)
-    mine = (
-        Q(town_id=user.town_id)
-        if user.role == Role.TOWN
-        else Q(owner_department_id=user.department_id)
-    )
-    blockers = Blocker.objects.exclude(status=Blocker.Status.RESOLVED).filter(mine)
+    blockers = Blocker.objects.exclude(status=Blocker.Status.RESOLVED).filter(own_items(user))
     return rows, list(blockers.select_related("work_item__project").order_by("due_on"))
 
 

@@ -9,6 +9,7 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from django import template
 from django.utils.html import format_html
 
+from guatu.core.periods import period_label
 from guatu.progress.labels import (
     change_label,
     flag_label,
@@ -17,7 +18,6 @@ from guatu.progress.labels import (
     review_label,
 )
 from guatu.progress.selectors import review_state
-from guatu.supervision.render import period_label
 
 register = template.Library()
 FLAG_CLASSES = {"done_on_time": "flag-red", "done_late": "flag-late", "overdue": "flag-black"}
