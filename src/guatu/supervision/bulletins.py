@@ -264,14 +264,8 @@ def escalations_propose(
     bulletin lists these for the supervision office to review; they become
     escalation events only when the bulletin is published (``escalations_record``).
     """
-    ladder = ladder or getattr(settings, "GUATU_ESCALATION_LADDER", DEFAULT_LADDER)
-    as_of = period_as_of(city, period)
-    periods = max(threshold for threshold, _level in ladder)
-    dates = [as_of - timedelta(days=period.days * k) for k in range(periods)][::-1]
-    inputs = status_inputs(items=_scope(project), up_to=as_of, city=city)
-    tables = [status_table(as_of=day, inputs=inputs) for day in dates]
-    red = np.stack([t.light == Light.RED for t in tables], axis=1)
-    runs = consecutive_from_last(red)
+    ladder = ladder or _ladder()
+    dates, tables, runs = _ladder_window(city, period, _scope(project), ladder)
     levels = ladder_level(runs, ladder)
     chosen = [i for i, level in enumerate(levels) if level]
     evidence = _evidence(tables, dates, chosen, runs)
@@ -283,14 +277,24 @@ def escalations_propose(
 
 def escalation_evidence(*, city: City, period: Period, work_item: WorkItem) -> dict:
     """The evidence of one item's escalation for *period* (lights of the ladder's periods …)."""
-    ladder = getattr(settings, "GUATU_ESCALATION_LADDER", DEFAULT_LADDER)
+    dates, tables, runs = _ladder_window(city, period, Q(pk=work_item.pk), _ladder())
+    return _evidence(tables, dates, [0], runs)[0]
+
+
+def _ladder():
+    return getattr(settings, "GUATU_ESCALATION_LADDER", DEFAULT_LADDER)
+
+
+def _ladder_window(city: City, period: Period, items: Q, ladder):
+    """The dates the ladder looks back over (oldest first), the status at each, and each
+    item's run of red periods ending at *period*."""
     as_of = period_as_of(city, period)
     periods = max(threshold for threshold, _level in ladder)
     dates = [as_of - timedelta(days=period.days * k) for k in range(periods)][::-1]
-    inputs = status_inputs(items=Q(pk=work_item.pk), up_to=as_of, city=city)
+    inputs = status_inputs(items=items, up_to=as_of, city=city)
     tables = [status_table(as_of=day, inputs=inputs) for day in dates]
     red = np.stack([t.light == Light.RED for t in tables], axis=1)
-    return _evidence(tables, dates, [0], consecutive_from_last(red))[0]
+    return dates, tables, consecutive_from_last(red)
 
 
 def _evidence(tables: list[StatusTable], dates: list[date], chosen: list[int], runs) -> dict:
