@@ -39,18 +39,19 @@ def _statements(table: str, vendor: str, forward: bool) -> list[str]:
     raise NotImplementedError(f"append-only trigger not written for {vendor}")
 
 
+def _triggers(table: str, create: bool):
+    """A migration step that creates (or drops) *table*'s append-only triggers."""
+
+    def step(apps, schema_editor):
+        for statement in _statements(table, schema_editor.connection.vendor, create):
+            schema_editor.execute(statement)
+
+    return step
+
+
 def append_only(table: str) -> migrations.RunPython:
     """Return a migration operation that makes *table* append-only (and back)."""
-
-    def forward(apps, schema_editor):
-        for statement in _statements(table, schema_editor.connection.vendor, True):
-            schema_editor.execute(statement)
-
-    def backward(apps, schema_editor):
-        for statement in _statements(table, schema_editor.connection.vendor, False):
-            schema_editor.execute(statement)
-
-    return migrations.RunPython(forward, backward)
+    return migrations.RunPython(_triggers(table, True), _triggers(table, False))
 
 
 def while_open(table: str, *operations) -> list:
@@ -60,17 +61,5 @@ def while_open(table: str, *operations) -> list:
     loses its triggers; lifting them first and putting them back afterwards
     keeps the table append-only on both databases.
     """
-
-    def lift(apps, schema_editor):
-        for statement in _statements(table, schema_editor.connection.vendor, False):
-            schema_editor.execute(statement)
-
-    def restore(apps, schema_editor):
-        for statement in _statements(table, schema_editor.connection.vendor, True):
-            schema_editor.execute(statement)
-
-    return [
-        migrations.RunPython(lift, restore),
-        *operations,
-        migrations.RunPython(restore, lift),
-    ]
+    lift = migrations.RunPython(_triggers(table, False), _triggers(table, True))
+    return [lift, *operations, append_only(table)]

@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from guatu.common.admin import ReadOnlyAdmin
 from guatu.progress.models import Blocker, ProgressReport
 
 
 @admin.register(ProgressReport)
-class ProgressReportAdmin(admin.ModelAdmin):
+class ProgressReportAdmin(ReadOnlyAdmin):
     """History is append-only: the admin shows it and changes nothing."""
 
     list_display = [
@@ -19,29 +20,12 @@ class ProgressReportAdmin(admin.ModelAdmin):
     list_filter = ["work_item__project", "work_item__town"]
     date_hierarchy = "reported_on"
 
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
 
 @admin.register(Blocker)
-class BlockerAdmin(admin.ModelAdmin):
+class BlockerAdmin(ReadOnlyAdmin):
     list_display = ["description", "work_item", "town", "owner_department", "due_on", "status"]
     list_filter = ["status", "town", "owner_department"]
     search_fields = ["description"]
 
     # Blockers are opened, resolved and escalated through the services (item page,
     # API), which check the role and keep the audit; the admin only shows them.
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
