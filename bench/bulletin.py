@@ -9,14 +9,14 @@ Target: all of it under 10 seconds on the project's 2-core machine.
 """
 
 import argparse
-import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
+
+from django_env import django_environment  # noqa: E402
 
 
 def main() -> None:
@@ -24,16 +24,8 @@ def main() -> None:
     parser.add_argument("--projects", type=int, default=300)
     parser.add_argument("--items", type=int, default=20000)
     args = parser.parse_args()
-    folder = tempfile.mkdtemp(prefix="guatu-bench-bulletin-")
-    os.environ.update(GUATU_DATA_DIR=folder, DJANGO_SETTINGS_MODULE="guatu.settings.test")
-    os.environ.pop("GUATU_DATABASE_URL", None)
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    django_environment(prefix="guatu-bench-bulletin-")
     from django.utils import translation
-
-    call_command("migrate", verbosity=0)
     from pages import build
 
     build(args.projects, args.items)

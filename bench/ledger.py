@@ -16,9 +16,7 @@ field and the ratio printed. Throw-away SQLite database unless
 """
 
 import argparse
-import os
 import sys
-import tempfile
 import time
 from datetime import date, timedelta
 from decimal import Decimal
@@ -226,20 +224,12 @@ def main() -> None:
     parser.add_argument("--database-url", help="default: a throw-away SQLite file")
     parser.add_argument("--skip-per-row", action="store_true", help="only the use_bulk reference")
     args = parser.parse_args()
-    folder = tempfile.mkdtemp(prefix="guatu-bench-")
-    os.environ.update(GUATU_DATA_DIR=folder, DJANGO_SETTINGS_MODULE="guatu.settings.test")
-    if args.database_url:
-        os.environ["GUATU_DATABASE_URL"] = args.database_url
-    else:
-        os.environ.pop("GUATU_DATABASE_URL", None)
-    sys.path.insert(0, str(ROOT / "src"))
-    import django
+    sys.path.insert(0, str(ROOT / "bench"))
+    from django_env import django_environment
 
-    django.setup()
-    from django.core.management import call_command
+    folder = django_environment(database_url=args.database_url)
     from django.db import connection
 
-    call_command("migrate", verbosity=0)
     city, actor = setup_city()
     path = Path(folder) / "items.xlsx"
     started = time.perf_counter()

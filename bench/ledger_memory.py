@@ -9,15 +9,15 @@ stated in docs/PERFORMANCE.md and bounds what the row limit allows.
 """
 
 import argparse
-import os
 import resource
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
+
+from django_env import django_environment  # noqa: E402
 
 
 def peak_mb() -> float:
@@ -28,19 +28,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rows", type=int, default=200_000)
     args = parser.parse_args()
-    folder = tempfile.mkdtemp(prefix="guatu-bench-")
-    os.environ.update(GUATU_DATA_DIR=folder, DJANGO_SETTINGS_MODULE="guatu.settings.test")
-    os.environ.pop("GUATU_DATABASE_URL", None)
-    sys.path.insert(0, str(ROOT / "src"))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
+    folder = django_environment()
     from guatu.ledger.importing import ledger_import
     from ledger import setup_city, write_sheet
 
-    call_command("migrate", verbosity=0)
     city, actor = setup_city()
     path = Path(folder) / "items.xlsx"
     write_sheet(path, args.rows)

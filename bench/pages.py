@@ -11,10 +11,8 @@ test client and prints the median time of each. No reference: the target is
 """
 
 import argparse
-import os
 import statistics
 import sys
-import tempfile
 import time
 from datetime import date, timedelta
 from decimal import Decimal
@@ -92,17 +90,12 @@ def main() -> None:
     parser.add_argument("--items", type=int, default=20000)
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
-    folder = tempfile.mkdtemp(prefix="guatu-bench-")
-    os.environ.update(GUATU_DATA_DIR=folder, DJANGO_SETTINGS_MODULE="guatu.settings.test")
-    os.environ.pop("GUATU_DATABASE_URL", None)
-    sys.path.insert(0, str(ROOT / "src"))
-    import django
+    sys.path.insert(0, str(ROOT / "bench"))
+    from django_env import django_environment
 
-    django.setup()
-    from django.core.management import call_command
+    folder = django_environment()
     from django.test import Client
 
-    call_command("migrate", verbosity=0)
     started = time.perf_counter()
     build(args.projects, args.items)
     print(
