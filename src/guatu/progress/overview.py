@@ -17,7 +17,13 @@ from django.db.models import Q
 from guatu.core.status import LIGHT_NAMES, Light, Reason, group_on_track_share
 from guatu.org.clock import city_today
 from guatu.org.models import City, Department, Town
-from guatu.progress.status import StatusTable, planned_value_weights, status_inputs, status_table
+from guatu.progress.status import (
+    StatusInputs,
+    StatusTable,
+    planned_value_weights,
+    status_inputs,
+    status_table,
+)
 from guatu.projects.models import WorkItem
 
 #: What the city's rankings and counts are about: the work, not its milestones.
@@ -48,6 +54,8 @@ class Overview:
     table: StatusTable
     before: StatusTable
     weights: np.ndarray = field(repr=False)
+    #: The rows fetched once for both dates; other looks back (the ladder) reuse them.
+    inputs: StatusInputs | None = field(default=None, repr=False)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -125,6 +133,7 @@ def progress_overview(
         table=table,
         before=before,
         weights=planned_value_weights(table.planned_value),
+        inputs=inputs,
     )
 
 

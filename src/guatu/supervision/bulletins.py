@@ -23,6 +23,7 @@ from guatu.progress.models import Blocker, ProgressReport
 from guatu.progress.overview import Standing, progress_overview
 from guatu.progress.selectors import COUNTS
 from guatu.progress.status import (
+    StatusInputs,
     StatusTable,
     planned_value_weights,
     status_inputs,
@@ -159,12 +160,14 @@ def bulletin_content(
         }
         for b in blockers
     ]
-    content.escalations = _escalation_rows(city, period, project)
+    content.escalations = _escalation_rows(city, period, project, overview.inputs)
     content.curves = _curves(city, project, as_of, period)
     return content
 
 
-def _escalation_rows(city: City, period: Period, project: Project | None) -> list[dict]:
+def _escalation_rows(
+    city: City, period: Period, project: Project | None, inputs: StatusInputs | None = None
+) -> list[dict]:
     """The period's rungs: those already recorded, and those the ladder proposes besides.
 
     A proposed rung (``recorded`` false) is only a proposal until the bulletin
@@ -179,7 +182,7 @@ def _escalation_rows(city: City, period: Period, project: Project | None) -> lis
     }
     proposals = [
         p
-        for p in escalations_propose(city=city, period=period, project=project)
+        for p in escalations_propose(city=city, period=period, project=project, inputs=inputs)
         if p["work_item"] not in recorded
     ]
     items = WorkItem.objects.select_related("project", "town", "owner_department").in_bulk(
@@ -256,16 +259,22 @@ def _curves(city: City, project: Project | None, as_of: date, period: Period) ->
 
 
 def escalations_propose(
-    *, city: City, period: Period, project: Project | None = None, ladder=None
+    *,
+    city: City,
+    period: Period,
+    project: Project | None = None,
+    ladder=None,
+    inputs: StatusInputs | None = None,
 ) -> list[dict]:
     """Return the rungs the ladder proposes for *period*: computed, nothing stored.
 
     An item red for the last n periods in a row gets the rung for n. A draft
     bulletin lists these for the supervision office to review; they become
     escalation events only when the bulletin is published (``escalations_record``).
+    *inputs* already fetched for the period's scope (the bulletin's overview) are reused.
     """
     ladder = ladder or _ladder()
-    dates, tables, runs = _ladder_window(city, period, _scope(project), ladder)
+    dates, tables, runs = _ladder_window(city, period, _scope(project), ladder, inputs)
     levels = ladder_level(runs, ladder)
     chosen = [i for i, level in enumerate(levels) if level]
     evidence = _evidence(tables, dates, chosen, runs)
@@ -285,13 +294,14 @@ def _ladder():
     return getattr(settings, "GUATU_ESCALATION_LADDER", DEFAULT_LADDER)
 
 
-def _ladder_window(city: City, period: Period, items: Q, ladder):
+def _ladder_window(city: City, period: Period, items: Q, ladder, inputs=None):
     """The dates the ladder looks back over (oldest first), the status at each, and each
     item's run of red periods ending at *period*."""
     as_of = period_as_of(city, period)
     periods = max(threshold for threshold, _level in ladder)
     dates = [as_of - timedelta(days=period.days * k) for k in range(periods)][::-1]
-    inputs = status_inputs(items=items, up_to=as_of, city=city)
+    if inputs is None:
+        inputs = status_inputs(items=items, up_to=as_of, city=city)
     tables = [status_table(as_of=day, inputs=inputs) for day in dates]
     red = np.stack([t.light == Light.RED for t in tables], axis=1)
     return dates, tables, consecutive_from_last(red)
