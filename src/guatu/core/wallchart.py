@@ -5,8 +5,14 @@ early start to early finish, the reported progress filled in the colour of
 its light, a thin line on to the late finish (the float it still has), the
 critical path outlined in red, milestones as diamonds and time nodes as
 flags — a red flag when reached on time, an orange one when reached late, a
-black one when overdue — and a dashed line for today. Pure Python: the web
-page, the print export and the tests all call ``render_svg``.
+black one when overdue — a dashed line for today and a solid one for the
+project's target.
+
+The chart is drawn in three pieces (date header, label column, bars) by
+the same functions at any size: the screen keeps the header and the labels
+in place while the bars scroll (``render_screen``), one SVG document holds
+all three for export (``render_svg``), and the printed sheets lay them out
+in points on paper (``guatu.core.wallpaper``).
 
 >>> from datetime import date
 >>> svg = render_svg([WallRow("石柱镇", "征地", date(2019, 9, 1), date(2019, 10, 31),
@@ -16,15 +22,32 @@ page, the print export and the tests all call ``render_svg``.
 True
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from html import escape
 
-__all__ = ["PAPER_MM", "ZOOM_PX_PER_DAY", "WallLabels", "WallRow", "render_svg"]
+__all__ = [
+    "ZOOM_PX_PER_DAY",
+    "Axis",
+    "Line",
+    "Pen",
+    "ScreenChart",
+    "WallLabels",
+    "WallRow",
+    "chart_span",
+    "draw_bars",
+    "draw_head",
+    "draw_labels",
+    "draw_legend",
+    "lines_of",
+    "render_screen",
+    "render_svg",
+    "text_width",
+    "ticks",
+]
 
 ZOOM_PX_PER_DAY = {"week": 7.0, "month": 2.4, "quarter": 0.9}
-PAPER_MM = {"A3": (420, 297), "A1": (841, 594)}
 LIGHT_FILL = {
     "green": "#079455",
     "yellow": "#f0a000",
@@ -34,10 +57,13 @@ LIGHT_FILL = {
     "": "#98a2b3",
 }
 FLAG_FILL = {"done_on_time": "#d92d20", "done_late": "#f0a000", "overdue": "#101828"}
+TARGET = "#7a271a"
+FONT = "Noto Sans CJK SC, Source Han Sans SC, WenQuanYi Micro Hei, PingFang SC, sans-serif"
+# Screen sizes, in CSS pixels.
 LABEL_WIDTH = 300
 ROW = 22
 HEADER = 46
-FONT = "Noto Sans CJK SC, Source Han Sans SC, WenQuanYi Micro Hei, PingFang SC, sans-serif"
+TITLE = 26
 
 
 @dataclass(frozen=True)
@@ -55,6 +81,7 @@ class WallRow:
     flag: str = ""
     total_float: int | None = None
     deadline: date | None = None
+    tip: str = ""  # what hovering or tapping the bar shows, in the reader's language
 
 
 @dataclass(frozen=True)
@@ -63,34 +90,410 @@ class WallLabels:
 
     title: str = ""
     today: str = "today"
-    critical: str = "critical path"
-    float_: str = "float"
+    target: str = "target"
+    continued: str = "(continued)"
     legend: dict[str, str] = field(default_factory=dict)
 
 
-def _months(first: date, last: date):
+@dataclass(frozen=True)
+class Line:
+    """One line of the chart: a group's band (``row`` is None) or an item."""
+
+    group: str
+    row: WallRow | None = None
+    continued: bool = False
+
+
+def lines_of(rows: Sequence[WallRow]) -> list[Line]:
+    """The chart's lines: a band before each run of rows of the same group."""
+    lines: list[Line] = []
+    current: str | None = None
+    for row in rows:
+        if row.group != current:
+            current = row.group
+            lines.append(Line(row.group))
+        lines.append(Line(row.group, row))
+    return lines
+
+
+@dataclass(frozen=True)
+class Axis:
+    """Days to x: ``left`` is where ``first`` begins, ``per_day`` units a day."""
+
+    first: date
+    last: date
+    left: float
+    per_day: float
+
+    def x(self, day: date) -> float:
+        return self.left + (day - self.first).days * self.per_day
+
+    @property
+    def right(self) -> float:
+        return self.x(self.last)
+
+
+@dataclass(frozen=True)
+class Pen:
+    """The sizes of one drawing, in its units (CSS pixels on screen, points on paper)."""
+
+    row: float = ROW
+    font: float = 12.0
+    small: float = 10.0  # percentages and the date header
+    indent: float = 14.0
+
+
+def chart_span(rows: Sequence[WallRow], today: date, target: date | None = None):
+    """The days the chart shows: every bar, float, node, today and the target."""
+    dated = [d for r in rows for d in (r.start, r.finish, r.late_finish, r.deadline) if d]
+    dated.append(today)
+    if target is not None:
+        dated.append(target)
+    return min(dated) - timedelta(days=7), max(dated) + timedelta(days=14)
+
+
+def _months(first: date, last: date) -> Iterator[date]:
     day = date(first.year, first.month, 1)
     while day <= last:
         yield day
         day = date(day.year + day.month // 12, day.month % 12 + 1, 1)
 
 
-def _ticks(first: date, last: date, zoom: str) -> list[tuple[date, str]]:
+def ticks(first: date, last: date, zoom: str) -> list[tuple[date, str]]:
+    """The header's divisions at *zoom*: week, month, quarter or year."""
     if zoom == "week":
         monday = first - timedelta(days=first.weekday())
-        ticks = []
+        out = []
         while monday <= last:
             iso = monday.isocalendar()
-            ticks.append((monday, f"{iso.year % 100:02d}W{iso.week:02d}"))
+            out.append((monday, f"{iso.year % 100:02d}W{iso.week:02d}"))
             monday += timedelta(days=7)
-        return ticks
+        return out
     if zoom == "quarter":
         return [
             (m, f"{m.year}Q{(m.month - 1) // 3 + 1}")
             for m in _months(first, last)
             if m.month in (1, 4, 7, 10)
         ]
+    if zoom == "year":
+        return [(date(y, 1, 1), str(y)) for y in range(first.year, last.year + 1)]
     return [(m, f"{m.year}-{m.month:02d}") for m in _months(first, last)]
+
+
+def text_width(text: str, size: float) -> float:
+    """About how wide *text* is at *size*: CJK characters a full em, others a little over half."""
+    return size * sum(1.0 if ord(char) >= 0x2E80 else 0.58 for char in text)
+
+
+def fit_text(text: str, size: float, width: float) -> str:
+    """*text*, shortened with an ellipsis to fit *width* at *size*."""
+    if text_width(text, size) <= width:
+        return text
+    out = ""
+    for char in text:
+        if text_width(out + char + "…", size) > width:
+            break
+        out += char
+    return out + "…"
+
+
+Add = Callable[[str], object]
+
+
+def draw_head(
+    add: Add,
+    axis: Axis,
+    divisions: list[tuple[date, str]],
+    *,
+    height: float,
+    pen: Pen,
+    today: date,
+    target: date | None,
+    labels: WallLabels,
+) -> None:
+    """The date header: a label per division, today's date and the target's above them."""
+    baseline = height - pen.small * 0.5
+    for k, (day, text) in enumerate(divisions):
+        end = divisions[k + 1][0] if k + 1 < len(divisions) else axis.last
+        left = max(axis.x(day), axis.left)
+        if k % 2:
+            add(
+                f'<rect x="{left:.1f}" y="{height - pen.small * 1.8:.1f}" '
+                f'width="{axis.x(end) - left:.1f}" height="{pen.small * 1.8:.1f}" fill="#f5f6f8"/>'
+            )
+        if axis.x(end) - left >= text_width(text, pen.small) + pen.small * 0.3:
+            add(
+                f'<text x="{left + pen.small * 0.2:.1f}" y="{baseline:.1f}" '
+                f'font-size="{pen.small:.1f}" fill="#475467">{escape(text)}</text>'
+            )
+    add(
+        f'<line x1="{axis.left:.1f}" y1="{height - 0.5:.1f}" x2="{axis.right:.1f}" '
+        f'y2="{height - 0.5:.1f}" stroke="#d0d5dd"/>'
+    )
+    marks = [(today, f"{labels.today} {today.isoformat()}", "#d92d20")]
+    if target is not None:
+        marks.append((target, f"{labels.target} {target.isoformat()}", TARGET))
+    for row, (day, text, colour) in enumerate(marks):
+        x = axis.x(day)
+        wide = text_width(text, pen.small)
+        anchor = "end" if x + wide > axis.right else "start"
+        shift = -pen.small * 0.3 if anchor == "end" else pen.small * 0.3
+        y = height - pen.small * 2.1 - row * pen.small * 1.2
+        add(
+            f'<text x="{x + shift:.1f}" y="{y:.1f}" font-size="{pen.small:.1f}" '
+            f'text-anchor="{anchor}" fill="{colour}">{escape(text)}</text>'
+        )
+
+
+def draw_labels(add: Add, lines: Sequence[Line], *, width: float, pen: Pen, labels: WallLabels):
+    """The label column: group names on their bands, item names under them."""
+    for k, line in enumerate(lines):
+        top = k * pen.row
+        baseline = top + pen.row / 2 + pen.font * 0.36
+        if line.row is None:
+            add(
+                f'<rect x="0" y="{top:.1f}" width="{width:.1f}" height="{pen.row:.1f}" '
+                'fill="#eef2f6"/>'
+            )
+            text = f"{line.group}{labels.continued if line.continued else ''}"
+            add(
+                f'<text x="{pen.font * 0.5:.1f}" y="{baseline:.1f}" font-size="{pen.font:.1f}" '
+                f'font-weight="bold">{escape(fit_text(text, pen.font, width - pen.font))}</text>'
+            )
+            continue
+        row = line.row
+        name = fit_text(row.name, pen.font, width - pen.indent - pen.font * 0.5)
+        weight = ' font-weight="bold"' if row.critical else ""
+        add(
+            f'<text x="{pen.indent:.1f}" y="{baseline:.1f}" font-size="{pen.font:.1f}"{weight}>'
+            f"<title>{escape(row.name)}</title>{escape(name)}</text>"
+        )
+
+
+def draw_bars(
+    add: Add,
+    lines: Sequence[Line],
+    axis: Axis,
+    divisions: list[tuple[date, str]],
+    *,
+    height: float,
+    pen: Pen,
+    today: date,
+    target: date | None,
+) -> None:
+    """The bars' area: shaded divisions, group bands, one bar per item, today and the target."""
+    for k, (day, _text) in enumerate(divisions):
+        if k % 2:
+            end = divisions[k + 1][0] if k + 1 < len(divisions) else axis.last
+            left = max(axis.x(day), axis.left)
+            add(
+                f'<rect x="{left:.1f}" y="0" width="{axis.x(end) - left:.1f}" '
+                f'height="{height:.1f}" fill="#f5f6f8"/>'
+            )
+    for k, line in enumerate(lines):
+        top = k * pen.row
+        if line.row is None:
+            add(
+                f'<rect x="{axis.left:.1f}" y="{top:.1f}" width="{axis.right - axis.left:.1f}" '
+                f'height="{pen.row:.1f}" fill="#eef2f6" fill-opacity="0.8"/>'
+            )
+        else:
+            _bar(add, line.row, top, axis, pen)
+    if target is not None:
+        x = axis.x(target + timedelta(days=1))
+        add(
+            f'<line class="wc-target" x1="{x:.1f}" y1="0" x2="{x:.1f}" y2="{height:.1f}" '
+            f'stroke="{TARGET}" '
+            f'stroke-width="{pen.row / 11:.2f}"/>'
+        )
+    x = axis.x(today)
+    add(
+        f'<line class="wc-today" x1="{x:.1f}" y1="0" x2="{x:.1f}" y2="{height:.1f}" '
+        f'stroke="#d92d20" stroke-width="{pen.row / 15:.2f}" '
+        f'stroke-dasharray="{pen.row / 4.4:.1f} {pen.row / 7.3:.1f}"/>'
+    )
+
+
+def _bar(add: Add, row: WallRow, top: float, axis: Axis, pen: Pen) -> None:
+    h = pen.row
+    mid = top + h / 2
+    if row.tip:
+        tip = escape(row.tip)
+        add(f'<g class="wc-item" tabindex="0" data-tip="{tip}"><title>{tip}</title>')
+    else:
+        add("<g>")
+    # A transparent strip the height of the row: the whole row answers a hover or a tap.
+    add(
+        f'<rect x="{axis.x(row.start):.1f}" y="{top:.1f}" '
+        f'width="{max(axis.x(row.finish + timedelta(days=1)) - axis.x(row.start), h):.1f}" '
+        f'height="{h:.1f}" fill="transparent"/>'
+    )
+    colour = LIGHT_FILL.get(row.light, LIGHT_FILL[""])
+    if row.late_finish and row.late_finish > row.finish:
+        x1 = axis.x(row.finish + timedelta(days=1))
+        x2 = axis.x(row.late_finish + timedelta(days=1))
+        add(
+            f'<line x1="{x1:.1f}" y1="{mid:.1f}" x2="{x2:.1f}" y2="{mid:.1f}" stroke="#98a2b3" '
+            f'stroke-width="{h / 22:.2f}" stroke-dasharray="{h / 11:.1f} {h / 11:.1f}"/>'
+        )
+        add(
+            f'<line x1="{x2:.1f}" y1="{mid - h * 0.23:.1f}" x2="{x2:.1f}" '
+            f'y2="{mid + h * 0.23:.1f}" stroke="#667085" stroke-width="{h / 22:.2f}"/>'
+        )
+    critical = f' stroke="#d92d20" stroke-width="{h / 11:.2f}"' if row.critical else ""
+    if row.milestone:
+        cx, r = axis.x(row.start + timedelta(days=1)), h * 0.32
+        add(
+            f'<path d="M{cx:.1f} {mid - r:.1f} L{cx + r:.1f} {mid:.1f} L{cx:.1f} {mid + r:.1f} '
+            f'L{cx - r:.1f} {mid:.1f} Z" fill="{colour}"{critical}/>'
+        )
+    else:
+        left, right = axis.x(row.start), axis.x(row.finish + timedelta(days=1))
+        bar = max(right - left, h / 11)
+        stroke = critical or f' stroke="#98a2b3" stroke-width="{h / 22:.2f}"'
+        add(
+            f'<rect x="{left:.1f}" y="{top + h * 0.23:.1f}" width="{bar:.1f}" '
+            f'height="{h * 0.54:.1f}" fill="#e4e7ec"{stroke} rx="{h / 11:.1f}"/>'
+        )
+        if row.percent:
+            done = bar * min(max(row.percent, 0.0), 100.0) / 100.0
+            add(
+                f'<rect x="{left:.1f}" y="{top + h * 0.32:.1f}" width="{done:.1f}" '
+                f'height="{h * 0.36:.1f}" fill="{colour}"/>'
+            )
+        if row.percent is not None:
+            text = f"{row.percent:.0f}%"
+            wide = text_width(text, pen.small)
+            # Right of the bar, or left of it when the chart ends first.
+            x = right + pen.small * 0.4
+            if x + wide > axis.right:
+                x = left - pen.small * 0.4 - wide
+            add(
+                f'<text x="{x:.1f}" y="{mid + pen.small * 0.36:.1f}" '
+                f'font-size="{pen.small:.1f}" fill="#475467">{text}</text>'
+            )
+    if row.deadline is not None:
+        fx = axis.x(row.deadline + timedelta(days=1))
+        fill = FLAG_FILL.get(row.flag, "#ffffff")
+        add(
+            f'<line x1="{fx:.1f}" y1="{top + h * 0.1:.1f}" x2="{fx:.1f}" '
+            f'y2="{top + h * 0.9:.1f}" stroke="#101828" stroke-width="{h / 22:.2f}"/>'
+        )
+        add(
+            f'<path d="M{fx:.1f} {top + h * 0.1:.1f} L{fx + h * 0.4:.1f} {top + h * 0.28:.1f} '
+            f'L{fx:.1f} {top + h * 0.46:.1f} Z" fill="{fill}" stroke="#101828" '
+            f'stroke-width="{h / 27:.2f}"/>'
+        )
+    add("</g>")
+
+
+def draw_legend(add: Add, labels: WallLabels, *, x: float, y: float, size: float) -> float:
+    """The legend on one line from (*x*, *y* baseline); returns where it ends."""
+    for key, text in labels.legend.items():
+        top = y - size * 0.85
+        if key in FLAG_FILL:
+            add(
+                f'<path d="M{x:.1f} {top:.1f} L{x + size * 0.8:.1f} {top + size * 0.35:.1f} '
+                f'L{x:.1f} {top + size * 0.7:.1f} Z" fill="{FLAG_FILL[key]}" stroke="#101828" '
+                f'stroke-width="{size / 14:.2f}"/>'
+            )
+        elif key == "critical":
+            add(
+                f'<rect x="{x:.1f}" y="{top:.1f}" width="{size * 1.2:.1f}" '
+                f'height="{size * 0.75:.1f}" fill="#e4e7ec" stroke="#d92d20" '
+                f'stroke-width="{size / 6:.2f}"/>'
+            )
+        elif key == "float":
+            add(
+                f'<line x1="{x:.1f}" y1="{top + size * 0.4:.1f}" x2="{x + size * 1.2:.1f}" '
+                f'y2="{top + size * 0.4:.1f}" stroke="#98a2b3" stroke-width="{size / 10:.2f}" '
+                f'stroke-dasharray="{size / 6:.1f} {size / 6:.1f}"/>'
+            )
+        elif key in ("today", "target"):
+            colour = "#d92d20" if key == "today" else TARGET
+            dash = f' stroke-dasharray="{size / 3:.1f} {size / 5:.1f}"' if key == "today" else ""
+            add(
+                f'<line x1="{x + size * 0.6:.1f}" y1="{top - size * 0.1:.1f}" '
+                f'x2="{x + size * 0.6:.1f}" y2="{y + size * 0.1:.1f}" stroke="{colour}" '
+                f'stroke-width="{size / 8:.2f}"{dash}/>'
+            )
+        else:
+            add(
+                f'<rect x="{x:.1f}" y="{top:.1f}" width="{size * 1.2:.1f}" '
+                f'height="{size * 0.75:.1f}" fill="{LIGHT_FILL.get(key, "#98a2b3")}"/>'
+            )
+        add(
+            f'<text x="{x + size * 1.5:.1f}" y="{y:.1f}" font-size="{size:.1f}">'
+            f"{escape(text)}</text>"
+        )
+        x += size * 2.6 + text_width(text, size)
+    return x
+
+
+@dataclass(frozen=True)
+class ScreenChart:
+    """The chart for the screen, in pieces the page lays out so header and labels stay put."""
+
+    head: str
+    side: str
+    body: str
+    legend: str
+    label_width: int
+    width: float  # of the bars' area
+    height: float  # of the label column and the bars' area
+    head_height: int
+    today_x: float  # in the bars' area
+    target_x: float | None
+
+
+def _svg(width: float, height: float, content: str, extra: str = "") -> str:
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0f}" height="{height:.0f}" '
+        f'viewBox="0 0 {width:.0f} {height:.0f}" font-family="{FONT}"{extra}>{content}</svg>'
+    )
+
+
+def render_screen(
+    rows: Sequence[WallRow],
+    *,
+    today: date,
+    zoom: str = "month",
+    target: date | None = None,
+    labels: WallLabels | None = None,
+) -> ScreenChart:
+    """The chart at *zoom* (week, month or quarter) for the screen, in CSS pixels."""
+    labels = labels or WallLabels()
+    first, last = chart_span(rows, today, target)
+    axis = Axis(first, last, 0.0, ZOOM_PX_PER_DAY.get(zoom, ZOOM_PX_PER_DAY["month"]))
+    divisions = ticks(first, last, zoom if zoom in ZOOM_PX_PER_DAY else "month")
+    lines = lines_of(rows)
+    pen = Pen()
+    width, height = axis.right + 20, max(len(lines), 1) * pen.row
+    head: list[str] = []
+    draw_head(
+        head.append, axis, divisions, height=HEADER, pen=pen, today=today, target=target,
+        labels=labels,
+    )  # fmt: skip
+    side: list[str] = []
+    draw_labels(side.append, lines, width=LABEL_WIDTH, pen=pen, labels=labels)
+    body: list[str] = []
+    draw_bars(
+        body.append, lines, axis, divisions, height=height, pen=pen, today=today, target=target
+    )
+    legend: list[str] = []
+    end = draw_legend(legend.append, labels, x=2, y=14, size=11)
+    return ScreenChart(
+        head=_svg(width, HEADER, "".join(head)),
+        side=_svg(LABEL_WIDTH, height, "".join(side)),
+        body=_svg(width, height, "".join(body), f' role="img" aria-label="{escape(labels.title)}"'),
+        legend=_svg(end, 20, "".join(legend), ' class="wc-legend"'),
+        label_width=LABEL_WIDTH,
+        width=width,
+        height=height,
+        head_height=HEADER,
+        today_x=axis.x(today),
+        target_x=axis.x(target + timedelta(days=1)) if target is not None else None,
+    )
 
 
 def render_svg(
@@ -98,159 +501,24 @@ def render_svg(
     *,
     today: date,
     zoom: str = "month",
+    target: date | None = None,
     labels: WallLabels | None = None,
-    paper: str | None = None,
 ) -> str:
-    """Return the wall chart of *rows* as an SVG document.
-
-    *zoom* is week, month or quarter; *paper* (A3 or A1, landscape) sets the
-    printed size, the drawing scaled to fit the page.
-    """
+    """The whole chart as one SVG document (the export): title, header, labels, bars, legend."""
     labels = labels or WallLabels()
-    scale = ZOOM_PX_PER_DAY.get(zoom, ZOOM_PX_PER_DAY["month"])
-    dated = [d for r in rows for d in (r.start, r.finish, r.late_finish, r.deadline) if d]
-    first = min([*dated, today]) - timedelta(days=7)
-    last = max([*dated, today]) + timedelta(days=14)
-
-    def x(day: date) -> float:
-        return LABEL_WIDTH + (day - first).days * scale
-
-    groups: list[tuple[str, list[WallRow]]] = []
-    for row in rows:
-        if not groups or groups[-1][0] != row.group:
-            groups.append((row.group, []))
-        groups[-1][1].append(row)
-    lines = len(rows) + len(groups)
-    width = x(last) + 20
-    height = HEADER + lines * ROW + 60
-    parts: list[str] = []
-    add = parts.append
-    size = (
-        f'width="{PAPER_MM[paper][0]}mm" height="{PAPER_MM[paper][1]}mm" '
-        if paper in PAPER_MM
-        else f'width="{width:.0f}" height="{height}" '
-    )
-    add(
-        f'<svg xmlns="http://www.w3.org/2000/svg" {size}viewBox="0 0 {width:.0f} {height}" '
-        f'preserveAspectRatio="xMidYMin meet" font-family="{FONT}" font-size="12" '
+    chart = render_screen(rows, today=today, zoom=zoom, target=target, labels=labels)
+    width = LABEL_WIDTH + chart.width
+    top = TITLE + HEADER
+    height = top + chart.height + 40
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0f}" height="{height:.0f}" '
+        f'viewBox="0 0 {width:.0f} {height:.0f}" font-family="{FONT}" font-size="12" '
         f'role="img" aria-label="{escape(labels.title)}">'
+        f'<rect x="0" y="0" width="{width:.0f}" height="{height:.0f}" fill="#ffffff"/>'
+        f'<text x="8" y="18" font-size="15" font-weight="bold">{escape(labels.title)}</text>'
+        f'<svg x="{LABEL_WIDTH}" y="{TITLE}"{chart.head[4:]}'
+        f'<svg x="0" y="{top}"{chart.side[4:]}'
+        f'<svg x="{LABEL_WIDTH}" y="{top}"{chart.body[4:]}'
+        f'<svg x="8" y="{top + chart.height + 12:.0f}"{chart.legend[4:]}'
+        "</svg>"
     )
-    add(f'<rect x="0" y="0" width="{width:.0f}" height="{height}" fill="#ffffff"/>')
-    if labels.title:
-        add(f'<text x="8" y="18" font-size="15" font-weight="bold">{escape(labels.title)}</text>')
-    # Time axis: alternate shading and labels per tick.
-    ticks = _ticks(first, last, zoom)
-    for k, (day, text) in enumerate(ticks):
-        end = ticks[k + 1][0] if k + 1 < len(ticks) else last
-        if k % 2:
-            add(
-                f'<rect x="{x(day):.1f}" y="{HEADER - 18}" width="{x(end) - x(day):.1f}" '
-                f'height="{lines * ROW + 18}" fill="#f5f6f8"/>'
-            )
-        add(
-            f'<text x="{x(day) + 2:.1f}" y="{HEADER - 5}" font-size="10" fill="#475467">'
-            f"{escape(text)}</text>"
-        )
-    add(f'<line x1="{LABEL_WIDTH}" y1="{HEADER}" x2="{width:.0f}" y2="{HEADER}" stroke="#d0d5dd"/>')
-    y = HEADER
-    for group, members in groups:
-        add(f'<rect x="0" y="{y}" width="{width:.0f}" height="{ROW}" fill="#eef2f6"/>')
-        add(f'<text x="6" y="{y + 15}" font-weight="bold">{escape(group)}</text>')
-        y += ROW
-        for row in members:
-            _row(add, row, y, x)
-            y += ROW
-    # Today.
-    tx = x(today)
-    add(
-        f'<line x1="{tx:.1f}" y1="{HEADER - 18}" x2="{tx:.1f}" y2="{y}" stroke="#d92d20" '
-        'stroke-width="1.5" stroke-dasharray="5 3"/>'
-    )
-    add(
-        f'<text x="{tx + 3:.1f}" y="{HEADER - 22}" font-size="10" fill="#d92d20">'
-        f"{escape(labels.today)} {today.isoformat()}</text>"
-    )
-    _legend(add, labels, y + 24)
-    add("</svg>")
-    return "".join(parts)
-
-
-def _row(add, row: WallRow, y: int, x) -> None:
-    name = row.name if len(row.name) <= 22 else row.name[:21] + "…"
-    weight = ' font-weight="bold"' if row.critical else ""
-    add(f'<text x="14" y="{y + 15}"{weight}><title>{escape(row.name)}</title>{escape(name)}</text>')
-    colour = LIGHT_FILL.get(row.light, LIGHT_FILL[""])
-    mid = y + ROW / 2
-    if row.late_finish and row.late_finish > row.finish:
-        add(
-            f'<line x1="{x(row.finish + timedelta(days=1)):.1f}" y1="{mid:.1f}" '
-            f'x2="{x(row.late_finish + timedelta(days=1)):.1f}" y2="{mid:.1f}" stroke="#98a2b3" '
-            f'stroke-dasharray="2 2"><title>{row.total_float}</title></line>'
-        )
-        add(
-            f'<line x1="{x(row.late_finish + timedelta(days=1)):.1f}" y1="{mid - 5:.1f}" '
-            f'x2="{x(row.late_finish + timedelta(days=1)):.1f}" y2="{mid + 5:.1f}" '
-            'stroke="#667085"/>'
-        )
-    if row.milestone:
-        cx = x(row.start + timedelta(days=1))
-        stroke = ' stroke="#d92d20" stroke-width="2"' if row.critical else ""
-        add(
-            f'<path d="M{cx:.1f} {mid - 7:.1f} L{cx + 7:.1f} {mid:.1f} L{cx:.1f} {mid + 7:.1f} '
-            f'L{cx - 7:.1f} {mid:.1f} Z" fill="{colour}"{stroke}/>'
-        )
-    else:
-        left, right = x(row.start), x(row.finish + timedelta(days=1))
-        bar = max(right - left, 2.0)
-        stroke = ' stroke="#d92d20" stroke-width="2"' if row.critical else ' stroke="#98a2b3"'
-        add(
-            f'<rect x="{left:.1f}" y="{y + 5}" width="{bar:.1f}" height="{ROW - 10}" '
-            f'fill="#e4e7ec"{stroke} rx="2"/>'
-        )
-        if row.percent:
-            done = bar * min(max(row.percent, 0.0), 100.0) / 100.0
-            add(
-                f'<rect x="{left:.1f}" y="{y + 7}" width="{done:.1f}" height="{ROW - 14}" '
-                f'fill="{colour}" rx="1"/>'
-            )
-        if row.percent is not None:
-            add(
-                f'<text x="{right + 4:.1f}" y="{y + 15}" font-size="10" fill="#475467">'
-                f"{row.percent:.0f}%</text>"
-            )
-    node = row.deadline
-    if node is not None:
-        fx = x(node + timedelta(days=1))
-        fill = FLAG_FILL.get(row.flag, "#ffffff")
-        add(f'<line x1="{fx:.1f}" y1="{y + 2}" x2="{fx:.1f}" y2="{y + ROW - 2}" stroke="#101828"/>')
-        add(
-            f'<path d="M{fx:.1f} {y + 2} L{fx + 9:.1f} {y + 6} L{fx:.1f} {y + 10} Z" '
-            f'fill="{fill}" stroke="#101828" stroke-width="0.8"/>'
-        )
-
-
-def _legend(add, labels: WallLabels, y: int) -> None:
-    x = 14
-    for key, text in labels.legend.items():
-        if key in FLAG_FILL:
-            add(
-                f'<path d="M{x} {y - 10} L{x + 9} {y - 6} L{x} {y - 2} Z" '
-                f'fill="{FLAG_FILL[key]}" stroke="#101828" stroke-width="0.8"/>'
-            )
-        elif key == "critical":
-            add(
-                f'<rect x="{x}" y="{y - 10}" width="14" height="9" fill="#e4e7ec" '
-                'stroke="#d92d20" stroke-width="2"/>'
-            )
-        elif key == "float":
-            add(
-                f'<line x1="{x}" y1="{y - 5}" x2="{x + 14}" y2="{y - 5}" stroke="#98a2b3" '
-                'stroke-dasharray="2 2"/>'
-            )
-        else:
-            add(
-                f'<rect x="{x}" y="{y - 10}" width="14" height="9" '
-                f'fill="{LIGHT_FILL.get(key, "#98a2b3")}"/>'
-            )
-        add(f'<text x="{x + 18}" y="{y}" font-size="11">{escape(text)}</text>')
-        x += 30 + 13 * len(text)

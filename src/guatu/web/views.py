@@ -25,7 +25,6 @@ from guatu.access import (
 )
 from guatu.accounts.models import Role
 from guatu.core.status import LIGHT_NAMES, Reason
-from guatu.core.wallchart import PAPER_MM
 from guatu.org.clock import city_today
 from guatu.org.models import Town
 from guatu.org.selectors import default_city, default_city_or_404
@@ -59,8 +58,14 @@ from guatu.projects.selectors import (
 )
 from guatu.web.dashboard import dashboard, items_for
 from guatu.web.forms import BlockerForm, MspdiImportForm, ReportForm, ResolveForm, RulesForm
-from guatu.web.pdf import svg_to_pdf
-from guatu.web.wallchart import wallchart_svg
+from guatu.web.wallchart import (
+    PAPERS,
+    chart_choices,
+    wallchart_pdf,
+    wallchart_screen,
+    wallchart_sheets,
+    wallchart_svg,
+)
 
 
 @login_required
@@ -110,9 +115,10 @@ def project_detail_view(request: HttpRequest, code: str) -> HttpResponse:
             "project_light": project_light,
             "early_warning": _("early warning"),
             "no_forecast": _("no forecast"),
-            "svg": wallchart_svg(
+            "chart": wallchart_screen(
                 project=project, items=items, statuses=statuses, **_chart_options(request)
             ),
+            **chart_choices(),
             **_chart_options(request),
             "today": city_today(project.city),
             "task_force": project_task_force(project=project),
@@ -381,7 +387,8 @@ def wallchart_fragment_view(request: HttpRequest, code: str) -> HttpResponse:
         "web/_wallchart.html",
         {
             "project": project,
-            "svg": wallchart_svg(project=project, **options),
+            "chart": wallchart_screen(project=project, **options),
+            **chart_choices(),
             **options,
         },
     )
@@ -389,17 +396,40 @@ def wallchart_fragment_view(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 def wallchart_export_view(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
-    """The wall chart for print: SVG or PDF, A3 or A1 landscape."""
+    """The wall chart to print or keep.
+
+    PDF: sheets of A3, A1 or A0 landscape (``paper``), tiled when the rows
+    need more than one. SVG: the whole chart as one drawing, or with
+    ``paper`` one sheet of it (``sheet``, from 1).
+    """
     project = get_object_or_404(Project.objects.select_related("city"), code=code)
-    paper = request.GET.get("paper", "A3").upper()
-    if paper not in PAPER_MM:
+    group = _chart_options(request)["group"]
+    paper = request.GET.get("paper", "").upper()
+    if fmt not in ("pdf", "svg") or (paper and paper not in PAPERS):
         raise Http404
-    svg = wallchart_svg(project=project, paper=paper, **_chart_options(request))
-    filename = f"{project.code}-wallchart-{paper}.{fmt}"
-    if fmt == "svg":
-        response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
+    if fmt == "pdf":
+        paper = paper or "A3"
+        response = HttpResponse(
+            wallchart_pdf(project=project, paper=paper, group=group),
+            content_type="application/pdf",
+        )
+        filename = f"{project.code}-wallchart-{paper}.pdf"
+    elif paper:
+        sheets = wallchart_sheets(project=project, paper=paper, group=group)
+        try:
+            number = int(request.GET.get("sheet", "1"))
+        except ValueError:
+            raise Http404 from None
+        if not 1 <= number <= len(sheets):
+            raise Http404
+        response = HttpResponse(sheets[number - 1], content_type="image/svg+xml; charset=utf-8")
+        filename = f"{project.code}-wallchart-{paper}-{number}.svg"
     else:
-        response = HttpResponse(svg_to_pdf(svg), content_type="application/pdf")
+        response = HttpResponse(
+            wallchart_svg(project=project, **_chart_options(request)),
+            content_type="image/svg+xml; charset=utf-8",
+        )
+        filename = f"{project.code}-wallchart.svg"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 

@@ -1,33 +1,39 @@
-"""Build the wall chart of a project from its stored schedule and current status."""
+"""Build the wall chart of a project from its stored schedule and current status.
+
+One place turns items and statuses into the chart's rows and words; the
+page (``wallchart_screen``), the SVG export (``wallchart_svg``) and the
+printed sheets (``wallchart_sheets``, ``wallchart_pdf``) all start here.
+"""
 
 from django.db.models import Q
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from guatu.core.wallchart import WallLabels, WallRow, render_svg
+from guatu.core.wallchart import ScreenChart, WallLabels, WallRow, render_screen, render_svg
+from guatu.core.wallpaper import PAPER_MM, SheetWords, render_sheets
 from guatu.org.clock import city_today
+from guatu.progress.labels import flag_label, light_label
 from guatu.progress.status import status_table
 from guatu.projects.models import Project, WorkItem
 
 GROUPINGS = ("town", "phase")
 ZOOMS = ("week", "month", "quarter")
+PAPERS = tuple(PAPER_MM)
 
 
-def wallchart_svg(
+def wall_rows(
     *,
     project: Project,
     group: str = "town",
-    zoom: str = "month",
-    paper: str | None = None,
     items: list[WorkItem] | None = None,
     statuses: dict | None = None,
-) -> str:
-    """Return the project's wall chart as SVG, grouped by town or phase.
+) -> list[WallRow]:
+    """The chart's rows, grouped by town or phase, each with its hover text.
 
     The project page passes the *items* (with town and phase loaded) and
     *statuses* it already has, so nothing is computed twice.
     """
     group = group if group in GROUPINGS else "town"
-    zoom = zoom if zoom in ZOOMS else "month"
     if items is None:
         items = list(WorkItem.objects.filter(project=project).select_related("town", "phase"))
     items = [item for item in items if item.early_start is not None]
@@ -35,16 +41,10 @@ def wallchart_svg(
         statuses = status_table(items=Q(project=project), city=project.city).statuses()
 
     def key(item: WorkItem):
-        if group == "phase":
-            return (
-                item.phase.order if item.phase else 999,
-                item.phase_id or 0,
-                item.early_start,
-                item.order,
-            )
+        owner = item.phase if group == "phase" else item.town
         return (
-            item.town.order if item.town else 999,
-            item.town_id or 0,
+            owner.order if owner else 999,
+            getattr(owner, "pk", 0),
             item.early_start,
             item.order,
         )
@@ -54,6 +54,7 @@ def wallchart_svg(
     for item in sorted(items, key=key):
         status = statuses.get(item.pk)
         owner = item.phase if group == "phase" else item.town
+        flag = _node_flag(item, status, today)
         rows.append(
             WallRow(
                 group=str(owner) if owner else _("(whole project)"),
@@ -66,14 +67,52 @@ def wallchart_svg(
                 light=status.light if status else "",
                 critical=item.critical,
                 milestone=item.is_milestone,
-                flag=_node_flag(item, status, today),
+                flag=flag,
                 total_float=item.total_float,
                 deadline=item.deadline,
+                tip=_tip(item, status, flag),
             )
         )
-    labels = WallLabels(
+    return rows
+
+
+def _tip(item: WorkItem, status, flag: str) -> str:
+    """What hovering or tapping a bar says: plan, progress, light, float and node."""
+    parts = [
+        item.name,
+        _("plan %(start)s – %(finish)s")
+        % {"start": item.early_start.isoformat(), "finish": item.early_finish.isoformat()},
+    ]
+    if status is not None:
+        progress = "—" if status.actual is None else f"{status.actual:.0f}%"
+        parts.append(
+            _("reported %(actual)s, planned %(planned)s")
+            % {"actual": progress, "planned": f"{status.planned:.0f}%"}
+        )
+        parts.append(_("light: %(light)s") % {"light": light_label(status.light)})
+    if item.total_float is not None:
+        parts.append(_("total float %(days)s days") % {"days": item.total_float})
+    if item.deadline is not None:
+        node = _("time node %(date)s") % {"date": item.deadline.isoformat()}
+        parts.append(f"{node}（{flag_label(flag)}）" if flag else node)
+    return " · ".join(parts)
+
+
+def chart_choices() -> dict:
+    """The page's controls: groupings, zooms and papers, with their words."""
+    return {
+        "groupings": [("town", _("town")), ("phase", _("phase"))],
+        "zooms": [("week", _("week")), ("month", _("month")), ("quarter", _("quarter"))],
+        "papers": PAPERS,
+    }
+
+
+def wall_labels(project: Project) -> WallLabels:
+    return WallLabels(
         title=_("%(project)s — wall chart (挂图作战)") % {"project": project.name},
         today=_("today"),
+        target=_("target"),
+        continued=_("(continued)"),
         legend={
             "green": _("green"),
             "yellow": _("yellow"),
@@ -84,9 +123,71 @@ def wallchart_svg(
             "done_on_time": _("done on time"),
             "done_late": _("done late"),
             "overdue": _("overdue"),
+            "today": _("today"),
+            "target": _("target"),
         },
     )
-    return render_svg(rows, today=today, zoom=zoom, labels=labels, paper=paper)
+
+
+def wallchart_screen(
+    *, project: Project, group: str = "town", zoom: str = "month", items=None, statuses=None
+) -> ScreenChart:
+    """The chart for the project page, in pieces that keep header and labels in place."""
+    rows = wall_rows(project=project, group=group, items=items, statuses=statuses)
+    return render_screen(
+        rows,
+        today=city_today(project.city),
+        zoom=zoom if zoom in ZOOMS else "month",
+        target=project.deadline,
+        labels=wall_labels(project),
+    )
+
+
+def wallchart_svg(*, project: Project, group: str = "town", zoom: str = "month") -> str:
+    """The whole chart as one SVG document."""
+    return render_svg(
+        wall_rows(project=project, group=group),
+        today=city_today(project.city),
+        zoom=zoom if zoom in ZOOMS else "month",
+        target=project.deadline,
+        labels=wall_labels(project),
+    )
+
+
+def wallchart_sheets(*, project: Project, paper: str, group: str = "town") -> list[str]:
+    """The chart on *paper* (A3, A1 or A0): one SVG per sheet, tiled when the rows need it."""
+    city = project.city
+    today = city_today(city)
+    facts = [
+        city.name,
+        _("data date %(date)s") % {"date": date_format(today, "DATE_FORMAT")},
+    ]
+    if city.office_name:
+        facts.append(_("issued by %(office)s") % {"office": city.office_name})
+    words = SheetWords(
+        title=_("%(project)s — wall chart (挂图作战)") % {"project": project.name},
+        facts=tuple(facts),
+        sheet=_("sheet %(page)s/%(pages)s"),
+        tiled=_(
+            "%(pages)s sheets, tiled top to bottom, each repeating the label column and the "
+            "date header; this sheet holds rows %(first)s–%(last)s of %(total)s"
+        ),
+        labels=wall_labels(project),
+    )
+    return render_sheets(
+        wall_rows(project=project, group=group),
+        today=today,
+        paper=paper,
+        words=words,
+        target=project.deadline,
+    )
+
+
+def wallchart_pdf(*, project: Project, paper: str, group: str = "town") -> bytes:
+    """The printed chart as one PDF, a page per sheet."""
+    from guatu.web.pdf import svgs_to_pdf
+
+    return svgs_to_pdf(wallchart_sheets(project=project, paper=paper, group=group))
 
 
 def _node_flag(item: WorkItem, status, today) -> str:

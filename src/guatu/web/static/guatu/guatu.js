@@ -4,3 +4,63 @@ document.addEventListener("change", (event) => {
   const select = event.target.closest("select[data-autosubmit]");
   if (select && select.form) select.form.submit();
 });
+
+// The wall chart opens on today and the project's target (both, when they fit
+// side by side; today a third of the way in when they don't), on load and
+// after htmx swaps in another zoom or grouping.
+function placeChart(scroller) {
+  const today = Number(scroller.dataset.todayX);
+  const view = scroller.clientWidth - Number(scroller.dataset.labelWidth || 0);
+  let left = today - view / 3;
+  if (scroller.dataset.targetX !== undefined) {
+    const target = Number(scroller.dataset.targetX);
+    const spread = Math.abs(target - today);
+    if (spread < view * 0.9) left = Math.min(today, target) - (view - spread) / 2;
+  }
+  scroller.scrollLeft = Math.max(0, left);
+  scroller.dataset.placed = "1";
+}
+function placeCharts(root) {
+  root.querySelectorAll(".chart-scroll[data-today-x]").forEach(placeChart);
+}
+document.addEventListener("DOMContentLoaded", () => placeCharts(document));
+document.addEventListener("htmx:afterSettle", (event) => placeCharts(event.target.parentNode || document));
+
+// Hovering, focusing or tapping a bar shows its plan, progress, light, float and node.
+function showTip(item, x, y) {
+  const chart = item.closest("#wallchart");
+  const tip = chart && chart.querySelector(".wc-tip");
+  if (!tip) return;
+  tip.textContent = item.dataset.tip;
+  tip.hidden = false;
+  if (x === undefined) {
+    // From the keyboard: under the part of the bar that is on screen.
+    const box = item.getBoundingClientRect();
+    const bars = chart.querySelector(".wc-body").getBoundingClientRect();
+    const side = chart.querySelector(".wc-side").getBoundingClientRect();
+    x = Math.max(box.left, side.right);
+    y = Math.min(box.bottom, bars.bottom);
+  }
+  const left = Math.min(x + 12, window.innerWidth - tip.offsetWidth - 4);
+  const below = y + 16;
+  tip.style.left = `${Math.max(4, left)}px`;
+  tip.style.top = `${below + tip.offsetHeight > window.innerHeight ? y - tip.offsetHeight - 8 : below}px`;
+}
+function hideTips() {
+  document.querySelectorAll(".wc-tip").forEach((tip) => { tip.hidden = true; });
+}
+document.addEventListener("pointerover", (event) => {
+  const item = event.target.closest && event.target.closest(".wc-item");
+  if (item) showTip(item, event.clientX, event.clientY);
+  else if (event.pointerType === "mouse") hideTips();
+});
+document.addEventListener("focusin", (event) => {
+  const item = event.target.closest && event.target.closest(".wc-item");
+  if (item) showTip(item);
+});
+document.addEventListener("click", (event) => {
+  const item = event.target.closest && event.target.closest(".wc-item");
+  if (item) showTip(item, event.clientX, event.clientY);
+  else hideTips();
+});
+document.addEventListener("scroll", hideTips, true);

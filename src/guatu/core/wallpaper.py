@@ -1,0 +1,249 @@
+"""The wall chart on paper: A3, A1 or A0 landscape sheets that fill the page.
+
+A 挂图 is read from a step away, so the chart is laid out in points on the
+sheet rather than shrunk from the screen: a title block (city, project,
+data date, issuing office, legend, sheet x/y), the date header, the label
+column and the bars filling everything inside a 10 mm safe margin. The time
+axis always spans the sheet's width (the divisions coarsen from weeks to
+years to keep their labels legible); rows share the height. No text is
+ever set below 7 pt: when the rows don't fit at that size they are tiled
+down across sheets, each repeating the title block, label column and date
+header and saying which rows it holds.
+
+>>> from datetime import date
+>>> from guatu.core.wallchart import WallRow
+>>> rows = [WallRow("石柱镇", f"征地{k}", date(2019, 9, 1), date(2019, 10, 31)) for k in range(300)]
+>>> sheets = render_sheets(rows, today=date(2019, 10, 15), paper="A3", words=SheetWords())
+>>> len(sheets) > 1 and all(s.startswith("<svg") for s in sheets)
+True
+"""
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from html import escape
+
+from guatu.core.wallchart import (
+    FONT,
+    Axis,
+    Line,
+    Pen,
+    WallLabels,
+    WallRow,
+    chart_span,
+    draw_bars,
+    draw_head,
+    draw_labels,
+    draw_legend,
+    lines_of,
+    text_width,
+    ticks,
+)
+
+__all__ = ["MARGIN_MM", "MIN_FONT_PT", "PAPER_MM", "SheetWords", "render_sheets", "sheet_lines"]
+
+PAPER_MM = {"A3": (420, 297), "A1": (841, 594), "A0": (1189, 841)}
+MARGIN_MM = 10.0
+# Content starts this far inside the safe margin, so that no glyph's edge touches it.
+INSET_MM = 1.5
+MIN_FONT_PT = 7.0
+PT_PER_MM = 72 / 25.4
+# A row is this many times its font's size; at 7 pt that is 3.6 mm.
+ROW_PER_FONT = 1.45
+# Largest item font, at A3 (scaled with the sheet's width for larger paper).
+MAX_FONT_A3 = 14.0
+
+
+@dataclass(frozen=True)
+class SheetWords:
+    """What the title block says, already in the reader's language (``%(name)s`` fields)."""
+
+    title: str = "wall chart"
+    facts: tuple[str, ...] = ()  # city, data date, issuing office: each already worded
+    sheet: str = "sheet %(page)s/%(pages)s"
+    tiled: str = (
+        "%(pages)s sheets, tiled top to bottom, each repeating the label column and the date "
+        "header; this sheet holds rows %(first)s–%(last)s of %(total)s"
+    )
+    labels: WallLabels = field(default_factory=WallLabels)
+
+
+def sheet_lines(lines: Sequence[Line], per_sheet: int) -> list[list[Line]]:
+    """Split *lines* into sheets of at most *per_sheet* lines, balanced.
+
+    A sheet that begins inside a group begins with that group's band again,
+    marked as continued, so every sheet reads on its own.
+    """
+    if not lines:
+        return [[]]
+    per_sheet = max(per_sheet, 2)
+    count = math.ceil(len(lines) / (per_sheet - 1))
+    while True:
+        target = math.ceil(len(lines) / count)
+        sheets: list[list[Line]] = []
+        current: list[Line] = []
+        for line in lines:
+            if len(current) >= target:
+                sheets.append(current)
+                current = []
+            if not current and line.row is not None:
+                current.append(Line(line.group, None, continued=True))
+            current.append(line)
+        sheets.append(current)
+        if max(len(sheet) for sheet in sheets) <= per_sheet:
+            return sheets
+        count += 1
+
+
+def _divisions(first: date, last: date, width: float, size: float):
+    """The finest divisions whose labels fit between their lines at *size*."""
+    days = max((last - first).days, 1)
+    per_day = width / days
+    for zoom, label, span in (
+        ("week", "19W52", 7),
+        ("month", "2019-12", 30),
+        ("quarter", "2019Q4", 91),
+        ("year", "2019", 365),
+    ):
+        if span * per_day >= text_width(label, size) + size:
+            return ticks(first, last, zoom)
+    return ticks(first, last, "year")
+
+
+def render_sheets(
+    rows: Sequence[WallRow],
+    *,
+    today: date,
+    paper: str,
+    words: SheetWords,
+    target: date | None = None,
+) -> list[str]:
+    """The chart as SVG sheets of *paper* (A3, A1 or A0, landscape), sized in millimetres."""
+    width_mm, height_mm = PAPER_MM[paper]
+    page_w, page_h = width_mm * PT_PER_MM, height_mm * PT_PER_MM
+    margin = (MARGIN_MM + INSET_MM) * PT_PER_MM
+    grow = width_mm / PAPER_MM["A3"][0]
+    inner_w = page_w - 2 * margin
+    title_size = 18.0 * grow
+    info_size = max(MIN_FONT_PT, 9.0 * grow)
+    title_h = title_size * 1.25 + info_size * 3.0
+    head_size = max(MIN_FONT_PT, 8.0 * grow)
+    head_h = head_size * 4.6  # the divisions plus today's and the target's dates above them
+    rows_top = margin + title_h + head_h
+    rows_h = page_h - margin - rows_top
+
+    lines = lines_of(rows)
+    per_sheet = max(int(rows_h // (MIN_FONT_PT * ROW_PER_FONT)), 2)
+    sheets = sheet_lines(lines, per_sheet)
+    row_h = rows_h / max(max(len(sheet) for sheet in sheets), 1)
+    font = min(row_h / ROW_PER_FONT, MAX_FONT_A3 * grow)
+    pen = Pen(row=row_h, font=font, small=max(MIN_FONT_PT, font * 0.85), indent=font * 1.2)
+
+    longest = max((text_width(row.name, font) for row in rows), default=0.0)
+    label_w = min(max(longest + pen.indent + font, inner_w * 0.12), inner_w * 0.28)
+    first, last = chart_span(rows, today, target)
+    chart_left = margin + label_w
+    days = max((last - first).days, 1)
+    axis = Axis(first, last, 0.0, (page_w - margin - font - chart_left) / days)
+    divisions = _divisions(first, last, axis.right, head_size)
+
+    head: list[str] = []
+    draw_head(
+        head.append,
+        axis,
+        divisions,
+        height=head_h,
+        pen=Pen(row=row_h, font=head_size, small=head_size),
+        today=today,
+        target=target,
+        labels=words.labels,
+    )
+    head_svg = "".join(head)
+    total = sum(1 for line in lines if line.row is not None)
+    out = []
+    numbered = 0
+    for page, sheet in enumerate(sheets, start=1):
+        body: list[str] = []
+        draw_bars(
+            body.append,
+            sheet,
+            axis,
+            divisions,
+            height=rows_h,
+            pen=pen,
+            today=today,
+            target=target,
+        )
+        side: list[str] = []
+        draw_labels(side.append, sheet, width=label_w, pen=pen, labels=words.labels)
+        held = sum(1 for line in sheet if line.row is not None)
+        block = _title_block(
+            words,
+            page=page,
+            pages=len(sheets),
+            first=numbered + 1,
+            last=numbered + held,
+            total=total,
+            x=margin,
+            y=margin,
+            width=inner_w,
+            title_size=title_size,
+            info_size=info_size,
+        )
+        numbered += held
+        out.append(
+            f'<svg xmlns="http://www.w3.org/2000/svg" width="{width_mm}mm" height="{height_mm}mm" '
+            f'viewBox="0 0 {page_w:.2f} {page_h:.2f}" font-family="{FONT}">'
+            f'<rect x="0" y="0" width="{page_w:.2f}" height="{page_h:.2f}" fill="#ffffff"/>'
+            f"{block}"
+            f'<g transform="translate({chart_left:.2f} {margin + title_h:.2f})">{head_svg}</g>'
+            f'<g transform="translate({margin:.2f} {rows_top:.2f})">{"".join(side)}</g>'
+            f'<g transform="translate({chart_left:.2f} {rows_top:.2f})">{"".join(body)}</g>'
+            f'<rect x="{margin:.2f}" y="{rows_top:.2f}" width="{inner_w:.2f}" '
+            f'height="{rows_h:.2f}" fill="none" stroke="#98a2b3" stroke-width="0.5"/>'
+            f'<line x1="{chart_left:.2f}" y1="{margin + title_h:.2f}" x2="{chart_left:.2f}" '
+            f'y2="{page_h - margin:.2f}" stroke="#98a2b3" stroke-width="0.5"/>'
+            "</svg>"
+        )
+    return out
+
+
+def _title_block(
+    words: SheetWords,
+    *,
+    page: int,
+    pages: int,
+    first: int,
+    last: int,
+    total: int,
+    x: float,
+    y: float,
+    width: float,
+    title_size: float,
+    info_size: float,
+) -> str:
+    """Title, city, data date, office and sheet number on the left; the legend on the right."""
+    parts: list[str] = []
+    add = parts.append
+    add(
+        f'<text x="{x:.2f}" y="{y + title_size:.2f}" font-size="{title_size:.1f}" '
+        f'font-weight="bold">{escape(words.title)}</text>'
+    )
+    facts = [*words.facts, words.sheet % {"page": page, "pages": pages}]
+    line_y = y + title_size * 1.25 + info_size * 1.2
+    add(
+        f'<text x="{x:.2f}" y="{line_y:.2f}" font-size="{info_size:.1f}">'
+        f"{escape('　'.join(facts))}</text>"
+    )
+    if pages > 1:
+        note = words.tiled % {"pages": pages, "first": first, "last": last, "total": total}
+        add(
+            f'<text x="{x:.2f}" y="{line_y + info_size * 1.4:.2f}" font-size="{info_size:.1f}" '
+            f'fill="#b42318">{escape(note)}</text>'
+        )
+    legend: list[str] = []
+    end = draw_legend(legend.append, words.labels, x=0, y=0, size=info_size)
+    shift = x + width - end + info_size
+    add(f'<g transform="translate({shift:.2f} {y + title_size:.2f})">{"".join(legend)}</g>')
+    return "".join(parts)
