@@ -75,3 +75,101 @@ def test_photos_are_served_to_signed_in_users_only(make_item, users):
     assert b"".join(response.streaming_content)[:2] == b"\xff\xd8"  # a JPEG
     page = client.get(f"/items/{report.work_item_id}/")
     assert f"/photos/{photo.pk}/thumb" in page.text
+
+
+def camera_jpeg(taken: str, *, gps=None, offset: str | None = None, size=(2000, 1500)):
+    """A JPEG with the EXIF a phone writes: when (and the offset) and where it was taken."""
+    image = Image.new("RGB", size, (200, 200, 200))
+    exif = Image.Exif()
+    sub = exif.get_ifd(0x8769)
+    sub[0x9003] = taken
+    if offset:
+        sub[0x9011] = offset
+    if gps:
+        (lat, lat_ref), (lon, lon_ref) = gps
+        exif.get_ifd(0x8825).update({1: lat_ref, 2: lat, 3: lon_ref, 4: lon})
+    out = io.BytesIO()
+    image.save(out, "JPEG", exif=exif)
+    return SimpleUploadedFile("camera.jpg", out.getvalue(), content_type="image/jpeg")
+
+
+def test_a_photo_keeps_its_camera_time_and_place_and_is_shown_with_a_watermark(
+    make_item, users, media
+):
+    upload = camera_jpeg(
+        "2019:11:14 10:32:05",
+        gps=(((28.0, 53.0, 28.32), "N"), ((120.0, 2.0, 44.16), "E")),
+    )
+    original = upload.read()
+    upload.seek(0)
+    photo = submit(make_item("a"), users["town"], [upload]).photos.get()
+    # The camera's clock is read as the city's (Asia/Shanghai): 10:32 there is 02:32 UTC.
+    assert photo.taken_at.isoformat() == "2019-11-14T02:32:05+00:00"
+    assert (round(photo.latitude, 4), round(photo.longitude, 4)) == (28.8912, 120.0456)
+    assert photo.place == "北纬 28.89120° 东经 120.04560°"
+    assert not photo.taken_early
+    # The original is kept as it came; the copy people see carries the 水印.
+    assert (media / photo.image.name).read_bytes() == original
+    with Image.open(media / photo.display.name) as shown:
+        assert max(shown.size) == 1600
+        foot = shown.crop((0, shown.height - 20, shown.width, shown.height)).convert("L")
+        top = shown.crop((0, 0, shown.width, 20)).convert("L")
+        assert max(top.get_flattened_data()) - min(top.get_flattened_data()) < 5  # the photo, untouched
+        assert sum(foot.get_flattened_data()) / (shown.width * 20) < 120  # the dark band
+        band = shown.crop((0, shown.height - 160, shown.width, shown.height)).convert("L")
+        assert max(band.get_flattened_data()) > 240  # white writing on it
+    client = Client()
+    client.force_login(users["leader"])
+    shown = client.get(f"/photos/{photo.pk}/full")
+    assert b"".join(shown.streaming_content) == (media / photo.display.name).read_bytes()
+    kept = client.get(f"/photos/{photo.pk}/original")
+    assert b"".join(kept.streaming_content) == original
+    page = client.get(f"/items/{photo.report.work_item_id}/").text
+    assert "拍摄 2019-11-14 10:32" in page and "东经 120.04560°" in page and "原图" in page
+
+
+def test_the_watermark_says_when_where_who_and_what(make_item, users):
+    from guatu.progress.labels import photo_watermark_lines
+
+    item = make_item("a")
+    from datetime import datetime
+
+    lines = photo_watermark_lines(
+        taken=datetime(2019, 11, 14, 10, 32),
+        latitude=28.8912,
+        longitude=120.0456,
+        uploader=users["town"],
+        uploaded=datetime(2019, 11, 15, 17, 30),
+        item=item,
+    )
+    assert lines[0] == "拍摄 2019-11-14 10:32（相机记录）　位置 北纬 28.89120° 东经 120.04560°"
+    assert lines[1].startswith("上传 ") and lines[1].endswith("2019-11-15 17:30")
+    assert lines[2] == f"{item.project.name} · {item.name}"
+
+
+def test_a_photo_taken_long_before_the_report_is_flagged(make_item, users):
+    photo = submit(
+        make_item("a"), users["town"], [camera_jpeg("2019:08:01 09:00:00", offset="+08:00")]
+    ).photos.get()
+    assert photo.taken_early and photo.days_before_report == 106
+    client = Client()
+    client.force_login(users["leader"])
+    page = client.get(f"/items/{photo.report.work_item_id}/").text
+    assert "早于填报日期 106 天" in page
+
+
+def test_a_photo_without_exif_says_its_time_is_unknown(make_item, users):
+    photo = submit(make_item("a"), users["town"], [jpeg()]).photos.get()
+    assert photo.taken_at is None and photo.latitude is None and not photo.taken_early
+    client = Client()
+    client.force_login(users["leader"])
+    assert "拍摄时间不详" in client.get(f"/items/{photo.report.work_item_id}/").text
+
+
+def test_nonsense_in_the_exif_is_treated_as_unsaid():
+    from guatu.progress.photos import exif_facts
+
+    upload = camera_jpeg(
+        "2019:13:45 99:00:00", gps=(((95.0, 0.0, 0.0), "N"), ((0.0, 0.0, 0.0), "E"))
+    )
+    assert exif_facts(upload.read()) == (None, None, None)

@@ -53,3 +53,33 @@ def change_label(change: float | None) -> str:
     if change == 0:
         return _("unchanged")
     return f"+{change:.1f}" if change > 0 else f"−{abs(change):.1f}"
+
+
+def place_label(latitude: float | None, longitude: float | None) -> str:
+    """Where a photo was taken, as 北纬28.89120° 东经120.04560°; empty when unknown."""
+    if latitude is None or longitude is None:
+        return ""
+    north = _("N %(degrees)s°") if latitude >= 0 else _("S %(degrees)s°")
+    east = _("E %(degrees)s°") if longitude >= 0 else _("W %(degrees)s°")
+    return "{} {}".format(
+        north % {"degrees": f"{abs(latitude):.5f}"}, east % {"degrees": f"{abs(longitude):.5f}"}
+    )
+
+
+def photo_watermark_lines(*, taken, latitude, longitude, uploader, uploaded, item) -> list[str]:
+    """The 水印 on a photo's displayed copy: when, where, who uploaded it, for what."""
+    when = (
+        _("taken %(time)s (camera)") % {"time": f"{taken:%Y-%m-%d %H:%M}"}
+        if taken is not None
+        else _("time taken unknown (the photo does not record it)")
+    )
+    place = place_label(latitude, longitude)
+    who = uploader.get_full_name() or uploader.username
+    if place:
+        when = "{}　{}".format(when, _("place %(place)s") % {"place": place})
+    lines = [when]
+    lines.append(
+        _("uploaded by %(user)s at %(time)s") % {"user": who, "time": f"{uploaded:%Y-%m-%d %H:%M}"}
+    )
+    lines.append(f"{item.project.name} · {item.name}")
+    return lines

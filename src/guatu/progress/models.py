@@ -264,6 +264,15 @@ class ReportPhoto(models.Model):
     size = models.PositiveIntegerField(_("size (bytes)"))
     width = models.PositiveIntegerField(_("width"))
     height = models.PositiveIntegerField(_("height"))
+    display = models.FileField(_("displayed copy (水印)"), upload_to=_photo_path, blank=True)
+    taken_at = models.DateTimeField(_("taken at (camera)"), null=True, blank=True)
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    taken_early = models.BooleanField(
+        _("taken long before the report"),
+        default=False,
+        help_text=_("The camera dates the photo more than 30 days before the report's date."),
+    )
 
     class Meta:
         verbose_name = _("site photo")
@@ -272,3 +281,16 @@ class ReportPhoto(models.Model):
 
     def __str__(self) -> str:
         return self.image.name
+
+    @property
+    def days_before_report(self) -> int | None:
+        """How many days before the report's date the camera dates the photo (city time)."""
+        if self.taken_at is None:
+            return None
+        return (self.report.reported_on - timezone.localdate(self.taken_at)).days
+
+    @property
+    def place(self) -> str:
+        from guatu.progress.labels import place_label
+
+        return place_label(self.latitude, self.longitude)

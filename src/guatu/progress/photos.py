@@ -3,11 +3,18 @@
 A file is accepted only if Pillow reads it as a JPEG, PNG or WebP image of
 sensible size; a report takes at most a few of them. Orientation from the
 camera (EXIF) is applied to the thumbnail so it shows upright.
+
+A photo is evidence, so the original is kept byte for byte (with its EXIF:
+when and where the camera says it was taken), and what people are shown is
+a copy with a 水印 burnt in — time, place when known, uploader and item —
+so a screenshot of it still says where it came from. A photo the camera
+dates long before the report is flagged for the office to look at.
 """
 
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
@@ -29,6 +36,12 @@ TRANSPOSE = {
     8: Image.Transpose.ROTATE_90,
 }
 FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
+#: EXIF: the sub-IFDs, when the picture was taken (and its UTC offset), where.
+EXIF_IFD, GPS_IFD = 0x8769, 0x8825
+DATETIME, DATETIME_ORIGINAL, OFFSET_TIME_ORIGINAL = 0x0132, 0x9003, 0x9011
+GPS_LATITUDE_REF, GPS_LATITUDE, GPS_LONGITUDE_REF, GPS_LONGITUDE = 1, 2, 3, 4
+#: A photo the camera dates this long before the report's date is flagged.
+STALE_AFTER = timedelta(days=30)
 
 
 @dataclass(frozen=True)
@@ -39,6 +52,9 @@ class CheckedPhoto:
     width: int
     height: int
     thumbnail: bytes
+    taken: datetime | None = None  # naive when the camera gave no offset
+    latitude: float | None = None
+    longitude: float | None = None
 
 
 def check_photos(files: Sequence) -> tuple[list[CheckedPhoto], list[str]]:
@@ -74,6 +90,7 @@ def check_photos(files: Sequence) -> tuple[list[CheckedPhoto], list[str]]:
             continue
         try:
             out, width, height = _thumbnail(data)
+            taken, latitude, longitude = exif_facts(data)
         except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
             problems.append(_("“%(name)s” is not a JPEG, PNG or WebP photo.") % {"name": name})
             continue
@@ -85,9 +102,60 @@ def check_photos(files: Sequence) -> tuple[list[CheckedPhoto], list[str]]:
                 width=width,
                 height=height,
                 thumbnail=out.getvalue(),
+                taken=taken,
+                latitude=latitude,
+                longitude=longitude,
             )
         )
     return checked, problems
+
+
+def exif_facts(data: bytes) -> tuple[datetime | None, float | None, float | None]:
+    """When and where the camera says the photo was taken; None for what it doesn't say.
+
+    A value that can't be read (a malformed date, a latitude past 90°) is
+    treated as not said, never guessed.
+    """
+    with Image.open(io.BytesIO(data)) as image:
+        exif = image.getexif()
+        sub = exif.get_ifd(EXIF_IFD)
+        gps = exif.get_ifd(GPS_IFD)
+    taken = _exif_time(
+        sub.get(DATETIME_ORIGINAL) or exif.get(DATETIME), sub.get(OFFSET_TIME_ORIGINAL)
+    )
+    latitude = _degrees(gps.get(GPS_LATITUDE), gps.get(GPS_LATITUDE_REF), 90)
+    longitude = _degrees(gps.get(GPS_LONGITUDE), gps.get(GPS_LONGITUDE_REF), 180)
+    if latitude is None or longitude is None or (latitude == 0 and longitude == 0):
+        latitude = longitude = None
+    return taken, latitude, longitude
+
+
+def _exif_time(value, offset) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        taken = datetime.strptime(value.strip("\x00 "), "%Y:%m:%d %H:%M:%S")
+    except ValueError:
+        return None
+    if isinstance(offset, str):
+        try:
+            return datetime.strptime(
+                f"{taken:%Y-%m-%d %H:%M:%S}{offset.strip()}", "%Y-%m-%d %H:%M:%S%z"
+            )
+        except ValueError:
+            pass
+    return taken
+
+
+def _degrees(value, ref, limit: float) -> float | None:
+    try:
+        d, m, s = (float(part) for part in value)
+    except (TypeError, ValueError, ZeroDivisionError):
+        return None
+    degrees = d + m / 60 + s / 3600
+    if not 0 <= degrees <= limit or degrees != degrees:  # NaN from a 0/0 rational
+        return None
+    return -degrees if str(ref).strip("\x00 ").upper() in ("S", "W") else degrees
 
 
 def _thumbnail(data: bytes) -> tuple[io.BytesIO, int, int]:
@@ -112,22 +180,66 @@ def _thumbnail(data: bytes) -> tuple[io.BytesIO, int, int]:
     return out, width, height
 
 
+def display_copy(data: bytes, lines: Sequence[str]) -> bytes:
+    """The copy people are shown: upright, screen-sized, with *lines* as its 水印."""
+    from guatu.progress.watermark import DISPLAY_SIDE, watermarked
+
+    with Image.open(io.BytesIO(data)) as image:
+        orientation = image.getexif().get(ORIENTATION, 1)
+        image.draft("RGB", (DISPLAY_SIDE, DISPLAY_SIDE))
+        image.thumbnail((DISPLAY_SIDE, DISPLAY_SIDE))
+        upright = image.convert("RGB")
+    turn = TRANSPOSE.get(orientation)
+    if turn is not None:
+        upright = upright.transpose(turn)
+    return watermarked(upright, lines)
+
+
 def save_photos(report, photos: Sequence[CheckedPhoto]) -> list:
-    """Store *photos* for *report* (inside the caller's transaction)."""
+    """Store *photos* for *report* (inside the caller's transaction).
+
+    Each keeps its original file, gets a thumbnail and a displayed copy with
+    the 水印, and is flagged when the camera dates it long before the report.
+    """
+    from django.utils import timezone
+
+    from guatu.org.clock import city_zone
+    from guatu.progress.labels import photo_watermark_lines
     from guatu.progress.models import ReportPhoto
 
+    zone = city_zone(report.work_item.project.city)
+    uploaded = timezone.localtime(timezone.now(), zone)
     saved = []
     for photo in photos:
+        taken = photo.taken
+        if taken is not None and taken.tzinfo is None:
+            taken = taken.replace(tzinfo=zone)  # the camera's clock, read as the city's
+        local = timezone.localtime(taken, zone) if taken is not None else None
         record = ReportPhoto(
             report=report,
             content_type=photo.content_type,
             size=len(photo.data),
             width=photo.width,
             height=photo.height,
+            taken_at=taken,
+            latitude=photo.latitude,
+            longitude=photo.longitude,
+            taken_early=local is not None and local.date() < report.reported_on - STALE_AFTER,
         )
-        record.image.save(photo.name, ContentFile(photo.data), save=False)
+        lines = photo_watermark_lines(
+            taken=local,
+            latitude=photo.latitude,
+            longitude=photo.longitude,
+            uploader=report.reported_by,
+            uploaded=uploaded,
+            item=report.work_item,
+        )
         stem = photo.name.rsplit(".", 1)[0]
+        record.image.save(photo.name, ContentFile(photo.data), save=False)
         record.thumbnail.save(f"{stem}-thumb.jpg", ContentFile(photo.thumbnail), save=False)
+        record.display.save(
+            f"{stem}-shown.jpg", ContentFile(display_copy(photo.data, lines)), save=False
+        )
         record.save(force_insert=True)
         saved.append(record)
     return saved

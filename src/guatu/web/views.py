@@ -358,7 +358,11 @@ def rules_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def photo_view(request: HttpRequest, pk: int, kind: str) -> FileResponse:
-    """Serve a site photo or its thumbnail to signed-in users (never a public URL)."""
+    """Serve a site photo to those who may see it (never a public URL).
+
+    *kind*: ``thumb``, ``full`` (the displayed copy with its 水印) or
+    ``original`` (the file as uploaded, kept as evidence).
+    """
     photo = get_object_or_404(ReportPhoto.objects.select_related("report__work_item"), pk=pk)
     require(
         can_see_photos(request.user, photo.report.work_item),
@@ -366,9 +370,13 @@ def photo_view(request: HttpRequest, pk: int, kind: str) -> FileResponse:
         action="photo_read",
         target=photo.report.work_item,
     )
-    field = photo.thumbnail if kind == "thumb" else photo.image
-    content_type = "image/jpeg" if kind == "thumb" else photo.content_type
-    return FileResponse(field.open("rb"), content_type=content_type)
+    if kind == "thumb":
+        return FileResponse(photo.thumbnail.open("rb"), content_type="image/jpeg")
+    if kind == "full" and photo.display:  # the copy with the 水印
+        return FileResponse(photo.display.open("rb"), content_type="image/jpeg")
+    if kind in ("full", "original"):  # the file as uploaded, EXIF and all
+        return FileResponse(photo.image.open("rb"), content_type=photo.content_type)
+    raise Http404
 
 
 def _chart_options(request: HttpRequest) -> dict:
