@@ -114,7 +114,9 @@ def test_a_photo_keeps_its_camera_time_and_place_and_is_shown_with_a_watermark(
         assert max(shown.size) == 1600
         foot = shown.crop((0, shown.height - 20, shown.width, shown.height)).convert("L")
         top = shown.crop((0, 0, shown.width, 20)).convert("L")
-        assert max(top.get_flattened_data()) - min(top.get_flattened_data()) < 5  # the photo, untouched
+        assert (
+            max(top.get_flattened_data()) - min(top.get_flattened_data()) < 5
+        )  # the photo, untouched
         assert sum(foot.get_flattened_data()) / (shown.width * 20) < 120  # the dark band
         band = shown.crop((0, shown.height - 160, shown.width, shown.height)).convert("L")
         assert max(band.get_flattened_data()) > 240  # white writing on it

@@ -29,6 +29,11 @@ def test_town_and_department_officials_land_on_their_own_work(demo):
             reported = page.index("本周已填报")
             assert unreported < reported, "items still to report come first"
             assert "3户未签约" in page  # 石柱镇's open blocker
+            assert "本镇街区灯色" in page
+            town = User.objects.get(username=username).town_id
+            assert f"/items/?town={town}&amp;light=" in page
+        else:
+            assert "我的事项灯色" in page and 'class="light light-' in page
     for username in ("leader", "supervisor"):
         client = signed_in(username)
         assert client.get("/home/")["Location"] == "/"

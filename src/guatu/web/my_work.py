@@ -7,6 +7,7 @@ button; then their open blockers. Leaders and the supervision office land on
 the dashboard as before.
 """
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -41,16 +42,29 @@ def own_items(user) -> Q:
     return Q(owner_department_id=user.department_id)
 
 
-def my_work(user, today: date) -> tuple[list[DueItem], list[Blocker]]:
-    """Items under way this week (unreported first), and the user's open blockers."""
+LIGHT_ORDER = ("red", "yellow", "green", "not_started", "done")
+
+
+@dataclass(frozen=True)
+class MyWork:
+    rows: list[DueItem]
+    blockers: list[Blocker]
+    lights: list[tuple[str, int]]  # every own item's light, counted, red first
+
+
+def my_work(user, today: date) -> MyWork:
+    """Items under way this week (unreported first), the lights of all one's items, and
+    one's open blockers."""
     monday = today - timedelta(days=today.weekday())
     sunday = monday + timedelta(days=6)
-    items = list(
-        WorkItem.objects.filter(own_items(user), kind=WorkItem.Kind.TASK, early_start__lte=sunday)
+    every = list(
+        WorkItem.objects.filter(own_items(user), kind=WorkItem.Kind.TASK)
         .select_related("project")
         .order_by("project__code", "order", "code")
     )
-    statuses = items_status(items=items, as_of=today)
+    statuses = items_status(items=every, as_of=today)
+    counted = Counter(status.light for status in statuses.values())
+    items = [item for item in every if item.early_start and item.early_start <= sunday]
     latest = latest_report_values(work_item_ids=[item.pk for item in items])
     rows = [
         DueItem(
@@ -64,7 +78,11 @@ def my_work(user, today: date) -> tuple[list[DueItem], list[Blocker]]:
     ]
     rows.sort(key=lambda row: row.reported_this_week)
     blockers = Blocker.objects.exclude(status=Blocker.Status.RESOLVED).filter(own_items(user))
-    return rows, list(blockers.select_related("work_item__project").order_by("due_on"))
+    return MyWork(
+        rows=rows,
+        blockers=list(blockers.select_related("work_item__project").order_by("due_on")),
+        lights=[(light, counted[light]) for light in LIGHT_ORDER if counted[light]],
+    )
 
 
 @login_required
@@ -80,14 +98,15 @@ def my_work_view(request: HttpRequest) -> HttpResponse:
     if not reports_own_items(request.user):
         return redirect("web:dashboard")
     today = city_today(default_city())
-    rows, blockers = my_work(request.user, today)
+    work = my_work(request.user, today)
     return render(
         request,
         "web/my_work.html",
         {
             "today": today,
-            "rows": rows,
-            "due": sum(not row.reported_this_week for row in rows),
-            "blockers": blockers,
+            "rows": work.rows,
+            "due": sum(not row.reported_this_week for row in work.rows),
+            "blockers": work.blockers,
+            "lights": work.lights,
         },
     )
