@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("guatu.ledger.urls")),
     path("", include("guatu.parks.urls")),
     path("", include("guatu.intake.urls")),
+    path("", include("guatu.screens.urls")),
     path("login/", ThrottledLoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

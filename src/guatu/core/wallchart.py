@@ -460,11 +460,19 @@ def render_screen(
     zoom: str = "month",
     target: date | None = None,
     labels: WallLabels | None = None,
+    window: tuple[date, date] | None = None,
+    per_day: float | None = None,
 ) -> ScreenChart:
-    """The chart at *zoom* (week, month or quarter) for the screen, in CSS pixels."""
+    """The chart at *zoom* (week, month or quarter) for the screen, in CSS pixels.
+
+    *window* shows only those days (bars running past it are cut at its
+    edges) and *per_day* overrides the zoom's pixels a day: the 大屏 shows a
+    few months around today, large.
+    """
     labels = labels or WallLabels()
-    first, last = chart_span(rows, today, target)
-    axis = Axis(first, last, 0.0, ZOOM_PX_PER_DAY.get(zoom, ZOOM_PX_PER_DAY["month"]))
+    first, last = window or chart_span(rows, today, target)
+    scale = per_day or ZOOM_PX_PER_DAY.get(zoom, ZOOM_PX_PER_DAY["month"])
+    axis = Axis(first, last, 0.0, scale)
     divisions = ticks(first, last, zoom if zoom in ZOOM_PX_PER_DAY else "month")
     lines = lines_of(rows)
     pen = Pen()
@@ -503,10 +511,15 @@ def render_svg(
     zoom: str = "month",
     target: date | None = None,
     labels: WallLabels | None = None,
+    window: tuple[date, date] | None = None,
+    per_day: float | None = None,
 ) -> str:
     """The whole chart as one SVG document (the export): title, header, labels, bars, legend."""
     labels = labels or WallLabels()
-    chart = render_screen(rows, today=today, zoom=zoom, target=target, labels=labels)
+    chart = render_screen(
+        rows, today=today, zoom=zoom, target=target, labels=labels, window=window,
+        per_day=per_day,
+    )  # fmt: skip
     width = LABEL_WIDTH + chart.width
     top = TITLE + HEADER
     height = top + chart.height + 40

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "guatu.ledger",
     "guatu.parks",
     "guatu.intake",
+    "guatu.screens",
     "django_tasks_db",
     "guatu.audit",
     "guatu.demo",
