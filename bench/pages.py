@@ -1,4 +1,4 @@
-"""Page benchmark: the dashboard and a 2,000-item wall chart at city scale.
+"""Page benchmark: the dashboard and a 2,000-item wall chart, on screen and printed.
 
     .venv/bin/python bench/pages.py [--projects 300] [--items 20000] [--repeat 5]
 
@@ -111,6 +111,8 @@ def main() -> None:
         "dashboard /": "/",
         "wall chart, 2,000 items": "/projects/p000/",
         "wall chart fragment (htmx)": "/projects/p000/wallchart/?zoom=quarter",
+        "wall chart print, 2,000 items, A1 PDF": "/projects/p000/wallchart.pdf?paper=A1",
+        "wall chart print, 2,000 items, A3 PDF": "/projects/p000/wallchart.pdf?paper=A3",
         "project list": "/projects/",
     }
     print(f"work items in the database: {WorkItem.objects.count():,}")
