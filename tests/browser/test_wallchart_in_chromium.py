@@ -33,6 +33,13 @@ def test_the_chart_opens_on_today_and_keeps_its_labels(server, browser, screensh
         assert in_view(page, "#wallchart .wc-body line.wc-today"), zoom
         if zoom != "周":  # a week is 7 px a day: the target (2020-06-30) is months away
             assert in_view(page, "#wallchart .wc-body line.wc-target"), zoom
+    page.click("#wallchart .chart-controls >> text=环节")
+    page.locator("#wallchart .chart-controls a.active", has_text="环节").first.wait_for()
+    page.locator("#wallchart .chart-scroll[data-placed]").wait_for()
+    assert in_view(page, "#wallchart .wc-body line.wc-today"), "grouped by phase"
+    page.click("#wallchart .chart-controls >> text=镇街区")
+    page.locator("#wallchart .chart-controls a.active", has_text="镇街区").first.wait_for()
+    page.locator("#wallchart .chart-scroll[data-placed]").wait_for()
     page.locator("#wallchart").screenshot(path=screenshots / "wallchart-railway.png")
     # Scrolled to the far right and down, the labels and the dates are still there.
     side_before = page.locator("#wallchart .wc-side").bounding_box()
@@ -61,7 +68,7 @@ def test_a_bar_tells_its_plan_progress_light_float_and_node(server, browser, scr
     sign_in(page, server, "leader")
     page.goto(f"{server}/projects/jintai-railway/")
     page.wait_for_load_state("networkidle")
-    bar = page.locator("#wallchart .wc-item[data-tip*='主线路基桥涵工程（石柱镇段）']").first
+    bar = page.locator("#wallchart .wc-item", has=page.locator("title", has_text="主线路基桥涵工程（石柱镇段）")).first
     bar.scroll_into_view_if_needed()
     bar.hover()
     tip = page.locator("#wallchart .wc-tip")

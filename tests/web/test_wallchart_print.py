@@ -7,7 +7,10 @@ project is a list of rows drawn by the same code, so the test needs no database.
 """
 
 import io
+import shutil
+import subprocess
 from datetime import date, timedelta
+from pathlib import Path
 
 import pdfplumber
 import pytest
@@ -81,6 +84,36 @@ def test_the_railway_chart_fills_one_sheet(demo, paper):
     text = pages[0]["text"]
     for words in ("金台铁路永康段", "永康市", "数据日期", "2019年11月15日", "主线征地及政策处理"):
         assert words in text, words
+    assert "关键线路" in text and "今天" in text and "目标" in text  # the legend
+    preview(response.content, f"wallchart-railway-{paper}")
+
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+
+
+def preview(pdf: bytes, name: str) -> None:
+    """A PNG of the first sheet beside the browser screenshots, to look at (poppler)."""
+    if shutil.which("pdftoppm") is None:
+        return
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-png",
+            "-r",
+            "40",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            "-singlefile",
+            "-",
+            SCREENSHOTS / name,
+        ],
+        input=pdf,
+        check=True,
+        timeout=60,
+    )
 
 
 def big_project(count: int) -> list[WallRow]:
@@ -119,7 +152,8 @@ def test_a_2000_item_project_tiles_across_sheets(paper):
     sheets = render_sheets(
         rows, today=date(2019, 11, 15), paper=paper, words=WORDS, target=date(2020, 12, 31)
     )
-    pages = read_back(svgs_to_pdf(sheets))
+    pdf = svgs_to_pdf(sheets)
+    pages = read_back(pdf)
     assert len(pages) == len(sheets) > 1
     assert_hangs(pages, paper)
     # Every item is on exactly one sheet, and every sheet says which rows it holds.
@@ -134,6 +168,7 @@ def test_a_2000_item_project_tiles_across_sheets(paper):
     assert first == 2001
     # A sheet that starts inside a town names the town again.
     assert any("（续）" in page["text"] for page in pages[1:])
+    preview(pdf, f"wallchart-2000-items-{paper}")
 
 
 def test_sixty_rows_fit_one_a1_sheet():

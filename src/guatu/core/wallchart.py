@@ -319,7 +319,7 @@ def _bar(add: Add, row: WallRow, top: float, axis: Axis, pen: Pen) -> None:
     mid = top + h / 2
     if row.tip:
         tip = escape(row.tip)
-        add(f'<g class="wc-item" tabindex="0" data-tip="{tip}"><title>{tip}</title>')
+        add(f'<g class="wc-item" tabindex="0"><title>{tip}</title>')
     else:
         add("<g>")
     # A transparent strip the height of the row: the whole row answers a hover or a tap.

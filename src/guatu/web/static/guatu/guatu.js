@@ -31,6 +31,14 @@ function showTip(item, x, y) {
   const chart = item.closest("#wallchart");
   const tip = chart && chart.querySelector(".wc-tip");
   if (!tip) return;
+  // The bar's <title> is its tooltip without script; with script it moves into the
+  // page's own tip (which a tap can open too), so the two don't show at once.
+  const title = item.querySelector(":scope > title");
+  if (title) {
+    item.dataset.tip = title.textContent;
+    item.setAttribute("aria-label", title.textContent);
+    title.remove();
+  }
   tip.textContent = item.dataset.tip;
   tip.hidden = false;
   if (x === undefined) {
