@@ -24,6 +24,17 @@ def test_a_town_official_reports_from_a_phone_and_the_light_changes(server, brow
     page.fill("#id_reported_on", "2019-11-15")
     page.fill("#id_percent", "100")
     page.fill("#id_note", "组卷材料已报省厅")
+    # Usable with a thumb: every control of the form at least 44 px high, the button full width.
+    for control in (
+        "#id_reported_on",
+        "#id_percent",
+        "#id_supersedes",
+        "#report button[type=submit]",
+    ):
+        box = page.locator(control).bounding_box()
+        assert box is not None and box["height"] >= 44, (control, box)
+    submit = page.locator("#report button[type=submit]").bounding_box()
+    assert submit["width"] >= PHONE["width"] * 0.75
     page.screenshot(path=screenshots / "town-report-form-phone.png", full_page=True)
     page.click("text=提交填报")
     page.wait_for_load_state("networkidle")
@@ -174,6 +185,7 @@ def test_a_town_official_lands_on_this_weeks_reports_and_nothing_scrolls_sideway
     button = page.locator("a.report-button").first
     box = button.bounding_box()
     assert box is not None and box["y"] + box["height"] <= PHONE["height"], "first screen"
+    assert box["height"] >= 44, "a thumb's size"
     assert not page.locator("nav").is_visible()
     page.screenshot(path=screenshots / "town-my-work-phone.png", full_page=True)
     page.click("label.nav-toggle-label")

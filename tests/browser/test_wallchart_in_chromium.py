@@ -68,7 +68,9 @@ def test_a_bar_tells_its_plan_progress_light_float_and_node(server, browser, scr
     sign_in(page, server, "leader")
     page.goto(f"{server}/projects/jintai-railway/")
     page.wait_for_load_state("networkidle")
-    bar = page.locator("#wallchart .wc-item", has=page.locator("title", has_text="主线路基桥涵工程（石柱镇段）")).first
+    bar = page.locator(
+        "#wallchart .wc-item", has=page.locator("title", has_text="主线路基桥涵工程（石柱镇段）")
+    ).first
     bar.scroll_into_view_if_needed()
     bar.hover()
     tip = page.locator("#wallchart .wc-tip")

@@ -175,3 +175,40 @@ def test_nonsense_in_the_exif_is_treated_as_unsaid():
         "2019:13:45 99:00:00", gps=(((95.0, 0.0, 0.0), "N"), ((0.0, 0.0, 0.0), "E"))
     )
     assert exif_facts(upload.read()) == (None, None, None)
+
+
+def test_the_api_lists_a_reports_photos_with_their_facts_for_those_who_may_see_them(
+    make_item, users, towns
+):
+    from guatu.accounts.models import Role
+    from guatu.accounts.services import user_create
+    from guatu.accounts.tokens import token_create
+
+    upload = camera_jpeg(
+        "2019:08:01 09:00:00", gps=(((28.0, 53.0, 28.32), "N"), ((120.0, 2.0, 44.16), "E"))
+    )
+    photo = submit(make_item("a"), users["town"], [upload]).photos.get()
+    neighbour = user_create(
+        username="qiancang", password="pw-town-2", role=Role.TOWN, town=towns["前仓镇"]
+    )
+
+    def photos_seen_by(user):
+        response = Client().get(
+            f"/api/v1/items/{photo.report.work_item_id}/reports",
+            HTTP_AUTHORIZATION=f"Bearer {token_create(user=user)}",
+        )
+        assert response.status_code == 200
+        return response.json()[0]["photos"]
+
+    assert photos_seen_by(users["leader"]) == [
+        {
+            "id": photo.pk,
+            "url": f"/photos/{photo.pk}/full",
+            "original_url": f"/photos/{photo.pk}/original",
+            "taken_at": "2019-08-01T09:00:00+08:00",
+            "latitude": photo.latitude,
+            "longitude": photo.longitude,
+            "taken_early": True,
+        }
+    ]
+    assert photos_seen_by(neighbour) == []

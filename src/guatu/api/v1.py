@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, NinjaAPI, Router, Schema
@@ -22,13 +23,14 @@ from ninja.errors import ValidationError as SchemaError
 from ninja.responses import Status
 from ninja.security import HttpBearer, django_auth
 
+from guatu.access import can_see_photos
 from guatu.accounts.tokens import token_user
 from guatu.intake.api import router as intake_router
 from guatu.ledger.api import router as ledger_router
 from guatu.org.clock import city_today
 from guatu.org.models import Department
 from guatu.parks.api import router as parks_router
-from guatu.progress.models import Blocker, ProgressReport
+from guatu.progress.models import Blocker, ProgressReport, ReportPhoto
 from guatu.progress.selectors import report_counts, report_history, review_state
 from guatu.progress.services import (
     DESCRIPTION_LIMIT,
@@ -208,6 +210,18 @@ class ItemOut(Schema):
     flag: str | None
 
 
+class PhotoOut(Schema):
+    id: int
+    url: str = Field(description="The displayed copy, with its 水印.")
+    original_url: str = Field(description="The file as uploaded, EXIF included.")
+    taken_at: str | None = Field(description="When the camera says it was taken (city time).")
+    latitude: float | None
+    longitude: float | None
+    taken_early: bool = Field(
+        description="The camera dates it more than 30 days before the report's date."
+    )
+
+
 class ReportOut(Schema):
     id: int
     work_item: int
@@ -229,6 +243,11 @@ class ReportOut(Schema):
         "supervision office; null otherwise.",
     )
     counts: bool = Field(description="Whether the report counts for progress now.")
+    photos: list[PhotoOut] = Field(
+        default_factory=list,
+        description="Site photos, for those who may see them (the item's town or department, "
+        "leaders, the supervision office); empty for anyone else.",
+    )
 
 
 class ReportIn(Schema):
@@ -305,7 +324,19 @@ def _item_out(item: WorkItem, status: ItemStatus | None) -> ItemOut:
     )
 
 
-def _report_out(report: ProgressReport) -> ReportOut:
+def _photo_out(photo: ReportPhoto) -> PhotoOut:
+    return PhotoOut(
+        id=photo.pk,
+        url=reverse("web:photo", args=[photo.pk, "full"]),
+        original_url=reverse("web:photo", args=[photo.pk, "original"]),
+        taken_at=timezone.localtime(photo.taken_at).isoformat() if photo.taken_at else None,
+        latitude=photo.latitude,
+        longitude=photo.longitude,
+        taken_early=photo.taken_early,
+    )
+
+
+def _report_out(report: ProgressReport, *, photos: bool = False) -> ReportOut:
     superseded = getattr(report, "superseded_by", None)
     return ReportOut(
         id=report.pk,
@@ -324,6 +355,7 @@ def _report_out(report: ProgressReport) -> ReportOut:
         above_target=report.above_target,
         review=review_state(report),
         counts=superseded is None and report_counts(report),
+        photos=[_photo_out(photo) for photo in report.photos.all()] if photos else [],
     )
 
 
@@ -397,10 +429,12 @@ def item_detail(request, item_id: int):
     summary="Every report of an item, corrections included",
 )
 def item_reports(request, item_id: int):
-    get_object_or_404(WorkItem, pk=item_id)
-    return [
-        _report_out(r) for r in report_history(work_item_id=item_id).select_related("superseded_by")
-    ]
+    item = get_object_or_404(WorkItem, pk=item_id)
+    photos = can_see_photos(request.user, item)
+    history = report_history(work_item_id=item_id).select_related("superseded_by")
+    if photos:
+        history = history.prefetch_related("photos")
+    return [_report_out(r, photos=photos) for r in history]
 
 
 @router.post(

@@ -50,6 +50,8 @@ def wall_rows(
         )
 
     today = city_today(project.city)
+    words = _TipWords()
+    whole = _("(whole project)")
     rows = []
     for item in sorted(items, key=key):
         status = statuses.get(item.pk)
@@ -57,7 +59,7 @@ def wall_rows(
         flag = _node_flag(item, status, today)
         rows.append(
             WallRow(
-                group=str(owner) if owner else _("(whole project)"),
+                group=str(owner) if owner else whole,
                 name=item.name,
                 start=item.early_start,
                 finish=item.early_finish,
@@ -70,32 +72,47 @@ def wall_rows(
                 flag=flag,
                 total_float=item.total_float,
                 deadline=item.deadline,
-                tip=_tip(item, status, flag),
+                tip=words.tip(item, status, flag),
             )
         )
     return rows
 
 
-def _tip(item: WorkItem, status, flag: str) -> str:
-    """What hovering or tapping a bar says: plan, progress, light, float and node."""
-    parts = [
-        item.name,
-        _("plan %(start)s – %(finish)s")
-        % {"start": item.early_start.isoformat(), "finish": item.early_finish.isoformat()},
-    ]
-    if status is not None:
-        progress = "—" if status.actual is None else f"{status.actual:.0f}%"
-        parts.append(
-            _("reported %(actual)s, planned %(planned)s")
-            % {"actual": progress, "planned": f"{status.planned:.0f}%"}
-        )
-        parts.append(_("light: %(light)s") % {"light": light_label(status.light)})
-    if item.total_float is not None:
-        parts.append(_("total float %(days)s days") % {"days": item.total_float})
-    if item.deadline is not None:
-        node = _("time node %(date)s") % {"date": item.deadline.isoformat()}
-        parts.append(f"{node}（{flag_label(flag)}）" if flag else node)
-    return " · ".join(parts)
+class _TipWords:
+    """The hover text's words, looked up once per chart rather than once per bar."""
+
+    def __init__(self) -> None:
+        self.plan = _("plan %(start)s – %(finish)s")
+        self.reported = _("reported %(actual)s, planned %(planned)s")
+        self.light = _("light: %(light)s")
+        self.float = _("total float %(days)s days")
+        self.node = _("time node %(date)s")
+        self.lights = {name: light_label(name) for name in LIGHTS}
+        self.flags = {name: flag_label(name) for name in FLAGS}
+
+    def tip(self, item: WorkItem, status, flag: str) -> str:
+        """What hovering or tapping a bar says: plan, progress, light, float and node."""
+        parts = [
+            item.name,
+            self.plan
+            % {"start": item.early_start.isoformat(), "finish": item.early_finish.isoformat()},
+        ]
+        if status is not None:
+            progress = "—" if status.actual is None else f"{status.actual:.0f}%"
+            parts.append(self.reported % {"actual": progress, "planned": f"{status.planned:.0f}%"})
+            parts.append(
+                self.light % {"light": self.lights.get(status.light) or light_label(status.light)}
+            )
+        if item.total_float is not None:
+            parts.append(self.float % {"days": item.total_float})
+        if item.deadline is not None:
+            node = self.node % {"date": item.deadline.isoformat()}
+            parts.append(f"{node}（{self.flags.get(flag, '')}）" if flag else node)
+        return " · ".join(parts)
+
+
+LIGHTS = ("green", "yellow", "red", "done", "not_started")
+FLAGS = ("done_on_time", "done_late", "overdue")
 
 
 def chart_choices() -> dict:
