@@ -54,6 +54,11 @@ def test_the_office_puts_the_city_on_the_wall_and_takes_it_off(server, browser, 
     screen.goto(f"{url}?refresh=10")
     screen.wait_for_url(re.compile(r"\?n=1&refresh=10$"), timeout=20_000)
     # Revoked on the office's page, the screen is refused at its next load.
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    page.click("button[value=revoke]")
+    assert "撤销“指挥中心大屏”的链接" in asked[0]
+    assert "使用中" in page.locator("table").inner_text()  # dismissed: nothing changed
     page.once("dialog", lambda dialog: dialog.accept())
     page.click("button[value=revoke]")
     assert "已撤销" in page.locator("table").inner_text()

@@ -72,3 +72,9 @@ document.addEventListener("click", (event) => {
   else hideTips();
 });
 document.addEventListener("scroll", hideTips, true);
+
+// Buttons that undo something for others ask first (data-confirm holds the question).
+document.addEventListener("submit", (event) => {
+  const question = event.submitter && event.submitter.dataset.confirm;
+  if (question && !window.confirm(question)) event.preventDefault();
+});
