@@ -6,8 +6,10 @@ from django.urls import include, path
 
 from guatu.accounts.throttle import ThrottledLoginView
 from guatu.api.v1 import api
+from guatu.ops.health import healthz
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("", include("guatu.web.urls")),
     path("api/v1/", api.urls),
     path("", include("guatu.supervision.urls")),

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "guatu.parks",
     "guatu.intake",
     "guatu.screens",
+    "guatu.ops",
     "django_tasks_db",
     "guatu.audit",
     "guatu.demo",
@@ -47,6 +48,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "guatu.ops.logs.RequestIdMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "guatu.web.locale.ChineseFirstLocaleMiddleware",
@@ -80,6 +82,8 @@ TEMPLATES = [
 ]
 
 DEFAULT_DATABASE_URL = f"sqlite:///{DATA_DIR / 'guatu.sqlite3'}"
+#: Threads per `guatu serve` worker; on PostgreSQL also each worker's pool size.
+GUATU_THREADS = max(int(os.environ.get("GUATU_THREADS", "4")), 1)
 DATABASES = {
     "default": database_from_url(os.environ.get("GUATU_DATABASE_URL") or DEFAULT_DATABASE_URL),
 }

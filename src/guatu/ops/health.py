@@ -1,0 +1,72 @@
+"""``/healthz``: may a load balancer send this instance traffic?
+
+Checked, each with its finding: the database answers; every migration is
+applied; the task worker is keeping up (no task waiting more than
+``WORKER_LATE`` past its time — an idle queue says nothing against it);
+the data folder has room. 200 when all pass, 503 naming what failed. No
+sign-in and no data in the answer beyond the checks themselves.
+"""
+
+import shutil
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.migrations.executor import MigrationExecutor
+from django.http import HttpRequest, JsonResponse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+WORKER_LATE = timedelta(minutes=10)
+MIN_FREE_BYTES = 1024**3  # 1 GiB
+
+
+def _database() -> tuple[bool, str]:
+    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return True, connections[DEFAULT_DB_ALIAS].vendor
+
+
+def _migrations() -> tuple[bool, str]:
+    executor = MigrationExecutor(connections[DEFAULT_DB_ALIAS])
+    plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    return not plan, f"{len(plan)} unapplied" if plan else "all applied"
+
+
+def _worker() -> tuple[bool, str]:
+    from django_tasks_db.models import DBTaskResult
+
+    waiting = (
+        DBTaskResult.objects.filter(status="READY", run_after__lt=timezone.now() - WORKER_LATE)
+        .order_by("run_after")
+        .values_list("run_after", flat=True)
+        .first()
+    )
+    if waiting is None:
+        return True, "keeping up"
+    return False, f"a task has waited since {waiting.isoformat()}"
+
+
+def _disk() -> tuple[bool, str]:
+    folder = settings.DATA_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    free = shutil.disk_usage(folder).free
+    return free >= MIN_FREE_BYTES, f"{free // 1024**2} MiB free"
+
+
+CHECKS = {"database": _database, "migrations": _migrations, "worker": _worker, "disk": _disk}
+
+
+@never_cache
+@require_safe
+def healthz(request: HttpRequest) -> JsonResponse:
+    results = {}
+    for name, check in CHECKS.items():
+        try:
+            ok, detail = check()
+        except Exception as error:  # a check that can't run has failed
+            ok, detail = False, f"{type(error).__name__}: {error}"[:200]
+        results[name] = {"ok": ok, "detail": detail}
+    healthy = all(result["ok"] for result in results.values())
+    return JsonResponse({"ok": healthy, "checks": results}, status=200 if healthy else 503)
