@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from guatu.accounts.password import PasswordChangeView
 from guatu.accounts.throttle import ThrottledLoginView
 from guatu.api.v1 import api
 from guatu.ops.health import healthz
@@ -17,8 +18,10 @@ urlpatterns = [
     path("", include("guatu.parks.urls")),
     path("", include("guatu.intake.urls")),
     path("", include("guatu.screens.urls")),
+    path("", include("guatu.org.urls")),
     path("login/", ThrottledLoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/", PasswordChangeView.as_view(), name="password-change"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

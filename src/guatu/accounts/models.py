@@ -40,6 +40,11 @@ class User(AbstractUser):
         blank=True,
         related_name="users",
     )
+    must_change_password = models.BooleanField(
+        _("must change password"),
+        default=False,
+        help_text=_("Set for a first password handed out by the city's setup: changed at sign-in."),
+    )
 
     class Meta:
         verbose_name = _("user")

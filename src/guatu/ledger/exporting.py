@@ -30,6 +30,15 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from guatu.common.spreadsheet import safe_row
 from guatu.core.ledger.cells import format_links
 from guatu.core.ledger.columns import ITEMS, PROGRESS, PROJECTS, SheetSpec
+from guatu.core.ledger.organisation import (
+    CITY,
+    DEPARTMENTS,
+    ROLE_LABELS,
+    TOWN_KIND_LABELS,
+    TOWNS,
+    USERS,
+    VILLAGES,
+)
 from guatu.core.units import UNITS
 from guatu.ledger.reference import CALENDAR_NAMES, KIND_NAMES
 from guatu.org.clock import city_today
@@ -56,7 +65,12 @@ YES, NO = "是", "否"
 
 
 def ledger_workbook(*, city: City, projects: Iterable[Project] | None = None) -> bytes:
-    """Return an .xlsx ledger of *projects* (all the city's), or the empty template if ``[]``."""
+    """Return an .xlsx ledger of *projects* (all the city's), or the empty template if ``[]``.
+
+    The whole city's ledger also carries its organisation (城市, 镇街区, 行政村,
+    部门, 用户): imported into an empty database it sets the city up again.
+    """
+    full = projects is None
     projects = list(
         Project.objects.filter(city=city).order_by("code")
         if projects is None
@@ -74,10 +88,106 @@ def ledger_workbook(*, city: City, projects: Iterable[Project] | None = None) ->
     _sheet(book, PROJECTS, title, _project_rows(projects, today), options)
     _sheet(book, ITEMS, title, _item_rows(projects, today), options)
     _sheet(book, PROGRESS, title, _progress_rows(projects), options)
+    if full:
+        _organisation_sheets(book, city, title, options)
     _options_sheet(book, options)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def organisation_workbook(*, city: City | None = None) -> bytes:
+    """The organisation workbook of *city*, or the template (with example rows) for a new one."""
+    book = Workbook(write_only=True)
+    if city is None:
+        title = _("Organisation of a new city (fill in and upload)")
+        for spec, rows in zip((CITY, TOWNS, VILLAGES, DEPARTMENTS, USERS), EXAMPLE, strict=True):
+            _sheet(book, spec, title, rows, {})
+    else:
+        _organisation_sheets(book, city, _("%(city)s organisation") % {"city": city.name}, {})
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+#: The template's example rows, one list per organisation sheet.
+EXAMPLE = (
+    [["示例市", "339999", "Asia/Shanghai", "示例市重点项目建设管理办公室", "示重点办", None]],
+    [["石柱镇", "镇", 1], ["江南街道", "街道", 2], ["经济开发区", "区", 3]],
+    [["石柱镇", "石柱村"], ["石柱镇", "塘里村"]],
+    [["示例市交通运输局", "交通局"], ["示例市自然资源和规划局", "自然资源局"]],
+    [
+        ["zhang_wei", "张伟", "督查办", "", "", "zhangwei@example.gov.cn"],
+        ["li_na", "李娜", "市领导", "", "", ""],
+        ["shizhu_wang", "王芳", "镇街区", "石柱镇", "", ""],
+        ["jiaotong_liu", "刘洋", "部门", "", "示例市交通运输局", ""],
+    ],
+)
+
+
+def _organisation_sheets(book: Workbook, city: City, title: str, options) -> None:
+    from guatu.accounts.models import User
+
+    towns = list(Town.objects.filter(city=city).order_by("order", "name"))
+    departments = list(Department.objects.filter(city=city).order_by("name"))
+    _sheet(
+        book,
+        CITY,
+        title,
+        [
+            [
+                city.name,
+                city.code,
+                city.time_zone,
+                city.office_name,
+                city.document_prefix,
+                city.status_date,
+            ]
+        ],
+        options,
+    )
+    _sheet(
+        book, TOWNS, title, ([t.name, TOWN_KIND_LABELS[t.kind], t.order] for t in towns), options
+    )
+    _sheet(
+        book,
+        VILLAGES,
+        title,
+        (
+            [v.town.name, v.name]
+            for v in Village.objects.filter(town__city=city)
+            .select_related("town")
+            .order_by("town__order", "town__name", "name")
+        ),
+        options,
+    )
+    _sheet(book, DEPARTMENTS, title, ([d.name, d.short_name] for d in departments), options)
+    users = (
+        User.objects.filter(
+            Q(town__city=city)
+            | Q(department__city=city)
+            | Q(town__isnull=True, department__isnull=True)
+        )
+        .select_related("town", "department")
+        .order_by("username")
+    )
+    _sheet(
+        book,
+        USERS,
+        title,
+        (
+            [
+                u.username,
+                u.full_name,
+                ROLE_LABELS.get(u.role, u.role),
+                u.town.name if u.town else "",
+                u.department.name if u.department else "",
+                u.email,
+            ]
+            for u in users
+        ),
+        options,
+    )
 
 
 def _options(city: City) -> dict[str, list[str]]:
@@ -164,6 +274,7 @@ def _sheet(book: Workbook, spec: SheetSpec, title: str, rows, options) -> None:
             "late_start",
             "late_finish",
             "reported_on",
+            "status_date",
         }
     }
     for row in rows:

@@ -23,7 +23,8 @@ from django.utils.translation import gettext as _
 from guatu.access import is_supervisor, reports_own_items, require
 from guatu.audit.services import audit_record
 from guatu.core.errors import CoreError
-from guatu.core.ledger.columns import ITEMS, PROGRESS, PROJECTS
+from guatu.core.ledger.columns import ITEMS, PROGRESS, PROJECTS, SHEETS
+from guatu.core.ledger.organisation import ORG_SHEETS
 from guatu.core.ledger.workbook import read_ledger
 from guatu.errors import translate
 from guatu.ledger.checking import MAX_PROBLEMS, TooManyProblems
@@ -51,6 +52,7 @@ def ledger_import(
     dry_run: bool = False,
     city: City | None = None,
     today: date | None = None,
+    organisation_read: bool = False,
 ) -> ImportResult:
     """Check the ledger in *source* and, unless *dry_run* or a problem is found, write it.
 
@@ -67,10 +69,23 @@ def ledger_import(
     file_name = name or (Path(source).name if isinstance(source, str | Path) else "upload")
     result = ImportResult(file=file_name, dry_run=dry_run)
     try:
-        book = read_ledger(source, name=file_name)
+        book = read_ledger(source, name=file_name, specs=SHEETS + ORG_SHEETS)
     except CoreError as error:
         result.problems.append(Problem(file_name, None, None, "", translate(error)))
         return result
+    for table in [table for table in book.tables if table.spec in ORG_SHEETS]:
+        # A whole city's export carries its organisation; it sets up a new city
+        # (``ledger_import_new_city``, *organisation_read*) but never rewrites one.
+        book.tables.remove(table)
+        if organisation_read:
+            continue
+        result.notes.append(
+            _(
+                "Sheet “%(sheet)s” (organisation) was not read: %(city)s is already set up; "
+                "change its organisation in the administration."
+            )
+            % {"sheet": table.sheet, "city": city.name if city else ""}
+        )
     for sheet in book.hidden_sheets:
         result.notes.append(_("Hidden sheet “%(sheet)s” was not read.") % {"sheet": sheet})
     for sheet in book.unknown_sheets:

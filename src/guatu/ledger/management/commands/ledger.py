@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 from guatu.accounts.models import Role, User
 from guatu.ledger.exporting import ledger_workbook
 from guatu.ledger.importing import ImportResult, ledger_import
+from guatu.ledger.new_city import ledger_import_new_city
+from guatu.org.passwords import write_passwords
 from guatu.org.selectors import default_city
 
 
@@ -30,9 +32,14 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         with translation.override(settings.LANGUAGE_CODE):
             city = default_city()
-            if city is None:
-                raise CommandError(_("No city yet: run `guatu demo` or import data first."))
             path = Path(options["file"])
+            if city is None and options["action"] == "import":
+                self._new_city(path, dry_run=options["dry_run"])
+                return
+            if city is None:
+                raise CommandError(
+                    _("No city yet: run `guatu city init`, `guatu demo` or import a city's ledger.")
+                )
             if options["action"] in ("template", "export"):
                 data = ledger_workbook(
                     city=city, projects=[] if options["action"] == "template" else None
@@ -53,6 +60,33 @@ class Command(BaseCommand):
                     _("%(count)d problems found; nothing was written.")
                     % {"count": len(result.problems)}
                 )
+
+    def _new_city(self, path: Path, *, dry_run: bool) -> None:
+        """An empty database: the ledger must carry its city's organisation sheets."""
+        if not path.is_file():
+            raise CommandError(_("No file %(file)s.") % {"file": path})
+        setup, result = ledger_import_new_city(source=path, dry_run=dry_run)
+        for note in setup.notes:
+            self.stdout.write(note)
+        if setup.problems:
+            for problem in setup.problems:
+                self.stderr.write(str(problem))
+            raise CommandError(
+                _("%(count)d problems found; nothing was written.") % {"count": len(setup.problems)}
+            )
+        self._report(result)
+        if not result.ok:
+            raise CommandError(
+                _("%(count)d problems found; nothing was written.")
+                % {"count": len(result.problems)}
+            )
+        if setup.written:
+            target = path.with_name(f"{path.stem}-passwords.csv")
+            write_passwords(target, setup.passwords)
+            self.stdout.write(
+                _("City %(city)s set up from the ledger. First passwords: %(file)s")
+                % {"city": setup.city.name, "file": target}
+            )
 
     def _report(self, result: ImportResult) -> None:
         for note in result.notes:

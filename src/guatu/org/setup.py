@@ -1,0 +1,333 @@
+"""A new city from one sheet: the organisation workbook, all of it or nothing.
+
+The workbook (``guatu.core.ledger.organisation``) names the city, its 镇街区
+and 行政村, its departments and its users. Like the ledger, the whole file is
+checked first and every problem reported at its sheet, row and column; with
+any problem nothing is written. Users get a random first password each,
+shown once to whoever ran the setup, and must change it when they first sign
+in.
+"""
+
+import re
+import secrets
+import zoneinfo
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from guatu.accounts.models import Role, User
+from guatu.audit.services import audit_record
+from guatu.core.errors import CoreError
+from guatu.core.ledger.cells import plain_text
+from guatu.core.ledger.columns import SheetSpec
+from guatu.core.ledger.organisation import (
+    CITY,
+    DEPARTMENTS,
+    ORG_SHEETS,
+    ROLE_NAMES,
+    TOWN_KINDS,
+    TOWNS,
+    USERS,
+)
+from guatu.core.ledger.workbook import Table, read_ledger
+from guatu.errors import translate
+from guatu.ledger.checking import MAX_PROBLEMS, CellChecker, TooManyProblems
+from guatu.ledger.problems import Problem
+from guatu.org.models import City, Department, Town, Village
+
+DIVISION_CODE = re.compile(r"^\d{6}(\d{3}){0,2}$")
+DEFAULT_ZONE = "Asia/Shanghai"
+
+
+@dataclass
+class CityInit:
+    file: str
+    dry_run: bool
+    problems: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    city: City | None = None
+    counts: dict[str, int] = field(default_factory=dict)
+    #: (login, name, first password) for each user created — shown once, never stored.
+    passwords: list[tuple[str, str, str]] = field(default_factory=list)
+    written: bool = False
+
+
+@dataclass
+class _Plan:
+    city: dict = field(default_factory=dict)
+    towns: list[dict] = field(default_factory=list)
+    villages: list[dict] = field(default_factory=list)
+    departments: list[dict] = field(default_factory=list)
+    users: list[dict] = field(default_factory=list)
+
+
+def city_init(
+    *,
+    source: str | Path | IO[bytes],
+    name: str | None = None,
+    dry_run: bool = False,
+    actor=None,
+    others: tuple[SheetSpec, ...] = (),
+) -> CityInit:
+    """Check the organisation workbook in *source* and, unless *dry_run* or wrong, create it.
+
+    *actor* is the signed-in administrator on the page; the command line
+    runs as the machine's operator (``None``). *others* are sheets another
+    step reads from the same file (a whole city's ledger): recognised, left alone.
+    """
+    file_name = name or (Path(source).name if isinstance(source, str | Path) else "upload")
+    result = CityInit(file=file_name, dry_run=dry_run)
+    try:
+        book = read_ledger(source, name=file_name, specs=ORG_SHEETS + others)
+    except CoreError as error:
+        result.problems.append(Problem(file_name, None, None, "", translate(error)))
+        return result
+    for sheet in book.hidden_sheets:
+        result.notes.append(_("Hidden sheet “%(sheet)s” was not read.") % {"sheet": sheet})
+    for sheet in book.unknown_sheets:
+        result.notes.append(
+            _("Sheet “%(sheet)s” has no ledger headers and was not read.") % {"sheet": sheet}
+        )
+    tables = {spec.key: [t for t in book.tables if t.spec is spec] for spec in ORG_SHEETS}
+    plan = _Plan()
+    try:
+        _check(tables, plan, result.problems)
+    except TooManyProblems:
+        result.notes.append(
+            _("Checking stopped after %(count)d problems.") % {"count": MAX_PROBLEMS}
+        )
+    if result.problems or dry_run:
+        result.counts = _counts(plan)
+        return result
+    with transaction.atomic():
+        result.city, result.passwords = _write(plan)
+        result.counts = _counts(plan)
+        audit_record(
+            user=actor, action="city_init", target=result.city,
+            detail={"file": file_name, **result.counts},
+        )  # fmt: skip
+    result.written = True
+    return result
+
+
+def _counts(plan: _Plan) -> dict[str, int]:
+    return {
+        "towns": len(plan.towns),
+        "villages": len(plan.villages),
+        "departments": len(plan.departments),
+        "users": len(plan.users),
+    }
+
+
+def _check(tables: dict[str, list[Table]], plan: _Plan, problems: list[Problem]) -> None:
+    if not tables["city"]:
+        problems.append(
+            Problem(CITY.title, None, None, "", _("the workbook needs a “城市” sheet."))
+        )
+        return
+    rows = [(table, number, row) for table in tables["city"] for number, row in table.rows]
+    if len(rows) != 1:
+        problems.append(
+            Problem(CITY.title, None, None, "", _("the “城市” sheet must have exactly one row."))
+        )
+        return
+    table, number, row = rows[0]
+    check = CellChecker(table, problems, None)
+    check.start(number, row)
+    city = {
+        "name": check.text("name", max_length=50, required=True),
+        "code": plain_text(check.raw("code")),
+        "time_zone": check.text("time_zone", max_length=40) or DEFAULT_ZONE,
+        "office_name": check.text("office_name", max_length=60),
+        "document_prefix": check.text("document_prefix", max_length=20),
+        "status_date": check.date("status_date"),
+    }
+    if not DIVISION_CODE.match(city["code"]):
+        check.fail("code", _("expected a GB/T 2260 division code of 6, 9 or 12 digits."))
+    if city["time_zone"] not in zoneinfo.available_timezones():
+        check.fail("time_zone", _("expected a time zone such as Asia/Shanghai."))
+    if city["name"] and City.objects.filter(name=city["name"]).exists():
+        check.fail("name", _("a city of this name already exists."))
+    if city["code"] and City.objects.filter(code=city["code"]).exists():
+        check.fail("code", _("a city with this code already exists."))
+    plan.city = city
+
+    towns: dict[str, int] = {}
+    for table in tables["towns"]:
+        check = CellChecker(table, problems, None)
+        for number, row in table.rows:
+            check.start(number, row)
+            name = check.text("name", max_length=50, required=True)
+            kind = TOWN_KINDS.get(plain_text(check.raw("kind")).lower())
+            if kind is None:
+                check.fail("kind", _("expected 镇, 街道 or 区."))
+            order = _order(check, default=len(towns) + 1)
+            if name in towns:
+                check.fail("name", _("this 镇街区 is listed twice (first in row %(row)d).")
+                           % {"row": towns[name]})  # fmt: skip
+            elif name:
+                towns[name] = number
+                plan.towns.append({"name": name, "kind": kind or "town", "order": order})
+
+    seen: dict[tuple[str, str], int] = {}
+    for table in tables["villages"]:
+        check = CellChecker(table, problems, None)
+        for number, row in table.rows:
+            check.start(number, row)
+            town = check.text("town", max_length=50, required=True)
+            name = check.text("name", max_length=50, required=True)
+            if town and town not in towns:
+                check.fail("town", _("no such 镇街区 on the “镇街区” sheet."))
+            elif (town, name) in seen:
+                check.fail("name", _("this 行政村 is listed twice (first in row %(row)d).")
+                           % {"row": seen[(town, name)]})  # fmt: skip
+            elif town and name:
+                seen[(town, name)] = number
+                plan.villages.append({"town": town, "name": name})
+
+    departments: dict[str, int] = {}
+    for table in tables["departments"]:
+        check = CellChecker(table, problems, None)
+        for number, row in table.rows:
+            check.start(number, row)
+            name = check.text("name", max_length=80, required=True)
+            short = check.text("short_name", max_length=20)
+            if name in departments:
+                check.fail("name", _("this department is listed twice (first in row %(row)d).")
+                           % {"row": departments[name]})  # fmt: skip
+            elif name:
+                departments[name] = number
+                plan.departments.append({"name": name, "short_name": short})
+
+    logins: dict[str, int] = {}
+    usernames = UnicodeUsernameValidator()
+    for table in tables["users"]:
+        check = CellChecker(table, problems, None)
+        for number, row in table.rows:
+            check.start(number, row)
+            username = check.text("username", max_length=150, required=True)
+            if username:
+                try:
+                    usernames(username)
+                except ValidationError:
+                    check.fail("username", _("letters, digits and @ . + - _ only."))
+                if username.lower() in logins:
+                    check.fail("username", _("this login is listed twice (first in row %(row)d).")
+                               % {"row": logins[username.lower()]})  # fmt: skip
+                elif User.objects.filter(username__iexact=username).exists():
+                    check.fail("username", _("this login is already taken."))
+                logins.setdefault(username.lower(), number)
+            role_text = check.text("role", max_length=20, required=True)
+            role = ROLE_NAMES.get(role_text.lower()) if role_text else None
+            if role_text and role is None:
+                check.fail("role", _("expected 市领导, 督查办, 部门, 镇街区 or 系统管理员."))
+            town = check.text("town", max_length=50)
+            department = check.text("department", max_length=80)
+            if role == Role.TOWN and not town:
+                check.fail("town", _("a 镇街区 user must name their 镇街区."), "")
+            if town and town not in towns:
+                check.fail("town", _("no such 镇街区 on the “镇街区” sheet."))
+            elif town and role != Role.TOWN:
+                check.fail("town", _("only 镇街区 users belong to a 镇街区."))
+            if role == Role.DEPARTMENT and not department:
+                check.fail("department", _("a department user must name their department."), "")
+            if department and department not in departments:
+                check.fail("department", _("no such department on the “部门” sheet."))
+            elif department and role != Role.DEPARTMENT:
+                check.fail("department", _("only department users belong to a department."))
+            email = check.text("email", max_length=254)
+            if email:
+                try:
+                    validate_email(email)
+                except ValidationError:
+                    check.fail("email", _("expected an email address."))
+            if check.ok:
+                plan.users.append(
+                    {
+                        "username": username,
+                        "full_name": check.text("full_name", max_length=50),
+                        "role": role,
+                        "town": town,
+                        "department": department,
+                        "email": email,
+                    }
+                )
+    if plan.users and not any(u["role"] in (Role.SUPERVISOR, Role.ADMIN) for u in plan.users):
+        problems.append(
+            Problem(
+                USERS.title, None, None, "",
+                _("name at least one 督查办 or 系统管理员 user: someone must run the city."),
+            )
+        )  # fmt: skip
+    for spec in (TOWNS, DEPARTMENTS, USERS):
+        if not tables[spec.key]:
+            problems.append(
+                Problem(spec.title, None, None, "",
+                        _("the workbook needs a “%(sheet)s” sheet.") % {"sheet": spec.title})
+            )  # fmt: skip
+
+
+def _order(check: CellChecker, *, default: int) -> int:
+    raw = plain_text(check.raw("order"))
+    if not raw:
+        return default
+    if not raw.isdigit() or int(raw) > 32767:
+        check.fail("order", _("expected a whole number."))
+        return default
+    return int(raw)
+
+
+def _hash(password: str) -> str:
+    return make_password(password)
+
+
+def _write(plan: _Plan) -> tuple[City, list[tuple[str, str, str]]]:
+    city = City.objects.create(**plan.city)
+    towns = {
+        town.name: town
+        for town in Town.objects.bulk_create(Town(city=city, **row) for row in plan.towns)
+    }
+    Village.objects.bulk_create(
+        Village(town=towns[row["town"]], name=row["name"]) for row in plan.villages
+    )
+    departments = {
+        d.name: d
+        for d in Department.objects.bulk_create(
+            Department(city=city, **row) for row in plan.departments
+        )
+    }
+    passwords = [secrets.token_urlsafe(9) for _ in plan.users]
+    # Hashing is slow on purpose; hashlib lets threads run side by side.
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        hashes = list(pool.map(_hash, passwords))
+    users = []
+    for row, password_hash in zip(plan.users, hashes, strict=True):
+        role = row["role"]
+        users.append(
+            User(
+                username=row["username"],
+                full_name=row["full_name"],
+                email=row["email"],
+                role=role,
+                town=towns.get(row["town"]) if row["town"] else None,
+                department=departments.get(row["department"]) if row["department"] else None,
+                is_staff=role in (Role.ADMIN, Role.SUPERVISOR),
+                is_superuser=role == Role.ADMIN,
+                password=password_hash,
+                must_change_password=True,
+            )
+        )
+    User.objects.bulk_create(users)
+    shown = [
+        (row["username"], row["full_name"], password)
+        for row, password in zip(plan.users, passwords, strict=True)
+    ]
+    return city, shown
