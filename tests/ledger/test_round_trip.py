@@ -68,4 +68,8 @@ def test_importing_an_export_into_an_empty_database_and_exporting_again_gives_th
     assert result.ok, [str(p) for p in result.problems[:5]]
     assert result.items.counts["created"] == 63 and result.progress.counts["created"] == 436
     second = ledger_workbook(city=city)
-    assert values(second) == values(first)
+    # Users aside: this city was given one supervisor by hand (tests/org/test_setup.py
+    # sets a whole city up from the export, users included).
+    first_values, second_values = values(first), values(second)
+    del first_values["用户"], second_values["用户"]
+    assert second_values == first_values
