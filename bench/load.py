@@ -156,8 +156,8 @@ def run(engine: str, server: str, officials: int, pg: str) -> dict:
         if server == "guatu serve":
             command = ["-m", "guatu", "serve", "--bind", f"127.0.0.1:{port}", "--no-prepare"]
         else:
+            # The same production settings: only the server differs.
             command = ["-m", "guatu", "runserver", f"127.0.0.1:{port}", "--noreload"]
-            env = {**env, "DJANGO_SETTINGS_MODULE": "guatu.settings.local"}
         process = subprocess.Popen(
             [sys.executable, *command],
             env=env,
@@ -189,7 +189,12 @@ def run(engine: str, server: str, officials: int, pg: str) -> dict:
             thread.join()
         wall = time.perf_counter() - began
         process.terminate()
-        process.wait(timeout=30)
+        try:
+            process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            print(f"({server} did not stop within 60 s of SIGTERM; killed)", flush=True)
+            process.kill()
+            process.wait()
         counts_file = folder / "counts.json"
         subprocess.run([sys.executable, __file__, "--count", str(counts_file)], env=env, check=True)
         stored = json.loads(counts_file.read_text())

@@ -9,6 +9,7 @@ a restarted worker picks it up where it was.
 
 from datetime import datetime, time, timedelta
 
+from django.db import transaction
 from django.tasks import task
 from django.utils import timezone
 
@@ -33,16 +34,20 @@ def weekly_bulletin(city_id: int) -> int | None:
     """Draft last week's bulletin for *city_id* unless there is one; queue next week's run."""
     from guatu.supervision.services import bulletin_draft
 
-    city = City.objects.get(pk=city_id)
-    today = city_today(city)
-    last_week = (today - timedelta(days=7)).isocalendar()
-    period = f"{last_week.year}-W{last_week.week:02d}"
-    drafted = None
-    actor = User.objects.filter(role=Role.SUPERVISOR, is_active=True).order_by("pk").first()
-    exists = Bulletin.objects.filter(city=city, period=period, project__isnull=True).exists()
-    if actor is not None and not exists:
-        drafted = bulletin_draft(actor=actor, city=city, period_text=period).pk
-    schedule_weekly(city=city)
+    with transaction.atomic():
+        # Two workers on one queue may both hold a run for the city (one queued
+        # before the other's commit): the city's row lock lets one draft, and the
+        # other then finds the draft.
+        city = City.objects.select_for_update().get(pk=city_id)
+        today = city_today(city)
+        last_week = (today - timedelta(days=7)).isocalendar()
+        period = f"{last_week.year}-W{last_week.week:02d}"
+        drafted = None
+        actor = User.objects.filter(role=Role.SUPERVISOR, is_active=True).order_by("pk").first()
+        exists = Bulletin.objects.filter(city=city, period=period, project__isnull=True).exists()
+        if actor is not None and not exists:
+            drafted = bulletin_draft(actor=actor, city=city, period_text=period).pk
+        schedule_weekly(city=city)
     return drafted
 
 
@@ -50,10 +55,14 @@ def schedule_weekly(*, city: City, when: datetime | None = None) -> bool:
     """Queue the next weekly run for *city* unless one is already waiting; say if queued."""
     from django_tasks_db.models import DBTaskResult
 
-    waiting = DBTaskResult.objects.filter(
-        task_path=TASK_PATH, status="READY", args_kwargs__args=[city.pk]
-    ).exists()
-    if waiting:
-        return False
-    weekly_bulletin.using(run_after=when or next_monday(timezone.now())).enqueue(city.pk)
+    with transaction.atomic():
+        # Workers starting together must not both queue a run: the check and the
+        # enqueue (a row in the same database) happen under the city's row lock.
+        City.objects.select_for_update().get(pk=city.pk)
+        waiting = DBTaskResult.objects.filter(
+            task_path=TASK_PATH, status="READY", args_kwargs__args=[city.pk]
+        ).exists()
+        if waiting:
+            return False
+        weekly_bulletin.using(run_after=when or next_monday(timezone.now())).enqueue(city.pk)
     return True

@@ -14,7 +14,7 @@ import os
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection
+from django.db import connection, connections
 
 
 def default_workers() -> int:
@@ -58,6 +58,12 @@ class Command(BaseCommand):
         )
         if check_only:
             return
+        # The workers are forked from this process: none may inherit its connections
+        # (or a pool and its threads, which would also keep this process from exiting).
+        for alias in connections:
+            if hasattr(connections[alias], "close_pool"):
+                connections[alias].close_pool()
+        connections.close_all()
         self._gunicorn(bind=bind, workers=workers, threads=threads).run()
 
     def _check_connections(self, wanted: int) -> None:
