@@ -4,8 +4,9 @@
 
 For each database (SQLite file; PostgreSQL when ``GUATU_BENCH_PG`` names a server
 URL, e.g. ``postgres://postgres@127.0.0.1:5432/postgres``, on which scratch databases
-are made) and each server — ``guatu serve`` (gunicorn, production settings) and
-Django's ``runserver`` side by side on the same data — it builds a city with one
+are made) and each server — ``guatu serve`` (gunicorn, production settings),
+granian when it is installed (the alternative measured before choosing), and
+Django's ``runserver``, side by side on the same data — it builds a city with one
 work item per official, starts the server, releases all the requests at once
 (a barrier across as many threads), then counts what the database holds: sent vs
 stored (0 lost, 0 duplicated is the requirement), the answers by status, and the
@@ -13,6 +14,7 @@ p50/p95/max latency. Ratios between the two servers matter, not absolute times.
 """
 
 import argparse
+import importlib.util
 import json
 import os
 import secrets
@@ -155,6 +157,13 @@ def run(engine: str, server: str, officials: int, pg: str) -> dict:
         port = _free_port()
         if server == "guatu serve":
             command = ["-m", "guatu", "serve", "--bind", f"127.0.0.1:{port}", "--no-prepare"]
+        elif server == "granian":
+            # The alternative measured before choosing gunicorn: same workers and threads.
+            command = [
+                "-m", "granian", "--interface", "wsgi", "--host", "127.0.0.1",
+                "--port", str(port), "--workers", str(os.cpu_count() or 1),
+                "--blocking-threads", env.get("GUATU_THREADS", "4"), "guatu.wsgi:application",
+            ]  # fmt: skip
         else:
             # The same production settings: only the server differs.
             command = ["-m", "guatu", "runserver", f"127.0.0.1:{port}", "--noreload"]
@@ -241,8 +250,11 @@ def main() -> None:
         "| database | server | sent | 201 | stored | duplicated | answers | p50 s | p95 s | max s |"
     )
     print("|---|---|---:|---:|---:|---:|---|---:|---:|---:|")
+    servers = ["guatu serve", "runserver"]
+    if importlib.util.find_spec("granian") is not None:
+        servers.insert(1, "granian")
     for engine in engines:
-        for server in ("guatu serve", "runserver"):
+        for server in servers:
             r = run(engine, server, args.officials, pg)
             print(
                 f"| {r['engine']} | {r['server']} | {r['sent']} | {r['created']} | {r['stored']} "

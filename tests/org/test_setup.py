@@ -16,8 +16,9 @@ from guatu.audit.models import AuditEntry
 from guatu.demo.build import demo_build
 from guatu.ledger.exporting import ledger_workbook, organisation_workbook
 from guatu.ledger.new_city import ledger_import_new_city
-from guatu.org.models import City, Department, Town, Village
+from guatu.org.models import CalendarException, City, Department, Town, Village
 from guatu.org.setup import city_init
+from guatu.progress.models import StatusRuleSet
 
 pytestmark = pytest.mark.django_db
 
@@ -59,6 +60,15 @@ def test_the_template_filled_in_makes_a_city(tmp_path):
         True,
     )
     assert User.objects.get(username="zhang_wei").is_staff
+    rules = StatusRuleSet.objects.get(city=city)
+    assert (rules.version, rules.yellow_lag, rules.red_lag, rules.created_by.username) == (
+        1,
+        10,
+        30,
+        "zhang_wei",
+    )
+    exception = CalendarException.objects.get(city=city)
+    assert (exception.date.isoformat(), exception.working) == ("2026-02-14", True)
     rows = passwords.read_text(encoding="utf-8-sig").splitlines()
     assert (len(rows) == 5 and rows[0].startswith("登录名")) or rows[0].startswith("用户名")
     assert oct(passwords.stat().st_mode & 0o777) == "0o600"
@@ -75,6 +85,8 @@ def test_every_problem_is_named_at_its_cell_and_nothing_is_written():
             "镇街区": {"A4": "石柱镇", "B5": "乡"},
             "行政村": {"A4": "象珠镇"},
             "用户": {"C4": "市长", "D5": "", "E6": "不存在局", "F3": "not-an-email"},
+            "亮灯规则": {"C3": 40},
+            "日历调整": {"B3": "也许"},
         }
     )
     result = city_init(source=source, name="org.xlsx")
@@ -90,6 +102,8 @@ def test_every_problem_is_named_at_its_cell_and_nothing_is_written():
         ("用户", 4, "C（角色）"),
         ("用户", 5, "D（所属镇街区）"),
         ("用户", 6, "E（所属部门）"),
+        ("亮灯规则", 3, "D（红灯（欠序时百分点））"),
+        ("日历调整", 3, "B（上班）"),
     }, found
     text = "\n".join(str(p) for p in result.problems)
     assert (

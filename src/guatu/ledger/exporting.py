@@ -31,9 +31,11 @@ from guatu.common.spreadsheet import safe_row
 from guatu.core.ledger.cells import format_links
 from guatu.core.ledger.columns import ITEMS, PROGRESS, PROJECTS, SheetSpec
 from guatu.core.ledger.organisation import (
+    CALENDAR,
     CITY,
     DEPARTMENTS,
     ROLE_LABELS,
+    RULES,
     TOWN_KIND_LABELS,
     TOWNS,
     USERS,
@@ -101,7 +103,8 @@ def organisation_workbook(*, city: City | None = None) -> bytes:
     book = Workbook(write_only=True)
     if city is None:
         title = _("Organisation of a new city (fill in and upload)")
-        for spec, rows in zip((CITY, TOWNS, VILLAGES, DEPARTMENTS, USERS), EXAMPLE, strict=True):
+        specs = (CITY, TOWNS, VILLAGES, DEPARTMENTS, USERS, RULES, CALENDAR)
+        for spec, rows in zip(specs, EXAMPLE, strict=True):
             _sheet(book, spec, title, rows, {})
     else:
         _organisation_sheets(book, city, _("%(city)s organisation") % {"city": city.name}, {})
@@ -122,11 +125,15 @@ EXAMPLE = (
         ["shizhu_wang", "王芳", "镇街区", "石柱镇", "", ""],
         ["jiaotong_liu", "刘洋", "部门", "", "示例市交通运输局", ""],
     ],
+    [[1, date(2026, 1, 1), 10, 30, 28, NO, "默认规则"]],
+    [[date(2026, 2, 14), YES, "春节调休上班（示例）"]],
 )
 
 
 def _organisation_sheets(book: Workbook, city: City, title: str, options) -> None:
     from guatu.accounts.models import User
+    from guatu.org.models import CalendarException
+    from guatu.progress.models import StatusRuleSet
 
     towns = list(Town.objects.filter(city=city).order_by("order", "name"))
     departments = list(Department.objects.filter(city=city).order_by("name"))
@@ -185,6 +192,36 @@ def _organisation_sheets(book: Workbook, city: City, title: str, options) -> Non
                 u.email,
             ]
             for u in users
+        ),
+        options,
+    )
+    _sheet(
+        book,
+        RULES,
+        title,
+        (
+            [
+                r.version,
+                r.valid_from,
+                _number(r.yellow_lag),
+                _number(r.red_lag),
+                r.window_days,
+                _yes(r.s_curve),
+                r.note,
+            ]
+            for r in StatusRuleSet.objects.filter(city=city).order_by("version")
+        ),
+        options,
+    )
+    _sheet(
+        book,
+        CALENDAR,
+        title,
+        (
+            [e.date, _yes(e.working), e.note]
+            for e in CalendarException.objects.filter(city=city, project__isnull=True).order_by(
+                "date"
+            )
         ),
         options,
     )
@@ -275,6 +312,8 @@ def _sheet(book: Workbook, spec: SheetSpec, title: str, rows, options) -> None:
             "late_finish",
             "reported_on",
             "status_date",
+            "valid_from",
+            "date",
         }
     }
     for row in rows:

@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from guatu.accounts.models import Role, User
 from guatu.audit.services import audit_record
 from guatu.core.errors import CoreError
-from guatu.core.ledger.cells import plain_text
+from guatu.core.ledger.cells import parse_bool, parse_number, plain_text
 from guatu.core.ledger.columns import SheetSpec
 from guatu.core.ledger.organisation import (
     CITY,
@@ -41,7 +41,8 @@ from guatu.core.ledger.workbook import Table, read_ledger
 from guatu.errors import translate
 from guatu.ledger.checking import MAX_PROBLEMS, CellChecker, TooManyProblems
 from guatu.ledger.problems import Problem
-from guatu.org.models import City, Department, Town, Village
+from guatu.org.models import CalendarException, City, Department, Town, Village
+from guatu.progress.models import StatusRuleSet
 
 DIVISION_CODE = re.compile(r"^\d{6}(\d{3}){0,2}$")
 DEFAULT_ZONE = "Asia/Shanghai"
@@ -67,6 +68,8 @@ class _Plan:
     villages: list[dict] = field(default_factory=list)
     departments: list[dict] = field(default_factory=list)
     users: list[dict] = field(default_factory=list)
+    rules: list[dict] = field(default_factory=list)
+    calendar: list[dict] = field(default_factory=list)
 
 
 def city_init(
@@ -124,6 +127,8 @@ def _counts(plan: _Plan) -> dict[str, int]:
         "villages": len(plan.villages),
         "departments": len(plan.departments),
         "users": len(plan.users),
+        "rules": len(plan.rules),
+        "calendar": len(plan.calendar),
     }
 
 
@@ -267,6 +272,8 @@ def _check(tables: dict[str, list[Table]], plan: _Plan, problems: list[Problem])
                 _("name at least one 督查办 or 系统管理员 user: someone must run the city."),
             )
         )  # fmt: skip
+    _check_rules(tables["rules"], plan, problems)
+    _check_calendar(tables["calendar"], plan, problems)
     for spec in (TOWNS, DEPARTMENTS, USERS):
         if not tables[spec.key]:
             problems.append(
@@ -275,12 +282,66 @@ def _check(tables: dict[str, list[Table]], plan: _Plan, problems: list[Problem])
             )  # fmt: skip
 
 
-def _order(check: CellChecker, *, default: int) -> int:
-    raw = plain_text(check.raw("order"))
+def _check_rules(tables: list[Table], plan: _Plan, problems: list[Problem]) -> None:
+    """Lighting-rule versions (optional: without them the default thresholds apply)."""
+    versions: dict[int, int] = {}
+    for table in tables:
+        check = CellChecker(table, problems, None)
+        for number, row in table.rows:
+            check.start(number, row)
+            version = _order(check, default=0, key="version")
+            valid_from = check.date("valid_from", required=True)
+            yellow = check.cell("yellow_lag", parse_number, required=True)
+            red = check.cell("red_lag", parse_number, required=True)
+            window = _order(check, default=28, key="window_days")
+            s_curve = check.cell("s_curve", parse_bool) or False
+            note = check.text("note", max_length=200)
+            if version in versions:
+                check.fail("version", _("this version is listed twice (first in row %(row)d).")
+                           % {"row": versions[version]})  # fmt: skip
+            versions.setdefault(version, number)
+            if yellow is not None and red is not None and (yellow < 0 or red < yellow):
+                check.fail("red_lag", _("The red threshold cannot be below the yellow one."))
+            if window < 1:
+                check.fail("window_days", _("Thresholds and the window must be positive."))
+            if check.ok:
+                plan.rules.append(
+                    {
+                        "version": version,
+                        "valid_from": valid_from,
+                        "yellow_lag": yellow,
+                        "red_lag": red,
+                        "window_days": window,
+                        "s_curve": s_curve,
+                        "note": note,
+                    }
+                )
+
+
+def _check_calendar(tables: list[Table], plan: _Plan, problems: list[Problem]) -> None:
+    """The city's own working-day exceptions beyond the official calendar (optional)."""
+    days: dict = {}
+    for table in tables:
+        check = CellChecker(table, problems, None)
+        for number, row in table.rows:
+            check.start(number, row)
+            day = check.date("date", required=True)
+            working = check.cell("working", parse_bool, required=True)
+            note = check.text("note", max_length=100)
+            if day in days:
+                check.fail("date", _("this date is listed twice (first in row %(row)d).")
+                           % {"row": days[day]})  # fmt: skip
+            days.setdefault(day, number)
+            if check.ok:
+                plan.calendar.append({"date": day, "working": working, "note": note})
+
+
+def _order(check: CellChecker, *, default: int, key: str = "order") -> int:
+    raw = plain_text(check.raw(key))
     if not raw:
         return default
     if not raw.isdigit() or int(raw) > 32767:
-        check.fail("order", _("expected a whole number."))
+        check.fail(key, _("expected a whole number."))
         return default
     return int(raw)
 
@@ -325,7 +386,17 @@ def _write(plan: _Plan) -> tuple[City, list[tuple[str, str, str]]]:
                 must_change_password=True,
             )
         )
-    User.objects.bulk_create(users)
+    created = User.objects.bulk_create(users)
+    keeper = next(
+        (u for u in created if u.role == Role.SUPERVISOR),
+        next((u for u in created if u.role == Role.ADMIN), None),
+    )
+    StatusRuleSet.objects.bulk_create(
+        StatusRuleSet(city=city, created_by=keeper, **row) for row in plan.rules
+    )
+    CalendarException.objects.bulk_create(
+        CalendarException(city=city, **row) for row in plan.calendar
+    )
     shown = [
         (row["username"], row["full_name"], password)
         for row, password in zip(plan.users, passwords, strict=True)

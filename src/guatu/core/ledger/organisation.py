@@ -9,11 +9,13 @@ from guatu.core.i18n import gettext_noop
 from guatu.core.ledger.columns import Column, SheetSpec
 
 __all__ = [
+    "CALENDAR",
     "CITY",
     "DEPARTMENTS",
     "ORG_SHEETS",
     "ROLE_LABELS",
     "ROLE_NAMES",
+    "RULES",
     "TOWNS",
     "TOWN_KINDS",
     "TOWN_KIND_LABELS",
@@ -107,7 +109,51 @@ USERS = SheetSpec(
     ),
 )
 
-ORG_SHEETS = (CITY, TOWNS, VILLAGES, DEPARTMENTS, USERS)
+RULES = SheetSpec(
+    key="rules",
+    title="亮灯规则",
+    label=gettext_noop("Lighting rules"),
+    aliases=("亮灯", "灯色规则"),
+    columns=(
+        Column("version", "版本", gettext_noop("Version"), (), True, width=6),
+        Column("valid_from", "生效日期", gettext_noop("Valid from"), (), True, width=12),
+        Column(
+            "yellow_lag",
+            "黄灯（欠序时百分点）",
+            gettext_noop("Yellow above (pp)"),
+            ("黄灯",),
+            True,
+            width=12,
+        ),
+        Column(
+            "red_lag",
+            "红灯（欠序时百分点）",
+            gettext_noop("Red above (pp)"),
+            ("红灯",),
+            True,
+            width=12,
+        ),
+        Column(
+            "window_days", "预测窗口（天）", gettext_noop("Forecast window (days)"), (), width=10
+        ),
+        Column("s_curve", "S曲线", gettext_noop("S-curve"), (), width=8),
+        Column("note", "说明", gettext_noop("Note"), (), width=30),
+    ),
+)
+
+CALENDAR = SheetSpec(
+    key="calendar",
+    title="日历调整",
+    label=gettext_noop("Calendar exceptions"),
+    aliases=("工作日调整", "节假日调整"),
+    columns=(
+        Column("date", "日期", gettext_noop("Date"), (), True, width=12),
+        Column("working", "上班", gettext_noop("Worked"), ("是否上班",), True, width=8),
+        Column("note", "说明", gettext_noop("Note"), (), width=30),
+    ),
+)
+
+ORG_SHEETS = (CITY, TOWNS, VILLAGES, DEPARTMENTS, USERS, RULES, CALENDAR)
 
 #: How a role may be written in the 角色 column → the role's key.
 ROLE_NAMES = {
