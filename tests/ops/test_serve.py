@@ -106,18 +106,36 @@ def test_one_command_prepares_and_serves_an_empty_data_folder(tmp_path):
 def test_health_says_what_failed(client):
     from datetime import timedelta
 
+    from django.core.management import call_command
     from django.utils import timezone
     from django_tasks_db.models import DBTaskResult
 
+    from guatu.ops.models import WorkerHeartbeat
+
     answer = client.get("/healthz")
     assert answer.status_code == 200 and answer.json()["ok"]
-    late = timezone.now() - timedelta(hours=1)
+    assert answer.json()["checks"]["worker"]["detail"] == "no worker has reported yet"
+    # The worker beats while it runs; a fresh beat is a live worker.
+    call_command("bulletin_worker", "--batch")
+    beat = WorkerHeartbeat.objects.get()
+    assert "seen 0 s ago" in client.get("/healthz").json()["checks"]["worker"]["detail"]
+    # A worker not heard from for ten minutes is down: 503 for monitoring, while a
+    # load balancer asking for the web part (?web=1) keeps sending traffic.
+    WorkerHeartbeat.objects.filter(pk=beat.pk).update(
+        seen_at=timezone.now() - timedelta(minutes=10)
+    )
+    answer = client.get("/healthz")
+    assert answer.status_code == 503 and not answer.json()["checks"]["worker"]["ok"]
+    web = client.get("/healthz?web=1")
+    assert web.status_code == 200 and not web.json()["checks"]["worker"]["ok"]
+    # A task waiting an hour past its time is a stuck queue, whatever the heartbeat says.
+    WorkerHeartbeat.objects.filter(pk=beat.pk).update(seen_at=timezone.now())
     DBTaskResult.objects.create(
         args_kwargs={"args": [], "kwargs": {}},
-        task_path="guatu.supervision.tasks.bulletin_scheduled",
+        task_path="guatu.supervision.tasks.weekly_bulletin",
         backend_name="default",
         queue_name="default",
-        run_after=late,
+        run_after=timezone.now() - timedelta(hours=1),
     )
     answer = client.get("/healthz")
     assert answer.status_code == 503

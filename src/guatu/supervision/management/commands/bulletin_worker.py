@@ -8,6 +8,7 @@ passed to it (``--batch`` works what is due and exits).
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from guatu.ops.heartbeat import start_heartbeat
 from guatu.org.models import City
 from guatu.supervision.tasks import schedule_weekly
 
@@ -24,4 +25,9 @@ class Command(BaseCommand):
         for city in City.objects.all():
             if schedule_weekly(city=city):
                 self.stdout.write(f"Weekly bulletin scheduled for {city}.")
-        call_command("db_worker", batch=options["batch"], startup_delay=False)
+        # A heartbeat row while the worker runs, for /healthz on every machine.
+        stop = start_heartbeat()
+        try:
+            call_command("db_worker", batch=options["batch"], startup_delay=False)
+        finally:
+            stop.set()

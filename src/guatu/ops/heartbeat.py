@@ -1,0 +1,41 @@
+"""The task worker's heartbeat: a row it refreshes while it runs, read by ``/healthz``."""
+
+import os
+import socket
+import threading
+from datetime import timedelta
+
+from django.db import close_old_connections, connection
+from django.utils import timezone
+
+HEARTBEAT_EVERY = 30  # seconds
+#: A worker not heard from for this long is taken to be down.
+HEARTBEAT_STALE = timedelta(minutes=2)
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"[:120]
+
+
+def beat(name: str) -> None:
+    from guatu.ops.models import WorkerHeartbeat
+
+    WorkerHeartbeat.objects.update_or_create(name=name, defaults={"seen_at": timezone.now()})
+
+
+def start_heartbeat(name: str | None = None) -> threading.Event:
+    """Beat now and then every ``HEARTBEAT_EVERY`` s from a daemon thread; set the event to stop."""
+    name = name or worker_name()
+    beat(name)
+    stop = threading.Event()
+
+    def run() -> None:
+        try:
+            while not stop.wait(HEARTBEAT_EVERY):
+                close_old_connections()
+                beat(name)
+        finally:
+            connection.close()
+
+    threading.Thread(target=run, name="guatu-heartbeat", daemon=True).start()
+    return stop
