@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 
 from guatu.core.errors import CoreError
 from guatu.core.ledger.cells import CellError, parse_date, plain_text
-from guatu.core.ledger.workbook import Table
+from guatu.core.ledger.columns import SheetSpec
+from guatu.core.ledger.workbook import Table, Workbook, read_ledger
 from guatu.errors import translate
 from guatu.ledger.problems import Problem, expected, quote
 
@@ -88,3 +89,26 @@ class CellChecker:
 
     def date(self, key: str, *, required: bool = False) -> date | None:
         return self.cell(key, lambda v: parse_date(v, year=self.year), required=required)
+
+
+def sheets_read(
+    source, *, name: str, specs: tuple[SheetSpec, ...], problems: list[Problem], notes: list[str]
+) -> Workbook | None:
+    """The workbook in *source* read for *specs*; None when the file can't be read at all.
+
+    A file that is no workbook is a problem named after the file; a hidden
+    sheet, or one that looks like none of *specs*, is noted — never skipped
+    without a word.
+    """
+    try:
+        book = read_ledger(source, name=name, specs=specs)
+    except CoreError as error:
+        problems.append(Problem(name, None, None, "", translate(error)))
+        return None
+    for sheet in book.hidden_sheets:
+        notes.append(_("Hidden sheet “%(sheet)s” was not read.") % {"sheet": sheet})
+    for sheet in book.unknown_sheets:
+        notes.append(
+            _("Sheet “%(sheet)s” has no ledger headers and was not read.") % {"sheet": sheet}
+        )
+    return book

@@ -22,12 +22,9 @@ from django.utils.translation import gettext as _
 
 from guatu.access import is_supervisor, reports_own_items, require
 from guatu.audit.services import audit_record
-from guatu.core.errors import CoreError
 from guatu.core.ledger.columns import ITEMS, PROGRESS, PROJECTS, SHEETS
 from guatu.core.ledger.organisation import ORG_SHEETS
-from guatu.core.ledger.workbook import read_ledger
-from guatu.errors import translate
-from guatu.ledger.checking import MAX_PROBLEMS, TooManyProblems
+from guatu.ledger.checking import MAX_PROBLEMS, TooManyProblems, sheets_read
 from guatu.ledger.links import links_check
 from guatu.ledger.plan import Plan
 from guatu.ledger.problems import Problem
@@ -68,10 +65,14 @@ def ledger_import(
     reporter = not supervisor
     file_name = name or (Path(source).name if isinstance(source, str | Path) else "upload")
     result = ImportResult(file=file_name, dry_run=dry_run)
-    try:
-        book = read_ledger(source, name=file_name, specs=SHEETS + ORG_SHEETS)
-    except CoreError as error:
-        result.problems.append(Problem(file_name, None, None, "", translate(error)))
+    book = sheets_read(
+        source,
+        name=file_name,
+        specs=SHEETS + ORG_SHEETS,
+        problems=result.problems,
+        notes=result.notes,
+    )
+    if book is None:
         return result
     for table in [table for table in book.tables if table.spec in ORG_SHEETS]:
         # A whole city's export carries its organisation; it sets up a new city
@@ -85,12 +86,6 @@ def ledger_import(
                 "change its organisation in the administration."
             )
             % {"sheet": table.sheet, "city": city.name if city else ""}
-        )
-    for sheet in book.hidden_sheets:
-        result.notes.append(_("Hidden sheet “%(sheet)s” was not read.") % {"sheet": sheet})
-    for sheet in book.unknown_sheets:
-        result.notes.append(
-            _("Sheet “%(sheet)s” has no ledger headers and was not read.") % {"sheet": sheet}
         )
     today = today or city_today(city)
     plan = Plan(city=city, reference=Reference.load(city), today=today, year=today.year)

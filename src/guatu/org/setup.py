@@ -25,7 +25,6 @@ from django.utils.translation import gettext as _
 
 from guatu.accounts.models import Role, User
 from guatu.audit.services import audit_record
-from guatu.core.errors import CoreError
 from guatu.core.ledger.cells import parse_bool, parse_number, plain_text
 from guatu.core.ledger.columns import SheetSpec
 from guatu.core.ledger.organisation import (
@@ -37,9 +36,8 @@ from guatu.core.ledger.organisation import (
     TOWNS,
     USERS,
 )
-from guatu.core.ledger.workbook import Table, read_ledger
-from guatu.errors import translate
-from guatu.ledger.checking import MAX_PROBLEMS, CellChecker, TooManyProblems
+from guatu.core.ledger.workbook import Table
+from guatu.ledger.checking import MAX_PROBLEMS, CellChecker, TooManyProblems, sheets_read
 from guatu.ledger.problems import Problem
 from guatu.org.models import CalendarException, City, Department, Town, Village
 from guatu.progress.models import StatusRuleSet
@@ -88,17 +86,15 @@ def city_init(
     """
     file_name = name or (Path(source).name if isinstance(source, str | Path) else "upload")
     result = CityInit(file=file_name, dry_run=dry_run)
-    try:
-        book = read_ledger(source, name=file_name, specs=ORG_SHEETS + others)
-    except CoreError as error:
-        result.problems.append(Problem(file_name, None, None, "", translate(error)))
+    book = sheets_read(
+        source,
+        name=file_name,
+        specs=ORG_SHEETS + others,
+        problems=result.problems,
+        notes=result.notes,
+    )
+    if book is None:
         return result
-    for sheet in book.hidden_sheets:
-        result.notes.append(_("Hidden sheet “%(sheet)s” was not read.") % {"sheet": sheet})
-    for sheet in book.unknown_sheets:
-        result.notes.append(
-            _("Sheet “%(sheet)s” has no ledger headers and was not read.") % {"sheet": sheet}
-        )
     tables = {spec.key: [t for t in book.tables if t.spec is spec] for spec in ORG_SHEETS}
     plan = _Plan()
     try:

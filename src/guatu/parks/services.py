@@ -24,12 +24,10 @@ from guatu.core.enterprise import (
     check_credit_code,
 )
 from guatu.core.enterprise import industry_code as parse_industry
-from guatu.core.errors import CoreError
 from guatu.core.ledger.cells import CellError, parse_bool, parse_number, plain_text
 from guatu.core.ledger.columns import APPLICANTS
-from guatu.core.ledger.workbook import read_ledger
 from guatu.errors import translate
-from guatu.ledger.checking import CellChecker, TooManyProblems
+from guatu.ledger.checking import CellChecker, TooManyProblems, sheets_read
 from guatu.ledger.problems import Problem, expected
 from guatu.org.clock import city_today
 from guatu.parks.models import (
@@ -253,6 +251,8 @@ class ScreeningResult:
     file: str
     problems: list[Problem] = field(default_factory=list)
     evaluations: list[Evaluation] = field(default_factory=list)
+    #: Sheets not read (hidden, or not the applicants' sheet), said rather than skipped.
+    notes: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -277,10 +277,10 @@ def applications_screen(
     on = on or city_today(park.city)
     file_name = name or str(source)
     result = ScreeningResult(file=file_name)
-    try:
-        book = read_ledger(source, name=file_name, specs=(APPLICANTS,))
-    except CoreError as error:
-        result.problems.append(Problem(file_name, None, None, "", translate(error)))
+    book = sheets_read(
+        source, name=file_name, specs=(APPLICANTS,), problems=result.problems, notes=result.notes
+    )
+    if book is None:
         return result
     criteria = criteria_in_force(park, on)
     if criteria is None:

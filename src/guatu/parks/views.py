@@ -122,6 +122,8 @@ def screen_view(request: HttpRequest, code: str) -> HttpResponse:
         context = _park_context(request, park, screening_form=form, problems=result.problems)
         return render(request, "parks/park_detail.html", context, status=422)
     admitted = sum(1 for e in result.evaluations if e.admitted)
+    for note in result.notes:
+        messages.info(request, note)
     messages.success(
         request,
         _("Screened %(count)d applicants: %(admitted)d admitted, %(rejected)d rejected.")
