@@ -71,7 +71,10 @@ def test_the_worker_command_works_the_queue(tmp_path):
         "-c",
         "from guatu.supervision.models import Bulletin; "
         "from django_tasks_db.models import DBTaskResult; "
+        "from guatu.ops.models import WorkerHeartbeat; "
         "print(Bulletin.objects.filter(period='2019-W45').count(), "
-        "DBTaskResult.objects.filter(status='READY').count())",
+        "DBTaskResult.objects.filter(status='READY').count(), "
+        "WorkerHeartbeat.objects.count())",
     )
-    assert counts.strip().splitlines()[-1] == "1 1"  # drafted, and next week queued
+    # Drafted, next week queued, and the worker left its heartbeat for /healthz.
+    assert counts.strip().splitlines()[-1] == "1 1 1"
