@@ -6,6 +6,7 @@ every row, collect every problem, and write nothing if there is one.
 
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -89,6 +90,11 @@ class CellChecker:
 
     def date(self, key: str, *, required: bool = False) -> date | None:
         return self.cell(key, lambda v: parse_date(v, year=self.year), required=required)
+
+
+def source_name(source, name: str | None) -> str:
+    """How messages name an uploaded or local file: its given name, a path's file name."""
+    return name or (Path(source).name if isinstance(source, str | Path) else "upload")
 
 
 def sheets_read(

@@ -24,7 +24,7 @@ from guatu.access import is_supervisor, reports_own_items, require
 from guatu.audit.services import audit_record
 from guatu.core.ledger.columns import ITEMS, PROGRESS, PROJECTS, SHEETS
 from guatu.core.ledger.organisation import ORG_SHEETS
-from guatu.ledger.checking import MAX_PROBLEMS, TooManyProblems, sheets_read
+from guatu.ledger.checking import MAX_PROBLEMS, TooManyProblems, sheets_read, source_name
 from guatu.ledger.links import links_check
 from guatu.ledger.plan import Plan
 from guatu.ledger.problems import Problem
@@ -63,7 +63,7 @@ def ledger_import(
     supervisor = is_supervisor(actor)
     require(supervisor or reports_own_items(actor), user=actor, action="ledger_import", target=city)
     reporter = not supervisor
-    file_name = name or (Path(source).name if isinstance(source, str | Path) else "upload")
+    file_name = source_name(source, name)
     result = ImportResult(file=file_name, dry_run=dry_run)
     book = sheets_read(
         source,

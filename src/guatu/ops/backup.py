@@ -19,6 +19,7 @@ import os
 import shutil
 import sqlite3
 import subprocess
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -56,6 +57,12 @@ def _sha256(path: Path) -> str:
         for block in iter(lambda: stream.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def _sqlite_copy(source: str | Path, target: str | Path) -> None:
+    """Copy one SQLite database into another with SQLite's online backup API."""
+    with closing(sqlite3.connect(source)) as origin, closing(sqlite3.connect(target)) as copy:
+        origin.backup(copy)
 
 
 def _applied_migrations() -> list[list[str]]:
@@ -98,14 +105,8 @@ def backup_create(folder: Path) -> BackupSummary:
     vendor = connection.vendor
     migrations = _applied_migrations()
     if vendor == "sqlite":
-        source = sqlite3.connect(settings.DATABASES[DEFAULT_DB_ALIAS]["NAME"])
-        target = sqlite3.connect(folder / SQLITE_FILE)
-        try:
-            with target:
-                source.backup(target)  # a consistent snapshot while others write
-        finally:
-            target.close()
-            source.close()
+        # A consistent snapshot while others write.
+        _sqlite_copy(settings.DATABASES[DEFAULT_DB_ALIAS]["NAME"], folder / SQLITE_FILE)
     elif vendor == "postgresql":
         run = subprocess.run(
             [_tool("pg_dump"), "--format=custom", "--no-owner", "--no-privileges",
@@ -203,14 +204,7 @@ def restore_into_empty(folder: Path) -> dict:
         connection.close()
         target = Path(settings.DATABASES[DEFAULT_DB_ALIAS]["NAME"])
         target.parent.mkdir(parents=True, exist_ok=True)
-        source = sqlite3.connect(folder / SQLITE_FILE)
-        copy = sqlite3.connect(target)
-        try:
-            with copy:
-                source.backup(copy)
-        finally:
-            copy.close()
-            source.close()
+        _sqlite_copy(folder / SQLITE_FILE, target)
     else:
         run = subprocess.run(
             [_tool("pg_restore"), "--no-owner", "--no-privileges", "--exit-on-error",

@@ -37,7 +37,13 @@ from guatu.core.ledger.organisation import (
     USERS,
 )
 from guatu.core.ledger.workbook import Table
-from guatu.ledger.checking import MAX_PROBLEMS, CellChecker, TooManyProblems, sheets_read
+from guatu.ledger.checking import (
+    MAX_PROBLEMS,
+    CellChecker,
+    TooManyProblems,
+    sheets_read,
+    source_name,
+)
 from guatu.ledger.problems import Problem
 from guatu.org.models import CalendarException, City, Department, Town, Village
 from guatu.progress.models import StatusRuleSet
@@ -84,7 +90,7 @@ def city_init(
     runs as the machine's operator (``None``). *others* are sheets another
     step reads from the same file (a whole city's ledger): recognised, left alone.
     """
-    file_name = name or (Path(source).name if isinstance(source, str | Path) else "upload")
+    file_name = source_name(source, name)
     result = CityInit(file=file_name, dry_run=dry_run)
     book = sheets_read(
         source,

@@ -158,23 +158,32 @@ def _degrees(value, ref, limit: float) -> float | None:
     return -degrees if str(ref).strip("\x00 ").upper() in ("S", "W") else degrees
 
 
-def _thumbnail(data: bytes) -> tuple[io.BytesIO, int, int]:
-    """The upright thumbnail as JPEG, and the photo's upright size, decoding as little as may be.
+def _upright(
+    data: bytes, box: tuple[int, int], *, draft: tuple[int, int] | None = None
+) -> tuple[Image.Image, int, int]:
+    """The photo decoded no larger than *box* and turned upright, and its full upright size.
 
-    JPEGs are decoded at a reduced scale (``draft``); the thumbnail is made in
-    place and turned upright afterwards, so no full-size copy is ever made.
+    JPEGs are decoded at a reduced scale (``draft``, *box* unless given); the
+    reduction is made in place and turned upright afterwards, so no full-size
+    copy is ever made.
     """
     with Image.open(io.BytesIO(data)) as image:
         orientation = image.getexif().get(ORIENTATION, 1)
         width, height = image.size
         if orientation in (5, 6, 7, 8):
             width, height = height, width
-        image.draft("RGB", (THUMBNAIL[0] * 2, THUMBNAIL[1] * 2))
-        image.thumbnail(THUMBNAIL)
-        thumb = image.convert("RGB")
+        image.draft("RGB", draft or box)
+        image.thumbnail(box)
+        reduced = image.convert("RGB")
     turn = TRANSPOSE.get(orientation)
     if turn is not None:
-        thumb = thumb.transpose(turn)
+        reduced = reduced.transpose(turn)
+    return reduced, width, height
+
+
+def _thumbnail(data: bytes) -> tuple[io.BytesIO, int, int]:
+    """The upright thumbnail as JPEG, and the photo's upright size."""
+    thumb, width, height = _upright(data, THUMBNAIL, draft=(THUMBNAIL[0] * 2, THUMBNAIL[1] * 2))
     out = io.BytesIO()
     thumb.save(out, "JPEG", quality=82)
     return out, width, height
@@ -184,14 +193,7 @@ def display_copy(data: bytes, lines: Sequence[str]) -> bytes:
     """The copy people are shown: upright, screen-sized, with *lines* as its 水印."""
     from guatu.progress.watermark import DISPLAY_SIDE, watermarked
 
-    with Image.open(io.BytesIO(data)) as image:
-        orientation = image.getexif().get(ORIENTATION, 1)
-        image.draft("RGB", (DISPLAY_SIDE, DISPLAY_SIDE))
-        image.thumbnail((DISPLAY_SIDE, DISPLAY_SIDE))
-        upright = image.convert("RGB")
-    turn = TRANSPOSE.get(orientation)
-    if turn is not None:
-        upright = upright.transpose(turn)
+    upright, _width, _height = _upright(data, (DISPLAY_SIDE, DISPLAY_SIDE))
     return watermarked(upright, lines)
 
 
