@@ -212,3 +212,24 @@ def test_the_api_lists_a_reports_photos_with_their_facts_for_those_who_may_see_t
         }
     ]
     assert photos_seen_by(neighbour) == []
+
+
+def test_a_write_failing_part_way_leaves_no_photo_file_behind(make_item, users, media, monkeypatch):
+    """The second photo's 水印 copy fails (a full disk, say): the first photo's three
+    files and the second's original are already written — all are removed, no row stays."""
+    from guatu.progress import photos
+
+    real = photos.display_copy
+    calls = []
+
+    def failing(data, lines):
+        calls.append(1)
+        if len(calls) == 2:
+            raise OSError("No space left on device")
+        return real(data, lines)
+
+    monkeypatch.setattr(photos, "display_copy", failing)
+    with pytest.raises(OSError):
+        submit(make_item("a"), users["town"], [jpeg("1.jpg"), jpeg("2.jpg")])
+    assert not ProgressReport.objects.exists() and not ReportPhoto.objects.exists()
+    assert not [path for path in media.rglob("*") if path.is_file()]

@@ -197,11 +197,14 @@ def display_copy(data: bytes, lines: Sequence[str]) -> bytes:
     return watermarked(upright, lines)
 
 
-def save_photos(report, photos: Sequence[CheckedPhoto]) -> list:
+def save_photos(report, photos: Sequence[CheckedPhoto], written: list) -> None:
     """Store *photos* for *report* (inside the caller's transaction).
 
     Each keeps its original file, gets a thumbnail and a displayed copy with
     the 水印, and is flagged when the camera dates it long before the report.
+    Each record goes into *written* before its first file does, so that a
+    failure part-way (a full disk, the commit) lets the caller remove every
+    file already written (``photo_files_delete``).
     """
     from django.utils import timezone
 
@@ -211,7 +214,6 @@ def save_photos(report, photos: Sequence[CheckedPhoto]) -> list:
 
     zone = city_zone(report.work_item.project.city)
     uploaded = timezone.localtime(timezone.now(), zone)
-    saved = []
     for photo in photos:
         taken = photo.taken
         if taken is not None and taken.tzinfo is None:
@@ -236,6 +238,7 @@ def save_photos(report, photos: Sequence[CheckedPhoto]) -> list:
             uploaded=uploaded,
             item=report.work_item,
         )
+        written.append(record)
         stem = photo.name.rsplit(".", 1)[0]
         record.image.save(photo.name, ContentFile(photo.data), save=False)
         record.thumbnail.save(f"{stem}-thumb.jpg", ContentFile(photo.thumbnail), save=False)
@@ -243,5 +246,10 @@ def save_photos(report, photos: Sequence[CheckedPhoto]) -> list:
             f"{stem}-shown.jpg", ContentFile(display_copy(photo.data, lines)), save=False
         )
         record.save(force_insert=True)
-        saved.append(record)
-    return saved
+
+
+def photo_files_delete(records: Sequence) -> None:
+    """Remove the files of photo records whose write did not commit (empty fields are skipped)."""
+    for record in records:
+        for field in (record.image, record.thumbnail, record.display):
+            field.delete(save=False)

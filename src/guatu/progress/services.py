@@ -27,7 +27,7 @@ from guatu.core.reporting import ItemTerms, Prior, check_report
 from guatu.errors import translate
 from guatu.org.clock import city_today
 from guatu.progress.models import Blocker, ProgressReport, ReportReview, StatusRuleSet
-from guatu.progress.photos import check_photos, save_photos
+from guatu.progress.photos import check_photos, photo_files_delete, save_photos
 from guatu.progress.selectors import report_counts, reports_in_force
 from guatu.projects.models import WorkItem
 
@@ -160,7 +160,7 @@ def report_submit(
                 report.created_at = submitted_at
             report.full_clean(validate_unique=False)
             report.save(force_insert=True)
-            stored.extend(save_photos(report, checked_photos))
+            save_photos(report, checked_photos, stored)
             audit_record(
                 user=reported_by,
                 action=action,
@@ -176,9 +176,7 @@ def report_submit(
             )
     except BaseException:
         # The photo files were written before the commit that failed: remove them.
-        for photo in stored:
-            photo.image.delete(save=False)
-            photo.thumbnail.delete(save=False)
+        photo_files_delete(stored)
         raise
     return report
 
