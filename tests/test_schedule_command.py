@@ -57,7 +57,9 @@ def test_mspdi_table():
     assert done.returncode == 0, done.stderr
     lines = done.stdout.strip().splitlines()
     assert lines[0].split("\t")[:2] == ["UID", "名称"]
-    assert lines[1].split("\t")[:4] == ["1", "Task 1", "2006-09-21", "2006-09-21"]
+    assert lines[1].split("\t")[:4] == ["1", "Task 1", "2006-09-21 08:00", "2006-09-21 17:00"]
+    # Task 5's finish is set by an SF link from Task 4's start: Microsoft keeps 08:00.
+    assert lines[5].split("\t")[2:4] == ["2006-09-22 08:00", "2006-09-25 08:00"]
     assert len(lines) == 6
 
 
@@ -103,4 +105,4 @@ def test_mspdi_import_and_export_through_the_command(tmp_path):
         "--department",
         "交通局",
     )
-    assert bad.returncode != 0 and "Task Nine" in bad.stderr
+    assert bad.returncode != 0 and "Task Fifteen（UID 16）" in bad.stderr

@@ -1,91 +1,98 @@
-"""Microsoft Project XML: reproduce Microsoft Project's own schedules, export files
-that MPXJ (the library behind most MS Project readers) reads back faithfully."""
+"""Microsoft Project XML: reproduce Microsoft Project's own schedules to the minute,
+refuse what is not modelled naming the task, export files that MPXJ (the library
+behind most MS Project readers) reads back faithfully."""
 
 import importlib.util
 import shutil
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 
 from guatu.core.calendar import WorkCalendar
-from guatu.core.mspdi import (
-    MspdiError,
-    MspdiLink,
-    MspdiProject,
-    MspdiTask,
-    _finish_offset,
-    _start_offset,
-    read_mspdi,
+from guatu.core.mspdi import MspdiError, MspdiLink, MspdiProject, MspdiTask, read_mspdi
+from guatu.core.mspdi_schedule import (
+    differences,
+    plan_refusals,
+    schedule_checked,
     schedule_mspdi,
     schedule_project,
-    write_mspdi,
 )
+from guatu.core.mspdi_write import write_mspdi
 from guatu.core.schedule import FF, FS, SF, SS
 
 DATA = Path(__file__).parent / "data" / "mspdi"
+DAY = 480
 ORACLES = [
     "task-links-project2007-mspdi.xml",  # all four link types, lags in days and weeks
     "task-links-project2010-mspdi.xml",  # + start-no-earlier-than constraints
     "task-links-project2013-mspdi.xml",
     "task-links-project2016-mspdi.xml",  # manually scheduled tasks
-    "mspdirelations.xml",
+    "mspdirelations.xml",  # an SF finish kept at 08:00 of the next day
     "task-baselines-project2007-mspdi.xml",
 ]
 
 
-def microsoft_values(project: MspdiProject, axis, task: MspdiTask) -> tuple:
-    computed = task.computed
-    day = project.minutes_per_day * 10  # slack is in tenths of a minute
-
-    def moment(key: str) -> datetime:
-        return datetime.fromisoformat(computed[key])
-
-    return (
-        _start_offset(axis, moment("EarlyStart")),
-        _finish_offset(axis, moment("EarlyFinish")),
-        _start_offset(axis, moment("LateStart")),
-        _finish_offset(axis, moment("LateFinish")),
-        int(computed["TotalSlack"]) // day,
-        int(computed["FreeSlack"]) // day,
-        computed["Critical"] == "1",
-    )
-
-
 @pytest.mark.parametrize("name", ORACLES)
 def test_every_task_matches_microsoft_projects_own_schedule(name):
-    project = read_mspdi(DATA / name)
-    scheduled = schedule_project(project)
-    result = scheduled.result
+    scheduled = schedule_project(read_mspdi(DATA / name))
     assert scheduled.tasks
-    for i, task in enumerate(scheduled.tasks):
-        ours = (
-            int(result.es[i]),
-            int(result.ef[i]),
-            int(result.ls[i]),
-            int(result.lf[i]),
-            int(result.tf[i]),
-            int(result.ff[i]),
-            bool(result.tf[i] <= 0),
-        )
-        assert ours == microsoft_values(project, scheduled.axis, task), (task.uid, task.name)
+    assert differences(scheduled) == []
+    checked = sum(len(task.computed) for task in scheduled.tasks)
+    assert checked >= 7 * len(scheduled.tasks)
+
+
+def test_a_stored_value_guatu_does_not_reproduce_refuses_the_plan_naming_it():
+    plan = read_mspdi(DATA / "task-links-project2007-mspdi.xml")
+    task = next(t for t in plan.tasks if t.uid == 4)
+    task.computed["LateFinish"] = "2014-10-31T12:00:00"  # as if another rule had moved it
+    with pytest.raises(MspdiError) as raised:
+        schedule_checked(plan)
+    message = str(raised.value)
+    assert "UID 4" in message and "LateFinish" in message and "2014-10-31T12:00:00" in message
+
+
+def test_unlinked_manual_tasks_are_not_critical_linked_ones_are():
+    scheduled = schedule_project(read_mspdi(DATA / "task-links-project2016-mspdi.xml"))
+    times = dict(zip((t.uid for t in scheduled.tasks), scheduled.times(), strict=True))
+    assert times[9].critical and times[10].critical  # linked, zero slack
+    baselines = read_mspdi(DATA / "task-baselines-project2007-mspdi.xml")
+    manual = replace(baselines, tasks=[replace(t, manual=True) for t in baselines.tasks])
+    for when in schedule_project(manual).times():
+        assert when.total_slack == 0 and not when.critical
+
+
+def test_an_sf_finish_stays_at_the_start_that_drives_it():
+    scheduled = schedule_project(read_mspdi(DATA / "mspdirelations.xml"))
+    times = dict(zip((t.uid for t in scheduled.tasks), scheduled.times(), strict=True))
+    assert times[5].finish == datetime(2006, 9, 25, 8)  # Microsoft's own value
+    assert times[5].start == datetime(2006, 9, 22, 8)
+
+
+def test_a_summary_tasks_duration_is_never_read_and_never_named():
+    plan = read_mspdi(DATA / "task-links-project2007-mspdi.xml")
+    summary = next(t for t in plan.tasks if t.uid == 0)
+    assert summary.summary and summary.duration == 0
+    assert list(plan_refusals(plan)) == []
 
 
 def test_links_types_lags_and_constraints_are_read():
     project = read_mspdi(DATA / "task-links-project2010-mspdi.xml")
     by_uid = {task.uid: task for task in project.tasks}
-    assert by_uid[8].links == [MspdiLink(7, FS, 5)]  # one week
-    assert by_uid[10].links == [MspdiLink(9, FS, 10)]  # two weeks
+    assert by_uid[8].links == [MspdiLink(7, FS, 5 * DAY, lag_format=9)]  # one week
+    assert by_uid[10].links == [MspdiLink(9, FS, 10 * DAY, lag_format=9)]  # two weeks
     assert by_uid[12].links[0].kind == SF and by_uid[14].links[0].kind == SS
     assert by_uid[16].links[0].kind == FF
     assert by_uid[1].constraint == 4 and by_uid[1].constraint_date == datetime(2014, 10, 17, 8)
     assert by_uid[0].summary
 
 
-def test_fractional_days_are_refused_with_the_task_named():
+def test_seconds_in_a_duration_are_refused_with_the_task_named():
     with pytest.raises(MspdiError) as raised:
         read_mspdi(DATA / "mspditimephasedsegments.xml")
-    assert "Task Nine" in str(raised.value)
+    assert "Task Fifteen（UID 16）" in str(raised.value)
+    assert "PT114H17M6S" in str(raised.value)
 
 
 def test_a_file_that_is_not_mspdi_is_refused(tmp_path):
@@ -105,12 +112,15 @@ def test_an_export_carries_the_same_network_and_microsofts_dates(name, tmp_path)
     write_mspdi(out, original)
     again = read_mspdi(out)
     scheduled = [task for task in original.tasks if not task.summary]
-    assert [(t.uid, t.name, t.duration_days, t.links, t.manual) for t in again.tasks] == [
-        (t.uid, t.name, t.duration_days, t.links, t.manual) for t in scheduled
-    ]
+
+    def network(task: MspdiTask) -> tuple:
+        links = [(link.predecessor, link.kind, link.lag) for link in task.links]
+        return task.uid, task.name, task.duration, links, task.manual
+
+    assert [network(t) for t in again.tasks] == [network(t) for t in scheduled]
     for mine, theirs in zip(again.tasks, scheduled, strict=True):
-        for key in ("EarlyStart", "EarlyFinish", "TotalSlack", "FreeSlack", "Critical"):
-            assert mine.computed[key] == theirs.computed[key], (mine.uid, key)
+        assert mine.computed == theirs.computed, mine.uid
+    assert differences(schedule_project(again)) == []  # an export reproduces itself
 
 
 def railway_project() -> MspdiProject:
@@ -120,12 +130,12 @@ def railway_project() -> MspdiProject:
         start=datetime(2019, 9, 26, 8),
         calendar=WorkCalendar.official(),
         tasks=[
-            MspdiTask(1, "主线铺轨", 5),
-            MspdiTask(2, "站场改造", 3),
+            MspdiTask(1, "主线铺轨", 5 * DAY),
+            MspdiTask(2, "站场改造", 3 * DAY),
             MspdiTask(
                 3, "同期交付", 0, milestone=True, links=[MspdiLink(1, FS, 0), MspdiLink(2, FS, 0)]
             ),
-            MspdiTask(4, "开通准备", 2, links=[MspdiLink(3, SS, 1)]),
+            MspdiTask(4, "开通准备", 2 * DAY, links=[MspdiLink(3, SS, DAY)]),
         ],
     )
 
@@ -137,8 +147,8 @@ def test_the_official_calendar_is_exported_with_its_holidays(tmp_path):
     assert again.calendar.exceptions[date(2019, 10, 1)] is False
     assert again.calendar.exceptions[date(2019, 9, 29)] is True  # 调休 Sunday
     rows = {row[0]: row for row in schedule_mspdi(again)}
-    assert rows[1][3] == "2019-10-08"  # 9-26, 9-27, 9-29, 9-30, 10-8
-    assert rows[3][2] == "2019-10-08"
+    assert rows[1][3] == "2019-10-08 17:00"  # 9-26, 9-27, 9-29, 9-30, 10-8
+    assert rows[3][2] == "2019-10-08 17:00"
 
 
 @pytest.mark.skipif(

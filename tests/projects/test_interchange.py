@@ -7,7 +7,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 
-from guatu.core.mspdi import read_mspdi, schedule_project
+from guatu.core.mspdi import read_mspdi
+from guatu.core.mspdi_schedule import schedule_project
 from guatu.org.models import CalendarException
 from guatu.progress.models import ProgressReport
 from guatu.projects.interchange import project_export_mspdi, project_import_mspdi
@@ -61,7 +62,7 @@ def test_a_file_guatu_cannot_schedule_leaves_nothing(city, departments):
             city=city,
             owner_department=departments["交通局"],
         )
-    assert "Task Nine" in raised.value.message_dict["file"][0]
+    assert "Task Fifteen（UID 16）" in raised.value.message_dict["file"][0]
     assert not Project.objects.filter(code="x").exists()
     assert not WorkItem.objects.exists()
 
@@ -155,5 +156,5 @@ def test_the_import_page_names_a_bad_file(demo):
             },
         )
     assert response.status_code == 200
-    assert "Task Nine" in response.text and "整天" in response.text
+    assert "Task Fifteen（UID 16）" in response.text and "整分钟" in response.text
     assert not Project.objects.filter(code="timephased").exists()

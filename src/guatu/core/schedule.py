@@ -55,6 +55,8 @@ __all__ = [
     "Constraints",
     "Network",
     "Schedule",
+    "critical_of",
+    "forward_only_into_fixed",
     "schedule",
 ]
 
@@ -231,6 +233,32 @@ class Schedule:
     def days_late(self) -> np.ndarray:
         """Days by which each item already misses its time node (0 if it does not)."""
         return np.maximum(-self.tf, 0)
+
+
+def forward_only_into_fixed(
+    kind: Sequence[int] | np.ndarray, succ: Sequence[int] | np.ndarray, fixed: np.ndarray
+) -> np.ndarray:
+    """Link types with SS and SF links into a fixed item made forward-only.
+
+    A fixed item (a manually scheduled task) cannot move, so a start-based link
+    into it pushes it but does not pull its predecessor's late dates — Microsoft
+    Project's rule, and guatu's for its own fixed items, so that an imported plan
+    keeps Microsoft's late dates.
+    """
+    kind = np.asarray(kind, dtype=np.int64)
+    succ = np.asarray(succ, dtype=np.int64)
+    start_based = (kind == SS) | (kind == SF)
+    return kind + FORWARD_ONLY * (start_based & np.asarray(fixed, dtype=bool)[succ])
+
+
+def critical_of(
+    tf: np.ndarray, fixed: np.ndarray, linked: np.ndarray, limit: int = 0
+) -> np.ndarray:
+    """Critical: total float at most *limit*, except a fixed item with no links whose float
+    is not negative — it drives nothing (Microsoft Project's rule too). A fixed item that
+    is already too late for its node (negative float) stays critical."""
+    idle = np.asarray(fixed, dtype=bool) & ~np.asarray(linked, dtype=bool) & (tf >= 0)
+    return (tf <= limit) & ~idle
 
 
 @numba.njit(cache=True, nogil=True)

@@ -25,8 +25,9 @@ from guatu.core.mspdi import (
     MspdiProject,
     MspdiTask,
     read_mspdi,
-    write_mspdi,
 )
+from guatu.core.mspdi_schedule import ScheduledMspdi, schedule_checked, whole_day_refusal
+from guatu.core.mspdi_write import write_mspdi
 from guatu.core.schedule import LINK_TYPES
 from guatu.errors import as_validation_error
 from guatu.org.models import CalendarException, City, Department
@@ -36,6 +37,7 @@ from guatu.projects.services import Link, dependencies_add, work_item_create
 
 MONDAY_TO_FRIDAY = (True, True, True, True, True, False, False)
 EVERY_DAY = (True,) * 7
+MINUTES_PER_DAY = 480
 
 
 def project_import_mspdi(
@@ -55,8 +57,13 @@ def project_import_mspdi(
     require(can_manage_projects(actor), user=actor, action="project_import_mspdi", target=city)
     try:
         plan = read_mspdi(path)
+        scheduled = schedule_checked(plan)
+        refusal = whole_day_refusal(scheduled)
+        if refusal is not None:
+            raise refusal.error()
     except CoreError as error:
         raise as_validation_error(error, "file") from error
+    per_day = plan.minutes_per_day
     if plan.calendar.weekdays == EVERY_DAY:
         calendar = Project.Calendar.CALENDAR_DAY
     elif plan.calendar.weekdays == MONDAY_TO_FRIDAY:
@@ -69,13 +76,16 @@ def project_import_mspdi(
         raise ValidationError(
             {"code": _("A project with the code “%(code)s” exists.") % {"code": code}}
         )
-    tasks = [task for task in plan.tasks if not task.summary]
+    tasks = scheduled.tasks
+    times = scheduled.times()
+    # Microsoft Project lets a constrained task start before the project's start.
+    start_date = min([plan.start.date(), *(when.start.date() for when in times)])
     with transaction.atomic():
         project = Project(
             city=city,
             code=code,
             name=name or plan.name,
-            start_date=plan.start.date(),
+            start_date=start_date,
             calendar=calendar,
             owner_department=owner_department,
             description=_("Imported from Microsoft Project (%(file)s).")
@@ -95,26 +105,25 @@ def project_import_mspdi(
                 actor=actor,
                 code=f"uid-{task.uid}",
                 name=task.name[:120],
-                kind=WorkItem.Kind.MILESTONE if task.duration_days == 0 else WorkItem.Kind.TASK,
-                duration_days=task.duration_days,
-                planned_start=_planned_start(task),
-                fixed=task.manual and task.start is not None,
-                deadline=(
-                    task.constraint_date.date()
-                    if task.constraint == FNLT and task.constraint_date
-                    else None
-                ),
+                kind=WorkItem.Kind.MILESTONE if task.duration == 0 else WorkItem.Kind.TASK,
+                duration_days=task.duration // per_day,
+                planned_start=_planned_start(task, plan, start_date),
+                fixed=_fixed_start(task) is not None,
+                deadline=_deadline(task),
                 owner_department=owner_department,
                 order=order * 10,
             )
         links = [
-            Link(items[link.predecessor], items[task.uid], LINK_TYPES[link.kind], link.lag_days)
+            Link(
+                items[link.predecessor], items[task.uid], LINK_TYPES[link.kind], link.lag // per_day
+            )
             for task in tasks
             for link in task.links
             if link.predecessor in items
         ]
         dependencies_add(project=project, links=links, reschedule=False, actor=actor)
         schedule_recalculate(project=project)
+        _check_same_schedule(scheduled, items, start_date)
         audit_record(
             user=actor,
             action="project_import_mspdi",
@@ -124,12 +133,79 @@ def project_import_mspdi(
     return project
 
 
-def _planned_start(task: MspdiTask) -> date | None:
+def _fixed_start(task: MspdiTask) -> datetime | None:
+    """Where a manually scheduled or already started task stays."""
     if task.manual and task.start is not None:
-        return task.start.date()
+        return task.start
+    return task.actual_start
+
+
+def _planned_start(task: MspdiTask, plan: MspdiProject, start_date: date) -> date | None:
+    fixed = _fixed_start(task)
+    if fixed is not None:
+        return fixed.date()
     if task.constraint == SNET and task.constraint_date is not None:
         return task.constraint_date.date()
-    return None
+    return plan.start.date() if plan.start.date() > start_date else None
+
+
+def _check_same_schedule(
+    scheduled: ScheduledMspdi, items: dict[int, WorkItem], start_date: date
+) -> None:
+    """Refuse (and so roll back) a project whose day schedule is not Microsoft Project's."""
+    axis, r = scheduled.axis, scheduled.result
+    origin = axis.offset(datetime.combine(start_date, time(0)))
+
+    def _day(value: int, other: int, *, start: bool) -> date:
+        """The day guatu shows for an offset: a milestone at the end of the day before."""
+        if value == other and value > origin:
+            return axis.finish_moment(value).date()
+        return (axis.start_moment(value) if start else axis.finish_moment(value)).date()
+
+    per_day = scheduled.project.minutes_per_day
+    for i, (task, when) in enumerate(zip(scheduled.tasks, scheduled.times(), strict=True)):
+        item = items[task.uid]
+        item.refresh_from_db()
+        ours = {
+            _("early start"): item.early_start,
+            _("early finish"): item.early_finish,
+            _("late start"): item.late_start,
+            _("late finish"): item.late_finish,
+            _("total float (days)"): item.total_float,
+            _("free float (days)"): item.free_float,
+            _("critical"): item.critical,
+        }
+        theirs = {
+            _("early start"): _day(int(r.es[i]), int(r.ef[i]), start=True),
+            _("early finish"): _day(int(r.ef[i]), int(r.es[i]), start=False),
+            _("late start"): _day(int(r.ls[i]), int(r.lf[i]), start=True),
+            _("late finish"): _day(int(r.lf[i]), int(r.ls[i]), start=False),
+            _("total float (days)"): when.total_slack // per_day,
+            _("free float (days)"): when.free_slack // per_day,
+            _("critical"): when.critical,
+        }
+        for field, value in theirs.items():
+            if ours[field] != value:
+                raise ValidationError(
+                    {
+                        "file": _(
+                            "Task %(task)s: as a guatu project its %(field)s would be "
+                            "%(ours)s, but Microsoft Project's is %(theirs)s; the plan is "
+                            "not imported."
+                        )
+                        % {"task": task.label, "field": field, "ours": ours[field], "theirs": value}
+                    }
+                )
+
+
+def _deadline(task: MspdiTask) -> date | None:
+    """The time node: a finish-no-later-than constraint or a deadline, the earlier."""
+    found = [
+        moment.date()
+        for moment in (task.constraint_date if task.constraint == FNLT else None, task.deadline)
+        if moment is not None
+    ]
+    return min(found, default=None)
 
 
 def project_export_mspdi(*, project: Project) -> bytes:
@@ -140,7 +216,9 @@ def project_export_mspdi(*, project: Project) -> bytes:
     for dependency in Dependency.objects.filter(predecessor__project=project):
         links.setdefault(dependency.successor_id, []).append(
             MspdiLink(
-                dependency.predecessor_id, LINK_TYPES.index(dependency.type), dependency.lag_days
+                dependency.predecessor_id,
+                LINK_TYPES.index(dependency.type),
+                dependency.lag_days * MINUTES_PER_DAY,
             )
         )
     tasks = []
@@ -148,7 +226,7 @@ def project_export_mspdi(*, project: Project) -> bytes:
         task = MspdiTask(
             uid=item.pk,
             name=item.name,
-            duration_days=item.duration_days,
+            duration=item.duration_days * MINUTES_PER_DAY,
             milestone=item.is_milestone,
             manual=item.fixed,
             links=links.get(item.pk, []),

@@ -25,6 +25,8 @@ from guatu.core.schedule import (
     NO_LATEST,
     Constraints,
     Network,
+    critical_of,
+    forward_only_into_fixed,
     schedule,
 )
 from guatu.errors import as_validation_error
@@ -100,13 +102,21 @@ def schedule_recalculate(*, project: Project) -> ScheduleSummary:
                 "predecessor_id", "successor_id", "type", "lag_days"
             )
         )
+        fixed = np.array([item.fixed for item in items], dtype=bool)
+        pred = [index[p] for p, _, _, _ in links]
+        succ = [index[s] for _, s, _, _ in links]
         network = Network.from_arrays(
             duration=[item.duration_days for item in items],
-            pred=[index[p] for p, _, _, _ in links],
-            succ=[index[s] for _, s, _, _ in links],
-            kind=[LINK_TYPES.index(t) for _, _, t, _ in links],
+            pred=pred,
+            succ=succ,
+            kind=forward_only_into_fixed(
+                [LINK_TYPES.index(t) for _, _, t, _ in links], succ, fixed
+            ),
             lag=[lag for _, _, _, lag in links],
         )
+        linked = np.zeros(len(items), dtype=bool)
+        linked[pred] = True
+        linked[succ] = True
         calendar = project_calendar(project)
         axis = CalendarAxis(calendar, project.start_date)
         starts = [item.planned_start for item in items]
@@ -137,7 +147,7 @@ def schedule_recalculate(*, project: Project) -> ScheduleSummary:
         early_finish = np.where(milestone, early_start, axis.finish_dates(result.ef))
         late_start = np.where(milestone, axis.milestone_dates(result.ls), axis.dates(result.ls))
         late_finish = np.where(milestone, late_start, axis.finish_dates(result.lf))
-        critical = result.critical
+        critical = critical_of(result.tf, fixed, linked)
         changed = []
         for i, item in enumerate(items):
             values = (
