@@ -88,9 +88,9 @@ class Refusal:
     def error(self) -> MspdiError:
         return MspdiError(
             gettext_noop(
-                "Task %(task)s: %(feature)s%(detail)s. guatu does not schedule this as "
-                "Microsoft Project does, so the plan is refused rather than imported "
-                "with other dates."
+                "Task %(task)s: %(feature)s%(detail)s. guatu does not schedule this as the "
+                "plan's own tool (Microsoft Project, Primavera P6) does, so the plan is "
+                "refused rather than imported with other dates."
             ),
             task=self.task,
             feature=self.feature,
@@ -361,9 +361,9 @@ class Difference:
     def error(self) -> MspdiError:
         return MspdiError(
             gettext_noop(
-                "Task %(task)s: Microsoft Project stored %(field)s = %(theirs)s, guatu "
-                "computes %(ours)s. The plan uses scheduling guatu does not model, so it is "
-                "refused rather than imported with other numbers."
+                "Task %(task)s: the plan stores %(field)s = %(theirs)s, guatu computes "
+                "%(ours)s. The plan uses scheduling guatu does not model, so it is refused "
+                "rather than imported with other numbers."
             ),
             task=self.task.label,
             field=self.field,
@@ -398,7 +398,10 @@ def differences(scheduled: ScheduledMspdi) -> list[Difference]:
         ):
             if key in stored and round(float(stored[key])) != ours_minutes * 10:
                 found.append(Difference(task, key, stored[key], str(ours_minutes * 10)))
-        if "Critical" in stored and (stored["Critical"] == "1") != times.critical:
+        # Critical follows from the slack: where no slack is stored (a P6 plan read through
+        # MPXJ may carry none) the flag is a default, not a computed value.
+        checked = "Critical" in stored and "TotalSlack" in stored
+        if checked and (stored["Critical"] == "1") != times.critical:
             found.append(Difference(task, "Critical", stored["Critical"], str(int(times.critical))))
     return found
 

@@ -1,4 +1,4 @@
-"""Microsoft Project XML (MSPDI) to and from guatu projects.
+"""Microsoft Project plans (XML, and .mpp/.xer through MPXJ) to and from guatu projects.
 
 Import creates one project with a work item per task (summary tasks are
 only outline and are left out), a dependency per link, the constraints
@@ -32,6 +32,7 @@ from guatu.core.schedule import LINK_TYPES
 from guatu.errors import as_validation_error
 from guatu.org.models import CalendarException, City, Department
 from guatu.projects.models import Dependency, Project, WorkItem
+from guatu.projects.plan_files import as_mspdi
 from guatu.projects.scheduling import project_calendar, schedule_recalculate
 from guatu.projects.services import Link, dependencies_add, work_item_create
 
@@ -56,7 +57,8 @@ def project_import_mspdi(
     """
     require(can_manage_projects(actor), user=actor, action="project_import_mspdi", target=city)
     try:
-        plan = read_mspdi(path)
+        with tempfile.TemporaryDirectory() as folder:
+            plan = read_mspdi(as_mspdi(Path(path), Path(folder)))
         scheduled = schedule_checked(plan)
         refusal = whole_day_refusal(scheduled)
         if refusal is not None:
@@ -134,19 +136,29 @@ def project_import_mspdi(
 
 
 def _fixed_start(task: MspdiTask) -> datetime | None:
-    """Where a manually scheduled or already started task stays."""
-    if task.manual and task.start is not None:
-        return task.start
-    return task.actual_start
+    """Where a manually scheduled task stays."""
+    return task.start if task.manual else None
 
 
 def _planned_start(task: MspdiTask, plan: MspdiProject, start_date: date) -> date | None:
-    fixed = _fixed_start(task)
-    if fixed is not None:
-        return fixed.date()
+    """Start no earlier than: the manual or actual start, the constraint, or the plan's start.
+
+    A task already started is not fixed (Microsoft does not treat it as manually
+    scheduled); its actual start is where it starts, and the check that follows
+    the import refuses the plan should a predecessor move it.
+    """
+    for moment in (_fixed_start(task), task.actual_start):
+        if moment is not None:
+            return moment.date()
     if task.constraint == SNET and task.constraint_date is not None:
         return task.constraint_date.date()
     return plan.start.date() if plan.start.date() > start_date else None
+
+
+def _shown(value) -> str:
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    return str(value)
 
 
 def _check_same_schedule(
@@ -193,7 +205,12 @@ def _check_same_schedule(
                             "%(ours)s, but Microsoft Project's is %(theirs)s; the plan is "
                             "not imported."
                         )
-                        % {"task": task.label, "field": field, "ours": ours[field], "theirs": value}
+                        % {
+                            "task": task.label,
+                            "field": field,
+                            "ours": _shown(ours[field]),
+                            "theirs": _shown(value),
+                        }
                     }
                 )
 

@@ -9,6 +9,7 @@ from guatu.progress.models import ProgressReport
 from guatu.progress.selectors import reports_in_force
 from guatu.progress.services import NOTE_LIMIT
 from guatu.projects.models import WorkItem, unit_choices
+from guatu.projects.plan_files import PLAN_SUFFIXES
 
 MAX_MSPDI_BYTES = 20 * 1024 * 1024
 
@@ -30,7 +31,14 @@ DATE = DateInput()
 
 
 class MspdiImportForm(forms.Form):
-    file = forms.FileField(label=_("Microsoft Project XML file"))
+    file = forms.FileField(
+        label=_("Plan file"),
+        help_text=_(
+            "Microsoft Project (.xml, .mpp, .mpx) or Primavera P6 (.xer, .pmxml). A plan is "
+            "imported only if guatu reproduces every date and float the file stores."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(PLAN_SUFFIXES)}),
+    )
     code = forms.SlugField(label=_("Project code"), max_length=40)
     name = forms.CharField(
         label=_("Project name"),
@@ -46,8 +54,8 @@ class MspdiImportForm(forms.Form):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_MSPDI_BYTES:
             raise forms.ValidationError(_("The file is larger than 20 MB."))
-        if not upload.name.lower().endswith(".xml"):
-            raise forms.ValidationError(_("Choose a Microsoft Project XML (.xml) file."))
+        if not upload.name.lower().endswith(PLAN_SUFFIXES):
+            raise forms.ValidationError(_("Choose a plan file: .xml, .mpp, .mpx, .xer or .pmxml."))
         return upload
 
 

@@ -1,5 +1,6 @@
 """Pages: thin views that call a selector and render a template."""
 
+import re
 import tempfile
 from pathlib import Path
 
@@ -48,6 +49,7 @@ from guatu.progress.status import (
 )
 from guatu.projects.interchange import project_export_mspdi, project_import_mspdi
 from guatu.projects.models import Project, WorkItem
+from guatu.projects.plan_files import java_runtime
 from guatu.projects.selectors import (
     critical_chains,
     joint_milestone_state,
@@ -146,13 +148,19 @@ def project_export_view(request: HttpRequest, code: str) -> HttpResponse:
     return response
 
 
+def upload_file_name(name: str) -> str:
+    """An uploaded file's own name, safe to write in a folder of ours (messages show it)."""
+    safe = re.sub(r"[^\w.\-]", "_", Path(name).name)[-100:].lstrip(".")
+    return safe or "plan.xml"
+
+
 @role_required(Role.SUPERVISOR)
 def project_import_view(request: HttpRequest) -> HttpResponse:
     form = MspdiImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / "plan.xml"
+            path = Path(folder) / upload_file_name(data["file"].name)
             path.write_bytes(data["file"].read())
             try:
                 project = project_import_mspdi(
@@ -170,7 +178,9 @@ def project_import_view(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("Imported “%(name)s”.") % {"name": project.name})
                 return redirect("web:project-detail", code=project.code)
-    return render(request, "web/project_import.html", {"form": form})
+    return render(
+        request, "web/project_import.html", {"form": form, "java": java_runtime() is not None}
+    )
 
 
 def apply_errors(form, error: ValidationError) -> None:

@@ -1,7 +1,9 @@
-"""``guatu mspdi``: Microsoft Project XML into and out of the database.
+"""``guatu mspdi``: plans into and out of the database.
 
 guatu mspdi import FILE --code CODE --department NAME [--name NAME]
-guatu mspdi export CODE FILE
+    FILE: Microsoft Project .xml/.mpp/.mpx or Primavera .xer/.pmxml (the last four
+    through MPXJ, with a Java runtime)
+guatu mspdi export CODE FILE   (Microsoft Project XML)
 """
 
 from pathlib import Path
@@ -19,11 +21,14 @@ from guatu.projects.models import Project
 
 
 class Command(BaseCommand):
-    help = "Import a Microsoft Project XML (MSPDI) plan as a project, or export a project."
+    help = (
+        "Import a plan (Microsoft Project .xml/.mpp/.mpx, Primavera .xer/.pmxml) as a "
+        "project, or export a project as Microsoft Project XML."
+    )
 
     def add_arguments(self, parser) -> None:
         actions = parser.add_subparsers(dest="action", required=True)
-        load = actions.add_parser("import", help="create a project from an MSPDI file")
+        load = actions.add_parser("import", help="create a project from a plan file")
         load.add_argument("file")
         load.add_argument("--code", required=True)
         load.add_argument("--department", required=True, help="owner department (name)")

@@ -1,10 +1,11 @@
 """``guatu schedule``: the CPM engine on schedule files, without the database.
 
     guatu schedule ACTIVITIES LINKS [--deadline D] [--out RESULT]
-    guatu schedule --mspdi FILE
+    guatu schedule --plan FILE          (also --mspdi FILE)
 
 The first form reads and writes the bench CSV formats (``shared/bench/README.md``);
-the second imports a Microsoft Project XML file and prints its computed table.
+the second schedules a plan (Microsoft Project .xml/.mpp/.mpx, Primavera .xer/.pmxml)
+to the minute and prints its table, or refuses it naming the task and the reason.
 """
 
 import time
@@ -31,7 +32,12 @@ class Command(BaseCommand):
         parser.add_argument("links", nargs="?", help="links.csv: pred,succ,type,lag")
         parser.add_argument("--deadline", type=int, help="target finish, days from the start")
         parser.add_argument("--out", help="result CSV: id,es,ef,ls,lf,tf")
-        parser.add_argument("--mspdi", help="a Microsoft Project XML file to schedule")
+        parser.add_argument(
+            "--plan",
+            "--mspdi",
+            dest="mspdi",
+            help="a plan to schedule: Microsoft Project .xml/.mpp/.mpx, Primavera .xer/.pmxml",
+        )
 
     def handle(self, *args, **options) -> None:
         with translation.override(settings.LANGUAGE_CODE):
@@ -41,7 +47,7 @@ class Command(BaseCommand):
                 elif options["activities"] and options["links"]:
                     self._csv(options)
                 else:
-                    raise CommandError(_("Give ACTIVITIES and LINKS files, or --mspdi FILE."))
+                    raise CommandError(_("Give ACTIVITIES and LINKS files, or --plan FILE."))
             except CoreError as error:
                 raise CommandError(
                     "\n".join([translate(error), *translate_problems(error)])
@@ -69,9 +75,15 @@ class Command(BaseCommand):
         self.stdout.write(f"compute_s={computed - loaded:.3f}")
 
     def _mspdi(self, path: str) -> None:
-        from guatu.core.mspdi import read_mspdi, schedule_mspdi
+        import tempfile
+        from pathlib import Path
 
-        project = read_mspdi(path)
+        from guatu.core.mspdi import read_mspdi
+        from guatu.core.mspdi_schedule import schedule_mspdi
+        from guatu.projects.plan_files import as_mspdi
+
+        with tempfile.TemporaryDirectory() as folder:
+            project = read_mspdi(as_mspdi(Path(path), Path(folder)))
         table = schedule_mspdi(project)
         header = [
             _("UID"),
@@ -80,8 +92,8 @@ class Command(BaseCommand):
             _("Finish"),
             _("Late start"),
             _("Late finish"),
-            _("Total float"),
-            _("Free float"),
+            _("Total float (days)"),
+            _("Free float (days)"),
             _("Critical"),
         ]
         self.stdout.write("\t".join(header))
