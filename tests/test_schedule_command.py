@@ -106,3 +106,28 @@ def test_mspdi_import_and_export_through_the_command(tmp_path):
         "交通局",
     )
     assert bad.returncode != 0 and "Task Fifteen（UID 16）" in bad.stderr
+
+
+def test_a_csv_run_does_not_start_django(tmp_path):
+    """The command needs no database: a well-formed run never imports Django."""
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-X",
+            "importtime",
+            "-m",
+            "guatu",
+            "schedule",
+            str(DATA / "tiny" / "activities.csv"),
+            str(DATA / "tiny" / "links.csv"),
+            "--out",
+            str(tmp_path / "r.csv"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    imported = [line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines()]
+    assert "numpy" in imported and not any(name.startswith("django") for name in imported)
+    assert (tmp_path / "r.csv").read_text() == (DATA / "tiny" / "expected.csv").read_text()

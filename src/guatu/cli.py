@@ -9,40 +9,23 @@ listed first in ``guatu --help``.
 import os
 import sys
 
-from django.core.management import ManagementUtility, get_commands
-
-DEFAULT_SETTINGS = "guatu.settings.local"
-
-
-class GuatuUtility(ManagementUtility):
-    """Django's command dispatcher with guatu's commands at the top of the help."""
-
-    def main_help_text(self, commands_only: bool = False) -> str:
-        if commands_only:
-            return super().main_help_text(commands_only=True)
-        ours = sorted(name for name, app in get_commands().items() if app.startswith("guatu"))
-        lines = [
-            "guatu (挂图) — key projects driven to their deadlines from the wall chart.",
-            "",
-            "Usage: guatu <command> [options]; guatu help <command> for a command's options.",
-            "",
-            "guatu commands:",
-            *(f"    {name}" for name in ours),
-            "",
-            f"Django commands (settings: $DJANGO_SETTINGS_MODULE, default {DEFAULT_SETTINGS}):",
-            *(
-                f"    {name}"
-                for name, app in sorted(get_commands().items())
-                if not app.startswith("guatu")
-            ),
-        ]
-        return "\n".join(lines)
-
 
 def main(argv: list[str] | None = None) -> None:
-    """Run a guatu or Django management command."""
+    """Run a guatu or Django management command.
+
+    ``guatu schedule`` on CSV files is tried first without Django (it needs no
+    database, and Django's start-up would cost more than the schedule).
+    """
+    argv = argv if argv is not None else sys.argv
+    if argv[1:2] == ["schedule"]:
+        from guatu.projects.schedule_csv import fast_main
+
+        if fast_main(argv[2:]):
+            return
+    from guatu.manage import DEFAULT_SETTINGS, GuatuUtility
+
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", DEFAULT_SETTINGS)
-    utility = GuatuUtility(argv if argv is not None else sys.argv)
+    utility = GuatuUtility(argv)
     utility.prog_name = "guatu"
     utility.execute()
 

@@ -8,17 +8,14 @@ the second schedules a plan (Microsoft Project .xml/.mpp/.mpx, Primavera .xer/.p
 to the minute and prints its table, or refuses it naming the task and the reason.
 """
 
-import time
-
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from guatu.core.errors import CoreError
-from guatu.core.schedule import Network, schedule
-from guatu.core.schedule_io import read_activities, read_links, write_result
 from guatu.errors import translate, translate_problems
+from guatu.projects.schedule_csv import add_csv_arguments, schedule_csv
 
 
 class Command(BaseCommand):
@@ -27,11 +24,11 @@ class Command(BaseCommand):
         "in the bench CSV formats, or of a Microsoft Project XML (MSPDI) file."
     )
 
+    # A run that needs no database needs no system checks either.
+    requires_system_checks: list[str] = []
+
     def add_arguments(self, parser) -> None:
-        parser.add_argument("activities", nargs="?", help="activities.csv: id,duration")
-        parser.add_argument("links", nargs="?", help="links.csv: pred,succ,type,lag")
-        parser.add_argument("--deadline", type=int, help="target finish, days from the start")
-        parser.add_argument("--out", help="result CSV: id,es,ef,ls,lf,tf")
+        add_csv_arguments(parser)
         parser.add_argument(
             "--plan",
             "--mspdi",
@@ -54,25 +51,10 @@ class Command(BaseCommand):
                 ) from error
 
     def _csv(self, options) -> None:
-        started = time.perf_counter()
-        ids, durations = read_activities(options["activities"])
-        pred, succ, kind, lag = read_links(options["links"])
-        loaded = time.perf_counter()
-        network, ids = Network.from_ids(ids, durations, pred, succ, kind, lag)
-        result = schedule(network, deadline=options["deadline"], names=lambda i: str(ids[i]))
-        computed = time.perf_counter()
-        if options["out"]:
-            write_result(options["out"], ids, result)
-        # key=value, like the reference's output, for scripts: not translated.
-        min_tf = int(result.tf.min()) if network.size else 0
-        self.stdout.write(
-            f"activities={network.size} links={len(network.pred)} "
-            f"early_finish={result.early_finish} deadline={result.finish} "
-            f"critical={int(result.critical.sum())} min_tf={min_tf} "
-            f"late={int((result.days_late > 0).sum())}"
+        lines = schedule_csv(
+            options["activities"], options["links"], options["deadline"], options["out"]
         )
-        self.stdout.write(f"load_s={loaded - started:.3f}")
-        self.stdout.write(f"compute_s={computed - loaded:.3f}")
+        self.stdout.write("\n".join(lines))
 
     def _mspdi(self, path: str) -> None:
         import tempfile
