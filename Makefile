@@ -5,8 +5,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
 # Debian packages: Chromium for the browser tests; a CJK font, Cairo and Pango for PDFs;
-# poppler-utils to preview PDFs as PNG; LibreOffice Calc (no GUI) writes ledger files for the tests.
-SYSTEM_PACKAGES ?= chromium fonts-noto-cjk libcairo2 libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils libreoffice-calc-nogui
+# poppler-utils to preview PDFs as PNG; LibreOffice Calc (no GUI) writes ledger files for the tests;
+# a Java runtime lets MPXJ read .mpp and .xer plans.
+SYSTEM_PACKAGES ?= chromium fonts-noto-cjk libcairo2 libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils libreoffice-calc-nogui openjdk-17-jre-headless
 
 .PHONY: install system demo serve test lint format messages clean
 
