@@ -41,6 +41,7 @@ from guatu.progress.services import (
     report_submit,
 )
 from guatu.progress.status import ItemStatus, items_status, projects_light
+from guatu.projects.api import router as plans_router
 from guatu.projects.models import Project, WorkItem
 from guatu.projects.selectors import project_list
 
@@ -536,3 +537,4 @@ api.add_router("/", router)
 api.add_router("/ledger", ledger_router)
 api.add_router("/parks", parks_router)
 api.add_router("/intake", intake_router)
+api.add_router("/plans", plans_router)

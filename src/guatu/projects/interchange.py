@@ -7,6 +7,7 @@ time node, manually scheduled → fixed), and the plan's own calendar
 exceptions. Export writes a project with its computed schedule.
 """
 
+import re
 import tempfile
 from datetime import date, datetime, time
 from pathlib import Path
@@ -133,6 +134,22 @@ def project_import_mspdi(
             detail={"file": Path(path).name, "tasks": len(tasks)},
         )
     return project
+
+
+def upload_file_name(name: str) -> str:
+    """An uploaded file's own name, safe to write in a folder of ours (messages show it)."""
+    safe = re.sub(r"[^\w.\-]", "_", Path(name).name)[-100:].lstrip(".")
+    return safe or "plan.xml"
+
+
+def project_import_upload(*, upload, **fields) -> Project:
+    """``project_import_mspdi`` on an uploaded file (page and API), under the file's own name."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / upload_file_name(upload.name)
+        with path.open("wb") as out:
+            for chunk in upload.chunks():
+                out.write(chunk)
+        return project_import_mspdi(path=path, **fields)
 
 
 def _fixed_start(task: MspdiTask) -> datetime | None:

@@ -1,9 +1,5 @@
 """Pages: thin views that call a selector and render a template."""
 
-import re
-import tempfile
-from pathlib import Path
-
 import numpy as np
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -47,7 +43,7 @@ from guatu.progress.status import (
     rules_in_force,
     status_table,
 )
-from guatu.projects.interchange import project_export_mspdi, project_import_mspdi
+from guatu.projects.interchange import project_export_mspdi, project_import_upload
 from guatu.projects.models import Project, WorkItem
 from guatu.projects.plan_files import java_runtime
 from guatu.projects.selectors import (
@@ -148,36 +144,25 @@ def project_export_view(request: HttpRequest, code: str) -> HttpResponse:
     return response
 
 
-def upload_file_name(name: str) -> str:
-    """An uploaded file's own name, safe to write in a folder of ours (messages show it)."""
-    safe = re.sub(r"[^\w.\-]", "_", Path(name).name)[-100:].lstrip(".")
-    return safe or "plan.xml"
-
-
 @role_required(Role.SUPERVISOR)
 def project_import_view(request: HttpRequest) -> HttpResponse:
     form = MspdiImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / upload_file_name(data["file"].name)
-            path.write_bytes(data["file"].read())
-            try:
-                project = project_import_mspdi(
-                    path=path,
-                    code=data["code"],
-                    name=data["name"] or None,
-                    city=data["owner_department"].city,
-                    owner_department=data["owner_department"],
-                    actor=request.user,
-                )
-            except ValidationError as error:
-                for field, problems in error.message_dict.items():
-                    for problem in problems:
-                        form.add_error(field if field in form.fields else None, problem)
-            else:
-                messages.success(request, _("Imported “%(name)s”.") % {"name": project.name})
-                return redirect("web:project-detail", code=project.code)
+        try:
+            project = project_import_upload(
+                upload=data["file"],
+                code=data["code"],
+                name=data["name"] or None,
+                city=data["owner_department"].city,
+                owner_department=data["owner_department"],
+                actor=request.user,
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Imported “%(name)s”.") % {"name": project.name})
+            return redirect("web:project-detail", code=project.code)
     return render(
         request, "web/project_import.html", {"form": form, "java": java_runtime() is not None}
     )
