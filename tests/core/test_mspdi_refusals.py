@@ -134,7 +134,8 @@ def test_a_link_from_a_summary_task_is_refused(tmp_path):
 
 def test_scheduling_from_the_finish_is_refused(tmp_path):
     project = plan(tmp_path, task(1, "开挖", 8), head="<ScheduleFromStart>0</ScheduleFromStart>")
-    assert "finish date" in refused(project)
+    message = refused(project)
+    assert "finish date" in message and message.startswith("The plan “contractor”")
 
 
 def test_a_working_day_of_seven_and_a_half_hours_is_scheduled_to_the_minute(tmp_path):

@@ -79,13 +79,25 @@ MARGIN = timedelta(days=14)
 
 @dataclass(frozen=True)
 class Refusal:
-    """One feature of one task guatu does not schedule as Microsoft Project does."""
+    """One feature of one task (or of the whole plan) guatu does not schedule as its tool does."""
 
     task: str
     feature: str  # a message id
     detail: str = ""
+    whole_plan: bool = False
 
     def error(self) -> MspdiError:
+        if self.whole_plan:
+            return MspdiError(
+                gettext_noop(
+                    "The plan “%(plan)s”: %(feature)s%(detail)s. guatu does not schedule this "
+                    "as the plan's own tool does, so the plan is refused rather than imported "
+                    "with other dates."
+                ),
+                plan=self.task,
+                feature=self.feature,
+                detail=f" ({self.detail})" if self.detail else "",
+            )
         return MspdiError(
             gettext_noop(
                 "Task %(task)s: %(feature)s%(detail)s. guatu does not schedule this as the "
@@ -142,16 +154,25 @@ def plan_refusals(project: MspdiProject) -> Iterator[Refusal]:
     first, last = _dates_span(project)
     axis = MinuteAxis(project.working, first, last)
     if not project.from_start:
-        yield Refusal(project.name, gettext_noop("the plan is scheduled from its finish date"))
+        yield Refusal(
+            project.name,
+            gettext_noop("the plan is scheduled from its finish date"),
+            whole_plan=True,
+        )
     if project.multiple_critical_paths:
-        yield Refusal(project.name, gettext_noop("it calculates multiple critical paths"))
+        yield Refusal(
+            project.name, gettext_noop("it calculates multiple critical paths"), whole_plan=True
+        )
     if not project.working.has_work():
-        yield Refusal(project.name, gettext_noop("its project calendar has no working time"))
+        yield Refusal(
+            project.name, gettext_noop("its project calendar has no working time"), whole_plan=True
+        )
     if project.calendar_uid in project.recurring:
         yield Refusal(
             project.name,
             gettext_noop("its calendar has a recurring exception not listed day by day"),
             project.recurring[project.calendar_uid],
+            whole_plan=True,
         )
     for task in project.tasks:
         if task.summary and task.uid != 0 and task.links:
@@ -457,6 +478,7 @@ def whole_day_refusal(scheduled: ScheduledMspdi) -> Refusal | None:
                 project.name,
                 gettext_noop("its working day is not as long as its MinutesPerDay"),
                 f"{day.isoformat()}: {minutes / 60:g} h / {per_day / 60:g} h",
+                whole_plan=True,
             )
         day += timedelta(days=1)
     r = scheduled.result
