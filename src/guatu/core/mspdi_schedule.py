@@ -87,27 +87,32 @@ class Refusal:
     whole_plan: bool = False
 
     def error(self) -> MspdiError:
+        params = {"feature": self.feature, "detail": self.detail}
         if self.whole_plan:
-            return MspdiError(
-                gettext_noop(
-                    "The plan “%(plan)s”: %(feature)s%(detail)s. guatu does not schedule this "
-                    "as the plan's own tool does, so the plan is refused rather than imported "
-                    "with other dates."
-                ),
-                plan=self.task,
-                feature=self.feature,
-                detail=f" ({self.detail})" if self.detail else "",
-            )
-        return MspdiError(
-            gettext_noop(
-                "Task %(task)s: %(feature)s%(detail)s. guatu does not schedule this as the "
-                "plan's own tool (Microsoft Project, Primavera P6) does, so the plan is "
-                "refused rather than imported with other dates."
-            ),
-            task=self.task,
-            feature=self.feature,
-            detail=f" ({self.detail})" if self.detail else "",
-        )
+            template = PLAN_REFUSAL_DETAIL if self.detail else PLAN_REFUSAL
+            return MspdiError(template, plan=self.task, **params)
+        template = TASK_REFUSAL_DETAIL if self.detail else TASK_REFUSAL
+        return MspdiError(template, task=self.task, **params)
+
+
+TASK_REFUSAL = gettext_noop(
+    "Task %(task)s: %(feature)s. guatu does not schedule this as the plan's own tool "
+    "(Microsoft Project, Primavera P6) does, so the plan is refused rather than imported "
+    "with other dates."
+)
+TASK_REFUSAL_DETAIL = gettext_noop(
+    "Task %(task)s: %(feature)s (%(detail)s). guatu does not schedule this as the plan's own "
+    "tool (Microsoft Project, Primavera P6) does, so the plan is refused rather than imported "
+    "with other dates."
+)
+PLAN_REFUSAL = gettext_noop(
+    "The plan “%(plan)s”: %(feature)s. guatu does not schedule this as the plan's own tool "
+    "does, so the plan is refused rather than imported with other dates."
+)
+PLAN_REFUSAL_DETAIL = gettext_noop(
+    "The plan “%(plan)s”: %(feature)s (%(detail)s). guatu does not schedule this as the "
+    "plan's own tool does, so the plan is refused rather than imported with other dates."
+)
 
 
 def _effective_calendar(

@@ -91,8 +91,7 @@ def project_import_mspdi(
             start_date=start_date,
             calendar=calendar,
             owner_department=owner_department,
-            description=_("Imported from Microsoft Project (%(file)s).")
-            % {"file": Path(path).name},
+            description=_("Imported from the plan file %(file)s.") % {"file": Path(path).name},
         )
         project.full_clean()
         project.save()
