@@ -174,6 +174,10 @@ def report_submit(
                     "photos": [photo.image.name for photo in stored],
                 },
             )
+            if report.above_target:
+                from guatu.notify.services import on_report_to_review
+
+                on_report_to_review(report)
     except BaseException:
         # The photo files were written before the commit that failed: remove them.
         photo_files_delete(stored)

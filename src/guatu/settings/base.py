@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "guatu.parks",
     "guatu.intake",
     "guatu.screens",
+    "guatu.notify",
     "guatu.ops",
     "django_tasks_db",
     "guatu.audit",
@@ -147,3 +148,22 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "loggers": {"guatu": {"handlers": ["console"], "level": "INFO"}},
 }
+
+# Notifications (guatu.notify): email goes out only where a mail server is configured;
+# links in messages start with the site's address.
+GUATU_EMAIL_HOST = os.environ.get("GUATU_EMAIL_HOST", "")
+MAILERS = {
+    "default": {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": GUATU_EMAIL_HOST or "localhost",
+            "port": int(os.environ.get("GUATU_EMAIL_PORT", "25")),
+            "username": os.environ.get("GUATU_EMAIL_USER", ""),
+            "password": os.environ.get("GUATU_EMAIL_PASSWORD", ""),
+            "use_tls": os.environ.get("GUATU_EMAIL_TLS") == "1",
+            "timeout": 20,
+        },
+    }
+}
+DEFAULT_FROM_EMAIL = os.environ.get("GUATU_EMAIL_FROM", "guatu@localhost")
+GUATU_SITE_URL = os.environ.get("GUATU_SITE_URL", "")

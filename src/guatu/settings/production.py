@@ -15,7 +15,12 @@ from email.utils import getaddresses
 from django.core.exceptions import ImproperlyConfigured
 
 from guatu.settings.base import *  # noqa: F403
-from guatu.settings.base import DEFAULT_DATABASE_URL, GUATU_THREADS, MIDDLEWARE
+from guatu.settings.base import (
+    DEFAULT_DATABASE_URL,
+    GUATU_EMAIL_HOST,
+    GUATU_THREADS,
+    MIDDLEWARE,
+)
 from guatu.settings.database import database_from_url
 
 if "GUATU_SECRET_KEY" not in os.environ:
@@ -68,11 +73,7 @@ CACHES = {
 # Errors to the admins by mail when a mail server is configured.
 ADMINS = getaddresses([os.environ.get("GUATU_ADMINS", "")])
 ADMINS = [(name, address) for name, address in ADMINS if address]
-EMAIL_HOST = os.environ.get("GUATU_EMAIL_HOST", "")
-EMAIL_PORT = int(os.environ.get("GUATU_EMAIL_PORT", "25"))
-EMAIL_HOST_USER = os.environ.get("GUATU_EMAIL_USER", "")
-EMAIL_HOST_PASSWORD = os.environ.get("GUATU_EMAIL_PASSWORD", "")
-EMAIL_USE_TLS = os.environ.get("GUATU_EMAIL_TLS") == "1"
+# (The mail server itself, GUATU_EMAIL_*, is read in base.py, for notifications too.)
 SERVER_EMAIL = os.environ.get("GUATU_SERVER_EMAIL", "guatu@localhost")
 
 # One JSON object a line on stderr (systemd's journal keeps them), each with the
@@ -93,7 +94,7 @@ LOGGING = {
     "root": {"handlers": ["stderr"], "level": "INFO"},
     "loggers": {
         "django.request": {
-            "handlers": ["stderr", *(["mail_admins"] if ADMINS and EMAIL_HOST else [])],
+            "handlers": ["stderr", *(["mail_admins"] if ADMINS and GUATU_EMAIL_HOST else [])],
             "level": "WARNING",
             "propagate": False,
         },

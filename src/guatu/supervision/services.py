@@ -56,6 +56,9 @@ def escalation_record(
     except IntegrityError:
         # A concurrent run recorded it first; theirs stands.
         return EscalationEvent.objects.get(work_item=work_item, period=period), False
+    from guatu.notify.services import on_escalation
+
+    on_escalation(event)
     return event, True
 
 
@@ -168,6 +171,9 @@ def bulletin_publish(*, actor, bulletin, number: int | None = None) -> "Bulletin
             audit_record(
                 user=actor, action="bulletin_publish", target=locked, detail={"number": number}
             )
+            from guatu.notify.services import on_bulletin_published
+
+            on_bulletin_published(locked)
         except BaseException:
             for field in stored:
                 field.delete(save=False)

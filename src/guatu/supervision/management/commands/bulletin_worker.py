@@ -1,4 +1,4 @@
-"""``guatu bulletin_worker``: schedule the weekly bulletins and run the task worker.
+"""``guatu bulletin_worker``: weekly bulletins, the task worker and the notifier.
 
 Queues next Monday's bulletin run for every city (unless one is waiting), then
 runs django-tasks-db's database worker in this process; other options are
@@ -8,6 +8,7 @@ passed to it (``--batch`` works what is due and exits).
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from guatu.notify.worker import start_notifier
 from guatu.ops.heartbeat import start_heartbeat
 from guatu.org.models import City
 from guatu.supervision.tasks import schedule_weekly
@@ -27,7 +28,11 @@ class Command(BaseCommand):
                 self.stdout.write(f"Weekly bulletin scheduled for {city}.")
         # A heartbeat row while the worker runs, for /healthz on every machine.
         stop = start_heartbeat()
+        # Notifications are swept and sent by a thread of the same process.
+        notifier = None if options["batch"] else start_notifier()
         try:
             call_command("db_worker", batch=options["batch"], startup_delay=False)
         finally:
             stop.set()
+            if notifier is not None:
+                notifier.set()

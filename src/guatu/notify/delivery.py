@@ -1,0 +1,209 @@
+"""Sending what is due: email through Django's mail, robots over HTTPS, each logged.
+
+``deliver_due`` takes the pending deliveries whose time has come, and for each:
+postpones it to the end of the city's quiet hours; paces each robot at its
+platform's 20 messages a minute (the rest wait for their slot); claims it
+(a conditional update, so two workers never send the same row); sends; and
+records the answer — sent, failed with the platform's reason, or retried
+with back-off on network errors, HTTP 5xx and the rate-limit codes. Several
+emails due to one person go as one digest when the city's rules say so.
+"""
+
+import json
+import time
+import urllib.error
+import urllib.request
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from uuid import uuid4
+
+from django.core.mail import EmailMessage
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from guatu.core.notify import (
+    DINGTALK,
+    MAX_ATTEMPTS,
+    WINDOW_S,
+    Answer,
+    backoff,
+    dingtalk_message,
+    dingtalk_url,
+    in_quiet_hours,
+    next_slot,
+    read_answer,
+    wecom_message,
+)
+from guatu.notify.models import Channel, Delivery, Rules
+
+__all__ = ["deliver_due"]
+
+HTTP_TIMEOUT_S = 10
+#: How long a claimed row is left alone by other workers while it is being sent.
+LEASE = timedelta(minutes=2)
+BATCH = 500
+
+
+@dataclass
+class Clock:
+    """Now, and the length of the pacing window (shorter only in benchmarks of the pacing)."""
+
+    now: datetime
+    window_s: float = WINDOW_S
+
+
+def deliver_due(*, now: datetime | None = None, window_s: float = WINDOW_S) -> Counter:
+    """Send every delivery that is due; count what happened (sent, failed, retry, waiting)."""
+    clock = Clock(now or timezone.now(), window_s)
+    counts: Counter = Counter()
+    due = list(
+        Delivery.objects.filter(
+            status=Delivery.Status.PENDING, next_attempt_at__lte=clock.now
+        ).select_related("robot", "recipient", "city")[:BATCH]
+    )
+    rules = {r.city_id: r for r in Rules.objects.filter(city_id__in={d.city_id for d in due})}
+    emails: dict[int, list[Delivery]] = defaultdict(list)
+    for delivery in due:
+        city_rules = rules.get(delivery.city_id)
+        local = timezone.localtime(clock.now, _zone(delivery))
+        quiet = city_rules and in_quiet_hours(
+            local.time(), city_rules.quiet_start, city_rules.quiet_end
+        )
+        if quiet:
+            _postpone(delivery, _quiet_end(local, city_rules))
+            counts["waiting"] += 1
+        elif delivery.channel == Channel.EMAIL:
+            emails[delivery.recipient_id].append(delivery)
+        else:
+            counts[_robot_send(delivery, clock)] += 1
+    for group in emails.values():
+        digest = rules.get(group[0].city_id) is None or rules[group[0].city_id].daily_digest
+        batches = [group] if digest else [[one] for one in group]
+        for batch in batches:
+            counts[_email_send(batch, clock)] += len(batch)
+    return counts
+
+
+def _zone(delivery: Delivery):
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(delivery.city.time_zone) if getattr(delivery.city, "time_zone", "") else None
+
+
+def _quiet_end(local: datetime, rules: Rules) -> datetime:
+    end = local.replace(
+        hour=rules.quiet_end.hour, minute=rules.quiet_end.minute, second=0, microsecond=0
+    )
+    return end if end > local else end + timedelta(days=1)
+
+
+def _postpone(delivery: Delivery, when: datetime) -> None:
+    Delivery.objects.filter(pk=delivery.pk, status=Delivery.Status.PENDING).update(
+        next_attempt_at=when
+    )
+
+
+def _claim(deliveries: list[Delivery], clock: Clock) -> bool:
+    """Take the rows for this worker: only if nobody moved them since they were read."""
+    ids = [d.pk for d in deliveries]
+    taken = Delivery.objects.filter(
+        pk__in=ids, status=Delivery.Status.PENDING, next_attempt_at__lte=clock.now
+    ).update(next_attempt_at=clock.now + LEASE)
+    return taken == len(ids)
+
+
+def _record(deliveries: list[Delivery], answer: Answer, clock: Clock, digest: str = "") -> str:
+    ids = [d.pk for d in deliveries]
+    rows = Delivery.objects.filter(pk__in=ids)
+    if answer.ok:
+        rows.update(
+            status=Delivery.Status.SENT,
+            sent_at=clock.now,
+            attempts=F("attempts") + 1,
+            last_error="",
+            digest=digest,
+        )
+        return "sent"
+    attempts = max(d.attempts for d in deliveries) + 1
+    if answer.retry and attempts < MAX_ATTEMPTS:
+        rows.update(
+            attempts=attempts,
+            last_error=answer.reason[:300],
+            next_attempt_at=clock.now + timedelta(seconds=backoff(attempts)),
+        )
+        return "retry"
+    rows.update(status=Delivery.Status.FAILED, attempts=attempts, last_error=answer.reason[:300])
+    return "failed"
+
+
+def _robot_send(delivery: Delivery, clock: Clock) -> str:
+    robot = delivery.robot
+    window_start = clock.now - timedelta(seconds=clock.window_s)
+    recent = Delivery.objects.filter(
+        robot=robot, status=Delivery.Status.SENT, sent_at__gt=window_start
+    ).values_list("sent_at", flat=True)
+    stamps = [(t - clock.now).total_seconds() for t in recent]
+    slot = next_slot(stamps, now=0.0, window_s=clock.window_s)
+    if slot > 0:
+        _postpone(delivery, clock.now + timedelta(seconds=slot))
+        return "waiting"
+    if not _claim([delivery], clock):
+        return "taken"
+    make = dingtalk_message if robot.kind == DINGTALK else wecom_message
+    url = delivery.url and _absolute(delivery.url)
+    payload = make(delivery.title, delivery.body, url=url, at_mobiles=robot.mobiles())
+    address = robot.webhook
+    if robot.kind == DINGTALK:
+        # Signed with the moment of sending (the platform refuses a stamp an hour off).
+        address = dingtalk_url(robot.webhook, robot.secret, int(time.time() * 1000))
+    return _record([delivery], _post(robot.kind, address, payload), clock)
+
+
+def _post(kind: str, address: str, payload: dict) -> Answer:
+    request = urllib.request.Request(
+        address,
+        data=json.dumps(payload, ensure_ascii=False).encode("utf-8"),
+        headers={"Content-Type": "application/json; charset=utf-8"},
+        method="POST",
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=HTTP_TIMEOUT_S) as response:
+            return read_answer(kind, response.status, response.read(64 * 1024))
+    except urllib.error.HTTPError as error:
+        with error:
+            return read_answer(kind, error.code, error.read(64 * 1024))
+    except (urllib.error.URLError, TimeoutError, OSError) as error:
+        return Answer(False, True, _("network: %(reason)s") % {"reason": str(error)[:200]})
+
+
+def _email_send(batch: list[Delivery], clock: Clock) -> str:
+    if not _claim(batch, clock):
+        return "taken"
+    first = batch[0]
+    with override("zh-hans"):
+        if len(batch) == 1:
+            subject, text = first.title, _email_body(first)
+        else:
+            subject = _("guatu: %(count)d messages") % {"count": len(batch)}
+            text = "\n\n".join(f"■ {d.title}\n{_email_body(d)}" for d in batch)
+    digest = uuid4().hex if len(batch) > 1 else ""
+    try:
+        EmailMessage(subject=subject, body=text, to=[first.address]).send()
+    except (OSError, ValueError) as error:  # smtplib's errors are OSErrors
+        return _record(batch, Answer(False, True, f"SMTP: {str(error)[:200]}"), clock)
+    return _record(batch, Answer(True, False, ""), clock, digest)
+
+
+def _email_body(delivery: Delivery) -> str:
+    link = f"\n{_absolute(delivery.url)}" if delivery.url else ""
+    return f"{delivery.body}{link}"
+
+
+def _absolute(path: str) -> str:
+    from django.conf import settings
+
+    base = getattr(settings, "GUATU_SITE_URL", "").rstrip("/")
+    return f"{base}{path}" if path.startswith("/") else path

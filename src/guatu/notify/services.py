@@ -1,0 +1,355 @@
+"""Deciding who hears of what: one call per event, in the event's own transaction.
+
+``notify`` writes an inbox notice for every person and a pending delivery for
+every email address and every robot of the units concerned. An event has a
+key (``escalation:12``, ``remind:town:3:2019-W46:2``): a notice or delivery
+already written for the same key and target is not written again, so a rerun,
+a retry or two workers never send one event twice. Sending is the worker's
+(``guatu.notify.delivery``).
+"""
+
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from guatu.access import is_supervisor, require
+from guatu.accounts.models import Role, User
+from guatu.audit.services import audit_record
+from guatu.notify.models import Channel, Delivery, Kind, Notice, Preference, Robot, Rules
+from guatu.org.clock import city_today
+from guatu.org.models import City, Department, Town
+
+__all__ = [
+    "blocker_alerts",
+    "notify",
+    "on_bulletin_published",
+    "on_escalation",
+    "on_report_to_review",
+    "report_reminders",
+    "robot_save",
+    "rules_for",
+    "rules_save",
+]
+
+
+def rules_for(city: City) -> Rules:
+    return Rules.objects.get_or_create(city=city)[0]
+
+
+def unit_users(*, towns: Iterable[Town] = (), departments: Iterable[Department] = ()) -> list:
+    """The active officials of the given towns and departments."""
+    town_ids = [t.pk for t in towns if t is not None]
+    department_ids = [d.pk for d in departments if d is not None]
+    found = list(User.objects.filter(is_active=True, role=Role.TOWN, town_id__in=town_ids))
+    found += User.objects.filter(
+        is_active=True, role=Role.DEPARTMENT, department_id__in=department_ids
+    )
+    return found
+
+
+def office_users(*, leaders: bool = False) -> list:
+    roles = [Role.SUPERVISOR, Role.LEADER] if leaders else [Role.SUPERVISOR]
+    return list(User.objects.filter(is_active=True, role__in=roles))
+
+
+def notify(
+    *,
+    city: City,
+    kind: str,
+    event: str,
+    title: str,
+    body: str,
+    url: str = "",
+    users: Iterable = (),
+    towns: Iterable[Town] = (),
+    departments: Iterable[Department] = (),
+    office: bool = False,
+) -> int:
+    """Inbox notices for *users*, deliveries to their email and to the units' robots.
+
+    Returns how many deliveries were queued (0 when the city's rules switch
+    this kind off). Nothing is written twice for one *event*.
+    """
+    rules = rules_for(city)
+    if not rules.allows(kind):
+        return 0
+    people = {user.pk: user for user in users if user is not None and user.is_active}
+    Notice.objects.bulk_create(
+        [
+            Notice(recipient=user, kind=kind, title=title, body=body, url=url, event=event)
+            for user in people.values()
+        ],
+        ignore_conflicts=True,
+    )
+    now = timezone.now()
+    off = set(
+        Preference.objects.filter(user_id__in=people, email=False).values_list("user_id", flat=True)
+    )
+    common = {"city": city, "kind": kind, "event": event, "title": title, "body": body, "url": url}
+    deliveries = [
+        Delivery(
+            channel=Channel.EMAIL,
+            target=f"user:{user.pk}",
+            recipient=user,
+            address=user.email,
+            next_attempt_at=now,
+            **common,
+        )
+        for user in people.values()
+        if settings.GUATU_EMAIL_HOST and user.email and user.pk not in off
+    ]
+    robots = Robot.objects.filter(city=city, enabled=True).filter(
+        _unit_filter(towns, departments, office)
+    )
+    deliveries += [
+        Delivery(
+            channel=robot.kind,
+            target=f"robot:{robot.pk}",
+            robot=robot,
+            address=robot.name,
+            next_attempt_at=now,
+            **common,
+        )
+        for robot in robots
+    ]
+    Delivery.objects.bulk_create(deliveries, ignore_conflicts=True)
+    return len(deliveries)
+
+
+def _unit_filter(towns, departments, office: bool):
+    from django.db.models import Q
+
+    found = Q(pk__in=[])
+    town_ids = [t.pk for t in towns if t is not None]
+    department_ids = [d.pk for d in departments if d is not None]
+    if town_ids:
+        found |= Q(town_id__in=town_ids)
+    if department_ids:
+        found |= Q(department_id__in=department_ids)
+    if office:
+        found |= Q(office=True)
+    return found
+
+
+def on_escalation(event) -> int:
+    """A new escalation (提醒 / 督办单 / 约谈 / 通报) to the responsible town and department."""
+    item = event.work_item
+    project = item.project
+    title = _("%(level)s: %(item)s") % {"level": event.get_level_display(), "item": item.name}
+    body = _("%(project)s · %(item)s — %(level)s for %(period)s; the notice is linked.") % {
+        "project": project.name,
+        "item": item.name,
+        "level": event.get_level_display(),
+        "period": event.period,
+    }
+    return notify(
+        city=project.city,
+        kind=Kind.ESCALATION,
+        event=f"escalation:{event.pk}",
+        title=title,
+        body=body,
+        url=reverse("supervision:notice", args=[event.pk]),
+        users=unit_users(towns=[event.town], departments=[event.department]),
+        towns=[event.town],
+        departments=[event.department],
+    )
+
+
+def on_bulletin_published(bulletin) -> int:
+    """A published bulletin to the leaders, the office and every unit."""
+    city = bulletin.city
+    towns = list(Town.objects.filter(city=city))
+    departments = list(Department.objects.filter(city=city))
+    number = bulletin.content.get("number_text", "")
+    title = _("Bulletin %(number)s published") % {"number": number}
+    body = _("The bulletin of %(period)s (%(number)s) is published.") % {
+        "period": bulletin.period,
+        "number": number,
+    }
+    return notify(
+        city=city,
+        kind=Kind.BULLETIN,
+        event=f"bulletin:{bulletin.pk}",
+        title=title,
+        body=body,
+        url=reverse("supervision:bulletin", args=[bulletin.pk]),
+        users=office_users(leaders=True) + unit_users(towns=towns, departments=departments),
+        towns=towns,
+        departments=departments,
+        office=True,
+    )
+
+
+def on_report_to_review(report) -> int:
+    """A report above its target (超目标待核实) to the supervision office."""
+    item = report.work_item
+    title = _("Report to verify: %(item)s") % {"item": item.name}
+    body = _("%(who)s reported %(percent)s%% on %(date)s, above the planned figure.") % {
+        "who": report.reported_by,
+        "percent": report.percent_complete,
+        "date": report.reported_on.isoformat(),
+    }
+    return notify(
+        city=item.project.city,
+        kind=Kind.REVIEW,
+        event=f"review:{report.pk}",
+        title=title,
+        body=body,
+        url=reverse("web:item-detail", args=[item.pk]),
+        users=office_users(),
+        office=True,
+    )
+
+
+def report_reminders(city: City, today: date | None = None) -> int:
+    """Two days and one day before the cut-off (the rules): each official's unreported items."""
+    from guatu.web.my_work import my_work
+
+    rules = rules_for(city)
+    today = today or city_today(city)
+    left = (rules.report_cutoff_weekday - today.weekday()) % 7
+    if not rules.report_reminders or left not in rules.days_before():
+        return 0
+    week = today.isocalendar()
+    key = f"{week.year}-W{week.week:02d}:{left}"
+    queued = 0
+    by_unit: dict[tuple[str, int], list[str]] = {}
+    officials = User.objects.filter(is_active=True, role__in=[Role.TOWN, Role.DEPARTMENT])
+    for user in officials.select_related("town", "department"):
+        rows = [row for row in my_work(user, today).rows if not row.reported_this_week]
+        if not rows:
+            continue
+        names = [f"{row.item.project.name} · {row.item.name}" for row in rows]
+        unit = ("town", user.town_id) if user.role == Role.TOWN else ("dept", user.department_id)
+        by_unit.setdefault(unit, names)
+        queued += notify(
+            city=city,
+            kind=Kind.REPORT_REMINDER,
+            event=f"remind:user:{user.pk}:{key}",
+            title=_("%(count)d items to report this week") % {"count": len(rows)},
+            body=_reminder_text(names, left),
+            url=reverse("web:my-work"),
+            users=[user],
+        )
+    for (what, pk), names in by_unit.items():
+        unit = Town.objects.get(pk=pk) if what == "town" else Department.objects.get(pk=pk)
+        queued += notify(
+            city=city,
+            kind=Kind.REPORT_REMINDER,
+            event=f"remind:{what}:{pk}:{key}",
+            title=_("%(unit)s: %(count)d items to report this week")
+            % {"unit": unit, "count": len(names)},
+            body=_reminder_text(names, left),
+            url=reverse("web:my-work"),
+            towns=[unit] if what == "town" else [],
+            departments=[unit] if what == "dept" else [],
+        )
+    return queued
+
+
+def _reminder_text(names: list[str], left: int) -> str:
+    head = (
+        _("Reporting closes tomorrow.")
+        if left == 1
+        else _("Reporting closes in %(days)d days.") % {"days": left}
+    )
+    shown = "\n".join(f"- {name}" for name in names[:20])
+    more = _("\n… and %(count)d more") % {"count": len(names) - 20} if len(names) > 20 else ""
+    return f"{head}\n{shown}{more}"
+
+
+def blocker_alerts(city: City, today: date | None = None) -> int:
+    """Blockers due in N days (the rules) or overdue, to the owner department and the lead."""
+    from guatu.progress.models import Blocker
+
+    rules = rules_for(city)
+    today = today or city_today(city)
+    queued = 0
+    soon = today + timedelta(days=rules.blocker_due_days)
+    open_ = Blocker.objects.exclude(status=Blocker.Status.RESOLVED).filter(
+        owner_department__city=city, due_on__lte=soon
+    )
+    for blocker in open_.select_related("work_item__project__owner_department", "owner_department"):
+        overdue = blocker.due_on < today
+        if not overdue and blocker.due_on != soon:
+            continue  # only on the day it comes within reach, and once overdue
+        lead = blocker.work_item.project.owner_department
+        departments = [blocker.owner_department, lead]
+        if overdue:
+            title = _("Blocker overdue: %(item)s") % {"item": blocker.work_item.name}
+        else:
+            title = _("Blocker due in %(days)d days: %(item)s") % {
+                "item": blocker.work_item.name,
+                "days": rules.blocker_due_days,
+            }
+        body = _("%(description)s — due %(due)s, %(who)s responsible.") % {
+            "description": blocker.description[:300],
+            "due": blocker.due_on.isoformat(),
+            "who": blocker.responsible_person,
+        }
+        queued += notify(
+            city=city,
+            kind=Kind.BLOCKER_DUE,
+            event=f"blocker:{blocker.pk}:{'overdue' if overdue else 'soon'}",
+            title=title,
+            body=body,
+            url=reverse("web:item-detail", args=[blocker.work_item_id]),
+            users=unit_users(departments=departments),
+            departments=departments,
+        )
+    return queued
+
+
+def rules_save(*, actor, city: City, **values) -> Rules:
+    """Change the city's notification rules (the supervision office), audited."""
+    require(is_supervisor(actor), user=actor, action="notify_rules_save", target=city)
+    with transaction.atomic():
+        rules = Rules.objects.select_for_update().get_or_create(city=city)[0]
+        for field, value in values.items():
+            setattr(rules, field, value)
+        rules.full_clean()
+        rules.save()
+        audit_record(
+            user=actor,
+            action="notify_rules_save",
+            target=city,
+            detail={k: str(v) for k, v in values.items()},
+        )
+    return rules
+
+
+def robot_save(*, actor, robot: Robot) -> Robot:
+    """Add or change a group robot (the supervision office), audited without its secret."""
+    require(is_supervisor(actor), user=actor, action="notify_robot_save", target=robot.city)
+    with transaction.atomic():
+        robot.full_clean()
+        robot.save()
+        audit_record(
+            user=actor,
+            action="notify_robot_save",
+            target=robot,
+            detail={"name": robot.name, "kind": robot.kind, "unit": robot.unit},
+        )
+    return robot
+
+
+def robot_delete(*, actor, robot: Robot) -> None:
+    require(is_supervisor(actor), user=actor, action="notify_robot_delete", target=robot.city)
+    with transaction.atomic():
+        audit_record(
+            user=actor, action="notify_robot_delete", target=robot, detail={"name": robot.name}
+        )
+        robot.delete()
+
+
+def notices_read(*, user, ids: Iterable[int] | None = None, now: datetime | None = None) -> int:
+    """Mark *user*'s notices read (all of them without *ids*); nobody else's."""
+    found = Notice.objects.filter(recipient=user, read_at__isnull=True)
+    if ids is not None:
+        found = found.filter(pk__in=list(ids))
+    return found.update(read_at=now or timezone.now())

@@ -1,0 +1,57 @@
+"""The notifier: a thread of ``guatu bulletin_worker`` (or ``guatu notify``) that sweeps and sends.
+
+Every ``SEND_EVERY_S`` it sends what is due; every ``SWEEP_EVERY_S`` it looks
+for the day's reminders and blocker alerts (each event is written once, so a
+sweep repeated within the day adds nothing).
+"""
+
+import logging
+import threading
+import time
+
+from django.db import close_old_connections
+
+from guatu.notify.delivery import deliver_due
+from guatu.notify.services import blocker_alerts, report_reminders
+from guatu.org.models import City
+
+log = logging.getLogger(__name__)
+SEND_EVERY_S = 10.0
+SWEEP_EVERY_S = 600.0
+
+
+def sweep() -> int:
+    """Queue the day's reminders and blocker alerts for every city."""
+    queued = 0
+    for city in City.objects.all():
+        queued += report_reminders(city) + blocker_alerts(city)
+    return queued
+
+
+def run_once() -> dict:
+    """One sweep and one round of sending (``guatu notify --once``, tests)."""
+    queued = sweep()
+    return {"queued": queued, **deliver_due()}
+
+
+def start_notifier() -> threading.Event:
+    """Run the notifier in a daemon thread until the returned event is set."""
+    stop = threading.Event()
+
+    def loop() -> None:
+        last_sweep = 0.0
+        while not stop.is_set():
+            close_old_connections()
+            try:
+                if time.monotonic() - last_sweep >= SWEEP_EVERY_S:
+                    sweep()
+                    last_sweep = time.monotonic()
+                deliver_due()
+            except Exception:  # a bad row or a database hiccup must not end the thread
+                log.exception("notifier round failed")
+            finally:
+                close_old_connections()
+            stop.wait(SEND_EVERY_S)
+
+    threading.Thread(target=loop, name="guatu-notifier", daemon=True).start()
+    return stop
