@@ -127,3 +127,20 @@ def test_the_log_shows_what_went_to_whom(users, city):
     )  # fmt: skip
     page = client(users["supervisor"]).get("/notify/log/").content.decode()
     assert "督查办群" in page and "待核实：外迁征地" in page
+
+
+def test_the_api_lists_and_marks_only_ones_own_messages(users, city):
+    from guatu.accounts.tokens import token_create
+
+    mine = notice_for(city, users["town"])
+    theirs = notice_for(city, users["department"], event="escalation:2")
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token_create(user=users['town'])}"}
+    c = Client()
+    listed = c.get("/api/v1/inbox?unread=true", **auth).json()
+    assert [row["id"] for row in listed] == [mine.pk]
+    assert listed[0]["kind_label"] == "新的问责"
+    assert c.post(f"/api/v1/inbox/{theirs.pk}/read", **auth).status_code == 404
+    assert c.post(f"/api/v1/inbox/{mine.pk}/read", **auth).json()["read_at"] is not None
+    assert c.get("/api/v1/inbox?unread=true", **auth).json() == []
+    theirs.refresh_from_db()
+    assert theirs.read_at is None

@@ -27,6 +27,7 @@ from guatu.access import can_see_photos
 from guatu.accounts.tokens import token_user
 from guatu.intake.api import router as intake_router
 from guatu.ledger.api import router as ledger_router
+from guatu.notify.api import router as inbox_router
 from guatu.org.clock import city_today
 from guatu.org.models import Department
 from guatu.parks.api import router as parks_router
@@ -538,3 +539,4 @@ api.add_router("/ledger", ledger_router)
 api.add_router("/parks", parks_router)
 api.add_router("/intake", intake_router)
 api.add_router("/plans", plans_router)
+api.add_router("/inbox", inbox_router)

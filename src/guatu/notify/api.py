@@ -1,0 +1,61 @@
+"""Inbox endpoints of the REST API: one's own messages, and marking them read."""
+
+from datetime import datetime
+
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema
+
+from guatu.notify.models import Notice
+from guatu.notify.services import notices_read
+
+router = Router(tags=["inbox"])
+LIMIT = 200
+
+
+class NoticeOut(Schema):
+    id: int
+    kind: str
+    kind_label: str
+    title: str
+    body: str
+    url: str
+    created_at: datetime
+    read_at: datetime | None
+
+
+class ReadOut(Schema):
+    marked: int
+
+
+def _out(notice: Notice) -> NoticeOut:
+    return NoticeOut(
+        id=notice.pk,
+        kind=notice.kind,
+        kind_label=str(notice.get_kind_display()),
+        title=notice.title,
+        body=notice.body,
+        url=notice.url,
+        created_at=notice.created_at,
+        read_at=notice.read_at,
+    )
+
+
+@router.get("", response=list[NoticeOut], summary="My messages, newest first (at most 200)")
+def inbox(request, unread: bool = False):
+    rows = Notice.objects.filter(recipient=request.user)
+    if unread:
+        rows = rows.filter(read_at__isnull=True)
+    return [_out(notice) for notice in rows[:LIMIT]]
+
+
+@router.post("/{notice_id}/read", response=NoticeOut, summary="Mark one of my messages read")
+def read_one(request, notice_id: int):
+    notice = get_object_or_404(Notice, pk=notice_id, recipient=request.user)
+    notices_read(user=request.user, ids=[notice.pk])
+    notice.refresh_from_db()
+    return _out(notice)
+
+
+@router.post("/read", response=ReadOut, summary="Mark all my messages read")
+def read_all(request):
+    return ReadOut(marked=notices_read(user=request.user))
