@@ -123,9 +123,51 @@ def _build() -> None:
         note="默认规则（银川做法）",
         created_by=users["supervisor"],
     )
+    _robots(city, towns, departments)
     _blockers(departments, users["supervisor"])
     _escalations(users["supervisor"])
     build_parks(city, towns, users["supervisor"])
+
+
+#: The demo's group robots point at loopback (nothing there unless you run one, e.g.
+#: tests/notify/robots.py): their deliveries show in the log as retried, never sent anywhere.
+DEMO_ROBOT_BASE = "http://127.0.0.1:8091"
+
+
+def _robots(city: City, towns: dict[str, Town], departments: dict[str, Department]) -> None:
+    from guatu.notify.models import Robot, Rules
+
+    Rules.objects.create(city=city)
+    # The town and department of the story's first escalation, so the log has entries.
+    first_town = towns.get("石柱镇") or next(iter(towns.values()))
+    department = departments.get("市自然资源和规划局") or next(iter(departments.values()))
+    Robot.objects.bulk_create(
+        [
+            Robot(
+                city=city,
+                office=True,
+                kind="dingtalk",
+                name="督查办工作群（演示）",
+                webhook=f"{DEMO_ROBOT_BASE}/robot/send?access_token=demo-office",
+                secret="SECdemo0000000000000000000000000000000000",
+            ),
+            Robot(
+                city=city,
+                town=first_town,
+                kind="wecom",
+                name=f"{first_town.name}工作群（演示）",
+                webhook=f"{DEMO_ROBOT_BASE}/cgi-bin/webhook/send?key=demo-town",
+            ),
+            Robot(
+                city=city,
+                department=department,
+                kind="dingtalk",
+                name=f"{department.short_name or department.name}工作群（演示）",
+                webhook=f"{DEMO_ROBOT_BASE}/robot/send?access_token=demo-department",
+                secret="SECdemo1111111111111111111111111111111111",
+            ),
+        ]
+    )
 
 
 def _users(towns: dict[str, Town], departments: dict[str, Department]) -> dict[str, User]:
