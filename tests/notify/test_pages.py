@@ -144,3 +144,13 @@ def test_the_api_lists_and_marks_only_ones_own_messages(users, city):
     assert c.get("/api/v1/inbox?unread=true", **auth).json() == []
     theirs.refresh_from_db()
     assert theirs.read_at is None
+
+
+def test_a_robot_may_post_only_to_the_platforms(users, city):
+    page = client(users["supervisor"]).post(
+        "/notify/",
+        {"action": "robot", "unit": "office", "kind": "dingtalk", "name": "群",
+         "webhook": "http://169.254.169.254/latest/meta-data/"},
+    )  # fmt: skip
+    assert page.status_code == 200 and not Robot.objects.exists()
+    assert "169.254.169.254" in page.content.decode()

@@ -76,6 +76,21 @@ class Robot(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        """Only the platforms' own hosts (settings.GUATU_ROBOT_HOSTS): the server posts here."""
+        from urllib.parse import urlsplit
+
+        from django.core.exceptions import ValidationError
+
+        host = (urlsplit(self.webhook).hostname or "").lower()
+        if self.webhook and host not in settings.GUATU_ROBOT_HOSTS:
+            raise ValidationError(
+                {
+                    "webhook": _("Robots may post only to %(hosts)s, not to %(host)s.")
+                    % {"hosts": "、".join(settings.GUATU_ROBOT_HOSTS), "host": host or "?"}
+                }
+            )
+
     @property
     def unit(self) -> str:
         if self.office:

@@ -168,3 +168,13 @@ MAILERS = {
 }
 DEFAULT_FROM_EMAIL = os.environ.get("GUATU_EMAIL_FROM", "guatu@localhost")
 GUATU_SITE_URL = os.environ.get("GUATU_SITE_URL", "")
+#: Where group robots may post (the server sends there): the platforms, and loopback
+#: for the demo and the tests. Production leaves loopback out unless told.
+PLATFORM_ROBOT_HOSTS = ["oapi.dingtalk.com", "qyapi.weixin.qq.com"]
+GUATU_ROBOT_HOSTS = [
+    host.strip().lower()
+    for host in os.environ.get(
+        "GUATU_ROBOT_HOSTS", ",".join([*PLATFORM_ROBOT_HOSTS, "127.0.0.1", "localhost"])
+    ).split(",")
+    if host.strip()
+]

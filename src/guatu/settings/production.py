@@ -20,6 +20,7 @@ from guatu.settings.base import (
     GUATU_EMAIL_HOST,
     GUATU_THREADS,
     MIDDLEWARE,
+    PLATFORM_ROBOT_HOSTS,
 )
 from guatu.settings.database import database_from_url
 
@@ -74,6 +75,11 @@ CACHES = {
 ADMINS = getaddresses([os.environ.get("GUATU_ADMINS", "")])
 ADMINS = [(name, address) for name, address in ADMINS if address]
 # (The mail server itself, GUATU_EMAIL_*, is read in base.py, for notifications too.)
+GUATU_ROBOT_HOSTS = [
+    host.strip().lower()
+    for host in os.environ.get("GUATU_ROBOT_HOSTS", ",".join(PLATFORM_ROBOT_HOSTS)).split(",")
+    if host.strip()
+]
 SERVER_EMAIL = os.environ.get("GUATU_SERVER_EMAIL", "guatu@localhost")
 
 # One JSON object a line on stderr (systemd's journal keeps them), each with the
