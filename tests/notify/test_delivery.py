@@ -139,6 +139,20 @@ def test_several_messages_to_one_person_go_as_one_email(users, city, smtp):
     assert Delivery.objects.values("digest").distinct().count() == 1
 
 
+def test_at_most_one_email_a_day_the_rest_in_the_next_mornings_digest(users, city, smtp):
+    users["town"].email = "town@example.cn"
+    users["town"].save()
+    alert(city, "escalation:1", users=[users["town"]])
+    assert deliver_due(now=NOON)["sent"] == 1
+    alert(city, "escalation:2", users=[users["town"]])
+    alert(city, "escalation:3", users=[users["town"]])
+    assert deliver_due(now=NOON + timedelta(hours=2))["waiting"] == 2
+    assert len(smtp.messages) == 1
+    morning = (NOON + timedelta(days=1)).replace(hour=8)
+    assert deliver_due(now=morning)["sent"] == 2
+    assert len(smtp.messages) == 2  # the two as one digest
+
+
 def test_a_person_who_turned_email_off_gets_the_inbox_only(users, city, smtp):
     users["town"].email = "town@example.cn"
     users["town"].save()

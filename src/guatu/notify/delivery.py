@@ -45,6 +45,8 @@ HTTP_TIMEOUT_S = 10
 #: How long a claimed row is left alone by other workers while it is being sent.
 LEASE = timedelta(minutes=2)
 BATCH = 500
+#: When the next day's email digest goes (city time), after quiet hours by default.
+DIGEST_HOUR = 8
 
 
 @dataclass
@@ -80,11 +82,33 @@ def deliver_due(*, now: datetime | None = None, window_s: float = WINDOW_S) -> C
         else:
             counts[_robot_send(delivery, clock)] += 1
     for group in emails.values():
-        digest = rules.get(group[0].city_id) is None or rules[group[0].city_id].daily_digest
+        city_rules = rules.get(group[0].city_id)
+        digest = city_rules is None or city_rules.daily_digest
+        if digest and _emailed_today(group[0], clock):
+            # One email a day: the rest wait for tomorrow morning's digest.
+            local = timezone.localtime(clock.now, _zone(group[0]))
+            morning = (local + timedelta(days=1)).replace(
+                hour=DIGEST_HOUR, minute=0, second=0, microsecond=0
+            )
+            for one in group:
+                _postpone(one, morning)
+            counts["waiting"] += len(group)
+            continue
         batches = [group] if digest else [[one] for one in group]
         for batch in batches:
             counts[_email_send(batch, clock)] += len(batch)
     return counts
+
+
+def _emailed_today(delivery: Delivery, clock: Clock) -> bool:
+    local = timezone.localtime(clock.now, _zone(delivery))
+    midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
+    return Delivery.objects.filter(
+        recipient_id=delivery.recipient_id,
+        channel=Channel.EMAIL,
+        status=Delivery.Status.SENT,
+        sent_at__gte=midnight,
+    ).exists()
 
 
 def _zone(delivery: Delivery):
