@@ -28,6 +28,7 @@ class Platform:
         self.rejected: list[tuple[str, int]] = []
         self.times: dict[str, list[float]] = {}
         self.fail_next = 0  # answer HTTP 500 to this many requests first
+        self.delay_s = 0.0  # how long each answer takes
         self.lock = threading.Lock()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
@@ -87,6 +88,7 @@ class Platform:
                 length = int(self.headers.get("Content-Length", "0"))
                 body = json.loads(self.rfile.read(length) or b"{}")
                 status, answer = platform.answer(parts.path, parse_qs(parts.query), body)
+                time.sleep(platform.delay_s)
                 data = json.dumps(answer).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")

@@ -143,9 +143,11 @@ def _record(deliveries: list[Delivery], answer: Answer, clock: Clock, digest: st
     ids = [d.pk for d in deliveries]
     rows = Delivery.objects.filter(pk__in=ids)
     if answer.ok:
+        # Stamped when the answer came (never before the platform counted it), so that
+        # pacing by these stamps can only be later than the platform's own count.
         rows.update(
             status=Delivery.Status.SENT,
-            sent_at=clock.now,
+            sent_at=max(clock.now, timezone.now()),
             attempts=F("attempts") + 1,
             last_error="",
             digest=digest,
