@@ -49,6 +49,7 @@ class RulesForm(forms.ModelForm):
 
 class RobotForm(forms.ModelForm):
     unit = forms.ChoiceField(label=_("unit"))
+    field_order = ["unit", "kind", "name", "webhook", "secret", "at_mobiles"]
 
     class Meta:
         model = Robot
