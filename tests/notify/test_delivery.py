@@ -190,3 +190,20 @@ def test_an_unreachable_robot_is_retried_then_failed_with_the_reason(city, towns
     (delivery,) = Delivery.objects.all()
     assert delivery.status == Delivery.Status.FAILED and delivery.attempts == 6
     assert "network" in delivery.last_error or "网络" in delivery.last_error
+
+
+def test_a_robot_message_ats_the_people_it_concerns_in_its_unit(users, city, towns):
+    Preference.objects.create(user=users["town"], mobile="13800000001")
+    Preference.objects.create(user=users["department"], mobile="13900000002")
+    with Platform({"jt": "SECdemo"}) as ding:
+        Robot.objects.create(
+            city=city, town=towns["石柱镇"], kind="dingtalk", name="石柱镇群",
+            webhook=f"{ding.base}/robot/send?access_token=jt", secret="SECdemo",
+            at_mobiles="13700000000",
+        )  # fmt: skip
+        alert(city, "escalation:1", users=[users["town"], users["department"]],
+              towns=[towns["石柱镇"]])  # fmt: skip
+        deliver_due(now=NOON)
+    ((_, message),) = ding.received
+    assert message["at"]["atMobiles"] == ["13700000000", "13800000001"]  # not the department's
+    assert "@13800000001" in message["actionCard"]["text"]

@@ -180,7 +180,8 @@ def _robot_send(delivery: Delivery, clock: Clock) -> str:
         return "taken"
     make = dingtalk_message if robot.kind == DINGTALK else wecom_message
     url = delivery.url and _absolute(delivery.url)
-    payload = make(delivery.title, delivery.body, url=url, at_mobiles=robot.mobiles())
+    mentions = [m for m in delivery.mentions.split(",") if m]
+    payload = make(delivery.title, delivery.body, url=url, at_mobiles=mentions)
     address = robot.webhook
     if robot.kind == DINGTALK:
         # Signed with the moment of sending (the platform refuses a stamp an hour off).

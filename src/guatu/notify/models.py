@@ -153,6 +153,8 @@ class Delivery(models.Model):
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("text"), max_length=4000)
     url = models.CharField(_("link"), max_length=300, blank=True)
+    #: Mobiles a robot message @s: the robot's own and those of the people it concerns.
+    mentions = models.CharField(_("@ mobiles"), max_length=400, blank=True)
     status = models.CharField(
         _("status"), max_length=8, choices=Status.choices, default=Status.PENDING
     )

@@ -106,6 +106,11 @@ def notify(
     robots = Robot.objects.filter(city=city, enabled=True).filter(
         _unit_filter(towns, departments, office)
     )
+    mobiles = dict(
+        Preference.objects.filter(user_id__in=people)
+        .exclude(mobile="")
+        .values_list("user_id", "mobile")
+    )
     deliveries += [
         Delivery(
             channel=robot.kind,
@@ -113,12 +118,25 @@ def notify(
             robot=robot,
             address=robot.name,
             next_attempt_at=now,
+            mentions=",".join(_mentions(robot, people.values(), mobiles)),
             **common,
         )
         for robot in robots
     ]
     Delivery.objects.bulk_create(deliveries, ignore_conflicts=True)
     return len(deliveries)
+
+
+def _mentions(robot: Robot, people, mobiles: dict[int, str]) -> list[str]:
+    """The robot's own @ list, and the mobiles of the people concerned who are in its unit."""
+    found = robot.mobiles()
+    for user in people:
+        in_unit = (robot.town_id and user.town_id == robot.town_id) or (
+            robot.department_id and user.department_id == robot.department_id
+        )
+        if (in_unit or robot.office) and mobiles.get(user.pk) and mobiles[user.pk] not in found:
+            found.append(mobiles[user.pk])
+    return found[:20]
 
 
 def _unit_filter(towns, departments, office: bool):
