@@ -207,3 +207,17 @@ def test_a_robot_message_ats_the_people_it_concerns_in_its_unit(users, city, tow
     ((_, message),) = ding.received
     assert message["at"]["atMobiles"] == ["13700000000", "13800000001"]  # not the department's
     assert "@13800000001" in message["actionCard"]["text"]
+
+
+def test_a_paused_or_removed_robot_sends_nothing_and_the_log_says_why(city, towns):
+    with Platform({"jt": "SECdemo"}) as ding:
+        paused = robot(city, ding.base, town=towns["石柱镇"])
+        removed = robot(city, ding.base, token="gone", town=towns["石柱镇"])
+        alert(city, "escalation:1", towns=[towns["石柱镇"]])
+        paused.enabled = False
+        paused.save()
+        removed.delete()
+        assert deliver_due(now=NOON)["failed"] == 2
+    assert ding.received == []
+    reasons = sorted(Delivery.objects.values_list("address", "last_error"))
+    assert reasons == [("群gone", "机器人已移除"), ("群jt", "机器人已暂停")]

@@ -167,6 +167,12 @@ def _record(deliveries: list[Delivery], answer: Answer, clock: Clock, digest: st
 
 def _robot_send(delivery: Delivery, clock: Clock) -> str:
     robot = delivery.robot
+    if robot is None or not robot.enabled:
+        # Removed or paused after the message was queued: say so in the log, send nothing.
+        if not _claim([delivery], clock):
+            return "taken"
+        reason = _("the robot was removed") if robot is None else _("the robot is paused")
+        return _record([delivery], Answer(False, False, reason), clock)
     window_start = clock.now - timedelta(seconds=clock.window_s)
     recent = Delivery.objects.filter(
         robot=robot, status=Delivery.Status.SENT, sent_at__gt=window_start

@@ -148,7 +148,8 @@ class Delivery(models.Model):
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True
     )
-    robot = models.ForeignKey(Robot, on_delete=models.CASCADE, null=True, blank=True)
+    #: Kept when the robot is removed: the log keeps what was sent, to the name it had.
+    robot = models.ForeignKey(Robot, on_delete=models.SET_NULL, null=True, blank=True)
     address = models.CharField(_("to"), max_length=200)
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("text"), max_length=4000)
