@@ -71,6 +71,13 @@ def work_item_create(
 def work_item_update(*, item: WorkItem, actor, **fields: Any) -> WorkItem:
     """Change *fields* of *item*; when a schedule input changes, reschedule in one transaction."""
     require(can_manage_projects(actor), user=actor, action="work_item_update", target=item)
+    return work_item_change(item=item, actor=actor, action="work_item_update", **fields)
+
+
+def work_item_change(*, item: WorkItem, actor, action: str, **fields: Any) -> WorkItem:
+    """The change itself, for callers that checked the right to make it (an approved
+    节点调整 is a leader's decision, not the office's edit): validate, save, reschedule
+    when a schedule input changed, audit as *action* — in one transaction."""
     for name, value in fields.items():
         setattr(item, name, value)
     item.full_clean()
@@ -80,7 +87,7 @@ def work_item_update(*, item: WorkItem, actor, **fields: Any) -> WorkItem:
             schedule_recalculate(project=item.project)
         audit_record(
             user=actor,
-            action="work_item_update",
+            action=action,
             target=item,
             detail={name: str(value) for name, value in fields.items()},
         )

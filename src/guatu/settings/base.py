@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "guatu.intake",
     "guatu.screens",
     "guatu.notify",
+    "guatu.baselines",
     "guatu.ops",
     "django_tasks_db",
     "guatu.audit",

@@ -1,0 +1,138 @@
+"""A project's approved plans, frozen, and the requests that move a time node."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Baseline(models.Model):
+    """One approved version of a project's plan; never changed once written."""
+
+    project = models.ForeignKey(
+        "projects.Project", on_delete=models.CASCADE, related_name="baselines"
+    )
+    number = models.PositiveIntegerField(_("number"))
+    name = models.CharField(_("name"), max_length=100)
+    created_at = models.DateTimeField(_("frozen at"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("frozen by"), on_delete=models.PROTECT
+    )
+    #: The links of the moment: [predecessor code, successor code, type, lag days].
+    links = models.JSONField(default=list)
+
+    class Meta:
+        verbose_name = _("baseline")
+        verbose_name_plural = _("baselines")
+        ordering = ["project", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "number"], name="baseline_number_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project.code} #{self.number} {self.name}"
+
+
+class BaselineItem(models.Model):
+    """A work item as the baseline froze it (kept if the item is later removed)."""
+
+    baseline = models.ForeignKey(Baseline, on_delete=models.CASCADE, related_name="items")
+    work_item = models.ForeignKey(
+        "projects.WorkItem", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    code = models.CharField(_("code"), max_length=40)
+    name = models.CharField(_("name"), max_length=120)
+    planned_start = models.DateField(_("planned start"), null=True)
+    duration_days = models.IntegerField(_("duration (working days)"))
+    deadline = models.DateField(_("time node (deadline)"), null=True)
+    early_start = models.DateField(_("early start"), null=True)
+    early_finish = models.DateField(_("early finish"), null=True)
+    late_start = models.DateField(_("late start"), null=True)
+    late_finish = models.DateField(_("late finish"), null=True)
+
+    class Meta:
+        verbose_name = _("baseline item")
+        verbose_name_plural = _("baseline items")
+        constraints = [
+            models.UniqueConstraint(fields=["baseline", "code"], name="baseline_item_once")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Adjustment(models.Model):
+    """节点调整: a unit asks to move a node (or change a duration); the office reviews,
+    a leader decides; only an approved request changes the plan."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("awaiting the office's review")
+        REVIEWED = "reviewed", _("awaiting a leader's decision")
+        APPROVED = "approved", _("approved")
+        REJECTED = "rejected", _("rejected")
+
+    project = models.ForeignKey(
+        "projects.Project", on_delete=models.CASCADE, related_name="adjustments"
+    )
+    work_item = models.ForeignKey(
+        "projects.WorkItem",
+        verbose_name=_("work item"),
+        on_delete=models.CASCADE,
+        related_name="adjustments",
+    )
+    old_deadline = models.DateField(_("time node before"), null=True, blank=True)
+    new_deadline = models.DateField(_("proposed time node"), null=True, blank=True)
+    old_duration_days = models.IntegerField(_("duration before"), null=True, blank=True)
+    new_duration_days = models.IntegerField(
+        _("proposed duration (working days)"), null=True, blank=True
+    )
+    reason = models.TextField(_("reason"), max_length=2000)
+    evidence = models.TextField(_("evidence"), max_length=2000, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("proposed by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    proposed_at = models.DateTimeField(_("proposed at"), auto_now_add=True)
+    review_note = models.TextField(_("office's opinion"), max_length=2000, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True)
+    decision_note = models.TextField(_("leader's decision"), max_length=2000, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True)
+    baseline = models.OneToOneField(
+        Baseline,
+        verbose_name=_("resulting baseline"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="adjustment",
+    )
+
+    class Meta:
+        verbose_name = _("node adjustment")
+        verbose_name_plural = _("node adjustments")
+        ordering = ["-proposed_at", "-id"]
+        constraints = [
+            # One open request per item: a second waits until the first is decided.
+            models.UniqueConstraint(
+                fields=["work_item"],
+                condition=models.Q(status__in=["pending", "reviewed"]),
+                name="adjustment_one_open_per_item",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.work_item} — {self.get_status_display()}"
+
+    @property
+    def days_moved(self) -> int | None:
+        if self.old_deadline and self.new_deadline:
+            return (self.new_deadline - self.old_deadline).days
+        return None

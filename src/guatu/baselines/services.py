@@ -1,0 +1,230 @@
+"""Freezing baselines and the 节点调整 workflow: propose → review → approve or reject.
+
+A town or department proposes for items it answers for (``can_report``); the
+supervision office reviews and forwards with its opinion; a leader approves or
+rejects. Until a leader approves, nothing of the plan changes — the lights go
+on judging against the approved nodes. Approval applies the change,
+reschedules, and freezes a new baseline, all in one transaction; every step
+is audited and refused to anyone else.
+"""
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from guatu.access import can_report, is_supervisor, require
+from guatu.accounts.models import Role
+from guatu.audit.services import audit_record
+from guatu.baselines.models import Adjustment, Baseline, BaselineItem
+from guatu.core.baselines import PlanRow
+from guatu.projects.models import Dependency, Project, WorkItem
+from guatu.projects.services import work_item_change
+
+__all__ = [
+    "adjustment_decide",
+    "adjustment_propose",
+    "adjustment_review",
+    "baseline_freeze",
+    "baseline_rows",
+    "can_decide",
+    "current_rows",
+]
+
+
+def can_freeze(user) -> bool:
+    return is_supervisor(user) or getattr(user, "role", None) == Role.LEADER
+
+
+def can_decide(user) -> bool:
+    """Approving or rejecting a node adjustment: a city leader (or a superuser)."""
+    return bool(getattr(user, "is_authenticated", False)) and (
+        user.role == Role.LEADER or user.is_superuser
+    )
+
+
+def baseline_freeze(*, project: Project, actor, name: str) -> Baseline:
+    """Freeze the project's plan as it stands now (the office or a leader)."""
+    require(can_freeze(actor), user=actor, action="baseline_freeze", target=project)
+    return _freeze(project=project, actor=actor, name=name)
+
+
+def _freeze(*, project: Project, actor, name: str) -> Baseline:
+    with transaction.atomic():
+        Project.objects.select_for_update().get(pk=project.pk)  # numbers in order
+        number = (project.baselines.aggregate(top=Max("number"))["top"] or 0) + 1
+        links = [
+            [p, s, t, lag]
+            for p, s, t, lag in Dependency.objects.filter(predecessor__project=project)
+            .order_by("predecessor__code", "successor__code")
+            .values_list("predecessor__code", "successor__code", "type", "lag_days")
+        ]
+        baseline = Baseline.objects.create(
+            project=project, number=number, name=name[:100], created_by=actor, links=links
+        )
+        BaselineItem.objects.bulk_create(
+            BaselineItem(
+                baseline=baseline,
+                work_item=item,
+                code=item.code,
+                name=item.name,
+                planned_start=item.planned_start,
+                duration_days=item.duration_days,
+                deadline=item.deadline,
+                early_start=item.early_start,
+                early_finish=item.early_finish,
+                late_start=item.late_start,
+                late_finish=item.late_finish,
+            )
+            for item in project.work_items.order_by("order", "code")
+        )
+        audit_record(
+            user=actor,
+            action="baseline_freeze",
+            target=project,
+            detail={"number": number, "name": name},
+        )
+    return baseline
+
+
+def baseline_rows(baseline: Baseline) -> list[PlanRow]:
+    return [
+        PlanRow(i.code, i.name, i.planned_start, i.duration_days, i.deadline, i.early_finish,
+                i.early_start)
+        for i in baseline.items.order_by("id")
+    ]  # fmt: skip
+
+
+def current_rows(project: Project) -> list[PlanRow]:
+    return [
+        PlanRow(i.code, i.name, i.planned_start, i.duration_days, i.deadline, i.early_finish,
+                i.early_start)
+        for i in project.work_items.order_by("order", "code")
+    ]  # fmt: skip
+
+
+def adjustment_propose(
+    *,
+    actor,
+    work_item: WorkItem,
+    reason: str,
+    new_deadline: date | None = None,
+    new_duration_days: int | None = None,
+    evidence: str = "",
+) -> Adjustment:
+    """A town or department asks to move its item's node or change its duration."""
+    require(
+        can_report(actor, work_item) and actor.role in (Role.TOWN, Role.DEPARTMENT),
+        user=actor,
+        action="adjustment_propose",
+        target=work_item,
+    )
+    errors: dict[str, list[str]] = {}
+    if not reason.strip():
+        errors["reason"] = [_("Say why the node must move.")]
+    changes_node = new_deadline is not None and new_deadline != work_item.deadline
+    changes_duration = (
+        new_duration_days is not None and new_duration_days != work_item.duration_days
+    )
+    if not (changes_node or changes_duration):
+        errors["new_deadline"] = [_("Propose a new time node or a new duration.")]
+    if new_duration_days is not None and new_duration_days < 0:
+        errors["new_duration_days"] = [_("A duration cannot be negative.")]
+    if Adjustment.objects.filter(
+        work_item=work_item, status__in=[Adjustment.Status.PENDING, Adjustment.Status.REVIEWED]
+    ).exists():
+        errors.setdefault("new_deadline", []).append(
+            _("This item already has a request awaiting a decision.")
+        )
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        adjustment = Adjustment.objects.create(
+            project=work_item.project,
+            work_item=work_item,
+            old_deadline=work_item.deadline,
+            new_deadline=new_deadline if changes_node else None,
+            old_duration_days=work_item.duration_days,
+            new_duration_days=new_duration_days if changes_duration else None,
+            reason=reason.strip()[:2000],
+            evidence=evidence.strip()[:2000],
+            proposed_by=actor,
+        )
+        audit_record(
+            user=actor,
+            action="adjustment_propose",
+            target=work_item,
+            detail={
+                "adjustment": adjustment.pk,
+                "new_deadline": str(adjustment.new_deadline),
+                "new_duration_days": adjustment.new_duration_days,
+            },
+        )
+    return adjustment
+
+
+def adjustment_review(*, actor, adjustment: Adjustment, note: str) -> Adjustment:
+    """The office reviews a pending request and forwards it, with its opinion, to a leader."""
+    require(is_supervisor(actor), user=actor, action="adjustment_review", target=adjustment)
+    with transaction.atomic():
+        locked = Adjustment.objects.select_for_update().get(pk=adjustment.pk)
+        if locked.status != Adjustment.Status.PENDING:
+            raise ValidationError(_("Only a request awaiting review can be reviewed."))
+        if not note.strip():
+            raise ValidationError({"review_note": [_("Give the office's opinion.")]})
+        locked.status = Adjustment.Status.REVIEWED
+        locked.review_note = note.strip()[:2000]
+        locked.reviewed_by = actor
+        locked.reviewed_at = timezone.now()
+        locked.save()
+        audit_record(user=actor, action="adjustment_review", target=locked, detail={"note": note})
+    return locked
+
+
+def adjustment_decide(
+    *, actor, adjustment: Adjustment, approve: bool, note: str = ""
+) -> Adjustment:
+    """A leader approves (the plan changes and a new baseline is frozen) or rejects."""
+    require(can_decide(actor), user=actor, action="adjustment_decide", target=adjustment)
+    with transaction.atomic():
+        locked = Adjustment.objects.select_for_update().get(pk=adjustment.pk)
+        if locked.status != Adjustment.Status.REVIEWED:
+            raise ValidationError(_("Only a request the office has reviewed can be decided."))
+        locked.decided_by = actor
+        locked.decided_at = timezone.now()
+        locked.decision_note = note.strip()[:2000]
+        if approve:
+            fields = {}
+            if locked.new_deadline is not None:
+                fields["deadline"] = locked.new_deadline
+            if locked.new_duration_days is not None:
+                fields["duration_days"] = locked.new_duration_days
+            work_item_change(
+                item=locked.work_item, actor=actor, action="adjustment_apply", **fields
+            )
+            locked.status = Adjustment.Status.APPROVED
+            number = (
+                Adjustment.objects.filter(
+                    project=locked.project, status=Adjustment.Status.APPROVED
+                ).count()
+                + 1
+            )
+            locked.baseline = _freeze(
+                project=locked.project,
+                actor=actor,
+                name=_("Node adjustment %(n)d: %(item)s")
+                % {"n": number, "item": locked.work_item.name},
+            )
+        else:
+            locked.status = Adjustment.Status.REJECTED
+        locked.save()
+        audit_record(
+            user=actor,
+            action="adjustment_decide",
+            target=locked,
+            detail={"approve": approve, "note": note},
+        )
+    return locked
