@@ -98,6 +98,7 @@ def test_the_office_sets_rules_and_adds_a_robot_whose_secret_is_never_shown(user
     assert robot.town == towns["石柱镇"] and robot.secret == "SECabcdefghijklmnop1234"
     page = c.get("/notify/").content.decode()
     assert "••••1234" in page and "SECabcdefghijklmnop1234" not in page
+    assert "access_token=abc" not in page and "oapi.dingtalk.com …=abc" in page
     assert AuditEntry.objects.filter(action="notify_robot_save").exists()
     assert "SECabcdefghijklmnop" not in str(AuditEntry.objects.values_list("detail", flat=True))
 

@@ -67,8 +67,10 @@ class RobotForm(forms.ModelForm):
             (_("Departments"), [(f"department:{d.pk}", d.name) for d in departments]),
         ]
         self.fields["webhook"].help_text = _(
-            "钉钉: https://oapi.dingtalk.com/robot/send?access_token=…; "
-            "企业微信: https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…"
+            "The robot's Webhook address as the group's robot settings show it "
+            "(钉钉: https://oapi.dingtalk.com/robot/send?…; "
+            "企业微信: https://qyapi.weixin.qq.com/cgi-bin/webhook/send?…); shown again only "
+            "as its host and last four characters."
         )
         self.fields["secret"].help_text = _("钉钉 signed robots only (SEC…); never shown again.")
 

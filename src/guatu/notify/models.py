@@ -98,6 +98,13 @@ class Robot(models.Model):
         return str(self.town or self.department)
 
     @property
+    def webhook_hint(self) -> str:
+        """The webhook's host and last four characters: its token is a credential too."""
+        from urllib.parse import urlsplit
+
+        return f"{urlsplit(self.webhook).netloc} …{self.webhook[-4:]}"
+
+    @property
     def secret_hint(self) -> str:
         return f"••••{self.secret[-4:]}" if self.secret else ""
 

@@ -106,6 +106,9 @@ def project_detail_view(request: HttpRequest, code: str) -> HttpResponse:
         "web/project_detail.html",
         {
             "project": project,
+            "open_adjustments": project.adjustments.filter(
+                status__in=["pending", "reviewed"]
+            ).count(),
             "rows": rows,
             "page": page,
             "critical_chains": critical_chains(items=items),
@@ -276,6 +279,8 @@ def item_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "may_manage": {b.pk: can_manage_blocker(user, b) for b in item.blockers.all()},
             "may_review": is_supervisor(user),
             "may_see_photos": can_see_photos(user, item),
+            "open_adjustment": item.adjustments.filter(status__in=["pending", "reviewed"]).first(),
+            "may_propose": can_report(user, item) and user.role in (Role.TOWN, Role.DEPARTMENT),
         },
     )
 

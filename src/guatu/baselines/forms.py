@@ -1,0 +1,31 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class ProposeForm(forms.Form):
+    new_deadline = forms.DateField(label=_("proposed time node"), required=False, widget=DATE)
+    new_duration_days = forms.IntegerField(
+        label=_("proposed duration (working days)"), required=False, min_value=0, max_value=5000
+    )
+    reason = forms.CharField(
+        label=_("reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    evidence = forms.CharField(
+        label=_("evidence"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Documents, meetings, numbers that support the request."),
+    )
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(
+        label=_("opinion"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class FreezeForm(forms.Form):
+    name = forms.CharField(label=_("name"), max_length=100, initial=_("Plan approved"))

@@ -1,0 +1,141 @@
+"""Baselines (list, freeze, compare) and 节点调整 (propose, review, decide) pages."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from guatu.access import can_report, is_supervisor
+from guatu.accounts.models import Role
+from guatu.baselines.forms import FreezeForm, NoteForm, ProposeForm
+from guatu.baselines.models import Adjustment, Baseline
+from guatu.baselines.services import (
+    adjustment_decide,
+    adjustment_propose,
+    adjustment_review,
+    baseline_freeze,
+    baseline_rows,
+    can_decide,
+    can_freeze,
+    current_rows,
+)
+from guatu.core.baselines import compare
+from guatu.projects.models import Project, WorkItem
+from guatu.web.views import apply_errors
+
+CURRENT = "current"
+
+
+@login_required
+def baselines_view(request: HttpRequest, code: str) -> HttpResponse:
+    project = get_object_or_404(Project, code=code)
+    baselines = list(project.baselines.select_related("created_by", "adjustment"))
+    form = FreezeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            baseline = baseline_freeze(
+                project=project, actor=request.user, name=form.cleaned_data["name"]
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Baseline %(n)d frozen.") % {"n": baseline.number})
+            return redirect("baselines:list", code=project.code)
+    choices = [(str(b.number), f"#{b.number} {b.name}") for b in baselines]
+    choices.append((CURRENT, _("the plan now")))
+    a = request.GET.get("a") or (choices[-2][0] if len(choices) > 1 else CURRENT)
+    b = request.GET.get("b") or CURRENT
+    diff = None
+    if len(choices) > 1:
+        diff = compare(_rows(project, a), _rows(project, b))
+    return render(
+        request,
+        "baselines/list.html",
+        {
+            "project": project,
+            "baselines": baselines,
+            "form": form,
+            "may_freeze": can_freeze(request.user),
+            "choices": choices,
+            "a": a,
+            "b": b,
+            "diff": diff,
+        },
+    )
+
+
+def _rows(project: Project, which: str):
+    if which == CURRENT:
+        return current_rows(project)
+    baseline = get_object_or_404(
+        Baseline, project=project, number=int(which) if which.isdigit() else -1
+    )
+    return baseline_rows(baseline)
+
+
+@login_required
+def adjustments_view(request: HttpRequest, code: str) -> HttpResponse:
+    project = get_object_or_404(Project, code=code)
+    rows = project.adjustments.select_related(
+        "work_item", "proposed_by", "reviewed_by", "decided_by", "baseline"
+    )
+    return render(
+        request,
+        "baselines/adjustments.html",
+        {
+            "project": project,
+            "rows": rows,
+            "may_review": is_supervisor(request.user),
+            "may_decide": can_decide(request.user),
+            "note_form": NoteForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def adjustment_act_view(request: HttpRequest, pk: int) -> HttpResponse:
+    adjustment = get_object_or_404(Adjustment.objects.select_related("project"), pk=pk)
+    action = request.POST.get("action")
+    note = request.POST.get("note", "")
+    try:
+        if action == "review":
+            adjustment_review(actor=request.user, adjustment=adjustment, note=note)
+        elif action in ("approve", "reject"):
+            adjustment_decide(
+                actor=request.user, adjustment=adjustment, approve=action == "approve", note=note
+            )
+        else:
+            raise ValidationError(_("Unknown action."))
+    except ValidationError as error:
+        for problem in error.messages:
+            messages.error(request, problem)
+    else:
+        messages.success(request, _("Saved."))
+    return redirect("baselines:adjustments", code=adjustment.project.code)
+
+
+@login_required
+def propose_view(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(WorkItem.objects.select_related("project"), pk=pk)
+    allowed = can_report(request.user, item) and request.user.role in (Role.TOWN, Role.DEPARTMENT)
+    form = ProposeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            adjustment_propose(actor=request.user, work_item=item, **form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Request sent to the supervision office."))
+            return redirect("web:item-detail", pk=item.pk)
+    pending = item.adjustments.filter(
+        status__in=[Adjustment.Status.PENDING, Adjustment.Status.REVIEWED]
+    ).first()
+    return render(
+        request,
+        "baselines/propose.html",
+        {"item": item, "form": form, "allowed": allowed, "pending": pending},
+    )
