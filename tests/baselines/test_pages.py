@@ -86,3 +86,40 @@ def test_another_towns_official_cannot_propose(land, users, towns):
     assert "只有事项所属" in c.get(f"/items/{land.pk}/adjust/").content.decode()
     answer = c.post(f"/items/{land.pk}/adjust/", {"new_deadline": "2016-09-30", "reason": "x"})
     assert answer.status_code == 403 and not Adjustment.objects.exists()
+
+
+def test_the_api_runs_the_same_workflow_with_the_same_roles(land, users, project):
+    import json
+
+    from guatu.accounts.tokens import token_create
+
+    def api(user):
+        auth = {"HTTP_AUTHORIZATION": f"Bearer {token_create(user=user)}"}
+
+        def post(url, body):
+            return Client().post(url, json.dumps(body), content_type="application/json", **auth)
+
+        return post, lambda url: Client().get(url, **auth)
+
+    town_post, _ = api(users["town"])
+    made = town_post(
+        f"/api/v1/items/{land.pk}/adjustments",
+        {"new_deadline": "2016-08-31", "reason": "杆线迁改滞后"},
+    )
+    assert made.status_code == 201 and made.json()["status_label"] == "待督查办审核"
+    adjustment = made.json()["id"]
+    assert town_post(f"/api/v1/adjustments/{adjustment}/review", {"note": "x"}).status_code == 403
+    office_post, _ = api(users["supervisor"])
+    assert (
+        office_post(f"/api/v1/adjustments/{adjustment}/review", {"note": "同意"}).status_code == 200
+    )
+    assert (
+        office_post(f"/api/v1/adjustments/{adjustment}/decide", {"approve": True}).status_code
+        == 403
+    )
+    leader_post, leader_get = api(users["leader"])
+    decided = leader_post(f"/api/v1/adjustments/{adjustment}/decide", {"approve": True})
+    assert decided.json()["status"] == "approved" and decided.json()["baseline"] == 1
+    frozen = leader_get("/api/v1/projects/railway/baselines/1").json()
+    assert {row["code"]: row["deadline"] for row in frozen["rows"]}["zd"] == "2016-08-31"
+    assert frozen["links"] == [["zd", "kg", "FS", 0]]

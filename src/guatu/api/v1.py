@@ -25,6 +25,7 @@ from ninja.security import HttpBearer, django_auth
 
 from guatu.access import can_see_photos
 from guatu.accounts.tokens import token_user
+from guatu.baselines.api import router as baselines_router
 from guatu.intake.api import router as intake_router
 from guatu.ledger.api import router as ledger_router
 from guatu.notify.api import router as inbox_router
@@ -540,3 +541,4 @@ api.add_router("/parks", parks_router)
 api.add_router("/intake", intake_router)
 api.add_router("/plans", plans_router)
 api.add_router("/inbox", inbox_router)
+api.add_router("/", baselines_router)

@@ -1,0 +1,161 @@
+"""Baselines and 节点调整 in the REST API: the same services, the same roles as the pages."""
+
+from datetime import date, datetime
+
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema
+from ninja.responses import Status
+
+from guatu.baselines.models import Adjustment, Baseline
+from guatu.baselines.services import (
+    adjustment_decide,
+    adjustment_propose,
+    adjustment_review,
+    baseline_rows,
+)
+from guatu.projects.models import Project, WorkItem
+
+router = Router(tags=["baselines"])
+
+
+class BaselineOut(Schema):
+    number: int
+    name: str
+    created_at: datetime
+    created_by: str
+    items: int
+
+
+class BaselineItemOut(Schema):
+    code: str
+    name: str
+    planned_start: date | None
+    duration_days: int
+    deadline: date | None
+    early_start: date | None
+    early_finish: date | None
+
+
+class BaselineDetailOut(BaselineOut):
+    rows: list[BaselineItemOut]
+    links: list[list]
+
+
+class AdjustmentIn(Schema):
+    new_deadline: date | None = None
+    new_duration_days: int | None = None
+    reason: str
+    evidence: str = ""
+
+
+class NoteIn(Schema):
+    note: str = ""
+
+
+class DecisionIn(NoteIn):
+    approve: bool
+
+
+class AdjustmentOut(Schema):
+    id: int
+    project: str
+    work_item: int
+    status: str
+    status_label: str
+    old_deadline: date | None
+    new_deadline: date | None
+    old_duration_days: int | None
+    new_duration_days: int | None
+    reason: str
+    review_note: str
+    decision_note: str
+    baseline: int | None
+
+
+def _adjustment(row: Adjustment) -> AdjustmentOut:
+    return AdjustmentOut(
+        id=row.pk,
+        project=row.project.code,
+        work_item=row.work_item_id,
+        status=row.status,
+        status_label=str(row.get_status_display()),
+        old_deadline=row.old_deadline,
+        new_deadline=row.new_deadline,
+        old_duration_days=row.old_duration_days,
+        new_duration_days=row.new_duration_days,
+        reason=row.reason,
+        review_note=row.review_note,
+        decision_note=row.decision_note,
+        baseline=row.baseline.number if row.baseline else None,
+    )
+
+
+def _baseline(row: Baseline) -> BaselineOut:
+    return BaselineOut(
+        number=row.number,
+        name=row.name,
+        created_at=row.created_at,
+        created_by=str(row.created_by),
+        items=row.items.count(),
+    )
+
+
+@router.get(
+    "/projects/{code}/baselines", response=list[BaselineOut], summary="A project's baselines"
+)
+def baselines(request, code: str):
+    project = get_object_or_404(Project, code=code)
+    return [_baseline(b) for b in project.baselines.select_related("created_by")]
+
+
+@router.get(
+    "/projects/{code}/baselines/{number}",
+    response=BaselineDetailOut,
+    summary="One baseline: every item as frozen, and the links",
+)
+def baseline(request, code: str, number: int):
+    row = get_object_or_404(Baseline, project__code=code, number=number)
+    rows = [BaselineItemOut(**vars(r)) for r in baseline_rows(row)]
+    return BaselineDetailOut(**_baseline(row).dict(), rows=rows, links=row.links)
+
+
+@router.get(
+    "/projects/{code}/adjustments", response=list[AdjustmentOut], summary="节点调整 requests"
+)
+def adjustments(request, code: str):
+    project = get_object_or_404(Project, code=code)
+    return [_adjustment(a) for a in project.adjustments.select_related("project", "baseline")]
+
+
+@router.post(
+    "/items/{item_id}/adjustments",
+    response={201: AdjustmentOut},
+    summary="Request a node adjustment (the item's own town or department)",
+)
+def propose(request, item_id: int, payload: AdjustmentIn):
+    item = get_object_or_404(WorkItem.objects.select_related("project"), pk=item_id)
+    row = adjustment_propose(actor=request.user, work_item=item, **payload.dict())
+    return Status(201, _adjustment(row))
+
+
+@router.post(
+    "/adjustments/{adjustment_id}/review",
+    response=AdjustmentOut,
+    summary="Review a request and forward it to a leader (the supervision office)",
+)
+def review(request, adjustment_id: int, payload: NoteIn):
+    row = get_object_or_404(Adjustment, pk=adjustment_id)
+    return _adjustment(adjustment_review(actor=request.user, adjustment=row, note=payload.note))
+
+
+@router.post(
+    "/adjustments/{adjustment_id}/decide",
+    response=AdjustmentOut,
+    summary="Approve (the plan changes, a baseline is frozen) or reject (a city leader)",
+)
+def decide(request, adjustment_id: int, payload: DecisionIn):
+    row = get_object_or_404(Adjustment, pk=adjustment_id)
+    done = adjustment_decide(
+        actor=request.user, adjustment=row, approve=payload.approve, note=payload.note
+    )
+    return _adjustment(done)
