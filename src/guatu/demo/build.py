@@ -126,7 +126,53 @@ def _build() -> None:
     _robots(city, towns, departments)
     _blockers(departments, users["supervisor"])
     _escalations(users["supervisor"])
+    _adjustments(users)
     build_parks(city, towns, users["supervisor"])
+
+
+def _adjustments(users: dict[str, User]) -> None:
+    """金台铁路: its approved plan as baseline 1, one approved 节点调整 (baseline 2) and one
+    awaiting the office (the red 外迁征迁 of 石柱镇 asks for a month more)."""
+    from guatu.baselines.services import (
+        adjustment_decide,
+        adjustment_propose,
+        adjustment_review,
+        baseline_freeze,
+    )
+
+    project = Project.objects.get(code="jintai-railway")
+    baseline_freeze(project=project, actor=users["supervisor"], name="计划批复（2016-07）")
+    leader = next(u for u in users.values() if u.role == Role.LEADER)
+    roadbed = project.work_items.get(code="zx-tj-5")
+    approved = adjustment_propose(
+        actor=_answering(users, roadbed),
+        work_item=roadbed,
+        new_deadline=date(2020, 5, 31),
+        reason="舟山镇段桥涵设计变更，需增设一处框构桥，申请明确节点为5月底。",
+        evidence="设计变更批复；专题协调会纪要",
+    )
+    adjustment_review(actor=users["supervisor"], adjustment=approved, note="经核实属实，建议同意。")
+    adjustment_decide(actor=leader, adjustment=approved, approve=True, note="同意。")
+    relocation = project.work_items.get(code="wq-zc-1")
+    adjustment_propose(
+        actor=_answering(users, relocation),
+        work_item=relocation,
+        new_deadline=date(2019, 10, 31),
+        reason="剩余3户因安置房源未落实，申请节点顺延一个月。",
+        evidence="石柱镇政府情况说明",
+    )
+
+
+def _answering(users: dict[str, User], item: WorkItem) -> User:
+    """The official who answers for *item*: its town's, else its department's."""
+    for user in users.values():
+        if user.role == Role.TOWN and user.town_id == item.town_id:
+            return user
+    return next(
+        u
+        for u in users.values()
+        if u.role == Role.DEPARTMENT and u.department_id == item.owner_department_id
+    )
 
 
 #: The demo's group robots point at loopback (nothing there unless you run one, e.g.

@@ -1,0 +1,35 @@
+"""The demo's 金台铁路: its approved plan, one approved and one pending 节点调整."""
+
+from datetime import date
+
+import pytest
+from django.test import Client
+
+from guatu.accounts.models import User
+from guatu.baselines.models import Adjustment, Baseline
+from guatu.baselines.services import baseline_rows
+from guatu.core.baselines import compare
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_railway_has_two_baselines_one_approved_and_one_pending_adjustment(demo):
+    baselines = list(Baseline.objects.filter(project__code="jintai-railway"))
+    assert [b.number for b in baselines] == [1, 2]
+    statuses = sorted(
+        Adjustment.objects.filter(project__code="jintai-railway").values_list("status", flat=True)
+    )
+    assert statuses == ["approved", "pending"]
+    diff = compare(baseline_rows(baselines[0]), baseline_rows(baselines[1]))
+    assert [(m.code, m.field, m.after) for m in diff.moved] == [
+        ("zx-tj-5", "deadline", date(2020, 5, 31))
+    ]
+
+
+def test_the_leader_sees_the_pending_request_and_the_comparison(demo):
+    c = Client()
+    c.force_login(User.objects.get(username="leader"))
+    page = c.get("/projects/jintai-railway/adjustments/").content.decode()
+    assert "待督查办审核" in page and "已批准" in page and "剩余3户" in page
+    compared = c.get("/projects/jintai-railway/baselines/?a=1&b=2").content.decode()
+    assert "1 项调整" in compared
