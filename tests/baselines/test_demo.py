@@ -33,3 +33,13 @@ def test_the_leader_sees_the_pending_request_and_the_comparison(demo):
     assert "待督查办审核" in page and "已批准" in page and "剩余3户" in page
     compared = c.get("/projects/jintai-railway/baselines/?a=1&b=2").content.decode()
     assert "1 项调整" in compared
+
+
+def test_the_wall_chart_draws_a_chosen_baseline_beneath_the_bars(demo):
+    c = Client()
+    c.force_login(User.objects.get(username="leader"))
+    plain = c.get("/projects/jintai-railway/wallchart/?zoom=quarter").content.decode()
+    assert "wc-baseline" not in plain and "zoom=quarter&baseline=1" in plain
+    drawn = c.get("/projects/jintai-railway/wallchart/?zoom=quarter&baseline=1").content.decode()
+    assert drawn.count('class="wc-baseline"') >= 10
+    assert c.get("/projects/jintai-railway/wallchart/?baseline=99").status_code == 200

@@ -82,6 +82,9 @@ class WallRow:
     total_float: int | None = None
     deadline: date | None = None
     tip: str = ""  # what hovering or tapping the bar shows, in the reader's language
+    #: The same item in a chosen baseline, drawn as a thin bar beneath the current one.
+    baseline_start: date | None = None
+    baseline_finish: date | None = None
 
 
 @dataclass(frozen=True)
@@ -339,6 +342,13 @@ def _bar(add: Add, row: WallRow, top: float, axis: Axis, pen: Pen) -> None:
         add(
             f'<line x1="{x2:.1f}" y1="{mid - h * 0.23:.1f}" x2="{x2:.1f}" '
             f'y2="{mid + h * 0.23:.1f}" stroke="#667085" stroke-width="{h / 22:.2f}"/>'
+        )
+    if row.baseline_start is not None and row.baseline_finish is not None:
+        left = axis.x(row.baseline_start)
+        right = axis.x(row.baseline_finish + timedelta(days=1))
+        add(
+            f'<rect class="wc-baseline" x="{left:.1f}" y="{top + h * 0.80:.1f}" '
+            f'width="{max(right - left, h / 11):.1f}" height="{h * 0.1:.1f}" fill="#475467"/>'
         )
     critical = f' stroke="#d92d20" stroke-width="{h / 11:.2f}"' if row.critical else ""
     if row.milestone:

@@ -121,6 +121,7 @@ def project_detail_view(request: HttpRequest, code: str) -> HttpResponse:
             ),
             **chart_choices(),
             **_chart_options(request),
+            "baselines": list(project.baselines.values_list("number", "name")),
             "today": city_today(project.city),
             "task_force": project_task_force(project=project),
             "dependencies": project_dependencies(project=project).filter(
@@ -380,9 +381,11 @@ def photo_view(request: HttpRequest, pk: int, kind: str) -> FileResponse:
 
 
 def _chart_options(request: HttpRequest) -> dict:
+    baseline = request.GET.get("baseline", "")
     return {
         "group": request.GET.get("group", "town"),
         "zoom": request.GET.get("zoom", "month"),
+        "baseline": int(baseline) if baseline.isdigit() and len(baseline) < 6 else None,
     }
 
 
@@ -396,6 +399,7 @@ def wallchart_fragment_view(request: HttpRequest, code: str) -> HttpResponse:
         {
             "project": project,
             "chart": wallchart_screen(project=project, **options),
+            "baselines": list(project.baselines.values_list("number", "name")),
             **chart_choices(),
             **options,
         },

@@ -27,6 +27,7 @@ def wall_rows(
     group: str = "town",
     items: list[WorkItem] | None = None,
     statuses: dict | None = None,
+    baseline: int | None = None,
 ) -> list[WallRow]:
     """The chart's rows, grouped by town or phase, each with its hover text.
 
@@ -49,6 +50,7 @@ def wall_rows(
             item.order,
         )
 
+    frozen = _baseline_dates(project, baseline)
     today = city_today(project.city)
     words = _TipWords()
     whole = _("(whole project)")
@@ -73,9 +75,25 @@ def wall_rows(
                 total_float=item.total_float,
                 deadline=item.deadline,
                 tip=words.tip(item, status, flag),
+                baseline_start=frozen.get(item.code, (None, None))[0],
+                baseline_finish=frozen.get(item.code, (None, None))[1],
             )
         )
     return rows
+
+
+def _baseline_dates(project: Project, number: int | None) -> dict[str, tuple]:
+    """Each item's (start, finish) in baseline *number* of *project*; empty for none."""
+    if not number:
+        return {}
+    from guatu.baselines.models import BaselineItem
+
+    return {
+        code: (start, finish)
+        for code, start, finish in BaselineItem.objects.filter(
+            baseline__project=project, baseline__number=number
+        ).values_list("code", "early_start", "early_finish")
+    }
 
 
 class _TipWords:
@@ -147,10 +165,18 @@ def wall_labels(project: Project) -> WallLabels:
 
 
 def wallchart_screen(
-    *, project: Project, group: str = "town", zoom: str = "month", items=None, statuses=None
+    *,
+    project: Project,
+    group: str = "town",
+    zoom: str = "month",
+    items=None,
+    statuses=None,
+    baseline: int | None = None,
 ) -> ScreenChart:
     """The chart for the project page, in pieces that keep header and labels in place."""
-    rows = wall_rows(project=project, group=group, items=items, statuses=statuses)
+    rows = wall_rows(
+        project=project, group=group, items=items, statuses=statuses, baseline=baseline
+    )
     return render_screen(
         rows,
         today=city_today(project.city),
@@ -160,10 +186,12 @@ def wallchart_screen(
     )
 
 
-def wallchart_svg(*, project: Project, group: str = "town", zoom: str = "month") -> str:
+def wallchart_svg(
+    *, project: Project, group: str = "town", zoom: str = "month", baseline: int | None = None
+) -> str:
     """The whole chart as one SVG document."""
     return render_svg(
-        wall_rows(project=project, group=group),
+        wall_rows(project=project, group=group, baseline=baseline),
         today=city_today(project.city),
         zoom=zoom if zoom in ZOOMS else "month",
         target=project.deadline,
