@@ -43,3 +43,19 @@ def test_the_wall_chart_draws_a_chosen_baseline_beneath_the_bars(demo):
     drawn = c.get("/projects/jintai-railway/wallchart/?zoom=quarter&baseline=1").content.decode()
     assert drawn.count('class="wc-baseline"') >= 10
     assert c.get("/projects/jintai-railway/wallchart/?baseline=99").status_code == 200
+
+
+def test_the_weeks_bulletin_counts_the_approved_adjustment_by_unit(demo):
+    from guatu.core.periods import parse_period
+    from guatu.org.models import City
+    from guatu.supervision.bulletins import bulletin_content
+    from guatu.supervision.render import to_html
+
+    city = City.objects.get()
+    content = bulletin_content(city=city, period=parse_period("2019-W46")).as_dict()
+    (row,) = content["adjustments"]
+    assert row["count"] == 1 and row["items"] == ["主线路基桥涵工程（舟山镇段）"]
+    html = to_html(content)
+    assert "本期批准的节点调整" in html and "主线路基桥涵工程（舟山镇段）" in html
+    earlier = bulletin_content(city=city, period=parse_period("2019-W45")).as_dict()
+    assert earlier["adjustments"] == []

@@ -130,3 +130,26 @@ def test_comparison_counts_added_removed_and_moved(plan, users, project, make_it
     assert [row.code for row in diff.added] == ["ys"]
     assert [row.code for row in diff.removed] == ["kg"]
     assert diff.items_moved == 0 and diff.unchanged == 1
+
+
+def test_an_approved_adjustment_costs_the_asking_unit_points_in_the_score(plan, users, city):
+    from django.utils import timezone
+
+    from guatu.supervision.models import Score
+    from guatu.supervision.services import bulletin_draft, bulletin_publish
+
+    land, _works, _first = plan
+    request = propose(land, users["town"], new_deadline=date(2016, 8, 31))
+    adjustment_review(actor=users["supervisor"], adjustment=request, note="同意")
+    adjustment_decide(actor=users["leader"], adjustment=request, approve=True)
+    week = timezone.localdate().isocalendar()
+    period = f"{week.year}-W{week.week:02d}"
+    draft = bulletin_draft(actor=users["supervisor"], city=city, period_text=period)
+    assert draft.content["adjustments"][0]["days"] == 21
+    bulletin_publish(actor=users["supervisor"], bulletin=draft)
+    shizhu = Score.objects.get(period=period, town__name="石柱镇")
+    assert shizhu.parts["adjustments"] == 1 and shizhu.parts["days_moved"] == 21
+    parts, weights = shizhu.parts, shizhu.parts["weights"]
+    without = 100 * sum(weights[k] * parts[k] for k in ("on_track", "timeliness", "blockers"))
+    expected = without - weights["escalation"] * parts["escalations"] - weights["adjustment"]
+    assert float(shizhu.score) == pytest.approx(expected, abs=0.01)

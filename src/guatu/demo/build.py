@@ -152,7 +152,12 @@ def _adjustments(users: dict[str, User]) -> None:
         evidence="设计变更批复；专题协调会纪要",
     )
     adjustment_review(actor=users["supervisor"], adjustment=approved, note="经核实属实，建议同意。")
-    adjustment_decide(actor=leader, adjustment=approved, approve=True, note="同意。")
+    done = adjustment_decide(actor=leader, adjustment=approved, approve=True, note="同意。")
+    # Dated in the story's week (2019-W46), as if decided then.
+    when = datetime(2019, 11, 13, 16, 30, tzinfo=ZoneInfo(project.city.time_zone))
+    type(done).objects.filter(pk=done.pk).update(
+        proposed_at=when - timedelta(days=6), reviewed_at=when - timedelta(days=2), decided_at=when
+    )
     relocation = project.work_items.get(code="wq-zc-1")
     adjustment_propose(
         actor=_answering(users, relocation),

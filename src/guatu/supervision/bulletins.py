@@ -11,6 +11,7 @@ from datetime import date, timedelta
 import numpy as np
 from django.conf import settings
 from django.db.models import Q, Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from guatu.core.escalation import DEFAULT_LADDER, consecutive_from_last, ladder_level
@@ -59,6 +60,8 @@ class BulletinContent:
     warned_items: list[dict] = field(default_factory=list)
     blockers: list[dict] = field(default_factory=list)
     escalations: list[dict] = field(default_factory=list)
+    #: 节点调整 approved in the period, by the unit that asked: count and days moved.
+    adjustments: list[dict] = field(default_factory=list)
     curves: list[dict] = field(default_factory=list)
 
     def as_dict(self) -> dict:
@@ -161,8 +164,33 @@ def bulletin_content(
         for b in blockers
     ]
     content.escalations = _escalation_rows(city, period, project, overview.inputs)
+    content.adjustments = adjustment_rows(city, period, project)
     content.curves = _curves(city, project, as_of, period)
     return content
+
+
+def adjustment_rows(city: City, period: Period, project: Project | None = None) -> list[dict]:
+    """节点调整 a leader approved in *period* (city time), per asking unit: how many, how many
+    days the nodes moved in all, and which items."""
+    from guatu.baselines.models import Adjustment
+    from guatu.baselines.units import asking_unit
+
+    found: dict[str, dict] = {}
+    approved = Adjustment.objects.filter(
+        project__city=city, status=Adjustment.Status.APPROVED, decided_at__isnull=False
+    ).select_related("work_item", "proposed_by__town", "proposed_by__department")
+    if project is not None:
+        approved = approved.filter(project=project)
+    for row in approved.order_by("decided_at"):
+        day = timezone.localtime(row.decided_at).date()
+        if not period.start <= day <= period.end:
+            continue
+        unit = asking_unit(row)
+        entry = found.setdefault(unit, {"unit": unit, "count": 0, "days": 0, "items": []})
+        entry["count"] += 1
+        entry["days"] += max(row.days_moved or 0, 0)
+        entry["items"].append(row.work_item.name)
+    return sorted(found.values(), key=lambda e: (-e["count"], -e["days"], e["unit"]))
 
 
 def _escalation_rows(

@@ -46,6 +46,10 @@ def labels() -> dict[str, str]:
         "warned_items": _("5. Early warnings"),
         "blockers": _("6. Open blockers"),
         "escalations": _("7. Accountability this period"),
+        "adjustments": _("Node adjustments approved this period"),
+        "unit": _("Unit"),
+        "adjustment_count": _("Adjustments"),
+        "days_moved": _("Days moved"),
         "charts": _("8. Charts"),
         "rank": _("Rank"),
         "town": _("Town"),
@@ -330,6 +334,15 @@ def to_xlsx(content: dict) -> bytes:
             for e in content["escalations"]
         ],
     )
+    if content.get("adjustments"):
+        sheet(
+            _("Node adjustments"),
+            [words["unit"], words["adjustment_count"], words["days_moved"], words["item"]],
+            [
+                [a["unit"], a["count"], a["days"], "、".join(a["items"])]
+                for a in content["adjustments"]
+            ],
+        )
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -323,6 +323,19 @@ def sections_of(content: dict, labels: dict[str, str]):
         if content["escalations"]
         else None,
     )
+    adjustments = content.get("adjustments") or []
+    if adjustments:
+        yield (
+            labels["adjustments"],
+            [],
+            (
+                [labels["unit"], labels["adjustment_count"], labels["days_moved"], labels["item"]],
+                [
+                    [a["unit"], str(a["count"]), str(a["days"]), "、".join(a["items"])]
+                    for a in adjustments
+                ],
+            ),
+        )
 
 
 def _pct(value) -> str:

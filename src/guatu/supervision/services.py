@@ -197,7 +197,14 @@ def escalation_resolve(*, actor, event: EscalationEvent, note: str) -> Escalatio
 
 #: 督查考核 weights: on-track share, report timeliness, blockers resolved on
 #: time (each 0–1, giving 0–100 points together) and points off per escalation.
-SCORE_WEIGHTS = {"on_track": 0.6, "timeliness": 0.25, "blockers": 0.15, "escalation": 5.0}
+SCORE_WEIGHTS = {
+    "on_track": 0.6,
+    "timeliness": 0.25,
+    "blockers": 0.15,
+    "escalation": 5.0,
+    # Points off for each 节点调整 a leader approved in the period (the node moved).
+    "adjustment": 2.0,
+}
 
 
 def scores_record(*, city, bulletin, weights=None) -> int:
@@ -214,6 +221,7 @@ def scores_record(*, city, bulletin, weights=None) -> int:
             "work_item_id", flat=True
         )
     )
+    adjusted = {row["unit"]: row for row in content.get("adjustments") or []}
     made = 0
     for model, key, standings in (
         (Town, "town", content["towns"]),
@@ -245,6 +253,7 @@ def scores_record(*, city, bulletin, weights=None) -> int:
                 period=bulletin.period, **{key: owner}
             ).count()
             share = standing["share"] or 0.0
+            moved = adjusted.get(str(owner), {"count": 0, "days": 0})
             score = (
                 100
                 * (
@@ -253,6 +262,7 @@ def scores_record(*, city, bulletin, weights=None) -> int:
                     + weights["blockers"] * blockers
                 )
                 - weights["escalation"] * escalations
+                - weights.get("adjustment", SCORE_WEIGHTS["adjustment"]) * moved["count"]
             )
             Score.objects.update_or_create(
                 city=city,
@@ -266,6 +276,8 @@ def scores_record(*, city, bulletin, weights=None) -> int:
                         "timeliness": round(timeliness, 4),
                         "blockers": round(blockers, 4),
                         "escalations": escalations,
+                        "adjustments": moved["count"],
+                        "days_moved": moved["days"],
                         "weights": weights,
                     },
                 },
