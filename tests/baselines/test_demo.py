@@ -59,3 +59,15 @@ def test_the_weeks_bulletin_counts_the_approved_adjustment_by_unit(demo):
     assert "本期批准的节点调整" in html and "主线路基桥涵工程（舟山镇段）" in html
     earlier = bulletin_content(city=city, period=parse_period("2019-W45")).as_dict()
     assert earlier["adjustments"] == []
+
+
+def test_the_railway_as_of_a_day_before_the_approval_shows_the_old_plan(demo):
+    from guatu.baselines.asof import project_as_of
+    from guatu.projects.models import Project
+
+    railway = Project.objects.get(code="jintai-railway")
+    before = project_as_of(railway, date(2019, 11, 12))
+    after = project_as_of(railway, date(2019, 11, 15))
+    assert (before.baseline.number, after.baseline.number) == (1, 2)
+    roadbed = {r.code: r for r in before.rows}["zx-tj-5"]
+    assert roadbed.then.deadline is None and roadbed.now.deadline == date(2020, 5, 31)

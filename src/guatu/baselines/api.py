@@ -159,3 +159,55 @@ def decide(request, adjustment_id: int, payload: DecisionIn):
         actor=request.user, adjustment=row, approve=payload.approve, note=payload.note
     )
     return _adjustment(done)
+
+
+class AsOfRowOut(Schema):
+    code: str
+    name: str
+    deadline_then: date | None
+    deadline_now: date | None
+    early_finish_then: date | None
+    early_finish_now: date | None
+    percent_then: str | None
+    reported_then: date | None
+    percent_now: str | None
+
+
+class AsOfOut(Schema):
+    date: date
+    baseline: int | None
+    rows: list[AsOfRowOut]
+
+
+@router.get(
+    "/projects/{code}/as-of",
+    response=AsOfOut,
+    summary="A project as it stood on a date: the plan then in force, the figures then known",
+)
+def as_of(request, code: str, date: date):
+    from guatu.baselines.asof import project_as_of
+
+    project = get_object_or_404(Project.objects.select_related("city"), code=code)
+    result = project_as_of(project, date)
+
+    def text(value):
+        return None if value is None else str(value)
+
+    return AsOfOut(
+        date=result.day,
+        baseline=result.baseline.number if result.baseline else None,
+        rows=[
+            AsOfRowOut(
+                code=r.code,
+                name=r.name,
+                deadline_then=r.then.deadline if r.then else None,
+                deadline_now=r.now.deadline if r.now else None,
+                early_finish_then=r.then.early_finish if r.then else None,
+                early_finish_now=r.now.early_finish if r.now else None,
+                percent_then=text(r.percent_then),
+                reported_then=r.reported_then,
+                percent_now=text(r.percent_now),
+            )
+            for r in result.rows
+        ],
+    )

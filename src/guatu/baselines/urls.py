@@ -8,4 +8,5 @@ urlpatterns = [
     path("projects/<slug:code>/adjustments/", views.adjustments_view, name="adjustments"),
     path("adjustments/<int:pk>/", views.adjustment_act_view, name="act"),
     path("items/<int:pk>/adjust/", views.propose_view, name="propose"),
+    path("projects/<slug:code>/as-of/", views.as_of_view, name="as-of"),
 ]

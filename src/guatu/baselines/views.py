@@ -139,3 +139,26 @@ def propose_view(request: HttpRequest, pk: int) -> HttpResponse:
         "baselines/propose.html",
         {"item": item, "form": form, "allowed": allowed, "pending": pending},
     )
+
+
+@login_required
+def as_of_view(request: HttpRequest, code: str) -> HttpResponse:
+    """The project on a past date (plan in force, figures known then) beside today's."""
+    from datetime import date
+
+    from guatu.baselines.asof import project_as_of
+    from guatu.org.clock import city_today
+
+    project = get_object_or_404(Project.objects.select_related("city"), code=code)
+    text = request.GET.get("date", "")
+    error = ""
+    try:
+        day = date.fromisoformat(text) if text else city_today(project.city)
+    except ValueError:
+        day = city_today(project.city)
+        error = _("“%(value)s” is not a date (YYYY-MM-DD).") % {"value": text[:20]}
+    return render(
+        request,
+        "baselines/as_of.html",
+        {"project": project, "result": project_as_of(project, day), "error": error},
+    )

@@ -141,7 +141,9 @@ def _adjustments(users: dict[str, User]) -> None:
     )
 
     project = Project.objects.get(code="jintai-railway")
-    baseline_freeze(project=project, actor=users["supervisor"], name="计划批复（2016-07）")
+    zone = ZoneInfo(project.city.time_zone)
+    first = baseline_freeze(project=project, actor=users["supervisor"], name="计划批复（2016-07）")
+    type(first).objects.filter(pk=first.pk).update(created_at=datetime(2016, 7, 1, 9, tzinfo=zone))
     leader = next(u for u in users.values() if u.role == Role.LEADER)
     roadbed = project.work_items.get(code="zx-tj-5")
     approved = adjustment_propose(
@@ -154,10 +156,11 @@ def _adjustments(users: dict[str, User]) -> None:
     adjustment_review(actor=users["supervisor"], adjustment=approved, note="经核实属实，建议同意。")
     done = adjustment_decide(actor=leader, adjustment=approved, approve=True, note="同意。")
     # Dated in the story's week (2019-W46), as if decided then.
-    when = datetime(2019, 11, 13, 16, 30, tzinfo=ZoneInfo(project.city.time_zone))
+    when = datetime(2019, 11, 13, 16, 30, tzinfo=zone)
     type(done).objects.filter(pk=done.pk).update(
         proposed_at=when - timedelta(days=6), reviewed_at=when - timedelta(days=2), decided_at=when
     )
+    type(first).objects.filter(pk=done.baseline_id).update(created_at=when)
     relocation = project.work_items.get(code="wq-zc-1")
     adjustment_propose(
         actor=_answering(users, relocation),

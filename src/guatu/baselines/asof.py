@@ -1,0 +1,97 @@
+"""A project as it stood on a past date: the plan then in force and the progress then known.
+
+The plan is the latest baseline frozen by the end of that day (the approved
+plan of the moment); the progress is what the append-only reports said by
+then — a report counts if it was submitted by the end of the day, was not yet
+corrected by then, and (if above its target) had been confirmed by then.
+Nothing later changes the answer, so a page printed on that day can be
+reproduced, and compared with today's.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+from django.db.models import Q
+from django.utils import timezone
+
+from guatu.baselines.models import Baseline
+from guatu.baselines.services import baseline_rows, current_rows
+from guatu.core.baselines import PlanRow
+from guatu.progress.models import ProgressReport, ReportReview
+from guatu.projects.models import Project
+
+__all__ = ["AsOfRow", "project_as_of"]
+
+
+@dataclass(frozen=True)
+class AsOfRow:
+    code: str
+    name: str
+    then: PlanRow | None  # the plan in force on the day (None: the item was not in it)
+    now: PlanRow | None
+    percent_then: Decimal | None  # the latest figure known on the day
+    reported_then: date | None
+    percent_now: Decimal | None
+
+
+@dataclass(frozen=True)
+class AsOf:
+    day: date
+    baseline: Baseline | None
+    rows: list[AsOfRow]
+
+
+def _day_end(project: Project, day: date) -> datetime:
+    zone = timezone.get_current_timezone()
+    if project.city.time_zone:
+        from zoneinfo import ZoneInfo
+
+        zone = ZoneInfo(project.city.time_zone)
+    return datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone)
+
+
+def known_reports(project: Project, end: datetime):
+    """The reports that counted at *end*: submitted, not yet corrected, confirmed if above."""
+    confirmed_by_then = ReportReview.objects.filter(
+        decision=ReportReview.Decision.CONFIRMED, reviewed_at__lt=end
+    ).values("report_id")
+    return ProgressReport.objects.filter(
+        Q(superseded_by__isnull=True) | Q(superseded_by__created_at__gte=end),
+        work_item__project=project,
+        created_at__lt=end,
+    ).filter(Q(above_target=False) | Q(pk__in=confirmed_by_then))
+
+
+def _latest(reports) -> dict[int, tuple[date, Decimal]]:
+    found = {}
+    rows = reports.order_by("work_item_id", "reported_on", "created_at", "id").values_list(
+        "work_item__code", "reported_on", "percent_complete"
+    )
+    for code, day, percent in rows:
+        found[code] = (day, percent)
+    return found
+
+
+def project_as_of(project: Project, day: date) -> AsOf:
+    """*project* on *day*: the plan in force then, the figures known then, and today's."""
+    end = _day_end(project, day)
+    baseline = project.baselines.filter(created_at__lt=end).order_by("-number").first()
+    then = {row.code: row for row in (baseline_rows(baseline) if baseline else [])}
+    now = {row.code: row for row in current_rows(project)}
+    known = _latest(known_reports(project, end).filter(reported_on__lte=day))
+    latest = _latest(known_reports(project, timezone.now() + timedelta(seconds=1)))
+    codes = list(then) + [code for code in now if code not in then]
+    rows = [
+        AsOfRow(
+            code=code,
+            name=(then.get(code) or now[code]).name,
+            then=then.get(code),
+            now=now.get(code),
+            percent_then=known.get(code, (None, None))[1],
+            reported_then=known.get(code, (None, None))[0],
+            percent_now=latest.get(code, (None, None))[1],
+        )
+        for code in codes
+    ]
+    return AsOf(day=day, baseline=baseline, rows=rows)
