@@ -71,3 +71,13 @@ def test_the_railway_as_of_a_day_before_the_approval_shows_the_old_plan(demo):
     assert (before.baseline.number, after.baseline.number) == (1, 2)
     roadbed = {r.code: r for r in before.rows}["zx-tj-5"]
     assert roadbed.then.deadline is None and roadbed.now.deadline == date(2020, 5, 31)
+
+
+def test_the_printed_sheets_carry_the_baseline_bars_too(demo):
+    c = Client()
+    c.force_login(User.objects.get(username="leader"))
+    url = "/projects/jintai-railway/wallchart.svg?paper=A1&sheet=1"
+    assert "wc-baseline" not in c.get(url).content.decode()
+    assert c.get(url + "&baseline=2").content.decode().count('class="wc-baseline"') >= 10
+    pdf = c.get("/projects/jintai-railway/wallchart.pdf?paper=A3&baseline=1")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")

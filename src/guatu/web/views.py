@@ -415,19 +415,20 @@ def wallchart_export_view(request: HttpRequest, code: str, fmt: str) -> HttpResp
     ``paper`` one sheet of it (``sheet``, from 1).
     """
     project = get_object_or_404(Project.objects.select_related("city"), code=code)
-    group = _chart_options(request)["group"]
+    options = _chart_options(request)
+    group, baseline = options["group"], options["baseline"]
     paper = request.GET.get("paper", "").upper()
     if fmt not in ("pdf", "svg") or (paper and paper not in PAPERS):
         raise Http404
     if fmt == "pdf":
         paper = paper or "A3"
         response = HttpResponse(
-            wallchart_pdf(project=project, paper=paper, group=group),
+            wallchart_pdf(project=project, paper=paper, group=group, baseline=baseline),
             content_type="application/pdf",
         )
         filename = f"{project.code}-wallchart-{paper}.pdf"
     elif paper:
-        sheets = wallchart_sheets(project=project, paper=paper, group=group)
+        sheets = wallchart_sheets(project=project, paper=paper, group=group, baseline=baseline)
         try:
             number = int(request.GET.get("sheet", "1"))
         except ValueError:

@@ -199,7 +199,9 @@ def wallchart_svg(
     )
 
 
-def wallchart_sheets(*, project: Project, paper: str, group: str = "town") -> list[str]:
+def wallchart_sheets(
+    *, project: Project, paper: str, group: str = "town", baseline: int | None = None
+) -> list[str]:
     """The chart on *paper* (A3, A1 or A0): one SVG per sheet, tiled when the rows need it."""
     city = project.city
     today = city_today(city)
@@ -220,7 +222,7 @@ def wallchart_sheets(*, project: Project, paper: str, group: str = "town") -> li
         labels=wall_labels(project),
     )
     return render_sheets(
-        wall_rows(project=project, group=group),
+        wall_rows(project=project, group=group, baseline=baseline),
         today=today,
         paper=paper,
         words=words,
@@ -228,11 +230,15 @@ def wallchart_sheets(*, project: Project, paper: str, group: str = "town") -> li
     )
 
 
-def wallchart_pdf(*, project: Project, paper: str, group: str = "town") -> bytes:
+def wallchart_pdf(
+    *, project: Project, paper: str, group: str = "town", baseline: int | None = None
+) -> bytes:
     """The printed chart as one PDF, a page per sheet."""
     from guatu.web.pdf import svgs_to_pdf
 
-    return svgs_to_pdf(wallchart_sheets(project=project, paper=paper, group=group))
+    return svgs_to_pdf(
+        wallchart_sheets(project=project, paper=paper, group=group, baseline=baseline)
+    )
 
 
 def _node_flag(item: WorkItem, status, today) -> str:
