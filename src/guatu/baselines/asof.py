@@ -18,6 +18,7 @@ from django.utils import timezone
 from guatu.baselines.models import Baseline
 from guatu.baselines.services import baseline_rows, current_rows
 from guatu.core.baselines import PlanRow
+from guatu.org.clock import city_zone
 from guatu.progress.models import ProgressReport, ReportReview
 from guatu.projects.models import Project
 
@@ -43,12 +44,8 @@ class AsOf:
 
 
 def _day_end(project: Project, day: date) -> datetime:
-    zone = timezone.get_current_timezone()
-    if project.city.time_zone:
-        from zoneinfo import ZoneInfo
-
-        zone = ZoneInfo(project.city.time_zone)
-    return datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone)
+    """Midnight after *day*, city time."""
+    return datetime.combine(day + timedelta(days=1), time(0), tzinfo=city_zone(project.city))
 
 
 def known_reports(project: Project, end: datetime):

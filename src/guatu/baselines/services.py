@@ -90,20 +90,25 @@ def _freeze(*, project: Project, actor, name: str) -> Baseline:
     return baseline
 
 
+def _plan_row(row) -> PlanRow:
+    """A work item, or a baseline's frozen copy of one (the same field names), as a plan row."""
+    return PlanRow(
+        row.code,
+        row.name,
+        row.planned_start,
+        row.duration_days,
+        row.deadline,
+        row.early_finish,
+        row.early_start,
+    )
+
+
 def baseline_rows(baseline: Baseline) -> list[PlanRow]:
-    return [
-        PlanRow(i.code, i.name, i.planned_start, i.duration_days, i.deadline, i.early_finish,
-                i.early_start)
-        for i in baseline.items.order_by("id")
-    ]  # fmt: skip
+    return [_plan_row(item) for item in baseline.items.order_by("id")]
 
 
 def current_rows(project: Project) -> list[PlanRow]:
-    return [
-        PlanRow(i.code, i.name, i.planned_start, i.duration_days, i.deadline, i.early_finish,
-                i.early_start)
-        for i in project.work_items.order_by("order", "code")
-    ]  # fmt: skip
+    return [_plan_row(item) for item in project.work_items.order_by("order", "code")]
 
 
 def adjustment_propose(

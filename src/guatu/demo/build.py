@@ -20,6 +20,7 @@ from guatu.core.units import convert
 from guatu.demo import scenario
 from guatu.demo.parks import build_parks
 from guatu.demo.scenario import TODAY, Item, ProjectSpec
+from guatu.org.clock import city_zone
 from guatu.org.models import City, Department, Town, Village
 from guatu.progress.models import Blocker, ProgressReport, StatusRuleSet
 from guatu.progress.services import (
@@ -141,7 +142,7 @@ def _adjustments(users: dict[str, User]) -> None:
     )
 
     project = Project.objects.get(code="jintai-railway")
-    zone = ZoneInfo(project.city.time_zone)
+    zone = city_zone(project.city)
     first = baseline_freeze(project=project, actor=users["supervisor"], name="计划批复（2016-07）")
     type(first).objects.filter(pk=first.pk).update(created_at=datetime(2016, 7, 1, 9, tzinfo=zone))
     leader = next(u for u in users.values() if u.role == Role.LEADER)

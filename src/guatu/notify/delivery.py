@@ -38,6 +38,7 @@ from guatu.core.notify import (
     wecom_message,
 )
 from guatu.notify.models import Channel, Delivery, Rules
+from guatu.org.clock import city_time
 
 __all__ = ["deliver_due"]
 
@@ -70,7 +71,7 @@ def deliver_due(*, now: datetime | None = None, window_s: float = WINDOW_S) -> C
     emails: dict[int, list[Delivery]] = defaultdict(list)
     for delivery in due:
         city_rules = rules.get(delivery.city_id)
-        local = timezone.localtime(clock.now, _zone(delivery))
+        local = city_time(delivery.city, clock.now)
         quiet = city_rules and in_quiet_hours(
             local.time(), city_rules.quiet_start, city_rules.quiet_end
         )
@@ -86,7 +87,7 @@ def deliver_due(*, now: datetime | None = None, window_s: float = WINDOW_S) -> C
         digest = city_rules is None or city_rules.daily_digest
         if digest and _emailed_today(group[0], clock):
             # One email a day: the rest wait for tomorrow morning's digest.
-            local = timezone.localtime(clock.now, _zone(group[0]))
+            local = city_time(group[0].city, clock.now)
             morning = (local + timedelta(days=1)).replace(
                 hour=DIGEST_HOUR, minute=0, second=0, microsecond=0
             )
@@ -101,7 +102,7 @@ def deliver_due(*, now: datetime | None = None, window_s: float = WINDOW_S) -> C
 
 
 def _emailed_today(delivery: Delivery, clock: Clock) -> bool:
-    local = timezone.localtime(clock.now, _zone(delivery))
+    local = city_time(delivery.city, clock.now)
     midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
     return Delivery.objects.filter(
         recipient_id=delivery.recipient_id,
@@ -109,12 +110,6 @@ def _emailed_today(delivery: Delivery, clock: Clock) -> bool:
         status=Delivery.Status.SENT,
         sent_at__gte=midnight,
     ).exists()
-
-
-def _zone(delivery: Delivery):
-    from zoneinfo import ZoneInfo
-
-    return ZoneInfo(delivery.city.time_zone) if getattr(delivery.city, "time_zone", "") else None
 
 
 def _quiet_end(local: datetime, rules: Rules) -> datetime:

@@ -7,6 +7,11 @@ from guatu.org.models import Department, Town
 OFFICE = "office"
 
 
+def is_mobile(value: str) -> bool:
+    """A mainland mobile number as robots @ it: eleven digits."""
+    return value.isdigit() and len(value) == 11
+
+
 class RulesForm(forms.ModelForm):
     class Meta:
         model = Rules
@@ -77,7 +82,7 @@ class RobotForm(forms.ModelForm):
     def clean_at_mobiles(self):
         value = self.cleaned_data["at_mobiles"]
         mobiles = [m.strip() for m in value.replace("，", ",").split(",") if m.strip()]
-        bad = [m for m in mobiles if not (m.isdigit() and len(m) == 11)]
+        bad = [m for m in mobiles if not is_mobile(m)]
         if bad:
             raise forms.ValidationError(
                 _("Not an 11-digit mobile number: %(value)s") % {"value": "、".join(bad)}
@@ -101,6 +106,6 @@ class PreferenceForm(forms.ModelForm):
 
     def clean_mobile(self):
         value = self.cleaned_data["mobile"].strip()
-        if value and not (value.isdigit() and len(value) == 11):
+        if value and not is_mobile(value):
             raise forms.ValidationError(_("Give an 11-digit mobile number."))
         return value

@@ -11,13 +11,12 @@ from datetime import date, timedelta
 import numpy as np
 from django.conf import settings
 from django.db.models import Q, Sum
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from guatu.core.escalation import DEFAULT_LADDER, consecutive_from_last, ladder_level
 from guatu.core.periods import Period
 from guatu.core.status import LIGHT_NAMES, Light
-from guatu.org.clock import city_today
+from guatu.org.clock import city_time, city_today
 from guatu.org.models import City
 from guatu.progress.labels import reason_label
 from guatu.progress.models import Blocker, ProgressReport
@@ -182,7 +181,7 @@ def adjustment_rows(city: City, period: Period, project: Project | None = None) 
     if project is not None:
         approved = approved.filter(project=project)
     for row in approved.order_by("decided_at"):
-        day = timezone.localtime(row.decided_at).date()
+        day = city_time(city, row.decided_at).date()
         if not period.start <= day <= period.end:
             continue
         unit = asking_unit(row)
