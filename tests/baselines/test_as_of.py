@@ -93,3 +93,82 @@ def test_the_page_and_the_api_show_a_date_beside_today(project, make_item, users
         and body["rows"][0]["deadline_then"] == "2016-08-10"
     )
     assert c.get("/api/v1/projects/railway/as-of?date=nonsense", **auth).status_code == 422
+
+
+def test_the_lights_of_a_past_day_replay_what_the_project_page_showed(project, make_item, users):
+    """Record the lights the project page judged on a day; replay them after the plan moved."""
+    from guatu.progress.status import items_status
+
+    land = make_item("zd", name="外迁征地", duration_days=20, deadline=date(2016, 8, 10))
+    first = baseline_freeze(project=project, actor=users["supervisor"], name="计划批复")
+    Baseline.objects.filter(pk=first.pk).update(created_at=at(date(2016, 7, 15)))
+    land.refresh_from_db()
+    day1 = land.early_start + (land.early_finish - land.early_start) * 3 // 4
+    report_submit(
+        work_item=land, reported_by=users["town"], reported_on=day1, percent=Decimal(5),
+        today=day1, submitted_at=at(day1),
+    )  # fmt: skip
+    shown = items_status(items=[land], as_of=day1)[land.pk].light  # the page of day1
+    assert shown in ("yellow", "red")
+    assert project_as_of(project, day1).rows[0].light_then == shown
+
+    # The node moves later (approved) and the town catches up: day1 still judged as then.
+    request = adjustment_propose(
+        actor=users["town"], work_item=land, new_duration_days=60, reason="迁改滞后"
+    )
+    adjustment_review(actor=users["supervisor"], adjustment=request, note="同意")
+    adjustment_decide(actor=users["leader"], adjustment=request, approve=True)
+    later = day1 + (day1 - land.early_start)
+    report_submit(
+        work_item=land, reported_by=users["town"], reported_on=later, percent=Decimal(100),
+        today=later, submitted_at=at(later),
+    )  # fmt: skip
+    assert items_status(items=[land], as_of=day1)[land.pk].light != shown  # today's plan differs
+    row = project_as_of(project, day1).rows[0]
+    assert row.light_then == shown and row.light_now == "done"
+
+
+def test_the_as_of_workbook_holds_the_day_the_baselines_and_the_adjustments(
+    project, make_item, users
+):
+    import io
+
+    from openpyxl import load_workbook
+
+    name = '=HYPERLINK("x")外迁'
+    land = make_item("zd", name=name, duration_days=20, deadline=date(2016, 8, 10))
+    first = baseline_freeze(project=project, actor=users["supervisor"], name="计划批复")
+    Baseline.objects.filter(pk=first.pk).update(created_at=at(date(2016, 7, 15)))
+    report_submit(
+        work_item=land, reported_by=users["town"], reported_on=date(2016, 7, 20),
+        percent=Decimal(20), today=date(2016, 7, 20), submitted_at=at(date(2016, 7, 20)),
+    )  # fmt: skip
+    request = adjustment_propose(
+        actor=users["town"], work_item=land, new_deadline=date(2016, 8, 31), reason="+迁改滞后"
+    )
+    adjustment_review(actor=users["supervisor"], adjustment=request, note="同意")
+    adjustment_decide(actor=users["leader"], adjustment=request, approve=True)
+
+    c = Client()
+    c.force_login(users["town"])
+    response = c.get("/projects/railway/as-of.xlsx?date=2016-07-20")
+    assert response.status_code == 200
+    book = load_workbook(io.BytesIO(response.content))
+    day, baselines, requests = book.worksheets
+    assert day.title == "截至2016-07-20" and baselines.title == "基线"
+    row = [cell.value for cell in day[3]]
+    assert row[0] == "zd" and row[1] == '=HYPERLINK("x")外迁' and day.cell(3, 2).data_type == "s"
+    assert row[2].date() == date(2016, 8, 10) and row[3].date() == date(2016, 8, 31)
+    assert row[8] == 20.0
+    numbers = [r[0] for r in baselines.iter_rows(min_row=3, values_only=True)]
+    assert numbers == [1, 2]
+    adjustment = [cell.value for cell in requests[3]]
+    assert adjustment[4] == 21 and adjustment[7] == "+迁改滞后" and adjustment[14] == 2
+    assert requests.cell(3, 8).data_type == "s"
+    assert c.get("/projects/railway/as-of.xlsx?date=2016-02-30").status_code == 400
+
+    from guatu.accounts.tokens import token_create
+
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token_create(user=users['leader'])}"}
+    api = c.get("/api/v1/projects/railway/as-of.xlsx?date=2016-07-20", **auth)
+    assert api.status_code == 200 and load_workbook(io.BytesIO(api.content)).sheetnames[1] == "基线"

@@ -2,12 +2,16 @@
 
 from datetime import date, datetime
 
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from django.urls import reverse
+from ninja import Field, File, Router, Schema
+from ninja.files import UploadedFile
 from ninja.responses import Status
 
 from guatu.baselines.models import Adjustment, Baseline
 from guatu.baselines.services import (
+    adjustment_attach,
     adjustment_decide,
     adjustment_propose,
     adjustment_review,
@@ -56,6 +60,13 @@ class DecisionIn(NoteIn):
     approve: bool
 
 
+class EvidenceFileOut(Schema):
+    name: str
+    content_type: str
+    size: int
+    url: str
+
+
 class AdjustmentOut(Schema):
     id: int
     project: str
@@ -70,6 +81,7 @@ class AdjustmentOut(Schema):
     review_note: str
     decision_note: str
     baseline: int | None
+    files: list[EvidenceFileOut]
 
 
 def _adjustment(row: Adjustment) -> AdjustmentOut:
@@ -87,6 +99,15 @@ def _adjustment(row: Adjustment) -> AdjustmentOut:
         review_note=row.review_note,
         decision_note=row.decision_note,
         baseline=row.baseline.number if row.baseline else None,
+        files=[
+            EvidenceFileOut(
+                name=record.name,
+                content_type=record.content_type,
+                size=record.size,
+                url=reverse("baselines:file", args=[record.pk]),
+            )
+            for record in row.files.all()
+        ],
     )
 
 
@@ -139,6 +160,17 @@ def propose(request, item_id: int, payload: AdjustmentIn):
 
 
 @router.post(
+    "/adjustments/{adjustment_id}/files",
+    response={201: AdjustmentOut},
+    summary="Attach evidence (PDFs, photos) to an open request (its proposer)",
+)
+def attach(request, adjustment_id: int, files: File[list[UploadedFile]]):
+    row = get_object_or_404(Adjustment, pk=adjustment_id)
+    adjustment_attach(actor=request.user, adjustment=row, files=files)
+    return Status(201, _adjustment(Adjustment.objects.get(pk=row.pk)))
+
+
+@router.post(
     "/adjustments/{adjustment_id}/review",
     response=AdjustmentOut,
     summary="Review a request and forward it to a leader (the supervision office)",
@@ -171,6 +203,8 @@ class AsOfRowOut(Schema):
     percent_then: str | None
     reported_then: date | None
     percent_now: str | None
+    light_then: str | None = Field(description="not_started, green, yellow, red or done")
+    light_now: str | None
 
 
 class AsOfOut(Schema):
@@ -207,7 +241,22 @@ def as_of(request, code: str, date: date):
                 percent_then=text(r.percent_then),
                 reported_then=r.reported_then,
                 percent_now=text(r.percent_now),
+                light_then=r.light_then,
+                light_now=r.light_now,
             )
             for r in result.rows
         ],
     )
+
+
+@router.get(
+    "/projects/{code}/as-of.xlsx",
+    response={200: None},
+    summary="The as-of comparison, every baseline and every node adjustment (.xlsx)",
+)
+def as_of_xlsx(request, code: str, date: date) -> HttpResponse:
+    from guatu.baselines.workbook import as_of_filename, as_of_workbook
+    from guatu.ledger.views import xlsx_response
+
+    project = get_object_or_404(Project.objects.select_related("city"), code=code)
+    return xlsx_response(as_of_workbook(project, date), as_of_filename(project, date))

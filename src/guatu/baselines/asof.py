@@ -5,7 +5,9 @@ plan of the moment); the progress is what the append-only reports said by
 then — a report counts if it was submitted by the end of the day, was not yet
 corrected by then, and (if above its target) had been confirmed by then.
 Nothing later changes the answer, so a page printed on that day can be
-reproduced, and compared with today's.
+reproduced, and compared with today's. The lights of the day are judged the
+way the pages judge them (``progress.status.status_table``, the rules then in
+force) but on the plan in force then and the figures known then.
 """
 
 from dataclasses import dataclass
@@ -20,7 +22,8 @@ from guatu.baselines.services import baseline_rows, current_rows
 from guatu.core.baselines import PlanRow
 from guatu.org.clock import city_zone
 from guatu.progress.models import ProgressReport, ReportReview
-from guatu.projects.models import Project
+from guatu.progress.status import StatusInputs, items_status, status_table
+from guatu.projects.models import Project, WorkItem
 
 __all__ = ["AsOfRow", "project_as_of"]
 
@@ -34,6 +37,8 @@ class AsOfRow:
     percent_then: Decimal | None  # the latest figure known on the day
     reported_then: date | None
     percent_now: Decimal | None
+    light_then: str | None  # judged on the plan and the figures of the day
+    light_now: str | None
 
 
 @dataclass(frozen=True)
@@ -70,14 +75,61 @@ def _latest(reports) -> dict[int, tuple[date, Decimal]]:
     return found
 
 
+def lights_then(project: Project, baseline: Baseline | None, day: date, reports) -> dict:
+    """Each item's light on *day*, judged on *baseline*'s dates and the *reports* known then.
+
+    The same judge as every page (``status_table``) on the same row layout,
+    fed the frozen early start and late finish instead of today's; an item's
+    kind, town and value are today's (a baseline does not freeze them).
+    Items removed since (no work item left) have no light.
+    """
+    if baseline is None:
+        return {}
+    current = {
+        pk: (town, kind, value)
+        for pk, town, kind, value in project.work_items.values_list(
+            "pk", "town_id", "kind", "planned_value"
+        )
+    }
+    rows = [
+        (pk, project.pk, current[pk][0], duration, current[pk][1], es, lf, es == ls,
+         current[pk][2])
+        for pk, duration, es, lf, ls in baseline.items.filter(
+            work_item__isnull=False, early_start__isnull=False
+        ).order_by("work_item_id").values_list(
+            "work_item_id", "duration_days", "early_start", "late_finish", "late_start"
+        )
+    ]  # fmt: skip
+    if not rows:
+        return {}
+    pks = [row[0] for row in rows]
+    counted = reports.filter(work_item_id__in=pks, reported_on__lte=day).order_by(
+        "work_item_id", "reported_on", "created_at", "id"
+    )
+    inputs = StatusInputs(
+        rows=rows,
+        projects={project.pk: project},
+        city=project.city,
+        reports=list(counted.values_list("work_item_id", "reported_on", "percent_complete")),
+    )
+    table = status_table(inputs=inputs, as_of=day)
+    codes = dict(WorkItem.objects.filter(pk__in=pks).values_list("pk", "code"))
+    return {codes[int(pk)]: light for pk, light in zip(table.pks, table.light_names(), strict=True)}
+
+
 def project_as_of(project: Project, day: date) -> AsOf:
     """*project* on *day*: the plan in force then, the figures known then, and today's."""
     end = _day_end(project, day)
     baseline = project.baselines.filter(created_at__lt=end).order_by("-number").first()
     then = {row.code: row for row in (baseline_rows(baseline) if baseline else [])}
     now = {row.code: row for row in current_rows(project)}
-    known = _latest(known_reports(project, end).filter(reported_on__lte=day))
+    reports_then = known_reports(project, end)
+    known = _latest(reports_then.filter(reported_on__lte=day))
     latest = _latest(known_reports(project, timezone.now() + timedelta(seconds=1)))
+    light_then = lights_then(project, baseline, day, reports_then)
+    items = project.work_items.filter(early_start__isnull=False)
+    codes = dict(items.values_list("pk", "code"))
+    light_now = {codes[pk]: status.light for pk, status in items_status(items=list(codes)).items()}
     codes = list(then) + [code for code in now if code not in then]
     rows = [
         AsOfRow(
@@ -88,6 +140,8 @@ def project_as_of(project: Project, day: date) -> AsOf:
             percent_then=known.get(code, (None, None))[1],
             reported_then=known.get(code, (None, None))[0],
             percent_now=latest.get(code, (None, None))[1],
+            light_then=light_then.get(code),
+            light_now=light_now.get(code),
         )
         for code in codes
     ]

@@ -1,7 +1,18 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from guatu.web.forms import MultipleFileField, MultipleFileInput
+
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class EvidenceFilesField(MultipleFileField):
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault(
+            "widget",
+            MultipleFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png,image/webp"}),
+        )
+        super().__init__(*args, **kwargs)
 
 
 class ProposeForm(forms.Form):
@@ -18,6 +29,11 @@ class ProposeForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Documents, meetings, numbers that support the request."),
+    )
+    files = EvidenceFilesField(
+        label=_("evidence files"),
+        required=False,
+        help_text=_("Up to 5 PDFs or photos (JPEG, PNG, WebP), 10 MB each."),
     )
 
 

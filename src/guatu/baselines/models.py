@@ -136,3 +136,36 @@ class Adjustment(models.Model):
         if self.old_deadline and self.new_deadline:
             return (self.new_deadline - self.old_deadline).days
         return None
+
+
+def _evidence_path(record: "AdjustmentFile", filename: str) -> str:
+    from django.utils import timezone
+
+    return f"adjustments/{timezone.now():%Y/%m}/{record.adjustment_id}-{filename}"
+
+
+class AdjustmentFile(models.Model):
+    """A document or photo a unit attaches to its request as evidence (never changed)."""
+
+    adjustment = models.ForeignKey(
+        Adjustment,
+        on_delete=models.PROTECT,
+        related_name="files",
+        verbose_name=_("node adjustment"),
+    )
+    file = models.FileField(_("file"), upload_to=_evidence_path)
+    name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("type"), max_length=30)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("evidence file")
+        verbose_name_plural = _("evidence files")
+        ordering = ["adjustment", "id"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -2,12 +2,18 @@
 
 A town or department proposes for items it answers for (``can_report``); the
 supervision office reviews and forwards with its opinion; a leader approves or
-rejects. Until a leader approves, nothing of the plan changes — the lights go
-on judging against the approved nodes. Approval applies the change,
-reschedules, and freezes a new baseline, all in one transaction; every step
-is audited and refused to anyone else.
+rejects. The office may propose too (it can no longer edit an approved node
+directly, ``guard``): its request starts reviewed, with its reason as the
+opinion, and still waits for a leader. Evidence files (PDF, photos) are
+checked and stored with the request, in the same transaction.
+
+Until a leader approves, nothing of the plan changes — the lights go on
+judging against the approved nodes. Approval applies the change, reschedules,
+and freezes a new baseline, all in one transaction; every step is audited
+and refused to anyone else.
 """
 
+from collections.abc import Sequence
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -19,12 +25,14 @@ from django.utils.translation import gettext as _
 from guatu.access import can_report, is_supervisor, require
 from guatu.accounts.models import Role
 from guatu.audit.services import audit_record
+from guatu.baselines.evidence import check_evidence, evidence_files_delete, save_evidence
 from guatu.baselines.models import Adjustment, Baseline, BaselineItem
 from guatu.core.baselines import PlanRow
 from guatu.projects.models import Dependency, Project, WorkItem
 from guatu.projects.services import work_item_change
 
 __all__ = [
+    "adjustment_attach",
     "adjustment_decide",
     "adjustment_propose",
     "adjustment_review",
@@ -37,6 +45,13 @@ __all__ = [
 
 def can_freeze(user) -> bool:
     return is_supervisor(user) or getattr(user, "role", None) == Role.LEADER
+
+
+def can_propose(user, item: WorkItem) -> bool:
+    """The item's own town or department, or the supervision office."""
+    if is_supervisor(user):
+        return True
+    return can_report(user, item) and user.role in (Role.TOWN, Role.DEPARTMENT)
 
 
 def can_decide(user) -> bool:
@@ -119,15 +134,16 @@ def adjustment_propose(
     new_deadline: date | None = None,
     new_duration_days: int | None = None,
     evidence: str = "",
+    files: Sequence = (),
 ) -> Adjustment:
     """A town or department asks to move its item's node or change its duration."""
     require(
-        can_report(actor, work_item) and actor.role in (Role.TOWN, Role.DEPARTMENT),
-        user=actor,
-        action="adjustment_propose",
-        target=work_item,
+        can_propose(actor, work_item), user=actor, action="adjustment_propose", target=work_item
     )
     errors: dict[str, list[str]] = {}
+    checked, problems = check_evidence(files)
+    if problems:
+        errors["files"] = problems
     if not reason.strip():
         errors["reason"] = [_("Say why the node must move.")]
     changes_node = new_deadline is not None and new_deadline != work_item.deadline
@@ -146,29 +162,71 @@ def adjustment_propose(
         )
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic():
-        adjustment = Adjustment.objects.create(
-            project=work_item.project,
-            work_item=work_item,
-            old_deadline=work_item.deadline,
-            new_deadline=new_deadline if changes_node else None,
-            old_duration_days=work_item.duration_days,
-            new_duration_days=new_duration_days if changes_duration else None,
-            reason=reason.strip()[:2000],
-            evidence=evidence.strip()[:2000],
-            proposed_by=actor,
-        )
-        audit_record(
-            user=actor,
-            action="adjustment_propose",
-            target=work_item,
-            detail={
-                "adjustment": adjustment.pk,
-                "new_deadline": str(adjustment.new_deadline),
-                "new_duration_days": adjustment.new_duration_days,
-            },
-        )
+    office = is_supervisor(actor)
+    written: list = []
+    try:
+        with transaction.atomic():
+            adjustment = Adjustment.objects.create(
+                project=work_item.project,
+                work_item=work_item,
+                old_deadline=work_item.deadline,
+                new_deadline=new_deadline if changes_node else None,
+                old_duration_days=work_item.duration_days,
+                new_duration_days=new_duration_days if changes_duration else None,
+                reason=reason.strip()[:2000],
+                evidence=evidence.strip()[:2000],
+                proposed_by=actor,
+                # The office's own request needs no office review: it goes to a leader.
+                status=Adjustment.Status.REVIEWED if office else Adjustment.Status.PENDING,
+                review_note=reason.strip()[:2000] if office else "",
+                reviewed_by=actor if office else None,
+                reviewed_at=timezone.now() if office else None,
+            )
+            save_evidence(adjustment, checked, actor, written)
+            audit_record(
+                user=actor,
+                action="adjustment_propose",
+                target=work_item,
+                detail={
+                    "adjustment": adjustment.pk,
+                    "new_deadline": str(adjustment.new_deadline),
+                    "new_duration_days": adjustment.new_duration_days,
+                    "files": [record.name for record in written],
+                },
+            )
+    except BaseException:
+        evidence_files_delete(written)  # written before the commit that failed
+        raise
     return adjustment
+
+
+def adjustment_attach(*, actor, adjustment: Adjustment, files: Sequence) -> list:
+    """Add evidence to an open request (its proposer, before a leader decides)."""
+    require(
+        adjustment.proposed_by_id == actor.pk
+        and adjustment.status in (Adjustment.Status.PENDING, Adjustment.Status.REVIEWED),
+        user=actor,
+        action="adjustment_attach",
+        target=adjustment,
+    )
+    written: list = []
+    try:
+        with transaction.atomic():
+            locked = Adjustment.objects.select_for_update().get(pk=adjustment.pk)
+            checked, problems = check_evidence(files, already=locked.files.count())
+            if problems or not checked:
+                raise ValidationError({"files": problems or [_("Choose a file.")]})
+            save_evidence(locked, checked, actor, written)
+            audit_record(
+                user=actor,
+                action="adjustment_attach",
+                target=locked,
+                detail={"files": [record.name for record in written]},
+            )
+    except BaseException:
+        evidence_files_delete(written)
+        raise
+    return written
 
 
 def adjustment_review(*, actor, adjustment: Adjustment, note: str) -> Adjustment:

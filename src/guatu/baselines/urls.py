@@ -8,5 +8,8 @@ urlpatterns = [
     path("projects/<slug:code>/adjustments/", views.adjustments_view, name="adjustments"),
     path("adjustments/<int:pk>/", views.adjustment_act_view, name="act"),
     path("items/<int:pk>/adjust/", views.propose_view, name="propose"),
+    path("adjustments/<int:pk>/files/", views.attach_view, name="attach"),
+    path("adjustment-files/<int:pk>", views.file_view, name="file"),
     path("projects/<slug:code>/as-of/", views.as_of_view, name="as-of"),
+    path("projects/<slug:code>/as-of.xlsx", views.as_of_xlsx_view, name="as-of-xlsx"),
 ]

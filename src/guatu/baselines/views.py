@@ -1,18 +1,21 @@
 """Baselines (list, freeze, compare) and 节点调整 (propose, review, decide) pages."""
 
+from datetime import date
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from guatu.access import can_report, is_supervisor
-from guatu.accounts.models import Role
+from guatu.access import is_supervisor
+from guatu.baselines.asof import project_as_of
 from guatu.baselines.forms import FreezeForm, NoteForm, ProposeForm
-from guatu.baselines.models import Adjustment, Baseline
+from guatu.baselines.models import Adjustment, AdjustmentFile, Baseline
 from guatu.baselines.services import (
+    adjustment_attach,
     adjustment_decide,
     adjustment_propose,
     adjustment_review,
@@ -20,9 +23,13 @@ from guatu.baselines.services import (
     baseline_rows,
     can_decide,
     can_freeze,
+    can_propose,
     current_rows,
 )
+from guatu.baselines.workbook import as_of_filename, as_of_workbook
 from guatu.core.baselines import compare
+from guatu.ledger.views import xlsx_response
+from guatu.org.clock import city_today
 from guatu.projects.models import Project, WorkItem
 from guatu.web.views import apply_errors
 
@@ -81,7 +88,7 @@ def adjustments_view(request: HttpRequest, code: str) -> HttpResponse:
     project = get_object_or_404(Project, code=code)
     rows = project.adjustments.select_related(
         "work_item", "proposed_by", "reviewed_by", "decided_by", "baseline"
-    )
+    ).prefetch_related("files")
     return render(
         request,
         "baselines/adjustments.html",
@@ -91,6 +98,7 @@ def adjustments_view(request: HttpRequest, code: str) -> HttpResponse:
             "may_review": is_supervisor(request.user),
             "may_decide": can_decide(request.user),
             "note_form": NoteForm(),
+            "open_states": (Adjustment.Status.PENDING, Adjustment.Status.REVIEWED),
         },
     )
 
@@ -121,8 +129,8 @@ def adjustment_act_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def propose_view(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(WorkItem.objects.select_related("project"), pk=pk)
-    allowed = can_report(request.user, item) and request.user.role in (Role.TOWN, Role.DEPARTMENT)
-    form = ProposeForm(request.POST or None)
+    allowed = can_propose(request.user, item)
+    form = ProposeForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
             adjustment_propose(actor=request.user, work_item=item, **form.cleaned_data)
@@ -142,23 +150,69 @@ def propose_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def attach_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The proposer adds evidence files to an open request."""
+    adjustment = get_object_or_404(Adjustment.objects.select_related("project"), pk=pk)
+    try:
+        adjustment_attach(
+            actor=request.user, adjustment=adjustment, files=request.FILES.getlist("files")
+        )
+    except ValidationError as error:
+        for problem in error.messages:
+            messages.error(request, problem)
+    else:
+        messages.success(request, _("Saved."))
+    return redirect("baselines:adjustments", code=adjustment.project.code)
+
+
+@login_required
+def file_view(request: HttpRequest, pk: int) -> FileResponse:
+    """An evidence file, to anyone signed in (like the request itself), always as a download."""
+    record = get_object_or_404(AdjustmentFile, pk=pk)
+    response = FileResponse(
+        record.file.open("rb"),
+        content_type=record.content_type,
+        as_attachment=True,
+        filename=record.name,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _as_of_day(request: HttpRequest, project: Project) -> tuple[date, str]:
+    """The ``date`` asked for (today, city time, if none) and the error naming a bad one."""
+    text = request.GET.get("date", "")
+    try:
+        return (date.fromisoformat(text) if text else city_today(project.city)), ""
+    except ValueError:
+        return city_today(project.city), _("“%(value)s” is not a date (YYYY-MM-DD).") % {
+            "value": text[:20]
+        }
+
+
+@login_required
 def as_of_view(request: HttpRequest, code: str) -> HttpResponse:
     """The project on a past date (plan in force, figures known then) beside today's."""
-    from datetime import date
-
-    from guatu.baselines.asof import project_as_of
-    from guatu.org.clock import city_today
-
     project = get_object_or_404(Project.objects.select_related("city"), code=code)
-    text = request.GET.get("date", "")
-    error = ""
-    try:
-        day = date.fromisoformat(text) if text else city_today(project.city)
-    except ValueError:
-        day = city_today(project.city)
-        error = _("“%(value)s” is not a date (YYYY-MM-DD).") % {"value": text[:20]}
+    day, error = _as_of_day(request, project)
     return render(
         request,
         "baselines/as_of.html",
         {"project": project, "result": project_as_of(project, day), "error": error},
     )
+
+
+@login_required
+def as_of_xlsx_view(request: HttpRequest, code: str) -> HttpResponse:
+    """The as-of comparison, every baseline and every 节点调整 as one workbook."""
+    project = get_object_or_404(Project.objects.select_related("city"), code=code)
+    day, error = _as_of_day(request, project)
+    if error:
+        return render(
+            request,
+            "baselines/as_of.html",
+            {"project": project, "result": project_as_of(project, day), "error": error},
+            status=400,
+        )
+    return xlsx_response(as_of_workbook(project, day), as_of_filename(project, day))

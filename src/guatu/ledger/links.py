@@ -8,6 +8,7 @@ from collections import defaultdict
 
 from django.utils.translation import gettext as _
 
+from guatu.baselines.guard import locked_message
 from guatu.core.errors import CycleError
 from guatu.core.ledger.columns import ITEMS
 from guatu.core.network import check_acyclic
@@ -89,6 +90,15 @@ def links_check(plan: Plan, result: ImportResult) -> None:
                     ITEMS,
                     "predecessors",
                     _("a joint delivery needs at least two predecessors (its branches)."),
+                )
+            if (
+                project in plan.baselined
+                and row.existing is not None
+                and row.links is not None
+                and links_changed(plan, row)
+            ):
+                _row_problem(
+                    plan, row, ITEMS, "predecessors", locked_message(plan.baselined[project])
                 )
     _classify_items(plan, result)
 

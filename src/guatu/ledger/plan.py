@@ -13,6 +13,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from guatu.baselines.guard import NODE_FIELDS, approved_baselines, locked_message, moved_fields
 from guatu.core.errors import UnitError
 from guatu.core.ledger.cells import (
     CellError,
@@ -119,6 +120,8 @@ class Plan:
     existing_items: dict[str, dict[str, WorkItem]] = field(default_factory=dict)
     existing_links: dict[str, dict[int, set[tuple[int, str, int]]]] = field(default_factory=dict)
     existing_villages: dict[int, frozenset[int]] = field(default_factory=dict)
+    #: project code → its latest baseline number, for projects whose plan is approved.
+    baselined: dict[str, int] = field(default_factory=dict)
     progress: ProgressSheet | None = None
     _codes_by_pk: dict[str, dict[int, str]] = field(default_factory=dict)
     #: A town's or department's official importing progress (None: the supervision office).
@@ -226,6 +229,9 @@ class Plan:
         for code in wanted:
             self.existing_items[code] = {}
             self.existing_links[code] = defaultdict(set)
+        pks = dict(Project.objects.filter(code__in=wanted).values_list("pk", "code"))
+        for pk, number in approved_baselines(pks).items():
+            self.baselined[pks[pk]] = number
         by_pk: dict[int, tuple[str, WorkItem]] = {}
         for item in WorkItem.objects.filter(project__code__in=wanted).select_related("project"):
             self.existing_items[item.project.code][item.code] = item
@@ -334,6 +340,11 @@ class Plan:
                 **values,
             }
             self._check_item_rules(check, merged)
+            if existing is not None and project in self.baselined:
+                stored = {name: getattr(existing, name) for name in NODE_FIELDS}
+                for name in moved_fields(stored, values):
+                    column = "duration" if name == "duration_days" else name
+                    check.fail(column, locked_message(self.baselined[project]))
             if not check.ok:
                 continue
             given = {name for key in columns for name in ITEM_COLUMNS[key]} | {"name"}

@@ -149,6 +149,9 @@ class StatusTable:
             done_on=None if np.isnat(done) else done.item(),
         )
 
+    def light_names(self) -> list[str]:
+        return [LIGHT_NAMES[light] for light in self.result.light]
+
     def statuses(self) -> dict[int, ItemStatus]:
         return {int(pk): self.status(i) for i, pk in enumerate(self.pks)}
 

@@ -71,6 +71,9 @@ def work_item_create(
 def work_item_update(*, item: WorkItem, actor, **fields: Any) -> WorkItem:
     """Change *fields* of *item*; when a schedule input changes, reschedule in one transaction."""
     require(can_manage_projects(actor), user=actor, action="work_item_update", target=item)
+    from guatu.baselines.guard import refuse_plan_move
+
+    refuse_plan_move(item, fields)
     return work_item_change(item=item, actor=actor, action="work_item_update", **fields)
 
 
@@ -104,6 +107,9 @@ def dependencies_add(
     cycle in order.
     """
     require(can_manage_projects(actor), user=actor, action="dependencies_add", target=project)
+    from guatu.baselines.guard import refuse_links_change
+
+    refuse_links_change(project)
     for link in links:
         if link.predecessor.project_id != project.pk or link.successor.project_id != project.pk:
             raise ValidationError(

@@ -21,6 +21,7 @@ from guatu.access import (
     role_required,
 )
 from guatu.accounts.models import Role
+from guatu.baselines.services import can_propose
 from guatu.core.status import LIGHT_NAMES, Reason
 from guatu.org.clock import city_today
 from guatu.org.models import Town
@@ -281,7 +282,7 @@ def item_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "may_review": is_supervisor(user),
             "may_see_photos": can_see_photos(user, item),
             "open_adjustment": item.adjustments.filter(status__in=["pending", "reviewed"]).first(),
-            "may_propose": can_report(user, item) and user.role in (Role.TOWN, Role.DEPARTMENT),
+            "may_propose": can_propose(user, item),
         },
     )
 

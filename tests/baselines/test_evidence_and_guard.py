@@ -1,0 +1,151 @@
+"""Evidence files on a 节点调整, and no path around the approval once a plan is approved."""
+
+import io
+from datetime import date
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from openpyxl import load_workbook
+from PIL import Image
+
+from guatu.accounts.tokens import token_create
+from guatu.audit.models import AuditEntry
+from guatu.baselines.models import Adjustment, AdjustmentFile
+from guatu.baselines.services import adjustment_propose, baseline_freeze
+from guatu.ledger.exporting import ledger_workbook
+from guatu.ledger.importing import ledger_import
+from guatu.projects.models import Dependency
+from guatu.projects.services import Link, dependencies_add, work_item_update
+
+pytestmark = pytest.mark.django_db
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+def photo() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), "red").save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def approved(project, make_item, users):
+    land = make_item("zd", name="外迁征地", duration_days=20, deadline=date(2016, 8, 10))
+    works = make_item("kg", name="开工", duration_days=10)
+    dependencies_add(project=project, links=[Link(land, works, "FS", 0)], actor=users["supervisor"])
+    baseline_freeze(project=project, actor=users["supervisor"], name="计划批复")
+    land.refresh_from_db()
+    works.refresh_from_db()
+    return land, works
+
+
+def test_the_page_takes_a_pdf_and_a_photo_and_refuses_a_renamed_file(approved, users):
+    land, _works = approved
+    c = Client()
+    c.force_login(users["town"])
+    fake = SimpleUploadedFile("会议纪要.pdf", b"PK\x03\x04 not a pdf", "application/pdf")
+    page = c.post(
+        f"/items/{land.pk}/adjust/",
+        {"new_deadline": "2016-08-31", "reason": "迁改滞后", "files": [fake]},
+    )
+    assert page.status_code == 200 and "会议纪要.pdf" in page.content.decode()
+    assert Adjustment.objects.count() == 0 and AdjustmentFile.objects.count() == 0
+    files = [
+        SimpleUploadedFile("会议纪要.pdf", PDF, "application/pdf"),
+        SimpleUploadedFile("现场.jpg", photo(), "image/jpeg"),
+    ]
+    response = c.post(
+        f"/items/{land.pk}/adjust/",
+        {"new_deadline": "2016-08-31", "reason": "迁改滞后", "files": files},
+    )
+    assert response.status_code == 302
+    request = Adjustment.objects.get()
+    assert [(f.name, f.content_type) for f in request.files.all()] == [
+        ("会议纪要.pdf", "application/pdf"),
+        ("现场.jpg", "image/jpeg"),
+    ]
+    listing = c.get("/projects/railway/adjustments/").content.decode()
+    first = request.files.first()
+    assert f"/adjustment-files/{first.pk}" in listing
+    download = c.get(f"/adjustment-files/{first.pk}")
+    assert b"".join(download.streaming_content) == PDF
+    assert download["Content-Disposition"].startswith("attachment")
+    assert download["X-Content-Type-Options"] == "nosniff"
+    audit = AuditEntry.objects.get(action="adjustment_propose")
+    assert audit.detail["files"] == ["会议纪要.pdf", "现场.jpg"]
+
+
+def test_only_the_proposer_adds_evidence_and_at_most_five(approved, users, towns):
+    land, _works = approved
+    request = adjustment_propose(
+        actor=users["town"], work_item=land, new_deadline=date(2016, 8, 31), reason="迁改滞后"
+    )
+    c = Client()
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token_create(user=users['town'])}"}
+    files = [SimpleUploadedFile(f"{n}.pdf", PDF, "application/pdf") for n in range(2)]
+    body = c.post(f"/api/v1/adjustments/{request.pk}/files", {"files": files}, **auth)
+    assert body.status_code == 201
+    assert [f["name"] for f in body.json()["files"]] == ["0.pdf", "1.pdf"]
+    too_many = [SimpleUploadedFile(f"{n}.pdf", PDF, "application/pdf") for n in range(4)]
+    refused = c.post(f"/api/v1/adjustments/{request.pk}/files", {"files": too_many}, **auth)
+    assert refused.status_code == 400 and AdjustmentFile.objects.count() == 2
+    assert "5" in str(refused.json())
+    other = {"HTTP_AUTHORIZATION": f"Bearer {token_create(user=users['supervisor'])}"}
+    one = [SimpleUploadedFile("x.pdf", PDF, "application/pdf")]
+    url = f"/api/v1/adjustments/{request.pk}/files"
+    assert c.post(url, {"files": one}, **other).status_code == 403
+
+
+def test_the_office_proposes_too_and_its_request_waits_for_a_leader(approved, users):
+    land, _works = approved
+    request = adjustment_propose(
+        actor=users["supervisor"], work_item=land, new_duration_days=25, reason="设计变更"
+    )
+    assert request.status == Adjustment.Status.REVIEWED and request.review_note == "设计变更"
+    land.refresh_from_db()
+    assert land.duration_days == 20  # nothing moves before a leader decides
+
+
+def test_an_approved_node_cannot_be_edited_directly(approved, users):
+    land, works = approved
+    with pytest.raises(ValidationError) as error:
+        work_item_update(item=land, actor=users["supervisor"], deadline=date(2016, 9, 30))
+    assert "基线 #1" in str(error.value) and "deadline" in error.value.message_dict
+    land.refresh_from_db()
+    assert land.deadline == date(2016, 8, 10)
+    work_item_update(item=land, actor=users["supervisor"], name="外迁征地（一期）")  # allowed
+    with pytest.raises(ValidationError):
+        dependencies_add(
+            project=land.project, links=[Link(works, land, "FS", 0)], actor=users["supervisor"]
+        )
+
+
+def test_a_ledger_import_cannot_move_an_approved_node(approved, users, city):
+    land, _works = approved
+    book = load_workbook(io.BytesIO(ledger_workbook(city=city)))
+    sheet = next(s for s in book.worksheets if s.title == "工作事项")
+    headers = [cell.value for cell in sheet[2]]
+    node, code = headers.index("时间节点") + 1, headers.index("事项编码") + 1
+    row = next(r for r in range(3, sheet.max_row + 1) if sheet.cell(r, code).value == "zd")
+    sheet.cell(row, node).value = date(2016, 9, 30)
+    links = headers.index("前置事项") + 1
+    works_row = next(r for r in range(3, sheet.max_row + 1) if sheet.cell(r, code).value == "kg")
+    sheet.cell(works_row, links).value = None  # drop the approved link
+    buffer = io.BytesIO()
+    book.save(buffer)
+    buffer.seek(0)
+    result = ledger_import(source=buffer, name="台账.xlsx", actor=users["supervisor"])
+    assert not result.ok
+    texts = [str(problem) for problem in result.problems]
+    where = ("工作事项", f"第 {row} 行", "时间节点", "基线 #1")
+    assert any(all(part in t for part in where) for t in texts), texts
+    assert any(f"第 {works_row} 行" in t and "前置事项" in t and "基线 #1" in t for t in texts)
+    land.refresh_from_db()
+    assert land.deadline == date(2016, 8, 10) and Dependency.objects.count() == 1
