@@ -1,0 +1,686 @@
+"""Schedule risk: Monte Carlo over the CPM, every run reproducible from its seed.
+
+Each run draws every item's duration from its distribution and runs the same
+forward pass as ``core.schedule`` (all four link types, lags, start-no-earlier-
+than, fixed starts) in continuous working days, then a backward pass from the
+run's own finish to tell which items were critical in it.
+
+Sampling is Latin hypercube, per batch of runs: item *i*'s run *r* falls in
+stratum ``π_i(r)`` of the batch, where ``π_i`` is a keyed pseudo-random
+permutation (a 4-round Feistel network with cycle walking), jittered within
+the stratum by a counter-based hash (splitmix64). Nothing depends on thread
+order or on a generator's state, so the compiled kernel and the plain numpy
+implementation (``runs_numpy``) draw exactly the same numbers, and any run can
+be recomputed on its own.
+
+Correlation is a Gaussian copula with up to two shared factors (the item's
+town and its phase): ``z = √ρa·g_town + √ρb·g_phase + √(1−ρa−ρb)·e``, each
+factor itself Latin-hypercube sampled. The normal score ``z`` is mapped back
+through Φ to the item's own distribution, so every marginal is kept and the
+rank correlation between two items of the same town is ``(6/π)·asin(ρa/2)``
+(between normals exactly ρa).
+
+Distributions (``Dist``): fixed, triangular (a, m, b), PERT-beta (a, m, b;
+λ = 4, quantiles from a table per shape), lognormal (scale · exp(μ + σz)) and
+normal (mean + sd·z, clipped at 0).
+
+Outputs: the finish samples of the tracked items (nodes, the target), each
+item's criticality index, the duration–finish correlation (sensitivity, for a
+tornado) and the mean start of every merge node against the latest mean of its
+incoming bounds (merge bias).
+"""
+
+import math
+from dataclasses import dataclass, field
+from enum import IntEnum
+
+import numba
+import numpy as np
+
+from guatu.core.schedule import (  # the engine's own CSR and topological order
+    NO_FIX,
+    Constraints,
+    Network,
+    _forward,
+    _out_csr,
+    schedule,
+)
+
+__all__ = [
+    "Dist",
+    "RiskInput",
+    "RiskResult",
+    "pert_tables",
+    "run_risk",
+    "runs_numpy",
+]
+
+
+class Dist(IntEnum):
+    FIXED = 0
+    TRIANGULAR = 1
+    PERT = 2
+    LOGNORMAL = 3
+    NORMAL = 4
+
+
+#: PERT quantile tables: one row per shape (mode position rounded to 1/SHAPES), KNOTS+1 values.
+PERT_SHAPES = 200
+PERT_KNOTS = 1024
+#: A run's finish within this of an item's late finish makes the item critical in it.
+EPS = 1e-7
+GOLDEN = 0x9E3779B97F4A7C15
+M1 = 0xBF58476D1CE4E5B9
+M2 = 0x94D049BB133111EB
+MASK64 = (1 << 64) - 1
+
+
+def pert_tables() -> np.ndarray:
+    """Quantiles of Beta(1+4p, 1+4(1−p)) on a grid of u, for p = 0, 1/200, …, 1.
+
+    The density is bounded for these shapes (α, β ≥ 1), so its CDF integrated
+    on a fine grid and inverted by interpolation is exact to ~1e-7 — no scipy.
+    """
+    x = np.linspace(0.0, 1.0, 16385)
+    u = np.linspace(0.0, 1.0, PERT_KNOTS + 1)
+    rows = np.empty((PERT_SHAPES + 1, PERT_KNOTS + 1))
+    for k in range(PERT_SHAPES + 1):
+        p = k / PERT_SHAPES
+        a, b = 1 + 4 * p, 1 + 4 * (1 - p)
+        inner = x[1:-1]
+        density = np.zeros_like(x)
+        density[1:-1] = np.exp((a - 1) * np.log(inner) + (b - 1) * np.log1p(-inner))
+        density[0], density[-1] = (1.0 if a == 1 else 0.0), (1.0 if b == 1 else 0.0)
+        cdf = np.concatenate([[0.0], np.cumsum((density[1:] + density[:-1]) / 2)])
+        cdf /= cdf[-1]
+        rows[k] = np.interp(u, cdf, x)
+        rows[k, 0], rows[k, -1] = 0.0, 1.0
+    return rows
+
+
+_PERT = None
+
+
+def _pert() -> np.ndarray:
+    global _PERT
+    if _PERT is None:
+        _PERT = pert_tables()
+    return _PERT
+
+
+@dataclass
+class RiskInput:
+    """A network (``core.schedule`` arrays) and a distribution per item.
+
+    ``p1, p2, p3``: triangular/PERT a, m, b; lognormal scale, μ, σ; normal
+    mean, sd; fixed: the duration in p1. ``group_a``/``group_b``: factor
+    indices (−1 none) with loadings ``rho_a``/``rho_b`` (ρa + ρb < 1).
+    ``track``: the items whose finish samples are kept (nodes, the target).
+    """
+
+    network: Network
+    dist: np.ndarray
+    p1: np.ndarray
+    p2: np.ndarray
+    p3: np.ndarray
+    constraints: Constraints = field(default_factory=Constraints)
+    group_a: np.ndarray | None = None
+    group_b: np.ndarray | None = None
+    rho_a: float = 0.0
+    rho_b: float = 0.0
+    track: np.ndarray | None = None
+
+
+@dataclass
+class RiskResult:
+    runs: int
+    finish: np.ndarray  # (len(track), runs) float32: the tracked items' early finishes
+    project_finish: np.ndarray  # (runs,) float64
+    criticality: np.ndarray  # (n,) share of runs in which the item was critical
+    sensitivity: np.ndarray  # (n,) correlation of its duration with the project finish
+    mean_start: np.ndarray  # (n,)
+    merge_bias: np.ndarray  # (n,) mean start − latest mean incoming bound; NaN if not a merge
+    converged: bool = True
+    history: list[float] = field(default_factory=list)  # the target's P80 after each batch
+
+    def quantiles(self, q=(0.1, 0.5, 0.8, 0.9)) -> np.ndarray:
+        """(len(track), len(q)) finish quantiles (exclusive working-day offsets)."""
+        return np.quantile(self.finish, q, axis=1).T
+
+    def probability(self, latest: np.ndarray) -> np.ndarray:
+        """P(finish ≤ latest) for each tracked item (*latest*: exclusive finish offsets)."""
+        return (self.finish <= np.asarray(latest, dtype=np.float64)[:, None] + EPS).mean(axis=1)
+
+
+# --- the random numbers: the same in the kernel and in numpy -------------------
+
+
+@numba.njit(inline="always")
+def _mix(z):  # pragma: no cover - compiled
+    z = (z ^ (z >> np.uint64(30))) * np.uint64(M1)
+    z = (z ^ (z >> np.uint64(27))) * np.uint64(M2)
+    return z ^ (z >> np.uint64(31))
+
+
+@numba.njit(inline="always")
+def _key(seed, batch, item):  # pragma: no cover - compiled
+    k = _mix(np.uint64(seed) + np.uint64(GOLDEN))
+    k = _mix(k ^ (np.uint64(batch) * np.uint64(GOLDEN)))
+    return _mix(k ^ (np.uint64(item) * np.uint64(M1)))
+
+
+@numba.njit(inline="always")
+def _permute(x, size, side, key):  # pragma: no cover - compiled
+    """A keyed bijection of [0, size): a 3-round Feistel network on Z_side², cycle-walked.
+
+    ``side = ceil(√size)``, so the walk rarely takes a second step.
+    """
+    y = np.uint64(x)
+    a = np.uint64(side)
+    while True:
+        left = y // a
+        right = y - left * a
+        for round_ in range(3):
+            f = (
+                (_mix(right ^ key ^ (np.uint64(round_ + 1) * np.uint64(GOLDEN))) >> np.uint64(32))
+                * a
+            ) >> np.uint64(32)
+            total = left + f
+            left, right = right, (total - a if total >= a else total)
+        y = left * a + right
+        if y < np.uint64(size):
+            return y
+
+
+@numba.njit(inline="always")
+def _uniform(key, run, size, side):  # pragma: no cover - compiled
+    stratum = _permute(run, size, side, key)
+    jitter = _mix(key ^ (np.uint64(run) * np.uint64(M2)) ^ np.uint64(GOLDEN))
+    v = float(jitter >> np.uint64(11)) * (1.0 / 9007199254740992.0)
+    return (float(stratum) + v) / size
+
+
+def _side(size: int) -> int:
+    side = math.isqrt(size)
+    return side if side * side >= size else side + 1
+
+
+@numba.njit(inline="always")
+def _ndtri(p):  # pragma: no cover - compiled
+    """Φ⁻¹(p): Wichura's AS241 (PPND16), relative error about 1e-16."""
+    q = p - 0.5
+    if abs(q) <= 0.425:
+        r = 0.180625 - q * q
+        return (
+            q
+            * (((((((2509.0809287301226727 * r + 33430.575583588128105) * r
+            + 67265.770927008700853) * r + 45921.953931549871457) * r
+            + 13731.693765509461125) * r + 1971.5909503065514427) * r
+            + 133.14166789178437745) * r + 3.387132872796366608)
+            / (((((((5226.495278852545925 * r + 28729.085735721942674) * r
+            + 39307.89580009271061) * r + 21213.794301586595867) * r
+            + 5394.1960214247511077) * r + 687.1870074920579083) * r
+            + 42.313330701600911252) * r + 1.0)
+        )  # fmt: skip
+    r = p if q < 0 else 1.0 - p
+    r = math.sqrt(-math.log(r))
+    if r <= 5.0:
+        r -= 1.6
+        val = (
+            ((((((7.7454501427834140764e-4 * r + 0.0227238449892691845833) * r
+            + 0.24178072517745061177) * r + 1.27045825245236838258) * r
+            + 3.64784832476320460504) * r + 5.7694972214606914055) * r
+            + 4.6303378461565452959) * r + 1.42343711074968357734
+        ) / (
+            ((((((1.05075007164441684324e-9 * r + 5.475938084995344946e-4) * r
+            + 0.0151986665636164571966) * r + 0.14810397642748007459) * r
+            + 0.68976733498510000455) * r + 1.6763848301838038494) * r
+            + 2.05319162663775882187) * r + 1.0
+        )  # fmt: skip
+    else:
+        r -= 5.0
+        val = (
+            ((((((2.01033439929228813265e-7 * r + 2.71155556874348757815e-5) * r
+            + 0.0012426609473880784386) * r + 0.026532189526576123093) * r
+            + 0.29656057182850489123) * r + 1.7848265399172913358) * r
+            + 5.4637849111641143699) * r + 6.6579046435011037772
+        ) / (
+            ((((((2.04426310338993978564e-15 * r + 1.4215117583164458887e-7) * r
+            + 1.8463183175100546818e-5) * r + 7.868691311456132591e-4) * r
+            + 0.0148753612908506148525) * r + 0.13692988092273580531) * r
+            + 0.59983220655588793769) * r + 1.0
+        )  # fmt: skip
+    return -val if q < 0 else val
+
+
+@numba.njit(inline="always")
+def _duration(kind, a, b, c, z, u, table_row, tables):  # pragma: no cover - compiled
+    if kind == 0:
+        return a
+    if kind == 1:
+        if c <= a:
+            return a
+        cut = (b - a) / (c - a)
+        if u < cut:
+            return a + math.sqrt(u * (c - a) * (b - a))
+        return c - math.sqrt((1.0 - u) * (c - a) * (c - b))
+    if kind == 2:
+        if c <= a:
+            return a
+        x = u * (tables.shape[1] - 1)
+        k = min(int(x), tables.shape[1] - 2)
+        f = x - k
+        q = tables[table_row, k] * (1.0 - f) + tables[table_row, k + 1] * f
+        return a + q * (c - a)
+    if kind == 3:
+        return a * math.exp(b + c * z)
+    d = a + b * z
+    return d if d > 0.0 else 0.0
+
+
+# --- the compiled runs ----------------------------------------------------------
+
+
+@numba.njit(parallel=True, cache=True)
+def _runs(  # pragma: no cover - compiled
+    offsets, to, types, lags, earliest, fixed,
+    dist, p1, p2, p3, table_row, tables,
+    keys, group_a, group_b, keys_a, keys_b, rho_a, rho_b,
+    size, side, track, chunks,
+    out_finish, out_project, crit, sum_d, sum_d2, sum_df, sum_es, sum_bound,
+):  # fmt: skip
+    """*size* runs of one Latin-hypercube batch; items are numbered in topological order,
+    so every pass walks its arrays front to back."""
+    n = len(dist)
+    wa = math.sqrt(rho_a)
+    wb = math.sqrt(rho_b)
+    we = math.sqrt(1.0 - rho_a - rho_b)
+    correlated = rho_a > 0.0 or rho_b > 0.0
+    n_track = len(track)
+    per = (size + chunks - 1) // chunks
+    for c in numba.prange(chunks):
+        es = np.empty(n)
+        d = np.empty(n)
+        lf = np.empty(n)
+        za = np.zeros(len(keys_a))
+        zb = np.zeros(len(keys_b))
+        for r in range(c * per, min(size, (c + 1) * per)):
+            if correlated:
+                for g in range(len(keys_a)):
+                    za[g] = _ndtri(_uniform(keys_a[g], r, size, side))
+                for g in range(len(keys_b)):
+                    zb[g] = _ndtri(_uniform(keys_b[g], r, size, side))
+            for v in range(n):
+                kind = dist[v]
+                if kind == 0:
+                    d[v] = p1[v]
+                    continue
+                u = _uniform(keys[v], r, size, side)
+                z = 0.0
+                if correlated or kind >= 3:
+                    z = _ndtri(u)
+                if correlated and (group_a[v] >= 0 or group_b[v] >= 0):
+                    shared = 0.0
+                    if group_a[v] >= 0:
+                        shared += wa * za[group_a[v]]
+                    if group_b[v] >= 0:
+                        shared += wb * zb[group_b[v]]
+                    z = shared + we * z
+                    if kind <= 2:
+                        u = 0.5 * math.erfc(-z / math.sqrt(2.0))
+                d[v] = _duration(kind, p1[v], p2[v], p3[v], z, u, table_row[v], tables)
+            for v in range(n):
+                es[v] = earliest[v] if earliest[v] > 0 else 0.0
+            finish = 0.0
+            for v in range(n):
+                if fixed[v] != NO_FIX:
+                    es[v] = fixed[v]
+                start = es[v]
+                end = start + d[v]
+                if end > finish:
+                    finish = end
+                for k in range(offsets[v], offsets[v + 1]):
+                    s = to[k]
+                    t = types[k] & 3
+                    if t == 0:
+                        bound = end + lags[k]
+                    elif t == 1:
+                        bound = start + lags[k]
+                    elif t == 2:
+                        bound = end + lags[k] - d[s]
+                    else:
+                        bound = start + lags[k] - d[s]
+                    sum_bound[c, k] += bound
+                    if bound > es[s]:
+                        es[s] = bound
+            # Backward from this run's finish: which items were critical in it.
+            for v in range(n - 1, -1, -1):
+                dv = d[v]
+                late = finish
+                for k in range(offsets[v], offsets[v + 1]):
+                    t = types[k]
+                    if t >= 4:
+                        continue
+                    s = to[k]
+                    if t == 0:
+                        bound = lf[s] - d[s] - lags[k]
+                    elif t == 1:
+                        bound = lf[s] - d[s] - lags[k] + dv
+                    elif t == 2:
+                        bound = lf[s] - lags[k]
+                    else:
+                        bound = lf[s] - lags[k] + dv
+                    if bound < late:
+                        late = bound
+                lf[v] = late
+                if late - (es[v] + dv) <= EPS:
+                    crit[c, v] += 1
+                sum_d[c, v] += dv
+                sum_d2[c, v] += dv * dv
+                sum_df[c, v] += dv * finish
+                sum_es[c, v] += es[v]
+            out_project[r] = finish
+            for j in range(n_track):
+                v = track[j]
+                out_finish[j, r] = es[v] + d[v]
+
+
+@numba.njit(cache=True)
+def _keys(seed, batch, items):  # pragma: no cover - compiled
+    out = np.empty(len(items), dtype=np.uint64)
+    for i in range(len(items)):
+        out[i] = _key(seed, batch, items[i])
+    return out
+
+
+def _prepared(data: RiskInput):
+    """The input renumbered in topological order (``order[i]`` is new item i's old index)."""
+    net = data.network
+    n = net.size
+    earliest, _latest, fixed = data.constraints.arrays(n)
+    offsets, to, types, lags = _out_csr(n, net.pred, net.succ, net.kind, net.lag)
+    _es, order, reached, _finish = _forward(offsets, to, types, lags, net.duration, earliest, fixed)
+    if reached < n:
+        schedule(net, constraints=data.constraints)  # raises the CycleError naming the cycle
+    rank = np.empty(n, dtype=np.int64)
+    rank[order] = np.arange(n, dtype=np.int64)
+    offsets, to, types, lags = _out_csr(n, rank[net.pred], rank[net.succ], net.kind, net.lag)
+    dist = np.ascontiguousarray(data.dist, dtype=np.int64)[order]
+    p1 = np.ascontiguousarray(data.p1, dtype=np.float64)[order]
+    p2 = np.ascontiguousarray(data.p2, dtype=np.float64)[order]
+    p3 = np.ascontiguousarray(data.p3, dtype=np.float64)[order]
+    spread = np.where(p3 > p1, p3 - p1, 1.0)
+    mode = np.where(p3 > p1, (p2 - p1) / spread, 0.5)
+    table_row = np.clip(np.rint(mode * PERT_SHAPES), 0, PERT_SHAPES).astype(np.int64)
+    none = np.full(n, -1, dtype=np.int64)
+    group_a = none if data.group_a is None else np.asarray(data.group_a, dtype=np.int64)
+    group_b = none if data.group_b is None else np.asarray(data.group_b, dtype=np.int64)
+    n_a = int(group_a.max() + 1) if n else 0
+    n_b = int(group_b.max() + 1) if n else 0
+    track = np.zeros(0, dtype=np.int64) if data.track is None else np.asarray(data.track)
+    return dict(
+        order=order, offsets=offsets, to=to, types=types.astype(np.int64),
+        lags=lags.astype(np.float64), earliest=earliest[order].astype(np.float64),
+        fixed=fixed[order], dist=dist, p1=p1, p2=p2, p3=p3, table_row=table_row,
+        tables=_pert(), group_a=group_a[order], group_b=group_b[order], n=n, n_a=n_a, n_b=n_b,
+        track=rank[track.astype(np.int64)], rho_a=float(data.rho_a), rho_b=float(data.rho_b),
+    )  # fmt: skip
+
+
+def _batch_keys(p: dict, seed: int, batch: int):
+    """Keys of the items (by their own index, so renumbering changes nothing) and factors."""
+    n = p["n"]
+    keys = _keys(seed, batch, p["order"])
+    keys_a = _keys(seed, batch, n + np.arange(p["n_a"], dtype=np.int64))
+    keys_b = _keys(seed, batch, n + p["n_a"] + np.arange(p["n_b"], dtype=np.int64))
+    return keys, keys_a, keys_b
+
+
+def run_risk(
+    data: RiskInput,
+    *,
+    runs: int = 10_000,
+    batch: int = 1_000,
+    seed: int = 1,
+    tolerance: float | None = None,
+    target: int = -1,
+    threads: int | None = None,
+) -> RiskResult:
+    """Run up to *runs* Monte Carlo runs in Latin-hypercube batches of *batch*.
+
+    With *tolerance* (working days), stop once the P80 of tracked item
+    *target* (−1: the project finish) moved less than that over the last
+    three batches. Without it, exactly ``ceil(runs / batch)`` batches.
+    """
+    if data.rho_a < 0 or data.rho_b < 0 or data.rho_a + data.rho_b >= 1:
+        raise ValueError("correlation loadings must be ≥ 0 and sum below 1")
+    p = _prepared(data)
+    n = p["n"]
+    chunks = max(1, (threads or numba.get_num_threads()) * 4)
+    sums = {name: np.zeros((chunks, n)) for name in ("sum_d", "sum_d2", "sum_df", "sum_es")}
+    crit = np.zeros((chunks, n), dtype=np.int64)
+    sum_bound = np.zeros((chunks, len(p["to"])))
+    finishes, projects, history = [], [], []
+    done, number, converged = 0, 0, tolerance is None
+    while done < runs:
+        size = min(batch, runs - done)
+        out_finish = np.empty((len(p["track"]), size), dtype=np.float32)
+        out_project = np.empty(size)
+        keys, keys_a, keys_b = _batch_keys(p, seed, number)
+        _runs(
+            p["offsets"], p["to"], p["types"], p["lags"], p["earliest"], p["fixed"],
+            p["dist"], p["p1"], p["p2"], p["p3"], p["table_row"], p["tables"],
+            keys, p["group_a"], p["group_b"], keys_a, keys_b, p["rho_a"], p["rho_b"],
+            size, _side(size), p["track"], min(chunks, size),
+            out_finish, out_project, crit, sums["sum_d"], sums["sum_d2"], sums["sum_df"],
+            sums["sum_es"], sum_bound,
+        )  # fmt: skip
+        finishes.append(out_finish)
+        projects.append(out_project)
+        done += size
+        number += 1
+        watched = projects if target < 0 else [f[target] for f in finishes]
+        history.append(float(np.quantile(np.concatenate(watched), 0.8)))
+        if (
+            tolerance is not None
+            and len(history) >= 3
+            and max(history[-3:]) - min(history[-3:]) < tolerance
+        ):
+            converged = True
+            break
+    return _result(p, done, finishes, projects, crit, sums, sum_bound, converged, history)
+
+
+def _result(p, done, finishes, projects, crit, sums, sum_bound, converged, history):
+    """Totals of the runs, per item in the caller's numbering."""
+    order, n = p["order"], p["n"]
+    project = np.concatenate(projects)
+    totals = {name: value.sum(axis=0) for name, value in sums.items()}
+    mean_d = totals["sum_d"] / done
+    var_d = totals["sum_d2"] / done - mean_d**2
+    mean_f = project.mean()
+    var_f = project.var()
+    cov = totals["sum_df"] / done - mean_d * mean_f
+    with np.errstate(invalid="ignore", divide="ignore"):
+        sensitivity = np.where(
+            (var_d > 1e-12) & (var_f > 1e-12), cov / np.sqrt(np.maximum(var_d, 0) * var_f), 0.0
+        )
+    mean_start = totals["sum_es"] / done
+    mean_bound = sum_bound.sum(axis=0) / done
+    latest_bound = np.full(n, -np.inf)
+    incoming = np.zeros(n, dtype=np.int64)
+    np.maximum.at(latest_bound, p["to"], mean_bound)
+    np.add.at(incoming, p["to"], 1)
+    merge_bias = np.where(incoming >= 2, mean_start - np.maximum(latest_bound, 0.0), np.nan)
+
+    def back(values: np.ndarray) -> np.ndarray:
+        out = np.empty_like(values)
+        out[order] = values
+        return out
+
+    return RiskResult(
+        runs=done,
+        finish=np.concatenate(finishes, axis=1),
+        project_finish=project,
+        criticality=back(crit.sum(axis=0) / done),
+        sensitivity=back(sensitivity),
+        mean_start=back(mean_start),
+        merge_bias=back(merge_bias),
+        converged=converged,
+        history=history,
+    )
+
+
+# --- the same runs in plain numpy (the benchmark's reference, and a test oracle) --------
+
+
+def _np_mix(z: np.ndarray) -> np.ndarray:
+    z = (z ^ (z >> np.uint64(30))) * np.uint64(M1)
+    z = (z ^ (z >> np.uint64(27))) * np.uint64(M2)
+    return z ^ (z >> np.uint64(31))
+
+
+def _np_key(seed: int, batch: int, item) -> np.uint64:
+    seed, batch, item = int(seed), int(batch), int(item)
+    with np.errstate(over="ignore"):
+        k = _np_mix(np.array([(seed + GOLDEN) & MASK64], dtype=np.uint64))
+        k = _np_mix(k ^ np.uint64((batch * GOLDEN) & MASK64))
+        return _np_mix(k ^ np.uint64((item * M1) & MASK64))[0]
+
+
+def _np_uniform(key: np.uint64, size: int, side: int) -> np.ndarray:
+    a = np.uint64(side)
+    runs = np.arange(size, dtype=np.uint64)
+    y = runs.copy()
+    todo = np.ones(size, dtype=bool)
+    with np.errstate(over="ignore"):
+        while todo.any():
+            left = y[todo] // a
+            right = y[todo] - left * a
+            for round_ in range(3):
+                salt = np.uint64(((round_ + 1) * GOLDEN) & MASK64)
+                f = ((_np_mix(right ^ key ^ salt) >> np.uint64(32)) * a) >> np.uint64(32)
+                total = left + f
+                left, right = right, np.where(total >= a, total - a, total)
+            y[todo] = left * a + right
+            todo = y >= np.uint64(size)
+        jitter = _np_mix(key ^ (runs * np.uint64(M2)) ^ np.uint64(GOLDEN))
+    v = (jitter >> np.uint64(11)).astype(np.float64) * (1.0 / 9007199254740992.0)
+    return (y.astype(np.float64) + v) / size
+
+
+@numba.vectorize(["float64(float64)"], cache=True)
+def _ndtri_vec(p):  # pragma: no cover - compiled
+    """Φ⁻¹ as a ufunc (the reference's stand-in for scipy.special.ndtri: same digits)."""
+    return _ndtri(p)
+
+
+@numba.vectorize(["float64(float64)"], cache=True)
+def _ndtr_vec(z):  # pragma: no cover - compiled
+    return 0.5 * math.erfc(-z / math.sqrt(2.0))
+
+
+def runs_numpy(data: RiskInput, *, runs: int, seed: int = 1) -> RiskResult:
+    """The same runs as ``run_risk(batch=runs)``, written with numpy over all runs at once.
+
+    Items in topological order, each as one vector operation over the runs of
+    a block. A reference for the benchmark and the tests, not for use.
+    """
+    p = _prepared(data)
+    n, size = data.network.size, runs
+    side = _side(size)
+    order, offsets, to, types, lags = p["order"], p["offsets"], p["to"], p["types"], p["lags"]
+    n_a = p["n_a"]
+    dist, p1, p2, p3 = p["dist"], p["p1"], p["p2"], p["p3"]
+    tables = p["tables"]
+    wa, wb = math.sqrt(p["rho_a"]), math.sqrt(p["rho_b"])
+    we = math.sqrt(1.0 - p["rho_a"] - p["rho_b"])
+    correlated = p["rho_a"] > 0 or p["rho_b"] > 0
+    d = np.empty((n, size))
+    factor: dict[int, np.ndarray] = {}
+
+    def shared(index: int) -> np.ndarray:
+        if index not in factor:
+            factor[index] = _ndtri_vec(_np_uniform(_np_key(seed, 0, index), size, side))
+        return factor[index]
+
+    for v in range(n):
+        kind = dist[v]
+        if kind == 0:
+            d[v] = p1[v]
+            continue
+        u = _np_uniform(_np_key(seed, 0, order[v]), size, side)
+        z = _ndtri_vec(u) if (correlated or kind >= 3) else np.zeros(size)
+        if correlated and (p["group_a"][v] >= 0 or p["group_b"][v] >= 0):
+            za = shared(n + p["group_a"][v]) if p["group_a"][v] >= 0 else 0.0
+            zb = shared(n + n_a + p["group_b"][v]) if p["group_b"][v] >= 0 else 0.0
+            z = wa * za + wb * zb + we * z
+            if kind <= 2:
+                u = _ndtr_vec(z)
+        a, b, c = p1[v], p2[v], p3[v]
+        if kind == 1:
+            cut = (b - a) / (c - a) if c > a else 0.0
+            low = a + np.sqrt(u * (c - a) * (b - a))
+            high = c - np.sqrt((1.0 - u) * (c - a) * (c - b))
+            d[v] = a if c <= a else np.where(u < cut, low, high)
+        elif kind == 2:
+            x = u * (tables.shape[1] - 1)
+            k = np.minimum(x.astype(np.int64), tables.shape[1] - 2)
+            f = x - k
+            row = tables[p["table_row"][v]]
+            d[v] = a if c <= a else a + (row[k] * (1 - f) + row[k + 1] * f) * (c - a)
+        elif kind == 3:
+            d[v] = a * np.exp(b + c * z)
+        else:
+            d[v] = np.maximum(a + b * z, 0.0)
+    earliest, fixed = p["earliest"], p["fixed"]
+    es = np.repeat(np.maximum(earliest, 0.0)[:, None], size, axis=1)
+    sum_bound = np.zeros(len(to))
+    for v in range(n):
+        if fixed[v] != NO_FIX:
+            es[v] = fixed[v]
+        end = es[v] + d[v]
+        for k in range(offsets[v], offsets[v + 1]):
+            s, t = to[k], types[k] & 3
+            if t == 0:
+                bound = end + lags[k]
+            elif t == 1:
+                bound = es[v] + lags[k]
+            elif t == 2:
+                bound = end + lags[k] - d[s]
+            else:
+                bound = es[v] + lags[k] - d[s]
+            sum_bound[k] = bound.sum()
+            np.maximum(es[s], bound, out=es[s])
+    ef = es + d
+    finish = ef.max(axis=0)
+    lf = np.empty_like(es)
+    crit = np.zeros(n, dtype=np.int64)
+    for v in range(n - 1, -1, -1):
+        late = finish.copy()
+        for k in range(offsets[v], offsets[v + 1]):
+            if types[k] >= 4:
+                continue
+            s, t = to[k], types[k]
+            if t == 0:
+                bound = lf[s] - d[s] - lags[k]
+            elif t == 1:
+                bound = lf[s] - d[s] - lags[k] + d[v]
+            elif t == 2:
+                bound = lf[s] - lags[k]
+            else:
+                bound = lf[s] - lags[k] + d[v]
+            np.minimum(late, bound, out=late)
+        lf[v] = late
+        crit[v] = int((late - ef[v] <= EPS).sum())
+    sums = {
+        "sum_d": d.sum(axis=1)[None],
+        "sum_d2": (d * d).sum(axis=1)[None],
+        "sum_df": (d * finish).sum(axis=1)[None],
+        "sum_es": es.sum(axis=1)[None],
+    }
+    track = p["track"]
+    return _result(
+        p, size, [ef[track].astype(np.float32)], [finish], crit[None], sums,
+        sum_bound[None], True, [float(np.quantile(finish, 0.8))],
+    )  # fmt: skip
