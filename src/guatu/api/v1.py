@@ -46,6 +46,7 @@ from guatu.progress.status import ItemStatus, items_status, projects_light
 from guatu.projects.api import router as plans_router
 from guatu.projects.models import Project, WorkItem
 from guatu.projects.selectors import project_list
+from guatu.risk.api import router as risk_router
 
 
 class TokenAuth(HttpBearer):
@@ -542,3 +543,4 @@ api.add_router("/intake", intake_router)
 api.add_router("/plans", plans_router)
 api.add_router("/inbox", inbox_router)
 api.add_router("/", baselines_router)
+api.add_router("/", risk_router)

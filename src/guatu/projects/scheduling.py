@@ -76,63 +76,89 @@ def _offsets(axis: CalendarAxis, dates: list[date | None], convert, missing: np.
     return values
 
 
+@dataclass(frozen=True)
+class PlanNetwork:
+    """A project's items and links as the engine's arrays, with its calendar axis.
+
+    One builder for every reader of the plan (the CPM that stores dates, the
+    Monte Carlo risk), so they schedule exactly the same network.
+    """
+
+    items: list
+    network: Network
+    constraints: Constraints
+    calendar: object
+    axis: CalendarAxis
+    deadline: int | None
+    fixed: np.ndarray
+    linked: np.ndarray
+
+
+def plan_network(project: Project) -> PlanNetwork:
+    items = list(
+        WorkItem.objects.filter(project=project)
+        .only(
+            "pk",
+            "name",
+            "code",
+            "kind",
+            "duration_days",
+            "planned_start",
+            "deadline",
+            "fixed",
+            "town_id",
+            "phase_id",
+            *SCHEDULE_FIELDS,
+        )
+        .order_by("pk")
+    )
+    index = {item.pk: i for i, item in enumerate(items)}
+    links = list(
+        Dependency.objects.filter(predecessor__project=project).values_list(
+            "predecessor_id", "successor_id", "type", "lag_days"
+        )
+    )
+    fixed = np.array([item.fixed for item in items], dtype=bool)
+    pred = [index[p] for p, _, _, _ in links]
+    succ = [index[s] for _, s, _, _ in links]
+    network = Network.from_arrays(
+        duration=[item.duration_days for item in items],
+        pred=pred,
+        succ=succ,
+        kind=forward_only_into_fixed([LINK_TYPES.index(t) for _, _, t, _ in links], succ, fixed),
+        lag=[lag for _, _, _, lag in links],
+    )
+    linked = np.zeros(len(items), dtype=bool)
+    linked[pred] = True
+    linked[succ] = True
+    calendar = project_calendar(project)
+    axis = CalendarAxis(calendar, project.start_date)
+    starts = [item.planned_start for item in items]
+    constraints = Constraints(
+        earliest_start=_offsets(axis, starts, axis.offset_of_start, NO_EARLIEST),
+        latest_finish=_offsets(
+            axis, [item.deadline for item in items], axis.offset_of_finish, NO_LATEST
+        ),
+        fixed_start=_offsets(
+            axis,
+            [item.planned_start if item.fixed else None for item in items],
+            axis.offset_of_start,
+            NO_FIX,
+        ),
+    )
+    deadline = int(axis.offset_of_finish([project.deadline])[0]) if project.deadline else None
+    return PlanNetwork(items, network, constraints, calendar, axis, deadline, fixed, linked)
+
+
 def schedule_recalculate(*, project: Project) -> ScheduleSummary:
     """Compute the project's CPM schedule and store it on its items, atomically.
 
     Raises ``ValidationError`` (translated) if the links form a cycle.
     """
     with transaction.atomic():
-        items = list(
-            WorkItem.objects.filter(project=project)
-            .only(
-                "pk",
-                "name",
-                "kind",
-                "duration_days",
-                "planned_start",
-                "deadline",
-                "fixed",
-                *SCHEDULE_FIELDS,
-            )
-            .order_by("pk")
-        )
-        index = {item.pk: i for i, item in enumerate(items)}
-        links = list(
-            Dependency.objects.filter(predecessor__project=project).values_list(
-                "predecessor_id", "successor_id", "type", "lag_days"
-            )
-        )
-        fixed = np.array([item.fixed for item in items], dtype=bool)
-        pred = [index[p] for p, _, _, _ in links]
-        succ = [index[s] for _, s, _, _ in links]
-        network = Network.from_arrays(
-            duration=[item.duration_days for item in items],
-            pred=pred,
-            succ=succ,
-            kind=forward_only_into_fixed(
-                [LINK_TYPES.index(t) for _, _, t, _ in links], succ, fixed
-            ),
-            lag=[lag for _, _, _, lag in links],
-        )
-        linked = np.zeros(len(items), dtype=bool)
-        linked[pred] = True
-        linked[succ] = True
-        calendar = project_calendar(project)
-        axis = CalendarAxis(calendar, project.start_date)
-        starts = [item.planned_start for item in items]
-        constraints = Constraints(
-            earliest_start=_offsets(axis, starts, axis.offset_of_start, NO_EARLIEST),
-            latest_finish=_offsets(
-                axis, [item.deadline for item in items], axis.offset_of_finish, NO_LATEST
-            ),
-            fixed_start=_offsets(
-                axis,
-                [item.planned_start if item.fixed else None for item in items],
-                axis.offset_of_start,
-                NO_FIX,
-            ),
-        )
-        deadline = int(axis.offset_of_finish([project.deadline])[0]) if project.deadline else None
+        plan = plan_network(project)
+        items, network, constraints, axis = plan.items, plan.network, plan.constraints, plan.axis
+        fixed, linked, calendar, deadline = plan.fixed, plan.linked, plan.calendar, plan.deadline
         try:
             result = schedule(
                 network,

@@ -1,0 +1,1 @@
+"""Schedule risk of a project's time nodes, calibrated on the city's own reports."""

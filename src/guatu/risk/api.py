@@ -1,0 +1,121 @@
+"""Schedule risk over the REST API: the same figures as the page, with the same what-if."""
+
+from datetime import date
+
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema
+
+from guatu.projects.models import Project, WorkItem
+from guatu.risk.services import WhatIf, project_risk
+
+router = Router(tags=["risk"])
+
+
+class NodeOut(Schema):
+    item: int
+    code: str
+    name: str
+    node: date | None
+    p10: date
+    p50: date
+    p80: date
+    p90: date
+    probability: float | None
+    criticality: float
+
+
+class DriverOut(Schema):
+    item: int
+    name: str
+    sensitivity: float
+    criticality: float
+    source: str
+
+
+class SourceOut(Schema):
+    history: str
+    items: int
+    median_ratio: float
+    sigma: float
+
+
+class RiskOut(Schema):
+    project: str
+    as_of: date
+    runs: int
+    converged: bool
+    target: date | None
+    target_probability: float | None
+    finish_p10: date
+    finish_p50: date
+    finish_p80: date
+    finish_p90: date
+    nodes: list[NodeOut]
+    drivers: list[DriverOut]
+    sources: list[SourceOut]
+
+
+@router.get(
+    "/projects/{code}/risk",
+    response={200: RiskOut, 404: dict},
+    summary="Chance of each time node (Monte Carlo, calibrated on the city's reports); "
+    "optional what-if: node_item + node_date, delay_item + delay_days (nothing stored)",
+)
+def risk(
+    request,
+    code: str,
+    node_item: int | None = None,
+    node_date: date | None = None,
+    delay_item: int | None = None,
+    delay_days: int = 0,
+):
+    project = get_object_or_404(Project.objects.select_related("city"), code=code)
+    nodes, extra = {}, {}
+    if node_item is not None and node_date is not None:
+        nodes[get_object_or_404(WorkItem, pk=node_item, project=project).pk] = node_date
+    if delay_item is not None:
+        extra[get_object_or_404(WorkItem, pk=delay_item, project=project).pk] = delay_days
+    result = project_risk(project, what_if=WhatIf(nodes, extra))
+    if result is None:
+        return 404, {"detail": "no scheduled work items"}
+    return RiskOut(
+        project=project.code,
+        as_of=result.today,
+        runs=result.runs,
+        converged=result.converged,
+        target=result.target,
+        target_probability=result.target_probability,
+        finish_p10=result.finish[0],
+        finish_p50=result.finish[1],
+        finish_p80=result.finish[2],
+        finish_p90=result.finish[3],
+        nodes=[
+            NodeOut(
+                item=row.item.pk,
+                code=row.item.code,
+                name=row.item.name,
+                node=row.node,
+                p10=row.p10,
+                p50=row.p50,
+                p80=row.p80,
+                p90=row.p90,
+                probability=row.probability,
+                criticality=row.criticality,
+            )
+            for row in result.nodes
+        ],
+        drivers=[
+            DriverOut(
+                item=d.item.pk,
+                name=d.item.name,
+                sensitivity=d.sensitivity,
+                criticality=d.criticality,
+                source=d.source,
+            )
+            for d in result.drivers
+        ],
+        sources=[
+            SourceOut(history=label, items=count, median_ratio=ratio, sigma=sigma)
+            for label, count, ratio, sigma in result.sources
+        ],
+    )

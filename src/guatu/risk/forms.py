@@ -1,0 +1,35 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from guatu.projects.models import WorkItem
+
+
+class WhatIfForm(forms.Form):
+    """Try a change before anyone commits: nothing is stored."""
+
+    node_item = forms.ModelChoiceField(
+        label=_("Move the time node of"), queryset=WorkItem.objects.none(), required=False
+    )
+    node_date = forms.DateField(
+        label=_("to"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    delay_item = forms.ModelChoiceField(
+        label=_("Add days to"), queryset=WorkItem.objects.none(), required=False
+    )
+    delay_days = forms.IntegerField(
+        label=_("working days (negative: fewer)"), required=False, min_value=-1000, max_value=1000
+    )
+
+    def __init__(self, *args, project, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        items = project.work_items.order_by("order", "code")
+        self.fields["node_item"].queryset = items
+        self.fields["delay_item"].queryset = items.exclude(kind=WorkItem.Kind.MILESTONE)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("node_item") and not data.get("node_date"):
+            self.add_error("node_date", _("Give the new date of the time node."))
+        if data.get("delay_item") and data.get("delay_days") is None:
+            self.add_error("delay_days", _("Give the number of days."))
+        return data

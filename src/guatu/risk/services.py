@@ -1,0 +1,199 @@
+"""A project's schedule risk: the chance of each time node, from the city's own record.
+
+Each item's remaining work is drawn from the calibration of its town × phase
+(``calibration``), scaled by what is left: a finished item is fixed at the
+day it finished, an item under way continues from today with what is left of
+its duration (at its recent pace when it has one), an item not started starts
+no earlier than today. The network, links, calendars and nodes are the
+project's own (``projects.scheduling.plan_network``, the same builder as the
+CPM). A what-if (move a node, add days to an item) is applied to the inputs
+only: nothing is stored.
+"""
+
+import math
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+
+from guatu.core.risk import Dist, RiskInput, run_risk
+from guatu.core.schedule import NO_FIX, Constraints
+from guatu.org.clock import city_today
+from guatu.projects.models import Project, WorkItem
+from guatu.projects.scheduling import plan_network
+from guatu.risk.calibration import calibrate, item_progress
+
+RUNS = 4000
+BATCH = 500
+#: Stop when the target's P80 moved less than this (working days) over three batches.
+TOLERANCE = 0.5
+TORNADO = 10
+
+__all__ = ["NodeRisk", "ProjectRisk", "WhatIf", "project_risk"]
+
+
+@dataclass(frozen=True)
+class WhatIf:
+    """Changes tried before anyone commits: item pk → new node date / days added."""
+
+    nodes: dict[int, date] = field(default_factory=dict)
+    extra_days: dict[int, int] = field(default_factory=dict)
+
+    def __bool__(self) -> bool:
+        return bool(self.nodes or self.extra_days)
+
+
+@dataclass(frozen=True)
+class NodeRisk:
+    item: WorkItem
+    node: date | None
+    p10: date
+    p50: date
+    p80: date
+    p90: date
+    probability: float | None  # of finishing by the node
+    criticality: float
+
+
+@dataclass(frozen=True)
+class Driver:
+    item: WorkItem
+    sensitivity: float
+    criticality: float
+    source: str
+
+
+@dataclass(frozen=True)
+class ProjectRisk:
+    project: Project
+    today: date
+    runs: int
+    converged: bool
+    target: date | None  # the project's deadline
+    target_probability: float | None
+    finish: tuple[date, date, date, date]  # P10, P50, P80, P90 of the project's finish
+    nodes: list[NodeRisk]
+    drivers: list[Driver]  # the tornado: the items that move the finish most
+    sources: list[tuple[str, int, float, float]]  # label, items using it, median ratio, σ
+    merge_bias: list[tuple[WorkItem, float]]
+
+
+def project_risk(
+    project: Project, *, today: date | None = None, what_if: WhatIf | None = None,
+    runs: int = RUNS, seed: int = 1,
+) -> ProjectRisk | None:  # fmt: skip
+    """The Monte Carlo risk of *project* as of *today*; None if it has no scheduled item."""
+    today = today or city_today(project.city)
+    what_if = what_if or WhatIf()
+    plan = plan_network(project)
+    items, axis = plan.items, plan.axis
+    n = len(items)
+    if n == 0 or any(item.early_start is None for item in items):
+        return None
+    calibration = calibrate(project.city, today)
+    progress = item_progress(items, today)
+    now = int(axis.offset_of_start([today])[0]) if today >= project.start_date else 0
+    earliest, latest, fixed = plan.constraints.arrays(n)
+    earliest, fixed = earliest.copy(), fixed.copy()
+    dist = np.full(n, Dist.FIXED, dtype=np.int64)
+    p1 = plan.network.duration.astype(np.float64)
+    p2 = np.zeros(n)
+    p3 = np.zeros(n)
+    used: dict[str, list] = {}
+    source_of = {}
+    for i, item in enumerate(items):
+        extra = what_if.extra_days.get(item.pk, 0)
+        done = progress.get(item.pk)
+        if item.kind == WorkItem.Kind.MILESTONE or item.duration_days == 0:
+            p1[i] = 0.0
+            continue
+        if done is not None and done.done_on is not None:
+            p1[i] = 0.0  # finished: successors wait only for the day it finished
+            fixed[i] = int(axis.offset_of_finish([done.done_on])[0])
+            continue
+        fit = calibration.for_item(item)
+        left = item.duration_days * (1.0 - (done.percent / 100.0 if done else 0.0)) + extra
+        mu = fit.mu
+        if done is not None and done.percent > 0:
+            fixed[i] = max(now, int(earliest[i]) if earliest[i] > 0 else 0)  # under way
+            if done.pace_ratio is not None:
+                mu = math.log(done.pace_ratio)
+        else:
+            earliest[i] = max(int(earliest[i]), now)
+            if fixed[i] != NO_FIX:
+                fixed[i] = max(int(fixed[i]), now)
+        dist[i], p1[i], p2[i], p3[i] = Dist.LOGNORMAL, left, mu, fit.sigma
+        source_of[i] = fit.source
+        used.setdefault(fit.source, [0, fit])[0] += 1
+    nodes = [i for i, item in enumerate(items) if item.deadline or item.pk in what_if.nodes]
+    data = RiskInput(
+        plan.network,
+        dist=dist,
+        p1=p1,
+        p2=p2,
+        p3=p3,
+        constraints=Constraints(earliest_start=earliest, latest_finish=latest, fixed_start=fixed),
+        group_a=_groups([item.town_id for item in items]),
+        group_b=_groups([item.phase_id for item in items]),
+        rho_a=0.2,
+        rho_b=0.2,
+        track=np.array(nodes, dtype=np.int64),
+    )
+    result = run_risk(data, runs=runs, batch=BATCH, seed=seed, tolerance=TOLERANCE)
+    quantiles = result.quantiles() if nodes else np.zeros((0, 4))
+
+    def day(offset: float, milestone: bool) -> date:
+        whole = np.array([math.ceil(offset - 1e-9)], dtype=np.int64)
+        dates = axis.milestone_dates(whole) if milestone else axis.finish_dates(whole)
+        return dates[0].item()
+
+    node_rows = []
+    for j, i in enumerate(nodes):
+        item = items[i]
+        node = what_if.nodes.get(item.pk, item.deadline)
+        milestone = item.kind == WorkItem.Kind.MILESTONE
+        limit = int(axis.offset_of_finish([node])[0]) if node else None
+        probability = (
+            float((result.finish[j] <= limit + 1e-7).mean()) if limit is not None else None
+        )
+        dates = [day(q, milestone) for q in quantiles[j]]
+        node_rows.append(NodeRisk(item, node, *dates, probability, float(result.criticality[i])))
+    finish_q = np.quantile(result.project_finish, [0.1, 0.5, 0.8, 0.9])
+    target_probability = None
+    if plan.deadline is not None:
+        target_probability = float((result.project_finish <= plan.deadline + 1e-7).mean())
+    order = np.argsort(-np.abs(result.sensitivity))[:TORNADO]
+    drivers = [
+        Driver(items[i], float(result.sensitivity[i]), float(result.criticality[i]),
+               source_of.get(i, ""))
+        for i in order if abs(result.sensitivity[i]) > 0.01
+    ]  # fmt: skip
+    merges = [
+        (items[i], float(result.merge_bias[i]))
+        for i in np.argsort(-np.nan_to_num(result.merge_bias, nan=-1))[:5]
+        if not np.isnan(result.merge_bias[i]) and result.merge_bias[i] > 0.05
+    ]
+    return ProjectRisk(
+        project=project,
+        today=today,
+        runs=result.runs,
+        converged=result.converged,
+        target=project.deadline,
+        target_probability=target_probability,
+        finish=tuple(day(q, False) for q in finish_q),
+        nodes=node_rows,
+        drivers=drivers,
+        sources=[
+            (label, count, fit.median_ratio, fit.sigma)
+            for label, (count, fit) in sorted(used.items(), key=lambda kv: -kv[1][0])
+        ],
+        merge_bias=merges,
+    )
+
+
+def _groups(keys: list) -> np.ndarray:
+    """Dense factor indices for *keys* (None: no factor)."""
+    index: dict = {}
+    return np.array(
+        [-1 if key is None else index.setdefault(key, len(index)) for key in keys], dtype=np.int64
+    )

@@ -1,0 +1,6 @@
+from django.urls import path
+
+from guatu.risk import views
+
+app_name = "risk"
+urlpatterns = [path("projects/<slug:code>/risk/", views.risk_view, name="project")]

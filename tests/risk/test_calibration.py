@@ -1,0 +1,56 @@
+"""Calibration on a hand-made history: what took how long, grouped town × phase → phase → city."""
+
+import math
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+
+from guatu.progress.services import report_submit
+from guatu.projects.models import Phase, WorkItem
+from guatu.risk.calibration import MIN_ITEMS, calibrate
+
+pytestmark = pytest.mark.django_db
+
+
+def finish(item, users, days_late: int):
+    """Report the item done *days_late* days after its planned finish."""
+    item.refresh_from_db()
+    done = item.early_finish + timedelta(days=days_late)
+    report_submit(
+        work_item=item, reported_by=users["town"], reported_on=done, percent=Decimal(100),
+        today=done,
+    )  # fmt: skip
+    span = (item.early_finish - item.early_start).days + 1
+    return (span + days_late) / span
+
+
+def test_the_fit_comes_from_the_town_and_phase_then_the_phase_then_the_city(
+    project, make_item, users, towns
+):
+    land = Phase.objects.get_or_create(name="征地", defaults={"code": "land-t"})[0]
+    build = Phase.objects.get_or_create(name="建设", defaults={"code": "build-t"})[0]
+    ratios = []
+    for k in range(MIN_ITEMS):
+        item = make_item(f"z{k}", name=f"征地{k}", duration_days=10, phase=land)
+        ratios.append(finish(item, users, days_late=2 * k))
+    for k in range(2):  # too few for their own group: they fall back to the city
+        item = make_item(f"b{k}", name=f"建设{k}", duration_days=10, phase=build)
+        ratios.append(finish(item, users, days_late=0))
+    calibration = calibrate(project.city, date(2030, 1, 1))
+    shizhu = towns["石柱镇"]
+    own = calibration.for_item(WorkItem(town_id=shizhu.pk, phase_id=land.pk))
+    logs = [math.log(r) for r in ratios[:MIN_ITEMS]]
+    assert own.count == MIN_ITEMS and "石柱镇·征地" in own.source and "5" in own.source
+    assert own.mu == pytest.approx(sum(logs) / len(logs))
+    other_town = calibration.for_item(WorkItem(town_id=towns["前仓镇"].pk, phase_id=land.pk))
+    assert other_town.source.startswith("征地")  # the phase, all towns
+    city = calibration.for_item(WorkItem(town_id=shizhu.pk, phase_id=build.pk))
+    assert city.count == MIN_ITEMS + 2 and "全市" in city.source
+    assert city.mu == pytest.approx(sum(math.log(r) for r in ratios) / len(ratios))
+
+
+def test_without_history_a_labelled_prior(project, make_item):
+    calibration = calibrate(project.city, date(2030, 1, 1))
+    fit = calibration.for_item(WorkItem(town_id=None, phase_id=None))
+    assert fit.count == 0 and fit.median_ratio == pytest.approx(1.1) and "历史" in fit.source

@@ -1,0 +1,44 @@
+"""The demo's 金台铁路 through the risk page and the API: chances, drivers, sources, what-if."""
+
+import pytest
+from django.test import Client
+
+from guatu.accounts.models import User
+from guatu.accounts.tokens import token_create
+from guatu.projects.models import WorkItem
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_page_shows_the_chances_the_drivers_and_where_they_come_from(demo):
+    c = Client()
+    c.force_login(User.objects.get(username="leader"))
+    page = c.get("/projects/jintai-railway/risk/").content.decode()
+    assert "进度风险" in page and "2020-06-30" in page and "达成概率" in page
+    assert "主线、连接线和相关站场同期交付" in page  # the joint node has its row
+    assert "项）" in page  # each distribution says how many items it rests on
+    assert 'class="tornado-bar"' in page
+
+
+def test_a_what_if_changes_the_chance_and_stores_nothing(demo):
+    c = Client()
+    c.force_login(User.objects.get(username="leader"))
+    node = WorkItem.objects.get(project__code="jintai-railway", code="zx-tj-5")
+    before = node.deadline
+    auth = {
+        "HTTP_AUTHORIZATION": f"Bearer {token_create(user=User.objects.get(username='leader'))}"
+    }
+    plain = c.get("/api/v1/projects/jintai-railway/risk", **auth).json()
+    moved = c.get(
+        f"/api/v1/projects/jintai-railway/risk?node_item={node.pk}&node_date=2022-12-31", **auth
+    ).json()
+    row = next(r for r in plain["nodes"] if r["item"] == node.pk)
+    after = next(r for r in moved["nodes"] if r["item"] == node.pk)
+    assert after["node"] == "2022-12-31" and after["probability"] > row["probability"]
+    assert plain["sources"] and plain["sources"][0]["items"] > 0
+    node.refresh_from_db()
+    assert node.deadline == before  # nothing stored
+    page = c.get(f"/projects/jintai-railway/risk/?node_item={node.pk}&node_date=2022-12-31")
+    assert page.status_code == 200 and "2022-12-31" in page.content.decode()
+    bad = c.get(f"/projects/jintai-railway/risk/?node_item={node.pk}").content.decode()
+    assert "请填写时间节点的新日期" in bad
