@@ -87,7 +87,7 @@ def test_a_rejected_request_changes_nothing(plan, users):
 
 
 @pytest.mark.parametrize("who", ["department", "leader"])
-def test_only_the_items_own_town_or_department_or_the_office_may_propose(plan, users, who, departments):
+def test_only_the_own_town_department_or_office_may_propose(plan, users, who, departments):
     land, _works, _first = plan
     # 交通局 (the department user's) does not own this item: a 石柱镇 item with no owner.
     with pytest.raises(PermissionDenied):
