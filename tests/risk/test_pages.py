@@ -1,5 +1,7 @@
 """The demo's 金台铁路 through the risk page and the API: chances, drivers, sources, what-if."""
 
+import io
+
 import pytest
 from django.test import Client
 
@@ -42,3 +44,25 @@ def test_a_what_if_changes_the_chance_and_stores_nothing(demo):
     assert page.status_code == 200 and "2022-12-31" in page.content.decode()
     bad = c.get(f"/projects/jintai-railway/risk/?node_item={node.pk}").content.decode()
     assert "请填写时间节点的新日期" in bad
+
+
+def test_the_bulletin_says_the_chance_of_each_deadline(demo, settings, tmp_path):
+    from docx import Document
+
+    from guatu.org.models import City
+    from guatu.risk.services import city_risks
+    from guatu.supervision import render
+    from guatu.supervision.services import bulletin_draft
+
+    settings.MEDIA_ROOT = tmp_path
+    office = User.objects.get(username="supervisor")
+    draft = bulletin_draft(actor=office, city=City.objects.get(), period_text="2019-W46")
+    railway = next(r for r in draft.content["risk"] if r["project"] == "金台铁路永康段")
+    page = next(
+        r for r in city_risks(City.objects.get()) if r.project.code == "jintai-railway"
+    )  # the page's own figure, same day
+    assert railway["target"] == "2020-06-30"
+    assert railway["probability"] == round(page.target_probability * 100)
+    text = "\n".join(p.text for p in Document(io.BytesIO(render.to_docx(draft.content))).paragraphs)
+    assert f"按目前节奏，2020-06-30前完成的达成概率为{railway['probability']}%" in text
+    assert draft.content["risk_nodes"]  # nodes under even odds are listed

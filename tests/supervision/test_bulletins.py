@@ -132,7 +132,9 @@ def test_the_pdf_text_extracts_as_the_right_characters(draft, tmp_path):
 
 def test_the_excel_workbook_reads_back(draft):
     book = load_workbook(io.BytesIO(render.to_xlsx(draft.content)))
-    assert book.sheetnames == ["镇街区", "部门", "红灯事项", "预警事项", "卡点", "问责", "节点调整"]
+    assert book.sheetnames == [
+        "镇街区", "部门", "红灯事项", "预警事项", "卡点", "问责", "进度风险", "节点调整"
+    ]  # fmt: skip
     assert list(book["节点调整"].iter_rows(values_only=True))[1][:2] == ("舟山镇", 1)
     towns = list(book["镇街区"].iter_rows(values_only=True))
     assert towns[0][:3] == ("排名", "镇街区", "序时推进率")

@@ -119,3 +119,36 @@ def risk(
             for label, count, ratio, sigma in result.sources
         ],
     )
+
+
+class AtRiskOut(Schema):
+    project: str
+    project_name: str
+    item: int
+    name: str
+    node: date
+    p80: date
+    probability: float
+
+
+@router.get(
+    "/risk/nodes",
+    response=list[AtRiskOut],
+    summary="The city's time nodes not yet due whose chance is under 50 % (worst first)",
+)
+def at_risk(request):
+    from guatu.org.selectors import default_city_or_404
+    from guatu.risk.services import nodes_at_risk
+
+    return [
+        AtRiskOut(
+            project=row.project_code,
+            project_name=row.project_name,
+            item=row.item_pk,
+            name=row.item_name,
+            node=row.node,
+            p80=row.p80,
+            probability=row.probability,
+        )
+        for row in nodes_at_risk(default_city_or_404())
+    ]

@@ -29,7 +29,15 @@ BATCH = 500
 TOLERANCE = 0.5
 TORNADO = 10
 
-__all__ = ["NodeRisk", "ProjectRisk", "WhatIf", "project_risk"]
+__all__ = [
+    "AtRisk",
+    "NodeRisk",
+    "ProjectRisk",
+    "WhatIf",
+    "city_risks",
+    "nodes_at_risk",
+    "project_risk",
+]
 
 
 @dataclass(frozen=True)
@@ -80,7 +88,7 @@ class ProjectRisk:
 
 def project_risk(
     project: Project, *, today: date | None = None, what_if: WhatIf | None = None,
-    runs: int = RUNS, seed: int = 1,
+    runs: int = RUNS, seed: int = 1, calibration=None,
 ) -> ProjectRisk | None:  # fmt: skip
     """The Monte Carlo risk of *project* as of *today*; None if it has no scheduled item."""
     today = today or city_today(project.city)
@@ -90,7 +98,7 @@ def project_risk(
     n = len(items)
     if n == 0 or any(item.early_start is None for item in items):
         return None
-    calibration = calibrate(project.city, today)
+    calibration = calibration or calibrate(project.city, today)
     progress = item_progress(items, today)
     now = int(axis.offset_of_start([today])[0]) if today >= project.start_date else 0
     earliest, latest, fixed = plan.constraints.arrays(n)
@@ -197,3 +205,65 @@ def _groups(keys: list) -> np.ndarray:
     return np.array(
         [-1 if key is None else index.setdefault(key, len(index)) for key in keys], dtype=np.int64
     )
+
+
+@dataclass(frozen=True)
+class AtRisk:
+    """A time node still ahead whose chance is under even odds (dashboard, bulletin)."""
+
+    project_code: str
+    project_name: str
+    item_pk: int
+    item_name: str
+    node: date
+    p80: date
+    probability: float
+
+
+def _version(city) -> str:
+    """Changes whenever a figure the risk reads changes: a report, a schedule, the day."""
+    from django.db.models import Max
+
+    from guatu.progress.models import ProgressReport
+
+    reports = ProgressReport.objects.filter(work_item__project__city=city).aggregate(
+        last=Max("id")
+    )["last"]
+    plans = Project.objects.filter(city=city).aggregate(last=Max("scheduled_at"))["last"]
+    stamp = int(plans.timestamp() * 1_000_000) if plans else 0
+    return f"{reports}-{stamp}"
+
+
+def city_risks(city, *, today: date | None = None) -> list[ProjectRisk]:
+    """Every scheduled project's risk (one calibration for all), cached until a figure changes."""
+    from django.core.cache import cache
+
+    today = today or city_today(city)
+    key = f"guatu:risk:{city.pk}:{today.isoformat()}:{_version(city)}"
+    found = cache.get(key)
+    if found is not None:
+        return found
+    calibration = calibrate(city, today)
+    risks = []
+    for project in Project.objects.filter(city=city).select_related("city").order_by("code"):
+        risk = project_risk(project, today=today, calibration=calibration, runs=2000)
+        if risk is not None:
+            risks.append(risk)
+    cache.set(key, risks, 600)
+    return risks
+
+
+def nodes_at_risk(city, *, today: date | None = None, below: float = 0.5) -> list[AtRisk]:
+    """Time nodes not yet due whose chance of being met is under *below*, worst first."""
+    today = today or city_today(city)
+    found = [
+        AtRisk(
+            risk.project.code, risk.project.name, row.item.pk, row.item.name, row.node, row.p80,
+            row.probability,
+        )
+        for risk in city_risks(city, today=today)
+        for row in risk.nodes
+        if row.node and row.node >= today and row.probability is not None
+        and row.probability < below
+    ]  # fmt: skip
+    return sorted(found, key=lambda r: (r.probability, r.node))

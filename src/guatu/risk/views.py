@@ -4,9 +4,11 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from guatu.org.clock import city_today
+from guatu.org.selectors import default_city_or_404
 from guatu.projects.models import Project
 from guatu.risk.forms import WhatIfForm
-from guatu.risk.services import WhatIf, project_risk
+from guatu.risk.services import WhatIf, nodes_at_risk, project_risk
 
 
 def what_if_of(form: WhatIfForm) -> WhatIf:
@@ -35,4 +37,17 @@ def risk_view(request: HttpRequest, code: str) -> HttpResponse:
         request,
         "risk/project_risk.html",
         {"project": project, "risk": risk, "tried": tried, "rows": rows, "form": form},
+    )
+
+
+@login_required
+def nodes_view(request: HttpRequest) -> HttpResponse:
+    """The city's time nodes under even odds: a page, or the dashboard's card (htmx)."""
+    city = default_city_or_404()
+    rows = nodes_at_risk(city)
+    fragment = request.GET.get("fragment") == "1"
+    return render(
+        request,
+        "risk/_nodes_at_risk.html" if fragment else "risk/nodes_at_risk.html",
+        {"rows": rows, "limit": 8 if fragment else 1000, "today": city_today(city)},
     )

@@ -61,6 +61,10 @@ class BulletinContent:
     escalations: list[dict] = field(default_factory=list)
     #: 节点调整 approved in the period, by the unit that asked: count and days moved.
     adjustments: list[dict] = field(default_factory=list)
+    #: Schedule risk at the bulletin's date: each project's chance of its deadline, and
+    #: the time nodes ahead under even odds (Monte Carlo on the city's own record).
+    risk: list[dict] = field(default_factory=list)
+    risk_nodes: list[dict] = field(default_factory=list)
     curves: list[dict] = field(default_factory=list)
 
     def as_dict(self) -> dict:
@@ -164,8 +168,43 @@ def bulletin_content(
     ]
     content.escalations = _escalation_rows(city, period, project, overview.inputs)
     content.adjustments = adjustment_rows(city, period, project)
+    content.risk, content.risk_nodes = risk_rows(city, as_of, project)
     content.curves = _curves(city, project, as_of, period)
     return content
+
+
+def risk_rows(city: City, as_of: date, project: Project | None = None):
+    """The chance of each project's deadline and the nodes ahead under even odds, as of
+    the bulletin's date (``risk.services``: the same figures as the risk pages)."""
+    from guatu.risk.services import city_risks
+
+    risks = [
+        r for r in city_risks(city, today=as_of) if project is None or r.project.pk == project.pk
+    ]
+    targets = [
+        {
+            "project": r.project.name,
+            "target": r.target.isoformat(),
+            "probability": round(r.target_probability * 100),
+            "p80": r.finish[2].isoformat(),
+        }
+        for r in risks
+        if r.target is not None and r.target_probability is not None and r.target >= as_of
+    ]
+    nodes = [
+        {
+            "project": r.project.name,
+            "item": row.item.name,
+            "node": row.node.isoformat(),
+            "probability": round(row.probability * 100),
+            "p80": row.p80.isoformat(),
+        }
+        for r in risks
+        for row in r.nodes
+        if row.node and row.node >= as_of and row.probability is not None and row.probability < 0.5
+    ]
+    nodes.sort(key=lambda n: (n["probability"], n["node"]))
+    return targets, nodes
 
 
 def adjustment_rows(city: City, period: Period, project: Project | None = None) -> list[dict]:

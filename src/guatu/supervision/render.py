@@ -47,6 +47,17 @@ def labels() -> dict[str, str]:
         "blockers": _("6. Open blockers"),
         "escalations": _("7. Accountability this period"),
         "adjustments": _("Node adjustments approved this period"),
+        "risk": _("Schedule risk at the present pace"),
+        "risk_text": _(
+            "{project}: at the present pace, the chance of finishing by {target} is "
+            "{probability}% (P80 finish {p80})."
+        ),
+        "risk_note": _(
+            "Chances from Monte Carlo runs of each plan, every remaining duration drawn from "
+            "how long such work really took in this city."
+        ),
+        "chance": _("Chance"),
+        "node_date": _("Time node"),
         "unit": _("Unit"),
         "adjustment_count": _("Adjustments"),
         "days_moved": _("Days moved"),
@@ -334,6 +345,15 @@ def to_xlsx(content: dict) -> bytes:
             for e in content["escalations"]
         ],
     )
+    if content.get("risk_nodes"):
+        sheet(
+            _("Schedule risk"),
+            [words["project"], words["item"], words["node_date"], words["chance"], "P80"],
+            [
+                [n["project"], n["item"], n["node"], f"{n['probability']}%", n["p80"]]
+                for n in content["risk_nodes"]
+            ],
+        )
     if content.get("adjustments"):
         sheet(
             _("Node adjustments"),

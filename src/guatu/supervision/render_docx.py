@@ -196,6 +196,10 @@ def _cap(rows: list, labels: dict[str, str]) -> tuple[list, list[str]]:
     return rows[:PRINTED_ROWS], [labels["more"].format(count=len(rows) - PRINTED_ROWS)]
 
 
+#: Nodes at risk printed in the bulletin (the Excel attachment lists them all).
+RISK_ROWS = 15
+
+
 def sections_of(content: dict, labels: dict[str, str]):
     """The bulletin's sections as (heading, paragraphs, table or None), in order.
 
@@ -323,6 +327,21 @@ def sections_of(content: dict, labels: dict[str, str]):
         if content["escalations"]
         else None,
     )
+    risk, risk_nodes = content.get("risk") or [], content.get("risk_nodes") or []
+    if risk or risk_nodes:
+        yield (
+            labels["risk"],
+            [labels["risk_text"].format(**r) for r in risk] + [labels["risk_note"]],
+            (
+                [labels["project"], labels["item"], labels["node_date"], labels["chance"], "P80"],
+                [
+                    [n["project"], n["item"], n["node"], f"{n['probability']}%", n["p80"]]
+                    for n in risk_nodes[:RISK_ROWS]
+                ],
+            )
+            if risk_nodes
+            else None,
+        )
     adjustments = content.get("adjustments") or []
     if adjustments:
         yield (
