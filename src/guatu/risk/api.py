@@ -1,9 +1,12 @@
 """Schedule risk over the REST API: the same figures as the page, with the same what-if."""
 
 from datetime import date
+from decimal import Decimal
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
+from ninja.responses import Status
 
 from guatu.projects.models import Project, WorkItem
 from guatu.risk.services import WhatIf, project_risk
@@ -35,8 +38,8 @@ class DriverOut(Schema):
 class SourceOut(Schema):
     history: str
     items: int
-    median_ratio: float
-    sigma: float
+    median_ratio: float | None
+    sigma: float | None
 
 
 class RiskOut(Schema):
@@ -77,7 +80,7 @@ def risk(
         extra[get_object_or_404(WorkItem, pk=delay_item, project=project).pk] = delay_days
     result = project_risk(project, what_if=WhatIf(nodes, extra))
     if result is None:
-        return 404, {"detail": "no scheduled work items"}
+        return Status(404, {"detail": _("The project has no scheduled work items yet.")})
     return RiskOut(
         project=project.code,
         as_of=result.today,
@@ -152,3 +155,43 @@ def at_risk(request):
         )
         for row in nodes_at_risk(default_city_or_404())
     ]
+
+
+class EstimateIn(Schema):
+    optimistic: Decimal
+    most_likely: Decimal
+    pessimistic: Decimal
+    shape: str = "pert"
+    note: str = ""
+
+
+class EstimateOut(EstimateIn):
+    item: int
+
+
+@router.put(
+    "/items/{item_id}/estimate",
+    response=EstimateOut,
+    summary="Set an item's three-point estimate (working days, whole item; the office)",
+)
+def estimate_put(request, item_id: int, payload: EstimateIn):
+    from guatu.risk.estimates import estimate_set
+
+    item = get_object_or_404(WorkItem, pk=item_id)
+    row = estimate_set(actor=request.user, item=item, **payload.dict())
+    return EstimateOut(
+        item=item.pk, optimistic=row.optimistic, most_likely=row.most_likely,
+        pessimistic=row.pessimistic, shape=row.shape, note=row.note,
+    )  # fmt: skip
+
+
+@router.delete(
+    "/items/{item_id}/estimate",
+    response={204: None},
+    summary="Clear an item's three-point estimate: back to the city's history (the office)",
+)
+def estimate_delete(request, item_id: int):
+    from guatu.risk.estimates import estimate_clear
+
+    estimate_clear(actor=request.user, item=get_object_or_404(WorkItem, pk=item_id))
+    return Status(204, None)

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from guatu.projects.models import WorkItem
+from guatu.risk.models import ThreePoint
 
 
 class WhatIfForm(forms.Form):
@@ -33,3 +34,26 @@ class WhatIfForm(forms.Form):
         if data.get("delay_item") and data.get("delay_days") is None:
             self.add_error("delay_days", _("Give the number of days."))
         return data
+
+
+class EstimateForm(forms.Form):
+    """三点估计 for one item (the supervision office)."""
+
+    work_item = forms.ModelChoiceField(label=_("work item"), queryset=WorkItem.objects.none())
+    optimistic = forms.DecimalField(
+        label=_("optimistic (working days)"), min_value=0, max_digits=7, decimal_places=1
+    )
+    most_likely = forms.DecimalField(
+        label=_("most likely (working days)"), min_value=0, max_digits=7, decimal_places=1
+    )
+    pessimistic = forms.DecimalField(
+        label=_("pessimistic (working days)"), min_value=0, max_digits=7, decimal_places=1
+    )
+    shape = forms.ChoiceField(label=_("distribution"), choices=ThreePoint.Shape.choices)
+    note = forms.CharField(label=_("basis of the estimate"), max_length=300, required=False)
+
+    def __init__(self, *args, project, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["work_item"].queryset = project.work_items.exclude(
+            kind=WorkItem.Kind.MILESTONE
+        ).order_by("order", "code")

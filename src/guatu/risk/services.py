@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import numpy as np
+from django.utils.translation import gettext as _
 
 from guatu.core.risk import Dist, RiskInput, run_risk
 from guatu.core.schedule import NO_FIX, Constraints
@@ -22,6 +23,7 @@ from guatu.org.clock import city_today
 from guatu.projects.models import Project, WorkItem
 from guatu.projects.scheduling import plan_network
 from guatu.risk.calibration import calibrate, item_progress
+from guatu.risk.models import ThreePoint
 
 RUNS = 4000
 BATCH = 500
@@ -82,7 +84,8 @@ class ProjectRisk:
     finish: tuple[date, date, date, date]  # P10, P50, P80, P90 of the project's finish
     nodes: list[NodeRisk]
     drivers: list[Driver]  # the tornado: the items that move the finish most
-    sources: list[tuple[str, int, float, float]]  # label, items using it, median ratio, σ
+    #: label, items using it, median actual/planned and σ (None for the analyst's ranges)
+    sources: list[tuple[str, int, float | None, float | None]]
     merge_bias: list[tuple[WorkItem, float]]
 
 
@@ -109,6 +112,8 @@ def project_risk(
     p3 = np.zeros(n)
     used: dict[str, list] = {}
     source_of = {}
+    estimates = {e.work_item_id: e for e in ThreePoint.objects.filter(work_item__project=project)}
+    analyst = _("analyst's three-point estimate")
     for i, item in enumerate(items):
         extra = what_if.extra_days.get(item.pk, 0)
         done = progress.get(item.pk)
@@ -120,7 +125,8 @@ def project_risk(
             fixed[i] = int(axis.offset_of_finish([done.done_on])[0])
             continue
         fit = calibration.for_item(item)
-        left = item.duration_days * (1.0 - (done.percent / 100.0 if done else 0.0)) + extra
+        share = 1.0 - (done.percent / 100.0 if done else 0.0)  # what is left of the work
+        left = item.duration_days * share + extra
         mu = fit.mu
         if done is not None and done.percent > 0:
             fixed[i] = max(now, int(earliest[i]) if earliest[i] > 0 else 0)  # under way
@@ -130,6 +136,17 @@ def project_risk(
             earliest[i] = max(int(earliest[i]), now)
             if fixed[i] != NO_FIX:
                 fixed[i] = max(int(fixed[i]), now)
+        estimate = estimates.get(item.pk)
+        if estimate is not None:  # the analyst's range overrides the history
+            low, mode, high = (
+                float(value) * share + extra
+                for value in (estimate.optimistic, estimate.most_likely, estimate.pessimistic)
+            )
+            shape = Dist.PERT if estimate.shape == ThreePoint.Shape.PERT else Dist.TRIANGULAR
+            dist[i], p1[i], p2[i], p3[i] = shape, max(low, 0.0), max(mode, 0.0), max(high, 0.0)
+            source_of[i] = analyst
+            used.setdefault(analyst, [0, None])[0] += 1
+            continue
         dist[i], p1[i], p2[i], p3[i] = Dist.LOGNORMAL, left, mu, fit.sigma
         source_of[i] = fit.source
         used.setdefault(fit.source, [0, fit])[0] += 1
@@ -192,7 +209,7 @@ def project_risk(
         nodes=node_rows,
         drivers=drivers,
         sources=[
-            (label, count, fit.median_ratio, fit.sigma)
+            (label, count, fit.median_ratio if fit else None, fit.sigma if fit else None)
             for label, (count, fit) in sorted(used.items(), key=lambda kv: -kv[1][0])
         ],
         merge_bias=merges,

@@ -1,14 +1,22 @@
 """The project's risk page: the chance of each node, what drives it, and a what-if."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
+from guatu.access import is_supervisor
 from guatu.org.clock import city_today
 from guatu.org.selectors import default_city_or_404
-from guatu.projects.models import Project
-from guatu.risk.forms import WhatIfForm
+from guatu.projects.models import Project, WorkItem
+from guatu.risk.estimates import estimate_clear, estimate_set
+from guatu.risk.forms import EstimateForm, WhatIfForm
+from guatu.risk.models import ThreePoint
 from guatu.risk.services import WhatIf, nodes_at_risk, project_risk
+from guatu.web.views import apply_errors
 
 
 def what_if_of(form: WhatIfForm) -> WhatIf:
@@ -22,7 +30,7 @@ def what_if_of(form: WhatIfForm) -> WhatIf:
 
 
 @login_required
-def risk_view(request: HttpRequest, code: str) -> HttpResponse:
+def risk_view(request: HttpRequest, code: str, estimate_form=None) -> HttpResponse:
     project = get_object_or_404(Project.objects.select_related("city"), code=code)
     asked = any(request.GET.get(name) for name in ("node_item", "delay_item"))
     form = WhatIfForm(request.GET if asked else None, project=project)
@@ -36,8 +44,50 @@ def risk_view(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request,
         "risk/project_risk.html",
-        {"project": project, "risk": risk, "tried": tried, "rows": rows, "form": form},
+        {
+            "project": project,
+            "risk": risk,
+            "tried": tried,
+            "rows": rows,
+            "form": form,
+            "may_estimate": is_supervisor(request.user),
+            "estimate_form": estimate_form or EstimateForm(project=project),
+            "estimates": ThreePoint.objects.filter(work_item__project=project).select_related(
+                "work_item", "set_by"
+            ),
+        },
     )
+
+
+@login_required
+@require_POST
+def estimate_view(request: HttpRequest, code: str) -> HttpResponse:
+    """Set an item's three-point estimate (the office); errors shown at their fields."""
+    project = get_object_or_404(Project.objects.select_related("city"), code=code)
+    form = EstimateForm(request.POST, project=project)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            estimate_set(
+                actor=request.user, item=data["work_item"], optimistic=data["optimistic"],
+                most_likely=data["most_likely"], pessimistic=data["pessimistic"],
+                shape=data["shape"], note=data["note"],
+            )  # fmt: skip
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("risk:project", code=project.code)
+    return risk_view(request, code, estimate_form=form)
+
+
+@login_required
+@require_POST
+def estimate_clear_view(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    item = get_object_or_404(WorkItem, pk=pk, project__code=code)
+    estimate_clear(actor=request.user, item=item)
+    messages.success(request, _("Saved."))
+    return redirect("risk:project", code=code)
 
 
 @login_required

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "guatu.screens",
     "guatu.notify",
     "guatu.baselines",
+    "guatu.risk",
     "guatu.ops",
     "django_tasks_db",
     "guatu.audit",
