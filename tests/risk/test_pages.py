@@ -66,3 +66,15 @@ def test_the_bulletin_says_the_chance_of_each_deadline(demo, settings, tmp_path)
     text = "\n".join(p.text for p in Document(io.BytesIO(render.to_docx(draft.content))).paragraphs)
     assert f"按目前节奏，2020-06-30前完成的达成概率为{railway['probability']}%" in text
     assert draft.content["risk_nodes"]  # nodes under even odds are listed
+
+
+def test_the_wall_chart_draws_the_p80_of_late_nodes(demo):
+    from guatu.risk.services import project_risk_cached
+
+    c = Client()
+    c.force_login(User.objects.get(username="leader"))
+    svg = c.get("/projects/jintai-railway/wallchart.svg").content.decode()
+    railway = WorkItem.objects.get(project__code="jintai-railway", code="zx-tj-5").project
+    late = [r for r in project_risk_cached(railway).nodes if r.p80 > r.item.early_finish]
+    assert late and svg.count('class="wc-p80"') == len(late)
+    assert "P80完成（进度风险）" in svg  # the legend

@@ -85,6 +85,13 @@ class WallRow:
     #: The same item in a chosen baseline, drawn as a thin bar beneath the current one.
     baseline_start: date | None = None
     baseline_finish: date | None = None
+    #: The date by which the item finishes in 80 % of the Monte Carlo runs: a whisker
+    #: from its planned finish when later (schedule risk).
+    p80: date | None = None
+
+
+#: The P80 whisker's colour.
+P80_COLOUR = "#7a5af8"
 
 
 @dataclass(frozen=True)
@@ -350,6 +357,18 @@ def _bar(add: Add, row: WallRow, top: float, axis: Axis, pen: Pen) -> None:
             f'<rect class="wc-baseline" x="{left:.1f}" y="{top + h * 0.80:.1f}" '
             f'width="{max(right - left, h / 11):.1f}" height="{h * 0.1:.1f}" fill="#475467"/>'
         )
+    if row.p80 is not None and row.p80 > row.finish:
+        x1 = axis.x(row.finish + timedelta(days=1))
+        x2 = min(axis.x(row.p80 + timedelta(days=1)), axis.right)  # past the chart: to its edge
+        y = top + h * 0.9
+        add(
+            f'<line class="wc-p80" x1="{x1:.1f}" y1="{y:.1f}" x2="{x2:.1f}" y2="{y:.1f}" '
+            f'stroke="{P80_COLOUR}" stroke-width="{h / 14:.2f}"/>'
+        )
+        add(
+            f'<line x1="{x2:.1f}" y1="{y - h * 0.14:.1f}" x2="{x2:.1f}" y2="{y + h * 0.08:.1f}" '
+            f'stroke="{P80_COLOUR}" stroke-width="{h / 14:.2f}"/>'
+        )
     critical = f' stroke="#d92d20" stroke-width="{h / 11:.2f}"' if row.critical else ""
     if row.milestone:
         cx, r = axis.x(row.start + timedelta(days=1)), h * 0.32
@@ -418,6 +437,11 @@ def draw_legend(add: Add, labels: WallLabels, *, x: float, y: float, size: float
                 f'<line x1="{x:.1f}" y1="{top + size * 0.4:.1f}" x2="{x + size * 1.2:.1f}" '
                 f'y2="{top + size * 0.4:.1f}" stroke="#98a2b3" stroke-width="{size / 10:.2f}" '
                 f'stroke-dasharray="{size / 6:.1f} {size / 6:.1f}"/>'
+            )
+        elif key == "p80":
+            add(
+                f'<line x1="{x:.1f}" y1="{top + size * 0.4:.1f}" x2="{x + size * 1.2:.1f}" '
+                f'y2="{top + size * 0.4:.1f}" stroke="{P80_COLOUR}" stroke-width="{size / 8:.2f}"/>'
             )
         elif key in ("today", "target"):
             colour = "#d92d20" if key == "today" else TARGET

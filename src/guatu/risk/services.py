@@ -39,6 +39,7 @@ __all__ = [
     "city_risks",
     "nodes_at_risk",
     "project_risk",
+    "project_risk_cached",
 ]
 
 
@@ -268,6 +269,19 @@ def city_risks(city, *, today: date | None = None) -> list[ProjectRisk]:
             risks.append(risk)
     cache.set(key, risks, 600)
     return risks
+
+
+def project_risk_cached(project: Project, *, today: date | None = None) -> ProjectRisk | None:
+    """``project_risk`` of today, kept until a report or a schedule of the city changes."""
+    from django.core.cache import cache
+
+    today = today or city_today(project.city)
+    key = f"guatu:risk:p:{project.pk}:{today.isoformat()}:{_version(project.city)}"
+    found = cache.get(key)
+    if found is None:
+        found = project_risk(project, today=today, runs=2000) or False
+        cache.set(key, found, 600)
+    return found or None
 
 
 def nodes_at_risk(city, *, today: date | None = None, below: float = 0.5) -> list[AtRisk]:

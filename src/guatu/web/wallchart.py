@@ -51,6 +51,7 @@ def wall_rows(
         )
 
     frozen = _baseline_dates(project, baseline)
+    p80 = node_p80(project)
     today = city_today(project.city)
     words = _TipWords()
     whole = _("(whole project)")
@@ -77,9 +78,18 @@ def wall_rows(
                 tip=words.tip(item, status, flag),
                 baseline_start=frozen.get(item.code, (None, None))[0],
                 baseline_finish=frozen.get(item.code, (None, None))[1],
+                p80=p80.get(item.pk),
             )
         )
     return rows
+
+
+def node_p80(project: Project) -> dict[int, object]:
+    """The P80 finish of each time node of *project* (schedule risk, cached)."""
+    from guatu.risk.services import project_risk_cached
+
+    risk = project_risk_cached(project)
+    return {row.item.pk: row.p80 for row in risk.nodes} if risk else {}
 
 
 def _baseline_dates(project: Project, number: int | None) -> dict[str, tuple]:
@@ -160,6 +170,7 @@ def wall_labels(project: Project) -> WallLabels:
             "overdue": _("overdue"),
             "today": _("today"),
             "target": _("target"),
+            "p80": _("P80 finish (schedule risk)"),
         },
     )
 
