@@ -25,10 +25,10 @@ from guatu.projects.scheduling import plan_network
 from guatu.risk.calibration import calibrate, item_progress
 from guatu.risk.models import ThreePoint
 
-RUNS = 4000
+RUNS = 10_000
 BATCH = 500
 #: Stop when the target's P80 moved less than this (working days) over three batches.
-TOLERANCE = 0.5
+TOLERANCE = 1.0
 TORNADO = 10
 
 __all__ = [
@@ -72,6 +72,11 @@ class Driver:
     sensitivity: float
     criticality: float
     source: str
+
+    @property
+    def bar(self) -> int:
+        """The tornado bar's length, 0–100 (a negative correlation draws as long)."""
+        return round(min(abs(self.sensitivity), 1.0) * 100)
 
 
 @dataclass(frozen=True)
@@ -264,7 +269,7 @@ def city_risks(city, *, today: date | None = None) -> list[ProjectRisk]:
     calibration = calibrate(city, today)
     risks = []
     for project in Project.objects.filter(city=city).select_related("city").order_by("code"):
-        risk = project_risk(project, today=today, calibration=calibration, runs=2000)
+        risk = project_risk(project, today=today, calibration=calibration, runs=RUNS)
         if risk is not None:
             risks.append(risk)
     cache.set(key, risks, 600)
@@ -279,7 +284,7 @@ def project_risk_cached(project: Project, *, today: date | None = None) -> Proje
     key = f"guatu:risk:p:{project.pk}:{today.isoformat()}:{_version(project.city)}"
     found = cache.get(key)
     if found is None:
-        found = project_risk(project, today=today, runs=2000) or False
+        found = project_risk(project, today=today, runs=RUNS) or False
         cache.set(key, found, 600)
     return found or None
 
