@@ -169,3 +169,19 @@ def test_it_stops_when_the_p80_is_stable():
     result = run_risk(normals(10, 10, 2), runs=100_000, batch=1000, seed=1, tolerance=0.5)
     assert result.converged and result.runs < 100_000
     assert max(result.history[-3:]) - min(result.history[-3:]) < 0.5
+
+
+def test_two_threads_at_once_get_what_one_gets_alone():
+    """A threaded web server may ask twice at the same moment (numba's workqueue layer
+    must not be entered twice: the kernel is serialised)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    data = normals(30, 10, 2)
+    alone = run_risk(data, runs=2000, batch=500, seed=6).project_finish
+    with ThreadPoolExecutor(4) as pool:
+        results = list(
+            pool.map(
+                lambda _: run_risk(data, runs=2000, batch=500, seed=6).project_finish, range(4)
+            )
+        )
+    assert all(np.array_equal(alone, r) for r in results)

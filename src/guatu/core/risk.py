@@ -38,6 +38,7 @@ incoming bounds (merge bias).
 """
 
 import math
+import threading
 from dataclasses import dataclass, field
 from enum import IntEnum
 
@@ -326,6 +327,11 @@ def _duration(kind, a, b, c, z, u, table_row, tables):  # pragma: no cover - com
 # --- the compiled runs ----------------------------------------------------------
 
 
+#: One parallel kernel at a time per process: numba's default threading layer
+#: (workqueue) must not be entered from two threads at once (a threaded web
+#: server serving two risk pages would otherwise abort).
+_KERNEL = threading.Lock()
+
 #: Runs computed together, item by item: every inner loop runs along this many runs
 #: in contiguous memory (vectorised), and a block's arrays stay in cache.
 BLOCK = 32
@@ -556,15 +562,16 @@ def run_risk(
         out_finish = np.empty((len(p["track"]), size), dtype=np.float32)
         out_project = np.empty(size)
         keys, keys_a, keys_b = _batch_keys(p, seed, number)
-        _runs(
-            p["offsets"], p["to"], p["types"], p["lags"], p["earliest"], p["fixed"],
-            p["dist"], p["p1"], p["p2"], p["p3"], p["table_row"], p["tables"], PHI_TABLE,
-            _ndtri_table(), keys, p["group_a"], p["group_b"], keys_a, keys_b, p["rho_a"],
-            p["rho_b"],
-            size, _bits(size), p["track"], min(chunks, size),
-            out_finish, out_project, crit, sums["sum_d"], sums["sum_d2"], sums["sum_df"],
-            sums["sum_es"], sum_bound,
-        )  # fmt: skip
+        with _KERNEL:
+            _runs(
+                p["offsets"], p["to"], p["types"], p["lags"], p["earliest"], p["fixed"],
+                p["dist"], p["p1"], p["p2"], p["p3"], p["table_row"], p["tables"], PHI_TABLE,
+                _ndtri_table(), keys, p["group_a"], p["group_b"], keys_a, keys_b, p["rho_a"],
+                p["rho_b"],
+                size, _bits(size), p["track"], min(chunks, size),
+                out_finish, out_project, crit, sums["sum_d"], sums["sum_d2"], sums["sum_df"],
+                sums["sum_es"], sum_bound,
+            )  # fmt: skip
         finishes.append(out_finish)
         projects.append(out_project)
         done += size
