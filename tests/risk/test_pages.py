@@ -78,3 +78,21 @@ def test_the_wall_chart_draws_the_p80_of_late_nodes(demo):
     late = [r for r in project_risk_cached(railway).nodes if r.p80 > r.item.early_finish]
     assert late and svg.count('class="wc-p80"') == len(late)
     assert "P80完成（进度风险）" in svg  # the legend
+
+
+def test_a_what_if_the_plan_cannot_judge_is_refused_at_its_field(demo):
+    leader = User.objects.get(username="leader")
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token_create(user=leader)}"}
+    node = WorkItem.objects.get(project__code="jintai-railway", code="zx-tj-5")
+    c = Client()
+    far = c.get(
+        f"/api/v1/projects/jintai-railway/risk?node_item={node.pk}&node_date=9999-12-31", **auth
+    )
+    assert far.status_code == 400 and "node_date" in str(far.json())
+    huge = c.get(
+        f"/api/v1/projects/jintai-railway/risk?delay_item={node.pk}&delay_days=99999", **auth
+    )
+    assert huge.status_code == 400 and "delay_days" in str(huge.json())
+    c.force_login(leader)
+    page = c.get(f"/projects/jintai-railway/risk/?node_item={node.pk}&node_date=2300-01-01")
+    assert page.status_code == 200 and "之间的时间节点" in page.content.decode()

@@ -54,6 +54,33 @@ class WhatIf:
         return bool(self.nodes or self.extra_days)
 
 
+#: The widest what-if: days added or removed, and years around the project's start.
+MAX_EXTRA_DAYS = 1000
+MAX_YEARS = 30
+
+
+def what_if_check(project: Project, what_if: WhatIf) -> None:
+    """Refuse a what-if the plan cannot judge, naming the field (page and API alike)."""
+    from django.core.exceptions import ValidationError
+
+    errors: dict[str, list[str]] = {}
+    low = project.start_date.replace(year=project.start_date.year - 1)
+    high = project.start_date.replace(year=project.start_date.year + MAX_YEARS)
+    for day in what_if.nodes.values():
+        if not low <= day <= high:
+            errors["node_date"] = [
+                _("A time node between %(low)s and %(high)s.")
+                % {"low": low.isoformat(), "high": high.isoformat()}
+            ]
+    for days in what_if.extra_days.values():
+        if abs(days) > MAX_EXTRA_DAYS:
+            errors["delay_days"] = [
+                _("At most %(n)d working days either way.") % {"n": MAX_EXTRA_DAYS}
+            ]
+    if errors:
+        raise ValidationError(errors)
+
+
 @dataclass(frozen=True)
 class NodeRisk:
     item: WorkItem
@@ -102,6 +129,7 @@ def project_risk(
     """The Monte Carlo risk of *project* as of *today*; None if it has no scheduled item."""
     today = today or city_today(project.city)
     what_if = what_if or WhatIf()
+    what_if_check(project, what_if)
     plan = plan_network(project)
     items, axis = plan.items, plan.axis
     n = len(items)
@@ -132,7 +160,7 @@ def project_risk(
             continue
         fit = calibration.for_item(item)
         share = 1.0 - (done.percent / 100.0 if done else 0.0)  # what is left of the work
-        left = item.duration_days * share + extra
+        left = max(item.duration_days * share + extra, 0.0)
         mu = fit.mu
         if done is not None and done.percent > 0:
             fixed[i] = max(now, int(earliest[i]) if earliest[i] > 0 else 0)  # under way
@@ -245,7 +273,7 @@ class AtRisk:
 
 def _version(city) -> str:
     """Changes whenever a figure the risk reads changes: a report, a schedule, the day."""
-    from django.db.models import Max
+    from django.db.models import Count, Max
 
     from guatu.progress.models import ProgressReport
 
@@ -253,8 +281,14 @@ def _version(city) -> str:
         last=Max("id")
     )["last"]
     plans = Project.objects.filter(city=city).aggregate(last=Max("scheduled_at"))["last"]
-    stamp = int(plans.timestamp() * 1_000_000) if plans else 0
-    return f"{reports}-{stamp}"
+    estimates = ThreePoint.objects.filter(work_item__project__city=city).aggregate(
+        last=Max("set_at"), count=Count("id")
+    )
+    stamps = [
+        int(moment.timestamp() * 1_000_000) if moment else 0
+        for moment in (plans, estimates["last"])
+    ]
+    return f"{reports}-{stamps[0]}-{stamps[1]}-{estimates['count']}"
 
 
 def city_risks(city, *, today: date | None = None) -> list[ProjectRisk]:
