@@ -149,3 +149,21 @@ def test_a_ledger_import_cannot_move_an_approved_node(approved, users, city):
     assert any(f"第 {works_row} 行" in t and "前置事项" in t and "基线 #1" in t for t in texts)
     land.refresh_from_db()
     assert land.deadline == date(2016, 8, 10) and Dependency.objects.count() == 1
+
+
+def test_the_admin_form_refuses_moving_an_approved_node_at_the_field(approved):
+    from django.forms.models import model_to_dict
+
+    from guatu.projects.admin import WorkItemAdminForm
+
+    land, _works = approved
+    data = {k: v for k, v in model_to_dict(land).items() if v is not None}
+    data["villages"] = []
+    data["deadline"] = "2016-09-30"
+    form = WorkItemAdminForm(data=data, instance=land)
+    assert not form.is_valid()
+    assert "基线 #1" in form.errors["deadline"][0]
+    data["deadline"] = "2016-08-10"
+    data["name"] = "外迁征地（一期）"
+    form = WorkItemAdminForm(data=data, instance=land)
+    assert "deadline" not in form.errors

@@ -1,4 +1,6 @@
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 
 from guatu.projects.models import Dependency, Phase, Project, TaskForceMember, WorkItem
 from guatu.projects.scheduling import schedule_recalculate
@@ -29,8 +31,29 @@ class ProjectAdmin(admin.ModelAdmin):
         schedule_recalculate(project=obj)
 
 
+class WorkItemAdminForm(forms.ModelForm):
+    """Refuses, at the field, a change that would move an approved plan (``baselines.guard``)."""
+
+    class Meta:
+        model = WorkItem
+        fields = "__all__"  # noqa: DJ007 - the admin lists its own fields
+
+    def clean(self):
+        from guatu.baselines.guard import NODE_FIELDS, refuse_plan_move
+
+        data = super().clean()
+        if self.instance.pk:
+            try:
+                refuse_plan_move(self.instance, {k: data[k] for k in NODE_FIELDS if k in data})
+            except ValidationError as error:
+                for field, problems in error.message_dict.items():
+                    self.add_error(field, problems)
+        return data
+
+
 @admin.register(WorkItem)
 class WorkItemAdmin(admin.ModelAdmin):
+    form = WorkItemAdminForm
     list_display = [
         "name",
         "code",
