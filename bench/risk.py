@@ -81,7 +81,7 @@ def main() -> None:
         result = run_risk(data, runs=args.runs, batch=args.runs, seed=args.seed)
         ours.append(time.perf_counter() - start)
     start = time.perf_counter()
-    reference = runs_numpy(data, runs=args.runs, seed=args.seed)
+    reference = runs_numpy(data, runs=args.runs, batch=args.runs, seed=args.seed)
     numpy_s = time.perf_counter() - start
     same = (
         np.allclose(result.project_finish, reference.project_finish, rtol=0, atol=1e-9)

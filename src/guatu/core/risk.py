@@ -541,11 +541,13 @@ def run_risk(
     target: int = -1,
     threads: int | None = None,
 ) -> RiskResult:
-    """Run up to *runs* Monte Carlo runs in Latin-hypercube batches of *batch*.
+    """Run up to *runs* Monte Carlo runs in Latin-hypercube batches of up to *batch*.
 
-    With *tolerance* (working days), stop once the P80 of tracked item
-    *target* (−1: the project finish) moved less than that over the last
-    three batches. Without it, exactly ``ceil(runs / batch)`` batches.
+    Batches are powers of two (the largest not above *batch*; the last one is
+    what is left): each item's permutation of the batch's strata then needs
+    no cycle walking. With *tolerance* (working days), stop once the P80 of
+    tracked item *target* (−1: the project finish) moved less than that over
+    the last three batches.
     """
     if data.rho_a < 0 or data.rho_b < 0 or data.rho_a + data.rho_b >= 1:
         raise ValueError("correlation loadings must be ≥ 0 and sum below 1")
@@ -558,7 +560,7 @@ def run_risk(
     finishes, projects, history = [], [], []
     done, number, converged = 0, 0, tolerance is None
     while done < runs:
-        size = min(batch, runs - done)
+        size = _batch_size(batch, runs - done)
         out_finish = np.empty((len(p["track"]), size), dtype=np.float32)
         out_project = np.empty(size)
         keys, keys_a, keys_b = _batch_keys(p, seed, number)
@@ -586,6 +588,10 @@ def run_risk(
             converged = True
             break
     return _result(p, done, finishes, projects, crit, sums, sum_bound, converged, history)
+
+
+def _batch_size(batch: int, left: int) -> int:
+    return min(1 << (max(batch, 1).bit_length() - 1), left)
 
 
 def _result(p, done, finishes, projects, crit, sums, sum_bound, converged, history):
@@ -706,14 +712,33 @@ def _np_phi(z: np.ndarray) -> np.ndarray:
     return np.where(x <= 0.0, PHI_TABLE[0], np.where(x >= 4096.0, PHI_TABLE[4096], value))
 
 
-def runs_numpy(data: RiskInput, *, runs: int, seed: int = 1) -> RiskResult:
-    """The same runs as ``run_risk(batch=runs)``, written with numpy over all runs at once.
+def runs_numpy(data: RiskInput, *, runs: int, batch: int | None = None, seed: int = 1):
+    """The same runs as ``run_risk(runs=…, batch=…)``, written with numpy, batch by batch.
 
     Items in topological order, each as one vector operation over the runs of
-    a block. A reference for the benchmark and the tests, not for use.
+    the batch. A reference for the benchmark and the tests, not for use.
     """
     p = _prepared(data)
-    n, size = data.network.size, runs
+    batch = batch or runs
+    totals = None
+    finishes, projects = [], []
+    done, number = 0, 0
+    while done < runs:
+        size = _batch_size(batch, runs - done)
+        ef_track, finish, parts = _numpy_batch(p, seed, number, size)
+        finishes.append(ef_track)
+        projects.append(finish)
+        totals = parts if totals is None else {k: totals[k] + parts[k] for k in parts}
+        done += size
+        number += 1
+    crit = totals.pop("crit")
+    sum_bound = totals.pop("sum_bound")
+    history = [float(np.quantile(np.concatenate(projects), 0.8))]
+    return _result(p, done, finishes, projects, crit, totals, sum_bound, True, history)
+
+
+def _numpy_batch(p: dict, seed: int, number: int, size: int):
+    n = p["n"]
     bits = _bits(size)
     order, offsets, to, types, lags = p["order"], p["offsets"], p["to"], p["types"], p["lags"]
     n_a = p["n_a"]
@@ -727,7 +752,7 @@ def runs_numpy(data: RiskInput, *, runs: int, seed: int = 1) -> RiskResult:
 
     def shared(index: int) -> np.ndarray:
         if index not in factor:
-            factor[index] = _np_fast_ndtri(_np_uniform(_np_key(seed, 0, index), size, bits))
+            factor[index] = _np_fast_ndtri(_np_uniform(_np_key(seed, number, index), size, bits))
         return factor[index]
 
     for v in range(n):
@@ -735,7 +760,7 @@ def runs_numpy(data: RiskInput, *, runs: int, seed: int = 1) -> RiskResult:
         if kind == 0:
             d[v] = p1[v]
             continue
-        u = _np_uniform(_np_key(seed, 0, order[v]), size, bits)
+        u = _np_uniform(_np_key(seed, number, order[v]), size, bits)
         z = _np_fast_ndtri(u) if (correlated or kind >= 3) else np.zeros(size)
         if correlated and (p["group_a"][v] >= 0 or p["group_b"][v] >= 0):
             za = shared(n + p["group_a"][v]) if p["group_a"][v] >= 0 else 0.0
@@ -799,14 +824,12 @@ def runs_numpy(data: RiskInput, *, runs: int, seed: int = 1) -> RiskResult:
             np.minimum(late, bound, out=late)
         lf[v] = late
         crit[v] = int((late - ef[v] <= EPS).sum())
-    sums = {
+    parts = {
         "sum_d": d.sum(axis=1)[None],
         "sum_d2": (d * d).sum(axis=1)[None],
         "sum_df": (d * finish).sum(axis=1)[None],
         "sum_es": es.sum(axis=1)[None],
+        "crit": crit[None],
+        "sum_bound": sum_bound[None],
     }
-    track = p["track"]
-    return _result(
-        p, size, [ef[track].astype(np.float32)], [finish], crit[None], sums,
-        sum_bound[None], True, [float(np.quantile(finish, 0.8))],
-    )  # fmt: skip
+    return ef[p["track"]].astype(np.float32), finish, parts

@@ -26,7 +26,7 @@ from guatu.risk.calibration import calibrate, item_progress
 from guatu.risk.models import ThreePoint
 
 RUNS = 10_000
-BATCH = 500
+BATCH = 512
 #: Stop when the target's P80 moved less than this (working days) over three batches.
 TOLERANCE = 1.0
 TORNADO = 10
