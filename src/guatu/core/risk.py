@@ -337,7 +337,7 @@ _KERNEL = threading.Lock()
 BLOCK = 32
 
 
-@numba.njit(parallel=True, cache=True)
+@numba.njit(parallel=True, cache=True, fastmath={"reassoc", "nsz"})
 def _runs(  # pragma: no cover - compiled
     offsets, to, types, lags, earliest, fixed,
     dist, p1, p2, p3, table_row, tables, phi, ndtri,
@@ -419,18 +419,26 @@ def _runs(  # pragma: no cover - compiled
                     t = types[k] & 3
                     lag = lags[k]
                     total = 0.0
-                    for j in range(w):
-                        if t == 0:
+                    if t == 0:
+                        for j in range(w):
                             bound = es[v, j] + d[v, j] + lag
-                        elif t == 1:
+                            total += bound
+                            es[s, j] = max(es[s, j], bound)
+                    elif t == 1:
+                        for j in range(w):
                             bound = es[v, j] + lag
-                        elif t == 2:
+                            total += bound
+                            es[s, j] = max(es[s, j], bound)
+                    elif t == 2:
+                        for j in range(w):
                             bound = es[v, j] + d[v, j] + lag - d[s, j]
-                        else:
+                            total += bound
+                            es[s, j] = max(es[s, j], bound)
+                    else:
+                        for j in range(w):
                             bound = es[v, j] + lag - d[s, j]
-                        total += bound
-                        if bound > es[s, j]:
-                            es[s, j] = bound
+                            total += bound
+                            es[s, j] = max(es[s, j], bound)
                     sum_bound[c, k] += total
             # Backward from each run's finish: which items were critical in it.
             for v in range(n - 1, -1, -1):
@@ -442,17 +450,18 @@ def _runs(  # pragma: no cover - compiled
                         continue
                     s = to[k]
                     lag = lags[k]
-                    for j in range(w):
-                        if t == 0:
-                            bound = lf[s, j] - d[s, j] - lag
-                        elif t == 1:
-                            bound = lf[s, j] - d[s, j] - lag + d[v, j]
-                        elif t == 2:
-                            bound = lf[s, j] - lag
-                        else:
-                            bound = lf[s, j] - lag + d[v, j]
-                        if bound < late[j]:
-                            late[j] = bound
+                    if t == 0:
+                        for j in range(w):
+                            late[j] = min(late[j], lf[s, j] - d[s, j] - lag)
+                    elif t == 1:
+                        for j in range(w):
+                            late[j] = min(late[j], lf[s, j] - d[s, j] - lag + d[v, j])
+                    elif t == 2:
+                        for j in range(w):
+                            late[j] = min(late[j], lf[s, j] - lag)
+                    else:
+                        for j in range(w):
+                            late[j] = min(late[j], lf[s, j] - lag + d[v, j])
                 hits = 0
                 a1 = 0.0
                 a2 = 0.0
