@@ -299,34 +299,6 @@ def _phi(z, table):  # pragma: no cover - compiled
     return table[k] * (1.0 - f) + table[k + 1] * f
 
 
-@numba.njit(inline="always")
-def _duration(kind, a, b, c, z, u, table_row, tables):  # pragma: no cover - compiled
-    if kind == 0:
-        return a
-    if kind == 1:
-        if c <= a:
-            return a
-        cut = (b - a) / (c - a)
-        if u < cut:
-            return a + math.sqrt(u * (c - a) * (b - a))
-        return c - math.sqrt((1.0 - u) * (c - a) * (c - b))
-    if kind == 2:
-        if c <= a:
-            return a
-        x = u * (tables.shape[1] - 1)
-        k = min(int(x), tables.shape[1] - 2)
-        f = x - k
-        q = tables[table_row, k] * (1.0 - f) + tables[table_row, k + 1] * f
-        return a + q * (c - a)
-    if kind == 3:
-        return a * math.exp(b + c * z)
-    d = a + b * z
-    return d if d > 0.0 else 0.0
-
-
-# --- the compiled runs ----------------------------------------------------------
-
-
 #: One parallel kernel at a time per process: numba's default threading layer
 #: (workqueue) must not be entered from two threads at once (a threaded web
 #: server serving two risk pages would otherwise abort).
@@ -366,6 +338,8 @@ def _runs(  # pragma: no cover - compiled
         zb = np.zeros((len(keys_b), BLOCK))
         finish = np.empty(BLOCK)
         late = np.empty(BLOCK)
+        ub = np.empty(BLOCK)
+        zv = np.zeros(BLOCK)
         top = min(size, (c + 1) * per)
         for r0 in range(c * per, top, BLOCK):
             w = min(BLOCK, top - r0)
@@ -388,21 +362,57 @@ def _runs(  # pragma: no cover - compiled
                 ga = group_a[v]
                 gb = group_b[v]
                 shared = correlated and (ga >= 0 or gb >= 0)
+                key = keys[v]
                 for j in range(w):
-                    u = _uniform(keys[v], r0 + j, size, bits)
-                    z = 0.0
-                    if correlated or kind >= 3:
-                        z = _fast_ndtri(u, ndtri)
-                    if shared:
-                        mixed = we * z
+                    ub[j] = _uniform(key, r0 + j, size, bits)
+                if correlated or kind >= 3:
+                    for j in range(w):
+                        zv[j] = _fast_ndtri(ub[j], ndtri)
+                if shared:
+                    for j in range(w):
+                        mixed = 0.0
                         if ga >= 0:
                             mixed += wa * za[ga, j]
                         if gb >= 0:
                             mixed += wb * zb[gb, j]
-                        z = mixed
-                        if kind <= 2:
-                            u = _phi(z, phi)
-                    d[v, j] = _duration(kind, p1[v], p2[v], p3[v], z, u, table_row[v], tables)
+                        zv[j] = mixed + we * zv[j]
+                    if kind <= 2:
+                        for j in range(w):
+                            ub[j] = _phi(zv[j], phi)
+                a = p1[v]
+                b = p2[v]
+                cc = p3[v]
+                if kind == 1:
+                    if cc <= a:
+                        for j in range(w):
+                            d[v, j] = a
+                    else:
+                        cut = (b - a) / (cc - a)
+                        for j in range(w):
+                            u = ub[j]
+                            if u < cut:
+                                d[v, j] = a + math.sqrt(u * (cc - a) * (b - a))
+                            else:
+                                d[v, j] = cc - math.sqrt((1.0 - u) * (cc - a) * (cc - b))
+                elif kind == 2:
+                    row = table_row[v]
+                    last = tables.shape[1] - 1
+                    for j in range(w):
+                        if cc <= a:
+                            d[v, j] = a
+                            continue
+                        x = ub[j] * last
+                        k = min(int(x), last - 1)
+                        f = x - k
+                        q = tables[row, k] * (1.0 - f) + tables[row, k + 1] * f
+                        d[v, j] = a + q * (cc - a)
+                elif kind == 3:
+                    for j in range(w):
+                        d[v, j] = a * math.exp(b + cc * zv[j])
+                else:
+                    for j in range(w):
+                        dn = a + b * zv[j]
+                        d[v, j] = dn if dn > 0.0 else 0.0
             # Forward pass, item by item along the block's runs.
             for j in range(w):
                 finish[j] = 0.0
