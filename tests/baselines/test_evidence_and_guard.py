@@ -167,3 +167,21 @@ def test_the_admin_form_refuses_moving_an_approved_node_at_the_field(approved):
     data["name"] = "外迁征地（一期）"
     form = WorkItemAdminForm(data=data, instance=land)
     assert "deadline" not in form.errors
+
+
+def test_the_proposer_adds_evidence_on_the_page_and_a_bad_file_is_named(approved, users):
+    land, _works = approved
+    request = adjustment_propose(
+        actor=users["town"], work_item=land, new_deadline=date(2016, 8, 31), reason="迁改滞后"
+    )
+    c = Client()
+    c.force_login(users["town"])
+    bad = SimpleUploadedFile("协议.pdf", b"not a pdf at all", "application/pdf")
+    page = c.post(f"/adjustments/{request.pk}/files/", {"files": [bad]}, follow=True)
+    assert "协议.pdf" in page.content.decode() and AdjustmentFile.objects.count() == 0
+    good = SimpleUploadedFile("协议.pdf", PDF, "application/pdf")
+    c.post(f"/adjustments/{request.pk}/files/", {"files": [good]})
+    assert [f.name for f in request.files.all()] == ["协议.pdf"]
+    c.force_login(users["department"])  # not the proposer
+    other = SimpleUploadedFile("x.pdf", PDF, "application/pdf")
+    assert c.post(f"/adjustments/{request.pk}/files/", {"files": [other]}).status_code == 403

@@ -109,7 +109,8 @@ def adjustment_act_view(request: HttpRequest, pk: int) -> HttpResponse:
     adjustment = get_object_or_404(Adjustment.objects.select_related("project"), pk=pk)
     action = request.POST.get("action")
     note = request.POST.get("note", "")
-    try:
+
+    def act() -> None:
         if action == "review":
             adjustment_review(actor=request.user, adjustment=adjustment, note=note)
         elif action in ("approve", "reject"):
@@ -118,6 +119,14 @@ def adjustment_act_view(request: HttpRequest, pk: int) -> HttpResponse:
             )
         else:
             raise ValidationError(_("Unknown action."))
+
+    return _done(request, act, adjustment)
+
+
+def _done(request: HttpRequest, act, adjustment: Adjustment) -> HttpResponse:
+    """Run *act*; say what came of it on the adjustments page (a refusal, or saved)."""
+    try:
+        act()
     except ValidationError as error:
         for problem in error.messages:
             messages.error(request, problem)
@@ -154,16 +163,12 @@ def propose_view(request: HttpRequest, pk: int) -> HttpResponse:
 def attach_view(request: HttpRequest, pk: int) -> HttpResponse:
     """The proposer adds evidence files to an open request."""
     adjustment = get_object_or_404(Adjustment.objects.select_related("project"), pk=pk)
-    try:
-        adjustment_attach(
-            actor=request.user, adjustment=adjustment, files=request.FILES.getlist("files")
-        )
-    except ValidationError as error:
-        for problem in error.messages:
-            messages.error(request, problem)
-    else:
-        messages.success(request, _("Saved."))
-    return redirect("baselines:adjustments", code=adjustment.project.code)
+    files = request.FILES.getlist("files")
+    return _done(
+        request,
+        lambda: adjustment_attach(actor=request.user, adjustment=adjustment, files=files),
+        adjustment,
+    )
 
 
 @login_required
