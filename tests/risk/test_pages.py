@@ -96,3 +96,5 @@ def test_a_what_if_the_plan_cannot_judge_is_refused_at_its_field(demo):
     c.force_login(leader)
     page = c.get(f"/projects/jintai-railway/risk/?node_item={node.pk}&node_date=2300-01-01")
     assert page.status_code == 200 and "之间的时间节点" in page.content.decode()
+    page = c.get(f"/projects/jintai-railway/risk/?delay_item={node.pk}&delay_days=5000")
+    assert "增减均不超过 1000 个工作日" in page.content.decode()

@@ -127,9 +127,10 @@ def project_as_of(project: Project, day: date) -> AsOf:
     known = _latest(reports_then.filter(reported_on__lte=day))
     latest = _latest(known_reports(project, timezone.now() + timedelta(seconds=1)))
     light_then = lights_then(project, baseline, day, reports_then)
-    items = project.work_items.filter(early_start__isnull=False)
-    codes = dict(items.values_list("pk", "code"))
-    light_now = {codes[pk]: status.light for pk, status in items_status(items=list(codes)).items()}
+    scheduled = dict(project.work_items.filter(early_start__isnull=False).values_list("pk", "code"))
+    light_now = {
+        scheduled[pk]: status.light for pk, status in items_status(items=list(scheduled)).items()
+    }
     codes = list(then) + [code for code in now if code not in then]
     rows = [
         AsOfRow(

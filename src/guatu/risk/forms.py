@@ -17,9 +17,7 @@ class WhatIfForm(forms.Form):
     delay_item = forms.ModelChoiceField(
         label=_("Add days to"), queryset=WorkItem.objects.none(), required=False
     )
-    delay_days = forms.IntegerField(
-        label=_("working days (negative: fewer)"), required=False, min_value=-1000, max_value=1000
-    )
+    delay_days = forms.IntegerField(label=_("working days (negative: fewer)"), required=False)
 
     def __init__(self, *args, project, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -41,13 +39,13 @@ class EstimateForm(forms.Form):
 
     work_item = forms.ModelChoiceField(label=_("work item"), queryset=WorkItem.objects.none())
     optimistic = forms.DecimalField(
-        label=_("optimistic (working days)"), min_value=0, max_digits=7, decimal_places=1
+        label=_("optimistic (working days)"), max_digits=7, decimal_places=1
     )
     most_likely = forms.DecimalField(
-        label=_("most likely (working days)"), min_value=0, max_digits=7, decimal_places=1
+        label=_("most likely (working days)"), max_digits=7, decimal_places=1
     )
     pessimistic = forms.DecimalField(
-        label=_("pessimistic (working days)"), min_value=0, max_digits=7, decimal_places=1
+        label=_("pessimistic (working days)"), max_digits=7, decimal_places=1
     )
     shape = forms.ChoiceField(label=_("distribution"), choices=ThreePoint.Shape.choices)
     note = forms.CharField(label=_("basis of the estimate"), max_length=300, required=False)

@@ -291,35 +291,40 @@ def _version(city) -> str:
     return f"{reports}-{stamps[0]}-{stamps[1]}-{estimates['count']}"
 
 
-def city_risks(city, *, today: date | None = None) -> list[ProjectRisk]:
-    """Every scheduled project's risk (one calibration for all), cached until a figure changes."""
+def _cached(city, name: str, today: date, compute):
+    """*compute*'s answer for *name* on *today*, kept until a figure of *city* changes."""
     from django.core.cache import cache
 
-    today = today or city_today(city)
-    key = f"guatu:risk:{city.pk}:{today.isoformat()}:{_version(city)}"
+    key = f"guatu:risk:{city.pk}:{name}:{today.isoformat()}:{_version(city)}"
     found = cache.get(key)
-    if found is not None:
-        return found
-    calibration = calibrate(city, today)
-    risks = []
-    for project in Project.objects.filter(city=city).select_related("city").order_by("code"):
-        risk = project_risk(project, today=today, calibration=calibration, runs=RUNS)
-        if risk is not None:
-            risks.append(risk)
-    cache.set(key, risks, 600)
-    return risks
+    if found is None:
+        found = compute()
+        cache.set(key, found, 600)
+    return found
+
+
+def city_risks(city, *, today: date | None = None) -> list[ProjectRisk]:
+    """Every scheduled project's risk (one calibration for all), cached until a figure changes."""
+    today = today or city_today(city)
+
+    def compute() -> list[ProjectRisk]:
+        calibration = calibrate(city, today)
+        projects = Project.objects.filter(city=city).select_related("city").order_by("code")
+        risks = (project_risk(p, today=today, calibration=calibration) for p in projects)
+        return [risk for risk in risks if risk is not None]
+
+    return _cached(city, "city", today, compute)
 
 
 def project_risk_cached(project: Project, *, today: date | None = None) -> ProjectRisk | None:
-    """``project_risk`` of today, kept until a report or a schedule of the city changes."""
-    from django.core.cache import cache
-
+    """``project_risk`` of today, kept until a report, schedule or estimate changes."""
     today = today or city_today(project.city)
-    key = f"guatu:risk:p:{project.pk}:{today.isoformat()}:{_version(project.city)}"
-    found = cache.get(key)
-    if found is None:
-        found = project_risk(project, today=today, runs=RUNS) or False
-        cache.set(key, found, 600)
+    found = _cached(
+        project.city,
+        f"p{project.pk}",
+        today,
+        lambda: project_risk(project, today=today) or False,  # False: cached "no schedule"
+    )
     return found or None
 
 

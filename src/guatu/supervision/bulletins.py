@@ -176,7 +176,7 @@ def bulletin_content(
 def risk_rows(city: City, as_of: date, project: Project | None = None):
     """The chance of each project's deadline and the nodes ahead under even odds, as of
     the bulletin's date (``risk.services``: the same figures as the risk pages)."""
-    from guatu.risk.services import city_risks
+    from guatu.risk.services import city_risks, nodes_at_risk
 
     risks = [
         r for r in city_risks(city, today=as_of) if project is None or r.project.pk == project.pk
@@ -193,17 +193,15 @@ def risk_rows(city: City, as_of: date, project: Project | None = None):
     ]
     nodes = [
         {
-            "project": r.project.name,
-            "item": row.item.name,
+            "project": row.project_name,
+            "item": row.item_name,
             "node": row.node.isoformat(),
             "probability": round(row.probability * 100),
             "p80": row.p80.isoformat(),
         }
-        for r in risks
-        for row in r.nodes
-        if row.node and row.node >= as_of and row.probability is not None and row.probability < 0.5
+        for row in nodes_at_risk(city, today=as_of)  # the dashboard's rule, worst first
+        if project is None or row.project_code == project.code
     ]
-    nodes.sort(key=lambda n: (n["probability"], n["node"]))
     return targets, nodes
 
 
