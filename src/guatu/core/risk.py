@@ -577,6 +577,7 @@ def run_risk(
     crit = np.zeros((chunks, n), dtype=np.int64)
     sum_bound = np.zeros((chunks, len(p["to"])))
     finishes, projects, history = [], [], []
+    watched = np.empty(0)  # the target's finishes so far, kept sorted (merged batch by batch)
     done, number, converged = 0, 0, tolerance is None
     while done < runs:
         size = _batch_size(batch, runs - done)
@@ -597,8 +598,9 @@ def run_risk(
         projects.append(out_project)
         done += size
         number += 1
-        watched = projects if target < 0 else [f[target] for f in finishes]
-        history.append(float(np.quantile(np.concatenate(watched), 0.8)))
+        latest = np.sort(out_project if target < 0 else out_finish[target].astype(np.float64))
+        watched = np.sort(np.concatenate([watched, latest]), kind="stable")  # a linear merge
+        history.append(_sorted_quantile(watched, 0.8))
         if (
             tolerance is not None
             and len(history) >= 3
@@ -607,6 +609,14 @@ def run_risk(
             converged = True
             break
     return _result(p, done, finishes, projects, crit, sums, sum_bound, converged, history)
+
+
+def _sorted_quantile(ordered: np.ndarray, q: float) -> float:
+    """``np.quantile(ordered, q)`` (linear) of an already sorted array, without re-partitioning."""
+    position = q * (len(ordered) - 1)
+    low = int(position)
+    high = min(low + 1, len(ordered) - 1)
+    return float(ordered[low] + (ordered[high] - ordered[low]) * (position - low))
 
 
 def _batch_size(batch: int, left: int) -> int:

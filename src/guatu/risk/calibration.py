@@ -107,9 +107,11 @@ def _fit(ratios: list[float], source: str) -> Fit:
 class Calibration:
     """The fits of a city's history, looked up per item (town × phase → phase → city)."""
 
-    def __init__(self, fits: dict, names: dict) -> None:
+    def __init__(self, fits: dict, progress: dict) -> None:
         self.fits = fits
-        self.names = names
+        #: Every scheduled item's progress on the calibration's day (``item_progress``),
+        #: read again by the risk of each project rather than fetched once more.
+        self.progress = progress
 
     def for_item(self, item) -> Fit:
         for key in ((item.town_id, item.phase_id), (None, item.phase_id), (None, None)):
@@ -149,4 +151,4 @@ def calibrate(city, today: date) -> Calibration:
         if len(ratios) >= MIN_ITEMS:
             label = _("%(group)s (%(count)d items)") % {"group": names[key], "count": len(ratios)}
             fits[key] = _fit(ratios, label)
-    return Calibration(fits, names)
+    return Calibration(fits, progress)

@@ -22,7 +22,7 @@ from guatu.core.schedule import NO_FIX, Constraints
 from guatu.org.clock import city_today
 from guatu.projects.models import Project, WorkItem
 from guatu.projects.scheduling import plan_network
-from guatu.risk.calibration import calibrate, item_progress
+from guatu.risk.calibration import calibrate
 from guatu.risk.models import ThreePoint
 
 RUNS = 10_000
@@ -136,7 +136,7 @@ def project_risk(
     if n == 0 or any(item.early_start is None for item in items):
         return None
     calibration = calibration or calibrate(project.city, today)
-    progress = item_progress(items, today)
+    progress = calibration.progress  # the same day's figures, fetched once for the city
     now = int(axis.offset_of_start([today])[0]) if today >= project.start_date else 0
     earliest, latest, fixed = plan.constraints.arrays(n)
     earliest, fixed = earliest.copy(), fixed.copy()
