@@ -172,6 +172,21 @@ def test_it_stops_when_the_p80_is_stable():
     assert max(result.history[-3:]) - min(result.history[-3:]) < 0.5
 
 
+def test_a_relative_tolerance_settles_a_far_forecast_to_a_share_of_its_distance():
+    """A finish 1,000 days out is settled to 1 % of that (10 days), not to one day."""
+    data = normals(10, 100, 20)
+    strict = run_risk(data, runs=50_000, batch=512, seed=3, tolerance=0.25)
+    relative = run_risk(data, runs=50_000, batch=512, seed=3, tolerance=0.25, relative=0.01)
+    assert relative.converged and relative.runs < strict.runs
+    window = relative.history[-3:]
+    assert max(window) - min(window) < 0.01 * window[-1]
+    assert max(window) - min(window) >= 0.25  # the absolute allowance alone would go on
+    # Starting the count nearer the finish tightens the allowance again.
+    near = run_risk(data, runs=50_000, batch=512, seed=3, tolerance=0.25, relative=0.01,
+                    origin=990.0)  # fmt: skip
+    assert near.runs >= relative.runs
+
+
 def test_two_threads_at_once_get_what_one_gets_alone():
     """A threaded web server may ask twice at the same moment (numba's workqueue layer
     must not be entered twice: the kernel is serialised)."""

@@ -557,6 +557,8 @@ def run_risk(
     batch: int = 1_000,
     seed: int = 1,
     tolerance: float | None = None,
+    relative: float = 0.0,
+    origin: float = 0.0,
     target: int = -1,
     threads: int | None = None,
 ) -> RiskResult:
@@ -566,7 +568,10 @@ def run_risk(
     what is left): each item's permutation of the batch's strata then needs
     no cycle walking. With *tolerance* (working days), stop once the P80 of
     tracked item *target* (−1: the project finish) moved less than that over
-    the last three batches.
+    the last three batches. With *relative* as well, the allowance is the larger
+    of *tolerance* and that share of the P80's distance from *origin* (today):
+    a forecast two years out is settled to a few days, not to one — the
+    percentage-change convergence of the professional risk tools.
     """
     if data.rho_a < 0 or data.rho_b < 0 or data.rho_a + data.rho_b >= 1:
         raise ValueError("correlation loadings must be ≥ 0 and sum below 1")
@@ -604,7 +609,8 @@ def run_risk(
         if (
             tolerance is not None
             and len(history) >= 3
-            and max(history[-3:]) - min(history[-3:]) < tolerance
+            and max(history[-3:]) - min(history[-3:])
+            < max(tolerance, relative * (history[-1] - origin))
         ):
             converged = True
             break

@@ -62,8 +62,13 @@ def project_calendar(project: Project) -> WorkCalendar:
     rows = CalendarException.objects.filter(
         Q(city_id=project.city_id, project__isnull=True) | Q(project=project)
     ).order_by(F("project").asc(nulls_first=True), "date")
-    exceptions = dict(rows.values_list("date", "working"))
-    if project.calendar == Project.Calendar.WEEKLY:
+    return _calendar_of(project.calendar, dict(rows.values_list("date", "working")))
+
+
+def _calendar_of(kind: str, exceptions: dict) -> WorkCalendar:
+    if kind == Project.Calendar.CALENDAR_DAY:
+        return WorkCalendar(CalendarKind.CALENDAR_DAY)
+    if kind == Project.Calendar.WEEKLY:
         return WorkCalendar(CalendarKind.WEEKLY, exceptions)
     return WorkCalendar.official(exceptions)
 
@@ -94,30 +99,102 @@ class PlanNetwork:
     linked: np.ndarray
 
 
+#: The item fields a plan reads (``PlanItem``), in query order.
+PLAN_FIELDS = (
+    "pk", "project_id", "name", "code", "kind", "duration_days", "planned_start", "deadline",
+    "fixed", "town_id", "phase_id", *SCHEDULE_FIELDS,
+)  # fmt: skip
+
+
+@dataclass(slots=True)
+class PlanItem:
+    """A work item as the plan reads it: plain values, no model instance.
+
+    A city's risk reads every item of every project; building 20,000 model
+    instances for that cost more than the Monte Carlo itself.
+    """
+
+    pk: int
+    project_id: int
+    name: str
+    code: str
+    kind: str
+    duration_days: int
+    planned_start: date | None
+    deadline: date | None
+    fixed: bool
+    town_id: int | None
+    phase_id: int | None
+    early_start: date | None
+    early_finish: date | None
+    late_start: date | None
+    late_finish: date | None
+    total_float: int | None
+    free_float: int | None
+    critical: bool
+
+
 def plan_network(project: Project) -> PlanNetwork:
-    items = list(
-        WorkItem.objects.filter(project=project)
-        .only(
-            "pk",
-            "name",
-            "code",
-            "kind",
-            "duration_days",
-            "planned_start",
-            "deadline",
-            "fixed",
-            "town_id",
-            "phase_id",
-            *SCHEDULE_FIELDS,
+    """The plan of *project* as the engine's arrays."""
+    return plan_networks([project])[project.pk]
+
+
+def plan_networks(projects: list[Project]) -> dict[int, PlanNetwork]:
+    """The plans of *projects*, from one query of items, one of links and one of calendar
+    days, whatever their number (a city's risk reads all of them)."""
+    ids = [project.pk for project in projects]
+    items_of: dict[int, list[PlanItem]] = {pk: [] for pk in ids}
+    rows = WorkItem.objects.filter(project_id__in=ids).order_by("pk").values_list(*PLAN_FIELDS)
+    for row in rows:
+        item = PlanItem(*row)
+        items_of[item.project_id].append(item)
+    links_of: dict[int, list[tuple]] = {pk: [] for pk in ids}
+    for row in Dependency.objects.filter(predecessor__project_id__in=ids).values_list(
+        "predecessor__project_id", "predecessor_id", "successor_id", "type", "lag_days"
+    ):
+        links_of[row[0]].append(row[1:])
+    calendars = _calendars(projects)
+    return {
+        project.pk: _plan(
+            project, items_of[project.pk], links_of[project.pk], calendars[project.pk]
         )
-        .order_by("pk")
+        for project in projects
+    }
+
+
+def _calendars(projects: list[Project]) -> dict[int, WorkCalendar]:
+    """Each project's calendar (``project_calendar``) from one query; projects with the same
+    kind and no days of their own share one calendar."""
+    cities = {project.city_id for project in projects}
+    rows = (
+        CalendarException.objects.filter(
+            Q(city_id__in=cities, project__isnull=True) | Q(project__in=projects)
+        )
+        .order_by(F("project").asc(nulls_first=True), "date")
+        .values_list("city_id", "project_id", "date", "working")
     )
+    city_days: dict[int, dict] = {city: {} for city in cities}
+    own_days: dict[int, dict] = {}
+    for city, project, day, working in rows:
+        (city_days[city] if project is None else own_days.setdefault(project, {}))[day] = working
+    shared: dict[tuple, WorkCalendar] = {}
+    found = {}
+    for project in projects:
+        own = own_days.get(project.pk)
+        if own is None:
+            key = (project.city_id, project.calendar)
+            if key not in shared:
+                shared[key] = _calendar_of(project.calendar, city_days[project.city_id])
+            found[project.pk] = shared[key]
+        else:  # the project's own days override the city's
+            found[project.pk] = _calendar_of(
+                project.calendar, {**city_days.get(project.city_id, {}), **own}
+            )
+    return found
+
+
+def _plan(project: Project, items: list[PlanItem], links: list[tuple], calendar) -> PlanNetwork:
     index = {item.pk: i for i, item in enumerate(items)}
-    links = list(
-        Dependency.objects.filter(predecessor__project=project).values_list(
-            "predecessor_id", "successor_id", "type", "lag_days"
-        )
-    )
     fixed = np.array([item.fixed for item in items], dtype=bool)
     pred = [index[p] for p, _, _, _ in links]
     succ = [index[s] for _, s, _, _ in links]
@@ -131,7 +208,6 @@ def plan_network(project: Project) -> PlanNetwork:
     linked = np.zeros(len(items), dtype=bool)
     linked[pred] = True
     linked[succ] = True
-    calendar = project_calendar(project)
     axis = CalendarAxis(calendar, project.start_date)
     starts = [item.planned_start for item in items]
     constraints = Constraints(

@@ -53,13 +53,29 @@ class ItemProgress:
     pace_ratio: float | None  # remaining time at the recent pace / remaining planned time
 
 
-def item_progress(items: list, today: date) -> dict[int, ItemProgress]:
-    """Latest figure, completion day and recent pace of *items* (reports that count)."""
-    rows = (
-        ProgressReport.objects.filter(COUNTS, work_item__in=[i.pk for i in items])
-        .filter(reported_on__lte=today)
-        .order_by("work_item_id", "reported_on", "created_at", "id")
-        .values_list("work_item_id", "reported_on", "percent_complete")
+@dataclass(frozen=True, slots=True)
+class _Planned:
+    pk: int
+    duration_days: int
+    early_start: date | None
+    early_finish: date | None
+    town_id: int | None
+    phase_id: int | None
+
+
+def item_progress(items: list, today: date, *, city=None) -> dict[int, ItemProgress]:
+    """Latest figure, completion day and recent pace of *items* (reports that count).
+
+    With *city*, the reports are selected by the city rather than by a list of
+    every item's key (the calibration reads the whole city's).
+    """
+    reports = ProgressReport.objects.filter(COUNTS, reported_on__lte=today)
+    if city is not None:
+        reports = reports.filter(work_item__project__city=city)
+    else:
+        reports = reports.filter(work_item__in=[i.pk for i in items])
+    rows = reports.order_by("work_item_id", "reported_on", "created_at", "id").values_list(
+        "work_item_id", "reported_on", "percent_complete"
     )
     by_item: dict[int, list[tuple[date, float]]] = defaultdict(list)
     for pk, day, percent in rows:
@@ -67,11 +83,13 @@ def item_progress(items: list, today: date) -> dict[int, ItemProgress]:
     planned = {i.pk: i for i in items}
     found = {}
     for pk, reports in by_item.items():
+        item = planned.get(pk)
+        if item is None:  # not a scheduled item of the calibration
+            continue
         percent = reports[-1][1]
         done_on = next((day for day, p in reports if p >= 100.0), None)
         pace_ratio = None
         recent = [(d, p) for d, p in reports if (reports[-1][0] - d).days <= PACE_WINDOW]
-        item = planned[pk]
         if done_on is None and len(recent) >= 2 and item.early_finish and item.early_start:
             days = (recent[-1][0] - recent[0][0]).days
             gained = recent[-1][1] - recent[0][1]
@@ -122,27 +140,33 @@ class Calibration:
 
 def calibrate(city, today: date) -> Calibration:
     """Fit the city's history as of *today* (only reports dated by then)."""
-    items = list(
-        WorkItem.objects.filter(project__city=city, early_start__isnull=False, duration_days__gt=0)
-        .select_related("town", "phase")
-        .only(
-            "pk", "duration_days", "early_start", "early_finish", "town_id", "phase_id",
-            "town__name", "phase__name",
-        )
-    )  # fmt: skip
-    progress = item_progress(items, today)
+    from guatu.org.models import Town
+    from guatu.projects.models import Phase
+
+    items = [
+        _Planned(*row)
+        for row in WorkItem.objects.filter(
+            project__city=city, early_start__isnull=False, duration_days__gt=0
+        ).values_list("pk", "duration_days", "early_start", "early_finish", "town_id", "phase_id")
+    ]  # plain values: a city has tens of thousands of items
+    towns = dict(Town.objects.filter(pk__in={i.town_id for i in items}).values_list("pk", "name"))
+    phases = dict(
+        Phase.objects.filter(pk__in={i.phase_id for i in items}).values_list("pk", "name")
+    )
+    progress = item_progress(items, today, city=city)
     groups: dict[tuple, list[float]] = defaultdict(list)
     names: dict[tuple, str] = {}
+    no_phase, city_level, whole = _("no phase"), _("city level"), _("whole city")
     for item in items:
         ratio = _ratio(item, progress.get(item.pk), today)
         if ratio is None or ratio <= 0:
             continue
-        phase = item.phase.name if item.phase_id else _("no phase")
-        town = item.town.name if item.town_id else _("city level")
+        phase = phases[item.phase_id] if item.phase_id else no_phase
+        town = towns[item.town_id] if item.town_id else city_level
         for key, name in (
             ((item.town_id, item.phase_id), f"{town}·{phase}"),
             ((None, item.phase_id), phase),
-            ((None, None), _("whole city")),
+            ((None, None), whole),
         ):
             groups[key].append(ratio)
             names[key] = name

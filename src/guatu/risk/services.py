@@ -21,14 +21,16 @@ from guatu.core.risk import Dist, RiskInput, run_risk
 from guatu.core.schedule import NO_FIX, Constraints
 from guatu.org.clock import city_today
 from guatu.projects.models import Project, WorkItem
-from guatu.projects.scheduling import plan_network
+from guatu.projects.scheduling import PlanNetwork, plan_network, plan_networks
 from guatu.risk.calibration import calibrate
 from guatu.risk.models import ThreePoint
 
 RUNS = 10_000
 BATCH = 512
-#: Stop when the target's P80 moved less than this (working days) over three batches.
+#: Stop when the target's P80 moved, over three batches, less than the larger of this
+#: (working days) and RELATIVE of its distance from today.
 TOLERANCE = 1.0
+RELATIVE = 0.01
 TORNADO = 10
 
 __all__ = [
@@ -36,6 +38,7 @@ __all__ = [
     "NodeRisk",
     "ProjectRisk",
     "WhatIf",
+    "city_calibration",
     "city_risks",
     "nodes_at_risk",
     "project_risk",
@@ -124,18 +127,23 @@ class ProjectRisk:
 
 def project_risk(
     project: Project, *, today: date | None = None, what_if: WhatIf | None = None,
-    runs: int = RUNS, seed: int = 1, calibration=None,
+    runs: int = RUNS, seed: int = 1, calibration=None, plan: PlanNetwork | None = None,
+    estimates: dict | None = None,
 ) -> ProjectRisk | None:  # fmt: skip
-    """The Monte Carlo risk of *project* as of *today*; None if it has no scheduled item."""
+    """The Monte Carlo risk of *project* as of *today*; None if it has no scheduled item.
+
+    *calibration*, *plan* and *estimates* (item pk → ``ThreePoint``) may come
+    from the caller, as ``city_risks`` fetches them once for every project.
+    """
     today = today or city_today(project.city)
     what_if = what_if or WhatIf()
     what_if_check(project, what_if)
-    plan = plan_network(project)
+    plan = plan or plan_network(project)
     items, axis = plan.items, plan.axis
     n = len(items)
     if n == 0 or any(item.early_start is None for item in items):
         return None
-    calibration = calibration or calibrate(project.city, today)
+    calibration = calibration or city_calibration(project.city, today)
     progress = calibration.progress  # the same day's figures, fetched once for the city
     now = int(axis.offset_of_start([today])[0]) if today >= project.start_date else 0
     earliest, latest, fixed = plan.constraints.arrays(n)
@@ -146,7 +154,8 @@ def project_risk(
     p3 = np.zeros(n)
     used: dict[str, list] = {}
     source_of = {}
-    estimates = {e.work_item_id: e for e in ThreePoint.objects.filter(work_item__project=project)}
+    if estimates is None:
+        estimates = _estimates(ThreePoint.objects.filter(work_item__project=project))
     analyst = _("analyst's three-point estimate")
     for i, item in enumerate(items):
         extra = what_if.extra_days.get(item.pk, 0)
@@ -198,25 +207,25 @@ def project_risk(
         rho_b=0.2,
         track=np.array(nodes, dtype=np.int64),
     )
-    result = run_risk(data, runs=runs, batch=BATCH, seed=seed, tolerance=TOLERANCE)
+    result = run_risk(
+        data, runs=runs, batch=BATCH, seed=seed, tolerance=TOLERANCE, relative=RELATIVE,
+        origin=float(now),
+    )  # fmt: skip
     quantiles = result.quantiles() if nodes else np.zeros((0, 4))
 
-    def day(offset: float, milestone: bool) -> date:
-        whole = np.array([math.ceil(offset - 1e-9)], dtype=np.int64)
-        dates = axis.milestone_dates(whole) if milestone else axis.finish_dates(whole)
-        return dates[0].item()
-
-    node_rows = []
-    for j, i in enumerate(nodes):
-        item = items[i]
-        node = what_if.nodes.get(item.pk, item.deadline)
-        milestone = item.kind == WorkItem.Kind.MILESTONE
-        limit = int(axis.offset_of_finish([node])[0]) if node else None
-        probability = (
-            float((result.finish[j] <= limit + 1e-7).mean()) if limit is not None else None
-        )
-        dates = [day(q, milestone) for q in quantiles[j]]
-        node_rows.append(NodeRisk(item, node, *dates, probability, float(result.criticality[i])))
+    node_dates = _dates(axis, quantiles, [items[i].kind == WorkItem.Kind.MILESTONE for i in nodes])
+    deadlines = [what_if.nodes.get(items[i].pk, items[i].deadline) for i in nodes]
+    known = [j for j, node in enumerate(deadlines) if node is not None]
+    chances: list[float | None] = [None] * len(nodes)
+    if known:
+        limits = axis.offset_of_finish([deadlines[j] for j in known]).astype(np.float64)
+        met = (result.finish[known] <= limits[:, None] + 1e-7).mean(axis=1)
+        for j, chance in zip(known, met, strict=True):
+            chances[j] = float(chance)
+    node_rows = [
+        NodeRisk(items[i], deadlines[j], *node_dates[j], chances[j], float(result.criticality[i]))
+        for j, i in enumerate(nodes)
+    ]
     finish_q = np.quantile(result.project_finish, [0.1, 0.5, 0.8, 0.9])
     target_probability = None
     if plan.deadline is not None:
@@ -239,7 +248,7 @@ def project_risk(
         converged=result.converged,
         target=project.deadline,
         target_probability=target_probability,
-        finish=tuple(day(q, False) for q in finish_q),
+        finish=tuple(_dates(axis, finish_q[None, :], [False])[0]),
         nodes=node_rows,
         drivers=drivers,
         sources=[
@@ -248,6 +257,22 @@ def project_risk(
         ],
         merge_bias=merges,
     )
+
+
+def _dates(axis, offsets: np.ndarray, milestone: list[bool]) -> list[list[date]]:
+    """Calendar dates of (rows × quantiles) finish offsets: a fractional offset is the
+    day it falls in; a milestone's row reads as milestone dates."""
+    whole = np.ceil(offsets - 1e-9).astype(np.int64)
+    if whole.size == 0:
+        return [[] for _ in milestone]
+    finishes = axis.finish_dates(whole.ravel()).reshape(whole.shape)
+    points = axis.milestone_dates(whole.ravel()).reshape(whole.shape)
+    chosen = np.where(np.array(milestone, dtype=bool)[:, None], points, finishes)
+    return [[day.item() for day in row] for row in chosen]
+
+
+def _estimates(rows) -> dict:
+    return {e.work_item_id: e for e in rows}
 
 
 def _groups(keys: list) -> np.ndarray:
@@ -303,14 +328,32 @@ def _cached(city, name: str, today: date, compute):
     return found
 
 
+def city_calibration(city, today: date):
+    """The city's calibration of *today* (``calibrate``), kept until a figure changes: every
+    project's risk reads the same one."""
+    return _cached(city, "calibration", today, lambda: calibrate(city, today))
+
+
 def city_risks(city, *, today: date | None = None) -> list[ProjectRisk]:
     """Every scheduled project's risk (one calibration for all), cached until a figure changes."""
     today = today or city_today(city)
 
     def compute() -> list[ProjectRisk]:
-        calibration = calibrate(city, today)
-        projects = Project.objects.filter(city=city).select_related("city").order_by("code")
-        risks = (project_risk(p, today=today, calibration=calibration) for p in projects)
+        calibration = city_calibration(city, today)
+        projects = list(Project.objects.filter(city=city).select_related("city").order_by("code"))
+        plans = plan_networks(projects)
+        estimates: dict[int, dict] = {}
+        for e in ThreePoint.objects.filter(work_item__project__city=city).select_related(
+            "work_item"
+        ):
+            estimates.setdefault(e.work_item.project_id, {})[e.work_item_id] = e
+        risks = (
+            project_risk(
+                p, today=today, calibration=calibration, plan=plans[p.pk],
+                estimates=estimates.get(p.pk, {}),
+            )
+            for p in projects
+        )  # fmt: skip
         return [risk for risk in risks if risk is not None]
 
     return _cached(city, "city", today, compute)
