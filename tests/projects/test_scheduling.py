@@ -167,3 +167,30 @@ def test_a_time_node_before_the_project_start_is_negative_float_not_an_error(
     from guatu.progress.status import items_status
 
     assert items_status(items=[item], as_of=date(2019, 11, 15))[item.pk].light == "red"
+
+
+def test_plans_of_many_projects_read_each_ones_items_links_and_calendar(
+    project, working_project, city, make_item
+):
+    """``plan_networks`` (one query for a whole city) builds what one project's plan holds:
+    its own items and links, and its calendar with its own days over the city's."""
+    from guatu.projects.scheduling import plan_networks, project_calendar
+
+    a = make_item("a", duration_days=3)
+    b = make_item("b", duration_days=4)
+    dependencies_add(actor=office(), project=project, links=[Link(a, b, "SS", 2)])
+    other = WorkItem.objects.create(project=working_project, code="x", name="设计", duration_days=2)
+    CalendarException.objects.create(city=city, date=date(2019, 9, 27), working=False)
+    CalendarException.objects.create(  # the project's own day overrides the city's
+        city=city, project=working_project, date=date(2019, 9, 27), working=True
+    )
+    CalendarException.objects.create(city=city, date=date(2019, 9, 30), working=False)
+    plans = plan_networks([project, working_project])
+    railway, park = plans[project.pk], plans[working_project.pk]
+    assert [i.pk for i in railway.items] == [a.pk, b.pk]
+    assert [i.pk for i in park.items] == [other.pk]
+    assert list(railway.network.duration) == [3, 4] and park.network.duration.tolist() == [2]
+    assert railway.network.lag.tolist() == [2] and len(park.network.lag) == 0
+    assert park.calendar == project_calendar(working_project)
+    assert park.calendar.exceptions == {date(2019, 9, 27): True, date(2019, 9, 30): False}
+    assert railway.calendar == project_calendar(project)  # 日历天: no exceptions apply

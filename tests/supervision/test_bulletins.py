@@ -133,13 +133,38 @@ def test_the_pdf_text_extracts_as_the_right_characters(draft, tmp_path):
 def test_the_excel_workbook_reads_back(draft):
     book = load_workbook(io.BytesIO(render.to_xlsx(draft.content)))
     assert book.sheetnames == [
-        "镇街区", "部门", "红灯事项", "预警事项", "卡点", "问责", "进度风险", "节点调整"
+        "镇街区", "部门", "红灯事项", "预警事项", "卡点", "问责", "目标达成概率", "进度风险",
+        "节点调整",
     ]  # fmt: skip
     assert list(book["节点调整"].iter_rows(values_only=True))[1][:2] == ("舟山镇", 1)
     towns = list(book["镇街区"].iter_rows(values_only=True))
     assert towns[0][:3] == ("排名", "镇街区", "序时推进率")
     assert towns[-1][1] == "古山镇" and towns[-1][2] == 0
     assert book["红灯事项"].max_row == len(draft.content["red_items"]) + 1
+
+
+def test_a_long_risk_section_prints_the_least_likely_and_the_workbook_keeps_every_row(draft):
+    """A city of 300 projects: the printed bulletin shows the 15 least likely deadlines and
+    nodes and says how many more the attachment lists (never cut off without a word)."""
+    content = dict(draft.content)
+    content["risk"] = [
+        {"project": f"项目{k:02d}", "target": "2020-06-30", "probability": k, "p80": "2020-09-01"}
+        for k in range(20)
+    ]
+    content["risk_nodes"] = [
+        {"project": f"项目{k:02d}", "item": f"节点{k:02d}", "node": "2020-03-31",
+         "probability": k, "p80": "2020-05-01"}
+        for k in range(22)
+    ]  # fmt: skip
+    html = render.to_html(content, standalone=True)
+    assert "项目14：" in html and "项目15：" not in html
+    assert "另有 5 项" in html and "另有 7 项" in html  # deadlines, then nodes
+    assert "节点14" in html and "节点15" not in html
+    book = load_workbook(io.BytesIO(render.to_xlsx(content)))
+    assert book["目标达成概率"].max_row == 21 and book["进度风险"].max_row == 23
+    assert list(book["目标达成概率"].iter_rows(values_only=True))[1] == (
+        "项目00", "2020-06-30", "0%", "2020-09-01"
+    )  # fmt: skip
 
 
 def test_publishing_numbers_and_freezes_and_records_scores(draft, supervisor):

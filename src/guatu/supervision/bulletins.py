@@ -188,9 +188,9 @@ def risk_rows(city: City, as_of: date, project: Project | None = None):
             "probability": round(r.target_probability * 100),
             "p80": r.finish[2].isoformat(),
         }
-        for r in risks
+        for r in sorted(risks, key=lambda r: (r.target_probability or 0.0, r.target or as_of))
         if r.target is not None and r.target_probability is not None and r.target >= as_of
-    ]
+    ]  # the least likely first: the printed bulletin shows the first of them
     nodes = [
         {
             "project": row.project_name,

@@ -345,6 +345,15 @@ def to_xlsx(content: dict) -> bytes:
             for e in content["escalations"]
         ],
     )
+    if content.get("risk"):
+        sheet(
+            _("Deadline chances"),
+            [words["project"], _("Deadline"), words["chance"], "P80"],
+            [
+                [r["project"], r["target"], f"{r['probability']}%", r["p80"]]
+                for r in content["risk"]
+            ],
+        )
     if content.get("risk_nodes"):
         sheet(
             _("Schedule risk"),

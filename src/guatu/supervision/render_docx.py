@@ -189,14 +189,14 @@ def render_docx(content: dict, labels: dict[str, str], charts: list[bytes] = ())
 PRINTED_ROWS = 50
 
 
-def _cap(rows: list, labels: dict[str, str]) -> tuple[list, list[str]]:
+def _cap(rows: list, labels: dict[str, str], printed: int = PRINTED_ROWS) -> tuple[list, list[str]]:
     """The first rows of a long list, and a line saying how many more are in the workbook."""
-    if len(rows) <= PRINTED_ROWS:
+    if len(rows) <= printed:
         return rows, []
-    return rows[:PRINTED_ROWS], [labels["more"].format(count=len(rows) - PRINTED_ROWS)]
+    return rows[:printed], [labels["more"].format(count=len(rows) - printed)]
 
 
-#: Nodes at risk printed in the bulletin (the Excel attachment lists them all).
+#: Deadlines and nodes at risk printed in the bulletin (the Excel attachment lists them all).
 RISK_ROWS = 15
 
 
@@ -329,14 +329,20 @@ def sections_of(content: dict, labels: dict[str, str]):
     )
     risk, risk_nodes = content.get("risk") or [], content.get("risk_nodes") or []
     if risk or risk_nodes:
+        # Both lists come worst first; the Excel attachment carries every row.
+        printed, more = _cap(risk, labels, RISK_ROWS)
+        nodes, more_nodes = _cap(risk_nodes, labels, RISK_ROWS)
         yield (
             labels["risk"],
-            [labels["risk_text"].format(**r) for r in risk] + [labels["risk_note"]],
+            [labels["risk_text"].format(**r) for r in printed]
+            + more
+            + [labels["risk_note"]]
+            + more_nodes,
             (
                 [labels["project"], labels["item"], labels["node_date"], labels["chance"], "P80"],
                 [
                     [n["project"], n["item"], n["node"], f"{n['probability']}%", n["p80"]]
-                    for n in risk_nodes[:RISK_ROWS]
+                    for n in nodes
                 ],
             )
             if risk_nodes
