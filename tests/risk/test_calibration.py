@@ -54,3 +54,39 @@ def test_without_history_a_labelled_prior(project, make_item):
     calibration = calibrate(project.city, date(2030, 1, 1))
     fit = calibration.for_item(WorkItem(town_id=None, phase_id=None))
     assert fit.count == 0 and fit.median_ratio == pytest.approx(1.1) and "历史" in fit.source
+
+
+def test_progress_reads_the_latest_figure_the_day_it_was_done_and_the_recent_pace(
+    project, make_item, users
+):
+    """Worked by hand: reports outside the last 28 days leave the pace alone."""
+    going = make_item("g", name="路基", duration_days=100)
+    done = make_item("d", name="拆迁", duration_days=10)
+    going.refresh_from_db()
+    done.refresh_from_db()
+    start = going.early_start
+    for days, percent in ((1, 5), (41, 10), (48, 20), (55, 30)):
+        day = start + timedelta(days=days)
+        report_submit(
+            work_item=going, reported_by=users["town"], reported_on=day,
+            percent=Decimal(percent), today=day,
+        )  # fmt: skip
+    for days, percent in ((5, 60), (12, 100), (19, 100)):
+        day = done.early_start + timedelta(days=days)
+        report_submit(
+            work_item=done, reported_by=users["town"], reported_on=day,
+            percent=Decimal(percent), today=day,
+        )  # fmt: skip
+    today = start + timedelta(days=60)
+    progress = calibrate(project.city, today).progress
+    span = (going.early_finish - going.early_start).days + 1
+    # The window is days 41–55 (the report of day 1 is older than 28 days): 20 points in
+    # 14 days; 70 % left takes 49 days against the plan's 70 % of the span.
+    assert progress[going.pk].percent == 30.0 and progress[going.pk].done_on is None
+    assert progress[going.pk].pace_ratio == pytest.approx((70 / (20 / 14)) / (span * 0.7))
+    assert progress[done.pk].done_on == done.early_start + timedelta(days=12)
+    assert progress[done.pk].pace_ratio is None
+    # Only reports dated by the calibration's day count.
+    earlier = calibrate(project.city, start + timedelta(days=50)).progress
+    assert earlier[going.pk].percent == 20.0
+    assert earlier[going.pk].pace_ratio == pytest.approx((80 / (10 / 7)) / (span * 0.8))

@@ -98,3 +98,25 @@ def test_a_what_if_the_plan_cannot_judge_is_refused_at_its_field(demo):
     assert page.status_code == 200 and "之间的时间节点" in page.content.decode()
     page = c.get(f"/projects/jintai-railway/risk/?delay_item={node.pk}&delay_days=5000")
     assert "增减均不超过 1000 个工作日" in page.content.decode()
+
+
+def test_a_project_computed_alone_equals_the_same_project_among_the_whole_city(demo):
+    """The city's risks fetch every plan, estimate and the calibration once; the project page
+    computes one project; both must give the same runs (the page may read the city's)."""
+    from django.core.cache import cache
+
+    from guatu.projects.models import Project
+    from guatu.risk.services import city_risks, project_risk, project_risk_cached
+
+    cache.clear()
+    railway = Project.objects.get(code="jintai-railway")
+    alone = project_risk(railway)
+    among = next(r for r in city_risks(railway.city) if r.project.pk == railway.pk)
+    read = project_risk_cached(railway)  # taken from the city's, now cached
+    for risk in (among, read):
+        assert risk.runs == alone.runs and risk.finish == alone.finish
+        assert risk.target_probability == alone.target_probability
+        assert [(n.item.pk, n.p80, n.probability) for n in risk.nodes] == [
+            (n.item.pk, n.p80, n.probability) for n in alone.nodes
+        ]
+        assert [d.item.pk for d in risk.drivers] == [d.item.pk for d in alone.drivers]

@@ -19,6 +19,7 @@ from datetime import date
 import numpy as np
 from django.utils.translation import gettext as _
 
+from guatu.common.rows import day_array, value_rows
 from guatu.progress.models import ProgressReport
 from guatu.progress.selectors import COUNTS
 from guatu.projects.models import WorkItem
@@ -31,7 +32,7 @@ MIN_PERCENT = 20.0
 #: A pace is "recent" over this many days of reports.
 PACE_WINDOW = 28
 
-__all__ = ["Fit", "ItemProgress", "calibrate", "item_progress"]
+__all__ = ["Calibration", "Fit", "ItemProgress", "calibrate", "item_progress"]
 
 
 @dataclass(frozen=True)
@@ -53,67 +54,84 @@ class ItemProgress:
     pace_ratio: float | None  # remaining time at the recent pace / remaining planned time
 
 
-@dataclass(frozen=True, slots=True)
-class _Planned:
-    pk: int
-    duration_days: int
-    early_start: date | None
-    early_finish: date | None
-    town_id: int | None
-    phase_id: int | None
+@dataclass(frozen=True)
+class _Items:
+    """The calibrated items as arrays (days as numpy day numbers)."""
+
+    pk: np.ndarray
+    start: np.ndarray  # early start
+    finish: np.ndarray  # early finish (NaT if none)
+    town: list
+    phase: list
 
 
-def item_progress(items: list, today: date, *, city=None) -> dict[int, ItemProgress]:
-    """Latest figure, completion day and recent pace of *items* (reports that count).
+def item_progress(items: _Items, reports: list[tuple], today: date) -> dict[int, ItemProgress]:
+    """Latest figure, completion day and recent pace of *items*, from *reports* (item,
+    day, percent) sorted by item and day — for a whole city at once, in arrays.
 
-    With *city*, the reports are selected by the city rather than by a list of
-    every item's key (the calibration reads the whole city's).
+    The pace is the last ``PACE_WINDOW`` days of reports: the share gained
+    per day, projected over what is left and compared with what the plan left.
     """
-    reports = ProgressReport.objects.filter(COUNTS, reported_on__lte=today)
-    if city is not None:
-        reports = reports.filter(work_item__project__city=city)
-    else:
-        reports = reports.filter(work_item__in=[i.pk for i in items])
-    rows = reports.order_by("work_item_id", "reported_on", "created_at", "id").values_list(
-        "work_item_id", "reported_on", "percent_complete"
-    )
-    by_item: dict[int, list[tuple[date, float]]] = defaultdict(list)
-    for pk, day, percent in rows:
-        by_item[pk].append((day, float(percent)))
-    planned = {i.pk: i for i in items}
-    found = {}
-    for pk, reports in by_item.items():
-        item = planned.get(pk)
-        if item is None:  # not a scheduled item of the calibration
+    if not reports:
+        return {}
+    pks = np.fromiter((r[0] for r in reports), dtype=np.int64, count=len(reports))
+    days = day_array([r[1] for r in reports]).astype(np.int64)
+    percent = np.fromiter((float(r[2]) for r in reports), dtype=np.float64, count=len(reports))
+    first = np.flatnonzero(np.r_[True, pks[1:] != pks[:-1]])  # each item's first report
+    last = np.r_[first[1:], len(pks)] - 1
+    index = np.arange(len(pks))
+    done_at = np.minimum.reduceat(np.where(percent >= 100.0, index, len(pks)), first)
+    last_day = np.repeat(days[last], last - first + 1)
+    recent = np.minimum.reduceat(
+        np.where(last_day - days <= PACE_WINDOW, index, len(pks)), first
+    )  # the first report of the window
+    where = np.searchsorted(items.pk, pks[first])
+    known = (where < len(items.pk)) & (items.pk[np.minimum(where, len(items.pk) - 1)] == pks[first])
+    start = items.start.astype(np.int64)[np.minimum(where, len(items.pk) - 1)]
+    finish = items.finish[np.minimum(where, len(items.pk) - 1)]
+    span = (finish.astype(np.int64) - start + 1).astype(np.float64)
+    now = percent[last]
+    elapsed = (days[last] - days[recent]).astype(np.float64)
+    gained = now - percent[recent]
+    left_planned = span * (100.0 - now) / 100.0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pace = ((100.0 - now) / (gained / elapsed)) / left_planned
+    has_pace = (
+        (done_at == len(pks)) & (last > recent) & ~np.isnat(finish) & (elapsed > 0)
+        & (gained > 0) & (left_planned > 0)
+    )  # fmt: skip
+    done_day = days[np.minimum(done_at, len(pks) - 1)].astype("datetime64[D]").tolist()
+    return {
+        int(pk): ItemProgress(
+            float(now[k]),
+            done_day[k] if done_at[k] < len(pks) else None,
+            float(pace[k]) if has_pace[k] else None,
+        )
+        for k, pk in enumerate(pks[first])
+        if known[k]
+    }
+
+
+def _ratios(items: _Items, progress: dict[int, ItemProgress], today: date) -> np.ndarray:
+    """Actual (or projected) over planned span per item; NaN where there is none yet.
+
+    A finished item: the days from its planned start to the day it reached
+    100 %; one under way with ``MIN_PERCENT`` done: the days so far over the
+    share done.
+    """
+    ratios = np.full(len(items.pk), np.nan)
+    start = items.start.tolist()
+    finish = items.finish.tolist()
+    for k, pk in enumerate(items.pk.tolist()):
+        found = progress.get(pk)
+        if found is None or finish[k] is None:
             continue
-        percent = reports[-1][1]
-        done_on = next((day for day, p in reports if p >= 100.0), None)
-        pace_ratio = None
-        recent = [(d, p) for d, p in reports if (reports[-1][0] - d).days <= PACE_WINDOW]
-        if done_on is None and len(recent) >= 2 and item.early_finish and item.early_start:
-            days = (recent[-1][0] - recent[0][0]).days
-            gained = recent[-1][1] - recent[0][1]
-            if days > 0 and gained > 0:
-                span = (item.early_finish - item.early_start).days + 1
-                left_planned = span * (100.0 - percent) / 100.0
-                if left_planned > 0:
-                    pace_ratio = ((100.0 - percent) / (gained / days)) / left_planned
-        found[pk] = ItemProgress(percent, done_on, pace_ratio)
-    return found
-
-
-def _ratio(item, progress: ItemProgress | None, today: date) -> float | None:
-    if not (item.early_start and item.early_finish) or item.duration_days <= 0:
-        return None
-    span = (item.early_finish - item.early_start).days + 1
-    if progress is None:
-        return None
-    if progress.done_on is not None:
-        return max((progress.done_on - item.early_start).days + 1, 1) / span
-    if progress.percent >= MIN_PERCENT and today > item.early_start:
-        projected = (today - item.early_start).days / (progress.percent / 100.0)
-        return projected / span
-    return None
+        span = (finish[k] - start[k]).days + 1
+        if found.done_on is not None:
+            ratios[k] = max((found.done_on - start[k]).days + 1, 1) / span
+        elif found.percent >= MIN_PERCENT and today > start[k]:
+            ratios[k] = (today - start[k]).days / (found.percent / 100.0) / span
+    return ratios
 
 
 def _fit(ratios: list[float], source: str) -> Fit:
@@ -143,36 +161,46 @@ def calibrate(city, today: date) -> Calibration:
     from guatu.org.models import Town
     from guatu.projects.models import Phase
 
-    items = [
-        _Planned(*row)
-        for row in WorkItem.objects.filter(
+    rows = value_rows(
+        WorkItem.objects.filter(
             project__city=city, early_start__isnull=False, duration_days__gt=0
-        ).values_list("pk", "duration_days", "early_start", "early_finish", "town_id", "phase_id")
-    ]  # plain values: a city has tens of thousands of items
-    towns = dict(Town.objects.filter(pk__in={i.town_id for i in items}).values_list("pk", "name"))
-    phases = dict(
-        Phase.objects.filter(pk__in={i.phase_id for i in items}).values_list("pk", "name")
+        ).order_by("pk"),
+        "pk", "early_start", "early_finish", "town_id", "phase_id",
+    )  # fmt: skip
+    items = _Items(
+        pk=np.array([r[0] for r in rows], dtype=np.int64),
+        start=day_array([r[1] for r in rows]),
+        finish=day_array([r[2] for r in rows]),
+        town=[r[3] for r in rows],
+        phase=[r[4] for r in rows],
     )
-    progress = item_progress(items, today, city=city)
+    reports = value_rows(
+        ProgressReport.objects.filter(
+            COUNTS, reported_on__lte=today, work_item__project__city=city
+        ).order_by("work_item_id", "reported_on", "created_at", "id"),
+        "work_item_id", "reported_on", "percent_complete",
+    )  # fmt: skip
+    progress = item_progress(items, reports, today)
+    ratios = _ratios(items, progress, today)
+    towns = dict(Town.objects.filter(pk__in=set(items.town)).values_list("pk", "name"))
+    phases = dict(Phase.objects.filter(pk__in=set(items.phase)).values_list("pk", "name"))
     groups: dict[tuple, list[float]] = defaultdict(list)
     names: dict[tuple, str] = {}
     no_phase, city_level, whole = _("no phase"), _("city level"), _("whole city")
-    for item in items:
-        ratio = _ratio(item, progress.get(item.pk), today)
-        if ratio is None or ratio <= 0:
-            continue
-        phase = phases[item.phase_id] if item.phase_id else no_phase
-        town = towns[item.town_id] if item.town_id else city_level
+    for k in np.flatnonzero(ratios > 0).tolist():
+        town_id, phase_id = items.town[k], items.phase[k]
+        phase = phases[phase_id] if phase_id else no_phase
+        town = towns[town_id] if town_id else city_level
         for key, name in (
-            ((item.town_id, item.phase_id), f"{town}·{phase}"),
-            ((None, item.phase_id), phase),
+            ((town_id, phase_id), f"{town}·{phase}"),
+            ((None, phase_id), phase),
             ((None, None), whole),
         ):
-            groups[key].append(ratio)
+            groups[key].append(ratios[k])
             names[key] = name
     fits = {}
-    for key, ratios in groups.items():
-        if len(ratios) >= MIN_ITEMS:
-            label = _("%(group)s (%(count)d items)") % {"group": names[key], "count": len(ratios)}
-            fits[key] = _fit(ratios, label)
+    for key, values in groups.items():
+        if len(values) >= MIN_ITEMS:
+            label = _("%(group)s (%(count)d items)") % {"group": names[key], "count": len(values)}
+            fits[key] = _fit(values, label)
     return Calibration(fits, progress)

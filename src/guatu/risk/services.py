@@ -316,16 +316,24 @@ def _version(city) -> str:
     return f"{reports}-{stamps[0]}-{stamps[1]}-{estimates['count']}"
 
 
-def _cached(city, name: str, today: date, compute):
+def _key(city, name: str, today: date, version: str) -> str:
+    return f"guatu:risk:{city.pk}:{name}:{today.isoformat()}:{version}"
+
+
+def _cached(city, name: str, today: date, compute, version: str | None = None):
     """*compute*'s answer for *name* on *today*, kept until a figure of *city* changes."""
     from django.core.cache import cache
 
-    key = f"guatu:risk:{city.pk}:{name}:{today.isoformat()}:{_version(city)}"
+    key = _key(city, name, today, version or _version(city))
     found = cache.get(key)
     if found is None:
         found = compute()
-        cache.set(key, found, 600)
+        cache.set(key, found, CACHE_SECONDS)
     return found
+
+
+#: How long a computed risk is kept at most (a new figure replaces it at once).
+CACHE_SECONDS = 600
 
 
 def city_calibration(city, today: date):
@@ -360,13 +368,25 @@ def city_risks(city, *, today: date | None = None) -> list[ProjectRisk]:
 
 
 def project_risk_cached(project: Project, *, today: date | None = None) -> ProjectRisk | None:
-    """``project_risk`` of today, kept until a report, schedule or estimate changes."""
+    """``project_risk`` of today, kept until a report, schedule or estimate changes.
+
+    When the city's risks of the same figures are already computed (the
+    dashboard's card, the bulletin), the project's is taken from them: the
+    same inputs and seed give the same runs.
+    """
+    from django.core.cache import cache
+
     today = today or city_today(project.city)
+    version = _version(project.city)
+    city = cache.get(_key(project.city, "city", today, version))
+    if city is not None:
+        return next((risk for risk in city if risk.project.pk == project.pk), None)
     found = _cached(
         project.city,
         f"p{project.pk}",
         today,
         lambda: project_risk(project, today=today) or False,  # False: cached "no schedule"
+        version,
     )
     return found or None
 

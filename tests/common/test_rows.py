@@ -1,10 +1,10 @@
-"""The status table's readers: dates from the database into numpy, exactly."""
+"""Rows straight from the database: their dates into numpy, exactly."""
 
 from datetime import date
 
 import numpy as np
 
-from guatu.progress.status import day_array
+from guatu.common.rows import day_array
 
 
 def test_day_array_reads_dates_strings_and_none_as_numpy_would():
