@@ -120,3 +120,41 @@ def test_a_project_computed_alone_equals_the_same_project_among_the_whole_city(d
             (n.item.pk, n.p80, n.probability) for n in alone.nodes
         ]
         assert [d.item.pk for d in risk.drivers] == [d.item.pk for d in alone.drivers]
+
+
+def test_every_items_distribution_on_the_api_and_in_a_workbook_from_the_page(demo):
+    """P10–P90 per item (not only the nodes): the API on request and an .xlsx linked from
+    the page; the nodes' figures are the same either way; a formula-like name stays text."""
+    from openpyxl import load_workbook
+
+    leader = User.objects.get(username="leader")
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token_create(user=leader)}"}
+    c = Client()
+    c.force_login(leader)
+    items = WorkItem.objects.filter(project__code="jintai-railway")
+    plain = c.get("/api/v1/projects/jintai-railway/risk", **auth).json()
+    every = c.get("/api/v1/projects/jintai-railway/risk?every_item=true", **auth).json()
+    assert plain["items"] is None and len(every["items"]) == items.count()
+    by_item = {row["item"]: row for row in every["items"]}
+    for node in plain["nodes"]:
+        assert by_item[node["item"]]["p80"] == node["p80"]
+    for row in every["items"]:
+        assert row["p10"] <= row["p50"] <= row["p80"] <= row["p90"] and row["source"]
+    assert every["runs"] == plain["runs"] and every["nodes"] == plain["nodes"]
+
+    hostile = items.exclude(deadline=None).first()
+    WorkItem.objects.filter(pk=hostile.pk).update(name='=HYPERLINK("http://evil.example","x")')
+    page = c.get("/projects/jintai-railway/risk/").content.decode()
+    assert "/projects/jintai-railway/risk/items.xlsx" in page
+    response = c.get("/projects/jintai-railway/risk/items.xlsx")
+    assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
+    sheet = load_workbook(io.BytesIO(response.content))["完成日期分布"]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert "金台铁路永康段" in rows[0][0] and "次" in rows[0][0]
+    assert rows[1][:3] == ("事项编码", "工作事项", "镇街区") and rows[1][6:10] == (
+        "P10", "P50", "P80", "P90"
+    )  # fmt: skip
+    assert len(rows) == items.count() + 2
+    cell = next(c for c in sheet.iter_rows(min_row=3) if c[0].value == hostile.code)[1]
+    assert cell.value.startswith("=HYPERLINK") and cell.data_type == "s"
+    assert Client().get("/projects/jintai-railway/risk/items.xlsx").status_code == 302

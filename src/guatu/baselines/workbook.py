@@ -13,20 +13,15 @@ from datetime import date
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from guatu.baselines.asof import project_as_of
 from guatu.baselines.models import BaselineItem
-from guatu.common.spreadsheet import safe_row
+from guatu.common.spreadsheet import write_sheet
 from guatu.org.clock import city_zone
 from guatu.progress.labels import light_label
 from guatu.projects.models import Project
 
 __all__ = ["as_of_filename", "as_of_workbook"]
-
-_BOLD = Font(bold=True)
 
 
 def _number(value):
@@ -40,25 +35,6 @@ def _local(project: Project, moment):
     return timezone.localtime(moment, city_zone(project.city)).replace(tzinfo=None)
 
 
-def _write(book: Workbook, title: str, heading: str, headers: list[str], rows) -> None:
-    sheet = book.create_sheet(title)
-    sheet.freeze_panes = "A3"
-    for index, header in enumerate(headers):
-        sheet.column_dimensions[get_column_letter(index + 1)].width = max(12, len(header) * 2 + 2)
-    cell = WriteOnlyCell(sheet, value=heading)
-    cell.font = _BOLD
-    sheet.append(safe_row(sheet, [cell]))
-    sheet.append(safe_row(sheet, [WriteOnlyCell(sheet, value=h) for h in headers]))
-    for row in rows:
-        cells = []
-        for value in row:
-            cell = WriteOnlyCell(sheet, value=value)
-            if isinstance(value, date):
-                cell.number_format = "yyyy-mm-dd hh:mm" if hasattr(value, "hour") else "yyyy-mm-dd"
-            cells.append(cell)
-        sheet.append(safe_row(sheet, cells))
-
-
 def as_of_workbook(project: Project, day: date) -> bytes:
     result = project_as_of(project, day)
     book = Workbook(write_only=True)
@@ -69,7 +45,7 @@ def as_of_workbook(project: Project, day: date) -> bytes:
         }
     else:
         plan = _("no baseline frozen by that day")
-    _write(
+    write_sheet(
         book,
         _("As of %(date)s") % {"date": day.isoformat()},
         f"{project.name} — " + _("as of %(date)s") % {"date": day.isoformat()} + f"（{plan}）",
@@ -112,7 +88,7 @@ def as_of_workbook(project: Project, day: date) -> bytes:
         .select_related("baseline", "baseline__created_by")
         .order_by("baseline__number", "id")
     )
-    _write(
+    write_sheet(
         book,
         _("Baselines"),
         f"{project.name} — " + _("Baselines"),
@@ -151,7 +127,7 @@ def as_of_workbook(project: Project, day: date) -> bytes:
     requests = project.adjustments.select_related(
         "work_item", "proposed_by", "reviewed_by", "decided_by", "baseline"
     ).order_by("proposed_at", "id")
-    _write(
+    write_sheet(
         book,
         _("Node adjustments"),
         f"{project.name} — " + _("Node adjustments"),

@@ -8,12 +8,17 @@ the cell keeps the exact text, so an export read back compares equal.
 """
 
 from collections.abc import Iterable
+from datetime import date
 from typing import Any
 
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import Cell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
-__all__ = ["FORMULA_TRIGGERS", "safe_row", "safe_value"]
+__all__ = ["FORMULA_TRIGGERS", "safe_row", "safe_value", "write_sheet"]
+
+_BOLD = Font(bold=True)
 
 #: What a spreadsheet program may read as the start of a formula.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -35,3 +40,24 @@ def safe_value(sheet, value: Any) -> Any:
 def safe_row(sheet, values: Iterable[Any]) -> list[Any]:
     """The row with every formula-like text made a text cell (see ``safe_value``)."""
     return [safe_value(sheet, value) for value in values]
+
+
+def write_sheet(book, title: str, heading: str, headers: list[str], rows) -> None:
+    """A sheet of a write-only *book*: a bold heading line, the column headers (frozen
+    above the rows), then *rows*, dates as dates, every cell through ``safe_row``."""
+    sheet = book.create_sheet(title)
+    sheet.freeze_panes = "A3"
+    for index, header in enumerate(headers):
+        sheet.column_dimensions[get_column_letter(index + 1)].width = max(12, len(header) * 2 + 2)
+    cell = WriteOnlyCell(sheet, value=heading)
+    cell.font = _BOLD
+    sheet.append(safe_row(sheet, [cell]))
+    sheet.append(safe_row(sheet, [WriteOnlyCell(sheet, value=h) for h in headers]))
+    for row in rows:
+        cells = []
+        for value in row:
+            cell = WriteOnlyCell(sheet, value=value)
+            if isinstance(value, date):
+                cell.number_format = "yyyy-mm-dd hh:mm" if hasattr(value, "hour") else "yyyy-mm-dd"
+            cells.append(cell)
+        sheet.append(safe_row(sheet, cells))

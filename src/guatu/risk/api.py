@@ -27,6 +27,19 @@ class NodeOut(Schema):
     criticality: float
 
 
+class ItemOut(Schema):
+    item: int
+    code: str
+    name: str
+    p10: date
+    p50: date
+    p80: date
+    p90: date
+    criticality: float
+    sensitivity: float
+    source: str
+
+
 class DriverOut(Schema):
     item: int
     name: str
@@ -56,13 +69,15 @@ class RiskOut(Schema):
     nodes: list[NodeOut]
     drivers: list[DriverOut]
     sources: list[SourceOut]
+    items: list[ItemOut] | None = None
 
 
 @router.get(
     "/projects/{code}/risk",
     response={200: RiskOut, 404: dict},
     summary="Chance of each time node (Monte Carlo, calibrated on the city's reports); "
-    "optional what-if: node_item + node_date, delay_item + delay_days (nothing stored)",
+    "optional what-if: node_item + node_date, delay_item + delay_days (nothing stored); "
+    "every_item=true adds each item's P10–P90",
 )
 def risk(
     request,
@@ -71,6 +86,7 @@ def risk(
     node_date: date | None = None,
     delay_item: int | None = None,
     delay_days: int = 0,
+    every_item: bool = False,
 ):
     project = get_object_or_404(Project.objects.select_related("city"), code=code)
     nodes, extra = {}, {}
@@ -78,7 +94,7 @@ def risk(
         nodes[get_object_or_404(WorkItem, pk=node_item, project=project).pk] = node_date
     if delay_item is not None:
         extra[get_object_or_404(WorkItem, pk=delay_item, project=project).pk] = delay_days
-    result = project_risk(project, what_if=WhatIf(nodes, extra))
+    result = project_risk(project, what_if=WhatIf(nodes, extra), every_item=every_item)
     if result is None:
         return Status(404, {"detail": _("The project has no scheduled work items yet.")})
     return RiskOut(
@@ -121,7 +137,17 @@ def risk(
             SourceOut(history=label, items=count, median_ratio=ratio, sigma=sigma)
             for label, count, ratio, sigma in result.sources
         ],
-    )
+        items=[
+            ItemOut(
+                item=row.item.pk, code=row.item.code, name=row.item.name, p10=row.p10,
+                p50=row.p50, p80=row.p80, p90=row.p90, criticality=row.criticality,
+                sensitivity=row.sensitivity, source=row.source,
+            )
+            for row in result.items
+        ]
+        if every_item
+        else None,
+    )  # fmt: skip
 
 
 class AtRiskOut(Schema):

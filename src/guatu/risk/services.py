@@ -35,6 +35,7 @@ TORNADO = 10
 
 __all__ = [
     "AtRisk",
+    "ItemRisk",
     "NodeRisk",
     "ProjectRisk",
     "WhatIf",
@@ -97,6 +98,20 @@ class NodeRisk:
 
 
 @dataclass(frozen=True)
+class ItemRisk:
+    """One item's finish distribution (``project_risk(every_item=True)``: the workbook)."""
+
+    item: WorkItem
+    p10: date
+    p50: date
+    p80: date
+    p90: date
+    criticality: float
+    sensitivity: float
+    source: str
+
+
+@dataclass(frozen=True)
 class Driver:
     item: WorkItem
     sensitivity: float
@@ -123,17 +138,26 @@ class ProjectRisk:
     #: label, items using it, median actual/planned and σ (None for the analyst's ranges)
     sources: list[tuple[str, int, float | None, float | None]]
     merge_bias: list[tuple[WorkItem, float]]
+    #: Every item's P10–P90, only when asked for (``every_item``).
+    items: list[ItemRisk] = field(default_factory=list)
+
+
+#: Finish samples kept at most when every item's distribution is asked for (float32:
+#: 200 MB): a very large project then runs fewer runs rather than taking more memory.
+EVERY_ITEM_SAMPLES = 50_000_000
 
 
 def project_risk(
     project: Project, *, today: date | None = None, what_if: WhatIf | None = None,
     runs: int = RUNS, seed: int = 1, calibration=None, plan: PlanNetwork | None = None,
-    estimates: dict | None = None,
+    estimates: dict | None = None, every_item: bool = False,
 ) -> ProjectRisk | None:  # fmt: skip
     """The Monte Carlo risk of *project* as of *today*; None if it has no scheduled item.
 
     *calibration*, *plan* and *estimates* (item pk → ``ThreePoint``) may come
     from the caller, as ``city_risks`` fetches them once for every project.
+    With *every_item*, each item's finish is kept and its P10–P90 returned too
+    (the nodes' figures are the same: the draws do not depend on what is kept).
     """
     today = today or city_today(project.city)
     what_if = what_if or WhatIf()
@@ -157,15 +181,18 @@ def project_risk(
     if estimates is None:
         estimates = _estimates(ThreePoint.objects.filter(work_item__project=project))
     analyst = _("analyst's three-point estimate")
+    no_duration = _("no duration (a time node)")
     for i, item in enumerate(items):
         extra = what_if.extra_days.get(item.pk, 0)
         done = progress.get(item.pk)
         if item.kind == WorkItem.Kind.MILESTONE or item.duration_days == 0:
             p1[i] = 0.0
+            source_of[i] = no_duration
             continue
         if done is not None and done.done_on is not None:
             p1[i] = 0.0  # finished: successors wait only for the day it finished
             fixed[i] = int(axis.offset_of_finish([done.done_on])[0])
+            source_of[i] = _("finished on %(date)s") % {"date": done.done_on.isoformat()}
             continue
         fit = calibration.for_item(item)
         share = 1.0 - (done.percent / 100.0 if done else 0.0)  # what is left of the work
@@ -205,27 +232,42 @@ def project_risk(
         group_b=_groups([item.phase_id for item in items]),
         rho_a=0.2,
         rho_b=0.2,
-        track=np.array(nodes, dtype=np.int64),
+        track=np.arange(n, dtype=np.int64) if every_item else np.array(nodes, dtype=np.int64),
     )
+    if every_item:
+        runs = min(runs, max(3 * BATCH, EVERY_ITEM_SAMPLES // n))
     result = run_risk(
         data, runs=runs, batch=BATCH, seed=seed, tolerance=TOLERANCE, relative=RELATIVE,
         origin=float(now),
     )  # fmt: skip
-    quantiles = result.quantiles() if nodes else np.zeros((0, 4))
-
-    node_dates = _dates(axis, quantiles, [items[i].kind == WorkItem.Kind.MILESTONE for i in nodes])
+    kept = list(range(n)) if every_item else nodes  # the items whose finishes were kept
+    quantiles = result.quantiles() if kept else np.zeros((0, 4))
+    kept_dates = _dates(axis, quantiles, [items[i].kind == WorkItem.Kind.MILESTONE for i in kept])
+    row_of = {i: k for k, i in enumerate(kept)}
     deadlines = [what_if.nodes.get(items[i].pk, items[i].deadline) for i in nodes]
     known = [j for j, node in enumerate(deadlines) if node is not None]
     chances: list[float | None] = [None] * len(nodes)
     if known:
         limits = axis.offset_of_finish([deadlines[j] for j in known]).astype(np.float64)
-        met = (result.finish[known] <= limits[:, None] + 1e-7).mean(axis=1)
+        finishes = result.finish[[row_of[nodes[j]] for j in known]]
+        met = (finishes <= limits[:, None] + 1e-7).mean(axis=1)
         for j, chance in zip(known, met, strict=True):
             chances[j] = float(chance)
     node_rows = [
-        NodeRisk(items[i], deadlines[j], *node_dates[j], chances[j], float(result.criticality[i]))
+        NodeRisk(
+            items[i], deadlines[j], *kept_dates[row_of[i]], chances[j],
+            float(result.criticality[i]),
+        )
         for j, i in enumerate(nodes)
-    ]
+    ]  # fmt: skip
+    item_rows = [
+        ItemRisk(
+            items[i], *kept_dates[i], float(result.criticality[i]), float(result.sensitivity[i]),
+            source_of.get(i, ""),
+        )
+        for i in range(n)
+        if every_item
+    ]  # fmt: skip
     finish_q = np.quantile(result.project_finish, [0.1, 0.5, 0.8, 0.9])
     target_probability = None
     if plan.deadline is not None:
@@ -256,6 +298,7 @@ def project_risk(
             for label, (count, fit) in sorted(used.items(), key=lambda kv: -kv[1][0])
         ],
         merge_bias=merges,
+        items=item_rows,
     )
 
 

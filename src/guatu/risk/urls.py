@@ -5,6 +5,7 @@ from guatu.risk import views
 app_name = "risk"
 urlpatterns = [
     path("projects/<slug:code>/risk/", views.risk_view, name="project"),
+    path("projects/<slug:code>/risk/items.xlsx", views.items_xlsx_view, name="items-xlsx"),
     path("projects/<slug:code>/risk/estimates/", views.estimate_view, name="estimate"),
     path(
         "projects/<slug:code>/risk/estimates/<int:pk>/clear/",

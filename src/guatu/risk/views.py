@@ -3,12 +3,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from guatu.access import is_supervisor
+from guatu.ledger.views import xlsx_response
 from guatu.org.clock import city_today
 from guatu.org.selectors import default_city_or_404
 from guatu.projects.models import Project, WorkItem
@@ -16,6 +17,7 @@ from guatu.risk.estimates import estimate_clear, estimate_set
 from guatu.risk.forms import EstimateForm, WhatIfForm
 from guatu.risk.models import ThreePoint
 from guatu.risk.services import WhatIf, nodes_at_risk, project_risk, project_risk_cached
+from guatu.risk.workbook import items_filename, items_workbook
 from guatu.web.views import apply_errors
 
 
@@ -62,6 +64,16 @@ def risk_view(request: HttpRequest, code: str, estimate_form=None) -> HttpRespon
             ),
         },
     )
+
+
+@login_required
+def items_xlsx_view(request: HttpRequest, code: str) -> HttpResponse:
+    """Every item's P10–P90, criticality, sensitivity and source, computed for the download."""
+    project = get_object_or_404(Project.objects.select_related("city"), code=code)
+    risk = project_risk(project, every_item=True)
+    if risk is None:
+        raise Http404(_("The project has no scheduled work items yet."))
+    return xlsx_response(items_workbook(risk), items_filename(risk))
 
 
 @login_required
