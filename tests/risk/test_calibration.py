@@ -90,3 +90,25 @@ def test_progress_reads_the_latest_figure_the_day_it_was_done_and_the_recent_pac
     earlier = calibrate(project.city, start + timedelta(days=50)).progress
     assert earlier[going.pk].percent == 20.0
     assert earlier[going.pk].pace_ratio == pytest.approx((80 / (10 / 7)) / (span * 0.8))
+
+
+def test_a_review_that_makes_a_report_count_renews_the_cached_figures(project, make_item, users):
+    """The seen bug: confirming a report above target (超目标) changed what counts, but the
+    cached risk kept the figures from before the review until it expired."""
+    from django.core.cache import cache
+
+    from guatu.progress.services import report_review
+    from guatu.risk.services import city_calibration
+
+    cache.clear()
+    land = make_item("zd", name="外迁征地", quantity_target=Decimal(126), unit="mu")
+    land.refresh_from_db()
+    day = land.early_start + timedelta(days=3)
+    flagged = report_submit(
+        work_item=land, reported_by=users["town"], reported_on=day, quantity=Decimal(130),
+        above_target=True, note="变更", today=day,
+    )  # fmt: skip
+    today = day + timedelta(days=1)
+    assert land.pk not in city_calibration(project.city, today).progress  # not counted yet
+    report_review(actor=users["supervisor"], report=flagged, confirm=True)
+    assert city_calibration(project.city, today).progress[land.pk].done_on == day

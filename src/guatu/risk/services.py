@@ -340,12 +340,16 @@ class AtRisk:
 
 
 def _version(city) -> str:
-    """Changes whenever a figure the risk reads changes: a report, a schedule, the day."""
+    """Changes whenever a figure the risk reads changes: a report, the office's review of
+    one (a confirmed report above target starts to count), a schedule, an estimate."""
     from django.db.models import Count, Max
 
-    from guatu.progress.models import ProgressReport
+    from guatu.progress.models import ProgressReport, ReportReview
 
     reports = ProgressReport.objects.filter(work_item__project__city=city).aggregate(
+        last=Max("id")
+    )["last"]
+    reviews = ReportReview.objects.filter(report__work_item__project__city=city).aggregate(
         last=Max("id")
     )["last"]
     plans = Project.objects.filter(city=city).aggregate(last=Max("scheduled_at"))["last"]
@@ -356,7 +360,7 @@ def _version(city) -> str:
         int(moment.timestamp() * 1_000_000) if moment else 0
         for moment in (plans, estimates["last"])
     ]
-    return f"{reports}-{stamps[0]}-{stamps[1]}-{estimates['count']}"
+    return f"{reports}-{reviews}-{stamps[0]}-{stamps[1]}-{estimates['count']}"
 
 
 def _key(city, name: str, today: date, version: str) -> str:
