@@ -73,8 +73,13 @@ def test_the_worker_command_works_the_queue(tmp_path):
         "from django_tasks_db.models import DBTaskResult; "
         "from guatu.ops.models import WorkerHeartbeat; "
         "print(Bulletin.objects.filter(period='2019-W45').count(), "
-        "DBTaskResult.objects.filter(status='READY').count(), "
-        "WorkerHeartbeat.objects.count())",
+        f"DBTaskResult.objects.filter(status='READY', task_path='{TASK_PATH}').count(), "
+        "WorkerHeartbeat.objects.count(), "
+        "DBTaskResult.objects.filter(task_path='guatu.risk.tasks.warm_risks', "
+        "status='SUCCESSFUL').count(), "
+        "DBTaskResult.objects.filter(task_path='guatu.risk.tasks.warm_risks', "
+        "status='READY').count())",
     )
-    # Drafted, next week queued, and the worker left its heartbeat for /healthz.
-    assert counts.strip().splitlines()[-1] == "1 1 1"
+    # Drafted, next week queued, the worker left its heartbeat for /healthz, and the
+    # schedule risk was warmed once with its next run queued.
+    assert counts.strip().splitlines()[-1] == "1 1 1 1 1"
