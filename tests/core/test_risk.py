@@ -201,3 +201,11 @@ def test_two_threads_at_once_get_what_one_gets_alone():
             )
         )
     assert all(np.array_equal(alone, r) for r in results)
+
+
+def test_the_warm_up_runs_the_kernel_on_a_tiny_plan():
+    """``guatu serve`` calls it before the web workers start (the kernel then loads from
+    numba's cache instead of compiling for the first reader)."""
+    from guatu.core.risk import warm_up
+
+    assert 5.0 < warm_up() < 20.0  # a triangular 1–5 then a lognormal around 4

@@ -2,7 +2,9 @@
 
 Everything a production start needs happens here, in order, so that no step
 can be forgotten: migrations, the cache table (login throttling and
-sessions' cache), collected static files (WhiteNoise serves them); then
+sessions' cache), collected static files (WhiteNoise serves them), the
+schedule risk's compiled kernel (in a child process: numba's threads must
+not be started in a process that forks the web workers); then
 gunicorn with threaded workers — as many processes as the machine has CPUs,
 ``GUATU_THREADS`` threads each, and on PostgreSQL a pool of that many
 connections per process, so at most workers × threads connections are ever
@@ -10,6 +12,8 @@ open and a burst waits for one instead of failing.
 """
 
 import os
+import subprocess
+import sys
 
 from django.conf import settings
 from django.core.management import call_command
@@ -51,6 +55,7 @@ class Command(BaseCommand):
             call_command("migrate", interactive=False, verbosity=0)
             call_command("createcachetable", verbosity=0)
             call_command("collectstatic", interactive=False, verbosity=0)
+            self._compile_risk_kernel()
         self._check_connections(workers * threads)
         self.stdout.write(
             f"guatu serve: {workers} workers × {threads} threads on {bind} "
@@ -65,6 +70,18 @@ class Command(BaseCommand):
                 connections[alias].close_pool()
         connections.close_all()
         self._gunicorn(bind=bind, workers=workers, threads=threads).run()
+
+    def _compile_risk_kernel(self) -> None:
+        """Compile (or load) the Monte Carlo kernel once, so the first reader of a risk
+        does not wait about 12 s for numba; numba caches it on disk for every worker."""
+        done = subprocess.run(
+            [sys.executable, "-c", "from guatu.core.risk import warm_up; warm_up()"],
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+        if done.returncode != 0:
+            raise CommandError(f"The schedule risk kernel did not compile:\n{done.stderr}")
 
     def _check_connections(self, wanted: int) -> None:
         """Refuse to start when PostgreSQL could not give every thread a connection."""
