@@ -102,6 +102,10 @@ def test_the_word_document_follows_gb_t_9704(draft):
     assert east_asian(mark.runs[0]) == "方正小标宋简体"
     assert number.text == "（草稿）"
     assert east_asian(title.runs[0]) == "方正小标宋简体" and title.runs[0].font.size == Pt(22)
+    # Printed on several sheets, a table repeats its header and never cuts a row in two.
+    for table in document.tables:
+        assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
+        assert all(row._tr.trPr.find(qn("w:cantSplit")) is not None for row in table.rows)
     headings = [p for p in paragraphs if p.text.startswith(("一、", "二、", "三、", "四、"))]
     assert [p.text for p in headings] == [
         "一、总体情况",
@@ -128,6 +132,30 @@ def test_the_pdf_text_extracts_as_the_right_characters(draft, tmp_path):
     for words in ("永康市重点项目建设管理办公室", "一、总体情况", "黄灯", "古山镇", "3户未签约"):
         assert words in text, words
     assert not any(0x2E80 <= ord(c) <= 0x2FDF for c in text), "radicals instead of ideographs"
+
+
+def test_no_printed_table_row_is_cut_across_two_sheets(draft):
+    """The seen bug: the W46 accountability table put a row's level at the foot of one sheet
+    and its item on the next, so the next sheet began with a row of empty cells."""
+    from weasyprint import HTML
+    from weasyprint.formatting_structure import boxes
+
+    document = HTML(string=render.to_html(draft.content, standalone=True)).render()
+
+    def body_rows(box, header=False):
+        if isinstance(box, boxes.TableRowGroupBox):
+            header = box.is_header  # the header row repeats on every sheet, rightly
+        if isinstance(box, boxes.TableRowBox) and not header:
+            yield box
+        for child in getattr(box, "children", None) or []:
+            yield from body_rows(child, header)
+
+    sheets: dict[int, set[int]] = {}
+    for number, page in enumerate(document.pages):
+        for row in body_rows(page._page_box):
+            sheets.setdefault(id(row.element), set()).add(number)
+    assert len(sheets) > 20 and len(document.pages) > 2
+    assert [pages for pages in sheets.values() if len(pages) > 1] == []
 
 
 def test_the_excel_workbook_reads_back(draft):

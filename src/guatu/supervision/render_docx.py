@@ -102,15 +102,28 @@ def _page_number_footer(document, section) -> None:
 
 
 def _table(document, header: list[str], rows: list[list[str]]) -> None:
+    """A grid table whose header repeats on every sheet and whose rows are never cut
+    across two sheets (as the PDF prints it)."""
     table = document.add_table(rows=1, cols=len(header))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    _row_property(table.rows[0], "w:tblHeader")
+    _row_property(table.rows[0], "w:cantSplit")
     for cell, text in zip(table.rows[0].cells, header, strict=True):
         set_font(cell.paragraphs[0].add_run(text), HEADING_FONT, Pt(12))
     for values in rows:
-        cells = table.add_row().cells
-        for cell, text in zip(cells, values, strict=True):
+        row = table.add_row()
+        _row_property(row, "w:cantSplit")
+        for cell, text in zip(row.cells, values, strict=True):
             set_font(cell.paragraphs[0].add_run(str(text)), BODY_FONT, Pt(12))
+
+
+def _row_property(row, name: str) -> None:
+    """Switch on a row property (``w:cantSplit``, ``w:tblHeader``) in the row's ``w:trPr``."""
+    properties = row._tr.get_or_add_trPr()
+    flag = OxmlElement(name)
+    flag.set(qn("w:val"), "true")
+    properties.append(flag)
 
 
 def render_docx(content: dict, labels: dict[str, str], charts: list[bytes] = ()) -> bytes:
