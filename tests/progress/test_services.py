@@ -166,3 +166,14 @@ def test_the_database_refuses_to_update_or_delete_a_report(land, users):
         ProgressReport.objects.filter(pk=report.pk).delete()
     report.refresh_from_db()
     assert report.note == "" and report.percent_complete == Decimal("7.94")
+
+
+def test_a_review_reads_as_words_not_codes(land, users):
+    """Admin lists and the audit show a review by its report and its verdict in Chinese."""
+    from django.utils import translation
+
+    flagged = submit(land, users["town"], quantity=Decimal(130), above_target=True, note="变更")
+    review = report_review(actor=users["supervisor"], report=flagged, confirm=True)
+    with translation.override("zh-hans"):
+        text = str(review)
+    assert "外迁征地" in text and "confirmed" not in text and text.endswith("已确认")

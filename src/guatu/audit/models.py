@@ -33,4 +33,10 @@ class AuditEntry(models.Model):
         ordering = ["-at", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.action} {self.target_repr}"
+        from django.utils.timezone import localtime
+
+        from guatu.audit.labels import action_label
+
+        at = localtime(self.at)  # the site's time zone, the city's
+        who = self.user or ""
+        return f"{at:%Y-%m-%d %H:%M} {who} {action_label(self.action)} {self.target_repr}"

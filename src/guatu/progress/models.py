@@ -126,7 +126,7 @@ class ReportReview(models.Model):
         ordering = ["-reviewed_at", "id"]
 
     def __str__(self) -> str:
-        return f"{self.report_id}: {self.decision}"
+        return f"{self.report} · {self.get_decision_display()}"
 
 
 class Blocker(models.Model):

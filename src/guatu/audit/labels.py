@@ -1,0 +1,72 @@
+"""What each audited action is called, for the people who read the log.
+
+The log stores a stable code per action (``report_submit``); the admin's
+list, its filter and an entry's text show these words instead. A code
+without a label still shows, marked as such, rather than disappearing.
+"""
+
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+__all__ = ["ACTIONS", "CHANNELS", "action_label", "channel_label"]
+
+ACTIONS = {
+    "adjustment_apply": _("node adjustment applied to the plan"),
+    "adjustment_attach": _("evidence attached to a node adjustment"),
+    "adjustment_decide": _("node adjustment decided"),
+    "adjustment_propose": _("node adjustment proposed"),
+    "adjustment_review": _("node adjustment reviewed"),
+    "admin": _("administration page"),
+    "application_evaluate": _("park application evaluated"),
+    "application_read": _("park application read"),
+    "applications_screen": _("park applications screened"),
+    "baseline_freeze": _("baseline frozen"),
+    "blocker_escalate": _("blocker escalated"),
+    "blocker_open": _("blocker opened"),
+    "blocker_resolve": _("blocker resolved"),
+    "bulletin_draft": _("bulletin drafted"),
+    "bulletin_publish": _("bulletin published"),
+    "city_init": _("city set up from its workbook"),
+    "dependencies_add": _("links added"),
+    "escalation_resolve": _("accountability case closed"),
+    "estimate_clear": _("three-point estimate removed"),
+    "estimate_set": _("three-point estimate set"),
+    "evidence_accept": _("evidence accepted"),
+    "grading_change": _("park grading changed"),
+    "intake_read": _("newspaper page read in"),
+    "joint_milestone_create": _("joint time node created"),
+    "ledger_import": _("ledger imported"),
+    "notify_robot_delete": _("group robot removed"),
+    "notify_robot_save": _("group robot saved"),
+    "notify_rules_save": _("notification rules saved"),
+    "park_criteria_change": _("park criteria changed"),
+    "park_manage": _("park managed"),
+    "park_results": _("park results downloaded"),
+    "photo_read": _("site photo viewed"),
+    "project_import_mspdi": _("plan imported from Microsoft Project"),
+    "report_correct": _("progress report corrected"),
+    "report_form": _("progress report form opened"),
+    "report_review": _("above-target report reviewed"),
+    "report_submit": _("progress reported"),
+    "rules_change": _("light rules changed"),
+    "screen_token_create": _("big-screen link created"),
+    "screen_token_revoke": _("big-screen link revoked"),
+    "unit_allocate": _("park unit allocated"),
+    "work_item_create": _("work item created"),
+    "work_item_update": _("work item changed"),
+}
+
+CHANNELS = {"web": _("web page"), "api": _("API"), "cli": _("command line")}
+
+
+def action_label(code: str) -> str:
+    """The action's name in the reader's language (a page refused names its view)."""
+    if code.startswith("page:"):
+        return gettext("page %(view)s") % {"view": code.removeprefix("page:")}
+    label = ACTIONS.get(code)
+    return str(label) if label is not None else gettext("unnamed action %(code)s") % {"code": code}
+
+
+def channel_label(code: str) -> str:
+    label = CHANNELS.get(code)
+    return str(label) if label is not None else code
