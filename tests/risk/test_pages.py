@@ -158,3 +158,46 @@ def test_every_items_distribution_on_the_api_and_in_a_workbook_from_the_page(dem
     cell = next(c for c in sheet.iter_rows(min_row=3) if c[0].value == hostile.code)[1]
     assert cell.value.startswith("=HYPERLINK") and cell.data_type == "s"
     assert Client().get("/projects/jintai-railway/risk/items.xlsx").status_code == 302
+
+
+def test_a_what_if_runs_the_same_draws_so_what_it_cannot_reach_keeps_its_figures(demo):
+    """Only what the change moves may move: a node no path leads to from the delayed item
+    keeps its dates and chance exactly (same runs, same seed), page and API alike."""
+    from guatu.projects.models import Dependency, Project
+    from guatu.risk.services import WhatIf, what_if_risk
+
+    railway = Project.objects.get(code="jintai-railway")
+    delayed = WorkItem.objects.get(project=railway, code="lj-zc")  # 连接线征迁
+    after: dict[int, set[int]] = {}
+    for pred, succ in Dependency.objects.filter(predecessor__project=railway).values_list(
+        "predecessor_id", "successor_id"
+    ):
+        after.setdefault(pred, set()).add(succ)
+    reached, todo = set(), [delayed.pk]
+    while todo:
+        for succ in after.get(todo.pop(), ()):
+            if succ not in reached:
+                reached.add(succ)
+                todo.append(succ)
+    today, tried = what_if_risk(railway, WhatIf(extra_days={delayed.pk: 200}))
+    assert tried.runs == today.runs
+    figures = {
+        r.item.pk: (r.p10, r.p50, r.p80, r.p90, r.probability) for r in tried.nodes
+    }  # fmt: skip
+    untouched = [r for r in today.nodes if r.item.pk not in reached | {delayed.pk}]
+    assert untouched
+    for r in untouched:
+        assert figures[r.item.pk] == (r.p10, r.p50, r.p80, r.p90, r.probability), r.item.name
+    own = next(r for r in today.nodes if r.item.pk == delayed.pk)
+    assert figures[delayed.pk][2] > own.p80  # its own node shows the change
+    leader = User.objects.get(username="leader")
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token_create(user=leader)}"}
+    api = (
+        Client()
+        .get(f"/api/v1/projects/jintai-railway/risk?delay_item={delayed.pk}&delay_days=200", **auth)
+        .json()
+    )
+    assert api["runs"] == today.runs
+    assert {n["item"]: n["p80"] for n in api["nodes"]} == {
+        pk: value[2].isoformat() for pk, value in figures.items()
+    }

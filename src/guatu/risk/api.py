@@ -9,7 +9,7 @@ from ninja import Router, Schema
 from ninja.responses import Status
 
 from guatu.projects.models import Project, WorkItem
-from guatu.risk.services import WhatIf, project_risk
+from guatu.risk.services import WhatIf, project_risk, what_if_risk
 
 router = Router(tags=["risk"])
 
@@ -94,7 +94,11 @@ def risk(
         nodes[get_object_or_404(WorkItem, pk=node_item, project=project).pk] = node_date
     if delay_item is not None:
         extra[get_object_or_404(WorkItem, pk=delay_item, project=project).pk] = delay_days
-    result = project_risk(project, what_if=WhatIf(nodes, extra), every_item=every_item)
+    what_if = WhatIf(nodes, extra)
+    if what_if:  # the same runs as today's, so only what the change moves moves
+        result = what_if_risk(project, what_if, every_item=every_item)[1]
+    else:
+        result = project_risk(project, every_item=every_item)
     if result is None:
         return Status(404, {"detail": _("The project has no scheduled work items yet.")})
     return RiskOut(

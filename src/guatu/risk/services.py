@@ -44,6 +44,7 @@ __all__ = [
     "nodes_at_risk",
     "project_risk",
     "project_risk_cached",
+    "what_if_risk",
 ]
 
 
@@ -150,7 +151,7 @@ EVERY_ITEM_SAMPLES = 50_000_000
 def project_risk(
     project: Project, *, today: date | None = None, what_if: WhatIf | None = None,
     runs: int = RUNS, seed: int = 1, calibration=None, plan: PlanNetwork | None = None,
-    estimates: dict | None = None, every_item: bool = False,
+    estimates: dict | None = None, every_item: bool = False, settle: bool = True,
 ) -> ProjectRisk | None:  # fmt: skip
     """The Monte Carlo risk of *project* as of *today*; None if it has no scheduled item.
 
@@ -158,6 +159,7 @@ def project_risk(
     from the caller, as ``city_risks`` fetches them once for every project.
     With *every_item*, each item's finish is kept and its P10–P90 returned too
     (the nodes' figures are the same: the draws do not depend on what is kept).
+    With *settle* False, exactly *runs* runs (a what-if, run as long as today's).
     """
     today = today or city_today(project.city)
     what_if = what_if or WhatIf()
@@ -237,7 +239,8 @@ def project_risk(
     if every_item:
         runs = min(runs, max(3 * BATCH, EVERY_ITEM_SAMPLES // n))
     result = run_risk(
-        data, runs=runs, batch=BATCH, seed=seed, tolerance=TOLERANCE, relative=RELATIVE,
+        data, runs=runs, batch=BATCH, seed=seed, tolerance=TOLERANCE if settle else None,
+        relative=RELATIVE,
         origin=float(now),
     )  # fmt: skip
     kept = list(range(n)) if every_item else nodes  # the items whose finishes were kept
@@ -300,6 +303,24 @@ def project_risk(
         merge_bias=merges,
         items=item_rows,
     )
+
+
+def what_if_risk(
+    project: Project, what_if: WhatIf, *, every_item: bool = False
+) -> tuple[ProjectRisk | None, ProjectRisk | None]:
+    """Today's risk and the same runs with *what_if* applied: (today, tried).
+
+    The tried plan runs exactly as many runs as today's, with the same seed,
+    so every draw is the same and a node the change cannot reach keeps its
+    figures to the day: what moves is what the change moves (page and API).
+    """
+    today = project_risk_cached(project)
+    if today is None or not what_if:
+        return today, None
+    tried = project_risk(
+        project, what_if=what_if, runs=today.runs, settle=False, every_item=every_item
+    )
+    return today, tried
 
 
 def _dates(axis, offsets: np.ndarray, milestone: list[bool]) -> list[list[date]]:

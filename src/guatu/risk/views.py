@@ -16,7 +16,13 @@ from guatu.projects.models import Project, WorkItem
 from guatu.risk.estimates import estimate_clear, estimate_set
 from guatu.risk.forms import EstimateForm, WhatIfForm
 from guatu.risk.models import ThreePoint
-from guatu.risk.services import WhatIf, nodes_at_risk, project_risk, project_risk_cached
+from guatu.risk.services import (
+    WhatIf,
+    nodes_at_risk,
+    project_risk,
+    project_risk_cached,
+    what_if_risk,
+)
 from guatu.risk.workbook import items_filename, items_workbook
 from guatu.web.views import apply_errors
 
@@ -37,13 +43,11 @@ def risk_view(request: HttpRequest, code: str, estimate_form=None) -> HttpRespon
     asked = any(request.GET.get(name) for name in ("node_item", "delay_item"))
     form = WhatIfForm(request.GET if asked else None, project=project)
     what_if = what_if_of(form)
-    risk = project_risk_cached(project)
-    tried = None
-    if what_if:
-        try:
-            tried = project_risk(project, what_if=what_if)
-        except ValidationError as error:
-            apply_errors(form, error)
+    try:
+        risk, tried = what_if_risk(project, what_if)
+    except ValidationError as error:
+        apply_errors(form, error)
+        risk, tried = project_risk_cached(project), None
     rows = []
     if risk is not None:
         after = {row.item.pk: row for row in tried.nodes} if tried else {}
