@@ -21,7 +21,7 @@ from guatu.core.risk import Dist, RiskInput, run_risk
 from guatu.core.schedule import NO_FIX, Constraints
 from guatu.org.clock import city_today
 from guatu.projects.models import Project, WorkItem
-from guatu.projects.scheduling import PlanNetwork, plan_network, plan_networks
+from guatu.projects.scheduling import PlanItem, PlanNetwork, plan_network, plan_networks
 from guatu.risk.calibration import calibrate
 from guatu.risk.models import ThreePoint
 
@@ -88,7 +88,7 @@ def what_if_check(project: Project, what_if: WhatIf) -> None:
 
 @dataclass(frozen=True)
 class NodeRisk:
-    item: WorkItem
+    item: PlanItem
     node: date | None
     p10: date
     p50: date
@@ -102,7 +102,7 @@ class NodeRisk:
 class ItemRisk:
     """One item's finish distribution (``project_risk(every_item=True)``: the workbook)."""
 
-    item: WorkItem
+    item: PlanItem
     p10: date
     p50: date
     p80: date
@@ -114,7 +114,7 @@ class ItemRisk:
 
 @dataclass(frozen=True)
 class Driver:
-    item: WorkItem
+    item: PlanItem
     sensitivity: float
     criticality: float
     source: str
@@ -138,7 +138,7 @@ class ProjectRisk:
     drivers: list[Driver]  # the tornado: the items that move the finish most
     #: label, items using it, median actual/planned and σ (None for the analyst's ranges)
     sources: list[tuple[str, int, float | None, float | None]]
-    merge_bias: list[tuple[WorkItem, float]]
+    merge_bias: list[tuple[PlanItem, float]]
     #: Every item's P10–P90, only when asked for (``every_item``).
     items: list[ItemRisk] = field(default_factory=list)
 
