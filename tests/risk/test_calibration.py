@@ -112,3 +112,18 @@ def test_a_review_that_makes_a_report_count_renews_the_cached_figures(project, m
     assert land.pk not in city_calibration(project.city, today).progress  # not counted yet
     report_review(actor=users["supervisor"], report=flagged, confirm=True)
     assert city_calibration(project.city, today).progress[land.pk].done_on == day
+
+
+def test_reports_of_a_city_with_no_item_to_calibrate_give_no_progress():
+    """Reports only on items the calibration does not read (time nodes, no duration): no
+    figure, rather than an index error that took the city's whole risk down."""
+    import numpy as np
+
+    from guatu.risk.calibration import _Items, item_progress
+
+    nothing = _Items(
+        pk=np.empty(0, dtype=np.int64), start=np.empty(0, dtype="datetime64[D]"),
+        finish=np.empty(0, dtype="datetime64[D]"), town=[], phase=[],
+    )  # fmt: skip
+    reports = [(7, date(2019, 11, 1), Decimal(100))]
+    assert item_progress(nothing, reports, date(2019, 11, 15)) == {}

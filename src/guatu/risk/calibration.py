@@ -72,7 +72,7 @@ def item_progress(items: _Items, reports: list[tuple], today: date) -> dict[int,
     The pace is the last ``PACE_WINDOW`` days of reports: the share gained
     per day, projected over what is left and compared with what the plan left.
     """
-    if not reports:
+    if not reports or not len(items.pk):
         return {}
     pks = np.fromiter((r[0] for r in reports), dtype=np.int64, count=len(reports))
     days = day_array([r[1] for r in reports]).astype(np.int64)
@@ -86,9 +86,10 @@ def item_progress(items: _Items, reports: list[tuple], today: date) -> dict[int,
         np.where(last_day - days <= PACE_WINDOW, index, len(pks)), first
     )  # the first report of the window
     where = np.searchsorted(items.pk, pks[first])
-    known = (where < len(items.pk)) & (items.pk[np.minimum(where, len(items.pk) - 1)] == pks[first])
-    start = items.start.astype(np.int64)[np.minimum(where, len(items.pk) - 1)]
-    finish = items.finish[np.minimum(where, len(items.pk) - 1)]
+    at = np.minimum(where, len(items.pk) - 1)  # each reported item's row (checked by known)
+    known = (where < len(items.pk)) & (items.pk[at] == pks[first])
+    start = items.start.astype(np.int64)[at]
+    finish = items.finish[at]
     span = (finish.astype(np.int64) - start + 1).astype(np.float64)
     now = percent[last]
     elapsed = (days[last] - days[recent]).astype(np.float64)
