@@ -56,13 +56,7 @@ class ScheduleSummary:
 
 def project_calendar(project: Project) -> WorkCalendar:
     """Return the working calendar of *project*: its kind plus its city's exceptions."""
-    if project.calendar == Project.Calendar.CALENDAR_DAY:
-        return WorkCalendar(CalendarKind.CALENDAR_DAY)
-    # City-wide exceptions first, so the project's own override them.
-    rows = CalendarException.objects.filter(
-        Q(city_id=project.city_id, project__isnull=True) | Q(project=project)
-    ).order_by(F("project").asc(nulls_first=True), "date")
-    return _calendar_of(project.calendar, dict(rows.values_list("date", "working")))
+    return _calendars([project])[project.pk]
 
 
 def _calendar_of(kind: str, exceptions: dict) -> WorkCalendar:

@@ -9,7 +9,7 @@ from ninja import Router, Schema
 from ninja.responses import Status
 
 from guatu.projects.models import Project, WorkItem
-from guatu.risk.services import WhatIf, project_risk, what_if_risk
+from guatu.risk.services import WhatIf, project_risk, project_risk_cached, what_if_risk
 
 router = Router(tags=["risk"])
 
@@ -97,8 +97,10 @@ def risk(
     what_if = WhatIf(nodes, extra)
     if what_if:  # the same runs as today's, so only what the change moves moves
         result = what_if_risk(project, what_if, every_item=every_item)[1]
+    elif every_item:
+        result = project_risk(project, every_item=True)
     else:
-        result = project_risk(project, every_item=every_item)
+        result = project_risk_cached(project)  # the page's figures, computed once
     if result is None:
         return Status(404, {"detail": _("The project has no scheduled work items yet.")})
     return RiskOut(

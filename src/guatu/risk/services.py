@@ -181,7 +181,8 @@ def project_risk(
     used: dict[str, list] = {}
     source_of = {}
     if estimates is None:
-        estimates = _estimates(ThreePoint.objects.filter(work_item__project=project))
+        rows = ThreePoint.objects.filter(work_item__project=project)
+        estimates = {e.work_item_id: e for e in rows}
     analyst = _("analyst's three-point estimate")
     no_duration = _("no duration (a time node)")
     for i, item in enumerate(items):
@@ -335,10 +336,6 @@ def _dates(axis, offsets: np.ndarray, milestone: list[bool]) -> list[list[date]]
     return [[day.item() for day in row] for row in chosen]
 
 
-def _estimates(rows) -> dict:
-    return {e.work_item_id: e for e in rows}
-
-
 def _groups(keys: list) -> np.ndarray:
     """Dense factor indices for *keys* (None: no factor)."""
     index: dict = {}
@@ -404,18 +401,19 @@ def _cached(city, name: str, today: date, compute, version: str | None = None):
 CACHE_SECONDS = 600
 
 
-def city_calibration(city, today: date):
+def city_calibration(city, today: date, version: str | None = None):
     """The city's calibration of *today* (``calibrate``), kept until a figure changes: every
-    project's risk reads the same one."""
-    return _cached(city, "calibration", today, lambda: calibrate(city, today))
+    project's risk reads the same one. *version*: ``_version`` if the caller has it."""
+    return _cached(city, "calibration", today, lambda: calibrate(city, today), version)
 
 
 def city_risks(city, *, today: date | None = None) -> list[ProjectRisk]:
     """Every scheduled project's risk (one calibration for all), cached until a figure changes."""
     today = today or city_today(city)
+    version = _version(city)
 
     def compute() -> list[ProjectRisk]:
-        calibration = city_calibration(city, today)
+        calibration = city_calibration(city, today, version)
         projects = list(Project.objects.filter(city=city).select_related("city").order_by("code"))
         plans = plan_networks(projects)
         estimates: dict[int, dict] = {}
@@ -432,7 +430,7 @@ def city_risks(city, *, today: date | None = None) -> list[ProjectRisk]:
         )  # fmt: skip
         return [risk for risk in risks if risk is not None]
 
-    return _cached(city, "city", today, compute)
+    return _cached(city, "city", today, compute, version)
 
 
 def project_risk_cached(project: Project, *, today: date | None = None) -> ProjectRisk | None:
@@ -453,7 +451,12 @@ def project_risk_cached(project: Project, *, today: date | None = None) -> Proje
         project.city,
         f"p{project.pk}",
         today,
-        lambda: project_risk(project, today=today) or False,  # False: cached "no schedule"
+        lambda: (
+            project_risk(
+                project, today=today, calibration=city_calibration(project.city, today, version)
+            )
+            or False
+        ),  # False: cached "no schedule"
         version,
     )
     return found or None
