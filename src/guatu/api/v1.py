@@ -33,7 +33,12 @@ from guatu.org.clock import city_today
 from guatu.org.models import Department
 from guatu.parks.api import router as parks_router
 from guatu.progress.models import Blocker, ProgressReport, ReportPhoto
-from guatu.progress.selectors import report_counts, report_history, review_state
+from guatu.progress.selectors import (
+    blocker_overdue,
+    report_counts,
+    report_history,
+    review_state,
+)
 from guatu.progress.services import (
     DESCRIPTION_LIMIT,
     NOTE_LIMIT,
@@ -375,7 +380,7 @@ def _blocker_out(blocker: Blocker) -> BlockerOut:
         opened_on=blocker.opened_on,
         due_on=blocker.due_on,
         status=blocker.status,
-        overdue=blocker.status != Blocker.Status.RESOLVED and blocker.due_on < today,
+        overdue=blocker_overdue(blocker, today=today),
         resolution=blocker.resolution,
         resolved_on=blocker.resolved_on,
     )

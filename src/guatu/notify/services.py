@@ -23,6 +23,7 @@ from guatu.audit.services import audit_record
 from guatu.notify.models import Channel, Delivery, Kind, Notice, Preference, Robot, Rules
 from guatu.org.clock import city_today
 from guatu.org.models import City, Department, Town
+from guatu.progress.selectors import blocker_overdue, blockers_due_within
 
 __all__ = [
     "blocker_alerts",
@@ -283,17 +284,15 @@ def _reminder_text(names: list[str], left: int) -> str:
 
 def blocker_alerts(city: City, today: date | None = None) -> int:
     """Blockers due in N days (the rules) or overdue, to the owner department and the lead."""
-    from guatu.progress.models import Blocker
-
     rules = rules_for(city)
     today = today or city_today(city)
     queued = 0
     soon = today + timedelta(days=rules.blocker_due_days)
-    open_ = Blocker.objects.exclude(status=Blocker.Status.RESOLVED).filter(
-        owner_department__city=city, due_on__lte=soon
+    open_ = blockers_due_within(today=today, days=rules.blocker_due_days).filter(
+        owner_department__city=city
     )
     for blocker in open_.select_related("work_item__project__owner_department", "owner_department"):
-        overdue = blocker.due_on < today
+        overdue = blocker_overdue(blocker, today=today)
         if not overdue and blocker.due_on != soon:
             continue  # only on the day it comes within reach, and once overdue
         lead = blocker.work_item.project.owner_department

@@ -1,13 +1,14 @@
-"""Read paths for progress: the report that counts for each item now."""
+"""Read paths for progress: the report that counts for each item now, and when a
+blocker is due or overdue."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db.models import Q
 
-from guatu.progress.models import ProgressReport, ReportReview
+from guatu.progress.models import Blocker, ProgressReport, ReportReview
 
 #: A report in force: nothing has superseded it by a correction. One date of
 #: an item has at most one report in force.
@@ -95,3 +96,22 @@ def latest_report_values(*, work_item_ids: Iterable[int]) -> dict[int, LatestRep
     for pk, day, percent in rows:
         latest[pk] = LatestReport(day, percent)
     return latest
+
+
+def blockers_open():
+    """Return the blockers not resolved yet (open or escalated)."""
+    return Blocker.objects.exclude(status=Blocker.Status.RESOLVED)
+
+
+def blockers_due_within(*, today: date, days: int):
+    """Return the open blockers due within *days* of *today*, the overdue ones included."""
+    return blockers_open().filter(due_on__lte=today + timedelta(days=days))
+
+
+def blocker_overdue(blocker: Blocker, *, today: date) -> bool:
+    """Whether *blocker* is overdue at *today*: not resolved, and its due date has passed.
+
+    A blocker due on the 15th is overdue from the 16th; on the 15th itself it is
+    due, not yet overdue. A resolved blocker is never overdue.
+    """
+    return blocker.status != Blocker.Status.RESOLVED and blocker.due_on < today

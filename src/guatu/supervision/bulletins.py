@@ -19,9 +19,9 @@ from guatu.core.status import LIGHT_NAMES, Light
 from guatu.org.clock import city_time, city_today
 from guatu.org.models import City
 from guatu.progress.labels import reason_label
-from guatu.progress.models import Blocker, ProgressReport
+from guatu.progress.models import ProgressReport
 from guatu.progress.overview import Standing, progress_overview
-from guatu.progress.selectors import COUNTS
+from guatu.progress.selectors import COUNTS, blocker_overdue, blockers_open
 from guatu.progress.status import (
     StatusInputs,
     StatusTable,
@@ -146,7 +146,7 @@ def bulletin_content(
         elif status.warning:
             content.warned_items.append(row)
     blockers = (
-        Blocker.objects.exclude(status=Blocker.Status.RESOLVED)
+        blockers_open()
         .select_related("work_item__project", "owner_department", "town")
         .order_by("due_on")
     )
@@ -161,7 +161,7 @@ def bulletin_content(
             "department": str(b.owner_department),
             "person": b.responsible_person,
             "due": b.due_on.isoformat(),
-            "overdue": b.due_on < as_of,
+            "overdue": blocker_overdue(b, today=as_of),
             "status": b.get_status_display(),
         }
         for b in blockers

@@ -1,13 +1,14 @@
 """What the city dashboard (驾驶舱) shows: the progress read model laid out for a screen."""
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 import numpy as np
 
 from guatu.org.models import City
 from guatu.progress.models import Blocker
 from guatu.progress.overview import PERIOD_DAYS, Standing, progress_overview
+from guatu.progress.selectors import blockers_due_within
 from guatu.progress.status import ItemStatus, StatusTable
 from guatu.projects.models import WorkItem
 
@@ -38,8 +39,7 @@ def dashboard(*, city: City) -> Dashboard:
     today = overview.as_of
     counts = overview.counts
     blockers_due = list(
-        Blocker.objects.exclude(status=Blocker.Status.RESOLVED)
-        .filter(due_on__lte=today + timedelta(days=PERIOD_DAYS))
+        blockers_due_within(today=today, days=PERIOD_DAYS)
         .select_related("work_item__project", "owner_department", "town")
         .order_by("due_on")
     )

@@ -21,7 +21,7 @@ from guatu.accounts.models import Role
 from guatu.org.clock import city_today
 from guatu.org.selectors import default_city
 from guatu.progress.models import Blocker
-from guatu.progress.selectors import LatestReport, latest_report_values
+from guatu.progress.selectors import LatestReport, blockers_open, latest_report_values
 from guatu.progress.status import ItemStatus, items_status
 from guatu.projects.models import WorkItem
 
@@ -77,7 +77,7 @@ def my_work(user, today: date) -> MyWork:
         if statuses.get(item.pk) is None or statuses[item.pk].light != "done"
     ]
     rows.sort(key=lambda row: row.reported_this_week)
-    blockers = Blocker.objects.exclude(status=Blocker.Status.RESOLVED).filter(own_items(user))
+    blockers = blockers_open().filter(own_items(user))
     return MyWork(
         rows=rows,
         blockers=list(blockers.select_related("work_item__project").order_by("due_on")),

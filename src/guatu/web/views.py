@@ -28,7 +28,12 @@ from guatu.org.models import Town
 from guatu.org.selectors import default_city, default_city_or_404
 from guatu.progress.models import Blocker, ProgressReport, ReportPhoto
 from guatu.progress.overview import progress_overview
-from guatu.progress.selectors import latest_report_values, report_history
+from guatu.progress.selectors import (
+    blocker_overdue,
+    blockers_open,
+    latest_report_values,
+    report_history,
+)
 from guatu.progress.services import (
     blocker_escalate,
     blocker_open,
@@ -495,15 +500,15 @@ def item_list_view(request: HttpRequest) -> HttpResponse:
 def blocker_board_view(request: HttpRequest) -> HttpResponse:
     """Open blockers by owner department, overdue first."""
     today = city_today(default_city_or_404())
-    open_blockers = Blocker.objects.exclude(status=Blocker.Status.RESOLVED).select_related(
-        "work_item__project", "owner_department", "town"
-    )
+    open_blockers = blockers_open().select_related("work_item__project", "owner_department", "town")
     by_department: dict = {}
-    for blocker in sorted(open_blockers, key=lambda b: (b.due_on >= today, b.due_on)):
+    for blocker in sorted(
+        open_blockers, key=lambda b: (not blocker_overdue(b, today=today), b.due_on)
+    ):
         by_department.setdefault(blocker.owner_department, []).append(blocker)
     departments = sorted(
         by_department.items(),
-        key=lambda pair: (-sum(b.due_on < today for b in pair[1]), str(pair[0])),
+        key=lambda pair: (-sum(blocker_overdue(b, today=today) for b in pair[1]), str(pair[0])),
     )
     return render(request, "web/blocker_board.html", {"departments": departments, "today": today})
 

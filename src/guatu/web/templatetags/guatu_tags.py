@@ -17,7 +17,7 @@ from guatu.progress.labels import (
     reason_label,
     review_label,
 )
-from guatu.progress.selectors import review_state
+from guatu.progress.selectors import blocker_overdue, review_state
 
 register = template.Library()
 FLAG_CLASSES = {"done_on_time": "flag-red", "done_late": "flag-late", "overdue": "flag-black"}
@@ -50,6 +50,12 @@ def node_flag(flag: str) -> str:
     return format_html(
         '<span class="flag {}" title="{}">⚑ {}</span>', FLAG_CLASSES[flag], text, text
     )
+
+
+@register.filter
+def overdue(blocker, today) -> bool:
+    """Whether a blocker is overdue at *today* (``progress.selectors.blocker_overdue``)."""
+    return blocker_overdue(blocker, today=today)
 
 
 @register.simple_tag
