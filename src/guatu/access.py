@@ -13,9 +13,9 @@ the path (page, API, command, admin), raises ``PermissionDenied`` (403) and
 is written to the audit log as a denied attempt.
 """
 
-import logging
 from collections.abc import Callable
 from functools import wraps
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -24,10 +24,10 @@ from django.http import HttpRequest, HttpResponse
 
 from guatu.accounts.models import Role
 from guatu.audit.services import audit_record
-from guatu.progress.models import Blocker
-from guatu.projects.models import WorkItem
 
-logger = logging.getLogger("guatu.access")
+if TYPE_CHECKING:  # the predicates read attributes only: no import of the apps above
+    from guatu.progress.models import Blocker
+    from guatu.projects.models import WorkItem
 
 
 def is_supervisor(user) -> bool:
@@ -45,7 +45,7 @@ def reports_own_items(user) -> bool:
     )
 
 
-def can_report(user, item: WorkItem) -> bool:
+def can_report(user, item: "WorkItem") -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
     if user.role == Role.SUPERVISOR:
@@ -59,11 +59,11 @@ def can_report(user, item: WorkItem) -> bool:
     return False
 
 
-def can_open_blocker(user, item: WorkItem) -> bool:
+def can_open_blocker(user, item: "WorkItem") -> bool:
     return can_report(user, item)
 
 
-def can_manage_blocker(user, blocker: Blocker) -> bool:
+def can_manage_blocker(user, blocker: "Blocker") -> bool:
     """Resolve or update: the owner department, or the supervision office."""
     if not getattr(user, "is_authenticated", False):
         return False
@@ -72,7 +72,7 @@ def can_manage_blocker(user, blocker: Blocker) -> bool:
     return user.role == Role.DEPARTMENT and blocker.owner_department_id == user.department_id
 
 
-def can_escalate_blocker(user, blocker: Blocker) -> bool:
+def can_escalate_blocker(user, blocker: "Blocker") -> bool:
     return (
         getattr(user, "is_authenticated", False)
         and user.role in (Role.SUPERVISOR, Role.TOWN, Role.DEPARTMENT)
@@ -104,7 +104,7 @@ def reads_everything(user) -> bool:
     )
 
 
-def can_see_photos(user, item: WorkItem) -> bool:
+def can_see_photos(user, item: "WorkItem") -> bool:
     """Site photos: the item's own town or department, leaders and the office."""
     return reads_everything(user) or can_report(user, item)
 
@@ -126,18 +126,15 @@ def require(allowed: bool, *, user, action: str, target: models.Model | None) ->
     own audit entry back.
     """
     if not allowed:
-        if target is not None:
-            audit_record(user=user, action=action, target=target, allowed=False)
-        else:
-            logger.warning("denied: user=%s action=%s", getattr(user, "username", None), action)
+        audit_record(user=user, action=action, target=target, allowed=False)
         raise PermissionDenied(action)
 
 
 def role_required(*roles: str) -> Callable:
     """Let only users with one of *roles* through; anyone else gets 403, audited.
 
-    The denial is recorded against the city (a page acts city-wide), with the
-    page and method in its detail.
+    The denial is recorded with the page and method in its detail (a page
+    acts on no one object).
     """
 
     def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -145,17 +142,13 @@ def role_required(*roles: str) -> Callable:
         @wraps(view)
         def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
             if request.user.role not in roles and not request.user.is_superuser:
-                from guatu.org.selectors import default_city
-
-                city = default_city()
-                if city is not None:
-                    audit_record(
-                        user=request.user,
-                        action=f"page:{view.__name__}",
-                        target=city,
-                        detail={"path": request.path[:200], "method": request.method},
-                        allowed=False,
-                    )
+                audit_record(
+                    user=request.user,
+                    action=f"page:{view.__name__}",
+                    target=None,
+                    detail={"path": request.path[:200], "method": request.method},
+                    allowed=False,
+                )
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 

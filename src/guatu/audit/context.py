@@ -6,13 +6,11 @@ needs a request parameter.
 """
 
 import ipaddress
-from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 
 
 @dataclass(frozen=True)
@@ -52,32 +50,3 @@ def request_address(request: HttpRequest) -> str | None:
         if not _trusted(hop, proxies):
             return hop
     return remote
-
-
-class OriginMiddleware:
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        channel = "api" if request.path.startswith("/api/") else "web"
-        token = current_origin.set(Origin(channel, request_address(request)))
-        try:
-            return self.get_response(request)
-        finally:
-            current_origin.reset(token)
-
-    def process_exception(self, request: HttpRequest, exception: Exception) -> None:
-        """Audit the admin site's own refusals (guatu's services audit theirs in ``require``)."""
-        if isinstance(exception, PermissionDenied) and request.path.startswith("/admin/"):
-            from guatu.audit.services import audit_record
-            from guatu.org.selectors import default_city
-
-            city = default_city()
-            if city is not None:
-                audit_record(
-                    user=request.user,
-                    action="admin",
-                    target=city,
-                    detail={"path": request.path[:200], "method": request.method},
-                    allowed=False,
-                )

@@ -25,12 +25,12 @@ from guatu.core.ledger.cells import (
     plain_text,
 )
 from guatu.core.ledger.workbook import Table
-from guatu.core.reporting import ItemTerms, Prior, ReportFigures, check_report
+from guatu.core.reporting import Prior, ReportFigures, check_report
 from guatu.errors import translate
 from guatu.ledger.checking import CellChecker
 from guatu.progress.models import ProgressReport
 from guatu.progress.selectors import reports_in_force
-from guatu.progress.services import NOTE_LIMIT, report_record
+from guatu.progress.services import NOTE_LIMIT, item_terms, report_record
 from guatu.projects.models import WorkItem
 
 if TYPE_CHECKING:
@@ -158,12 +158,12 @@ class ProgressSheet:
     ) -> None:
         """Apply the report rules to one readable row and keep it if it passes."""
         key, item, reported_on = entry.key, entry.item, entry.reported_on
-        terms = ItemTerms(
+        terms = item_terms(
             today=self.plan.today,
             project_start=self.plan._project_start(key[0]),
             planned_start=item["planned_start"],
             target=item["quantity_target"],
-            unit=item["unit"] if item["quantity_target"] is not None else "",
+            unit=item["unit"],
         )
         record = self.record.setdefault(key, report_record(self.stored.get(item["pk"], ())))
         stored = next((p for p in record if p.reported_on == reported_on and p.key), None)

@@ -6,10 +6,12 @@ Called by ``ledger_import`` inside its transaction, after every check passed.
 from django.db.models import Max
 
 from guatu.common.bulk import id_chunks, rows_insert
+from guatu.common.events import ReportsStored, publish
 from guatu.ledger.links import links_changed
 from guatu.ledger.plan import PROJECT_FIELDS, Plan
 from guatu.ledger.result import ImportResult
 from guatu.progress.models import ProgressReport
+from guatu.progress.services import report_row
 from guatu.projects.models import Dependency, Project, WorkItem
 from guatu.projects.scheduling import schedule_recalculate
 
@@ -134,25 +136,23 @@ def plan_write(plan: Plan, actor, result: ImportResult) -> None:
         for project, items in plan.existing_items.items():
             for code, item in items.items():
                 item_pk.setdefault((project, code), item.pk)
-        ProgressReport.objects.bulk_create(
+        stored = ProgressReport.objects.bulk_create(
             [
-                ProgressReport(
+                report_row(
                     work_item_id=item_pk[report.item_key],
                     reported_on=report.reported_on,
-                    quantity_done=report.figures.quantity_done,
-                    quantity_entered=report.figures.quantity_entered,
-                    unit_entered=report.figures.unit_entered,
-                    percent_complete=report.figures.percent,
+                    figures=report.figures,
                     note=report.note,
-                    above_target=report.figures.above_target,
                     reported_by=actor,
                     supersedes=report.supersedes,
-                    correction_reason=report.correction_reason if report.supersedes else "",
+                    correction_reason=report.correction_reason,
                 )
                 for report in rows
             ],
             batch_size=2000,
         )
+        # What a stored report sets off (the office's 待核实 notice …) as from the form.
+        publish(ReportsStored(tuple(stored)))
     for code in sorted(touched):
         schedule_recalculate(project=projects[code])
         result.rescheduled.append(code)

@@ -6,3 +6,8 @@ class NotifyConfig(AppConfig):
     name = "guatu.notify"
     label = "notify"
     verbose_name = _("Notifications")
+
+    def ready(self) -> None:
+        from guatu.notify.subscribers import connect  # models are loaded only now
+
+        connect()

@@ -364,6 +364,24 @@ def robot_delete(*, actor, robot: Robot) -> None:
         robot.delete()
 
 
+def preferences_save(*, actor, email: bool, mobile: str) -> Preference:
+    """Change one's own channels (anyone, for themselves only), audited without the number."""
+    if not getattr(actor, "is_authenticated", False):
+        require(False, user=actor, action="notify_preferences_save", target=None)
+    with transaction.atomic():
+        preference = Preference.objects.select_for_update().get_or_create(user=actor)[0]
+        preference.email, preference.mobile = email, mobile
+        preference.full_clean()
+        preference.save()
+        audit_record(
+            user=actor,
+            action="notify_preferences_save",
+            target=preference,
+            detail={"email": email, "mobile": bool(mobile)},
+        )
+    return preference
+
+
 def notices_read(*, user, ids: Iterable[int] | None = None, now: datetime | None = None) -> int:
     """Mark *user*'s notices read (all of them without *ids*); nobody else's."""
     found = Notice.objects.filter(recipient=user, read_at__isnull=True)

@@ -14,7 +14,14 @@ from guatu.access import role_required
 from guatu.accounts.models import Role
 from guatu.notify.forms import PreferenceForm, RobotForm, RulesForm
 from guatu.notify.models import Delivery, Notice, Preference, Robot
-from guatu.notify.services import notices_read, robot_delete, robot_save, rules_for, rules_save
+from guatu.notify.services import (
+    notices_read,
+    preferences_save,
+    robot_delete,
+    robot_save,
+    rules_for,
+    rules_save,
+)
 from guatu.org.selectors import default_city_or_404
 from guatu.web.views import apply_errors
 
@@ -51,7 +58,11 @@ def preference_view(request: HttpRequest) -> HttpResponse:
     )
     form = PreferenceForm(request.POST or None, instance=preference)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        preferences_save(
+            actor=request.user,
+            email=form.cleaned_data["email"],
+            mobile=form.cleaned_data["mobile"],
+        )
         messages.success(request, _("Saved."))
         return redirect("notify:me")
     return render(request, "notify/me.html", {"form": form})

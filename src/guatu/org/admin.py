@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from guatu.org.models import CalendarException, City, Department, Town, Village
+from guatu.org.services import calendar_exception_delete, calendar_exception_save
 
 
 class VillageInline(admin.TabularInline):
@@ -39,23 +40,12 @@ class CalendarExceptionAdmin(admin.ModelAdmin):
     list_filter = ["city", "working"]
 
     def save_model(self, request, obj, form, change) -> None:
-        super().save_model(request, obj, form, change)
-        _reschedule_affected(obj)
+        calendar_exception_save(actor=request.user, exception=obj)
 
     def delete_model(self, request, obj) -> None:
-        super().delete_model(request, obj)
-        _reschedule_affected(obj)
+        calendar_exception_delete(actor=request.user, exception=obj)
 
-
-def _reschedule_affected(exception: CalendarException) -> None:
-    """A calendar change moves the dates of every working-day project it touches."""
-    from guatu.projects.models import Project
-    from guatu.projects.scheduling import schedule_recalculate
-
-    projects = Project.objects.exclude(calendar=Project.Calendar.CALENDAR_DAY)
-    if exception.project_id:
-        projects = projects.filter(pk=exception.project_id)
-    else:
-        projects = projects.filter(city_id=exception.city_id)
-    for project in projects:
-        schedule_recalculate(project=project)
+    def delete_queryset(self, request, queryset) -> None:
+        """The list's bulk delete goes through the service too: each one audited."""
+        for exception in queryset:
+            calendar_exception_delete(actor=request.user, exception=exception)

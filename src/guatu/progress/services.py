@@ -23,7 +23,8 @@ from guatu.access import (
     require,
 )
 from guatu.audit.services import audit_record
-from guatu.core.reporting import ItemTerms, Prior, check_report
+from guatu.common.events import ReportReviewed, ReportsStored, publish
+from guatu.core.reporting import ItemTerms, Prior, ReportFigures, check_report
 from guatu.errors import translate
 from guatu.org.clock import city_today
 from guatu.progress.models import Blocker, ProgressReport, ReportReview, StatusRuleSet
@@ -37,14 +38,66 @@ NOTE_LIMIT = 5000
 DESCRIPTION_LIMIT = 500
 
 
+def item_terms(
+    *,
+    today: date,
+    project_start: date | None,
+    planned_start: date | None,
+    target: Decimal | None,
+    unit: str,
+) -> ItemTerms:
+    """What a report on an item is judged against (an item without a target has no unit).
+
+    The one constructor for every path: the form and the API through
+    ``report_terms``, the ledger from the values it read.
+    """
+    return ItemTerms(
+        today=today,
+        project_start=project_start,
+        planned_start=planned_start,
+        target=target,
+        unit=unit if target is not None else "",
+    )
+
+
 def report_terms(work_item: WorkItem, *, today: date | None = None) -> ItemTerms:
     """Return what a report on *work_item* is judged against (the city's today by default)."""
-    return ItemTerms(
+    return item_terms(
         today=today or city_today(work_item.project.city),
         project_start=work_item.project.start_date,
         planned_start=work_item.planned_start,
         target=work_item.quantity_target,
-        unit=work_item.unit if work_item.quantity_target is not None else "",
+        unit=work_item.unit,
+    )
+
+
+def report_row(
+    *,
+    work_item_id: int,
+    reported_on: date,
+    figures: ReportFigures,
+    note: str,
+    reported_by,
+    supersedes: ProgressReport | None = None,
+    correction_reason: str = "",
+) -> ProgressReport:
+    """The row a report that passed ``check_report`` is stored as (not yet saved).
+
+    The one constructor for every path (the form, the API, the ledger's bulk
+    insert): a correction keeps its reason, anything else keeps none.
+    """
+    return ProgressReport(
+        work_item_id=work_item_id,
+        reported_on=reported_on,
+        quantity_done=figures.quantity_done,
+        quantity_entered=figures.quantity_entered,
+        unit_entered=figures.unit_entered,
+        percent_complete=figures.percent,
+        note=note,
+        above_target=figures.above_target,
+        reported_by=reported_by,
+        supersedes=supersedes,
+        correction_reason=correction_reason if supersedes is not None else "",
     )
 
 
@@ -143,19 +196,16 @@ def report_submit(
                 errors.setdefault(problem.field, []).append(translate(problem))
             if errors:
                 raise ValidationError(errors)
-            report = ProgressReport(
-                work_item=work_item,
+            report = report_row(
+                work_item_id=work_item.pk,
                 reported_on=reported_on,
-                quantity_done=figures.quantity_done,
-                quantity_entered=figures.quantity_entered,
-                unit_entered=figures.unit_entered,
-                percent_complete=figures.percent,
+                figures=figures,
                 note=note,
-                above_target=figures.above_target,
                 reported_by=reported_by,
                 supersedes=supersedes,
-                correction_reason=correction_reason if supersedes is not None else "",
+                correction_reason=correction_reason,
             )
+            report.work_item = work_item
             if submitted_at is not None:
                 report.created_at = submitted_at
             report.full_clean(validate_unique=False)
@@ -174,10 +224,7 @@ def report_submit(
                     "photos": [photo.image.name for photo in stored],
                 },
             )
-            if report.above_target:
-                from guatu.notify.services import on_report_to_review
-
-                on_report_to_review(report)
+            publish(ReportsStored((report,)))
     except BaseException:
         # The photo files were written before the commit that failed: remove them.
         photo_files_delete(stored)
@@ -214,6 +261,7 @@ def report_review(*, actor, report: ProgressReport, confirm: bool, note: str = "
             target=report,
             detail={"decision": review.decision, "note": note},
         )
+        publish(ReportReviewed(review))
     return review
 
 

@@ -6,3 +6,8 @@ class ProjectsConfig(AppConfig):
     name = "guatu.projects"
     label = "projects"
     verbose_name = _("Projects")
+
+    def ready(self) -> None:
+        from guatu.projects.subscribers import connect  # models are loaded only now
+
+        connect()

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from guatu.access import is_supervisor, require
 from guatu.audit.services import audit_record
+from guatu.common.events import BulletinPublished, EscalationRecorded, publish
 from guatu.core.errors import CoreError
 from guatu.core.periods import parse_period
 from guatu.errors import as_validation_error
@@ -53,12 +54,10 @@ def escalation_record(
     try:
         with transaction.atomic():
             event.save(force_insert=True)
+            publish(EscalationRecorded(event))
     except IntegrityError:
         # A concurrent run recorded it first; theirs stands.
         return EscalationEvent.objects.get(work_item=work_item, period=period), False
-    from guatu.notify.services import on_escalation
-
-    on_escalation(event)
     return event, True
 
 
@@ -171,9 +170,7 @@ def bulletin_publish(*, actor, bulletin, number: int | None = None) -> "Bulletin
             audit_record(
                 user=actor, action="bulletin_publish", target=locked, detail={"number": number}
             )
-            from guatu.notify.services import on_bulletin_published
-
-            on_bulletin_published(locked)
+            publish(BulletinPublished(locked))
         except BaseException:
             for field in stored:
                 field.delete(save=False)
