@@ -52,9 +52,14 @@ def test_each_path_sends_the_office_one_notice(items, users, tmp_path):
     response = Client().post(
         f"/api/v1/items/{items['api'].pk}/reports",
         json.dumps(
-            {"reported_on": ON.isoformat(), "quantity": 130, "unit": "mu",
-             "above_target": True, "note": "含临时用地"}
-        ),  # fmt: skip
+            {
+                "reported_on": ON.isoformat(),
+                "quantity": 130,
+                "unit": "mu",
+                "above_target": True,
+                "note": "含临时用地",
+            }
+        ),
         content_type="application/json",
         HTTP_AUTHORIZATION=f"Bearer {token}",
     )
