@@ -17,7 +17,8 @@ item's own project calendar, like the schedule's; see ``CalendarAxis``):
   the lag is still green but the forecast misses the late finish; else green.
 
 Milestones also get the wall chart's flags: done on time (red flag), done
-late, overdue (black flag), pending.
+late, overdue (black flag), pending — by ``node_flag``, the one rule the wall
+chart also applies to a task's own time node.
 
 The per-item pass is one compiled sweep over the reports, sorted by item and
 day, so a city's million items and ten million reports take well under a
@@ -51,6 +52,7 @@ __all__ = [
     "group_light",
     "group_on_track_share",
     "item_status",
+    "node_flag",
 ]
 
 NO_DAY = np.int64(-(1 << 60))
@@ -93,6 +95,33 @@ class Flag(IntEnum):
     DONE_ON_TIME = 2  # 红旗
     DONE_LATE = 3
     OVERDUE = 4  # 黑旗
+
+
+def node_flag(done, done_on, due, today) -> Flag:
+    """Return the flag of a time node due at *due*, seen at *today*.
+
+    Done by its due date: the red flag (on time); done after it: late; not done
+    and *today* past *due*: the black flag (overdue); else pending. The values
+    only need to be ordered alike: working-day offsets in the status kernel,
+    dates on the wall chart.
+
+    >>> from datetime import date
+    >>> node_flag(True, date(2019, 11, 15), date(2019, 11, 15), date(2019, 11, 20)).name
+    'DONE_ON_TIME'
+    >>> node_flag(False, None, date(2019, 11, 15), date(2019, 11, 15)).name
+    'PENDING'
+    >>> node_flag(False, None, date(2019, 11, 15), date(2019, 11, 16)).name
+    'OVERDUE'
+    """
+    if done:
+        return Flag.DONE_ON_TIME if done_on <= due else Flag.DONE_LATE
+    if today > due:
+        return Flag.OVERDUE
+    return Flag.PENDING
+
+
+#: ``node_flag`` compiled for the status kernel (the same source, on offsets).
+_node_flag_kernel = numba.njit(cache=True, nogil=True)(node_flag)
 
 
 @dataclass(frozen=True)
@@ -195,12 +224,7 @@ def _classify(
         light[i] = code
         reason[i] = why
         if d == 0:
-            if done:
-                flag[i] = 2 if done_day[i] <= lf[i] else 3  # on time / late
-            elif overdue:
-                flag[i] = 4  # OVERDUE
-            else:
-                flag[i] = 1  # PENDING
+            flag[i] = _node_flag_kernel(done, done_day[i], lf[i], t)
     return planned, lag, forecast, slip, light, reason, flag
 
 

@@ -9,11 +9,12 @@ from django.db.models import Q
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from guatu.core.status import node_flag
 from guatu.core.wallchart import ScreenChart, WallLabels, WallRow, render_screen, render_svg
 from guatu.core.wallpaper import PAPER_MM, SheetWords, render_sheets
 from guatu.org.clock import city_today
 from guatu.progress.labels import flag_label, light_label
-from guatu.progress.status import status_table
+from guatu.progress.status import FLAG_NAMES, status_table
 from guatu.projects.models import Project, WorkItem
 
 GROUPINGS = ("town", "phase")
@@ -135,7 +136,7 @@ class _TipWords:
             parts.append(self.float % {"days": item.total_float})
         if item.deadline is not None:
             node = self.node % {"date": item.deadline.isoformat()}
-            parts.append(f"{node}（{self.flags.get(flag, '')}）" if flag else node)
+            parts.append(f"{node}（{self.flags[flag]}）" if flag in self.flags else node)
         return " · ".join(parts)
 
 
@@ -253,11 +254,14 @@ def wallchart_pdf(
 
 
 def _node_flag(item: WorkItem, status, today) -> str:
-    """The flag on an item's time node: reached on time or late, or overdue."""
+    """The flag on an item's time node, by the status's rule (``core.status.node_flag``).
+
+    A milestone's flag comes with its status (against its late finish); a task
+    with a time node of its own is judged against that date.
+    """
     if status is None:
         return ""
     if item.is_milestone or item.deadline is None:
         return status.flag if item.is_milestone else ""
-    if status.light == "done" and status.done_on is not None:
-        return "done_on_time" if status.done_on <= item.deadline else "done_late"
-    return "overdue" if today > item.deadline else ""
+    done = status.light == "done" and status.done_on is not None
+    return FLAG_NAMES[node_flag(done, status.done_on, item.deadline, today)]
