@@ -1,0 +1,185 @@
+"""The bars' area: shaded divisions, group bands, each item's bar, today and the target."""
+
+from collections.abc import Sequence
+from datetime import date, timedelta
+from html import escape
+
+from guatu.core.wallchart.layout import (
+    FLAG_FILL,
+    LIGHT_FILL,
+    P80_COLOUR,
+    TARGET,
+    Add,
+    Axis,
+    Pen,
+    text_width,
+)
+from guatu.core.wallchart.rows import Line, WallRow
+
+__all__ = ["draw_bars"]
+
+
+def draw_bars(
+    add: Add,
+    lines: Sequence[Line],
+    axis: Axis,
+    divisions: list[tuple[date, str]],
+    *,
+    height: float,
+    pen: Pen,
+    today: date,
+    target: date | None,
+) -> None:
+    """The bars' area: shaded divisions, group bands, one bar per item, today and the target."""
+    for k, (day, _text) in enumerate(divisions):
+        if k % 2:
+            end = divisions[k + 1][0] if k + 1 < len(divisions) else axis.last
+            left = max(axis.x(day), axis.left)
+            add(
+                f'<rect x="{left:.1f}" y="0" width="{axis.x(end) - left:.1f}" '
+                f'height="{height:.1f}" fill="#f5f6f8"/>'
+            )
+    for k, line in enumerate(lines):
+        top = k * pen.row
+        if line.row is None:
+            add(
+                f'<rect x="{axis.left:.1f}" y="{top:.1f}" width="{axis.right - axis.left:.1f}" '
+                f'height="{pen.row:.1f}" fill="#eef2f6" fill-opacity="0.8"/>'
+            )
+        else:
+            _bar(add, line.row, top, axis, pen)
+    if target is not None:
+        x = axis.x(target + timedelta(days=1))
+        add(
+            f'<line class="wc-target" x1="{x:.1f}" y1="0" x2="{x:.1f}" y2="{height:.1f}" '
+            f'stroke="{TARGET}" '
+            f'stroke-width="{pen.row / 11:.2f}"/>'
+        )
+    x = axis.x(today)
+    add(
+        f'<line class="wc-today" x1="{x:.1f}" y1="0" x2="{x:.1f}" y2="{height:.1f}" '
+        f'stroke="#d92d20" stroke-width="{pen.row / 15:.2f}" '
+        f'stroke-dasharray="{pen.row / 4.4:.1f} {pen.row / 7.3:.1f}"/>'
+    )
+
+
+def _bar(add: Add, row: WallRow, top: float, axis: Axis, pen: Pen) -> None:
+    """One item's row: its float, baseline and P80 beneath, then the bar or diamond, its flag."""
+    h = pen.row
+    mid = top + h / 2
+    if row.tip:
+        tip = escape(row.tip)
+        add(f'<g class="wc-item" tabindex="0"><title>{tip}</title>')
+    else:
+        add("<g>")
+    # A transparent strip the height of the row: the whole row answers a hover or a tap.
+    add(
+        f'<rect x="{axis.x(row.start):.1f}" y="{top:.1f}" '
+        f'width="{max(axis.x(row.finish + timedelta(days=1)) - axis.x(row.start), h):.1f}" '
+        f'height="{h:.1f}" fill="transparent"/>'
+    )
+    colour = LIGHT_FILL.get(row.light, LIGHT_FILL[""])
+    if row.late_finish and row.late_finish > row.finish:
+        _float(add, row, mid, axis, h)
+    if row.baseline_start is not None and row.baseline_finish is not None:
+        _baseline(add, row, top, axis, h)
+    if row.p80 is not None and row.p80 > row.finish:
+        _p80(add, row, top, axis, h)
+    critical = f' stroke="#d92d20" stroke-width="{h / 11:.2f}"' if row.critical else ""
+    if row.milestone:
+        cx, r = axis.x(row.start + timedelta(days=1)), h * 0.32
+        add(
+            f'<path d="M{cx:.1f} {mid - r:.1f} L{cx + r:.1f} {mid:.1f} L{cx:.1f} {mid + r:.1f} '
+            f'L{cx - r:.1f} {mid:.1f} Z" fill="{colour}"{critical}/>'
+        )
+    else:
+        _planned(add, row, top, axis, pen, colour, critical)
+    if row.deadline is not None:
+        _flag(add, row, top, axis, h)
+    add("</g>")
+
+
+def _float(add: Add, row: WallRow, mid: float, axis: Axis, h: float) -> None:
+    """A dashed line from the early finish on to the late finish, ended by a tick."""
+    x1 = axis.x(row.finish + timedelta(days=1))
+    x2 = axis.x(row.late_finish + timedelta(days=1))
+    add(
+        f'<line x1="{x1:.1f}" y1="{mid:.1f}" x2="{x2:.1f}" y2="{mid:.1f}" stroke="#98a2b3" '
+        f'stroke-width="{h / 22:.2f}" stroke-dasharray="{h / 11:.1f} {h / 11:.1f}"/>'
+    )
+    add(
+        f'<line x1="{x2:.1f}" y1="{mid - h * 0.23:.1f}" x2="{x2:.1f}" '
+        f'y2="{mid + h * 0.23:.1f}" stroke="#667085" stroke-width="{h / 22:.2f}"/>'
+    )
+
+
+def _baseline(add: Add, row: WallRow, top: float, axis: Axis, h: float) -> None:
+    """The item in the chosen baseline: a thin bar beneath the current one."""
+    left = axis.x(row.baseline_start)
+    right = axis.x(row.baseline_finish + timedelta(days=1))
+    add(
+        f'<rect class="wc-baseline" x="{left:.1f}" y="{top + h * 0.80:.1f}" '
+        f'width="{max(right - left, h / 11):.1f}" height="{h * 0.1:.1f}" fill="#475467"/>'
+    )
+
+
+def _p80(add: Add, row: WallRow, top: float, axis: Axis, h: float) -> None:
+    """The P80 whisker from the planned finish, cut at the chart's edge."""
+    x1 = axis.x(row.finish + timedelta(days=1))
+    x2 = min(axis.x(row.p80 + timedelta(days=1)), axis.right)  # past the chart: to its edge
+    y = top + h * 0.9
+    add(
+        f'<line class="wc-p80" x1="{x1:.1f}" y1="{y:.1f}" x2="{x2:.1f}" y2="{y:.1f}" '
+        f'stroke="{P80_COLOUR}" stroke-width="{h / 14:.2f}"/>'
+    )
+    add(
+        f'<line x1="{x2:.1f}" y1="{y - h * 0.14:.1f}" x2="{x2:.1f}" y2="{y + h * 0.08:.1f}" '
+        f'stroke="{P80_COLOUR}" stroke-width="{h / 14:.2f}"/>'
+    )
+
+
+def _planned(
+    add: Add, row: WallRow, top: float, axis: Axis, pen: Pen, colour: str, critical: str
+) -> None:
+    """The planned bar, the progress filled in the light's colour, and the percentage."""
+    h = pen.row
+    mid = top + h / 2
+    left, right = axis.x(row.start), axis.x(row.finish + timedelta(days=1))
+    bar = max(right - left, h / 11)
+    stroke = critical or f' stroke="#98a2b3" stroke-width="{h / 22:.2f}"'
+    add(
+        f'<rect x="{left:.1f}" y="{top + h * 0.23:.1f}" width="{bar:.1f}" '
+        f'height="{h * 0.54:.1f}" fill="#e4e7ec"{stroke} rx="{h / 11:.1f}"/>'
+    )
+    if row.percent:
+        done = bar * min(max(row.percent, 0.0), 100.0) / 100.0
+        add(
+            f'<rect x="{left:.1f}" y="{top + h * 0.32:.1f}" width="{done:.1f}" '
+            f'height="{h * 0.36:.1f}" fill="{colour}"/>'
+        )
+    if row.percent is not None:
+        text = f"{row.percent:.0f}%"
+        wide = text_width(text, pen.small)
+        # Right of the bar, or left of it when the chart ends first.
+        x = right + pen.small * 0.4
+        if x + wide > axis.right:
+            x = left - pen.small * 0.4 - wide
+        add(
+            f'<text x="{x:.1f}" y="{mid + pen.small * 0.36:.1f}" '
+            f'font-size="{pen.small:.1f}" fill="#475467">{text}</text>'
+        )
+
+
+def _flag(add: Add, row: WallRow, top: float, axis: Axis, h: float) -> None:
+    """A time node's flag at its deadline, coloured by how it stands (on time, late, overdue)."""
+    fx = axis.x(row.deadline + timedelta(days=1))
+    fill = FLAG_FILL.get(row.flag, "#ffffff")
+    add(
+        f'<line x1="{fx:.1f}" y1="{top + h * 0.1:.1f}" x2="{fx:.1f}" '
+        f'y2="{top + h * 0.9:.1f}" stroke="#101828" stroke-width="{h / 22:.2f}"/>'
+    )
+    add(
+        f'<path d="M{fx:.1f} {top + h * 0.1:.1f} L{fx + h * 0.4:.1f} {top + h * 0.28:.1f} '
+        f'L{fx:.1f} {top + h * 0.46:.1f} Z" fill="{fill}" stroke="#101828" '
+        f'stroke-width="{h / 27:.2f}"/>'
+    )
