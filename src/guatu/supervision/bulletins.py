@@ -20,15 +20,9 @@ from guatu.org.clock import city_time, city_today
 from guatu.org.models import City
 from guatu.progress.labels import reason_label
 from guatu.progress.models import ProgressReport
-from guatu.progress.overview import Standing, progress_overview
+from guatu.progress.overview import Standing, progress_overview, weighted_progress
 from guatu.progress.selectors import COUNTS, blocker_overdue, blockers_open
-from guatu.progress.status import (
-    StatusInputs,
-    StatusTable,
-    planned_value_weights,
-    status_inputs,
-    status_table,
-)
+from guatu.progress.status import StatusInputs, StatusTable, status_inputs, status_table
 from guatu.projects.models import Project, WorkItem
 from guatu.supervision.models import EscalationEvent, EscalationLevel
 
@@ -81,10 +75,6 @@ def _scope(project: Project | None) -> Q:
     return tasks & Q(project=project) if project else tasks
 
 
-def _weights(table: StatusTable) -> np.ndarray:
-    return planned_value_weights(table.planned_value)
-
-
 def bulletin_content(
     *, city: City, period: Period, project: Project | None = None, number_text: str = ""
 ) -> BulletinContent:
@@ -93,16 +83,14 @@ def bulletin_content(
     overview = progress_overview(
         city=city, as_of=as_of, period_days=period.days, items=_scope(project)
     )
-    table, weights = overview.table, overview.weights
+    table = overview.table
     # Only the items a bulletin names are loaded as objects: the red and the warned.
     listed = overview.listed(red=True, warned=True)
     items = WorkItem.objects.select_related("project", "town", "owner_department").in_bulk(
         table.pks[listed].tolist()
     )
     on_track = (table.light == Light.GREEN) | (table.light == Light.DONE)
-    planned = table.result.planned
-    actual = np.nan_to_num(table.result.actual)
-    total_weight = weights.sum() or 1.0
+    progress = overview.progress
     scope = project.name if project else city.name
     content = BulletinContent(
         city=city.name,
@@ -118,8 +106,8 @@ def bulletin_content(
         previous_counts=overview.previous_counts,
         planned_value=round(float(np.nansum(table.planned_value)), 2),
         on_track_value=round(float(np.nansum(np.where(on_track, table.planned_value, 0))), 2),
-        weighted_planned=round(float((planned * weights).sum() / total_weight), 1),
-        weighted_actual=round(float((actual * weights).sum() / total_weight), 1),
+        weighted_planned=progress.planned,
+        weighted_actual=progress.actual,
         towns=[s for s in overview.towns() if sum(s.counts.values())],
         departments=[s for s in overview.departments() if sum(s.counts.values())],
     )
@@ -306,17 +294,9 @@ def _curves(city: City, project: Project | None, as_of: date, period: Period) ->
         points = []
         for k in range(CURVE_POINTS - 1, -1, -1):
             day = as_of - timedelta(days=period.days * k)
-            table = status_table(as_of=day, inputs=inputs)
-            weights = _weights(table)
-            total = weights.sum() or 1.0
+            progress = weighted_progress(status_table(as_of=day, inputs=inputs))
             points.append(
-                {
-                    "date": day.isoformat(),
-                    "planned": round(float((table.result.planned * weights).sum() / total), 1),
-                    "actual": round(
-                        float((np.nan_to_num(table.result.actual) * weights).sum() / total), 1
-                    ),
-                }
+                {"date": day.isoformat(), "planned": progress.planned, "actual": progress.actual}
             )
         curves.append({"project": chosen.name, "points": points})
     return curves
