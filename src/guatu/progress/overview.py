@@ -4,12 +4,14 @@ The dashboard, the town list, the bulletin (and the scores it records) lay
 out this one result, so they can never disagree: the lights of the items as
 of a date and one period earlier, the counts by light, the early warnings,
 the towns and departments ranked by work on track with the change since the
-previous period, and the items that need attention. Project lights roll up
-by one rule too (``status.lights_by_project``), for every page and the API.
+previous period, the planned and actual progress weighted by planned value,
+and the items that need attention. Project lights roll up by one rule too
+(``status.lights_by_project``), for every page and the API.
 """
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import NamedTuple
 
 import numpy as np
 from django.db.models import Q
@@ -44,6 +46,27 @@ class Standing:
     counts: dict[str, int]
 
 
+class WeightedProgress(NamedTuple):
+    """Planned (序时) and actual % of a set of items, weighted by planned value."""
+
+    planned: float
+    actual: float
+
+
+def weighted_progress(table: StatusTable, weights: np.ndarray | None = None) -> WeightedProgress:
+    """Return the planned and actual % of *table*'s items, weighted by planned value.
+
+    An item without a report counts as 0 % done; *weights* default to
+    ``planned_value_weights`` of the table. Rounded to 0.1 percentage point.
+    """
+    if weights is None:
+        weights = planned_value_weights(table.planned_value)
+    total = weights.sum() or 1.0
+    planned = (table.result.planned * weights).sum() / total
+    actual = (np.nan_to_num(table.result.actual) * weights).sum() / total
+    return WeightedProgress(round(float(planned), 1), round(float(actual), 1))
+
+
 @dataclass
 class Overview:
     """Where the items in scope stand at ``as_of``, and one period before."""
@@ -64,6 +87,11 @@ class Overview:
     @property
     def previous_counts(self) -> dict[str, int]:
         return _counts(self.before)
+
+    @property
+    def progress(self) -> WeightedProgress:
+        """Planned and actual % of the items in scope at ``as_of``, weighted by planned value."""
+        return weighted_progress(self.table, self.weights)
 
     @property
     def warnings(self) -> int:
@@ -149,4 +177,4 @@ def _share(light: np.ndarray, weight: np.ndarray) -> float | None:
     return None if np.isnan(share) else round(float(share), 4)
 
 
-__all__ = ["Overview", "Standing", "progress_overview"]
+__all__ = ["Overview", "Standing", "WeightedProgress", "progress_overview", "weighted_progress"]
