@@ -11,6 +11,8 @@ from pathlib import Path
 
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Pt
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -21,7 +23,18 @@ from guatu.core.periods import period_label
 from guatu.core.wallchart import FONT, LIGHT_FILL
 from guatu.org.clock import city_today
 from guatu.progress.labels import light_label
-from guatu.supervision.render_docx import render_docx
+from guatu.supervision.render_docx import (
+    BODY_FONT,
+    SIZE_2,
+    SIZE_3,
+    TITLE_FONT,
+    _paragraph,
+    _table,
+    gbt9704_document,
+    masthead,
+    render_docx,
+    set_font,
+)
 
 #: The bulletin's layout rules: linked by the page (CSP allows no inline style),
 #: inlined into the standalone HTML and the PDF, which must stand alone.
@@ -427,36 +440,10 @@ def notice_date(event):
 
 def notice_docx(event) -> bytes:
     """A 督办单 (supervision notice) for one escalation, printable on its own."""
-    from docx import Document
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Mm, Pt
-
-    from guatu.supervision.render_docx import (
-        BODY_FONT,
-        RED,
-        SIZE_2,
-        SIZE_3,
-        TITLE_FONT,
-        _paragraph,
-        _table,
-        set_font,
-    )
-
-    document = Document()
-    section = document.sections[0]
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    section.top_margin, section.bottom_margin = Mm(37), Mm(35)
-    section.left_margin, section.right_margin = Mm(28), Mm(26)
+    document = gbt9704_document()
     city = event.work_item.project.city
-    _paragraph(
-        document,
-        f"{city.office_name or city.name}",
-        font=TITLE_FONT,
-        size=Pt(30),
-        align=WD_ALIGN_PARAGRAPH.CENTER,
-        indent=False,
-        color=RED,
-    )
+    # The office's mark alone is shorter than a bulletin's: it fits one line at 30 pt.
+    masthead(document, f"{city.office_name or city.name}", size=Pt(30))
     _paragraph(
         document,
         notice_heading(event.level),

@@ -8,6 +8,9 @@ headings in 3号 黑体, second-level in 3号 楷体_GB2312; the date of writing
 Arabic numerals; page numbers "— 1 —" in 4号 宋体 at the outer edge. East-Asian
 font names are written into ``w:rFonts/@w:eastAsia`` so Word really uses them
 for Chinese text (python-docx's ``font.name`` alone sets only the Latin font).
+
+The page set-up (``gbt9704_document``) and the masthead (``masthead``) are
+the 督办单's too (``render.notice_docx``).
 """
 
 import io
@@ -33,6 +36,9 @@ SIZE_2 = Pt(22)  # 二号
 SIZE_3 = Pt(16)  # 三号
 SIZE_4 = Pt(14)  # 四号
 LINE_PITCH = Pt(28.9)
+#: The issuing office's mark: GB/T 9704 leaves its size to the look; the bulletin's
+#: mark (the office and 通报) fits one line at 24 pt.
+MARK_SIZE = Pt(24)
 
 
 def set_font(run, name: str, size: Pt, bold: bool = False, color: RGBColor | None = None):
@@ -74,6 +80,51 @@ def _paragraph(
     if text:
         set_font(paragraph.add_run(text), font, size, bold, color)
     return paragraph
+
+
+def gbt9704_document():
+    """Return a new Word document with GB/T 9704's page: A4 portrait, margins top 37 mm,
+    bottom 35 mm, left 28 mm, right 26 mm, and body text in 3号 仿宋_GB2312."""
+    document = Document()
+    section = document.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin, section.bottom_margin = Mm(37), Mm(35)
+    section.left_margin, section.right_margin = Mm(28), Mm(26)
+    section.footer_distance = Mm(25)
+    normal = document.styles["Normal"]
+    normal.font.name = BODY_FONT
+    normal.font.size = SIZE_3
+    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), BODY_FONT)
+    return document
+
+
+def masthead(document, mark: str, number: str | None = None, *, size: Pt = MARK_SIZE) -> None:
+    """Write the 版头: the issuing office's mark in red 方正小标宋, centred; the
+    document number (发文字号) centred under it when the document has one; the red rule."""
+    _paragraph(
+        document,
+        mark,
+        font=TITLE_FONT,
+        size=size,
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+        indent=False,
+        color=RED,
+    )
+    if number is not None:
+        _paragraph(document, number, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
+    rule = _paragraph(document, indent=False)
+    borders = OxmlElement("w:pBdr")
+    bottom = OxmlElement("w:bottom")
+    for key, value in (
+        ("w:val", "single"),
+        ("w:sz", "18"),
+        ("w:space", "1"),
+        ("w:color", str(RED)),
+    ):
+        bottom.set(qn(key), value)
+    borders.append(bottom)
+    rule._p.get_or_add_pPr().append(borders)
 
 
 def _page_number_footer(document, section) -> None:
@@ -128,42 +179,9 @@ def _row_property(row, name: str) -> None:
 
 def render_docx(content: dict, labels: dict[str, str], charts: list[bytes] = ()) -> bytes:
     """Return the bulletin *content* as .docx bytes; *labels* are the words, translated."""
-    document = Document()
+    document = gbt9704_document()
     section = document.sections[0]
-    section.orientation = WD_ORIENT.PORTRAIT
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    section.top_margin, section.bottom_margin = Mm(37), Mm(35)
-    section.left_margin, section.right_margin = Mm(28), Mm(26)
-    section.footer_distance = Mm(25)
-    normal = document.styles["Normal"]
-    normal.font.name = BODY_FONT
-    normal.font.size = SIZE_3
-    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), BODY_FONT)
-
-    # 版头: the issuing office's mark, the document number, the red rule.
-    _paragraph(
-        document,
-        f"{content['office']}{labels['bulletin']}",
-        font=TITLE_FONT,
-        size=Pt(24),
-        align=WD_ALIGN_PARAGRAPH.CENTER,
-        indent=False,
-        color=RED,
-    )
-    _paragraph(document, content["number_text"], align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
-    rule = _paragraph(document, indent=False)
-    borders = OxmlElement("w:pBdr")
-    bottom = OxmlElement("w:bottom")
-    for key, value in (
-        ("w:val", "single"),
-        ("w:sz", "18"),
-        ("w:space", "1"),
-        ("w:color", "D92D20"),
-    ):
-        bottom.set(qn(key), value)
-    borders.append(bottom)
-    rule._p.get_or_add_pPr().append(borders)
-
+    masthead(document, f"{content['office']}{labels['bulletin']}", content["number_text"])
     _paragraph(document, indent=False)
     _paragraph(
         document,
