@@ -111,6 +111,57 @@ def _divisions(first: date, last: date, width: float, size: float):
     return ticks(first, last, "year")
 
 
+@dataclass(frozen=True)
+class _Frame:
+    """What a sheet of one paper size holds wherever its rows: page, margin, title, header."""
+
+    width_mm: int
+    height_mm: int
+    page_w: float
+    page_h: float
+    margin: float
+    grow: float  # the sheet's width against A3's: fonts scale with it
+    inner_w: float
+    title_size: float
+    info_size: float
+    title_h: float
+    head_size: float
+    head_h: float
+
+    @property
+    def rows_top(self) -> float:
+        return self.margin + self.title_h + self.head_h
+
+    @property
+    def rows_h(self) -> float:
+        return self.page_h - self.margin - self.rows_top
+
+
+def _frame(paper: str) -> _Frame:
+    """The frame of a landscape sheet of *paper*, in points."""
+    width_mm, height_mm = PAPER_MM[paper]
+    page_w, page_h = width_mm * PT_PER_MM, height_mm * PT_PER_MM
+    margin = (MARGIN_MM + INSET_MM) * PT_PER_MM
+    grow = width_mm / PAPER_MM["A3"][0]
+    title_size = 18.0 * grow
+    info_size = max(MIN_FONT_PT, 9.0 * grow)
+    head_size = max(MIN_FONT_PT, 8.0 * grow)
+    return _Frame(
+        width_mm=width_mm,
+        height_mm=height_mm,
+        page_w=page_w,
+        page_h=page_h,
+        margin=margin,
+        grow=grow,
+        inner_w=page_w - 2 * margin,
+        title_size=title_size,
+        info_size=info_size,
+        title_h=title_size * 1.25 + info_size * 3.0,
+        head_size=head_size,
+        head_h=head_size * 4.6,  # the divisions plus today's and the target's dates above them
+    )
+
+
 def render_sheets(
     rows: Sequence[WallRow],
     *,
@@ -120,24 +171,13 @@ def render_sheets(
     target: date | None = None,
 ) -> list[str]:
     """The chart as SVG sheets of *paper* (A3, A1 or A0, landscape), sized in millimetres."""
-    width_mm, height_mm = PAPER_MM[paper]
-    page_w, page_h = width_mm * PT_PER_MM, height_mm * PT_PER_MM
-    margin = (MARGIN_MM + INSET_MM) * PT_PER_MM
-    grow = width_mm / PAPER_MM["A3"][0]
-    inner_w = page_w - 2 * margin
-    title_size = 18.0 * grow
-    info_size = max(MIN_FONT_PT, 9.0 * grow)
-    title_h = title_size * 1.25 + info_size * 3.0
-    head_size = max(MIN_FONT_PT, 8.0 * grow)
-    head_h = head_size * 4.6  # the divisions plus today's and the target's dates above them
-    rows_top = margin + title_h + head_h
-    rows_h = page_h - margin - rows_top
-
+    frame = _frame(paper)
+    margin, inner_w, rows_h = frame.margin, frame.inner_w, frame.rows_h
     lines = lines_of(rows)
     per_sheet = max(int(rows_h // (MIN_FONT_PT * ROW_PER_FONT)), 2)
     sheets = sheet_lines(lines, per_sheet)
     row_h = rows_h / max(max(len(sheet) for sheet in sheets), 1)
-    font = min(row_h / ROW_PER_FONT, MAX_FONT_A3 * grow)
+    font = min(row_h / ROW_PER_FONT, MAX_FONT_A3 * frame.grow)
     pen = Pen(row=row_h, font=font, small=max(MIN_FONT_PT, font * 0.85), indent=font * 1.2)
 
     longest = max((text_width(row.name, font) for row in rows), default=0.0)
@@ -145,16 +185,16 @@ def render_sheets(
     first, last = chart_span(rows, today, target)
     chart_left = margin + label_w
     days = max((last - first).days, 1)
-    axis = Axis(first, last, 0.0, (page_w - margin - font - chart_left) / days)
-    divisions = _divisions(first, last, axis.right, head_size)
+    axis = Axis(first, last, 0.0, (frame.page_w - margin - font - chart_left) / days)
+    divisions = _divisions(first, last, axis.right, frame.head_size)
 
     head: list[str] = []
     draw_head(
         head.append,
         axis,
         divisions,
-        height=head_h,
-        pen=Pen(row=row_h, font=head_size, small=head_size),
+        height=frame.head_h,
+        pen=Pen(row=row_h, font=frame.head_size, small=frame.head_size),
         today=today,
         target=target,
         labels=words.labels,
@@ -188,25 +228,35 @@ def render_sheets(
             x=margin,
             y=margin,
             width=inner_w,
-            title_size=title_size,
-            info_size=info_size,
+            title_size=frame.title_size,
+            info_size=frame.info_size,
         )
         numbered += held
-        out.append(
-            f'<svg xmlns="http://www.w3.org/2000/svg" width="{width_mm}mm" height="{height_mm}mm" '
-            f'viewBox="0 0 {page_w:.2f} {page_h:.2f}" font-family="{FONT}">'
-            f'<rect x="0" y="0" width="{page_w:.2f}" height="{page_h:.2f}" fill="#ffffff"/>'
-            f"{block}"
-            f'<g transform="translate({chart_left:.2f} {margin + title_h:.2f})">{head_svg}</g>'
-            f'<g transform="translate({margin:.2f} {rows_top:.2f})">{"".join(side)}</g>'
-            f'<g transform="translate({chart_left:.2f} {rows_top:.2f})">{"".join(body)}</g>'
-            f'<rect x="{margin:.2f}" y="{rows_top:.2f}" width="{inner_w:.2f}" '
-            f'height="{rows_h:.2f}" fill="none" stroke="#98a2b3" stroke-width="0.5"/>'
-            f'<line x1="{chart_left:.2f}" y1="{margin + title_h:.2f}" x2="{chart_left:.2f}" '
-            f'y2="{page_h - margin:.2f}" stroke="#98a2b3" stroke-width="0.5"/>'
-            "</svg>"
-        )
+        out.append(_sheet_svg(frame, chart_left, block, head_svg, "".join(side), "".join(body)))
     return out
+
+
+def _sheet_svg(
+    frame: _Frame, chart_left: float, block: str, head: str, side: str, body: str
+) -> str:
+    """One sheet: the title block, the date header, the label column and the bars, framed."""
+    page_w, page_h, margin, rows_top = frame.page_w, frame.page_h, frame.margin, frame.rows_top
+    head_top = margin + frame.title_h
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" '
+        f'width="{frame.width_mm}mm" height="{frame.height_mm}mm" '
+        f'viewBox="0 0 {page_w:.2f} {page_h:.2f}" font-family="{FONT}">'
+        f'<rect x="0" y="0" width="{page_w:.2f}" height="{page_h:.2f}" fill="#ffffff"/>'
+        f"{block}"
+        f'<g transform="translate({chart_left:.2f} {head_top:.2f})">{head}</g>'
+        f'<g transform="translate({margin:.2f} {rows_top:.2f})">{side}</g>'
+        f'<g transform="translate({chart_left:.2f} {rows_top:.2f})">{body}</g>'
+        f'<rect x="{margin:.2f}" y="{rows_top:.2f}" width="{frame.inner_w:.2f}" '
+        f'height="{frame.rows_h:.2f}" fill="none" stroke="#98a2b3" stroke-width="0.5"/>'
+        f'<line x1="{chart_left:.2f}" y1="{head_top:.2f}" x2="{chart_left:.2f}" '
+        f'y2="{page_h - margin:.2f}" stroke="#98a2b3" stroke-width="0.5"/>'
+        "</svg>"
+    )
 
 
 def _title_block(
