@@ -162,6 +162,42 @@ def _credit_code(n: int) -> str:
 
 
 def build_parks(city: City, towns: dict[str, Town], supervisor) -> None:
+    """Create the grading scheme, both parks with their units and first criteria, and the
+    applicants: three decided in September, the rest in November (石柱镇's under version 2)."""
+    _grading_scheme(city, supervisor)
+    serial = 0
+    for code, spec in PARKS.items():
+        park = _park(city, towns, code, spec, supervisor)
+        applications = []
+        for row in APPLICANTS[code]:
+            serial += 1
+            applications.append(_application(park, row, serial))
+        first, later = applications[:3], applications[3:]
+        for application in first:
+            application_evaluate(actor=supervisor, application=application, on=date(2019, 9, 16))
+        units = list(park.units.order_by("code"))
+        admitted = [a for a in first if a.status == Application.Status.ADMITTED]
+        for application, unit in zip(admitted[:2], units, strict=False):
+            unit_allocate(actor=supervisor, application=application, unit=unit)
+        if code == "park-shizhu":
+            CriteriaSet.objects.create(
+                park=park,
+                version=2,
+                valid_from=date(2019, 11, 1),
+                min_tax_per_mu=Decimal(30),
+                min_tax_per_m2=Decimal(400),
+                max_energy_per_value_added=Decimal("0.8"),
+                negative_list="C2927、C3391",
+                require_leading_industry=True,
+                note="提高亩均税收门槛，铸造列入负面清单",
+                created_by=supervisor,
+            )
+        for application in later:
+            application_evaluate(actor=supervisor, application=application, on=date(2019, 11, 12))
+
+
+def _grading_scheme(city: City, supervisor) -> None:
+    """The city's 亩均 grading (version 1): weights, benchmarks, cut-offs and shares."""
     GradingScheme.objects.create(
         city=city,
         version=1,
@@ -186,93 +222,74 @@ def build_parks(city: City, towns: dict[str, Town], supervisor) -> None:
         shares=[0.2, 0.5, 0.2],
         created_by=supervisor,
     )
-    serial = 0
-    for code, (name, town, land, floor, leading, note) in PARKS.items():
-        park = Park.objects.create(
-            city=city,
-            town=towns[town],
-            project=Project.objects.filter(code=code).first(),
-            code=code,
-            name=name,
-            land_area_mu=land,
-            floor_area_m2=floor,
-            leading_industries=leading,
-            leading_industries_note=note,
+
+
+def _park(city: City, towns: dict[str, Town], code: str, spec: tuple, supervisor) -> Park:
+    """A park of *spec* (``PARKS``), its eight units and its first criteria (version 1)."""
+    name, town, land, floor, leading, note = spec
+    park = Park.objects.create(
+        city=city,
+        town=towns[town],
+        project=Project.objects.filter(code=code).first(),
+        code=code,
+        name=name,
+        land_area_mu=land,
+        floor_area_m2=floor,
+        leading_industries=leading,
+        leading_industries_note=note,
+    )
+    for n in range(1, 9):
+        ParkUnit.objects.create(
+            park=park, code=f"{n // 5 + 1}号楼-{n:02d}", floor_area_m2=2400 + 300 * (n % 3)
         )
-        for n in range(1, 9):
-            ParkUnit.objects.create(
-                park=park, code=f"{n // 5 + 1}号楼-{n:02d}", floor_area_m2=2400 + 300 * (n % 3)
-            )
-        CriteriaSet.objects.create(
-            park=park,
-            version=1,
-            valid_from=date(2019, 6, 1),
-            min_tax_per_mu=Decimal(25),
-            min_tax_per_m2=Decimal(400),
-            max_energy_per_value_added=Decimal("0.8"),
-            negative_list="C2927",
-            note="首批准入条件",
-            created_by=supervisor,
-        )
-        applications = []
-        for row in APPLICANTS[code]:
-            serial += 1
-            (
-                firm,
-                industry,
-                tax,
-                output,
-                value_added,
-                energy,
-                employees,
-                rd,
-                land_mu,
-                area,
-                investment,
-                env,
-                safety,
-            ) = row
-            enterprise = Enterprise.objects.create(
-                credit_code=_credit_code(serial), name=firm, industry=industry
-            )
-            applications.append(
-                Application.objects.create(
-                    park=park,
-                    enterprise=enterprise,
-                    year=2018,
-                    tax=tax,
-                    output=output,
-                    value_added=value_added,
-                    energy=energy,
-                    employees=employees,
-                    rd=rd,
-                    land_mu=land_mu,
-                    floor_area=area,
-                    investment=investment,
-                    environment_ok=env,
-                    safety_ok=safety,
-                    submitted_on=date(2019, 9, 2),
-                )
-            )
-        first, later = applications[:3], applications[3:]
-        for application in first:
-            application_evaluate(actor=supervisor, application=application, on=date(2019, 9, 16))
-        units = list(park.units.order_by("code"))
-        admitted = [a for a in first if a.status == Application.Status.ADMITTED]
-        for application, unit in zip(admitted[:2], units, strict=False):
-            unit_allocate(actor=supervisor, application=application, unit=unit)
-        if code == "park-shizhu":
-            CriteriaSet.objects.create(
-                park=park,
-                version=2,
-                valid_from=date(2019, 11, 1),
-                min_tax_per_mu=Decimal(30),
-                min_tax_per_m2=Decimal(400),
-                max_energy_per_value_added=Decimal("0.8"),
-                negative_list="C2927、C3391",
-                require_leading_industry=True,
-                note="提高亩均税收门槛，铸造列入负面清单",
-                created_by=supervisor,
-            )
-        for application in later:
-            application_evaluate(actor=supervisor, application=application, on=date(2019, 11, 12))
+    CriteriaSet.objects.create(
+        park=park,
+        version=1,
+        valid_from=date(2019, 6, 1),
+        min_tax_per_mu=Decimal(25),
+        min_tax_per_m2=Decimal(400),
+        max_energy_per_value_added=Decimal("0.8"),
+        negative_list="C2927",
+        note="首批准入条件",
+        created_by=supervisor,
+    )
+    return park
+
+
+def _application(park: Park, row: tuple, serial: int) -> Application:
+    """The enterprise of an ``APPLICANTS`` *row* (credit code from *serial*) and its application."""
+    (
+        firm,
+        industry,
+        tax,
+        output,
+        value_added,
+        energy,
+        employees,
+        rd,
+        land_mu,
+        area,
+        investment,
+        env,
+        safety,
+    ) = row
+    enterprise = Enterprise.objects.create(
+        credit_code=_credit_code(serial), name=firm, industry=industry
+    )
+    return Application.objects.create(
+        park=park,
+        enterprise=enterprise,
+        year=2018,
+        tax=tax,
+        output=output,
+        value_added=value_added,
+        energy=energy,
+        employees=employees,
+        rd=rd,
+        land_mu=land_mu,
+        floor_area=area,
+        investment=investment,
+        environment_ok=env,
+        safety_ok=safety,
+        submitted_on=date(2019, 9, 2),
+    )
