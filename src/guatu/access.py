@@ -23,6 +23,7 @@ from django.db import models
 from django.http import HttpRequest, HttpResponse
 
 from guatu.accounts.models import Role
+from guatu.audit.context import current_origin
 from guatu.audit.services import audit_record
 
 if TYPE_CHECKING:  # the predicates read attributes only: no import of the apps above
@@ -114,9 +115,40 @@ def can_see_applications(user, park) -> bool:
     return reads_everything(user) or can_manage_park(user, park)
 
 
+def can_set_up_city(user) -> bool:
+    """A new city from its organisation workbook: the system administrator on the page;
+    with no user, only the machine's operator at the command line (``guatu city init``)."""
+    if user is None:
+        return current_origin.get().channel == "cli"
+    return bool(getattr(user, "is_authenticated", False)) and (
+        user.role == Role.ADMIN or user.is_superuser
+    )
+
+
 def can_manage_projects(user) -> bool:
     """Projects, work items, links, plans and imports: the supervision office."""
     return is_supervisor(user)
+
+
+def can_freeze_baseline(user) -> bool:
+    """Freezing a project's plan as its baseline: the supervision office or a leader."""
+    return is_supervisor(user) or (
+        bool(getattr(user, "is_authenticated", False)) and user.role == Role.LEADER
+    )
+
+
+def can_propose_adjustment(user, item: "WorkItem") -> bool:
+    """Asking to move a time node (节点调整): the item's own town or department, or the office."""
+    if is_supervisor(user):
+        return True
+    return can_report(user, item) and user.role in (Role.TOWN, Role.DEPARTMENT)
+
+
+def can_decide_adjustment(user) -> bool:
+    """Approving or rejecting a node adjustment: a city leader (or a superuser)."""
+    return bool(getattr(user, "is_authenticated", False)) and (
+        user.role == Role.LEADER or user.is_superuser
+    )
 
 
 def require(allowed: bool, *, user, action: str, target: models.Model | None) -> None:

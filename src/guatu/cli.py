@@ -18,11 +18,11 @@ def main(argv: list[str] | None = None) -> None:
     """
     argv = argv if argv is not None else sys.argv
     if argv[1:2] == ["schedule"]:
-        from guatu.projects.schedule_csv import fast_main
+        from guatu.projects.schedule_csv import fast_main  # no Django on this path
 
         if fast_main(argv[2:]):
             return
-    from guatu.manage import DEFAULT_SETTINGS, GuatuUtility
+    from guatu.manage import DEFAULT_SETTINGS, GuatuUtility  # Django only when needed
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", DEFAULT_SETTINGS)
     utility = GuatuUtility(argv)

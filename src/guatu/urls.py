@@ -18,7 +18,6 @@ urlpatterns = [
     path("", include("guatu.parks.urls")),
     path("", include("guatu.intake.urls")),
     path("", include("guatu.screens.urls")),
-    path("", include("guatu.org.urls")),
     path("", include("guatu.notify.urls")),
     path("", include("guatu.baselines.urls")),
     path("", include("guatu.risk.urls")),

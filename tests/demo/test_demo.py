@@ -9,10 +9,10 @@ from guatu.accounts.models import Role, User
 from guatu.demo.build import demo_build
 from guatu.demo.scenario import TODAY
 from guatu.org.models import Town, Village
+from guatu.progress.joint import joint_milestone_state
 from guatu.progress.models import Blocker, ProgressReport
 from guatu.progress.selectors import latest_reports
 from guatu.projects.models import Project, WorkItem
-from guatu.projects.selectors import joint_milestone_state
 from guatu.supervision.models import EscalationEvent
 
 pytestmark = pytest.mark.django_db

@@ -7,9 +7,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
+from guatu.progress.joint import joint_milestone_state
 from guatu.progress.services import report_submit
 from guatu.projects.models import Dependency, Project, WorkItem
-from guatu.projects.selectors import joint_milestone_state
 from guatu.projects.services import Link, dependencies_add, joint_milestone_create
 from tests.office import office
 

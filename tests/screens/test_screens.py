@@ -60,6 +60,12 @@ def test_a_revoked_or_unknown_token_gets_403(demo):
     assert refused.status_code == 403 and "无权" in refused.text  # the site's own error page
     assert Client().get("/screen/not-a-token/").status_code == 403
     assert AuditEntry.objects.filter(action="screen_token_revoke", allowed=True).count() == 1
+    refusals = AuditEntry.objects.filter(action="screen_view", allowed=False).order_by("id")
+    assert [(r.target_id, r.detail["revoked"]) for r in refusals] == [
+        (str(screen.pk), True),
+        ("", False),
+    ]
+    assert not any("not-a-token" in str(r.detail) for r in refusals)
 
 
 @pytest.mark.parametrize("username", ["leader", "town_shizhu", "dept_jiaotong"])

@@ -52,6 +52,7 @@ ACTIONS = {
     "report_review": _("above-target report reviewed"),
     "report_submit": _("progress reported"),
     "rules_change": _("light rules changed"),
+    "screen_view": _("big screen opened"),
     "screen_token_create": _("big-screen link created"),
     "screen_token_revoke": _("big-screen link revoked"),
     "unit_allocate": _("park unit allocated"),

@@ -5,6 +5,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from guatu.audit.labels import action_label
+
 
 class AuditEntry(models.Model):
     """One write: who did what to which object, when, and from where."""
@@ -34,8 +36,6 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         from django.utils.timezone import localtime
-
-        from guatu.audit.labels import action_label
 
         at = localtime(self.at)  # the site's time zone, the city's
         who = self.user or ""

@@ -9,6 +9,7 @@ from ninja import Field, File, Router, Schema
 from ninja.files import UploadedFile
 from ninja.responses import Status
 
+from guatu.baselines.asof import project_as_of
 from guatu.baselines.models import Adjustment, Baseline
 from guatu.baselines.services import (
     adjustment_attach,
@@ -17,6 +18,8 @@ from guatu.baselines.services import (
     adjustment_review,
     baseline_rows,
 )
+from guatu.baselines.workbook import as_of_filename, as_of_workbook
+from guatu.common.pages import xlsx_response
 from guatu.projects.models import Project, WorkItem
 
 router = Router(tags=["baselines"])
@@ -219,8 +222,6 @@ class AsOfOut(Schema):
     summary="A project as it stood on a date: the plan then in force, the figures then known",
 )
 def as_of(request, code: str, date: date):
-    from guatu.baselines.asof import project_as_of
-
     project = get_object_or_404(Project.objects.select_related("city"), code=code)
     result = project_as_of(project, date)
 
@@ -255,8 +256,5 @@ def as_of(request, code: str, date: date):
     summary="The as-of comparison, every baseline and every node adjustment (.xlsx)",
 )
 def as_of_xlsx(request, code: str, date: date) -> HttpResponse:
-    from guatu.baselines.workbook import as_of_filename, as_of_workbook
-    from guatu.ledger.views import xlsx_response
-
     project = get_object_or_404(Project.objects.select_related("city"), code=code)
     return xlsx_response(as_of_workbook(project, date), as_of_filename(project, date))

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 
+from guatu.baselines.models import AdjustmentFile
 from guatu.progress.photos import MAX_BYTES, check_photos
 
 MAX_FILES = 5
@@ -62,8 +63,6 @@ def save_evidence(adjustment, files: Sequence[CheckedFile], actor, written: list
     Each record goes into *written* before its file is written, so that a
     failure lets the caller remove what was already on disk.
     """
-    from guatu.baselines.models import AdjustmentFile
-
     for checked in files:
         record = AdjustmentFile(
             adjustment=adjustment,

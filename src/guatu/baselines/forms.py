@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from guatu.web.forms import MultipleFileField, MultipleFileInput
+from guatu.common.forms import MultipleFileField, MultipleFileInput
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 

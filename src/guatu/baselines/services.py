@@ -1,6 +1,6 @@
 """Freezing baselines and the 节点调整 workflow: propose → review → approve or reject.
 
-A town or department proposes for items it answers for (``can_report``); the
+A town or department proposes for items it answers for (``can_propose_adjustment``); the
 supervision office reviews and forwards with its opinion; a leader approves or
 rejects. The office may propose too (it can no longer edit an approved node
 directly, ``guard``): its request starts reviewed, with its reason as the
@@ -22,11 +22,17 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from guatu.access import can_report, is_supervisor, require
-from guatu.accounts.models import Role
+from guatu.access import (
+    can_decide_adjustment,
+    can_freeze_baseline,
+    can_propose_adjustment,
+    is_supervisor,
+    require,
+)
 from guatu.audit.services import audit_record
 from guatu.baselines.evidence import check_evidence, evidence_files_delete, save_evidence
 from guatu.baselines.models import Adjustment, Baseline, BaselineItem
+from guatu.common.events import AdjustmentChanged, publish
 from guatu.core.baselines import PlanRow
 from guatu.projects.models import Dependency, Project, WorkItem
 from guatu.projects.services import work_item_change
@@ -38,32 +44,13 @@ __all__ = [
     "adjustment_review",
     "baseline_freeze",
     "baseline_rows",
-    "can_decide",
     "current_rows",
 ]
 
 
-def can_freeze(user) -> bool:
-    return is_supervisor(user) or getattr(user, "role", None) == Role.LEADER
-
-
-def can_propose(user, item: WorkItem) -> bool:
-    """The item's own town or department, or the supervision office."""
-    if is_supervisor(user):
-        return True
-    return can_report(user, item) and user.role in (Role.TOWN, Role.DEPARTMENT)
-
-
-def can_decide(user) -> bool:
-    """Approving or rejecting a node adjustment: a city leader (or a superuser)."""
-    return bool(getattr(user, "is_authenticated", False)) and (
-        user.role == Role.LEADER or user.is_superuser
-    )
-
-
 def baseline_freeze(*, project: Project, actor, name: str) -> Baseline:
     """Freeze the project's plan as it stands now (the office or a leader)."""
-    require(can_freeze(actor), user=actor, action="baseline_freeze", target=project)
+    require(can_freeze_baseline(actor), user=actor, action="baseline_freeze", target=project)
     return _freeze(project=project, actor=actor, name=name)
 
 
@@ -138,7 +125,10 @@ def adjustment_propose(
 ) -> Adjustment:
     """A town or department asks to move its item's node or change its duration."""
     require(
-        can_propose(actor, work_item), user=actor, action="adjustment_propose", target=work_item
+        can_propose_adjustment(actor, work_item),
+        user=actor,
+        action="adjustment_propose",
+        target=work_item,
     )
     errors: dict[str, list[str]] = {}
     checked, problems = check_evidence(files)
@@ -194,6 +184,7 @@ def adjustment_propose(
                     "files": [record.name for record in written],
                 },
             )
+            publish(AdjustmentChanged(adjustment, adjustment.status))
     except BaseException:
         evidence_files_delete(written)  # written before the commit that failed
         raise
@@ -244,6 +235,7 @@ def adjustment_review(*, actor, adjustment: Adjustment, note: str) -> Adjustment
         locked.reviewed_at = timezone.now()
         locked.save()
         audit_record(user=actor, action="adjustment_review", target=locked, detail={"note": note})
+        publish(AdjustmentChanged(locked, locked.status))
     return locked
 
 
@@ -251,7 +243,7 @@ def adjustment_decide(
     *, actor, adjustment: Adjustment, approve: bool, note: str = ""
 ) -> Adjustment:
     """A leader approves (the plan changes and a new baseline is frozen) or rejects."""
-    require(can_decide(actor), user=actor, action="adjustment_decide", target=adjustment)
+    require(can_decide_adjustment(actor), user=actor, action="adjustment_decide", target=adjustment)
     with transaction.atomic():
         locked = Adjustment.objects.select_for_update().get(pk=adjustment.pk)
         if locked.status != Adjustment.Status.REVIEWED:
@@ -290,4 +282,5 @@ def adjustment_decide(
             target=locked,
             detail={"approve": approve, "note": note},
         )
+        publish(AdjustmentChanged(locked, locked.status))
     return locked

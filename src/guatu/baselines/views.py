@@ -10,7 +10,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from guatu.access import is_supervisor
+from guatu.access import (
+    can_decide_adjustment,
+    can_freeze_baseline,
+    can_propose_adjustment,
+    is_supervisor,
+)
 from guatu.baselines.asof import project_as_of
 from guatu.baselines.forms import FreezeForm, NoteForm, ProposeForm
 from guatu.baselines.models import Adjustment, AdjustmentFile, Baseline
@@ -21,17 +26,13 @@ from guatu.baselines.services import (
     adjustment_review,
     baseline_freeze,
     baseline_rows,
-    can_decide,
-    can_freeze,
-    can_propose,
     current_rows,
 )
 from guatu.baselines.workbook import as_of_filename, as_of_workbook
+from guatu.common.pages import apply_errors, xlsx_response
 from guatu.core.baselines import compare
-from guatu.ledger.views import xlsx_response
 from guatu.org.clock import city_today
 from guatu.projects.models import Project, WorkItem
-from guatu.web.views import apply_errors
 
 CURRENT = "current"
 
@@ -65,7 +66,7 @@ def baselines_view(request: HttpRequest, code: str) -> HttpResponse:
             "project": project,
             "baselines": baselines,
             "form": form,
-            "may_freeze": can_freeze(request.user),
+            "may_freeze": can_freeze_baseline(request.user),
             "choices": choices,
             "a": a,
             "b": b,
@@ -96,7 +97,7 @@ def adjustments_view(request: HttpRequest, code: str) -> HttpResponse:
             "project": project,
             "rows": rows,
             "may_review": is_supervisor(request.user),
-            "may_decide": can_decide(request.user),
+            "may_decide": can_decide_adjustment(request.user),
             "note_form": NoteForm(),
             "open_states": (Adjustment.Status.PENDING, Adjustment.Status.REVIEWED),
         },
@@ -138,7 +139,7 @@ def _done(request: HttpRequest, act, adjustment: Adjustment) -> HttpResponse:
 @login_required
 def propose_view(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(WorkItem.objects.select_related("project"), pk=pk)
-    allowed = can_propose(request.user, item)
+    allowed = can_propose_adjustment(request.user, item)
     form = ProposeForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:

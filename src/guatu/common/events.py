@@ -75,7 +75,7 @@ class AdjustmentChanged(Event):
     """A request to move a time node (节点调整) was proposed, reviewed or decided."""
 
     adjustment: Any  # Adjustment
-    step: str  # "proposed", "reviewed", "approved", "rejected"
+    status: str  # the status it reached: pending, reviewed (for a leader), approved, rejected
 
 
 @dataclass(frozen=True)

@@ -15,11 +15,18 @@ from django.db import transaction
 
 from guatu.accounts.models import Role, User
 from guatu.accounts.services import user_create
+from guatu.baselines.services import (
+    adjustment_decide,
+    adjustment_propose,
+    adjustment_review,
+    baseline_freeze,
+)
 from guatu.core.periods import parse_period
 from guatu.core.units import convert
 from guatu.demo import scenario
 from guatu.demo.parks import build_parks
 from guatu.demo.scenario import TODAY, Item, ProjectSpec
+from guatu.notify.models import Robot, Rules
 from guatu.org.clock import city_zone
 from guatu.org.models import City, Department, Town, Village
 from guatu.progress.models import Blocker, ProgressReport, StatusRuleSet
@@ -134,13 +141,6 @@ def _build() -> None:
 def _adjustments(users: dict[str, User]) -> None:
     """金台铁路: its approved plan as baseline 1, one approved 节点调整 (baseline 2) and one
     awaiting the office (the red 外迁征迁 of 石柱镇 asks for a month more)."""
-    from guatu.baselines.services import (
-        adjustment_decide,
-        adjustment_propose,
-        adjustment_review,
-        baseline_freeze,
-    )
-
     project = Project.objects.get(code="jintai-railway")
     zone = city_zone(project.city)
     first = baseline_freeze(project=project, actor=users["supervisor"], name="计划批复（2016-07）")
@@ -190,8 +190,6 @@ DEMO_ROBOT_BASE = "http://127.0.0.1:8091"
 
 
 def _robots(city: City, towns: dict[str, Town], departments: dict[str, Department]) -> None:
-    from guatu.notify.models import Robot, Rules
-
     Rules.objects.create(city=city)
     # The town and department of the story's first escalation, so the log has entries.
     first_town = towns.get("石柱镇") or next(iter(towns.values()))

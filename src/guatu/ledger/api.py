@@ -6,9 +6,9 @@ from ninja import File, Router, Schema
 from ninja.files import UploadedFile
 from ninja.responses import Status
 
+from guatu.common.pages import XLSX, xlsx_response
 from guatu.ledger.exporting import export_filename, ledger_workbook
 from guatu.ledger.importing import ledger_import
-from guatu.ledger.views import XLSX, xlsx_response
 from guatu.org.selectors import default_city_or_404
 
 router = Router(tags=["ledger"])

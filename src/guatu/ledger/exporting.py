@@ -27,6 +27,7 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.cell_range import MultiCellRange
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from guatu.accounts.models import User
 from guatu.common.spreadsheet import safe_row
 from guatu.core.ledger.cells import format_links
 from guatu.core.ledger.columns import ITEMS, PROGRESS, PROJECTS, SheetSpec
@@ -44,9 +45,9 @@ from guatu.core.ledger.organisation import (
 from guatu.core.units import UNITS
 from guatu.ledger.reference import CALENDAR_NAMES, KIND_NAMES
 from guatu.org.clock import city_today
-from guatu.org.models import City, Department, Town, Village
+from guatu.org.models import CalendarException, City, Department, Town, Village
 from guatu.progress.labels import light_label
-from guatu.progress.models import ProgressReport, ReportReview
+from guatu.progress.models import ProgressReport, ReportReview, StatusRuleSet
 from guatu.progress.selectors import IN_FORCE
 from guatu.progress.status import projects_light, status_table
 from guatu.projects.models import Dependency, Phase, Project, WorkItem
@@ -131,10 +132,6 @@ EXAMPLE = (
 
 
 def _organisation_sheets(book: Workbook, city: City, title: str, options) -> None:
-    from guatu.accounts.models import User
-    from guatu.org.models import CalendarException
-    from guatu.progress.models import StatusRuleSet
-
     towns = list(Town.objects.filter(city=city).order_by("order", "name"))
     departments = list(Department.objects.filter(city=city).order_by("name"))
     _sheet(

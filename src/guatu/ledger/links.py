@@ -8,7 +8,6 @@ from collections import defaultdict
 
 from django.utils.translation import gettext as _
 
-from guatu.baselines.guard import locked_message
 from guatu.core.errors import CycleError
 from guatu.core.ledger.columns import ITEMS
 from guatu.core.network import check_acyclic
@@ -16,6 +15,7 @@ from guatu.ledger.checking import MAX_PROBLEMS, TooManyProblems
 from guatu.ledger.plan import ItemRow, Plan
 from guatu.ledger.problems import Problem
 from guatu.ledger.result import ImportResult
+from guatu.projects.plan_lock import locked_message
 
 
 def links_check(plan: Plan, result: ImportResult) -> None:

@@ -1,7 +1,7 @@
 """A whole city's ledger into an empty database: its organisation first, then its projects.
 
 An export of a city (``ledger export``) carries the organisation sheets; on a
-new, migrated database they set the city up (``guatu.org.setup``) and the
+new, migrated database they set the city up (``guatu.ledger.city_setup``) and the
 ledger sheets then load into it — one transaction, so a problem in either
 part leaves the database empty, and a dry run leaves nothing behind.
 """
@@ -14,9 +14,9 @@ from django.db import transaction
 
 from guatu.accounts.models import Role, User
 from guatu.core.ledger.columns import SHEETS
+from guatu.ledger.city_setup import CityInit, city_init
 from guatu.ledger.importing import ledger_import
 from guatu.ledger.result import ImportResult
-from guatu.org.setup import CityInit, city_init
 
 
 def ledger_import_new_city(

@@ -13,7 +13,6 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from guatu.baselines.guard import NODE_FIELDS, approved_baselines, locked_message, moved_fields
 from guatu.core.errors import UnitError
 from guatu.core.ledger.cells import (
     CellError,
@@ -39,6 +38,7 @@ from guatu.ledger.reference import (
 from guatu.ledger.result import ImportResult
 from guatu.org.models import City
 from guatu.projects.models import Dependency, Project, WorkItem
+from guatu.projects.plan_lock import NODE_FIELDS, approved_baselines, locked_message, moved_fields
 
 HUNDRED = Decimal(100)
 QUANTITY_STEP = Decimal("0.0001")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from guatu.ledger import views
+from guatu.ledger import city_views, views
 
 app_name = "ledger"
 urlpatterns = [
@@ -8,4 +8,6 @@ urlpatterns = [
     path("ledger/template.xlsx", views.template_view, name="template"),
     path("ledger/export.xlsx", views.export_view, name="export"),
     path("ledger/import/", views.import_view, name="import"),
+    path("setup/city/", city_views.city_setup_view, name="city-setup"),
+    path("setup/city/template.xlsx", city_views.city_template_view, name="city-template"),
 ]

@@ -8,7 +8,6 @@ checks it again against the data as it is then, and writes it all or nothing.
 import secrets
 import time
 from pathlib import Path
-from urllib.parse import quote
 
 from django import forms
 from django.conf import settings
@@ -21,11 +20,11 @@ from django.utils.translation import gettext_lazy
 
 from guatu.access import is_supervisor, reports_own_items, role_required
 from guatu.accounts.models import Role
+from guatu.common.pages import xlsx_response
 from guatu.ledger.exporting import export_filename, ledger_workbook
 from guatu.ledger.importing import ImportResult, ledger_import
 from guatu.org.selectors import default_city_or_404
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SUFFIXES = (".xlsx", ".csv")
 SESSION_KEY = "ledger_upload"
 
@@ -59,12 +58,6 @@ def _upload_folder() -> Path:
         except OSError:
             continue  # another request swept it first
     return folder
-
-
-def xlsx_response(data: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
 
 
 @login_required

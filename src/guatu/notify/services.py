@@ -23,6 +23,7 @@ from guatu.audit.services import audit_record
 from guatu.notify.models import Channel, Delivery, Kind, Notice, Preference, Robot, Rules
 from guatu.org.clock import city_today
 from guatu.org.models import City, Department, Town
+from guatu.progress.my_work import my_work
 from guatu.progress.selectors import blocker_overdue, blockers_due_within
 
 __all__ = [
@@ -227,8 +228,6 @@ def on_report_to_review(report) -> int:
 
 def report_reminders(city: City, today: date | None = None) -> int:
     """Two days and one day before the cut-off (the rules): each official's unreported items."""
-    from guatu.web.my_work import my_work
-
     rules = rules_for(city)
     today = today or city_today(city)
     left = (rules.report_cutoff_weekday - today.weekday()) % 7

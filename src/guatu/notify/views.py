@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from guatu.access import role_required
 from guatu.accounts.models import Role
+from guatu.common.pages import apply_errors
 from guatu.notify.forms import PreferenceForm, RobotForm, RulesForm
 from guatu.notify.models import Delivery, Notice, Preference, Robot
 from guatu.notify.services import (
@@ -23,7 +24,6 @@ from guatu.notify.services import (
     rules_save,
 )
 from guatu.org.selectors import default_city_or_404
-from guatu.web.views import apply_errors
 
 PAGE = 50
 

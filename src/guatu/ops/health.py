@@ -20,6 +20,9 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from guatu.ops.heartbeat import HEARTBEAT_STALE
+from guatu.ops.models import WorkerHeartbeat
+
 WORKER_LATE = timedelta(minutes=10)
 MIN_FREE_BYTES = 1024**3  # 1 GiB
 
@@ -39,9 +42,6 @@ def _migrations() -> tuple[bool, str]:
 def _worker() -> tuple[bool, str]:
     """The worker's heartbeat, and no task waiting long past its time."""
     from django_tasks_db.models import DBTaskResult
-
-    from guatu.ops.heartbeat import HEARTBEAT_STALE
-    from guatu.ops.models import WorkerHeartbeat
 
     now = timezone.now()
     latest = WorkerHeartbeat.objects.order_by("-seen_at").first()

@@ -8,6 +8,8 @@ from datetime import timedelta
 from django.db import close_old_connections, connection
 from django.utils import timezone
 
+from guatu.ops.models import WorkerHeartbeat
+
 HEARTBEAT_EVERY = 30  # seconds
 #: A worker not heard from for this long is taken to be down.
 HEARTBEAT_STALE = timedelta(minutes=2)
@@ -18,8 +20,6 @@ def worker_name() -> str:
 
 
 def beat(name: str) -> None:
-    from guatu.ops.models import WorkerHeartbeat
-
     WorkerHeartbeat.objects.update_or_create(name=name, defaults={"seen_at": timezone.now()})
 
 

@@ -8,8 +8,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from guatu.access import can_manage_park, can_see_applications, is_supervisor, require
+from guatu.common.pages import apply_errors, xlsx_response
 from guatu.core.admission import indicators
-from guatu.ledger.views import xlsx_response
 from guatu.org.clock import city_today
 from guatu.org.selectors import default_city_or_404
 from guatu.parks.forms import (
@@ -31,7 +31,6 @@ from guatu.parks.services import (
     grading_change,
     unit_allocate,
 )
-from guatu.web.views import apply_errors
 
 
 @login_required

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from guatu.progress.labels import place_label
 from guatu.projects.models import unit_choices
 
 
@@ -291,6 +292,4 @@ class ReportPhoto(models.Model):
 
     @property
     def place(self) -> str:
-        from guatu.progress.labels import place_label
-
         return place_label(self.latitude, self.longitude)

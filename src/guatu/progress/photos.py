@@ -20,6 +20,10 @@ from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
+from guatu.org.clock import city_zone
+from guatu.progress.labels import photo_watermark_lines
+from guatu.progress.models import ReportPhoto
+
 MAX_BYTES = 10 * 1024 * 1024
 MAX_PHOTOS = 6
 MAX_PIXELS = 40_000_000
@@ -191,7 +195,7 @@ def _thumbnail(data: bytes) -> tuple[io.BytesIO, int, int]:
 
 def display_copy(data: bytes, lines: Sequence[str]) -> bytes:
     """The copy people are shown: upright, screen-sized, with *lines* as its 水印."""
-    from guatu.progress.watermark import DISPLAY_SIDE, watermarked
+    from guatu.progress.watermark import DISPLAY_SIDE, watermarked  # fonts on first photo
 
     upright, _width, _height = _upright(data, (DISPLAY_SIDE, DISPLAY_SIDE))
     return watermarked(upright, lines)
@@ -207,10 +211,6 @@ def save_photos(report, photos: Sequence[CheckedPhoto], written: list) -> None:
     file already written (``photo_files_delete``).
     """
     from django.utils import timezone
-
-    from guatu.org.clock import city_zone
-    from guatu.progress.labels import photo_watermark_lines
-    from guatu.progress.models import ReportPhoto
 
     zone = city_zone(report.work_item.project.city)
     uploaded = timezone.localtime(timezone.now(), zone)

@@ -2,7 +2,16 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 
-from guatu.projects.models import Dependency, Phase, Project, TaskForceMember, WorkItem
+from guatu.projects.models import (
+    NODE_FIELDS,
+    SCHEDULE_FIELDS,
+    Dependency,
+    Phase,
+    Project,
+    TaskForceMember,
+    WorkItem,
+)
+from guatu.projects.plan_lock import refuse_plan_move
 from guatu.projects.scheduling import schedule_recalculate
 from guatu.projects.services import work_item_create, work_item_update
 
@@ -32,15 +41,13 @@ class ProjectAdmin(admin.ModelAdmin):
 
 
 class WorkItemAdminForm(forms.ModelForm):
-    """Refuses, at the field, a change that would move an approved plan (``baselines.guard``)."""
+    """Refuses, at the field, a change that would move an approved plan (``plan_lock``)."""
 
     class Meta:
         model = WorkItem
         fields = "__all__"  # noqa: DJ007 - the admin lists its own fields
 
     def clean(self):
-        from guatu.baselines.guard import NODE_FIELDS, refuse_plan_move
-
         data = super().clean()
         if self.instance.pk:
             try:
@@ -69,15 +76,7 @@ class WorkItemAdmin(admin.ModelAdmin):
     list_filter = ["project", "kind", "phase", "town"]
     search_fields = ["name", "code"]
     filter_horizontal = ["villages"]
-    readonly_fields = [
-        "early_start",
-        "early_finish",
-        "late_start",
-        "late_finish",
-        "total_float",
-        "free_float",
-        "critical",
-    ]
+    readonly_fields = list(SCHEDULE_FIELDS)
 
     def save_model(self, request, obj, form, change) -> None:
         """Write through the services: the role is checked, the audit kept, the plan rescheduled."""

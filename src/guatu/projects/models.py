@@ -136,6 +136,23 @@ class TaskForceMember(models.Model):
         return f"{self.title}{self.name}" if self.title else self.name
 
 
+#: The schedule a work item stores, computed by ``scheduling.schedule_recalculate`` (read-only
+#: everywhere else: the admin shows them, the project page and the plan read them).
+SCHEDULE_FIELDS = (
+    "early_start",
+    "early_finish",
+    "late_start",
+    "late_finish",
+    "total_float",
+    "free_float",
+    "critical",
+)
+#: The fields a schedule is computed from: changing one reschedules the project.
+SCHEDULE_INPUTS = frozenset({"duration_days", "planned_start", "deadline", "fixed", "kind"})
+#: The fields of a work item that belong to an approved plan (``plan_lock``).
+NODE_FIELDS = ("deadline", "duration_days")
+
+
 class WorkItem(models.Model):
     """One piece of work (工作事项) or a time node (时间节点, a milestone).
 

@@ -31,17 +31,7 @@ from guatu.core.schedule import (
 )
 from guatu.errors import as_validation_error
 from guatu.org.models import CalendarException
-from guatu.projects.models import Dependency, Project, WorkItem
-
-SCHEDULE_FIELDS = [
-    "early_start",
-    "early_finish",
-    "late_start",
-    "late_finish",
-    "total_float",
-    "free_float",
-    "critical",
-]
+from guatu.projects.models import SCHEDULE_FIELDS, Dependency, Project, WorkItem
 
 
 @dataclass(frozen=True)

@@ -1,12 +1,16 @@
 """Read paths for projects: lists, a project with its network, joint-milestone state."""
 
-from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 
-from guatu.progress.selectors import latest_reports
-from guatu.projects.models import Dependency, Project, TaskForceMember, WorkItem
+from guatu.projects.models import (
+    SCHEDULE_FIELDS,
+    Dependency,
+    Project,
+    TaskForceMember,
+    WorkItem,
+)
 
 DONE = Decimal(100)
 
@@ -49,13 +53,7 @@ TABLE_FIELDS = (
     "planned_start",
     "deadline",
     "order",
-    "early_start",
-    "early_finish",
-    "late_start",
-    "late_finish",
-    "total_float",
-    "free_float",
-    "critical",
+    *SCHEDULE_FIELDS,
 )
 
 
@@ -74,54 +72,6 @@ def project_dependencies(*, project: Project) -> QuerySet[Dependency]:
         Dependency.objects.filter(predecessor__project=project)
         .select_related("predecessor", "successor")
         .order_by("successor__order", "predecessor__order")
-    )
-
-
-@dataclass(frozen=True, slots=True)
-class Branch:
-    """One branch feeding a joint milestone and how far it has got."""
-
-    item: WorkItem
-    percent_complete: Decimal | None
-
-    @property
-    def delivered(self) -> bool:
-        return self.percent_complete is not None and self.percent_complete >= DONE
-
-
-@dataclass(frozen=True, slots=True)
-class JointMilestoneState:
-    milestone: WorkItem
-    branches: list[Branch]
-
-    @property
-    def reached(self) -> bool:
-        """A joint milestone is reached only when every branch is delivered."""
-        return all(branch.delivered for branch in self.branches)
-
-    @property
-    def outstanding(self) -> list[Branch]:
-        return [branch for branch in self.branches if not branch.delivered]
-
-
-def joint_milestone_state(*, milestone: WorkItem) -> JointMilestoneState:
-    """Return the branches of a 同期交付 milestone and whether all are delivered."""
-    items = [
-        link.predecessor
-        for link in milestone.predecessor_links.select_related("predecessor").order_by(
-            "predecessor__order"
-        )
-    ]
-    latest = latest_reports(work_item_ids=[item.pk for item in items])
-    return JointMilestoneState(
-        milestone=milestone,
-        branches=[
-            Branch(
-                item,
-                latest[item.pk].percent_complete if item.pk in latest else None,
-            )
-            for item in items
-        ],
     )
 
 

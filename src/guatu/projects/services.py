@@ -19,11 +19,11 @@ from guatu.audit.services import audit_record
 from guatu.core.errors import CoreError
 from guatu.core.network import check_acyclic, check_joint_branches
 from guatu.errors import as_validation_error
-from guatu.projects.models import Dependency, Project, WorkItem
+from guatu.projects.models import SCHEDULE_INPUTS, Dependency, Project, WorkItem
+from guatu.projects.plan_lock import refuse_links_change, refuse_plan_move
 from guatu.projects.scheduling import schedule_recalculate
 
 #: The fields of a work item that the schedule is computed from.
-SCHEDULE_INPUTS = frozenset({"duration_days", "planned_start", "deadline", "fixed", "kind"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,8 +71,6 @@ def work_item_create(
 def work_item_update(*, item: WorkItem, actor, **fields: Any) -> WorkItem:
     """Change *fields* of *item*; when a schedule input changes, reschedule in one transaction."""
     require(can_manage_projects(actor), user=actor, action="work_item_update", target=item)
-    from guatu.baselines.guard import refuse_plan_move
-
     refuse_plan_move(item, fields)
     return work_item_change(item=item, actor=actor, action="work_item_update", **fields)
 
@@ -107,8 +105,6 @@ def dependencies_add(
     cycle in order.
     """
     require(can_manage_projects(actor), user=actor, action="dependencies_add", target=project)
-    from guatu.baselines.guard import refuse_links_change
-
     refuse_links_change(project)
     for link in links:
         if link.predecessor.project_id != project.pk or link.successor.project_id != project.pk:

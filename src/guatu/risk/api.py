@@ -8,8 +8,16 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.responses import Status
 
+from guatu.org.selectors import default_city_or_404
 from guatu.projects.models import Project, WorkItem
-from guatu.risk.services import WhatIf, project_risk, project_risk_cached, what_if_risk
+from guatu.risk.estimates import estimate_clear, estimate_set
+from guatu.risk.services import (
+    WhatIf,
+    nodes_at_risk,
+    project_risk,
+    project_risk_cached,
+    what_if_risk,
+)
 
 router = Router(tags=["risk"])
 
@@ -172,9 +180,6 @@ class AtRiskOut(Schema):
     summary="The city's time nodes not yet due whose chance is under 50 % (worst first)",
 )
 def at_risk(request):
-    from guatu.org.selectors import default_city_or_404
-    from guatu.risk.services import nodes_at_risk
-
     return [
         AtRiskOut(
             project=row.project_code,
@@ -207,8 +212,6 @@ class EstimateOut(EstimateIn):
     summary="Set an item's three-point estimate (working days, whole item; the office)",
 )
 def estimate_put(request, item_id: int, payload: EstimateIn):
-    from guatu.risk.estimates import estimate_set
-
     item = get_object_or_404(WorkItem, pk=item_id)
     row = estimate_set(actor=request.user, item=item, **payload.dict())
     return EstimateOut(
@@ -223,7 +226,5 @@ def estimate_put(request, item_id: int, payload: EstimateIn):
     summary="Clear an item's three-point estimate: back to the city's history (the office)",
 )
 def estimate_delete(request, item_id: int):
-    from guatu.risk.estimates import estimate_clear
-
     estimate_clear(actor=request.user, item=get_object_or_404(WorkItem, pk=item_id))
     return Status(204, None)

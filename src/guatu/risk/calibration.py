@@ -20,9 +20,10 @@ import numpy as np
 from django.utils.translation import gettext as _
 
 from guatu.common.rows import day_array, value_rows
+from guatu.org.models import Town
 from guatu.progress.models import ProgressReport
 from guatu.progress.selectors import COUNTS
-from guatu.projects.models import WorkItem
+from guatu.projects.models import Phase, WorkItem
 
 MIN_ITEMS = 5
 MIN_SIGMA = 0.05
@@ -159,9 +160,6 @@ class Calibration:
 
 def calibrate(city, today: date) -> Calibration:
     """Fit the city's history as of *today* (only reports dated by then)."""
-    from guatu.org.models import Town
-    from guatu.projects.models import Phase
-
     rows = value_rows(
         WorkItem.objects.filter(
             project__city=city, early_start__isnull=False, duration_days__gt=0

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from guatu.core.risk import Dist, RiskInput, run_risk
 from guatu.core.schedule import NO_FIX, Constraints
 from guatu.org.clock import city_today
+from guatu.progress.models import ProgressReport, ReportReview
 from guatu.projects.models import Project, WorkItem
 from guatu.projects.scheduling import PlanItem, PlanNetwork, plan_network, plan_networks
 from guatu.risk.calibration import calibrate
@@ -361,8 +362,6 @@ def _version(city) -> str:
     """Changes whenever a figure the risk reads changes: a report, the office's review of
     one (a confirmed report above target starts to count), a schedule, an estimate."""
     from django.db.models import Count, Max
-
-    from guatu.progress.models import ProgressReport, ReportReview
 
     reports = ProgressReport.objects.filter(work_item__project__city=city).aggregate(
         last=Max("id")

@@ -18,6 +18,7 @@ from django.tasks import task
 from django.utils import timezone
 
 from guatu.org.models import City
+from guatu.risk.services import city_risks
 
 log = logging.getLogger(__name__)
 TASK_PATH = "guatu.risk.tasks.warm_risks"
@@ -31,8 +32,6 @@ __all__ = ["TASK_PATH", "WARM_EVERY", "schedule_warm", "warm_risks"]
 def warm_risks() -> int:
     """Compute every city's risks unless the cache has them for today's figures; queue
     the next run. Answers how many cities were looked at."""
-    from guatu.risk.services import city_risks
-
     cities = list(City.objects.all())
     try:
         for city in cities:

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from guatu.access import is_supervisor
-from guatu.ledger.views import xlsx_response
+from guatu.common.pages import apply_errors, xlsx_response
 from guatu.org.clock import city_today
 from guatu.org.selectors import default_city_or_404
 from guatu.projects.models import Project, WorkItem
@@ -24,7 +24,6 @@ from guatu.risk.services import (
     what_if_risk,
 )
 from guatu.risk.workbook import items_filename, items_workbook
-from guatu.web.views import apply_errors
 
 
 def what_if_of(form: WhatIfForm) -> WhatIf:

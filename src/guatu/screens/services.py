@@ -58,6 +58,15 @@ def screen_for_token(token: str) -> ScreenToken:
     """The screen *token* belongs to, if it is still in force; PermissionDenied otherwise."""
     screen = ScreenToken.objects.filter(digest=_digest(token or "")).first()
     if screen is None or screen.revoked_at is not None:
+        # Audited like every refusal: the revoked screen, or no target for a link that
+        # matches none (the token itself is never written down).
+        audit_record(
+            user=None,
+            action="screen_view",
+            target=screen,
+            detail={"revoked": screen is not None},
+            allowed=False,
+        )
         raise PermissionDenied("screen token")
     now = timezone.now()
     if screen.last_seen_at is None or now - screen.last_seen_at > SEEN_EVERY:

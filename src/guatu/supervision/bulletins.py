@@ -13,6 +13,8 @@ from django.conf import settings
 from django.db.models import Q, Sum
 from django.utils.translation import gettext as _
 
+from guatu.baselines.models import Adjustment
+from guatu.baselines.units import asking_unit
 from guatu.core.escalation import DEFAULT_LADDER, consecutive_from_last, ladder_level
 from guatu.core.periods import Period
 from guatu.core.status import LIGHT_NAMES, Light
@@ -24,6 +26,7 @@ from guatu.progress.overview import Standing, progress_overview, weighted_progre
 from guatu.progress.selectors import COUNTS, blocker_overdue, blockers_open
 from guatu.progress.status import StatusInputs, StatusTable, status_inputs, status_table
 from guatu.projects.models import Project, WorkItem
+from guatu.risk.services import city_risks, nodes_at_risk
 from guatu.supervision.models import EscalationEvent, EscalationLevel
 
 LADDER_PERIODS = 4
@@ -164,8 +167,6 @@ def bulletin_content(
 def risk_rows(city: City, as_of: date, project: Project | None = None):
     """The chance of each project's deadline and the nodes ahead under even odds, as of
     the bulletin's date (``risk.services``: the same figures as the risk pages)."""
-    from guatu.risk.services import city_risks, nodes_at_risk
-
     risks = [
         r for r in city_risks(city, today=as_of) if project is None or r.project.pk == project.pk
     ]
@@ -196,9 +197,6 @@ def risk_rows(city: City, as_of: date, project: Project | None = None):
 def adjustment_rows(city: City, period: Period, project: Project | None = None) -> list[dict]:
     """节点调整 a leader approved in *period* (city time), per asking unit: how many, how many
     days the nodes moved in all, and which items."""
-    from guatu.baselines.models import Adjustment
-    from guatu.baselines.units import asking_unit
-
     found: dict[str, dict] = {}
     approved = Adjustment.objects.filter(
         project__city=city, status=Adjustment.Status.APPROVED, decided_at__isnull=False

@@ -33,6 +33,7 @@ from guatu.supervision.render_docx import (
     gbt9704_document,
     masthead,
     render_docx,
+    sections_of,
     set_font,
 )
 
@@ -202,8 +203,6 @@ def to_docx(content: dict) -> bytes:
 
 
 def to_html(content: dict, *, standalone: bool = False) -> str:
-    from guatu.supervision.render_docx import sections_of
-
     return render_to_string(
         "supervision/bulletin_body.html",
         {

@@ -17,6 +17,7 @@ from guatu.accounts.models import Role, User
 from guatu.org.clock import city_today
 from guatu.org.models import City
 from guatu.supervision.models import Bulletin
+from guatu.supervision.services import bulletin_draft
 
 TASK_PATH = "guatu.supervision.tasks.weekly_bulletin"
 RUN_AT = time(8, 0)
@@ -32,8 +33,6 @@ def next_monday(after: datetime) -> datetime:
 @task()
 def weekly_bulletin(city_id: int) -> int | None:
     """Draft last week's bulletin for *city_id* unless there is one; queue next week's run."""
-    from guatu.supervision.services import bulletin_draft
-
     with transaction.atomic():
         # Two workers on one queue may both hold a run for the city (one queued
         # before the other's commit): the city's row lock lets one draft, and the

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from guatu.access import is_supervisor
+from guatu.common.pages import bad_query
 from guatu.org.clock import city_today
 from guatu.org.selectors import default_city, default_city_or_404
 from guatu.projects.models import Project
@@ -16,7 +17,6 @@ from guatu.supervision import render as formats
 from guatu.supervision.models import Bulletin, EscalationEvent, Score
 from guatu.supervision.selectors import bulletins_visible
 from guatu.supervision.services import bulletin_draft, bulletin_publish, escalation_resolve
-from guatu.web.errors import bad_query
 
 CONTENT_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",

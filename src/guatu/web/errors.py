@@ -7,8 +7,9 @@ traceback); nobody using guatu should ever see either.
 import logging
 
 from django.http import HttpRequest, HttpResponse
-from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
+
+from guatu.common.pages import error_page
 
 logger = logging.getLogger("guatu")
 
@@ -20,21 +21,14 @@ PLAIN_500 = (
 )
 
 
-def _page(request: HttpRequest, status: int, title: str, message: str) -> HttpResponse:
-    html = render_to_string(
-        "error.html", {"status": status, "title": title, "message": message}, request=request
-    )
-    return HttpResponse(html, status=status)
-
-
 def bad_request(request: HttpRequest, exception=None) -> HttpResponse:
-    return _page(
+    return error_page(
         request, 400, _("Bad request"), _("The request could not be understood: check the address.")
     )
 
 
 def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:
-    return _page(
+    return error_page(
         request,
         403,
         _("Not allowed"),
@@ -43,14 +37,14 @@ def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:
 
 
 def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
-    return _page(
+    return error_page(
         request, 404, _("Page not found"), _("There is no such page, or it is not yours to see.")
     )
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
     try:
-        return _page(
+        return error_page(
             request,
             500,
             _("Server error"),
@@ -63,7 +57,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """A form sent without its security token (an old page, cookies off): say what to do."""
-    return _page(
+    return error_page(
         request,
         403,
         _("Form expired"),
@@ -73,4 +67,4 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
 
 def bad_query(request: HttpRequest, message: str) -> HttpResponse:
     """A 400 for a query value the page cannot use (``?year=abc``), saying which."""
-    return _page(request, 400, _("Bad request"), message)
+    return error_page(request, 400, _("Bad request"), message)

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
+from guatu.common.forms import MultipleFileField
 from guatu.org.models import Department
 from guatu.progress.models import ProgressReport
 from guatu.progress.selectors import reports_in_force
@@ -57,24 +58,6 @@ class MspdiImportForm(forms.Form):
         if not upload.name.lower().endswith(PLAN_SUFFIXES):
             raise forms.ValidationError(_("Choose a plan file: .xml, .mpp, .mpx, .xer or .pmxml."))
         return upload
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files from one input; the service checks what they are."""
-
-    def __init__(self, *args, **kwargs) -> None:
-        kwargs.setdefault(
-            "widget", MultipleFileInput(attrs={"accept": "image/*", "capture": "environment"})
-        )
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        files = data if isinstance(data, list | tuple) else ([data] if data else [])
-        return [super(MultipleFileField, self).clean(item, initial) for item in files]
 
 
 class ReportForm(forms.Form):

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from guatu.access import (
     can_manage_blocker,
     can_open_blocker,
+    can_propose_adjustment,
     can_report,
     can_see_photos,
     is_supervisor,
@@ -21,11 +22,12 @@ from guatu.access import (
     role_required,
 )
 from guatu.accounts.models import Role
-from guatu.baselines.services import can_propose
+from guatu.common.pages import apply_errors
 from guatu.core.status import LIGHT_NAMES, Reason
 from guatu.org.clock import city_today
 from guatu.org.models import Town
 from guatu.org.selectors import default_city, default_city_or_404
+from guatu.progress.joint import joint_milestone_state
 from guatu.progress.models import Blocker, ProgressReport, ReportPhoto
 from guatu.progress.overview import progress_overview
 from guatu.progress.selectors import (
@@ -54,7 +56,6 @@ from guatu.projects.models import Project, WorkItem
 from guatu.projects.plan_files import java_runtime
 from guatu.projects.selectors import (
     critical_chains,
-    joint_milestone_state,
     project_dependencies,
     project_list,
     project_task_force,
@@ -178,17 +179,6 @@ def project_import_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-def apply_errors(form, error: ValidationError) -> None:
-    """Put a service's errors next to the fields they name (the rest on top)."""
-    if hasattr(error, "error_dict"):
-        for field, problems in error.message_dict.items():
-            for problem in problems:
-                form.add_error(field if field in form.fields else None, problem)
-    else:
-        for problem in error.messages:
-            form.add_error(None, problem)
-
-
 @login_required
 def item_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(
@@ -287,7 +277,7 @@ def item_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "may_review": is_supervisor(user),
             "may_see_photos": can_see_photos(user, item),
             "open_adjustment": item.adjustments.filter(status__in=["pending", "reviewed"]).first(),
-            "may_propose": can_propose(user, item),
+            "may_propose": can_propose_adjustment(user, item),
         },
     )
 

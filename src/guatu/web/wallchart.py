@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from guatu.baselines.models import BaselineItem
 from guatu.core.status import node_flag
 from guatu.core.wallchart import ScreenChart, WallLabels, WallRow, render_screen, render_svg
 from guatu.core.wallpaper import PAPER_MM, SheetWords, render_sheets
@@ -16,6 +17,7 @@ from guatu.org.clock import city_today
 from guatu.progress.labels import flag_label, light_label
 from guatu.progress.status import FLAG_NAMES, status_table
 from guatu.projects.models import Project, WorkItem
+from guatu.risk.services import project_risk_cached
 
 GROUPINGS = ("town", "phase")
 ZOOMS = ("week", "month", "quarter")
@@ -87,8 +89,6 @@ def wall_rows(
 
 def node_p80(project: Project) -> dict[int, object]:
     """The P80 finish of each time node of *project* (schedule risk, cached)."""
-    from guatu.risk.services import project_risk_cached
-
     risk = project_risk_cached(project)
     return {row.item.pk: row.p80 for row in risk.nodes} if risk else {}
 
@@ -97,8 +97,6 @@ def _baseline_dates(project: Project, number: int | None) -> dict[str, tuple]:
     """Each item's (start, finish) in baseline *number* of *project*; empty for none."""
     if not number:
         return {}
-    from guatu.baselines.models import BaselineItem
-
     return {
         code: (start, finish)
         for code, start, finish in BaselineItem.objects.filter(
@@ -246,7 +244,7 @@ def wallchart_pdf(
     *, project: Project, paper: str, group: str = "town", baseline: int | None = None
 ) -> bytes:
     """The printed chart as one PDF, a page per sheet."""
-    from guatu.web.pdf import svgs_to_pdf
+    from guatu.web.pdf import svgs_to_pdf  # loads cairo on first print, not at start-up
 
     return svgs_to_pdf(
         wallchart_sheets(project=project, paper=paper, group=group, baseline=baseline)

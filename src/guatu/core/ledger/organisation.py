@@ -2,7 +2,7 @@
 the people who sign in — the sheet a new city starts from.
 
 Read like the ledger (headers by name, merged cells filled, every problem at its
-cell) by ``guatu.org.setup``; written by its template and by the ledger export.
+cell) by ``guatu.ledger.city_setup``; written by its template and by the ledger export.
 """
 
 from guatu.core.i18n import gettext_noop

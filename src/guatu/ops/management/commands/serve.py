@@ -100,7 +100,7 @@ class Command(BaseCommand):
     def _gunicorn(self, *, bind: str, workers: int, threads: int):
         from gunicorn.app.base import BaseApplication
 
-        from guatu.wsgi import application
+        from guatu.wsgi import application  # built once the settings are in place
 
         options = {
             "bind": bind,

@@ -14,7 +14,10 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from guatu.core.errors import CoreError
+from guatu.core.mspdi import read_mspdi
+from guatu.core.mspdi_schedule import schedule_mspdi
 from guatu.errors import translate, translate_problems
+from guatu.projects.plan_files import as_mspdi
 from guatu.projects.schedule_csv import add_csv_arguments, schedule_csv
 
 
@@ -59,10 +62,6 @@ class Command(BaseCommand):
     def _mspdi(self, path: str) -> None:
         import tempfile
         from pathlib import Path
-
-        from guatu.core.mspdi import read_mspdi
-        from guatu.core.mspdi_schedule import schedule_mspdi
-        from guatu.projects.plan_files import as_mspdi
 
         with tempfile.TemporaryDirectory() as folder:
             project = read_mspdi(as_mspdi(Path(path), Path(folder)))

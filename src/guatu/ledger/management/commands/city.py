@@ -17,10 +17,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from guatu.ledger.city_setup import city_init
 from guatu.ledger.exporting import organisation_workbook
 from guatu.org.models import City
 from guatu.org.passwords import write_passwords
-from guatu.org.setup import city_init
 
 
 class Command(BaseCommand):

@@ -23,6 +23,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from guatu.access import can_set_up_city, require
 from guatu.accounts.models import Role, User
 from guatu.audit.services import audit_record
 from guatu.core.ledger.cells import parse_bool, parse_number, plain_text
@@ -90,6 +91,7 @@ def city_init(
     runs as the machine's operator (``None``). *others* are sheets another
     step reads from the same file (a whole city's ledger): recognised, left alone.
     """
+    require(can_set_up_city(actor), user=actor, action="city_init", target=None)
     file_name = source_name(source, name)
     result = CityInit(file=file_name, dry_run=dry_run)
     book = sheets_read(

@@ -5,6 +5,7 @@ export, imported into an empty database, gives back the same export."""
 import io
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.test import Client
@@ -12,12 +13,13 @@ from openpyxl import load_workbook
 from python_calamine import CalamineWorkbook
 
 from guatu.accounts.models import Role, User
+from guatu.audit.context import Origin, current_origin
 from guatu.audit.models import AuditEntry
 from guatu.demo.build import demo_build
+from guatu.ledger.city_setup import city_init
 from guatu.ledger.exporting import ledger_workbook, organisation_workbook
 from guatu.ledger.new_city import ledger_import_new_city
 from guatu.org.models import CalendarException, City, Department, Town, Village
-from guatu.org.setup import city_init
 from guatu.progress.models import StatusRuleSet
 
 pytestmark = pytest.mark.django_db
@@ -202,3 +204,25 @@ def demo_copy(django_db_setup, django_db_blocker):
         exported = ledger_workbook(city=City.objects.get())
         transaction.set_rollback(True)
     return {"export": exported}
+
+
+@pytest.mark.parametrize("role", ["supervisor", "leader", "town", "department"])
+def test_only_the_administrator_sets_up_a_city(role, users):
+    """city_init checks the role itself: a caller that skipped the page's check is refused."""
+    before = City.objects.count()
+    with pytest.raises(PermissionDenied):
+        city_init(source=workbook_with({}), name="org.xlsx", actor=users[role])
+    assert City.objects.count() == before
+    assert AuditEntry.objects.filter(action="city_init", allowed=False).count() == 1
+
+
+def test_a_request_without_a_user_is_no_operator(users):
+    """No user is the command line's operator only on the command line, not in a request."""
+    token = current_origin.set(Origin("web", "127.0.0.1"))
+    try:
+        with pytest.raises(PermissionDenied):
+            city_init(source=workbook_with({}), name="org.xlsx")
+    finally:
+        current_origin.reset(token)
+    result = city_init(source=workbook_with({}), name="org.xlsx", actor=users["admin"])
+    assert result.written

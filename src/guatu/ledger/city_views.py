@@ -6,10 +6,9 @@ from django.utils.translation import gettext as _
 
 from guatu.access import role_required
 from guatu.accounts.models import Role
+from guatu.common.pages import xlsx_response
+from guatu.ledger.city_setup import city_init
 from guatu.ledger.exporting import organisation_workbook
-from guatu.org.setup import city_init
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @role_required(Role.ADMIN)
@@ -21,7 +20,7 @@ def city_setup_view(request: HttpRequest) -> HttpResponse:
         if upload is None:
             return render(
                 request,
-                "org/city_setup.html",
+                "ledger/city_setup.html",
                 {"missing": _("Choose the filled-in organisation workbook.")},
                 status=422,
             )
@@ -32,18 +31,9 @@ def city_setup_view(request: HttpRequest) -> HttpResponse:
             actor=request.user,
         )
     status = 422 if result is not None and result.problems else 200
-    return render(request, "org/city_setup.html", {"result": result}, status=status)
+    return render(request, "ledger/city_setup.html", {"result": result}, status=status)
 
 
 @role_required(Role.ADMIN)
 def city_template_view(request: HttpRequest) -> HttpResponse:
-    response = HttpResponse(organisation_workbook(), content_type=XLSX)
-    name = _("organisation template")
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(name)}.xlsx"
-    return response
-
-
-def _quote(text: str) -> str:
-    from urllib.parse import quote
-
-    return quote(text)
+    return xlsx_response(organisation_workbook(), _("organisation template") + ".xlsx")

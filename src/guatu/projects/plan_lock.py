@@ -2,40 +2,47 @@
 
 Once a project has a baseline, its items' time nodes and durations and the
 links between its items change only when a leader approves a node adjustment
-(``services.adjustment_decide``). The office's own edits (admin, API) and a
-ledger import are refused at the field that would move, naming the baseline;
-new items may still be added (they are not in the approved plan, and the
-comparison shows them as added).
+(``baselines.services.adjustment_decide``). The office's own edits (admin,
+API) and a ledger import are refused at the field that would move, naming the
+baseline; new items may still be added (they are not in the approved plan,
+and the comparison shows them as added).
+
+The rule is the projects app's (every path that edits a plan comes here);
+which plans are approved is the baselines app's to say. It answers through
+``lock_source_set`` when it starts, so that this floor never imports the one
+above it.
 """
 
+from collections.abc import Callable, Iterable
+
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-#: The fields of a work item that belong to the approved plan.
-NODE_FIELDS = ("deadline", "duration_days")
+from guatu.projects.models import NODE_FIELDS, WorkItem
 
 __all__ = [
     "NODE_FIELDS",
     "approved_baselines",
+    "lock_source_set",
     "locked_message",
     "moved_fields",
     "refuse_links_change",
     "refuse_plan_move",
 ]
 
+LockSource = Callable[[list[int]], dict[int, int]]
+_source: list[LockSource] = []
 
-def approved_baselines(project_ids) -> dict[int, int]:
+
+def lock_source_set(source: LockSource) -> None:
+    """Say how to find approved plans: *source* maps project ids to their latest baseline
+    number, leaving out projects without one (``BaselinesConfig.ready``)."""
+    _source[:] = [source]
+
+
+def approved_baselines(project_ids: Iterable[int]) -> dict[int, int]:
     """The latest baseline number of each of *project_ids* that has one."""
-    from django.db.models import Max
-
-    from guatu.baselines.models import Baseline
-
-    rows = (
-        Baseline.objects.filter(project_id__in=list(project_ids))
-        .values("project_id")
-        .annotate(top=Max("number"))
-        .values_list("project_id", "top")
-    )
-    return dict(rows)
+    return _source[0](list(project_ids)) if _source else {}
 
 
 def moved_fields(stored: dict, values: dict) -> list[str]:
@@ -43,16 +50,12 @@ def moved_fields(stored: dict, values: dict) -> list[str]:
     return [name for name in NODE_FIELDS if name in values and values[name] != stored.get(name)]
 
 
-def refuse_plan_move(item, values: dict) -> None:
+def refuse_plan_move(item: WorkItem, values: dict) -> None:
     """Raise ``ValidationError`` at each field of *values* that moves *item*'s approved plan.
 
     Compares with the stored row, not the instance: a form may already have
     written its values onto the instance.
     """
-    from django.core.exceptions import ValidationError
-
-    from guatu.projects.models import WorkItem
-
     number = approved_baselines([item.project_id]).get(item.project_id)
     if not number or item.pk is None:
         return
@@ -64,8 +67,6 @@ def refuse_plan_move(item, values: dict) -> None:
 
 def refuse_links_change(project) -> None:
     """Raise ``ValidationError`` when *project*'s plan is approved (links are part of it)."""
-    from django.core.exceptions import ValidationError
-
     number = approved_baselines([project.pk]).get(project.pk)
     if number:
         raise ValidationError(locked_message(number))

@@ -1,0 +1,78 @@
+"""本周待填报: what a town's or a department's official reports on this week.
+
+The items they report on that are under way — those not yet reported this
+week first, each with its last figure — and their open blockers. The page
+(``web.my_work``) shows it; the reminders (``notify``) send the unreported
+ones before the weekly cut-off.
+"""
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import Q
+
+from guatu.accounts.models import Role
+from guatu.progress.models import Blocker
+from guatu.progress.selectors import LatestReport, blockers_open, latest_report_values
+from guatu.progress.status import ItemStatus, items_status
+from guatu.projects.models import WorkItem
+
+
+@dataclass(frozen=True)
+class DueItem:
+    item: WorkItem
+    status: ItemStatus | None
+    last: LatestReport | None
+    reported_this_week: bool
+
+
+def own_items(user) -> Q:
+    """What *user* answers for: their town's, or their department's (work items and blockers
+    both carry ``town`` and ``owner_department``)."""
+    if user.role == Role.TOWN:
+        return Q(town_id=user.town_id)
+    return Q(owner_department_id=user.department_id)
+
+
+LIGHT_ORDER = ("red", "yellow", "green", "not_started", "done")
+
+
+@dataclass(frozen=True)
+class MyWork:
+    rows: list[DueItem]
+    blockers: list[Blocker]
+    lights: list[tuple[str, int]]  # every own item's light, counted, red first
+
+
+def my_work(user, today: date) -> MyWork:
+    """Items under way this week (unreported first), the lights of all one's items, and
+    one's open blockers."""
+    monday = today - timedelta(days=today.weekday())
+    sunday = monday + timedelta(days=6)
+    every = list(
+        WorkItem.objects.filter(own_items(user), kind=WorkItem.Kind.TASK)
+        .select_related("project")
+        .order_by("project__code", "order", "code")
+    )
+    statuses = items_status(items=every, as_of=today)
+    counted = Counter(status.light for status in statuses.values())
+    items = [item for item in every if item.early_start and item.early_start <= sunday]
+    latest = latest_report_values(work_item_ids=[item.pk for item in items])
+    rows = [
+        DueItem(
+            item,
+            statuses.get(item.pk),
+            latest.get(item.pk),
+            latest.get(item.pk) is not None and latest[item.pk].reported_on >= monday,
+        )
+        for item in items
+        if statuses.get(item.pk) is None or statuses[item.pk].light != "done"
+    ]
+    rows.sort(key=lambda row: row.reported_this_week)
+    blockers = blockers_open().filter(own_items(user))
+    return MyWork(
+        rows=rows,
+        blockers=list(blockers.select_related("work_item__project").order_by("due_on")),
+        lights=[(light, counted[light]) for light in LIGHT_ORDER if counted[light]],
+    )
