@@ -44,6 +44,7 @@ test: install system
 lint: install
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
+	$(BIN)/lint-imports --no-logo
 
 format: install
 	$(BIN)/ruff format src tests bench
