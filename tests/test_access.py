@@ -58,7 +58,11 @@ def test_leaders_and_admins_read_only(users, items, role):
 
 
 def test_the_supervisor_may_report_anywhere(users, items):
-    submit(users["supervisor"], items["other"])
+    report = submit(users["supervisor"], items["other"])
+    stored = ProgressReport.objects.get(work_item=items["other"])
+    assert stored == report and stored.reported_by == users["supervisor"]
+    entry = AuditEntry.objects.get(action="report_submit")
+    assert entry.allowed and entry.user == users["supervisor"]
 
 
 def test_every_write_is_audited_and_the_log_cannot_be_rewritten(users, items):

@@ -4,9 +4,13 @@ import re
 
 import pytest
 from django.test import Client
+from django.utils import translation
 from pypdf import PdfReader
 
 from guatu.accounts.models import User
+from guatu.org.models import City
+from guatu.progress.labels import change_label
+from guatu.progress.overview import progress_overview
 from guatu.projects.models import WorkItem
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +39,19 @@ def test_the_dashboard_shows_towns_blockers_and_next_nodes(leader):
     page = leader.get("/").text
     assert "古山镇" in page and "3户未签约" in page
     assert "2019-11-30" in page  # 组卷报批 time nodes ahead
-    assert "较上周" in page or "上周" in page
+    # Each ranked town's change since last week, as the read model has it.
+    assert "较上周变化（百分点）" in page
+    changes = re.findall(
+        r'/towns/\d+/">([^<]+)</a></td>\s*<td class="num">\d+%</td>\s*<td class="num">([^<]+)</td>',
+        page,
+    )
+    with translation.override("zh-hans"):
+        expected = [
+            (s.name, change_label(s.change))
+            for s in progress_overview(city=City.objects.get()).towns()
+            if s.share is not None
+        ]
+    assert len(changes) >= 5 and changes == expected
 
 
 def test_the_blocker_board_puts_overdue_first(leader):
