@@ -1,0 +1,59 @@
+"""The city's pages: the dashboard, the towns' ranking and a town's items."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from guatu.access import can_report
+from guatu.org.clock import city_today
+from guatu.org.models import Town
+from guatu.org.selectors import default_city
+from guatu.progress.overview import progress_overview
+from guatu.progress.status import items_status, rules_in_force
+from guatu.projects.models import WorkItem
+from guatu.web.dashboard import dashboard
+
+
+@login_required
+def dashboard_view(request: HttpRequest) -> HttpResponse:
+    city = default_city()
+    if city is None:
+        return redirect("web:project-list")
+    return render(request, "web/dashboard.html", {"board": dashboard(city=city)})
+
+
+@login_required
+def town_list_view(request: HttpRequest) -> HttpResponse:
+    city = default_city()
+    ranking = progress_overview(city=city).towns() if city else []
+    return render(
+        request,
+        "web/town_list.html",
+        {
+            "ranking": ranking,
+            "today": city_today(city),
+            "rules": rules_in_force(city, city_today(city))[2] if city else None,
+        },
+    )
+
+
+@login_required
+def town_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    town = get_object_or_404(Town.objects.select_related("city"), pk=pk)
+    items = list(
+        WorkItem.objects.filter(town=town)
+        .select_related("project", "phase")
+        .order_by("project__code", "order")
+    )
+    statuses = items_status(items=items)
+    return render(
+        request,
+        "web/town_detail.html",
+        {
+            "town": town,
+            "rows": [
+                (item, statuses.get(item.pk), can_report(request.user, item)) for item in items
+            ],
+            "today": city_today(town.city),
+        },
+    )

@@ -1,0 +1,255 @@
+"""An item's pages: its page with the report, blocker and review forms, the report
+form's own address, the list behind a dashboard number, and its site photos."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from guatu.access import (
+    can_manage_blocker,
+    can_open_blocker,
+    can_propose_adjustment,
+    can_report,
+    can_see_photos,
+    is_supervisor,
+    require,
+)
+from guatu.common.pages import apply_errors
+from guatu.core.status import LIGHT_NAMES, Reason
+from guatu.org.clock import city_today
+from guatu.org.models import Town
+from guatu.org.selectors import default_city_or_404
+from guatu.progress.models import Blocker, ProgressReport, ReportPhoto
+from guatu.progress.selectors import report_history
+from guatu.progress.services import (
+    blocker_escalate,
+    blocker_open,
+    blocker_resolve,
+    report_review,
+    report_submit,
+)
+from guatu.progress.status import items_status, status_table
+from guatu.projects.models import WorkItem
+from guatu.web.dashboard import items_for
+from guatu.web.forms import BlockerForm, ReportForm, ResolveForm
+
+
+@dataclass
+class _ItemForms:
+    """The item page's two forms: blank, or bound to what was just posted."""
+
+    report: ReportForm
+    blocker: BlockerForm
+
+
+@login_required
+def item_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """An item's page; a post carries out one action (``action``) and comes back here."""
+    item = get_object_or_404(
+        WorkItem.objects.select_related("project__city", "town", "owner_department", "phase"),
+        pk=pk,
+    )
+    forms = _ItemForms(
+        report=ReportForm(item=item, initial={"reported_on": city_today(item.project.city)}),
+        blocker=BlockerForm(initial={"owner_department": item.owner_department_id}),
+    )
+    if request.method == "POST" and _item_action(request, item, forms):
+        return redirect("web:item-detail", pk=item.pk)
+    return render(request, "web/item_detail.html", _item_context(request.user, item, forms))
+
+
+def _item_action(request: HttpRequest, item: WorkItem, forms: _ItemForms) -> bool:
+    """Carry out the posted action; False leaves the page to show the form's errors.
+
+    A refusal of the rules lands on the form that was posted (the report form for
+    a blocker's resolution, which has no form of its own), a review's in messages.
+    """
+    action = request.POST.get("action")
+    handler = _ITEM_ACTIONS.get(action)
+    if handler is None:
+        return False
+    try:
+        return handler(request, item, forms)
+    except ValidationError as error:
+        if action == "review":
+            for problem in error.messages:
+                messages.error(request, problem)
+        else:
+            apply_errors(forms.blocker if action == "blocker" else forms.report, error)
+        return False
+
+
+def _submit_report(request: HttpRequest, item: WorkItem, forms: _ItemForms) -> bool:
+    user = request.user
+    require(can_report(user, item), user=user, action="report_submit", target=item)
+    forms.report = ReportForm(request.POST, request.FILES, item=item)
+    if not forms.report.is_valid():
+        return False
+    data = forms.report.cleaned_data
+    report_submit(
+        work_item=item,
+        reported_by=user,
+        reported_on=data["reported_on"],
+        quantity=data.get("quantity"),
+        unit=data.get("unit") or "",
+        percent=data.get("percent"),
+        note=data["note"],
+        above_target=data["above_target"],
+        supersedes=data["supersedes"],
+        correction_reason=data["correction_reason"],
+        photos=data["photos"],
+    )
+    messages.success(request, _("Report saved."))
+    return True
+
+
+def _open_blocker(request: HttpRequest, item: WorkItem, forms: _ItemForms) -> bool:
+    user = request.user
+    require(can_open_blocker(user, item), user=user, action="blocker_open", target=item)
+    forms.blocker = BlockerForm(request.POST)
+    if not forms.blocker.is_valid():
+        return False
+    data = forms.blocker.cleaned_data
+    blocker_open(
+        actor=user,
+        work_item=item,
+        description=data["description"],
+        owner_department=data["owner_department"],
+        responsible_person=data["responsible_person"],
+        opened_on=city_today(item.project.city),
+        due_on=data["due_on"],
+    )
+    messages.success(request, _("Blocker opened."))
+    return True
+
+
+def _review_report(request: HttpRequest, item: WorkItem, forms: _ItemForms) -> bool:
+    report = get_object_or_404(ProgressReport, pk=request.POST.get("report"), work_item=item)
+    report_review(
+        actor=request.user,
+        report=report,
+        confirm=request.POST.get("decision") == "confirm",
+        note=request.POST.get("note", "")[:2000],
+    )
+    messages.success(request, _("Review recorded."))
+    return True
+
+
+def _settle_blocker(request: HttpRequest, item: WorkItem, forms: _ItemForms) -> bool:
+    """Escalate or resolve one of the item's blockers (``action``)."""
+    blocker = get_object_or_404(Blocker, pk=request.POST.get("blocker"), work_item=item)
+    if request.POST.get("action") == "escalate":
+        blocker_escalate(actor=request.user, blocker=blocker)
+        return True
+    resolve = ResolveForm(request.POST)
+    if not resolve.is_valid():
+        raise ValidationError(_("Enter the resolution."))
+    blocker_resolve(
+        actor=request.user,
+        blocker=blocker,
+        resolution=resolve.cleaned_data["resolution"],
+        resolved_on=city_today(item.project.city),
+    )
+    return True
+
+
+_ITEM_ACTIONS: dict[str, Callable[[HttpRequest, WorkItem, _ItemForms], bool]] = {
+    "report": _submit_report,
+    "blocker": _open_blocker,
+    "review": _review_report,
+    "resolve": _settle_blocker,
+    "escalate": _settle_blocker,
+}
+
+
+def _item_context(user, item: WorkItem, forms: _ItemForms) -> dict:
+    """What the item page shows: status, history, blockers, and the forms the user may use."""
+    return {
+        "item": item,
+        "status": items_status(items=[item]).get(item.pk),
+        "today": city_today(item.project.city),
+        "history": report_history(work_item_id=item.pk),
+        "blockers": item.blockers.select_related("owner_department").order_by("due_on"),
+        "report_form": forms.report if can_report(user, item) else None,
+        "blocker_form": forms.blocker if can_open_blocker(user, item) else None,
+        "may_manage": {b.pk: can_manage_blocker(user, b) for b in item.blockers.all()},
+        "may_review": is_supervisor(user),
+        "may_see_photos": can_see_photos(user, item),
+        "open_adjustment": item.adjustments.filter(status__in=["pending", "reviewed"]).first(),
+        "may_propose": can_propose_adjustment(user, item),
+    }
+
+
+@login_required
+def item_report_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The report form's own address (a link a town official can keep on the phone)."""
+    item = get_object_or_404(WorkItem.objects.select_related("project"), pk=pk)
+    require(can_report(request.user, item), user=request.user, action="report_form", target=item)
+    return redirect(f"{reverse('web:item-detail', args=[item.pk])}#report")
+
+
+ITEM_LIST_LIMIT = 500
+
+
+@login_required
+def item_list_view(request: HttpRequest) -> HttpResponse:
+    """The list behind a number on the dashboard: items filtered by light, town, warning."""
+    light = request.GET.get("light")
+    town = request.GET.get("town")
+    warning = request.GET.get("warning") == "1"
+    query = Q(kind=WorkItem.Kind.TASK)
+    if town and town.isdigit():
+        query &= Q(town_id=int(town))
+    table = status_table(items=query)
+    keep = np.ones(len(table.pks), dtype=bool)
+    if light in LIGHT_NAMES:
+        keep &= table.light == LIGHT_NAMES.index(light)
+    if warning:
+        keep &= table.result.reason == Reason.FORECAST
+    chosen = np.flatnonzero(keep)
+    chosen = chosen[np.argsort(-table.result.lag[chosen], kind="stable")]
+    return render(
+        request,
+        "web/item_list.html",
+        {
+            "rows": items_for(table, chosen[:ITEM_LIST_LIMIT]),
+            "total": len(chosen),
+            "limit": ITEM_LIST_LIMIT,
+            "light": light,
+            "warning": warning,
+            "town": Town.objects.filter(pk=town).first() if town and town.isdigit() else None,
+            "today": city_today(default_city_or_404()),
+        },
+    )
+
+
+@login_required
+def photo_view(request: HttpRequest, pk: int, kind: str) -> FileResponse:
+    """Serve a site photo to those who may see it (never a public URL).
+
+    *kind*: ``thumb``, ``full`` (the displayed copy with its 水印) or
+    ``original`` (the file as uploaded, kept as evidence).
+    """
+    photo = get_object_or_404(ReportPhoto.objects.select_related("report__work_item"), pk=pk)
+    require(
+        can_see_photos(request.user, photo.report.work_item),
+        user=request.user,
+        action="photo_read",
+        target=photo.report.work_item,
+    )
+    if kind == "thumb":
+        return FileResponse(photo.thumbnail.open("rb"), content_type="image/jpeg")
+    if kind == "full" and photo.display:  # the copy with the 水印
+        return FileResponse(photo.display.open("rb"), content_type="image/jpeg")
+    if kind in ("full", "original"):  # the file as uploaded, EXIF and all
+        return FileResponse(photo.image.open("rb"), content_type=photo.content_type)
+    raise Http404
