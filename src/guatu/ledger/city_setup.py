@@ -137,17 +137,39 @@ def _counts(plan: _Plan) -> dict[str, int]:
 
 
 def _check(tables: dict[str, list[Table]], plan: _Plan, problems: list[Problem]) -> None:
-    if not tables["city"]:
+    """Check every sheet into *plan*, noting each problem at its cell; a bad 城市 stops it."""
+    if not _check_city(tables["city"], plan, problems):
+        return
+    towns = _check_towns(tables["towns"], plan, problems)
+    _check_villages(tables["villages"], towns, plan, problems)
+    departments = _check_departments(tables["departments"], plan, problems)
+    _check_users(tables["users"], towns, departments, plan, problems)
+    _check_rules(tables["rules"], plan, problems)
+    _check_calendar(tables["calendar"], plan, problems)
+    for spec in (TOWNS, DEPARTMENTS, USERS):
+        if not tables[spec.key]:
+            problems.append(
+                Problem(spec.title, None, None, "",
+                        _("the workbook needs a “%(sheet)s” sheet.") % {"sheet": spec.title})
+            )  # fmt: skip
+
+
+def _check_city(tables: list[Table], plan: _Plan, problems: list[Problem]) -> bool:
+    """The city's one row: a new name and division code, a known time zone.
+
+    Return False when there is no such row (nothing else can be checked then).
+    """
+    if not tables:
         problems.append(
             Problem(CITY.title, None, None, "", _("the workbook needs a “城市” sheet."))
         )
-        return
-    rows = [(table, number, row) for table in tables["city"] for number, row in table.rows]
+        return False
+    rows = [(table, number, row) for table in tables for number, row in table.rows]
     if len(rows) != 1:
         problems.append(
             Problem(CITY.title, None, None, "", _("the “城市” sheet must have exactly one row."))
         )
-        return
+        return False
     table, number, row = rows[0]
     check = CellChecker(table, problems, None)
     check.start(number, row)
@@ -168,9 +190,13 @@ def _check(tables: dict[str, list[Table]], plan: _Plan, problems: list[Problem])
     if city["code"] and City.objects.filter(code=city["code"]).exists():
         check.fail("code", _("a city with this code already exists."))
     plan.city = city
+    return True
 
+
+def _check_towns(tables: list[Table], plan: _Plan, problems: list[Problem]) -> dict[str, int]:
+    """The 镇街区, each once; return the row of each name."""
     towns: dict[str, int] = {}
-    for table in tables["towns"]:
+    for table in tables:
         check = CellChecker(table, problems, None)
         for number, row in table.rows:
             check.start(number, row)
@@ -185,9 +211,15 @@ def _check(tables: dict[str, list[Table]], plan: _Plan, problems: list[Problem])
             elif name:
                 towns[name] = number
                 plan.towns.append({"name": name, "kind": kind or "town", "order": order})
+    return towns
 
+
+def _check_villages(
+    tables: list[Table], towns: dict[str, int], plan: _Plan, problems: list[Problem]
+) -> None:
+    """The 行政村, each once in a 镇街区 of the workbook."""
     seen: dict[tuple[str, str], int] = {}
-    for table in tables["villages"]:
+    for table in tables:
         check = CellChecker(table, problems, None)
         for number, row in table.rows:
             check.start(number, row)
@@ -202,8 +234,11 @@ def _check(tables: dict[str, list[Table]], plan: _Plan, problems: list[Problem])
                 seen[(town, name)] = number
                 plan.villages.append({"town": town, "name": name})
 
+
+def _check_departments(tables: list[Table], plan: _Plan, problems: list[Problem]) -> dict[str, int]:
+    """The departments, each once; return the row of each name."""
     departments: dict[str, int] = {}
-    for table in tables["departments"]:
+    for table in tables:
         check = CellChecker(table, problems, None)
         for number, row in table.rows:
             check.start(number, row)
@@ -215,43 +250,35 @@ def _check(tables: dict[str, list[Table]], plan: _Plan, problems: list[Problem])
             elif name:
                 departments[name] = number
                 plan.departments.append({"name": name, "short_name": short})
+    return departments
 
+
+def _check_users(
+    tables: list[Table],
+    towns: dict[str, int],
+    departments: dict[str, int],
+    plan: _Plan,
+    problems: list[Problem],
+) -> None:
+    """The users: a free login each, a known role, the 镇街区 or department it needs.
+
+    At least one of them must be able to run the city (督查办 or 系统管理员).
+    """
     logins: dict[str, int] = {}
-    usernames = UnicodeUsernameValidator()
-    for table in tables["users"]:
+    for table in tables:
         check = CellChecker(table, problems, None)
         for number, row in table.rows:
             check.start(number, row)
             username = check.text("username", max_length=150, required=True)
             if username:
-                try:
-                    usernames(username)
-                except ValidationError:
-                    check.fail("username", _("letters, digits and @ . + - _ only."))
-                if username.lower() in logins:
-                    check.fail("username", _("this login is listed twice (first in row %(row)d).")
-                               % {"row": logins[username.lower()]})  # fmt: skip
-                elif User.objects.filter(username__iexact=username).exists():
-                    check.fail("username", _("this login is already taken."))
-                logins.setdefault(username.lower(), number)
+                _check_login(check, username, number, logins)
             role_text = check.text("role", max_length=20, required=True)
             role = ROLE_NAMES.get(role_text.lower()) if role_text else None
             if role_text and role is None:
                 check.fail("role", _("expected 市领导, 督查办, 部门, 镇街区 or 系统管理员."))
             town = check.text("town", max_length=50)
             department = check.text("department", max_length=80)
-            if role == Role.TOWN and not town:
-                check.fail("town", _("a 镇街区 user must name their 镇街区."), "")
-            if town and town not in towns:
-                check.fail("town", _("no such 镇街区 on the “镇街区” sheet."))
-            elif town and role != Role.TOWN:
-                check.fail("town", _("only 镇街区 users belong to a 镇街区."))
-            if role == Role.DEPARTMENT and not department:
-                check.fail("department", _("a department user must name their department."), "")
-            if department and department not in departments:
-                check.fail("department", _("no such department on the “部门” sheet."))
-            elif department and role != Role.DEPARTMENT:
-                check.fail("department", _("only department users belong to a department."))
+            _check_user_place(check, role, town, department, towns, departments)
             email = check.text("email", max_length=254)
             if email:
                 try:
@@ -276,14 +303,46 @@ def _check(tables: dict[str, list[Table]], plan: _Plan, problems: list[Problem])
                 _("name at least one 督查办 or 系统管理员 user: someone must run the city."),
             )
         )  # fmt: skip
-    _check_rules(tables["rules"], plan, problems)
-    _check_calendar(tables["calendar"], plan, problems)
-    for spec in (TOWNS, DEPARTMENTS, USERS):
-        if not tables[spec.key]:
-            problems.append(
-                Problem(spec.title, None, None, "",
-                        _("the workbook needs a “%(sheet)s” sheet.") % {"sheet": spec.title})
-            )  # fmt: skip
+
+
+_USERNAMES = UnicodeUsernameValidator()
+
+
+def _check_login(check: CellChecker, username: str, number: int, logins: dict[str, int]) -> None:
+    """A login of allowed characters, once in the workbook (any case) and not yet taken."""
+    try:
+        _USERNAMES(username)
+    except ValidationError:
+        check.fail("username", _("letters, digits and @ . + - _ only."))
+    if username.lower() in logins:
+        check.fail("username", _("this login is listed twice (first in row %(row)d).")
+                   % {"row": logins[username.lower()]})  # fmt: skip
+    elif User.objects.filter(username__iexact=username).exists():
+        check.fail("username", _("this login is already taken."))
+    logins.setdefault(username.lower(), number)
+
+
+def _check_user_place(
+    check: CellChecker,
+    role: str | None,
+    town: str,
+    department: str,
+    towns: dict[str, int],
+    departments: dict[str, int],
+) -> None:
+    """A 镇街区 user names a 镇街区 of the workbook, a department user a department; no one else."""
+    if role == Role.TOWN and not town:
+        check.fail("town", _("a 镇街区 user must name their 镇街区."), "")
+    if town and town not in towns:
+        check.fail("town", _("no such 镇街区 on the “镇街区” sheet."))
+    elif town and role != Role.TOWN:
+        check.fail("town", _("only 镇街区 users belong to a 镇街区."))
+    if role == Role.DEPARTMENT and not department:
+        check.fail("department", _("a department user must name their department."), "")
+    if department and department not in departments:
+        check.fail("department", _("no such department on the “部门” sheet."))
+    elif department and role != Role.DEPARTMENT:
+        check.fail("department", _("only department users belong to a department."))
 
 
 def _check_rules(tables: list[Table], plan: _Plan, problems: list[Problem]) -> None:

@@ -24,6 +24,7 @@ from guatu.access import is_supervisor, reports_own_items, require
 from guatu.audit.services import audit_record
 from guatu.core.ledger.columns import ITEMS, PROGRESS, PROJECTS, SHEETS
 from guatu.core.ledger.organisation import ORG_SHEETS
+from guatu.core.ledger.workbook import Workbook
 from guatu.ledger.checking import MAX_PROBLEMS, TooManyProblems, sheets_read, source_name
 from guatu.ledger.links import links_check
 from guatu.ledger.plan import Plan
@@ -74,54 +75,16 @@ def ledger_import(
     )
     if book is None:
         return result
-    for table in [table for table in book.tables if table.spec in ORG_SHEETS]:
-        # A whole city's export carries its organisation; it sets up a new city
-        # (``ledger_import_new_city``, *organisation_read*) but never rewrites one.
-        book.tables.remove(table)
-        if organisation_read:
-            continue
-        result.notes.append(
-            _(
-                "Sheet “%(sheet)s” (organisation) was not read: %(city)s is already set up; "
-                "change its organisation in the administration."
-            )
-            % {"sheet": table.sheet, "city": city.name if city else ""}
-        )
+    _set_organisation_aside(book, city, organisation_read, result)
     today = today or city_today(city)
     plan = Plan(city=city, reference=Reference.load(city), today=today, year=today.year)
     if reporter:
         plan.reporter = actor
-        for table in book.tables:
-            if table.spec is not PROGRESS:
-                plan.problems.append(
-                    Problem(
-                        table.sheet,
-                        None,
-                        None,
-                        "",
-                        _(
-                            "only the supervision office imports projects and work items; "
-                            "send progress sheets only."
-                        ),
-                    )
-                )
+        _refuse_plan_sheets(book, plan)
         if plan.problems:
             result.problems = plan.problems
             return result
-    try:
-        for spec, check in ((PROJECTS, plan.check_projects), (ITEMS, plan.check_items)):
-            for table in book.tables:
-                if table.spec is spec:
-                    check(table, result)
-        links_check(plan, result)
-        plan.progress = ProgressSheet(plan)
-        for table in book.tables:
-            if table.spec is PROGRESS:
-                plan.progress.check(table, result)
-    except TooManyProblems:
-        result.notes.append(
-            _("Checking stopped after %(count)d problems.") % {"count": MAX_PROBLEMS}
-        )
+    _check_book(book, plan, result)
     result.problems = plan.problems
     if result.problems or dry_run:
         return result
@@ -140,3 +103,58 @@ def ledger_import(
         )
     result.written = True
     return result
+
+
+def _set_organisation_aside(
+    book: Workbook, city: City | None, organisation_read: bool, result: ImportResult
+) -> None:
+    """Take the organisation's sheets out of *book*, with a note unless another step reads them."""
+    for table in [table for table in book.tables if table.spec in ORG_SHEETS]:
+        # A whole city's export carries its organisation; it sets up a new city
+        # (``ledger_import_new_city``, *organisation_read*) but never rewrites one.
+        book.tables.remove(table)
+        if organisation_read:
+            continue
+        result.notes.append(
+            _(
+                "Sheet “%(sheet)s” (organisation) was not read: %(city)s is already set up; "
+                "change its organisation in the administration."
+            )
+            % {"sheet": table.sheet, "city": city.name if city else ""}
+        )
+
+
+def _refuse_plan_sheets(book: Workbook, plan: Plan) -> None:
+    """A town's or department's official sends progress only: any other sheet is a problem."""
+    for table in book.tables:
+        if table.spec is not PROGRESS:
+            plan.problems.append(
+                Problem(
+                    table.sheet,
+                    None,
+                    None,
+                    "",
+                    _(
+                        "only the supervision office imports projects and work items; "
+                        "send progress sheets only."
+                    ),
+                )
+            )
+
+
+def _check_book(book: Workbook, plan: Plan, result: ImportResult) -> None:
+    """Check the projects, the items, their links, then progress, each problem into *plan*."""
+    try:
+        for spec, check in ((PROJECTS, plan.check_projects), (ITEMS, plan.check_items)):
+            for table in book.tables:
+                if table.spec is spec:
+                    check(table, result)
+        links_check(plan, result)
+        plan.progress = ProgressSheet(plan)
+        for table in book.tables:
+            if table.spec is PROGRESS:
+                plan.progress.check(table, result)
+    except TooManyProblems:
+        result.notes.append(
+            _("Checking stopped after %(count)d problems.") % {"count": MAX_PROBLEMS}
+        )

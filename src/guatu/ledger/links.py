@@ -24,83 +24,112 @@ def links_check(plan: Plan, result: ImportResult) -> None:
     for row in plan.items.values():
         by_project[row.project].append(row)
     for project, rows in by_project.items():
-        stored = plan.existing_items.get(project, {})
-        in_file = {row.code for row in rows}
-        codes = in_file | set(stored)
-        code_of = {item.pk: code for code, item in stored.items()}
-        network: dict[str, set[str]] = {}
-        for code, item in stored.items():
-            if code not in in_file or plan.items[(project, code)].links is None:
-                network[code] = {
-                    code_of[pred] for pred, _k, _l in plan.existing_links[project][item.pk]
-                }
-        bad = False
-        for row in rows:
-            if row.links is None:
-                continue
-            preds: set[str] = set()
-            for pred, _kind, _lag in row.links:
-                problem = None
-                if pred not in codes:
-                    problem = _("no work item %(code)s in project %(project)s.")
-                elif pred == row.code:
-                    problem = _("a work item cannot depend on itself (%(code)s).")
-                elif pred in preds:
-                    problem = _("%(code)s is listed twice.")
-                if problem:
-                    bad = True
-                    _row_problem(
-                        plan,
-                        row,
-                        ITEMS,
-                        "predecessors",
-                        problem
-                        % {
-                            "code": pred,
-                            "project": project,
-                        },
-                    )
-                preds.add(pred)
-            network[row.code] = preds
-        if bad:
+        _project_links_check(plan, project, rows)
+    _classify_items(plan, result)
+
+
+def _project_links_check(plan: Plan, project: str, rows: list[ItemRow]) -> None:
+    """One project's links: every code known, then no cycle, then joint nodes and the lock."""
+    in_file = {row.code for row in rows}
+    codes = in_file | set(plan.existing_items.get(project, {}))
+    network = _stored_network(plan, project, in_file)
+    bad = False
+    for row in rows:
+        if row.links is None:
             continue
-        pairs = [(pred, succ) for succ, preds in network.items() for pred in preds]
-        try:
-            check_acyclic(pairs, name=lambda code: code)
-        except CycleError as error:
-            first = next(
-                (plan.items[(project, c)] for c in error.cycle if (project, c) in plan.items),
-                rows[0],
-            )
+        preds, row_bad = _row_predecessors(plan, project, row, codes)
+        bad = bad or row_bad
+        network[row.code] = preds
+    if bad or not _acyclic(plan, project, rows, network):
+        return
+    for row in rows:
+        _check_row_links(plan, project, row, network)
+
+
+def _stored_network(plan: Plan, project: str, in_file: set[str]) -> dict[str, set[str]]:
+    """Each stored item's predecessors, by code, unless its row in the file lists new ones."""
+    stored = plan.existing_items.get(project, {})
+    code_of = {item.pk: code for code, item in stored.items()}
+    network: dict[str, set[str]] = {}
+    for code, item in stored.items():
+        if code not in in_file or plan.items[(project, code)].links is None:
+            network[code] = {
+                code_of[pred] for pred, _k, _l in plan.existing_links[project][item.pk]
+            }
+    return network
+
+
+def _row_predecessors(
+    plan: Plan, project: str, row: ItemRow, codes: set[str]
+) -> tuple[set[str], bool]:
+    """The codes *row* lists, and whether any is unknown, itself or listed twice."""
+    preds: set[str] = set()
+    bad = False
+    for pred, _kind, _lag in row.links:
+        problem = None
+        if pred not in codes:
+            problem = _("no work item %(code)s in project %(project)s.")
+        elif pred == row.code:
+            problem = _("a work item cannot depend on itself (%(code)s).")
+        elif pred in preds:
+            problem = _("%(code)s is listed twice.")
+        if problem:
+            bad = True
             _row_problem(
                 plan,
-                first,
+                row,
                 ITEMS,
                 "predecessors",
-                _("the links form a cycle: %(cycle)s.") % {"cycle": " → ".join(error.cycle)},
+                problem
+                % {
+                    "code": pred,
+                    "project": project,
+                },
             )
-            continue
-        for row in rows:
-            values = row.values
-            joint = values.get("joint", row.existing.joint if row.existing else False)
-            if joint and len(network.get(row.code, ())) < 2:
-                _row_problem(
-                    plan,
-                    row,
-                    ITEMS,
-                    "predecessors",
-                    _("a joint delivery needs at least two predecessors (its branches)."),
-                )
-            if (
-                project in plan.baselined
-                and row.existing is not None
-                and row.links is not None
-                and links_changed(plan, row)
-            ):
-                _row_problem(
-                    plan, row, ITEMS, "predecessors", locked_message(plan.baselined[project])
-                )
-    _classify_items(plan, result)
+        preds.add(pred)
+    return preds, bad
+
+
+def _acyclic(plan: Plan, project: str, rows: list[ItemRow], network: dict[str, set[str]]) -> bool:
+    """Whether the project's links form no cycle; a cycle is a problem at its first row."""
+    pairs = [(pred, succ) for succ, preds in network.items() for pred in preds]
+    try:
+        check_acyclic(pairs, name=lambda code: code)
+    except CycleError as error:
+        first = next(
+            (plan.items[(project, c)] for c in error.cycle if (project, c) in plan.items),
+            rows[0],
+        )
+        _row_problem(
+            plan,
+            first,
+            ITEMS,
+            "predecessors",
+            _("the links form a cycle: %(cycle)s.") % {"cycle": " → ".join(error.cycle)},
+        )
+        return False
+    return True
+
+
+def _check_row_links(plan: Plan, project: str, row: ItemRow, network: dict[str, set[str]]) -> None:
+    """A joint delivery has two predecessors or more; an approved plan's links do not change."""
+    values = row.values
+    joint = values.get("joint", row.existing.joint if row.existing else False)
+    if joint and len(network.get(row.code, ())) < 2:
+        _row_problem(
+            plan,
+            row,
+            ITEMS,
+            "predecessors",
+            _("a joint delivery needs at least two predecessors (its branches)."),
+        )
+    if (
+        project in plan.baselined
+        and row.existing is not None
+        and row.links is not None
+        and links_changed(plan, row)
+    ):
+        _row_problem(plan, row, ITEMS, "predecessors", locked_message(plan.baselined[project]))
 
 
 def _row_problem(plan: Plan, row, spec, key: str, message: str) -> None:

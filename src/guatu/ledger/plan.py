@@ -254,72 +254,21 @@ class Plan:
     # --- work items ----------------------------------------------------
 
     def check_items(self, table: Table, result: ImportResult) -> None:
-        ref = self.reference
+        """Check the 工作事项 sheet row by row into ``items``, each problem at its cell."""
         check = CellChecker(table, self.problems, self.year)
         known = self._projects_of(table)
         has_villages = check.has("villages")
         has_links = check.has("predecessors")
         columns = [key for key in ITEM_COLUMNS if check.has(key)]
+        given = {name for key in columns for name in ITEM_COLUMNS[key]} | {"name"}
         for number, row in table.rows:
             check.start(number, row)
-            project = check.cell("project", parse_code, required=True)
-            if project is not None and project not in known:
-                check.fail("project", _("no project has this code (in this file or in guatu)."))
-            code = check.cell("code", parse_code, required=True)
-            if code is not None and len(code) > 40:
-                check.fail("code", _("at most %(count)d characters.") % {"count": 40})
-            values: dict[str, Any] = {}
-            values["name"] = check.text("name", max_length=120, required=True)
-            if check.has("kind"):
-                word = plain_text(check.raw("kind")).lower()
-                if word in KIND_WORDS:
-                    values["kind"] = KIND_WORDS[word]
-                else:
-                    check.fail("kind", expected(_("工作事项 or 时间节点")))
-            if check.has("joint"):
-                values["joint"] = bool(check.cell("joint", parse_bool))
-            if check.has("phase"):
-                phase = plain_text(check.raw("phase"))
-                values["phase_id"] = ref.phases.get(phase) if phase else None
-                if phase and values["phase_id"] is None:
-                    check.fail("phase", expected(ref.phase_expected()))
-            if check.has("town"):
-                town = plain_text(check.raw("town"))
-                values["town_id"] = ref.towns.get(town) if town else None
-                if town and values["town_id"] is None:
-                    check.fail("town", expected(ref.town_expected()))
-            if check.has("owner_department"):
-                department = plain_text(check.raw("owner_department"))
-                values["owner_department_id"] = (
-                    ref.departments.get(department) if department else None
-                )
-                if department and values["owner_department_id"] is None:
-                    check.fail("owner_department", expected(ref.department_expected()))
-            self._check_quantity(check, values)
-            if check.has("planned_value"):
-                amount = check.cell("planned_value", parse_amount)
-                if amount is not None and amount < 0:
-                    check.fail("planned_value", _("an amount cannot be negative."))
-                values["planned_value"] = (
-                    None if amount is None else amount.quantize(MONEY_STEP, ROUND_HALF_EVEN)
-                )
-            if check.has("duration"):
-                duration = check.cell("duration", parse_number)
-                if duration is not None and (duration < 0 or duration != int(duration)):
-                    check.fail("duration", expected(_("a whole number of days, 0 or more")))
-                values["duration_days"] = int(duration) if duration is not None else 0
-            if check.has("planned_start"):
-                values["planned_start"] = check.date("planned_start")
-            if check.has("deadline"):
-                values["deadline"] = check.date("deadline")
-            if check.has("fixed"):
-                values["fixed"] = bool(check.cell("fixed", parse_bool))
+            project, code = self._check_item_key(check, known)
+            values = self._item_values(check)
             villages = None
             if has_villages:
                 villages = self._check_villages(check, values, project, code)
-            links = check.cell("predecessors", parse_links) if has_links else None
-            if has_links and links is None:
-                links = [] if check.raw("predecessors") is None else None
+            links = _item_links(check) if has_links else None
             key = (project, code)
             if project is not None and code is not None and key in self.items:
                 check.fail(
@@ -330,24 +279,9 @@ class Plan:
             if not check.ok:
                 continue
             existing = self.existing_items.get(project, {}).get(code)
-            merged = {
-                **ITEM_DEFAULTS,
-                **(
-                    {name: getattr(existing, name) for name in ITEM_FIELDS}
-                    if existing is not None
-                    else {}
-                ),
-                **values,
-            }
-            self._check_item_rules(check, merged)
-            if existing is not None and project in self.baselined:
-                stored = {name: getattr(existing, name) for name in NODE_FIELDS}
-                for name in moved_fields(stored, values):
-                    column = "duration" if name == "duration_days" else name
-                    check.fail(column, locked_message(self.baselined[project]))
+            merged = self._check_item_merged(check, project, existing, values)
             if not check.ok:
                 continue
-            given = {name for key in columns for name in ITEM_COLUMNS[key]} | {"name"}
             self.items[key] = ItemRow(
                 table.sheet,
                 number,
@@ -359,6 +293,94 @@ class Plan:
                 existing,
                 new=existing is None,
             )
+
+    def _check_item_key(self, check: CellChecker, known: set[str]) -> tuple[str | None, str | None]:
+        """The row's project (one the file or guatu has) and item code."""
+        project = check.cell("project", parse_code, required=True)
+        if project is not None and project not in known:
+            check.fail("project", _("no project has this code (in this file or in guatu)."))
+        code = check.cell("code", parse_code, required=True)
+        if code is not None and len(code) > 40:
+            check.fail("code", _("at most %(count)d characters.") % {"count": 40})
+        return project, code
+
+    def _item_values(self, check: CellChecker) -> dict[str, Any]:
+        """The item's fields from the row's columns, for the columns the sheet has."""
+        values: dict[str, Any] = {}
+        values["name"] = check.text("name", max_length=120, required=True)
+        if check.has("kind"):
+            word = plain_text(check.raw("kind")).lower()
+            if word in KIND_WORDS:
+                values["kind"] = KIND_WORDS[word]
+            else:
+                check.fail("kind", expected(_("工作事项 or 时间节点")))
+        if check.has("joint"):
+            values["joint"] = bool(check.cell("joint", parse_bool))
+        self._check_references(check, values)
+        self._check_quantity(check, values)
+        if check.has("planned_value"):
+            amount = check.cell("planned_value", parse_amount)
+            if amount is not None and amount < 0:
+                check.fail("planned_value", _("an amount cannot be negative."))
+            values["planned_value"] = (
+                None if amount is None else amount.quantize(MONEY_STEP, ROUND_HALF_EVEN)
+            )
+        if check.has("duration"):
+            duration = check.cell("duration", parse_number)
+            if duration is not None and (duration < 0 or duration != int(duration)):
+                check.fail("duration", expected(_("a whole number of days, 0 or more")))
+            values["duration_days"] = int(duration) if duration is not None else 0
+        if check.has("planned_start"):
+            values["planned_start"] = check.date("planned_start")
+        if check.has("deadline"):
+            values["deadline"] = check.date("deadline")
+        if check.has("fixed"):
+            values["fixed"] = bool(check.cell("fixed", parse_bool))
+        return values
+
+    def _check_references(self, check: CellChecker, values: dict[str, Any]) -> None:
+        """The phase, 镇街区 and owner department, each by a name guatu knows."""
+        ref = self.reference
+        if check.has("phase"):
+            phase = plain_text(check.raw("phase"))
+            values["phase_id"] = ref.phases.get(phase) if phase else None
+            if phase and values["phase_id"] is None:
+                check.fail("phase", expected(ref.phase_expected()))
+        if check.has("town"):
+            town = plain_text(check.raw("town"))
+            values["town_id"] = ref.towns.get(town) if town else None
+            if town and values["town_id"] is None:
+                check.fail("town", expected(ref.town_expected()))
+        if check.has("owner_department"):
+            department = plain_text(check.raw("owner_department"))
+            values["owner_department_id"] = ref.departments.get(department) if department else None
+            if department and values["owner_department_id"] is None:
+                check.fail("owner_department", expected(ref.department_expected()))
+
+    def _check_item_merged(
+        self, check: CellChecker, project: str, existing: WorkItem | None, values: dict[str, Any]
+    ) -> dict[str, Any]:
+        """The item as it will be: the defaults, then its stored fields, then the row's.
+
+        Checked against the model's rules and, on an approved plan, against moving
+        its nodes (only a 节点调整 may).
+        """
+        merged = {
+            **ITEM_DEFAULTS,
+            **(
+                {name: getattr(existing, name) for name in ITEM_FIELDS}
+                if existing is not None
+                else {}
+            ),
+            **values,
+        }
+        self._check_item_rules(check, merged)
+        if existing is not None and project in self.baselined:
+            stored = {name: getattr(existing, name) for name in NODE_FIELDS}
+            for name in moved_fields(stored, values):
+                column = "duration" if name == "duration_days" else name
+                check.fail(column, locked_message(self.baselined[project]))
+        return merged
 
     def _check_quantity(self, check: CellChecker, values: dict[str, Any]) -> None:
         if not (check.has("quantity") or check.has("unit")):
@@ -449,6 +471,14 @@ def _code(value: Any) -> str:
         return parse_code(value)
     except CellError:
         return ""
+
+
+def _item_links(check: CellChecker) -> list[tuple[str, str, int]] | None:
+    """The row's predecessors: none for an empty cell, None for one that could not be read."""
+    links = check.cell("predecessors", parse_links)
+    if links is None:
+        links = [] if check.raw("predecessors") is None else None
+    return links
 
 
 def _split_names(text: str) -> list[str]:

@@ -28,7 +28,26 @@ def _fetch_new_items(plan: Plan, project_ids: set[int], projects: dict[str, Proj
 
 
 def plan_write(plan: Plan, actor, result: ImportResult) -> None:
-    """Write the checked plan; called inside one transaction."""
+    """Write the checked plan; called inside one transaction.
+
+    Projects, then items, their villages, links and reports, in the order each
+    needs the ids of the one before; then each touched project is rescheduled.
+    """
+    projects, touched = _write_projects(plan)
+    touched |= _write_items(plan, projects)
+    _write_villages(plan)
+    touched |= _write_links(plan)
+    _write_reports(plan, actor)
+    for code in sorted(touched):
+        schedule_recalculate(project=projects[code])
+        result.rescheduled.append(code)
+
+
+def _write_projects(plan: Plan) -> tuple[dict[str, Project], set[str]]:
+    """Insert the new projects and update the changed ones.
+
+    Return every project the plan's rows name, by code, and the codes written.
+    """
     touched: set[str] = set()
     projects: dict[str, Project] = dict(plan.known_projects)
     new_projects, changed_projects = [], []
@@ -48,7 +67,15 @@ def plan_write(plan: Plan, actor, result: ImportResult) -> None:
         Project.objects.bulk_update(changed_projects, list(PROJECT_FIELDS))
     for code in {row.project for row in plan.items.values()} - projects.keys():
         projects[code] = plan._project(code)
+    return projects, touched
 
+
+def _write_items(plan: Plan, projects: dict[str, Project]) -> set[str]:
+    """Insert the new items (each last in its project) and update the changed ones.
+
+    Return the codes of the projects whose items changed.
+    """
+    touched: set[str] = set()
     next_order = dict(
         WorkItem.objects.filter(project__in=[p.pk for p in projects.values()])
         .values("project__code")
@@ -79,7 +106,11 @@ def plan_write(plan: Plan, actor, result: ImportResult) -> None:
         _fetch_new_items(plan, {row["project_id"] for row in new_rows}, projects)
     if changed_items:
         WorkItem.objects.bulk_update(changed_items, sorted(changed_fields), batch_size=1000)
+    return touched
 
+
+def _write_villages(plan: Plan) -> None:
+    """Replace the villages of each item whose 行政村 changed."""
     through = WorkItem.villages.through
     village_rows = [row for row in plan.items.values() if row.villages is not None]
     stale = [
@@ -87,72 +118,81 @@ def plan_write(plan: Plan, actor, result: ImportResult) -> None:
         for row in village_rows
         if plan.existing_villages.get(row.existing.pk, frozenset()) != row.villages
     ]
-    if stale:
-        stale_set = set(stale)
-        for chunk in id_chunks(stale):
-            through.objects.filter(workitem_id__in=chunk).delete()
-        through.objects.bulk_create(
-            [
-                through(workitem_id=row.existing.pk, village_id=village)
-                for row in village_rows
-                if row.existing.pk in stale_set
-                for village in sorted(row.villages)
-            ],
-            batch_size=5000,
-        )
+    if not stale:
+        return
+    stale_set = set(stale)
+    for chunk in id_chunks(stale):
+        through.objects.filter(workitem_id__in=chunk).delete()
+    through.objects.bulk_create(
+        [
+            through(workitem_id=row.existing.pk, village_id=village)
+            for row in village_rows
+            if row.existing.pk in stale_set
+            for village in sorted(row.villages)
+        ],
+        batch_size=5000,
+    )
 
+
+def _write_links(plan: Plan) -> set[str]:
+    """Replace the predecessors of each new item and each whose links changed.
+
+    Return the codes of the projects whose links changed.
+    """
     link_rows = [
         row
         for row in plan.items.values()
         if row.links is not None and (row.new or links_changed(plan, row))
     ]
-    if link_rows:
-        pk_of = {
-            (project, code): item.pk
-            for project, items in plan.existing_items.items()
-            for code, item in items.items()
-        }
-        pk_of.update({key: row.existing.pk for key, row in plan.items.items()})
-        for chunk in id_chunks([row.existing.pk for row in link_rows]):
-            Dependency.objects.filter(successor_id__in=chunk).delete()
-        Dependency.objects.bulk_create(
-            [
-                Dependency(
-                    predecessor_id=pk_of[(row.project, pred)],
-                    successor_id=row.existing.pk,
-                    type=kind,
-                    lag_days=lag,
-                )
-                for row in link_rows
-                for pred, kind, lag in row.links
-            ],
-            batch_size=5000,
-        )
-        touched |= {row.project for row in link_rows}
+    if not link_rows:
+        return set()
+    pk_of = {
+        (project, code): item.pk
+        for project, items in plan.existing_items.items()
+        for code, item in items.items()
+    }
+    pk_of.update({key: row.existing.pk for key, row in plan.items.items()})
+    for chunk in id_chunks([row.existing.pk for row in link_rows]):
+        Dependency.objects.filter(successor_id__in=chunk).delete()
+    Dependency.objects.bulk_create(
+        [
+            Dependency(
+                predecessor_id=pk_of[(row.project, pred)],
+                successor_id=row.existing.pk,
+                type=kind,
+                lag_days=lag,
+            )
+            for row in link_rows
+            for pred, kind, lag in row.links
+        ],
+        batch_size=5000,
+    )
+    return {row.project for row in link_rows}
 
+
+def _write_reports(plan: Plan, actor) -> None:
+    """Store the progress sheet's reports, built by the report service's own constructor."""
     rows = plan.progress.rows if plan.progress else []
-    if rows:
-        item_pk = {key: row.existing.pk for key, row in plan.items.items()}
-        for project, items in plan.existing_items.items():
-            for code, item in items.items():
-                item_pk.setdefault((project, code), item.pk)
-        stored = ProgressReport.objects.bulk_create(
-            [
-                report_row(
-                    work_item_id=item_pk[report.item_key],
-                    reported_on=report.reported_on,
-                    figures=report.figures,
-                    note=report.note,
-                    reported_by=actor,
-                    supersedes=report.supersedes,
-                    correction_reason=report.correction_reason,
-                )
-                for report in rows
-            ],
-            batch_size=2000,
-        )
-        # What a stored report sets off (the office's 待核实 notice …) as from the form.
-        publish(ReportsStored(tuple(stored)))
-    for code in sorted(touched):
-        schedule_recalculate(project=projects[code])
-        result.rescheduled.append(code)
+    if not rows:
+        return
+    item_pk = {key: row.existing.pk for key, row in plan.items.items()}
+    for project, items in plan.existing_items.items():
+        for code, item in items.items():
+            item_pk.setdefault((project, code), item.pk)
+    stored = ProgressReport.objects.bulk_create(
+        [
+            report_row(
+                work_item_id=item_pk[report.item_key],
+                reported_on=report.reported_on,
+                figures=report.figures,
+                note=report.note,
+                reported_by=actor,
+                supersedes=report.supersedes,
+                correction_reason=report.correction_reason,
+            )
+            for report in rows
+        ],
+        batch_size=2000,
+    )
+    # What a stored report sets off (the office's 待核实 notice …) as from the form.
+    publish(ReportsStored(tuple(stored)))
