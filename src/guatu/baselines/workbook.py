@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from guatu.baselines.asof import project_as_of
+from guatu.baselines.asof import AsOf, project_as_of
 from guatu.baselines.models import BaselineItem
 from guatu.common.spreadsheet import write_sheet
 from guatu.org.clock import city_zone
@@ -36,8 +36,19 @@ def _local(project: Project, moment):
 
 
 def as_of_workbook(project: Project, day: date) -> bytes:
+    """The .xlsx of *project* as of *day*: the comparison, the baselines, the adjustments."""
     result = project_as_of(project, day)
     book = Workbook(write_only=True)
+    _as_of_sheet(book, project, day, result)
+    _baselines_sheet(book, project)
+    _adjustments_sheet(book, project)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _as_of_sheet(book: Workbook, project: Project, day: date, result: AsOf) -> None:
+    """The plan in force on *day* and the figures then known, beside today's."""
     if result.baseline:
         plan = _("plan in force: baseline #%(n)d %(name)s") % {
             "n": result.baseline.number,
@@ -83,6 +94,10 @@ def as_of_workbook(project: Project, day: date) -> bytes:
             for r in result.rows
         ),
     )
+
+
+def _baselines_sheet(book: Workbook, project: Project) -> None:
+    """Every baseline's frozen items, oldest baseline first."""
     items = (
         BaselineItem.objects.filter(baseline__project=project)
         .select_related("baseline", "baseline__created_by")
@@ -124,6 +139,10 @@ def as_of_workbook(project: Project, day: date) -> bytes:
             for item in items
         ),
     )
+
+
+def _adjustments_sheet(book: Workbook, project: Project) -> None:
+    """The 节点调整 requests in the order they were made, with their decisions."""
     requests = project.adjustments.select_related(
         "work_item", "proposed_by", "reviewed_by", "decided_by", "baseline"
     ).order_by("proposed_at", "id")
@@ -169,9 +188,6 @@ def as_of_workbook(project: Project, day: date) -> bytes:
             for a in requests
         ),
     )
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
 
 
 def as_of_filename(project: Project, day: date) -> str:
