@@ -153,15 +153,9 @@ def report_submit(
     action = "report_correct" if supersedes is not None else "report_submit"
     require(can_report(reported_by, work_item), user=reported_by, action=action, target=work_item)
     terms = report_terms(work_item, today=today)
-    errors: dict[str, list[str]] = {}
-    if supersedes is not None and supersedes.work_item_id != work_item.pk:
-        errors["supersedes"] = [_("A correction must be for the same work item.")]
-    for field, text in (("note", note), ("correction_reason", correction_reason)):
-        if problem := length_problem(text, NOTE_LIMIT):
-            errors.setdefault(field, []).append(problem)
-    checked_photos, photo_problems = check_photos(photos)
-    if photo_problems:
-        errors.setdefault("photos", []).extend(photo_problems)
+    errors, checked_photos = _submission_errors(
+        work_item, supersedes, note, correction_reason, photos
+    )
 
     stored: list = []
     try:
@@ -171,15 +165,7 @@ def report_submit(
             record = report_record(
                 reports_in_force(work_item_ids=[work_item.pk]).select_related("review")
             )
-            corrects = None
-            if supersedes is not None:
-                corrects = next((prior for prior in record if prior.key == supersedes), None)
-                if corrects is None:
-                    errors.setdefault("supersedes", []).append(
-                        _("That report has already been corrected; correct the correction.")
-                    )
-                    if not correction_reason.strip():
-                        errors["correction_reason"] = [_("A correction must give its reason.")]
+            corrects = _corrected(record, supersedes, correction_reason, errors)
             figures, problems = check_report(
                 terms,
                 reported_on=reported_on,
@@ -211,25 +197,73 @@ def report_submit(
             report.full_clean(validate_unique=False)
             report.save(force_insert=True)
             save_photos(report, checked_photos, stored)
-            audit_record(
-                user=reported_by,
-                action=action,
-                target=report,
-                detail={
-                    "work_item": work_item.pk,
-                    "reported_on": reported_on.isoformat(),
-                    "percent": str(figures.percent),
-                    "above_target": figures.above_target,
-                    "supersedes": supersedes.pk if supersedes else None,
-                    "photos": [photo.image.name for photo in stored],
-                },
-            )
+            _report_audit(report, action, figures, stored)
             publish(ReportsStored((report,)))
     except BaseException:
         # The photo files were written before the commit that failed: remove them.
         photo_files_delete(stored)
         raise
     return report
+
+
+def _submission_errors(
+    work_item: WorkItem,
+    supersedes: ProgressReport | None,
+    note: str,
+    correction_reason: str,
+    photos: Sequence,
+) -> tuple[dict[str, list[str]], list]:
+    """What is wrong before the item's record is read (by field), and the photos that passed."""
+    errors: dict[str, list[str]] = {}
+    if supersedes is not None and supersedes.work_item_id != work_item.pk:
+        errors["supersedes"] = [_("A correction must be for the same work item.")]
+    for field, text in (("note", note), ("correction_reason", correction_reason)):
+        if problem := length_problem(text, NOTE_LIMIT):
+            errors.setdefault(field, []).append(problem)
+    checked_photos, photo_problems = check_photos(photos)
+    if photo_problems:
+        errors.setdefault("photos", []).extend(photo_problems)
+    return errors, checked_photos
+
+
+def _corrected(
+    record: list[Prior],
+    supersedes: ProgressReport | None,
+    correction_reason: str,
+    errors: dict[str, list[str]],
+) -> Prior | None:
+    """The report in force that a correction *supersedes*, from the item's *record*.
+
+    None for a new report; for a report already corrected itself, None with the
+    error noted in *errors* (and the missing reason, if it is missing too).
+    """
+    if supersedes is None:
+        return None
+    corrects = next((prior for prior in record if prior.key == supersedes), None)
+    if corrects is None:
+        errors.setdefault("supersedes", []).append(
+            _("That report has already been corrected; correct the correction.")
+        )
+        if not correction_reason.strip():
+            errors["correction_reason"] = [_("A correction must give its reason.")]
+    return corrects
+
+
+def _report_audit(report: ProgressReport, action: str, figures: ReportFigures, photos) -> None:
+    """The audit row of a report just stored: its figures, what it corrects, its photos' files."""
+    audit_record(
+        user=report.reported_by,
+        action=action,
+        target=report,
+        detail={
+            "work_item": report.work_item_id,
+            "reported_on": report.reported_on.isoformat(),
+            "percent": str(figures.percent),
+            "above_target": figures.above_target,
+            "supersedes": report.supersedes_id,
+            "photos": [photo.image.name for photo in photos],
+        },
+    )
 
 
 def report_review(*, actor, report: ProgressReport, confirm: bool, note: str = "") -> ReportReview:
