@@ -4,26 +4,26 @@ Each item's remaining work is drawn from the calibration of its town × phase
 (``calibration``), scaled by what is left: a finished item is fixed at the
 day it finished, an item under way continues from today with what is left of
 its duration (at its recent pace when it has one), an item not started starts
-no earlier than today. The network, links, calendars and nodes are the
+no earlier than today (``durations``). The network, links, calendars and nodes are the
 project's own (``projects.scheduling.plan_network``, the same builder as the
 CPM). A what-if (move a node, add days to an item) is applied to the inputs
 only: nothing is stored.
 """
 
-import math
 from dataclasses import dataclass, field
 from datetime import date
 
 import numpy as np
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from guatu.core.risk import Dist, RiskInput, run_risk
-from guatu.core.schedule import NO_FIX, Constraints
+from guatu.core.risk import RiskInput, RiskResult, run_risk
 from guatu.org.clock import city_today
 from guatu.progress.models import ProgressReport, ReportReview
 from guatu.projects.models import Project, WorkItem
 from guatu.projects.scheduling import PlanItem, PlanNetwork, plan_network, plan_networks
 from guatu.risk.calibration import calibrate
+from guatu.risk.durations import Durations, item_durations
 from guatu.risk.models import ThreePoint
 
 RUNS = 10_000
@@ -67,8 +67,6 @@ MAX_YEARS = 30
 
 def what_if_check(project: Project, what_if: WhatIf) -> None:
     """Refuse a what-if the plan cannot judge, naming the field (page and API alike)."""
-    from django.core.exceptions import ValidationError
-
     errors: dict[str, list[str]] = {}
     low = project.start_date.replace(year=project.start_date.year - 1)
     high = project.start_date.replace(year=project.start_date.year + MAX_YEARS)
@@ -171,67 +169,21 @@ def project_risk(
     if n == 0 or any(item.early_start is None for item in items):
         return None
     calibration = calibration or city_calibration(project.city, today)
-    progress = calibration.progress  # the same day's figures, fetched once for the city
     now = int(axis.offset_of_start([today])[0]) if today >= project.start_date else 0
-    earliest, latest, fixed = plan.constraints.arrays(n)
-    earliest, fixed = earliest.copy(), fixed.copy()
-    dist = np.full(n, Dist.FIXED, dtype=np.int64)
-    p1 = plan.network.duration.astype(np.float64)
-    p2 = np.zeros(n)
-    p3 = np.zeros(n)
-    used: dict[str, list] = {}
-    source_of = {}
     if estimates is None:
         rows = ThreePoint.objects.filter(work_item__project=project)
         estimates = {e.work_item_id: e for e in rows}
-    analyst = _("analyst's three-point estimate")
-    no_duration = _("no duration (a time node)")
-    for i, item in enumerate(items):
-        extra = what_if.extra_days.get(item.pk, 0)
-        done = progress.get(item.pk)
-        if item.kind == WorkItem.Kind.MILESTONE or item.duration_days == 0:
-            p1[i] = 0.0
-            source_of[i] = no_duration
-            continue
-        if done is not None and done.done_on is not None:
-            p1[i] = 0.0  # finished: successors wait only for the day it finished
-            fixed[i] = int(axis.offset_of_finish([done.done_on])[0])
-            source_of[i] = _("finished on %(date)s") % {"date": done.done_on.isoformat()}
-            continue
-        fit = calibration.for_item(item)
-        share = 1.0 - (done.percent / 100.0 if done else 0.0)  # what is left of the work
-        left = max(item.duration_days * share + extra, 0.0)
-        mu = fit.mu
-        if done is not None and done.percent > 0:
-            fixed[i] = max(now, int(earliest[i]) if earliest[i] > 0 else 0)  # under way
-            if done.pace_ratio is not None:
-                mu = math.log(done.pace_ratio)
-        else:
-            earliest[i] = max(int(earliest[i]), now)
-            if fixed[i] != NO_FIX:
-                fixed[i] = max(int(fixed[i]), now)
-        estimate = estimates.get(item.pk)
-        if estimate is not None:  # the analyst's range overrides the history
-            low, mode, high = (
-                float(value) * share + extra
-                for value in (estimate.optimistic, estimate.most_likely, estimate.pessimistic)
-            )
-            shape = Dist.PERT if estimate.shape == ThreePoint.Shape.PERT else Dist.TRIANGULAR
-            dist[i], p1[i], p2[i], p3[i] = shape, max(low, 0.0), max(mode, 0.0), max(high, 0.0)
-            source_of[i] = analyst
-            used.setdefault(analyst, [0, None])[0] += 1
-            continue
-        dist[i], p1[i], p2[i], p3[i] = Dist.LOGNORMAL, left, mu, fit.sigma
-        source_of[i] = fit.source
-        used.setdefault(fit.source, [0, fit])[0] += 1
+    durations = item_durations(
+        plan, now=now, extra_days=what_if.extra_days, calibration=calibration, estimates=estimates
+    )
     nodes = [i for i, item in enumerate(items) if item.deadline or item.pk in what_if.nodes]
     data = RiskInput(
         plan.network,
-        dist=dist,
-        p1=p1,
-        p2=p2,
-        p3=p3,
-        constraints=Constraints(earliest_start=earliest, latest_finish=latest, fixed_start=fixed),
+        dist=durations.dist,
+        p1=durations.p1,
+        p2=durations.p2,
+        p3=durations.p3,
+        constraints=durations.constraints,
         group_a=_groups([item.town_id for item in items]),
         group_b=_groups([item.phase_id for item in items]),
         rho_a=0.2,
@@ -245,26 +197,25 @@ def project_risk(
         relative=RELATIVE,
         origin=float(now),
     )  # fmt: skip
+    return _project_risk_of(project, today, plan, what_if, durations, result, nodes, every_item)
+
+
+def _project_risk_of(
+    project: Project,
+    today: date,
+    plan: PlanNetwork,
+    what_if: WhatIf,
+    durations: Durations,
+    result: RiskResult,
+    nodes: list[int],
+    every_item: bool,
+) -> ProjectRisk:
+    """The run's *result* as dates and chances: the project, its nodes, drivers, sources."""
+    items, axis, n = plan.items, plan.axis, len(plan.items)
+    source_of = durations.source_of
     kept = list(range(n)) if every_item else nodes  # the items whose finishes were kept
     quantiles = result.quantiles() if kept else np.zeros((0, 4))
     kept_dates = _dates(axis, quantiles, [items[i].kind == WorkItem.Kind.MILESTONE for i in kept])
-    row_of = {i: k for k, i in enumerate(kept)}
-    deadlines = [what_if.nodes.get(items[i].pk, items[i].deadline) for i in nodes]
-    known = [j for j, node in enumerate(deadlines) if node is not None]
-    chances: list[float | None] = [None] * len(nodes)
-    if known:
-        limits = axis.offset_of_finish([deadlines[j] for j in known]).astype(np.float64)
-        finishes = result.finish[[row_of[nodes[j]] for j in known]]
-        met = (finishes <= limits[:, None] + 1e-7).mean(axis=1)
-        for j, chance in zip(known, met, strict=True):
-            chances[j] = float(chance)
-    node_rows = [
-        NodeRisk(
-            items[i], deadlines[j], *kept_dates[row_of[i]], chances[j],
-            float(result.criticality[i]),
-        )
-        for j, i in enumerate(nodes)
-    ]  # fmt: skip
     item_rows = [
         ItemRisk(
             items[i], *kept_dates[i], float(result.criticality[i]), float(result.sensitivity[i]),
@@ -277,17 +228,6 @@ def project_risk(
     target_probability = None
     if plan.deadline is not None:
         target_probability = float((result.project_finish <= plan.deadline + 1e-7).mean())
-    order = np.argsort(-np.abs(result.sensitivity))[:TORNADO]
-    drivers = [
-        Driver(items[i], float(result.sensitivity[i]), float(result.criticality[i]),
-               source_of.get(i, ""))
-        for i in order if abs(result.sensitivity[i]) > 0.01
-    ]  # fmt: skip
-    merges = [
-        (items[i], float(result.merge_bias[i]))
-        for i in np.argsort(-np.nan_to_num(result.merge_bias, nan=-1))[:5]
-        if not np.isnan(result.merge_bias[i]) and result.merge_bias[i] > 0.05
-    ]
     return ProjectRisk(
         project=project,
         today=today,
@@ -296,15 +236,63 @@ def project_risk(
         target=project.deadline,
         target_probability=target_probability,
         finish=tuple(_dates(axis, finish_q[None, :], [False])[0]),
-        nodes=node_rows,
-        drivers=drivers,
+        nodes=_node_rows(plan, what_if, result, nodes, kept, kept_dates),
+        drivers=_drivers(items, result, source_of),
         sources=[
             (label, count, fit.median_ratio if fit else None, fit.sigma if fit else None)
-            for label, (count, fit) in sorted(used.items(), key=lambda kv: -kv[1][0])
+            for label, (count, fit) in sorted(durations.used.items(), key=lambda kv: -kv[1][0])
         ],
-        merge_bias=merges,
+        merge_bias=_merges(items, result),
         items=item_rows,
     )
+
+
+def _node_rows(
+    plan: PlanNetwork,
+    what_if: WhatIf,
+    result: RiskResult,
+    nodes: list[int],
+    kept: list[int],
+    kept_dates: list[list[date]],
+) -> list[NodeRisk]:
+    """Each time node's P10–P90 and its chance of finishing by its date (or the what-if's)."""
+    items = plan.items
+    row_of = {i: k for k, i in enumerate(kept)}
+    deadlines = [what_if.nodes.get(items[i].pk, items[i].deadline) for i in nodes]
+    known = [j for j, node in enumerate(deadlines) if node is not None]
+    chances: list[float | None] = [None] * len(nodes)
+    if known:
+        limits = plan.axis.offset_of_finish([deadlines[j] for j in known]).astype(np.float64)
+        finishes = result.finish[[row_of[nodes[j]] for j in known]]
+        met = (finishes <= limits[:, None] + 1e-7).mean(axis=1)
+        for j, chance in zip(known, met, strict=True):
+            chances[j] = float(chance)
+    return [
+        NodeRisk(
+            items[i], deadlines[j], *kept_dates[row_of[i]], chances[j],
+            float(result.criticality[i]),
+        )
+        for j, i in enumerate(nodes)
+    ]  # fmt: skip
+
+
+def _drivers(items: list[PlanItem], result: RiskResult, source_of: dict[int, str]) -> list[Driver]:
+    """The items whose duration moves the finish most (the tornado), strongest first."""
+    order = np.argsort(-np.abs(result.sensitivity))[:TORNADO]
+    return [
+        Driver(items[i], float(result.sensitivity[i]), float(result.criticality[i]),
+               source_of.get(i, ""))
+        for i in order if abs(result.sensitivity[i]) > 0.01
+    ]  # fmt: skip
+
+
+def _merges(items: list[PlanItem], result: RiskResult) -> list[tuple[PlanItem, float]]:
+    """The five merge points whose bias (the wait for the last branch) is largest."""
+    return [
+        (items[i], float(result.merge_bias[i]))
+        for i in np.argsort(-np.nan_to_num(result.merge_bias, nan=-1))[:5]
+        if not np.isnan(result.merge_bias[i]) and result.merge_bias[i] > 0.05
+    ]
 
 
 def what_if_risk(
