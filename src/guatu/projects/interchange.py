@@ -57,24 +57,8 @@ def project_import_mspdi(
     cannot schedule as it is (fractional days, elapsed lags …) or a code in use.
     """
     require(can_manage_projects(actor), user=actor, action="project_import_mspdi", target=city)
-    try:
-        with tempfile.TemporaryDirectory() as folder:
-            plan = read_mspdi(as_mspdi(Path(path), Path(folder)))
-        scheduled = schedule_checked(plan)
-        refusal = whole_day_refusal(scheduled)
-        if refusal is not None:
-            raise refusal.error()
-    except CoreError as error:
-        raise as_validation_error(error, "file") from error
-    per_day = plan.minutes_per_day
-    if plan.calendar.weekdays == EVERY_DAY:
-        calendar = Project.Calendar.CALENDAR_DAY
-    elif plan.calendar.weekdays == MONDAY_TO_FRIDAY:
-        calendar = Project.Calendar.WEEKLY
-    else:
-        raise ValidationError(
-            {"file": _("Only a Monday–Friday or a seven-day working week can be imported.")}
-        )
+    plan, scheduled = _read_plan(path)
+    calendar = _plan_calendar(plan)
     if Project.objects.filter(code=code).exists():
         raise ValidationError(
             {"code": _("A project with the code “%(code)s” exists.") % {"code": code}}
@@ -99,31 +83,10 @@ def project_import_mspdi(
             CalendarException(city=city, project=project, date=day, working=working, note="MSPDI")
             for day, working in sorted(plan.calendar.exceptions.items())
         )
-        items: dict[int, WorkItem] = {}
-        for order, task in enumerate(tasks, start=1):
-            items[task.uid] = work_item_create(
-                project=project,
-                reschedule=False,
-                actor=actor,
-                code=f"uid-{task.uid}",
-                name=task.name[:120],
-                kind=WorkItem.Kind.MILESTONE if task.duration == 0 else WorkItem.Kind.TASK,
-                duration_days=task.duration // per_day,
-                planned_start=_planned_start(task, plan, start_date),
-                fixed=_fixed_start(task) is not None,
-                deadline=_deadline(task),
-                owner_department=owner_department,
-                order=order * 10,
-            )
-        links = [
-            Link(
-                items[link.predecessor], items[task.uid], LINK_TYPES[link.kind], link.lag // per_day
-            )
-            for task in tasks
-            for link in task.links
-            if link.predecessor in items
-        ]
-        dependencies_add(project=project, links=links, reschedule=False, actor=actor)
+        items = _items_create(project, plan, tasks, start_date, actor=actor)
+        dependencies_add(
+            project=project, links=_links(plan, tasks, items), reschedule=False, actor=actor
+        )
         schedule_recalculate(project=project)
         _check_same_schedule(scheduled, items, start_date)
         audit_record(
@@ -133,6 +96,66 @@ def project_import_mspdi(
             detail={"file": Path(path).name, "tasks": len(tasks)},
         )
     return project
+
+
+def _read_plan(path: str | Path) -> tuple[MspdiProject, ScheduledMspdi]:
+    """The plan in the file and its schedule, refused if guatu cannot schedule it as it is."""
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            plan = read_mspdi(as_mspdi(Path(path), Path(folder)))
+        scheduled = schedule_checked(plan)
+        refusal = whole_day_refusal(scheduled)
+        if refusal is not None:
+            raise refusal.error()
+    except CoreError as error:
+        raise as_validation_error(error, "file") from error
+    return plan, scheduled
+
+
+def _plan_calendar(plan: MspdiProject) -> Project.Calendar:
+    """The project calendar of the plan's working week: seven days, or Monday to Friday."""
+    if plan.calendar.weekdays == EVERY_DAY:
+        return Project.Calendar.CALENDAR_DAY
+    if plan.calendar.weekdays == MONDAY_TO_FRIDAY:
+        return Project.Calendar.WEEKLY
+    raise ValidationError(
+        {"file": _("Only a Monday–Friday or a seven-day working week can be imported.")}
+    )
+
+
+def _items_create(
+    project: Project, plan: MspdiProject, tasks: list[MspdiTask], start_date: date, *, actor
+) -> dict[int, WorkItem]:
+    """A work item per task, in the plan's order; return them by the task's uid."""
+    per_day = plan.minutes_per_day
+    items: dict[int, WorkItem] = {}
+    for order, task in enumerate(tasks, start=1):
+        items[task.uid] = work_item_create(
+            project=project,
+            reschedule=False,
+            actor=actor,
+            code=f"uid-{task.uid}",
+            name=task.name[:120],
+            kind=WorkItem.Kind.MILESTONE if task.duration == 0 else WorkItem.Kind.TASK,
+            duration_days=task.duration // per_day,
+            planned_start=_planned_start(task, plan, start_date),
+            fixed=_fixed_start(task) is not None,
+            deadline=_deadline(task),
+            owner_department=project.owner_department,
+            order=order * 10,
+        )
+    return items
+
+
+def _links(plan: MspdiProject, tasks: list[MspdiTask], items: dict[int, WorkItem]) -> list[Link]:
+    """The plan's links between the items created, their lags in whole days."""
+    per_day = plan.minutes_per_day
+    return [
+        Link(items[link.predecessor], items[task.uid], LINK_TYPES[link.kind], link.lag // per_day)
+        for task in tasks
+        for link in task.links
+        if link.predecessor in items
+    ]
 
 
 def upload_file_name(name: str) -> str:
