@@ -22,9 +22,15 @@ from guatu.org.clock import city_time, city_today
 from guatu.org.models import City
 from guatu.progress.labels import reason_label
 from guatu.progress.models import ProgressReport
-from guatu.progress.overview import Standing, progress_overview, weighted_progress
+from guatu.progress.overview import Overview, Standing, progress_overview, weighted_progress
 from guatu.progress.selectors import COUNTS, blocker_overdue, blockers_open
-from guatu.progress.status import StatusInputs, StatusTable, status_inputs, status_table
+from guatu.progress.status import (
+    ItemStatus,
+    StatusInputs,
+    StatusTable,
+    status_inputs,
+    status_table,
+)
 from guatu.projects.models import Project, WorkItem
 from guatu.risk.services import city_risks, nodes_at_risk
 from guatu.supervision.models import EscalationEvent, EscalationLevel
@@ -87,15 +93,12 @@ def bulletin_content(
         city=city, as_of=as_of, period_days=period.days, items=_scope(project)
     )
     table = overview.table
-    # Only the items a bulletin names are loaded as objects: the red and the warned.
-    listed = overview.listed(red=True, warned=True)
-    items = WorkItem.objects.select_related("project", "town", "owner_department").in_bulk(
-        table.pks[listed].tolist()
-    )
+    red_items, warned_items = _item_rows(overview)
     on_track = (table.light == Light.GREEN) | (table.light == Light.DONE)
     progress = overview.progress
     scope = project.name if project else city.name
-    content = BulletinContent(
+    risk, risk_nodes = risk_rows(city, as_of, project)
+    return BulletinContent(
         city=city.name,
         office=city.office_name or _("Key projects office"),
         scope=scope,
@@ -113,29 +116,60 @@ def bulletin_content(
         weighted_actual=progress.actual,
         towns=[s for s in overview.towns() if sum(s.counts.values())],
         departments=[s for s in overview.departments() if sum(s.counts.values())],
+        red_items=red_items,
+        warned_items=warned_items,
+        blockers=_blocker_rows(project, as_of),
+        escalations=_escalation_rows(city, period, project, overview.inputs),
+        adjustments=adjustment_rows(city, period, project),
+        risk=risk,
+        risk_nodes=risk_nodes,
+        curves=_curves(city, project, as_of, period),
     )
+
+
+def _item_rows(overview: Overview) -> tuple[list[dict], list[dict]]:
+    """The red items and the warned ones (not red), in the overview's order.
+
+    Only the items a bulletin names are loaded as objects: the red and the warned.
+    """
+    table = overview.table
+    listed = overview.listed(red=True, warned=True)
+    items = WorkItem.objects.select_related("project", "town", "owner_department").in_bulk(
+        table.pks[listed].tolist()
+    )
+    red, warned = [], []
     for i in listed.tolist():
-        item = items[int(table.pks[i])]
         status = table.status(i)
-        row = {
-            "project": item.project.name,
-            "item": item.name,
-            "town": item.town.name if item.town else "",
-            "department": str(item.owner_department or ""),
-            "light": status.light,
-            "planned": status.planned,
-            "actual": status.actual,
-            "lag": status.lag,
-            "late_finish": item.late_finish.isoformat(),
-            "forecast": status.forecast_finish.isoformat() if status.forecast_finish else "",
-            "reason": ""
-            if status.reason in ("on_track", "done", "not_started")
-            else reason_label(status.reason),
-        }
+        row = _item_row(items[int(table.pks[i])], status)
         if table.light[i] == Light.RED:
-            content.red_items.append(row)
+            red.append(row)
         elif status.warning:
-            content.warned_items.append(row)
+            warned.append(row)
+    return red, warned
+
+
+def _item_row(item: WorkItem, status: ItemStatus) -> dict:
+    """A listed item: where it is, its light and figures, its dates and why (blank when on
+    track, done or not started)."""
+    return {
+        "project": item.project.name,
+        "item": item.name,
+        "town": item.town.name if item.town else "",
+        "department": str(item.owner_department or ""),
+        "light": status.light,
+        "planned": status.planned,
+        "actual": status.actual,
+        "lag": status.lag,
+        "late_finish": item.late_finish.isoformat(),
+        "forecast": status.forecast_finish.isoformat() if status.forecast_finish else "",
+        "reason": ""
+        if status.reason in ("on_track", "done", "not_started")
+        else reason_label(status.reason),
+    }
+
+
+def _blocker_rows(project: Project | None, as_of: date) -> list[dict]:
+    """The open blockers (of the city, or of one *project*), soonest due first."""
     blockers = (
         blockers_open()
         .select_related("work_item__project", "owner_department", "town")
@@ -143,7 +177,7 @@ def bulletin_content(
     )
     if project:
         blockers = blockers.filter(work_item__project=project)
-    content.blockers = [
+    return [
         {
             "description": b.description,
             "item": b.work_item.name,
@@ -157,11 +191,6 @@ def bulletin_content(
         }
         for b in blockers
     ]
-    content.escalations = _escalation_rows(city, period, project, overview.inputs)
-    content.adjustments = adjustment_rows(city, period, project)
-    content.risk, content.risk_nodes = risk_rows(city, as_of, project)
-    content.curves = _curves(city, project, as_of, period)
-    return content
 
 
 def risk_rows(city: City, as_of: date, project: Project | None = None):

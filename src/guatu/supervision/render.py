@@ -1,7 +1,9 @@
 """The bulletin in every format: Word, PDF, Excel, HTML, and its charts.
 
 All formats are laid out from the same stored content (``BulletinContent``
-as a dict), with the words in the active language (Chinese by default).
+as a dict), with the words in the active language (Chinese by default). The
+Word document is laid out by ``render_docx``, the workbook by ``render_xlsx``;
+the HTML and the PDF from a template, with the charts drawn here as SVG.
 """
 
 import io
@@ -13,12 +15,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
 
-from guatu.common.spreadsheet import safe_row
 from guatu.core.periods import period_label
 from guatu.core.wallchart import FONT, LIGHT_FILL
 from guatu.org.clock import city_today
@@ -36,6 +33,7 @@ from guatu.supervision.render_docx import (
     sections_of,
     set_font,
 )
+from guatu.supervision.render_xlsx import render_xlsx
 
 #: The bulletin's layout rules: linked by the page (CSP allows no inline style),
 #: inlined into the standalone HTML and the PDF, which must stand alone.
@@ -113,84 +111,90 @@ def labels() -> dict[str, str]:
 def chart_svgs(content: dict) -> list[str]:
     """Lights by town (stacked bars) and each key project's planned/actual curve."""
     words = labels()
-    charts = []
     towns = [t for t in content["towns"] if sum(t["counts"].values())]
-    if towns:
-        width, bar, gap = 640, 18, 8
-        height = 40 + len(towns) * (bar + gap) + 30
-        biggest = max(sum(t["counts"].values()) for t in towns) or 1
-        parts = [
-            f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-            f'font-family="{FONT}" font-size="12"><rect width="100%" height="100%" '
-            f'fill="#fff"/><text x="10" y="20" font-size="14" font-weight="bold">'
-            f"{escape(words['lights_by_town'])}</text>"
-        ]
-        for k, town in enumerate(towns):
-            y = 34 + k * (bar + gap)
-            parts.append(f'<text x="10" y="{y + 13}">{escape(town["name"])}</text>')
-            x = 110.0
-            for light in ("red", "yellow", "green", "done"):
-                span = town["counts"][light] / biggest * (width - 160)
-                if span:
-                    parts.append(
-                        f'<rect x="{x:.1f}" y="{y}" width="{span:.1f}" '
-                        f'height="{bar}" fill="{LIGHT_FILL[light]}"/>'
-                    )
-                x += span
-        legend_y = height - 10
-        for k, light in enumerate(("red", "yellow", "green", "done")):
-            parts.append(
-                f'<rect x="{110 + k * 90}" y="{legend_y - 10}" width="12" height="10" '
-                f'fill="{LIGHT_FILL[light]}"/><text x="{126 + k * 90}" '
-                f'y="{legend_y}">{escape(words[light])}</text>'
-            )
-        parts.append("</svg>")
-        charts.append("".join(parts))
-    for curve in content["curves"]:
-        points = curve["points"]
-        width, height, left, top, bottom = 640, 260, 50, 40, 40
-        span_x = (width - left - 20) / max(len(points) - 1, 1)
-
-        def y(value: float, top=top, height=height, bottom=bottom) -> float:
-            return top + (height - top - bottom) * (1 - value / 100)
-
-        def path(key: str, left=left, span_x=span_x, points=points) -> str:
-            return " ".join(
-                f"{'M' if k == 0 else 'L'}{left + k * span_x:.1f} {y(p[key]):.1f}"
-                for k, p in enumerate(points)
-            )
-
-        parts = [
-            f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-            f'font-family="{FONT}" font-size="11"><rect width="100%" height="100%" '
-            f'fill="#fff"/><text x="10" y="20" font-size="14" font-weight="bold">'
-            f"{escape(words['curve'])}：{escape(curve['project'])}</text>"
-        ]
-        for level in (0, 50, 100):
-            parts.append(
-                f'<line x1="{left}" y1="{y(level):.1f}" x2="{width - 20}" '
-                f'y2="{y(level):.1f}" stroke="#e4e7ec"/><text x="10" '
-                f'y="{y(level) + 4:.1f}">{level}%</text>'
-            )
-        parts.append(
-            f'<path d="{path("planned")}" fill="none" stroke="#667085" '
-            'stroke-width="2" stroke-dasharray="6 3"/>'
-        )
-        parts.append(
-            f'<path d="{path("actual")}" fill="none" stroke="#d92d20" stroke-width="2.5"/>'
-        )
-        parts.append(
-            f'<text x="{left}" y="{height - 12}">{points[0]["date"]}</text>'
-            f'<text x="{width - 90}" y="{height - 12}">{points[-1]["date"]}</text>'
-        )
-        parts.append(
-            f'<text x="{width - 250}" y="{height - 12}" fill="#667085">— — '
-            f'{escape(words["planned"])}</text><text x="{width - 160}" '
-            f'y="{height - 12}" fill="#d92d20">—— {escape(words["actual"])}</text>'
-        )
-        parts.append("</svg>")
-        charts.append("".join(parts))
+    charts = [_lights_by_town_svg(towns, words)] if towns else []
+    charts.extend(_curve_svg(curve, words) for curve in content["curves"])
     return charts
+
+
+def _lights_by_town_svg(towns: list[dict], words: dict[str, str]) -> str:
+    """One bar per town, its red, yellow, green and done items stacked, and the legend."""
+    width, bar, gap = 640, 18, 8
+    height = 40 + len(towns) * (bar + gap) + 30
+    biggest = max(sum(t["counts"].values()) for t in towns) or 1
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'font-family="{FONT}" font-size="12"><rect width="100%" height="100%" '
+        f'fill="#fff"/><text x="10" y="20" font-size="14" font-weight="bold">'
+        f"{escape(words['lights_by_town'])}</text>"
+    ]
+    for k, town in enumerate(towns):
+        y = 34 + k * (bar + gap)
+        parts.append(f'<text x="10" y="{y + 13}">{escape(town["name"])}</text>')
+        x = 110.0
+        for light in ("red", "yellow", "green", "done"):
+            span = town["counts"][light] / biggest * (width - 160)
+            if span:
+                parts.append(
+                    f'<rect x="{x:.1f}" y="{y}" width="{span:.1f}" '
+                    f'height="{bar}" fill="{LIGHT_FILL[light]}"/>'
+                )
+            x += span
+    legend_y = height - 10
+    for k, light in enumerate(("red", "yellow", "green", "done")):
+        parts.append(
+            f'<rect x="{110 + k * 90}" y="{legend_y - 10}" width="12" height="10" '
+            f'fill="{LIGHT_FILL[light]}"/><text x="{126 + k * 90}" '
+            f'y="{legend_y}">{escape(words[light])}</text>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _curve_svg(curve: dict, words: dict[str, str]) -> str:
+    """One project's planned (dashed grey) and actual (red) progress, period by period,
+    over the 0, 50 and 100 % lines, with its first and last dates and the legend."""
+    points = curve["points"]
+    width, height, left, top, bottom = 640, 260, 50, 40, 40
+    span_x = (width - left - 20) / max(len(points) - 1, 1)
+
+    def y(value: float) -> float:
+        return top + (height - top - bottom) * (1 - value / 100)
+
+    def path(key: str) -> str:
+        return " ".join(
+            f"{'M' if k == 0 else 'L'}{left + k * span_x:.1f} {y(p[key]):.1f}"
+            for k, p in enumerate(points)
+        )
+
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'font-family="{FONT}" font-size="11"><rect width="100%" height="100%" '
+        f'fill="#fff"/><text x="10" y="20" font-size="14" font-weight="bold">'
+        f"{escape(words['curve'])}：{escape(curve['project'])}</text>"
+    ]
+    for level in (0, 50, 100):
+        parts.append(
+            f'<line x1="{left}" y1="{y(level):.1f}" x2="{width - 20}" '
+            f'y2="{y(level):.1f}" stroke="#e4e7ec"/><text x="10" '
+            f'y="{y(level) + 4:.1f}">{level}%</text>'
+        )
+    parts.append(
+        f'<path d="{path("planned")}" fill="none" stroke="#667085" '
+        'stroke-width="2" stroke-dasharray="6 3"/>'
+    )
+    parts.append(f'<path d="{path("actual")}" fill="none" stroke="#d92d20" stroke-width="2.5"/>')
+    parts.append(
+        f'<text x="{left}" y="{height - 12}">{points[0]["date"]}</text>'
+        f'<text x="{width - 90}" y="{height - 12}">{points[-1]["date"]}</text>'
+    )
+    parts.append(
+        f'<text x="{width - 250}" y="{height - 12}" fill="#667085">— — '
+        f'{escape(words["planned"])}</text><text x="{width - 160}" '
+        f'y="{height - 12}" fill="#d92d20">—— {escape(words["actual"])}</text>'
+    )
+    parts.append("</svg>")
+    return "".join(parts)
 
 
 def to_docx(content: dict) -> bytes:
@@ -228,165 +232,8 @@ def to_pdf(content: dict) -> bytes:
 
 
 def to_xlsx(content: dict) -> bytes:
-    """The ranking and item tables as an Excel workbook."""
-    words = labels()
-    # Write-only: a city's workbook has tens of thousands of rows.
-    book = Workbook(write_only=True)
-    head = Font(bold=True)
-    fill = PatternFill("solid", fgColor="EEF2F6")
-
-    def sheet(title: str, header: list[str], rows: list[list]) -> None:
-        ws = book.create_sheet(title)
-        ws.freeze_panes = "A2"
-        for index, name in enumerate(header):
-            sample = [str(row[index] if row[index] is not None else "") for row in rows[:200]]
-            width = max([len(name), *map(len, sample)])
-            ws.column_dimensions[get_column_letter(index + 1)].width = min(max(width * 2, 8), 60)
-        cells = []
-        for name in header:
-            cell = WriteOnlyCell(ws, value=name)
-            cell.font, cell.fill = head, fill
-            cell.alignment = Alignment(horizontal="center")
-            cells.append(cell)
-        ws.append(safe_row(ws, cells))
-        for row in rows:
-            ws.append(safe_row(ws, row))
-
-    sheet(
-        _("Towns"),
-        [
-            words["rank"],
-            words["town"],
-            words["on_track"],
-            words["change"],
-            words["red"],
-            words["yellow"],
-            words["green"],
-            words["done"],
-        ],
-        [
-            [
-                k + 1,
-                s["name"],
-                s["share"],
-                s["change"],
-                s["counts"]["red"],
-                s["counts"]["yellow"],
-                s["counts"]["green"],
-                s["counts"]["done"],
-            ]
-            for k, s in enumerate(content["towns"])
-        ],
-    )
-    sheet(
-        _("Departments"),
-        [words["rank"], words["department"], words["on_track"], words["change"], words["red"]],
-        [
-            [k + 1, s["name"], s["share"], s["change"], s["counts"]["red"]]
-            for k, s in enumerate(content["departments"])
-        ],
-    )
-    item_header = [
-        words["project"],
-        words["item"],
-        words["town"],
-        words["department"],
-        _("Light"),
-        _("Planned %"),
-        _("Reported"),
-        words["lag"],
-        words["late_finish"],
-        words["forecast"],
-        words["reason"],
-    ]
-    for title, rows in (
-        (_("Red items"), content["red_items"]),
-        (_("Early warnings"), content["warned_items"]),
-    ):
-        sheet(
-            title,
-            item_header,
-            [
-                [
-                    r["project"],
-                    r["item"],
-                    r["town"],
-                    r["department"],
-                    r["light"],
-                    r["planned"],
-                    r["actual"],
-                    r["lag"],
-                    r["late_finish"],
-                    r["forecast"],
-                    r["reason"],
-                ]
-                for r in rows
-            ],
-        )
-    sheet(
-        _("Blockers"),
-        [
-            words["blocker"],
-            words["project"],
-            words["item"],
-            words["town"],
-            words["department"],
-            words["person"],
-            words["due"],
-            words["overdue"],
-        ],
-        [
-            [
-                b["description"],
-                b["project"],
-                b["item"],
-                b["town"],
-                b["department"],
-                b["person"],
-                b["due"],
-                b["overdue"],
-            ]
-            for b in content["blockers"]
-        ],
-    )
-    sheet(
-        _("Accountability"),
-        [words["level"], words["project"], words["item"], words["town"], words["reason"]],
-        [
-            [e["level"], e["project"], e["item"], e["town"] or e["department"], e["reason"]]
-            for e in content["escalations"]
-        ],
-    )
-    if content.get("risk"):
-        sheet(
-            _("Deadline chances"),
-            [words["project"], _("Deadline"), words["chance"], "P80"],
-            [
-                [r["project"], r["target"], f"{r['probability']}%", r["p80"]]
-                for r in content["risk"]
-            ],
-        )
-    if content.get("risk_nodes"):
-        sheet(
-            _("Schedule risk"),
-            [words["project"], words["item"], words["node_date"], words["chance"], "P80"],
-            [
-                [n["project"], n["item"], n["node"], f"{n['probability']}%", n["p80"]]
-                for n in content["risk_nodes"]
-            ],
-        )
-    if content.get("adjustments"):
-        sheet(
-            _("Node adjustments"),
-            [words["unit"], words["adjustment_count"], words["days_moved"], words["item"]],
-            [
-                [a["unit"], a["count"], a["days"], "、".join(a["items"])]
-                for a in content["adjustments"]
-            ],
-        )
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    """The ranking and item tables as an Excel workbook (``render_xlsx``)."""
+    return render_xlsx(content, labels())
 
 
 def notice_heading(level: str) -> str:

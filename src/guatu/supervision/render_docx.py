@@ -241,157 +241,162 @@ def sections_of(content: dict, labels: dict[str, str]):
     notes = {}
     for key in ("red_items", "warned_items", "blockers", "escalations"):
         content[key], notes[key] = _cap(content[key], labels)
-    counts = content["counts"]
-    yield (
-        labels["overview"],
-        [
-            labels["overview_text"].format(
-                **counts,
-                **{
-                    "planned_value": content["planned_value"],
-                    "on_track_value": content["on_track_value"],
-                    "weighted_planned": content["weighted_planned"],
-                    "weighted_actual": content["weighted_actual"],
-                },
-            )
-        ],
-        None,
-    )
-    yield (
-        labels["towns"],
-        [],
-        (
-            [labels["rank"], labels["town"], labels["on_track"], labels["change"], labels["red"]],
-            [
-                [k + 1, s["name"], _pct(s["share"]), _pp(s["change"]), s["counts"]["red"]]
-                for k, s in enumerate(content["towns"])
-            ],
-        ),
-    )
-    yield (
-        labels["departments"],
-        [],
-        (
-            [
-                labels["rank"],
-                labels["department"],
-                labels["on_track"],
-                labels["change"],
-                labels["red"],
-            ],
-            [
-                [k + 1, s["name"], _pct(s["share"]), _pp(s["change"]), s["counts"]["red"]]
-                for k, s in enumerate(content["departments"])
-            ],
-        ),
-    )
-    yield (
-        labels["red_items"],
-        notes["red_items"] if content["red_items"] else [labels["none"]],
-        (
-            [labels["project"], labels["item"], labels["town"], labels["lag"], labels["reason"]],
-            [
-                [r["project"], r["item"], r["town"], r["lag"], r["reason"]]
-                for r in content["red_items"]
-            ],
-        )
-        if content["red_items"]
-        else None,
-    )
-    yield (
-        labels["warned_items"],
-        notes["warned_items"] if content["warned_items"] else [labels["none"]],
-        (
-            [
-                labels["project"],
-                labels["item"],
-                labels["town"],
-                labels["forecast"],
-                labels["late_finish"],
-            ],
-            [
-                [r["project"], r["item"], r["town"], r["forecast"], r["late_finish"]]
-                for r in content["warned_items"]
-            ],
-        )
-        if content["warned_items"]
-        else None,
-    )
-    yield (
-        labels["blockers"],
-        notes["blockers"] if content["blockers"] else [labels["none"]],
-        (
-            [labels["blocker"], labels["department"], labels["person"], labels["due"]],
-            [
-                [
-                    b["description"],
-                    b["department"],
-                    b["person"],
-                    b["due"] + (f"（{labels['overdue']}）" if b["overdue"] else ""),
-                ]
-                for b in content["blockers"]
-            ],
-        )
-        if content["blockers"]
-        else None,
-    )
-    proposed = any(not e.get("recorded", True) for e in content["escalations"])
-    yield (
-        labels["escalations"],
-        (notes["escalations"] + ([labels["proposed"]] if proposed else []))
-        if content["escalations"]
-        else [labels["none"]],
-        (
-            [labels["level"], labels["item"], labels["town"], labels["reason"]],
-            [
-                [
-                    e["level"]
-                    if e.get("recorded", True)
-                    else f"{e['level']}{labels['to_propose']}",
-                    f"{e['project']} {e['item']}",
-                    e["town"] or e["department"],
-                    e["reason"],
-                ]
-                for e in content["escalations"]
-            ],
-        )
-        if content["escalations"]
-        else None,
-    )
-    risk, risk_nodes = content.get("risk") or [], content.get("risk_nodes") or []
-    if risk or risk_nodes:
-        # Both lists come worst first; the Excel attachment carries every row.
-        printed, more = _cap(risk, labels, RISK_ROWS)
-        nodes, more_nodes = _cap(risk_nodes, labels, RISK_ROWS)
-        yield (
-            labels["risk"],
-            [labels["risk_text"].format(**r) for r in printed]
-            + more
-            + [labels["risk_note"]]
-            + more_nodes,
-            (
-                [labels["project"], labels["item"], labels["node_date"], labels["chance"], "P80"],
-                [
-                    [n["project"], n["item"], n["node"], f"{n['probability']}%", n["p80"]]
-                    for n in nodes
-                ],
-            )
-            if risk_nodes
-            else None,
-        )
+    yield _overview(content, labels)
+    yield _ranking(labels["towns"], labels["town"], content["towns"], labels)
+    yield _ranking(labels["departments"], labels["department"], content["departments"], labels)
+    yield _red_items(content["red_items"], notes["red_items"], labels)
+    yield _warned_items(content["warned_items"], notes["warned_items"], labels)
+    yield _blockers(content["blockers"], notes["blockers"], labels)
+    yield _escalations(content["escalations"], notes["escalations"], labels)
+    risk = _risk(content.get("risk") or [], content.get("risk_nodes") or [], labels)
+    if risk:
+        yield risk
     adjustments = content.get("adjustments") or []
     if adjustments:
-        yield (
-            labels["adjustments"],
-            [],
-            (
-                [labels["unit"], labels["adjustment_count"], labels["days_moved"], labels["item"]],
-                [
-                    [a["unit"], str(a["count"]), str(a["days"]), "、".join(a["items"])]
-                    for a in adjustments
-                ],
-            ),
+        yield _adjustments(adjustments, labels)
+
+
+def _overview(content: dict, labels: dict[str, str]):
+    """1. The counts of lights and the investment, planned, on track and weighted."""
+    text = labels["overview_text"].format(
+        **content["counts"],
+        **{
+            "planned_value": content["planned_value"],
+            "on_track_value": content["on_track_value"],
+            "weighted_planned": content["weighted_planned"],
+            "weighted_actual": content["weighted_actual"],
+        },
+    )
+    return labels["overview"], [text], None
+
+
+def _ranking(heading: str, unit: str, standings: list[dict], labels: dict[str, str]):
+    """2. and 3. The towns or the departments ranked by their share of work on track."""
+    return (
+        heading,
+        [],
+        (
+            [labels["rank"], unit, labels["on_track"], labels["change"], labels["red"]],
+            [
+                [k + 1, s["name"], _pct(s["share"]), _pp(s["change"]), s["counts"]["red"]]
+                for k, s in enumerate(standings)
+            ],
+        ),
+    )
+
+
+def _listed(
+    heading: str, notes: list[str], header: list[str], rows: list[list], labels: dict[str, str]
+):
+    """A section that lists rows in a table under its *notes*, or says "None." when empty."""
+    if not rows:
+        return heading, [labels["none"]], None
+    return heading, notes, (header, rows)
+
+
+def _red_items(items: list[dict], notes: list[str], labels: dict[str, str]):
+    """4. The red items, how far behind plan and why."""
+    return _listed(
+        labels["red_items"],
+        notes,
+        [labels["project"], labels["item"], labels["town"], labels["lag"], labels["reason"]],
+        [[r["project"], r["item"], r["town"], r["lag"], r["reason"]] for r in items],
+        labels,
+    )
+
+
+def _warned_items(items: list[dict], notes: list[str], labels: dict[str, str]):
+    """5. The early warnings: the forecast finish against the late finish."""
+    return _listed(
+        labels["warned_items"],
+        notes,
+        [
+            labels["project"],
+            labels["item"],
+            labels["town"],
+            labels["forecast"],
+            labels["late_finish"],
+        ],
+        [[r["project"], r["item"], r["town"], r["forecast"], r["late_finish"]] for r in items],
+        labels,
+    )
+
+
+def _blockers(blockers: list[dict], notes: list[str], labels: dict[str, str]):
+    """6. The open blockers, who owns each and when it is due (marked when overdue)."""
+    return _listed(
+        labels["blockers"],
+        notes,
+        [labels["blocker"], labels["department"], labels["person"], labels["due"]],
+        [
+            [
+                b["description"],
+                b["department"],
+                b["person"],
+                b["due"] + (f"（{labels['overdue']}）" if b["overdue"] else ""),
+            ]
+            for b in blockers
+        ],
+        labels,
+    )
+
+
+def _escalations(escalations: list[dict], notes: list[str], labels: dict[str, str]):
+    """7. The period's rungs; in a draft, the proposed ones marked and a line saying so."""
+    proposed = any(not e.get("recorded", True) for e in escalations)
+    return _listed(
+        labels["escalations"],
+        notes + ([labels["proposed"]] if proposed else []),
+        [labels["level"], labels["item"], labels["town"], labels["reason"]],
+        [
+            [
+                e["level"] if e.get("recorded", True) else f"{e['level']}{labels['to_propose']}",
+                f"{e['project']} {e['item']}",
+                e["town"] or e["department"],
+                e["reason"],
+            ]
+            for e in escalations
+        ],
+        labels,
+    )
+
+
+def _risk(risk: list[dict], risk_nodes: list[dict], labels: dict[str, str]):
+    """The deadlines' chances as sentences and the nodes at risk as a table, or None when
+    there are neither."""
+    if not (risk or risk_nodes):
+        return None
+    # Both lists come worst first; the Excel attachment carries every row.
+    printed, more = _cap(risk, labels, RISK_ROWS)
+    nodes, more_nodes = _cap(risk_nodes, labels, RISK_ROWS)
+    return (
+        labels["risk"],
+        [labels["risk_text"].format(**r) for r in printed]
+        + more
+        + [labels["risk_note"]]
+        + more_nodes,
+        (
+            [labels["project"], labels["item"], labels["node_date"], labels["chance"], "P80"],
+            [[n["project"], n["item"], n["node"], f"{n['probability']}%", n["p80"]] for n in nodes],
         )
+        if risk_nodes
+        else None,
+    )
+
+
+def _adjustments(adjustments: list[dict], labels: dict[str, str]):
+    """The 节点调整 approved in the period, per asking unit."""
+    return (
+        labels["adjustments"],
+        [],
+        (
+            [labels["unit"], labels["adjustment_count"], labels["days_moved"], labels["item"]],
+            [
+                [a["unit"], str(a["count"]), str(a["days"]), "、".join(a["items"])]
+                for a in adjustments
+            ],
+        ),
+    )
 
 
 def _pct(value) -> str:

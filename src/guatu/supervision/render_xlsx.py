@@ -1,0 +1,215 @@
+"""The bulletin as an Excel workbook: every row of its rankings and lists, one sheet each.
+
+The printed bulletin (Word, PDF, HTML) shows the first rows of a long list and
+points here for the rest. Sheets, in order: towns, departments, red items,
+early warnings, blockers, accountability, and when the bulletin has them the
+deadlines' chances, the time nodes at risk and the node adjustments. Each
+sheet's header is bold on a grey fill and frozen; cells that a spreadsheet
+would read as a formula are written as text (``common.spreadsheet.safe_row``).
+"""
+
+import io
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from guatu.common.spreadsheet import safe_row
+
+#: A sheet: its title, its header and its rows.
+Sheet = tuple[str, list[str], list[list]]
+
+
+def render_xlsx(content: dict, labels: dict[str, str]) -> bytes:
+    """Return the bulletin *content* as .xlsx bytes; *labels* are the words, translated."""
+    sheets = [
+        _towns(content["towns"], labels),
+        _departments(content["departments"], labels),
+        _items(_("Red items"), content["red_items"], labels),
+        _items(_("Early warnings"), content["warned_items"], labels),
+        _blockers(content["blockers"], labels),
+        _accountability(content["escalations"], labels),
+    ]
+    if content.get("risk"):
+        sheets.append(_deadline_chances(content["risk"], labels))
+    if content.get("risk_nodes"):
+        sheets.append(_schedule_risk(content["risk_nodes"], labels))
+    if content.get("adjustments"):
+        sheets.append(_adjustments(content["adjustments"], labels))
+    # Write-only: a city's workbook has tens of thousands of rows.
+    book = Workbook(write_only=True)
+    head, fill = Font(bold=True), PatternFill("solid", fgColor="EEF2F6")
+    for title, header, rows in sheets:
+        _sheet(book, title, header, rows, head=head, fill=fill)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _sheet(book, title: str, header: list[str], rows: list[list], *, head, fill) -> None:
+    """Write one sheet: columns as wide as their first 200 rows need, the header styled
+    and frozen, then every row."""
+    ws = book.create_sheet(title)
+    ws.freeze_panes = "A2"
+    for index, name in enumerate(header):
+        sample = [str(row[index] if row[index] is not None else "") for row in rows[:200]]
+        width = max([len(name), *map(len, sample)])
+        ws.column_dimensions[get_column_letter(index + 1)].width = min(max(width * 2, 8), 60)
+    cells = []
+    for name in header:
+        cell = WriteOnlyCell(ws, value=name)
+        cell.font, cell.fill = head, fill
+        cell.alignment = Alignment(horizontal="center")
+        cells.append(cell)
+    ws.append(safe_row(ws, cells))
+    for row in rows:
+        ws.append(safe_row(ws, row))
+
+
+def _towns(towns: list[dict], labels: dict[str, str]) -> Sheet:
+    """The towns ranked, with their share on track, its change and their lights."""
+    return (
+        _("Towns"),
+        [
+            labels["rank"],
+            labels["town"],
+            labels["on_track"],
+            labels["change"],
+            labels["red"],
+            labels["yellow"],
+            labels["green"],
+            labels["done"],
+        ],
+        [
+            [
+                k + 1,
+                s["name"],
+                s["share"],
+                s["change"],
+                s["counts"]["red"],
+                s["counts"]["yellow"],
+                s["counts"]["green"],
+                s["counts"]["done"],
+            ]
+            for k, s in enumerate(towns)
+        ],
+    )
+
+
+def _departments(departments: list[dict], labels: dict[str, str]) -> Sheet:
+    """The departments ranked, with their share on track, its change and their red items."""
+    return (
+        _("Departments"),
+        [labels["rank"], labels["department"], labels["on_track"], labels["change"], labels["red"]],
+        [
+            [k + 1, s["name"], s["share"], s["change"], s["counts"]["red"]]
+            for k, s in enumerate(departments)
+        ],
+    )
+
+
+def _items(title: str, items: list[dict], labels: dict[str, str]) -> Sheet:
+    """The red items or the early warnings, each with its figures, dates and why."""
+    return (
+        title,
+        [
+            labels["project"],
+            labels["item"],
+            labels["town"],
+            labels["department"],
+            _("Light"),
+            _("Planned %"),
+            _("Reported"),
+            labels["lag"],
+            labels["late_finish"],
+            labels["forecast"],
+            labels["reason"],
+        ],
+        [
+            [
+                r["project"],
+                r["item"],
+                r["town"],
+                r["department"],
+                r["light"],
+                r["planned"],
+                r["actual"],
+                r["lag"],
+                r["late_finish"],
+                r["forecast"],
+                r["reason"],
+            ]
+            for r in items
+        ],
+    )
+
+
+def _blockers(blockers: list[dict], labels: dict[str, str]) -> Sheet:
+    """The open blockers, where each is, who owns it and when it is due."""
+    return (
+        _("Blockers"),
+        [
+            labels["blocker"],
+            labels["project"],
+            labels["item"],
+            labels["town"],
+            labels["department"],
+            labels["person"],
+            labels["due"],
+            labels["overdue"],
+        ],
+        [
+            [
+                b["description"],
+                b["project"],
+                b["item"],
+                b["town"],
+                b["department"],
+                b["person"],
+                b["due"],
+                b["overdue"],
+            ]
+            for b in blockers
+        ],
+    )
+
+
+def _accountability(escalations: list[dict], labels: dict[str, str]) -> Sheet:
+    """The period's rungs of the ladder, each with its item, unit and why."""
+    return (
+        _("Accountability"),
+        [labels["level"], labels["project"], labels["item"], labels["town"], labels["reason"]],
+        [
+            [e["level"], e["project"], e["item"], e["town"] or e["department"], e["reason"]]
+            for e in escalations
+        ],
+    )
+
+
+def _deadline_chances(risk: list[dict], labels: dict[str, str]) -> Sheet:
+    """Each project's chance of its deadline at the present pace, and its P80 finish."""
+    return (
+        _("Deadline chances"),
+        [labels["project"], _("Deadline"), labels["chance"], "P80"],
+        [[r["project"], r["target"], f"{r['probability']}%", r["p80"]] for r in risk],
+    )
+
+
+def _schedule_risk(nodes: list[dict], labels: dict[str, str]) -> Sheet:
+    """The time nodes ahead under even odds, with their chance and P80 finish."""
+    return (
+        _("Schedule risk"),
+        [labels["project"], labels["item"], labels["node_date"], labels["chance"], "P80"],
+        [[n["project"], n["item"], n["node"], f"{n['probability']}%", n["p80"]] for n in nodes],
+    )
+
+
+def _adjustments(adjustments: list[dict], labels: dict[str, str]) -> Sheet:
+    """The 节点调整 approved in the period, per asking unit: how many, days moved, items."""
+    return (
+        _("Node adjustments"),
+        [labels["unit"], labels["adjustment_count"], labels["days_moved"], labels["item"]],
+        [[a["unit"], a["count"], a["days"], "、".join(a["items"])] for a in adjustments],
+    )
