@@ -3,10 +3,22 @@
 import hashlib
 import secrets
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from guatu.accounts.models import PREFIX_LENGTH, ApiToken
+
+
+class PasswordChangeRequired(PermissionDenied):
+    """The user still has the password they were handed: nothing opens until they change it.
+
+    The pages send them to the password form (``PasswordChangeRequiredMiddleware``);
+    the API answers 403 with this message, and no token is made for them.
+    """
+
+    message = _("Change your first password before using guatu (sign in on the web to do so).")
 
 
 def _digest(key: str) -> str:
@@ -14,7 +26,13 @@ def _digest(key: str) -> str:
 
 
 def token_create(*, user) -> str:
-    """Create a token for *user* and return its secret (the only time it is shown)."""
+    """Create a token for *user* and return its secret (the only time it is shown).
+
+    Refused (``PasswordChangeRequired``) while the user must change a handed-out
+    password: a token would open the API with the password anyone given it knew.
+    """
+    if getattr(user, "must_change_password", False):
+        raise PasswordChangeRequired(PasswordChangeRequired.message)
     key = f"{secrets.token_urlsafe(8)[:PREFIX_LENGTH]}.{secrets.token_urlsafe(32)}"
     with transaction.atomic():
         ApiToken.objects.create(user=user, prefix=key[:PREFIX_LENGTH], digest=_digest(key))

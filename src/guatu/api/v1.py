@@ -15,9 +15,10 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaError
-from ninja.security import HttpBearer, django_auth
+from ninja.security import HttpBearer
+from ninja.security import SessionAuth as NinjaSessionAuth
 
-from guatu.accounts.tokens import token_user
+from guatu.accounts.tokens import PasswordChangeRequired, token_user
 from guatu.baselines.api import router as baselines_router
 from guatu.intake.api import router as intake_router
 from guatu.ledger.api import router as ledger_router
@@ -37,7 +38,19 @@ class TokenAuth(HttpBearer):
             # A token that is wrong is an answer, not a reason to try the session
             # (whose CSRF check would answer a misleading 403): 401.
             raise AuthenticationError
+        if user.must_change_password:
+            raise PasswordChangeRequired
         request.user = user
+        return user
+
+
+class SessionAuth(NinjaSessionAuth):
+    """The signed-in session, as ninja's, but not for a handed-out first password (403)."""
+
+    def authenticate(self, request: HttpRequest, key: str | None):
+        user = super().authenticate(request, key)
+        if user is not None and getattr(user, "must_change_password", False):
+            raise PasswordChangeRequired
         return user
 
 
@@ -94,7 +107,7 @@ api = GuatuAPI(
     version="1",
     description="重点项目挂图作战 — projects, work items and their lights, progress reports, "
     "blockers (卡点).",
-    auth=[TokenAuth(), django_auth],
+    auth=[TokenAuth(), SessionAuth()],
     docs_url=None,  # the interactive docs would load scripts from a CDN; use openapi.json
     urls_namespace="api-v1",
 )
@@ -147,6 +160,11 @@ def _on_too_big(request, exc):
 @api.exception_handler(PermissionDenied)
 def _on_denied(request, exc):
     return _error(request, 403, _("You may not do this: your role does not allow it."))
+
+
+@api.exception_handler(PasswordChangeRequired)
+def _on_first_password(request, exc):
+    return _error(request, 403, str(PasswordChangeRequired.message))
 
 
 @api.exception_handler(AuthenticationError)

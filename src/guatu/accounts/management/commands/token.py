@@ -3,7 +3,7 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from guatu.accounts.tokens import token_create
+from guatu.accounts.tokens import PasswordChangeRequired, token_create
 
 
 class Command(BaseCommand):
@@ -16,4 +16,7 @@ class Command(BaseCommand):
         user = get_user_model().objects.filter(username=options["username"]).first()
         if user is None:
             raise CommandError(f"No user named {options['username']!r}.")
-        self.stdout.write(token_create(user=user))
+        try:
+            self.stdout.write(token_create(user=user))
+        except PasswordChangeRequired as refused:
+            raise CommandError(str(PasswordChangeRequired.message)) from refused
