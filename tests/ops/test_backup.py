@@ -11,6 +11,7 @@ the suite runs against PostgreSQL.
 import json
 import os
 import shutil
+import stat
 import subprocess
 import sys
 import uuid
@@ -18,6 +19,8 @@ from pathlib import Path
 
 import psycopg
 import pytest
+
+from guatu.ops.backup import DEVELOPMENT_KEY, manifest_sign
 
 HERE = Path(__file__).resolve().parent
 CONFIGURED = os.environ.get("GUATU_DATABASE_URL", "")
@@ -55,7 +58,12 @@ def site(tmp_path):
     made: list[str] = []
 
     def make(name: str, engine: str) -> dict:
-        env = {k: v for k, v in os.environ.items() if k not in ("GUATU_DATABASE_URL",)}
+        # Signed with the local settings' development key, whatever the shell holds.
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if k not in ("GUATU_DATABASE_URL", "GUATU_BACKUP_KEY")
+        }
         env.update(
             DJANGO_SETTINGS_MODULE="guatu.settings.local", GUATU_DATA_DIR=str(tmp_path / name)
         )
@@ -91,6 +99,10 @@ def test_a_backup_under_writes_restores_whole(site, tmp_path, engine):
     finally:
         written, errors = writer.communicate(timeout=120)
     assert writer.returncode == 0, errors
+    # The dump and every copy are the owner's only, whatever mode their source had.
+    backup = tmp_path / "backup"
+    assert {stat.S_IMODE(p.lstat().st_mode) for p in backup.rglob("*") if p.is_file()} == {0o600}
+    assert {stat.S_IMODE(p.lstat().st_mode) for p in [backup, *backup.rglob("*/")]} == {0o700}
     after = json.loads(script(source, "backup_inspect.py"))
     assert int(written) > 0 and len(after["reports"]) == len(before["reports"]) + int(written)
 
@@ -126,6 +138,8 @@ def test_a_backup_under_writes_restores_whole(site, tmp_path, engine):
     shutil.copytree(tmp_path / "backup", newer)
     manifest = json.loads((newer / "manifest.json").read_text())
     manifest["migrations"].append(["progress", "9999_from_the_future"])
+    # Signed again as that newer guatu would (the local settings' development key).
+    manifest = manifest_sign(manifest, DEVELOPMENT_KEY.encode())
     (newer / "manifest.json").write_text(json.dumps(manifest))
     refused = guatu(site("fifth", engine), "restore", str(newer), check=False)
     assert refused.returncode != 0 and "9999_from_the_future" in refused.stderr
