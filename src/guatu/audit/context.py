@@ -48,5 +48,14 @@ def request_address(request: HttpRequest) -> str | None:
     hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
     for hop in reversed([hop for hop in hops if hop]):
         if not _trusted(hop, proxies):
-            return hop
+            # A proxy may write "unknown" (or anything): that is no address to keep.
+            return hop if _is_address(hop) else None
     return remote
+
+
+def _is_address(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True

@@ -19,6 +19,7 @@ from guatu.baselines.services import (
     baseline_rows,
 )
 from guatu.baselines.workbook import as_of_filename, as_of_workbook
+from guatu.common.bounds import Day, Days
 from guatu.common.pages import xlsx_response
 from guatu.projects.models import Project, WorkItem
 
@@ -49,8 +50,8 @@ class BaselineDetailOut(BaselineOut):
 
 
 class AdjustmentIn(Schema):
-    new_deadline: date | None = None
-    new_duration_days: int | None = None
+    new_deadline: Day | None = None
+    new_duration_days: Days | None = None
     reason: str
     evidence: str = ""
 
@@ -221,7 +222,7 @@ class AsOfOut(Schema):
     response=AsOfOut,
     summary="A project as it stood on a date: the plan then in force, the figures then known",
 )
-def as_of(request, code: str, date: date):
+def as_of(request, code: str, date: Day):
     project = get_object_or_404(Project.objects.select_related("city"), code=code)
     result = project_as_of(project, date)
 
@@ -255,6 +256,6 @@ def as_of(request, code: str, date: date):
     response={200: None},
     summary="The as-of comparison, every baseline and every node adjustment (.xlsx)",
 )
-def as_of_xlsx(request, code: str, date: date) -> HttpResponse:
+def as_of_xlsx(request, code: str, date: Day) -> HttpResponse:
     project = get_object_or_404(Project.objects.select_related("city"), code=code)
     return xlsx_response(as_of_workbook(project, date), as_of_filename(project, date))

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from guatu.common.bounds import DAY_VALIDATORS
 from guatu.common.forms import MultipleFileField, MultipleFileInput
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -16,7 +17,9 @@ class EvidenceFilesField(MultipleFileField):
 
 
 class ProposeForm(forms.Form):
-    new_deadline = forms.DateField(label=_("proposed time node"), required=False, widget=DATE)
+    new_deadline = forms.DateField(
+        label=_("proposed time node"), required=False, widget=DATE, validators=DAY_VALIDATORS
+    )
     new_duration_days = forms.IntegerField(
         label=_("proposed duration (working days)"), required=False, min_value=0, max_value=5000
     )

@@ -29,6 +29,7 @@ from guatu.baselines.services import (
     current_rows,
 )
 from guatu.baselines.workbook import as_of_filename, as_of_workbook
+from guatu.common.bounds import EARLIEST, LATEST, day_in_bounds
 from guatu.common.pages import apply_errors, xlsx_response
 from guatu.core.baselines import compare
 from guatu.org.clock import city_today
@@ -190,11 +191,14 @@ def _as_of_day(request: HttpRequest, project: Project) -> tuple[date, str]:
     """The ``date`` asked for (today, city time, if none) and the error naming a bad one."""
     text = request.GET.get("date", "")
     try:
-        return (date.fromisoformat(text) if text else city_today(project.city)), ""
+        day = date.fromisoformat(text) if text else city_today(project.city)
     except ValueError:
-        return city_today(project.city), _("“%(value)s” is not a date (YYYY-MM-DD).") % {
-            "value": text[:20]
-        }
+        day = None
+    if day is not None and day_in_bounds(day):
+        return day, ""
+    return city_today(project.city), _(
+        "“%(value)s” is not a date between %(first)s and %(last)s (YYYY-MM-DD)."
+    ) % {"value": text[:20], "first": EARLIEST, "last": LATEST}
 
 
 @login_required

@@ -34,6 +34,7 @@ from datetime import date, datetime, timedelta
 import numpy as np
 
 from guatu.core.i18n import gettext_noop
+from guatu.core.limits import shifted
 from guatu.core.mspdi import (
     ALAP,
     ELAPSED_FORMATS,
@@ -146,7 +147,10 @@ def _dates_span(project: MspdiProject) -> tuple[date, date]:
             for moment in (task.start, task.finish, task.constraint_date, task.actual_start)
             if moment is not None
         ]
-    return min(moments).date() - MARGIN, max(moments).date() + MARGIN
+    return (
+        shifted(min(moments).date(), -MARGIN.days),
+        shifted(max(moments).date(), MARGIN.days),
+    )
 
 
 def plan_refusals(project: MspdiProject) -> Iterator[Refusal]:

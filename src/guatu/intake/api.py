@@ -1,12 +1,12 @@
 """Intake endpoints of the REST API: restore a page and find its facts; accept facts as evidence."""
 
-from datetime import date
 
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 from ninja.responses import Status
 
 from guatu.access import is_supervisor, require
+from guatu.common.bounds import Day
 from guatu.intake.services import evidence_accept, intake_as_dict, intake_read
 from guatu.org.selectors import default_city
 from guatu.projects.models import Project
@@ -16,7 +16,7 @@ router = Router(tags=["intake"])
 
 class IntakeIn(Schema):
     text: str
-    issue: date
+    issue: Day
 
 
 class ChoiceIn(Schema):
@@ -26,7 +26,7 @@ class ChoiceIn(Schema):
 
 class EvidenceIn(Schema):
     text: str
-    issue: date
+    issue: Day
     source: str
     choices: list[ChoiceIn]
 

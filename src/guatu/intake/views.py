@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from guatu.access import role_required
 from guatu.accounts.models import Role
+from guatu.common.bounds import DAY_VALIDATORS
 from guatu.intake.services import change_counts, evidence_accept, intake_read, text_of
 from guatu.projects.models import Project
 
@@ -29,6 +30,7 @@ class IntakeForm(forms.Form):
         label=gettext_lazy("Issue date"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=gettext_lazy("Relative dates (15 日) are read against it."),
+        validators=DAY_VALIDATORS,
     )
     text = forms.CharField(
         label=gettext_lazy("Text"), widget=forms.Textarea(attrs={"rows": 10}), required=False

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from guatu.common.bounds import DAY_VALIDATORS
 from guatu.parks.models import CriteriaSet, GradingScheme, ParkUnit
 
 
@@ -62,9 +63,13 @@ class GradingForm(forms.Form):
     """A new grading version: per indicator a weight and a benchmark, then how to grade."""
 
     valid_from = forms.DateField(
-        label=_("valid from"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label=_("valid from"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        validators=DAY_VALIDATORS,
     )
-    cap = forms.DecimalField(label=_("cap (× benchmark)"), min_value=1, initial=1.5)
+    cap = forms.DecimalField(
+        label=_("cap (× benchmark)"), min_value=1, max_value=100, max_digits=6, initial=1.5
+    )
     mode = forms.ChoiceField(label=_("grading"), choices=GradingScheme.Mode.choices)
     cutoff_a = forms.FloatField(label=_("A from (points)"), initial=90)
     cutoff_b = forms.FloatField(label=_("B from (points)"), initial=70)

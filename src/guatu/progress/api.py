@@ -16,6 +16,7 @@ from ninja import Field, Router, Schema
 from ninja.responses import Status
 
 from guatu.access import can_see_photos
+from guatu.common.bounds import Day, Percent, Quantity
 from guatu.org.clock import city_today
 from guatu.org.models import Department
 from guatu.progress.models import Blocker, ProgressReport, ReportPhoto
@@ -118,10 +119,10 @@ class ReportOut(Schema):
 
 
 class ReportIn(Schema):
-    reported_on: date
-    quantity: Decimal | None = None
+    reported_on: Day
+    quantity: Quantity | None = None
     unit: str = ""
-    percent: Decimal | None = None
+    percent: Percent | None = None
     note: str = Field("", max_length=NOTE_LIMIT)
     above_target: bool = Field(
         False,
@@ -154,7 +155,7 @@ class BlockerIn(Schema):
     description: str = Field(min_length=1, max_length=DESCRIPTION_LIMIT)
     owner_department: int
     responsible_person: str = Field(min_length=1, max_length=50)
-    due_on: date
+    due_on: Day
 
 
 class ResolutionIn(Schema):

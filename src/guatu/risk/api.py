@@ -1,13 +1,13 @@
 """Schedule risk over the REST API: the same figures as the page, with the same what-if."""
 
 from datetime import date
-from decimal import Decimal
 
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.responses import Status
 
+from guatu.common.bounds import WorkingDays
 from guatu.org.selectors import default_city_or_404
 from guatu.projects.models import Project, WorkItem
 from guatu.risk.estimates import estimate_clear, estimate_set
@@ -195,9 +195,9 @@ def at_risk(request):
 
 
 class EstimateIn(Schema):
-    optimistic: Decimal
-    most_likely: Decimal
-    pessimistic: Decimal
+    optimistic: WorkingDays
+    most_likely: WorkingDays
+    pessimistic: WorkingDays
     shape: str = "pert"
     note: str = ""
 

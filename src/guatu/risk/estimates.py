@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from guatu.access import is_supervisor, require
 from guatu.audit.services import audit_record
+from guatu.core.limits import MAX_DAYS
 from guatu.projects.models import WorkItem
 from guatu.risk.models import ThreePoint
 
@@ -31,6 +32,8 @@ def estimate_set(
         errors["pessimistic"] = [_("The pessimistic duration is below the most likely one.")]
     elif pessimistic <= 0:
         errors["pessimistic"] = [_("The pessimistic duration must be above 0.")]
+    elif pessimistic > MAX_DAYS:
+        errors["pessimistic"] = [_("At most %(days)d working days.") % {"days": MAX_DAYS}]
     if shape not in ThreePoint.Shape.values:
         errors["shape"] = [_("Choose PERT or triangular.")]
     if errors:

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
+from guatu.common.bounds import DAY_VALIDATORS, QUANTITY_VALIDATORS
 from guatu.common.forms import MultipleFileField
 from guatu.org.models import Department
 from guatu.progress.models import ProgressReport
@@ -63,9 +64,13 @@ class MspdiImportForm(forms.Form):
 class ReportForm(forms.Form):
     """进度填报: what a town or department official enters (the service checks the rules)."""
 
-    reported_on = forms.DateField(label=_("Progress as of"), widget=DATE)
+    reported_on = forms.DateField(label=_("Progress as of"), widget=DATE, validators=DAY_VALIDATORS)
     quantity = forms.DecimalField(
-        label=_("Cumulative quantity done"), required=False, max_digits=16, decimal_places=4
+        label=_("Cumulative quantity done"),
+        required=False,
+        max_digits=16,
+        decimal_places=4,
+        validators=QUANTITY_VALIDATORS,
     )
     unit = forms.ChoiceField(label=_("Unit"), required=False)
     percent = forms.DecimalField(
@@ -116,7 +121,7 @@ class BlockerForm(forms.Form):
         label=_("Owner department"), queryset=Department.objects.order_by("name")
     )
     responsible_person = forms.CharField(label=_("Person responsible"), max_length=50)
-    due_on = forms.DateField(label=_("Due on"), widget=DATE)
+    due_on = forms.DateField(label=_("Due on"), widget=DATE, validators=DAY_VALIDATORS)
 
 
 class ResolveForm(forms.Form):
@@ -132,5 +137,5 @@ class RulesForm(forms.Form):
     )
     window_days = forms.IntegerField(label=_("Forecast window (days)"), min_value=1, max_value=365)
     s_curve = forms.BooleanField(label=_("S-curve plan"), required=False)
-    valid_from = forms.DateField(label=_("Valid from"), widget=DATE)
+    valid_from = forms.DateField(label=_("Valid from"), widget=DATE, validators=DAY_VALIDATORS)
     note = forms.CharField(label=_("Note"), max_length=200, required=False)

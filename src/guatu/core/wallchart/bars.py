@@ -1,9 +1,10 @@
 """The bars' area: shaded divisions, group bands, each item's bar, today and the target."""
 
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import date
 from html import escape
 
+from guatu.core.limits import shifted
 from guatu.core.wallchart.layout import (
     FLAG_FILL,
     LIGHT_FILL,
@@ -49,7 +50,7 @@ def draw_bars(
         else:
             _bar(add, line.row, top, axis, pen)
     if target is not None:
-        x = axis.x(target + timedelta(days=1))
+        x = axis.x(shifted(target, 1))
         add(
             f'<line class="wc-target" x1="{x:.1f}" y1="0" x2="{x:.1f}" y2="{height:.1f}" '
             f'stroke="{TARGET}" '
@@ -75,7 +76,7 @@ def _bar(add: Add, row: WallRow, top: float, axis: Axis, pen: Pen) -> None:
     # A transparent strip the height of the row: the whole row answers a hover or a tap.
     add(
         f'<rect x="{axis.x(row.start):.1f}" y="{top:.1f}" '
-        f'width="{max(axis.x(row.finish + timedelta(days=1)) - axis.x(row.start), h):.1f}" '
+        f'width="{max(axis.x(shifted(row.finish, 1)) - axis.x(row.start), h):.1f}" '
         f'height="{h:.1f}" fill="transparent"/>'
     )
     colour = LIGHT_FILL.get(row.light, LIGHT_FILL[""])
@@ -87,7 +88,7 @@ def _bar(add: Add, row: WallRow, top: float, axis: Axis, pen: Pen) -> None:
         _p80(add, row, top, axis, h)
     critical = f' stroke="#d92d20" stroke-width="{h / 11:.2f}"' if row.critical else ""
     if row.milestone:
-        cx, r = axis.x(row.start + timedelta(days=1)), h * 0.32
+        cx, r = axis.x(shifted(row.start, 1)), h * 0.32
         add(
             f'<path d="M{cx:.1f} {mid - r:.1f} L{cx + r:.1f} {mid:.1f} L{cx:.1f} {mid + r:.1f} '
             f'L{cx - r:.1f} {mid:.1f} Z" fill="{colour}"{critical}/>'
@@ -101,8 +102,8 @@ def _bar(add: Add, row: WallRow, top: float, axis: Axis, pen: Pen) -> None:
 
 def _float(add: Add, row: WallRow, mid: float, axis: Axis, h: float) -> None:
     """A dashed line from the early finish on to the late finish, ended by a tick."""
-    x1 = axis.x(row.finish + timedelta(days=1))
-    x2 = axis.x(row.late_finish + timedelta(days=1))
+    x1 = axis.x(shifted(row.finish, 1))
+    x2 = axis.x(shifted(row.late_finish, 1))
     add(
         f'<line x1="{x1:.1f}" y1="{mid:.1f}" x2="{x2:.1f}" y2="{mid:.1f}" stroke="#98a2b3" '
         f'stroke-width="{h / 22:.2f}" stroke-dasharray="{h / 11:.1f} {h / 11:.1f}"/>'
@@ -116,7 +117,7 @@ def _float(add: Add, row: WallRow, mid: float, axis: Axis, h: float) -> None:
 def _baseline(add: Add, row: WallRow, top: float, axis: Axis, h: float) -> None:
     """The item in the chosen baseline: a thin bar beneath the current one."""
     left = axis.x(row.baseline_start)
-    right = axis.x(row.baseline_finish + timedelta(days=1))
+    right = axis.x(shifted(row.baseline_finish, 1))
     add(
         f'<rect class="wc-baseline" x="{left:.1f}" y="{top + h * 0.80:.1f}" '
         f'width="{max(right - left, h / 11):.1f}" height="{h * 0.1:.1f}" fill="#475467"/>'
@@ -125,8 +126,8 @@ def _baseline(add: Add, row: WallRow, top: float, axis: Axis, h: float) -> None:
 
 def _p80(add: Add, row: WallRow, top: float, axis: Axis, h: float) -> None:
     """The P80 whisker from the planned finish, cut at the chart's edge."""
-    x1 = axis.x(row.finish + timedelta(days=1))
-    x2 = min(axis.x(row.p80 + timedelta(days=1)), axis.right)  # past the chart: to its edge
+    x1 = axis.x(shifted(row.finish, 1))
+    x2 = min(axis.x(shifted(row.p80, 1)), axis.right)  # past the chart: to its edge
     y = top + h * 0.9
     add(
         f'<line class="wc-p80" x1="{x1:.1f}" y1="{y:.1f}" x2="{x2:.1f}" y2="{y:.1f}" '
@@ -144,7 +145,7 @@ def _planned(
     """The planned bar, the progress filled in the light's colour, and the percentage."""
     h = pen.row
     mid = top + h / 2
-    left, right = axis.x(row.start), axis.x(row.finish + timedelta(days=1))
+    left, right = axis.x(row.start), axis.x(shifted(row.finish, 1))
     bar = max(right - left, h / 11)
     stroke = critical or f' stroke="#98a2b3" stroke-width="{h / 22:.2f}"'
     add(
@@ -172,7 +173,7 @@ def _planned(
 
 def _flag(add: Add, row: WallRow, top: float, axis: Axis, h: float) -> None:
     """A time node's flag at its deadline, coloured by how it stands (on time, late, overdue)."""
-    fx = axis.x(row.deadline + timedelta(days=1))
+    fx = axis.x(shifted(row.deadline, 1))
     fill = FLAG_FILL.get(row.flag, "#ffffff")
     add(
         f'<line x1="{fx:.1f}" y1="{top + h * 0.1:.1f}" x2="{fx:.1f}" '

@@ -4,6 +4,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from guatu.core.limits import shifted
 from guatu.core.wallchart.rows import WallRow
 
 __all__ = [
@@ -83,7 +84,7 @@ def chart_span(rows: Sequence[WallRow], today: date, target: date | None = None)
     dated.append(today)
     if target is not None:
         dated.append(target)
-    return min(dated) - timedelta(days=7), max(dated) + timedelta(days=14)
+    return shifted(min(dated), -7), shifted(max(dated), 14)
 
 
 def _months(first: date, last: date) -> Iterator[date]:

@@ -2,9 +2,10 @@
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from html import escape
 
+from guatu.core.limits import shifted
 from guatu.core.wallchart.bars import draw_bars
 from guatu.core.wallchart.labels import draw_head, draw_labels, draw_legend
 from guatu.core.wallchart.layout import (
@@ -93,7 +94,7 @@ def render_screen(
         height=height,
         head_height=HEADER,
         today_x=axis.x(today),
-        target_x=axis.x(target + timedelta(days=1)) if target is not None else None,
+        target_x=axis.x(shifted(target, 1)) if target is not None else None,
     )
 
 
