@@ -150,3 +150,22 @@ def test_a_node_stored_at_the_end_of_time_breaks_no_page(demo):
         if api.get(url, **headers).status_code >= 500:
             failed.append(url)
     assert not failed, failed
+
+
+def test_an_over_long_reason_is_refused_not_cut(demo):
+    """A reason over 2,000 characters used to be stored cut without a word."""
+    client, headers = client_for("town_shizhu")
+    land = item("jintai-railway", "wq-zd")
+    body = {"new_duration_days": land.duration_days + 5, "reason": "延" * 2001}
+    response = post(client, f"/api/v1/items/{land.pk}/adjustments", body, headers)
+    assert response.status_code == 400 and response.json()["field"] == "reason"
+    assert not land.adjustments.exists()
+
+
+def test_first_passwords_are_written_formula_safe(tmp_path):
+    from guatu.org.passwords import write_passwords
+
+    target = tmp_path / "passwords.csv"
+    write_passwords(target, [("x", '=HYPERLINK("https://evil.example","点我")', "pw")])
+    row = target.read_text(encoding="utf-8-sig").splitlines()[1]
+    assert row.startswith("x,\"'=HYPERLINK(") or row.startswith("x,'=HYPERLINK("), row

@@ -49,3 +49,14 @@ def test_nobody_can_lock_a_named_user_out_from_elsewhere(demo, settings):
     office = Client(REMOTE_ADDR="198.51.100.20")
     signed_in = attempt(office, "supervisor", "guatu-demo-2019")
     assert signed_in.status_code == 302
+
+
+@pytest.mark.parametrize("variant", ["ｔｏｗｎ_ｓｈｉｚｈｕ", "TOWN_SHIZHU", " town_shizhu "])
+def test_another_spelling_of_a_name_counts_against_its_lock(demo, settings, variant):
+    """Fullwidth letters or capitals name the same user and the same lock (NFKC, casefold)."""
+    settings.GUATU_TRUSTED_PROXIES = []
+    cache.clear()
+    client = Client(REMOTE_ADDR="203.0.113.67")
+    for _ in range(5):
+        attempt(client, "town_shizhu")
+    assert attempt(client, variant, "guatu-demo-2019").status_code == 429

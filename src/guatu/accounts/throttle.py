@@ -11,6 +11,8 @@ Counts live in Django's cache (per process by default; production settings
 use the database cache so that all app servers share them).
 """
 
+import unicodedata
+
 from django.contrib.auth import views as auth_views
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
@@ -25,7 +27,9 @@ WINDOW_SECONDS = 15 * 60
 
 def _keys(request: HttpRequest) -> list[tuple[str, int]]:
     """The counters a failure adds to, each with the count that locks."""
-    username = (request.POST.get("username") or "").strip().lower()[:150]
+    # ｔown_xicheng (fullwidth) and TOWN_XICHENG count against town_xicheng's lock.
+    username = unicodedata.normalize("NFKC", request.POST.get("username") or "")
+    username = username.strip().casefold()[:150]
     address = request_address(request)
     return [
         (f"guatu:login:pair:{address}:{username}", MAX_FAILURES),

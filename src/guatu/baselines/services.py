@@ -34,8 +34,12 @@ from guatu.baselines.evidence import check_evidence, evidence_files_delete, save
 from guatu.baselines.models import Adjustment, Baseline, BaselineItem
 from guatu.common.events import AdjustmentChanged, publish
 from guatu.core.baselines import PlanRow
+from guatu.progress.services import length_problem
 from guatu.projects.models import Dependency, Project, WorkItem
 from guatu.projects.services import work_item_change
+
+#: The longest reason, evidence text or opinion an adjustment keeps (its fields' max_length).
+TEXT_LIMIT = 2000
 
 __all__ = [
     "adjustment_attach",
@@ -136,6 +140,9 @@ def adjustment_propose(
         errors["files"] = problems
     if not reason.strip():
         errors["reason"] = [_("Say why the node must move.")]
+    for field, text in (("reason", reason), ("evidence", evidence)):
+        if problem := length_problem(text.strip(), TEXT_LIMIT):
+            errors.setdefault(field, []).append(problem)
     changes_node = new_deadline is not None and new_deadline != work_item.deadline
     changes_duration = (
         new_duration_days is not None and new_duration_days != work_item.duration_days
@@ -163,12 +170,12 @@ def adjustment_propose(
                 new_deadline=new_deadline if changes_node else None,
                 old_duration_days=work_item.duration_days,
                 new_duration_days=new_duration_days if changes_duration else None,
-                reason=reason.strip()[:2000],
-                evidence=evidence.strip()[:2000],
+                reason=reason.strip(),
+                evidence=evidence.strip(),
                 proposed_by=actor,
                 # The office's own request needs no office review: it goes to a leader.
                 status=Adjustment.Status.REVIEWED if office else Adjustment.Status.PENDING,
-                review_note=reason.strip()[:2000] if office else "",
+                review_note=reason.strip() if office else "",
                 reviewed_by=actor if office else None,
                 reviewed_at=timezone.now() if office else None,
             )
@@ -229,8 +236,10 @@ def adjustment_review(*, actor, adjustment: Adjustment, note: str) -> Adjustment
             raise ValidationError(_("Only a request awaiting review can be reviewed."))
         if not note.strip():
             raise ValidationError({"review_note": [_("Give the office's opinion.")]})
+        if problem := length_problem(note.strip(), TEXT_LIMIT):
+            raise ValidationError({"review_note": [problem]})
         locked.status = Adjustment.Status.REVIEWED
-        locked.review_note = note.strip()[:2000]
+        locked.review_note = note.strip()
         locked.reviewed_by = actor
         locked.reviewed_at = timezone.now()
         locked.save()
@@ -248,9 +257,11 @@ def adjustment_decide(
         locked = Adjustment.objects.select_for_update().get(pk=adjustment.pk)
         if locked.status != Adjustment.Status.REVIEWED:
             raise ValidationError(_("Only a request the office has reviewed can be decided."))
+        if problem := length_problem(note.strip(), TEXT_LIMIT):
+            raise ValidationError({"note": [problem]})
         locked.decided_by = actor
         locked.decided_at = timezone.now()
-        locked.decision_note = note.strip()[:2000]
+        locked.decision_note = note.strip()
         if approve:
             fields = {}
             if locked.new_deadline is not None:

@@ -16,12 +16,20 @@ from openpyxl.cell.cell import Cell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-__all__ = ["FORMULA_TRIGGERS", "safe_row", "safe_value", "write_sheet"]
+__all__ = ["FORMULA_TRIGGERS", "csv_safe", "safe_row", "safe_value", "write_sheet"]
 
 _BOLD = Font(bold=True)
 
 #: What a spreadsheet program may read as the start of a formula.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value: Any) -> Any:
+    """*value* for a CSV cell: text a spreadsheet would run as a formula (=HYPERLINK(…),
+    +1, -1, @SUM …) gets a leading apostrophe, so Excel shows it as the text it is."""
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
 
 
 def safe_value(sheet, value: Any) -> Any:

@@ -6,6 +6,8 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
+from guatu.common.spreadsheet import csv_safe
+
 
 def write_passwords(target: Path, passwords: list[tuple[str, str, str]]) -> None:
     """Write (login, name, first password) rows as CSV readable by the file's owner only."""
@@ -13,4 +15,5 @@ def write_passwords(target: Path, passwords: list[tuple[str, str, str]]) -> None
     with os.fdopen(descriptor, "w", encoding="utf-8-sig", newline="") as stream:
         writer = csv.writer(stream)
         writer.writerow([_("Username"), _("Full name"), _("First password")])
-        writer.writerows(passwords)
+        # A name from the workbook such as =HYPERLINK(…) stays text in Excel.
+        writer.writerows([csv_safe(cell) for cell in row] for row in passwords)
