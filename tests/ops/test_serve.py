@@ -65,6 +65,9 @@ def test_production_refuses_to_start_without_its_secrets(tmp_path):
     assert run.returncode != 0 and "GUATU_ALLOWED_HOSTS" in run.stderr
 
 
+SCREEN_TOKEN = "AbCdEfSECRETpart-0123456789_xyz"
+
+
 def test_one_command_prepares_and_serves_an_empty_data_folder(tmp_path):
     port = _free_port()
     process = subprocess.Popen(
@@ -93,9 +96,15 @@ def test_one_command_prepares_and_serves_an_empty_data_folder(tmp_path):
         assert status == 200 and b"--accent" in body  # collected, served by WhiteNoise
         status, headers, _body = get(f"{base}/no-such-page/", **{"X-Request-ID": "probe-404-0042"})
         assert status == 404 and headers["X-Request-ID"] == "probe-404-0042"
+        status, _headers, _body = get(
+            f"{base}/screen/{SCREEN_TOKEN}/?n=1", Referer=f"{base}/screen/{SCREEN_TOKEN}/"
+        )
+        assert status == 403
     finally:
         process.terminate()
-        _out, err = process.communicate(timeout=30)
+        out, err = process.communicate(timeout=30)
+    # A 大屏 link's token opens the screen: the access and error logs keep its prefix only.
+    assert "/screen/AbCdEf…/" in out + err and SCREEN_TOKEN not in out + err
     lines = [json.loads(line) for line in err.splitlines() if line.startswith("{")]
     not_found = [line for line in lines if line.get("request_id") == "probe-404-0042"]
     assert not_found and not_found[0]["level"] == "WARNING" and not_found[0]["status"] == 404

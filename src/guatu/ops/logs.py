@@ -15,6 +15,14 @@ from datetime import UTC, datetime
 
 request_id: ContextVar[str] = ContextVar("request_id", default="-")
 SANE_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+#: A 大屏 link's token, in a path, a referer or a message: only its first 6 characters
+#: (what the screens page shows) may reach a log, never the secret that opens the screen.
+SCREEN_TOKEN = re.compile(r"(/screen/)([A-Za-z0-9_-]{1,6})[A-Za-z0-9_.~%-]*")
+
+
+def redact(text: str) -> str:
+    """*text* with every screen token cut to its prefix (``/screen/abc123…/``)."""
+    return SCREEN_TOKEN.sub(r"\1\2…", text)
 
 
 class RequestIdMiddleware:
@@ -42,7 +50,7 @@ class JsonFormatter(logging.Formatter):
             "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname,
             "logger": record.name,
-            "message": record.getMessage(),
+            "message": redact(record.getMessage()),
             "request_id": request_id.get(),
         }
         request = getattr(record, "request", None)
@@ -50,7 +58,7 @@ class JsonFormatter(logging.Formatter):
         line["request_id"] = getattr(request, "request_id", None) or line["request_id"]
         if request is not None and hasattr(request, "path"):
             line["method"] = request.method
-            line["path"] = request.path[:300]
+            line["path"] = redact(request.path[:300])
         status = getattr(record, "status_code", None)
         if status is not None:
             line["status"] = status

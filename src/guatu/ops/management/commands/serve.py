@@ -113,6 +113,7 @@ class Command(BaseCommand):
             "max_requests": 5000,
             "max_requests_jitter": 500,
             "accesslog": "-",
+            "logger_class": "guatu.ops.access_log.RedactingLogger",
             "errorlog": "-",
             "forwarded_allow_ips": ",".join(settings.GUATU_TRUSTED_PROXIES),
             "proc_name": "guatu",
