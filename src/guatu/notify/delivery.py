@@ -7,6 +7,12 @@ platform's 20 messages a minute (the rest wait for their slot); claims it
 records the answer — sent, failed with the platform's reason, or retried
 with back-off on network errors, HTTP 5xx and the rate-limit codes. Several
 emails due to one person go as one digest when the city's rules say so.
+
+Before a robot is posted to, its address is checked again
+(``notify.webhooks.webhook_problem``, under the settings of the moment): one
+that fails is paused with the reason, and the delivery fails with it. The
+request follows no redirect (a 3xx is a failed delivery: the server must not
+be sent on to another host).
 """
 
 import json
@@ -16,6 +22,7 @@ import urllib.request
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 from uuid import uuid4
 
 from django.core.mail import EmailMessage
@@ -38,6 +45,9 @@ from guatu.core.notify import (
     wecom_message,
 )
 from guatu.notify.models import Channel, Delivery, Rules
+from guatu.notify.sealed import Unreadable
+from guatu.notify.services import robot_refuse
+from guatu.notify.webhooks import webhook_problem
 from guatu.org.clock import city_time
 
 __all__ = ["deliver_due"]
@@ -166,7 +176,19 @@ def _robot_send(delivery: Delivery, clock: Clock) -> str:
         # Removed or paused after the message was queued: say so in the log, send nothing.
         if not _claim([delivery], clock):
             return "taken"
-        reason = _("the robot was removed") if robot is None else _("the robot is paused")
+        return _record([delivery], Answer(False, False, _not_sent_reason(robot)), clock)
+    problem = webhook_problem(robot.webhook)
+    if problem:
+        # Saved before the rule or under laxer settings: paused, never posted to.
+        if not _claim([delivery], clock):
+            return "taken"
+        robot_refuse(robot=robot, reason=problem)
+        reason = _("address refused, robot paused: %(reason)s") % {"reason": problem}
+        return _record([delivery], Answer(False, False, reason), clock)
+    if isinstance(robot.secret, Unreadable):
+        if not _claim([delivery], clock):
+            return "taken"
+        reason = _("the signing secret cannot be opened with this server's key (GUATU_DATA_KEY)")
         return _record([delivery], Answer(False, False, reason), clock)
     window_start = clock.now - timedelta(seconds=clock.window_s)
     recent = Delivery.objects.filter(
@@ -190,6 +212,29 @@ def _robot_send(delivery: Delivery, clock: Clock) -> str:
     return _record([delivery], _post(robot.kind, address, payload), clock)
 
 
+def _not_sent_reason(robot) -> str:
+    if robot is None:
+        return _("the robot was removed")
+    if robot.paused_reason:
+        return _("the robot is paused: %(reason)s") % {"reason": robot.paused_reason}
+    return _("the robot is paused")
+
+
+def _opener() -> urllib.request.OpenerDirector:
+    """HTTP(S) and proxies as ``urlopen`` has them, and no redirect handler: a 3xx is an error."""
+    opener = urllib.request.OpenerDirector()
+    for handler in (
+        urllib.request.ProxyHandler(),
+        urllib.request.UnknownHandler(),
+        urllib.request.HTTPHandler(),
+        urllib.request.HTTPSHandler(),
+        urllib.request.HTTPDefaultErrorHandler(),
+        urllib.request.HTTPErrorProcessor(),
+    ):
+        opener.add_handler(handler)
+    return opener
+
+
 def _post(kind: str, address: str, payload: dict) -> Answer:
     request = urllib.request.Request(
         address,
@@ -198,13 +243,23 @@ def _post(kind: str, address: str, payload: dict) -> Answer:
         method="POST",
     )
     try:
-        with urllib.request.urlopen(request, timeout=HTTP_TIMEOUT_S) as response:
+        with _opener().open(request, timeout=HTTP_TIMEOUT_S) as response:
             return read_answer(kind, response.status, response.read(64 * 1024))
     except urllib.error.HTTPError as error:
         with error:
+            if 300 <= error.code < 400:
+                return Answer(False, False, _redirect_reason(error))
             return read_answer(kind, error.code, error.read(64 * 1024))
     except (urllib.error.URLError, TimeoutError, OSError) as error:
         return Answer(False, True, _("network: %(reason)s") % {"reason": str(error)[:200]})
+
+
+def _redirect_reason(error: urllib.error.HTTPError) -> str:
+    target = urlsplit(error.headers.get("Location", "") if error.headers else "")
+    return _("HTTP %(status)d: the robot's address sends on to %(host)s; not followed") % {
+        "status": error.code,
+        "host": target.hostname or target.path[:80] or "?",
+    }
 
 
 def _email_send(batch: list[Delivery], clock: Clock) -> str:

@@ -54,12 +54,19 @@ class RulesForm(forms.ModelForm):
 
 class RobotForm(forms.ModelForm):
     unit = forms.ChoiceField(label=_("unit"))
+    #: Typed in, never shown again (the field is sealed in the database: ``notify.sealed``).
+    secret = forms.CharField(
+        label=_("signing secret"),
+        max_length=200,
+        required=False,
+        strip=True,
+        widget=forms.PasswordInput(render_value=False),
+    )
     field_order = ["unit", "kind", "name", "webhook", "secret", "at_mobiles"]
 
     class Meta:
         model = Robot
         fields = ["kind", "name", "webhook", "secret", "at_mobiles"]
-        widgets = {"secret": forms.PasswordInput(render_value=False)}
 
     def __init__(self, *args, city, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -1,11 +1,17 @@
 """What is sent to whom: inbox notices, robots of each unit, and every delivery's log."""
 
 from datetime import time
+from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from guatu.notify.sealed import SealedTextField, Unreadable
+from guatu.notify.webhooks import webhook_problem
 
 
 class Kind(models.TextChoices):
@@ -27,7 +33,9 @@ class Channel(models.TextChoices):
 class Robot(models.Model):
     """A group robot of one unit (a town, a department, or the supervision office).
 
-    The secret stays on the server: pages show only its last four characters.
+    The secret stays on the server, sealed in the database (``notify.sealed``):
+    pages show only its last four characters. A robot whose address fails the
+    check at a send (``notify.webhooks``) is paused with the reason.
     """
 
     city = models.ForeignKey("org.City", on_delete=models.CASCADE, related_name="robots")
@@ -49,11 +57,13 @@ class Robot(models.Model):
     )
     name = models.CharField(_("group name"), max_length=60)
     webhook = models.URLField(_("webhook address"), max_length=500)
-    secret = models.CharField(_("signing secret"), max_length=200, blank=True)
+    secret = SealedTextField(_("signing secret"), blank=True, validators=[MaxLengthValidator(200)])
     at_mobiles = models.CharField(
         _("mobiles to @"), max_length=200, blank=True, help_text=_("Comma-separated.")
     )
     enabled = models.BooleanField(_("enabled"), default=True)
+    #: Why the server paused it (its address failed the check at a send); empty otherwise.
+    paused_reason = models.CharField(_("paused because"), max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -77,19 +87,11 @@ class Robot(models.Model):
         return self.name
 
     def clean(self) -> None:
-        """Only the platforms' own hosts (settings.GUATU_ROBOT_HOSTS): the server posts here."""
-        from urllib.parse import urlsplit
-
-        from django.core.exceptions import ValidationError
-
-        host = (urlsplit(self.webhook).hostname or "").lower()
-        if self.webhook and host not in settings.GUATU_ROBOT_HOSTS:
-            raise ValidationError(
-                {
-                    "webhook": _("Robots may post only to %(hosts)s, not to %(host)s.")
-                    % {"hosts": "、".join(settings.GUATU_ROBOT_HOSTS), "host": host or "?"}
-                }
-            )
+        """A robot to be sent to posts only where ``notify.webhooks`` allows (checked again
+        at every send); a paused one may be kept, renamed or removed whatever its address."""
+        problem = self.webhook and self.enabled and webhook_problem(self.webhook)
+        if problem:
+            raise ValidationError({"webhook": problem})
 
     @property
     def unit(self) -> str:
@@ -100,13 +102,22 @@ class Robot(models.Model):
     @property
     def webhook_hint(self) -> str:
         """The webhook's host and last four characters: its token is a credential too."""
-        from urllib.parse import urlsplit
-
-        return f"{urlsplit(self.webhook).netloc} …{self.webhook[-4:]}"
+        try:
+            netloc = urlsplit(self.webhook).netloc.rpartition("@")[2]
+        except ValueError:
+            netloc = "?"
+        return f"{netloc} …{self.webhook[-4:]}"
 
     @property
     def secret_hint(self) -> str:
+        if isinstance(self.secret, Unreadable):
+            return str(_("sealed with another key"))
         return f"••••{self.secret[-4:]}" if self.secret else ""
+
+    @property
+    def address_problem(self) -> str:
+        """Why the server would not post to this robot now (empty when it would)."""
+        return webhook_problem(self.webhook)
 
     def mobiles(self) -> list[str]:
         return [m.strip() for m in self.at_mobiles.split(",") if m.strip()]

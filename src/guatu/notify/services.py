@@ -21,6 +21,7 @@ from guatu.access import is_supervisor, require
 from guatu.accounts.models import Role, User
 from guatu.audit.services import audit_record
 from guatu.notify.models import Channel, Delivery, Kind, Notice, Preference, Robot, Rules
+from guatu.notify.sealed import Unreadable
 from guatu.org.clock import city_today
 from guatu.org.models import City, Department, Town
 from guatu.progress.my_work import my_work
@@ -33,7 +34,10 @@ __all__ = [
     "on_escalation",
     "on_report_to_review",
     "report_reminders",
+    "robot_refuse",
     "robot_save",
+    "robot_secrets_reseal",
+    "robots_check",
     "rules_for",
     "rules_save",
 ]
@@ -340,9 +344,15 @@ def rules_save(*, actor, city: City, **values) -> Rules:
 
 
 def robot_save(*, actor, robot: Robot) -> Robot:
-    """Add or change a group robot (the supervision office), audited without its secret."""
+    """Add or change a group robot (the supervision office), audited without its secret.
+
+    A robot enabled again must pass the address check (``Robot.clean``); its old
+    reason for being paused goes.
+    """
     require(is_supervisor(actor), user=actor, action="notify_robot_save", target=robot.city)
     with transaction.atomic():
+        if robot.enabled:
+            robot.paused_reason = ""
         robot.full_clean()
         robot.save()
         audit_record(
@@ -352,6 +362,56 @@ def robot_save(*, actor, robot: Robot) -> Robot:
             detail={"name": robot.name, "kind": robot.kind, "unit": robot.unit},
         )
     return robot
+
+
+def robot_refuse(*, robot: Robot, reason: str) -> bool:
+    """Pause *robot*, whose address failed the check, with *reason*; by the server itself.
+
+    Audited as a change of the robot with no one's name on it; False when it
+    was paused already.
+    """
+    reason = reason[:300]
+    with transaction.atomic():
+        paused = Robot.objects.filter(pk=robot.pk, enabled=True).update(
+            enabled=False, paused_reason=reason
+        )
+        if paused:
+            robot.enabled, robot.paused_reason = False, reason
+            detail = {"name": robot.name, "kind": robot.kind, "unit": robot.unit}
+            audit_record(
+                user=None,
+                action="notify_robot_save",
+                target=robot,
+                detail={**detail, "paused": reason},
+            )
+    return bool(paused)
+
+
+def robots_check() -> int:
+    """Pause every enabled robot whose address the server may not post to now (the sweep)."""
+    paused = 0
+    for robot in Robot.objects.filter(enabled=True).select_related("town", "department"):
+        problem = robot.address_problem
+        if problem:
+            paused += robot_refuse(robot=robot, reason=problem)
+    return paused
+
+
+def robot_secrets_reseal() -> tuple[int, int]:
+    """Seal every robot's secret again with the first key of GUATU_DATA_KEY (a change of key).
+
+    Returns (sealed again, not opened by any key: left as they were). Run from the
+    command line (``guatu notify --reseal``), by whoever holds the keys.
+    """
+    resealed = unreadable = 0
+    with transaction.atomic():
+        for robot in Robot.objects.select_for_update().exclude(secret=""):
+            if isinstance(robot.secret, Unreadable):
+                unreadable += 1
+                continue
+            robot.save(update_fields=["secret"])  # sealed anew with the first key
+            resealed += 1
+    return resealed, unreadable
 
 
 def robot_delete(*, actor, robot: Robot) -> None:

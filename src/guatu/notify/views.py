@@ -97,10 +97,17 @@ def settings_view(request: HttpRequest) -> HttpResponse:
         .select_related("town", "department")
         .order_by("-office", "town__order", "department__name", "name")
     )
+    refused = [robot for robot in robots if robot.paused_reason or robot.address_problem]
     return render(
         request,
         "notify/settings.html",
-        {"rules_form": rules_form, "robot_form": robot_form, "robots": robots, "rules": rules},
+        {
+            "rules_form": rules_form,
+            "robot_form": robot_form,
+            "robots": robots,
+            "refused": refused,
+            "rules": rules,
+        },
     )
 
 
@@ -114,8 +121,13 @@ def robot_change_view(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("Robot removed."))
     else:
         robot.enabled = not robot.enabled
-        robot_save(actor=request.user, robot=robot)
-        messages.success(request, _("Saved."))
+        try:
+            robot_save(actor=request.user, robot=robot)
+        except ValidationError as error:
+            # Resumed with an address the server may not post to: it stays paused.
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Saved."))
     return redirect("notify:settings")
 
 

@@ -1,7 +1,8 @@
 """The notifier: a thread of ``guatu bulletin_worker`` (or ``guatu notify``) that sweeps and sends.
 
-Every ``SEND_EVERY_S`` it sends what is due; every ``SWEEP_EVERY_S`` it looks
-for the day's reminders and blocker alerts (each event is written once, so a
+Every ``SEND_EVERY_S`` it sends what is due; every ``SWEEP_EVERY_S`` it pauses
+the robots whose address fails the check (``notify.webhooks``) and looks for
+the day's reminders and blocker alerts (each event is written once, so a
 sweep repeated within the day adds nothing).
 """
 
@@ -12,7 +13,7 @@ import time
 from django.db import close_old_connections
 
 from guatu.notify.delivery import deliver_due
-from guatu.notify.services import blocker_alerts, report_reminders
+from guatu.notify.services import blocker_alerts, report_reminders, robots_check
 from guatu.org.models import City
 
 log = logging.getLogger(__name__)
@@ -21,7 +22,8 @@ SWEEP_EVERY_S = 600.0
 
 
 def sweep() -> int:
-    """Queue the day's reminders and blocker alerts for every city."""
+    """Pause robots whose address fails the check; queue the day's reminders and alerts."""
+    robots_check()
     queued = 0
     for city in City.objects.all():
         queued += report_reminders(city) + blocker_alerts(city)

@@ -180,3 +180,10 @@ GUATU_ROBOT_HOSTS = [
     ).split(",")
     if host.strip()
 ]
+#: Plain HTTP on any port, for loopback hosts only: the demo's and the tests' robot
+#: servers. Off here and in production; local (the demo) and test settings turn it on.
+GUATU_ROBOT_LOOPBACK = False
+#: The key that seals robots' signing secrets in the database (comma-separated: the
+#: first seals, every one opens, for a change of key). Unset: derived from SECRET_KEY.
+#: Keep it apart from the backups (docs/SECURITY.md).
+GUATU_DATA_KEY = os.environ.get("GUATU_DATA_KEY", "")

@@ -15,3 +15,5 @@ ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 MIDDLEWARE = [MIDDLEWARE[0], "whitenoise.middleware.WhiteNoiseMiddleware", *MIDDLEWARE[1:]]
+# The demo's robots post to a loopback server over plain HTTP (tests/notify/robots.py).
+GUATU_ROBOT_LOOPBACK = True

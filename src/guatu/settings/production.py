@@ -80,6 +80,8 @@ GUATU_ROBOT_HOSTS = [
     for host in os.environ.get("GUATU_ROBOT_HOSTS", ",".join(PLATFORM_ROBOT_HOSTS)).split(",")
     if host.strip()
 ]
+# Robots post over HTTPS to port 443 only, whatever the environment says.
+GUATU_ROBOT_LOOPBACK = False
 SERVER_EMAIL = os.environ.get("GUATU_SERVER_EMAIL", "guatu@localhost")
 
 # One JSON object a line on stderr (systemd's journal keeps them), each with the

@@ -5,3 +5,5 @@ from guatu.settings.base import *  # noqa: F403
 DEBUG = False
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# The robot servers of tests/notify/robots.py speak plain HTTP on loopback.
+GUATU_ROBOT_LOOPBACK = True
