@@ -12,7 +12,9 @@ Before a robot is posted to, its address is checked again
 (``notify.webhooks.webhook_problem``, under the settings of the moment): one
 that fails is paused with the reason, and the delivery fails with it. The
 request follows no redirect (a 3xx is a failed delivery: the server must not
-be sent on to another host).
+be sent on to another host). The title and text go through
+``notify.chat.chat_text`` first, so what people typed is never a link or a
+mention; the only link is guatu's own, and only a path on this site.
 """
 
 import json
@@ -44,6 +46,8 @@ from guatu.core.notify import (
     read_answer,
     wecom_message,
 )
+from guatu.notify.chat import chat_line, chat_text
+from guatu.notify.forms import is_mobile
 from guatu.notify.models import Channel, Delivery, Rules
 from guatu.notify.sealed import Unreadable
 from guatu.notify.services import robot_refuse
@@ -202,9 +206,11 @@ def _robot_send(delivery: Delivery, clock: Clock) -> str:
     if not _claim([delivery], clock):
         return "taken"
     make = dingtalk_message if robot.kind == DINGTALK else wecom_message
-    url = delivery.url and _absolute(delivery.url)
-    mentions = [m for m in delivery.mentions.split(",") if m]
-    payload = make(delivery.title, delivery.body, url=url, at_mobiles=mentions)
+    url = _site_link(delivery.url)
+    mentions = [m for m in delivery.mentions.split(",") if is_mobile(m)]
+    payload = make(
+        chat_line(delivery.title), chat_text(delivery.body), url=url, at_mobiles=mentions
+    )
     address = robot.webhook
     if robot.kind == DINGTALK:
         # Signed with the moment of sending (the platform refuses a stamp an hour off).
@@ -260,6 +266,13 @@ def _redirect_reason(error: urllib.error.HTTPError) -> str:
         "status": error.code,
         "host": target.hostname or target.path[:80] or "?",
     }
+
+
+def _site_link(path: str) -> str:
+    """The message's link if it is a path on this site (absolute with GUATU_SITE_URL)."""
+    if not path.startswith("/") or path.startswith("//") or "\\" in path:
+        return ""
+    return _absolute(path)
 
 
 def _email_send(batch: list[Delivery], clock: Clock) -> str:
