@@ -336,3 +336,24 @@ def test_the_ladder_is_configurable(supervisor, settings):
     assert levels <= {"notice", "criticism"} and levels
     criticism = next(e for e in draft.content["escalations"] if e["level_code"] == "criticism")
     assert len(criticism["evidence"]["lights"]) == 2
+
+
+def test_a_publish_killed_mid_way_leaves_no_orphan_after_the_rerun(supervisor, settings, tmp_path):
+    """A killed publish rolled its number back but left its three files; the rerun takes
+    the same number and names, and used to store beside them (bulletin-2019-1_aB3x.docx)."""
+    settings.MEDIA_ROOT = tmp_path
+    city = City.objects.get()
+    draft = bulletin_draft(actor=supervisor, city=city, period_text="2019-W46")
+    stem = f"{city.document_prefix or 'bulletin'}-2019-1"
+    folder = tmp_path / "bulletins"
+    folder.mkdir()
+    for kind in ("docx", "pdf", "xlsx"):
+        (folder / f"{stem}.{kind}").write_bytes(b"left by a killed run")
+    published = bulletin_publish(actor=supervisor, bulletin=draft)
+    assert published.number == 1
+    assert sorted(p.name for p in folder.iterdir()) == sorted(
+        f"{stem}.{kind}" for kind in ("docx", "pdf", "xlsx")
+    )
+    assert published.docx.name == f"bulletins/{stem}.docx"
+    with published.docx.open("rb") as document:
+        assert document.read(2) == b"PK"  # the real document, not the leftover

@@ -162,6 +162,7 @@ def bulletin_publish(*, actor, bulletin, number: int | None = None) -> "Bulletin
         }
         stored = []
         try:
+            _clear_leftovers(locked, stem, files)
             for kind, data in files.items():
                 getattr(locked, kind).save(f"{stem}.{kind}", ContentFile(data), save=False)
                 stored.append(getattr(locked, kind))
@@ -176,6 +177,23 @@ def bulletin_publish(*, actor, bulletin, number: int | None = None) -> "Bulletin
                 field.delete(save=False)
             raise
     return locked
+
+
+def _clear_leftovers(bulletin, stem: str, kinds) -> None:
+    """Remove the files a publish of this draft left when it was killed mid-way.
+
+    A killed run (SIGKILL, a power cut) rolls its number back but not the files it
+    had written; the rerun takes the same number, so the same names. A file of that
+    name that a bulletin holds is another's and stays (the storage picks a new name).
+    """
+    for kind in kinds:
+        field = getattr(bulletin, kind)
+        name = field.field.generate_filename(bulletin, f"{stem}.{kind}")
+        held = Bulletin.objects.filter(
+            models.Q(docx=name) | models.Q(pdf=name) | models.Q(xlsx=name)
+        )
+        if field.storage.exists(name) and not held.exists():
+            field.storage.delete(name)
 
 
 def escalation_resolve(*, actor, event: EscalationEvent, note: str) -> EscalationEvent:
