@@ -61,6 +61,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "guatu.accounts.password.PasswordChangeRequiredMiddleware",
     "guatu.audit.middleware.OriginMiddleware",
+    "guatu.api.throttle.ApiRateLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
