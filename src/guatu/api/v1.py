@@ -62,6 +62,7 @@ ERROR_ANSWERS = {
     "404": "No such object.",
     "413": "The request body is too large.",
     "422": "The request does not match the schema (the field is named).",
+    "429": "Too many requests (api/throttle.py); wait the seconds Retry-After says.",
 }
 
 
