@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from openpyxl import load_workbook
 from PIL import Image
+from pypdf import PdfWriter
 
 from guatu.accounts.tokens import token_create
 from guatu.audit.models import AuditEntry
@@ -21,7 +22,17 @@ from guatu.projects.services import Link, dependencies_add, work_item_update
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+def _pdf() -> bytes:
+    """A real one-page PDF (evidence must open as a PDF, not only start like one)."""
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+PDF = _pdf()
 
 
 @pytest.fixture(autouse=True)
@@ -185,3 +196,43 @@ def test_the_proposer_adds_evidence_on_the_page_and_a_bad_file_is_named(approved
     c.force_login(users["department"])  # not the proposer
     other = SimpleUploadedFile("x.pdf", PDF, "application/pdf")
     assert c.post(f"/adjustments/{request.pk}/files/", {"files": [other]}).status_code == 403
+
+
+def test_a_file_that_only_starts_like_a_pdf_is_refused(approved, users):
+    """An HTML page or a ZIP beginning with %PDF- used to be stored and served as a PDF."""
+    land, _works = approved
+    fakes = [
+        SimpleUploadedFile("a.pdf", b"%PDF-1.4\n<html><script>alert(1)</script></html>\n%%EOF\n"),
+        SimpleUploadedFile("b.pdf", b"%PDF-1.7\nPK\x03\x04" + b"\x00" * 64 + b"\n%%EOF\n"),
+    ]
+    with pytest.raises(ValidationError) as error:
+        adjustment_propose(
+            actor=users["town"], work_item=land, new_deadline=date(2016, 8, 31),
+            reason="迁改滞后", files=fakes,
+        )  # fmt: skip
+    assert "files" in error.value.message_dict and not AdjustmentFile.objects.exists()
+
+
+def test_an_evidence_photo_keeps_its_place_for_the_office_only(approved, users, departments):
+    from guatu.progress.photos import exif_facts
+    from tests.progress.test_photos import camera_jpeg
+
+    land, _works = approved
+    picture = camera_jpeg(
+        "2016:08:01 10:00:00", gps=(((28, 53, 0), "N"), ((120, 3, 0), "E")), size=(64, 48)
+    )
+    request = adjustment_propose(
+        actor=users["town"], work_item=land, new_deadline=date(2016, 8, 31),
+        reason="迁改滞后", files=[picture],
+    )  # fmt: skip
+    record = request.files.get()
+    url = f"/adjustment-files/{record.pk}"
+    seen = {}
+    for role in ("supervisor", "leader", "department", "town"):
+        client = Client()
+        client.force_login(users[role])
+        response = client.get(url)
+        assert response.status_code == 200, (role, response.status_code)
+        seen[role] = exif_facts(b"".join(response.streaming_content))[1:]
+    assert seen["supervisor"] == seen["leader"] != (None, None)
+    assert seen["department"] == seen["town"] == (None, None)

@@ -3,15 +3,17 @@
 A request moves a node of an approved plan, so what backs it (会议纪要, a
 letter, a site photo) is kept with it byte for byte. Photos go through the
 same check as site photos (``progress.photos.check_photos``: Pillow must read
-a JPEG, PNG or WebP); a PDF must start as one and end as one. Anything else
+a JPEG, PNG or WebP); a PDF must open as one, with pages (pypdf). Anything else
 — a Word file, an archive, a file renamed .pdf — is refused by name.
 """
 
+import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
+from pypdf import PdfReader
 
 from guatu.baselines.models import AdjustmentFile
 from guatu.progress.photos import MAX_BYTES, check_photos
@@ -28,7 +30,14 @@ class CheckedFile:
 
 
 def _is_pdf(data: bytes) -> bool:
-    return data.startswith(b"%PDF-") and b"%%EOF" in data[-2048:]
+    """A PDF that opens and has pages: not a file that only starts with ``%PDF-``
+    (an HTML page or an archive can, and would then be served as a PDF)."""
+    if not data.startswith(b"%PDF-"):
+        return False
+    try:
+        return len(PdfReader(io.BytesIO(data), strict=False).pages) > 0
+    except Exception:  # pypdf raises many kinds on a damaged file: all mean "not a PDF"
+        return False
 
 
 def check_evidence(files: Sequence, *, already: int = 0) -> tuple[list[CheckedFile], list[str]]:

@@ -1,5 +1,6 @@
 """Baselines (list, freeze, compare) and 节点调整 (propose, review, decide) pages."""
 
+import io
 from datetime import date
 
 from django.contrib import messages
@@ -15,6 +16,7 @@ from guatu.access import (
     can_freeze_baseline,
     can_propose_adjustment,
     is_supervisor,
+    reads_everything,
 )
 from guatu.baselines.asof import project_as_of
 from guatu.baselines.forms import FreezeForm, NoteForm, ProposeForm
@@ -33,6 +35,7 @@ from guatu.common.bounds import EARLIEST, LATEST, day_in_bounds
 from guatu.common.pages import apply_errors, xlsx_response
 from guatu.core.baselines import compare
 from guatu.org.clock import city_today
+from guatu.progress.photos import without_location
 from guatu.projects.models import Project, WorkItem
 
 CURRENT = "current"
@@ -175,10 +178,18 @@ def attach_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def file_view(request: HttpRequest, pk: int) -> FileResponse:
-    """An evidence file, to anyone signed in (like the request itself), always as a download."""
+    """An evidence file, to anyone signed in (like the request itself), always as a download.
+
+    A photo's GPS position is for leaders and the office only (as site photos are):
+    everyone else gets the picture without it.
+    """
     record = get_object_or_404(AdjustmentFile, pk=pk)
+    body = record.file.open("rb")
+    if record.content_type.startswith("image/") and not reads_everything(request.user):
+        with body:
+            body = io.BytesIO(without_location(body.read()))
     response = FileResponse(
-        record.file.open("rb"),
+        body,
         content_type=record.content_type,
         as_attachment=True,
         filename=record.name,

@@ -134,6 +134,24 @@ def exif_facts(data: bytes) -> tuple[datetime | None, float | None, float | None
     return taken, latitude, longitude
 
 
+def without_location(data: bytes) -> bytes:
+    """*data* with the camera's GPS position taken out, the picture untouched.
+
+    For people who may see the picture but not where it was taken (an evidence
+    photo of someone's home): the GPS block of the EXIF is dropped and the image
+    written again in its own format (a JPEG at its own quality).
+    """
+    with Image.open(io.BytesIO(data)) as image:
+        exif = image.getexif()
+        if GPS_IFD not in exif:
+            return data
+        del exif[GPS_IFD]
+        out = io.BytesIO()
+        extra = {"quality": "keep"} if image.format == "JPEG" else {}
+        image.save(out, format=image.format, exif=exif, **extra)
+    return out.getvalue()
+
+
 def _exif_time(value, offset) -> datetime | None:
     if not isinstance(value, str):
         return None
