@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from guatu.core.errors import CoreError
 from guatu.core.ledger.cells import CellError, parse_date, plain_text
 from guatu.core.ledger.columns import SheetSpec
-from guatu.core.ledger.workbook import Table, Workbook, read_ledger
+from guatu.core.ledger.workbook import SheetLimitError, Table, Workbook, read_ledger
 from guatu.errors import translate
 from guatu.ledger.problems import Problem, expected, quote
 
@@ -102,14 +102,16 @@ def sheets_read(
 ) -> Workbook | None:
     """The workbook in *source* read for *specs*; None when the file can't be read at all.
 
-    A file that is no workbook is a problem named after the file; a hidden
-    sheet, or one that looks like none of *specs*, is noted — never skipped
-    without a word.
+    A file that is no workbook is a problem named after the file, a sheet
+    over the limits (``core.ledger.xlsx_bounds``, checked before any sheet is
+    read) one named after the sheet; a hidden sheet, or one that looks like
+    none of *specs*, is noted — never skipped without a word.
     """
     try:
         book = read_ledger(source, name=name, specs=specs)
     except CoreError as error:
-        problems.append(Problem(name, None, None, "", translate(error)))
+        where = error.sheet if isinstance(error, SheetLimitError) else name
+        problems.append(Problem(where, None, None, "", translate(error)))
         return None
     for sheet in book.hidden_sheets:
         notes.append(_("Hidden sheet “%(sheet)s” was not read.") % {"sheet": sheet})

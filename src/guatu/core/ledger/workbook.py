@@ -17,7 +17,6 @@ CSV files are read as UTF-8 (with or without BOM) or, failing that, as GBK
 import csv
 import io
 import re
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -26,27 +25,27 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
-from guatu.core.errors import CoreError
 from guatu.core.i18n import gettext_noop
 from guatu.core.ledger.cells import plain_text
 from guatu.core.ledger.columns import SHEETS, Column, SheetSpec, header_key
+from guatu.core.ledger.xlsx_bounds import (
+    MAX_COLUMNS,
+    MAX_ROWS,
+    LedgerFileError,
+    SheetLimitError,
+    check_xlsx,
+)
 
-__all__ = ["LedgerFileError", "Table", "Workbook", "read_ledger"]
+__all__ = ["LedgerFileError", "SheetLimitError", "Table", "Workbook", "read_ledger"]
 
 #: How many rows from the top may hold titles and headers.
 HEADER_SEARCH_ROWS = 15
-#: Limits on what a ledger may hold, checked before anything is unpacked or
-#: read: a crafted 3.7 MB .xlsx can unpack to 1.5 GB. The largest real ledger
-#: we have seen is a few MB; the import is measured at 100,000 rows.
+#: The largest file read at all. The largest real ledger we have seen is a
+#: few MB; the import is measured at 200,000 rows. What an .xlsx may unpack
+#: to and hold (rows, columns, cells, strings, styles) is bounded in
+#: ``xlsx_bounds`` before calamine reads it; a CSV has the same rows and columns.
 MAX_FILE_BYTES = 50 * 2**20
-MAX_UNPACKED_BYTES = 300 * 2**20
-MAX_ROWS = 250_000
-MAX_COLUMNS = 200
 _YEAR = re.compile(r"(\d{4})\s*年")
-
-
-class LedgerFileError(CoreError):
-    """The file cannot be read as a ledger at all (not xlsx/csv, damaged, no known sheet)."""
 
 
 @dataclass(slots=True)
@@ -114,53 +113,13 @@ def read_ledger(
             limit=MAX_FILE_BYTES // 2**20,
         )
     if data[:4] == b"PK\x03\x04":
-        _check_unpacked_size(data, name)
+        check_xlsx(data, name)
         return _read_xlsx(data, name, specs)
     if Path(name).suffix.lower() in (".xlsx", ".xlsm", ".xls", ".ods"):
         raise LedgerFileError(
             gettext_noop("%(file)s is not an .xlsx workbook (save it as .xlsx or .csv)."), file=name
         )
     return _read_csv(data, name, specs)
-
-
-def _check_unpacked_size(data: bytes, name: str) -> None:
-    """Refuse a workbook whose parts would unpack beyond the limit (a decompression bomb)."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, OSError) as error:
-        raise LedgerFileError(
-            gettext_noop("%(file)s cannot be opened as a workbook: %(detail)s"),
-            file=name,
-            detail=str(error),
-        ) from None
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise LedgerFileError(
-            gettext_noop(
-                "%(file)s would unpack to %(size)d MB, more than the %(limit)d MB a ledger "
-                "may hold; it was not read."
-            ),
-            file=name,
-            size=unpacked // 2**20,
-            limit=MAX_UNPACKED_BYTES // 2**20,
-        )
-
-
-def _check_dimensions(sheet, name: str) -> None:
-    """Refuse a sheet with more rows or columns than a ledger has, before reading its cells."""
-    if sheet.total_height > MAX_ROWS or sheet.total_width > MAX_COLUMNS:
-        raise LedgerFileError(
-            gettext_noop(
-                "Sheet “%(sheet)s” of %(file)s has %(rows)d rows and %(columns)d columns; a "
-                "ledger sheet may have at most %(max_rows)d rows and %(max_columns)d columns."
-            ),
-            sheet=sheet.name,
-            file=name,
-            rows=sheet.total_height,
-            columns=sheet.total_width,
-            max_rows=MAX_ROWS,
-            max_columns=MAX_COLUMNS,
-        )
 
 
 def _read_csv(data: bytes, name: str, specs: tuple[SheetSpec, ...]) -> Workbook:
@@ -211,7 +170,6 @@ def _read_xlsx(data: bytes, name: str, specs: tuple[SheetSpec, ...]) -> Workbook
             continue
         try:
             sheet = book.get_sheet_by_name(meta.name)
-            _check_dimensions(sheet, name)
             rows = sheet.to_python(skip_empty_area=False)
             merges = [
                 (c0 + 1, r0 + 1, c1 + 1, r1 + 1)
@@ -224,7 +182,7 @@ def _read_xlsx(data: bytes, name: str, specs: tuple[SheetSpec, ...]) -> Workbook
                 detail=str(error),
             ) from None
         rows = [tuple(None if cell == "" else cell for cell in row) for row in rows]
-        rows = _fill_merged(rows, merges, first_row=1)
+        rows = _fill_merged(rows, merges, first_row=1, sheet=meta.name)
         found = _header(rows[:HEADER_SEARCH_ROWS], meta.name, specs)
         if found is None:
             if any(any(cell is not None for cell in row) for row in rows[:HEADER_SEARCH_ROWS]):
@@ -276,20 +234,35 @@ def _no_sheet(name: str, specs: tuple[SheetSpec, ...]) -> LedgerFileError:
     )
 
 
-def _fill_merged(rows: list[tuple], merges, *, first_row: int) -> list[tuple]:
-    """Copy each merged range's top-left value into the range's other cells within *rows*."""
+def _fill_merged(rows: list[tuple], merges, *, first_row: int, sheet: str) -> list[tuple]:
+    """Copy each merged range's top-left value into the range's other cells within *rows*.
+
+    A range is cut at the sheet's last row and column (beyond them it would
+    only repeat its value in cells that hold nothing), so ranges that do not
+    overlap fill each cell of the sheet at most once; ranges that fill more
+    overlap, and the sheet is refused rather than filled over and over.
+    """
     if not merges:
         return rows
     last_row = first_row + len(rows) - 1
+    width = max(map(len, rows), default=0)
+    budget = len(rows) * width
     grid = None
-    for min_col, min_row, max_col, max_row in merges:
-        if max_row < first_row or min_row > last_row or min_row < first_row:
+    for min_col, min_row, max_col, original_max_row in merges:
+        max_col = min(max_col, width)
+        max_row = min(original_max_row, last_row)
+        if max_row < first_row or min_row > last_row or min_row < first_row or max_col < min_col:
             continue
+        budget -= (max_row - min_row + 1) * (max_col - min_col + 1)
+        if budget < 0:
+            raise SheetLimitError(
+                gettext_noop("has merged ranges that overlap; it was not read."), sheet=sheet
+            )
         if grid is None:
             grid = [list(row) for row in rows]
         top = grid[min_row - first_row]
         value = top[min_col - 1] if min_col - 1 < len(top) else None
-        for r in range(min_row, min(max_row, last_row) + 1):
+        for r in range(min_row, max_row + 1):
             row = grid[r - first_row]
             if len(row) < max_col:
                 row.extend([None] * (max_col - len(row)))
