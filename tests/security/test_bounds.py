@@ -6,6 +6,7 @@ import json
 from datetime import date
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from guatu.accounts.models import User
@@ -169,3 +170,11 @@ def test_first_passwords_are_written_formula_safe(tmp_path):
     write_passwords(target, [("x", '=HYPERLINK("https://evil.example","点我")', "pw")])
     row = target.read_text(encoding="utf-8-sig").splitlines()[1]
     assert row.startswith("x,\"'=HYPERLINK(") or row.startswith("x,'=HYPERLINK("), row
+
+
+@pytest.mark.parametrize("data", [b"x\ry", b'a,"b\r\nc', b"\r"])
+def test_a_tiny_odd_csv_is_a_problem_not_a_500(demo, data):
+    client, headers = client_for("town_shizhu")
+    upload = SimpleUploadedFile("进度.csv", data, content_type="text/csv")
+    response = client.post("/api/v1/ledger/import?dry_run=true", {"file": upload}, **headers)
+    assert 400 <= response.status_code < 500, response.content[:300]

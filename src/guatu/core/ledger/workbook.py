@@ -134,9 +134,18 @@ def _read_csv(data: bytes, name: str, specs: tuple[SheetSpec, ...]) -> Workbook:
             raise LedgerFileError(
                 gettext_noop("%(file)s is neither UTF-8 nor GBK text."), file=name
             ) from None
-    rows = [
-        tuple(cell if cell != "" else None for cell in row) for row in csv.reader(io.StringIO(text))
-    ]
+    try:
+        # Universal newlines: a file from old Mac software ends its lines with a bare \r.
+        rows = [
+            tuple(cell if cell != "" else None for cell in row)
+            for row in csv.reader(io.StringIO(text, newline=None))
+        ]
+    except csv.Error as error:
+        raise LedgerFileError(
+            gettext_noop("%(file)s cannot be read as CSV: %(reason)s."),
+            file=name,
+            reason=str(error),
+        ) from None
     if len(rows) > MAX_ROWS or any(len(row) > MAX_COLUMNS for row in rows):
         raise LedgerFileError(
             gettext_noop("%(file)s has more than %(max_rows)d rows or %(max_columns)d columns."),
