@@ -38,8 +38,11 @@ demo: install system
 serve: install
 	$(BIN)/guatu runserver 127.0.0.1:$(PORT)
 
+# The suite on every core (pytest-xdist), the 25 slowest tests listed at the end.
+PYTEST_PARALLEL ?= -n auto --durations=25
+
 test: install system
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_PARALLEL)
 
 lint: install
 	$(BIN)/ruff check src tests bench

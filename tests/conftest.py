@@ -1,5 +1,7 @@
 """Shared fixtures: a small city with two towns, two departments and one user per role."""
 
+import subprocess
+import sys
 from datetime import date
 
 import pytest
@@ -103,3 +105,56 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+# Parallel runs: `make test` and CI run `pytest -n auto` (pytest-xdist), and pyproject's
+# addopts choose `--dist loadscope`: a worker runs whole modules, so a module-scoped
+# ``demo`` is built once, not on every worker that gets one of its tests.
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """``--dist loadscope``, with all the browser tests as one scope: one worker starts the
+    demo server and Chromium for them, not each worker. (``xdist_group`` with ``--dist
+    loadgroup`` would say the same, but xdist 3.8 cannot tag pytest 9's node ids with it.)"""
+    if config.getoption("dist") != "loadscope":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class Scheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return "browser" if nodeid.startswith("tests/browser/") else nodeid.split("::")[0]
+
+    return Scheduling(config, log)
+
+
+def pytest_collection_modifyitems(items):
+    """The tests under tests/browser carry the ``browser`` marker (``-m "not browser"``)."""
+    for item in items:
+        if item.nodeid.startswith("tests/browser/"):
+            item.add_marker(pytest.mark.browser)
+
+
+def pytest_sessionstart(session):
+    """On the xdist controller (not on its workers, nor in a serial run), compile the numba
+    kernels into numba's on-disk cache in a child process while the workers start and
+    collect; tests are handed out once it is done (below), so no worker compiles them."""
+    config = session.config
+    if hasattr(config, "workerinput") or not getattr(config.option, "numprocesses", None):
+        return
+    _warm_up.append(
+        subprocess.Popen([sys.executable, "-m", "tests.numba_warm_up"], cwd=config.rootpath)
+    )
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_node_collection_finished(node, ids):
+    """The controller schedules tests once every worker has collected: wait for the warm-up
+    here. A failed warm-up is not fatal: a worker that needs a kernel compiles it."""
+    for warm_up in _warm_up:
+        if warm_up.wait() != 0:
+            print(f"numba warm-up failed (exit {warm_up.returncode})", file=sys.stderr)
+    _warm_up.clear()
+
+
+_warm_up: list[subprocess.Popen] = []

@@ -75,8 +75,12 @@ def server(tmp_path_factory):
     process.wait(timeout=20)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser():
+    """One Chromium for the browser tests that run in a row. Package scope, not session:
+    while Playwright's sync API lives it marks the thread's event loop as running, and
+    Django then refuses every database call (SynchronousOnlyOperation). Under pytest-xdist
+    a worker goes on to other tests after these, so Playwright must be gone by then."""
     if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
         pytest.fail(f"Chromium not found at {CHROMIUM}: `make test` installs Debian's chromium")
     from playwright.sync_api import sync_playwright

@@ -159,7 +159,7 @@ def test_the_official_calendar_is_exported_with_its_holidays(tmp_path):
 )
 def test_mpxj_reads_our_export(tmp_path):
     import jpype
-    import jpype.imports  # noqa: F401  (lets Python import Java packages: org.mpxj…)
+    import jpype.imports  # lets Python import Java packages (org.mpxj…)
     import mpxj  # noqa: F401  (puts MPXJ's jars on the class path)
 
     out = tmp_path / "railway.xml"

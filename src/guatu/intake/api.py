@@ -1,6 +1,5 @@
 """Intake endpoints of the REST API: restore a page and find its facts; accept facts as evidence."""
 
-
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 from ninja.responses import Status
