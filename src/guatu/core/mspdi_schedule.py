@@ -147,10 +147,8 @@ def _dates_span(project: MspdiProject) -> tuple[date, date]:
             for moment in (task.start, task.finish, task.constraint_date, task.actual_start)
             if moment is not None
         ]
-    return (
-        shifted(min(moments).date(), -MARGIN.days),
-        shifted(max(moments).date(), MARGIN.days),
-    )
+    first, last = min(moments).date(), max(moments).date()
+    return shifted(first, -MARGIN.days), shifted(last, MARGIN.days)
 
 
 def plan_refusals(project: MspdiProject) -> Iterator[Refusal]:

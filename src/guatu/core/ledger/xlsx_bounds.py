@@ -28,11 +28,9 @@ markup to walk), seconds of one core.
 """
 
 import io
-import re
 import zipfile
 import zlib
 from array import array
-from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from xml.parsers import expat
@@ -42,6 +40,7 @@ import numpy as np
 from guatu.core.errors import CoreError
 from guatu.core.i18n import gettext_noop
 from guatu.core.ledger import sheet_scan
+from guatu.core.ledger.shared_text import sheet_over
 from guatu.core.ledger.sheet_scan import MalformedPart, Part
 
 __all__ = [
@@ -472,35 +471,14 @@ def _check_sheet(figures: np.ndarray, sheet: str, book: _Workbook) -> None:
         )
 
 
-#: A ``<v>`` holding a whole number: a shared string's index, if its cell is a string's.
-_VALUE = re.compile(rb"<v>([0-9]{1,7})</v>")
-
-
 def _check_shared_text(book: _Workbook, chunks: Callable) -> None:
-    """Refuse the sheet whose cells take the shared text copied past the limit.
-
-    Every ``<v>12</v>`` counts string 12 (a number that is not a string's
-    index is counted as if it were), every other value the longest string:
-    never less than calamine copies. Only if the longest string at every
-    value could pass the limit are the values read again, one by one.
-    """
-    if not book.strings:
-        return
-    longest = max(book.strings)
-    if (book.values + book.odd_values) * longest <= MAX_SHARED_TEXT_BYTES:
-        return
-    text = 0
-    for info, sheet, odd_values in book.sheets:
-        text += odd_values * longest
-        if text > MAX_SHARED_TEXT_BYTES:
-            raise _too_much_text(sheet)
-        for values in _values(chunks(info)):
-            for index, count in Counter(values).items():
-                number = int(index)
-                if number < len(book.strings):
-                    text += count * book.strings[number]
-            if text > MAX_SHARED_TEXT_BYTES:
-                raise _too_much_text(sheet)
+    """Refuse the sheet whose cells take the shared text copied past the limit
+    (``shared_text.sheet_over``)."""
+    sheet = sheet_over(
+        book.strings, book.sheets, book.values + book.odd_values, chunks, MAX_SHARED_TEXT_BYTES
+    )
+    if sheet is not None:
+        raise _too_much_text(sheet)
 
 
 def _too_much_text(sheet: str) -> SheetLimitError:
@@ -512,18 +490,3 @@ def _too_much_text(sheet: str) -> SheetLimitError:
         sheet=sheet,
         limit=MAX_SHARED_TEXT_BYTES // 2**20,
     )
-
-
-def _values(chunks: Iterator[bytes]) -> Iterator[list[bytes]]:
-    """Yield the whole numbers of each chunk's ``<v>…</v>``, none cut between chunks."""
-    carry = b""
-    for chunk in chunks:
-        buffer = carry + chunk if carry else chunk
-        cut = buffer.rfind(b"<")
-        if cut > 0 and buffer.startswith(b"</v", cut):
-            cut = buffer.rfind(b"<", 0, cut)
-        if cut < 0 or len(buffer) - cut > 16:  # no <v>1234567</v> goes on past here
-            cut = len(buffer)
-        yield _VALUE.findall(buffer, 0, cut)
-        carry = buffer[cut:]
-    yield _VALUE.findall(carry)
