@@ -9,7 +9,7 @@ from django_tasks_db.models import DBTaskResult
 from guatu.supervision.tasks import TASK_PATH, schedule_weekly
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.skipif(
     not os.environ.get("GUATU_DATABASE_URL", "").startswith("postgres"),
     reason="threads with their own connections: the suite's SQLite database is in memory",
@@ -37,7 +37,7 @@ def test_workers_starting_together_queue_one_run(city):
     assert DBTaskResult.objects.filter(task_path=TASK_PATH, status="READY").count() == 1
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.skipif(
     not os.environ.get("GUATU_DATABASE_URL", "").startswith("postgres"),
     reason="threads with their own connections: the suite's SQLite database is in memory",
