@@ -135,6 +135,41 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.browser)
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """A transactional test ends by emptying the database (Django's flush), and with it what
+    the migrations stored: the role groups, the default phases. Serially pytest-django runs
+    such tests after all others; under ``--dist loadscope`` a worker goes on to other
+    modules, so put that data back, as serialized when the test database was made."""
+    result = yield
+    if nextitem is not None and _is_transactional(item):
+        from django.db import connections
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            for connection_ in connections.all(initialized_only=True):
+                contents = getattr(connection_, "_test_serialized_contents", None)
+                if contents is None:
+                    pytest.fail(
+                        f"{item.nodeid} empties the database: mark it serialized_rollback=True"
+                        " so that its data is serialized, and put back after it"
+                    )
+                connection_.creation.deserialize_db_from_string(contents)
+    return result
+
+
+def _is_transactional(item) -> bool:
+    from pytest_django.fixtures import validate_django_db
+
+    marker = item.get_closest_marker("django_db")
+    fixtures = getattr(item, "fixturenames", ())
+    return bool(
+        (marker and any(validate_django_db(marker)[:2]))
+        or "transactional_db" in fixtures
+        or "live_server" in fixtures
+    )
+
+
 def pytest_sessionstart(session):
     """On the xdist controller (not on its workers, nor in a serial run), compile the numba
     kernels into numba's on-disk cache in a child process while the workers start and
