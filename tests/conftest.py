@@ -5,7 +5,7 @@ import sys
 from datetime import date
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 
 from guatu.accounts.models import Role
 from guatu.accounts.services import user_create
@@ -90,11 +90,87 @@ def make_item(project, towns):
 
 
 @pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    """The 永康 2019 scenario, built once per module in a transaction rolled back after it."""
+def demo(django_db_setup, django_db_blocker, _demo_rows):
+    """The 永康 2019 scenario, built once per module in a transaction rolled back after it.
+
+    On SQLite the scenario is built through the services once per process; each module
+    then writes the very rows that build made (0.02 s instead of 4–6 s, in some 35
+    modules) when the database holds what it held before that build. On PostgreSQL,
+    or if the database differs, every module builds it."""
     with django_db_blocker.unblock(), transaction.atomic():
-        yield demo_build()
+        if _demo_rows is not None and _demo_rows.fits():
+            yield _demo_rows.write()
+        else:
+            yield demo_build()
         transaction.set_rollback(True)
+
+
+class _DemoRows:
+    """The rows ``demo_build`` adds to (and takes from) an SQLite database, as stored."""
+
+    def __init__(self, summary, before: dict, built: dict):
+        self.summary = summary
+        self.counts = {table: len(rows) for table, (_columns, rows) in before.items()}
+        self.added, self.removed = {}, {}
+        for table, (columns, rows) in built.items():
+            old = before.get(table, (columns, set()))[1]
+            if rows - old:  # in rowid order
+                self.added[table] = (columns, [row[1:] for row in sorted(rows - old)])
+            if old - rows:
+                self.removed[table] = [(row[0],) for row in old - rows]
+
+    @staticmethod
+    def read() -> dict[str, tuple[list[str], set[tuple]]]:
+        """Every table's columns and rows (rowid first), as SQLite stores them: ``+col``
+        skips the type converters, so the values go back in unchanged."""
+        tables = {}
+        with connection.cursor() as cursor:
+            for table in connection.introspection.table_names(cursor):
+                columns = [
+                    c.name for c in connection.introspection.get_table_description(cursor, table)
+                ]
+                values = ", ".join(f'+"{c}"' for c in columns)
+                cursor.execute(f'SELECT rowid, {values} FROM "{table}"')
+                tables[table] = (columns, set(cursor.fetchall()))
+        return tables
+
+    def fits(self) -> bool:
+        """Whether every table holds as many rows as before the build (one query)."""
+        tables = list(self.counts)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT " + ", ".join(f'(SELECT count(*) FROM "{t}")' for t in tables))
+            return dict(zip(tables, cursor.fetchone(), strict=True)) == self.counts
+
+    def write(self):
+        with connection.cursor() as cursor:
+            for table, rowids in self.removed.items():
+                cursor.executemany(f'DELETE FROM "{table}" WHERE rowid = %s', rowids)
+            for table, (columns, rows) in self.added.items():
+                names = ", ".join(f'"{c}"' for c in columns)
+                marks = ", ".join(["%s"] * len(columns))
+                cursor.executemany(f'INSERT INTO "{table}" ({names}) VALUES ({marks})', rows)
+        return self.summary
+
+
+@pytest.fixture(scope="session")
+def _demo_rows(django_db_setup, django_db_blocker) -> _DemoRows | None:
+    """On SQLite, build the scenario once (rolled back) and keep the rows it changed;
+    checked here once: those rows written again give the same database, row for row."""
+    if connection.vendor != "sqlite":
+        return None
+    with django_db_blocker.unblock():
+        before = _DemoRows.read()
+        with transaction.atomic():
+            summary = demo_build()
+            built = _DemoRows.read()
+            transaction.set_rollback(True)
+        rows = _DemoRows(summary, before, built)
+        with transaction.atomic():
+            rows.write()
+            again = _DemoRows.read()
+            transaction.set_rollback(True)
+    assert again == built, "the demo's rows written again differ from the demo built"
+    return rows
 
 
 @pytest.fixture(autouse=True)
