@@ -41,8 +41,10 @@ serve: install
 # The suite on every core (pytest-xdist), the 25 slowest tests listed at the end.
 PYTEST_PARALLEL ?= -n auto --durations=25
 
+# Tests marked serial empty the database when they end: they run alone, afterwards.
 test: install system
-	$(BIN)/pytest $(PYTEST_PARALLEL)
+	$(BIN)/pytest $(PYTEST_PARALLEL) -m "not serial"
+	$(BIN)/pytest -m serial
 
 lint: install
 	$(BIN)/ruff check src tests bench

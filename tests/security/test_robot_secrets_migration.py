@@ -1,9 +1,9 @@
 """The migration that seals robots' secrets seals those stored before it (issue 28).
 
-Alone in its module: it migrates the test database back and forth, so it runs
-as a transactional test, which empties the database when it ends. pytest-django
-puts such tests last, and pytest-xdist (``--dist loadscope``) hands out whole
-modules, so a module holding only this test runs after every other module.
+It migrates the test database back and forth, so it runs as a transactional
+test, which empties the database when it ends (the role groups and phases the
+migrations seeded go with it): marked ``serial``, it runs alone after the
+parallel run (``make test``, .ci/run).
 """
 
 import json
@@ -15,6 +15,8 @@ from django.db.migrations.executor import MigrationExecutor
 from guatu.notify.models import Robot
 from guatu.notify.sealed import PREFIX
 from tests.security.test_robot_secrets import SECRET, stored
+
+pytestmark = pytest.mark.serial
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

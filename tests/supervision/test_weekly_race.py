@@ -8,6 +8,9 @@ from django_tasks_db.models import DBTaskResult
 
 from guatu.supervision.tasks import TASK_PATH, schedule_weekly
 
+# Transactional: they empty the database when they end, so they run alone (make test).
+pytestmark = pytest.mark.serial
+
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.skipif(
