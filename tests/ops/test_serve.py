@@ -27,6 +27,7 @@ def production_env(tmp_path) -> dict:
         DJANGO_SETTINGS_MODULE="guatu.settings.production",
         GUATU_DATA_DIR=str(tmp_path),
         GUATU_SECRET_KEY=secrets.token_urlsafe(60),
+        GUATU_DATA_KEY=secrets.token_urlsafe(40),
         GUATU_ALLOWED_HOSTS="guatu.example.gov.cn",
         GUATU_THREADS="2",
     )

@@ -21,9 +21,24 @@ def test_check_deploy_passes_with_a_real_secret():
     result = run(
         ["check", "--deploy", "--fail-level", "WARNING"],
         GUATU_SECRET_KEY="x7!Qp2#Lm9$Vb4^Rt6&Zc8*Wn1@Hs3%Jk5(Fd0)Gy-Ue_Ai+Oo=Pl~" * 2,
+        GUATU_DATA_KEY="k" * 40,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_check_deploy_asks_for_a_data_key_of_its_own():
+    secret = "x7!Qp2#Lm9$Vb4^Rt6&Zc8*Wn1@Hs3%Jk5(Fd0)Gy-Ue_Ai+Oo=Pl~" * 2
+    unset = run(
+        ["check", "--deploy", "--fail-level", "WARNING"], GUATU_SECRET_KEY=secret, GUATU_DATA_KEY=""
+    )
+    assert unset.returncode != 0 and "guatu.W001" in unset.stderr + unset.stdout
+    short = run(
+        ["check", "--deploy", "--fail-level", "WARNING"],
+        GUATU_SECRET_KEY=secret,
+        GUATU_DATA_KEY="short",
+    )
+    assert short.returncode != 0 and "guatu.W002" in short.stderr + short.stdout
 
 
 def test_production_refuses_to_start_without_a_secret():

@@ -8,6 +8,7 @@ class NotifyConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self) -> None:
+        from guatu.notify import checks  # noqa: F401  (registers the deploy check)
         from guatu.notify.subscribers import connect  # models are loaded only now
 
         connect()
