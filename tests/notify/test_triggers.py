@@ -92,9 +92,64 @@ def test_blockers_due_in_three_days_and_overdue_alert_the_owner_and_the_lead(
     )  # fmt: skip
     assert blocker_alerts(city, today=date(2019, 11, 14)) == 0
     blocker_alerts(city, today=date(2019, 11, 15))  # three days before
-    soon = Notice.objects.get(event=f"blocker:{blocker.pk}:soon", recipient=users["department"])
+    soon = Notice.objects.get(
+        event=f"blocker:{blocker.pk}:soon:2019-11-18", recipient=users["department"]
+    )
     assert "杆线迁改" in soon.body  # the project's lead department (交通局) hears of it
+    assert "3" in soon.title
     blocker_alerts(city, today=date(2019, 11, 16))
     assert Notice.objects.filter(event__startswith="blocker:").count() == 1
     blocker_alerts(city, today=date(2019, 11, 19))
-    assert Notice.objects.filter(event=f"blocker:{blocker.pk}:overdue").count() == 1
+    assert Notice.objects.filter(event=f"blocker:{blocker.pk}:overdue:2019-11-18").count() == 1
+
+
+def test_a_blocker_raised_inside_the_window_is_alerted_once(land, users, departments, city):
+    """Raised the day before its due date, inside the 3-day window: one alert, not none."""
+    Robot.objects.create(
+        city=city, department=departments["自然资源局"], kind="dingtalk", name="资规局工作群",
+        webhook="http://127.0.0.1:9/robot/send?access_token=x",
+    )  # fmt: skip
+    blocker = blocker_open(
+        actor=users["town"], work_item=land, description="管线改迁",
+        owner_department=departments["自然资源局"], responsible_person="王某",
+        opened_on=date(2019, 11, 17), due_on=date(2019, 11, 18),
+    )  # fmt: skip
+    blocker_alerts(city, today=date(2019, 11, 17))  # one day before its due date
+    blocker_alerts(city, today=date(2019, 11, 17))  # the next sweep
+    blocker_alerts(city, today=date(2019, 11, 18))  # and the next day's, on the due date
+    (soon,) = Notice.objects.filter(
+        event__startswith=f"blocker:{blocker.pk}:soon", recipient=users["department"]
+    )
+    assert soon.title == "卡点 1 天后到期：外迁征地" and "2019-11-18" in soon.body
+    assert Delivery.objects.filter(robot__name="资规局工作群").count() == 1
+
+
+def test_a_blocker_due_today_says_today(land, users, departments, city):
+    blocker_open(
+        actor=users["town"], work_item=land, description="管线改迁",
+        owner_department=departments["自然资源局"], responsible_person="王某",
+        opened_on=date(2019, 11, 18), due_on=date(2019, 11, 18),
+    )  # fmt: skip
+    blocker_alerts(city, today=date(2019, 11, 18))
+    (soon,) = Notice.objects.filter(recipient=users["department"])
+    assert soon.title == "卡点今日到期：外迁征地"
+
+
+def test_a_moved_due_date_is_alerted_again_once(land, users, departments, city):
+    blocker = blocker_open(
+        actor=users["town"], work_item=land, description="管线改迁",
+        owner_department=departments["自然资源局"], responsible_person="王某",
+        opened_on=date(2019, 11, 1), due_on=date(2019, 11, 18),
+    )  # fmt: skip
+    blocker_alerts(city, today=date(2019, 11, 16))
+    blocker.due_on = date(2019, 11, 19)
+    blocker.save(update_fields=["due_on"])
+    blocker_alerts(city, today=date(2019, 11, 16))
+    blocker_alerts(city, today=date(2019, 11, 17))
+    events = set(
+        Notice.objects.filter(recipient=users["department"]).values_list("event", flat=True)
+    )
+    assert events == {
+        f"blocker:{blocker.pk}:soon:2019-11-18",
+        f"blocker:{blocker.pk}:soon:2019-11-19",
+    }

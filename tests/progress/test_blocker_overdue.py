@@ -94,8 +94,8 @@ def test_every_path_says_overdue_from_the_day_after_only(blockers, users, city):
     }
 
     blocker_alerts(city, today=TODAY)
-    overdue = {n.event for n in Notice.objects.filter(event__endswith=":overdue")}
-    assert overdue == {f"blocker:{blockers['昨日到期'].pk}:overdue"}
+    overdue = {n.event for n in Notice.objects.filter(event__contains=":overdue:")}
+    assert overdue == {f"blocker:{blockers['昨日到期'].pk}:overdue:2019-11-14"}
     blocker_alerts(city, today=date(2019, 11, 16))
-    overdue = {n.event for n in Notice.objects.filter(event__endswith=":overdue")}
-    assert overdue == {f"blocker:{b.pk}:overdue" for b in blockers.values()}
+    overdue = {n.event for n in Notice.objects.filter(event__contains=":overdue:")}
+    assert overdue == {f"blocker:{b.pk}:overdue:{b.due_on}" for b in blockers.values()}

@@ -9,7 +9,7 @@ a retry or two workers never send one event twice. Sending is the worker's
 """
 
 from collections.abc import Iterable
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from django.conf import settings
 from django.db import transaction
@@ -286,36 +286,46 @@ def _reminder_text(names: list[str], left: int) -> str:
 
 
 def blocker_alerts(city: City, today: date | None = None) -> int:
-    """Blockers due in N days (the rules) or overdue, to the owner department and the lead."""
+    """Alert the owner department and the lead of blockers due within N days or overdue.
+
+    N is the rules' ``blocker_due_days``. Every open blocker whose due date lies
+    in ``today … today + N`` gets one due-soon alert, whenever it enters the
+    window — also one raised inside it, or one whose window began before the
+    worker ran — and one more when it is overdue (``blocker_overdue``). Each
+    alert's key carries the due date, so a sweep repeated on any day adds
+    nothing, while a blocker whose due date is moved is alerted again for its
+    new date.
+    """
     rules = rules_for(city)
     today = today or city_today(city)
     queued = 0
-    soon = today + timedelta(days=rules.blocker_due_days)
     open_ = blockers_due_within(today=today, days=rules.blocker_due_days).filter(
         owner_department__city=city
     )
     for blocker in open_.select_related("work_item__project__owner_department", "owner_department"):
         overdue = blocker_overdue(blocker, today=today)
-        if not overdue and blocker.due_on != soon:
-            continue  # only on the day it comes within reach, and once overdue
         lead = blocker.work_item.project.owner_department
         departments = [blocker.owner_department, lead]
+        left = (blocker.due_on - today).days
         if overdue:
             title = _("Blocker overdue: %(item)s") % {"item": blocker.work_item.name}
+        elif left == 0:
+            title = _("Blocker due today: %(item)s") % {"item": blocker.work_item.name}
         else:
             title = _("Blocker due in %(days)d days: %(item)s") % {
                 "item": blocker.work_item.name,
-                "days": rules.blocker_due_days,
+                "days": left,
             }
         body = _("%(description)s — due %(due)s, %(who)s responsible.") % {
             "description": blocker.description[:300],
             "due": blocker.due_on.isoformat(),
             "who": blocker.responsible_person,
         }
+        what = "overdue" if overdue else "soon"
         queued += notify(
             city=city,
             kind=Kind.BLOCKER_DUE,
-            event=f"blocker:{blocker.pk}:{'overdue' if overdue else 'soon'}",
+            event=f"blocker:{blocker.pk}:{what}:{blocker.due_on.isoformat()}",
             title=title,
             body=body,
             url=reverse("web:item-detail", args=[blocker.work_item_id]),
