@@ -29,6 +29,7 @@ def production_env(tmp_path) -> dict:
         GUATU_SECRET_KEY=secrets.token_urlsafe(60),
         GUATU_DATA_KEY=secrets.token_urlsafe(40),
         GUATU_ALLOWED_HOSTS="guatu.example.gov.cn",
+        GUATU_SITE_URL="https://guatu.example.gov.cn",
         GUATU_THREADS="2",
     )
     return env

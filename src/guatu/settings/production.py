@@ -1,8 +1,10 @@
 """Production: secrets from the environment, HTTPS only, static files by WhiteNoise.
 
 Required: ``GUATU_SECRET_KEY`` (50+ random characters), ``GUATU_ALLOWED_HOSTS``
-(comma-separated). ``GUATU_DATABASE_URL`` chooses PostgreSQL (pooled, sized by
-``GUATU_THREADS``); without it the embedded SQLite file in ``GUATU_DATA_DIR``.
+(comma-separated); ``GUATU_SITE_URL`` (the site's https:// address, for links in
+robot cards and mails) is required by ``guatu check --deploy`` (``notify.checks``).
+``GUATU_DATABASE_URL`` chooses PostgreSQL (pooled, sized by ``GUATU_THREADS``);
+without it the embedded SQLite file in ``GUATU_DATA_DIR``.
 Behind a TLS-terminating reverse proxy that sets ``X-Forwarded-Proto``. Logs
 are JSON lines on stderr, errors with their traceback; ``GUATU_ADMINS``
 (``Name <mail>,…``) and ``GUATU_EMAIL_HOST`` mail errors to the admins.
