@@ -27,6 +27,14 @@ def test_one_mu_rounds_once_to_four_places():
         ("1", "ha", "mu", "15.0000"),
         ("3", "wan_yuan", "yuan", "30000.0000"),
         ("12", "hh", "hh", "12.0000"),
+        ("1.2", "wan_m2", "m2", "12000.0000"),
+        ("1", "km2", "ha", "100.0000"),
+        ("1", "km2", "mu", "1500.0000"),
+        ("1", "wan_mu", "mu", "10000.0000"),
+        ("1", "wan_mu", "km2", "6.6667"),
+        ("3000", "m2", "wan_m2", "0.3000"),
+        ("2.4", "wan_m3", "m3", "24000.0000"),
+        ("1.5", "yi_yuan", "wan_yuan", "15000.0000"),
     ],
 )
 def test_conversions_within_a_dimension(value, source, target, expected):
@@ -55,6 +63,22 @@ def test_units_of_different_dimensions_are_refused_with_both_named():
         ("个", "pc"),
         ("万元", "wan_yuan"),
         ("mu", "mu"),
+        ("万平方米", "wan_m2"),
+        ("万平米", "wan_m2"),
+        ("万㎡", "wan_m2"),
+        ("平方公里", "km2"),
+        ("平方千米", "km2"),
+        ("km²", "km2"),
+        ("公顷", "ha"),
+        ("米", "m"),
+        ("延米", "m"),
+        ("立方米", "m3"),
+        ("方", "m3"),
+        ("m³", "m3"),
+        ("万立方米", "wan_m3"),
+        ("万方", "wan_m3"),
+        ("万亩", "wan_mu"),
+        ("亿元", "yi_yuan"),
     ],
 )
 def test_parse_unit_accepts_what_people_write(text, code):
@@ -71,3 +95,14 @@ def test_unknown_unit_lists_the_known_ones():
 def test_every_dimension_has_a_base_unit_of_factor_one():
     for dimension in Dimension:
         assert any(u.dimension is dimension and u.factor == 1 for u in UNITS.values())
+
+
+def test_area_and_volume_are_different_things():
+    with pytest.raises(UnitError):
+        convert(Decimal(1), "wan_m3", "wan_m2")
+
+
+def test_every_unit_has_a_distinct_symbol_and_a_code_that_fits_the_column():
+    symbols = [unit.symbol for unit in UNITS.values()]
+    assert len(set(symbols)) == len(symbols)
+    assert all(len(code) <= 10 for code in UNITS)  # WorkItem.unit is a CharField(max_length=10)

@@ -5,11 +5,19 @@ the same dimension (平方米 for an item counted in 亩) is converted exactly,
 through fractions, because 1 亩 = 10000/15 平方米 has no finite decimal form;
 a report in a unit of another dimension (户 for an item in 亩) is refused.
 
+The units are those officials write in plans and ledgers: areas (平方米,
+万平方米, 亩, 万亩, 公顷, 平方公里), lengths (米, 公里/千米), volumes (立方米,
+万立方米: earthworks, 土方), households, pieces and money (元, 万元, 亿元).
+This table is the one place they are defined; every path (item form, API,
+ledger, reports) reads it.
+
 >>> from decimal import Decimal
 >>> convert(Decimal("10000"), "m2", "mu")
 Decimal('15.0000')
 >>> parse_unit("平米").code
 'm2'
+>>> convert(Decimal("1.2"), parse_unit("万平方米"), "m2")
+Decimal('12000.0000')
 """
 
 from dataclasses import dataclass
@@ -38,6 +46,7 @@ class Dimension(StrEnum):
 
     AREA = "area"
     LENGTH = "length"
+    VOLUME = "volume"
     HOUSEHOLDS = "households"
     COUNT = "count"
     MONEY = "money"
@@ -50,6 +59,7 @@ class Dimension(StrEnum):
 _DIMENSION_LABELS = {
     Dimension.AREA: gettext_noop("area"),
     Dimension.LENGTH: gettext_noop("length"),
+    Dimension.VOLUME: gettext_noop("volume"),
     Dimension.HOUSEHOLDS: gettext_noop("households"),
     Dimension.COUNT: gettext_noop("count"),
     Dimension.MONEY: gettext_noop("money"),
@@ -64,21 +74,44 @@ class Unit:
     symbol: str
     label: str
     dimension: Dimension
-    #: Size of one unit in the dimension's base unit (平方米, 米, 户, 个, 元).
+    #: Size of one unit in the dimension's base unit (平方米, 米, 立方米, 户, 个, 元).
     factor: Fraction
 
 
 UNITS: dict[str, Unit] = {
     unit.code: unit
     for unit in (
+        # Areas. 1 亩 = 10000/15 平方米 exactly.
         Unit("mu", "亩", gettext_noop("mu"), Dimension.AREA, Fraction(10000, 15)),
         Unit("m2", "平方米", gettext_noop("square metre"), Dimension.AREA, Fraction(1)),
-        Unit("ha", "公顷", gettext_noop("hectare"), Dimension.AREA, Fraction(10000)),
+        Unit(
+            "wan_m2",
+            "万平方米",
+            gettext_noop("10,000 square metres"),
+            Dimension.AREA,
+            Fraction(10**4),
+        ),
+        Unit("ha", "公顷", gettext_noop("hectare"), Dimension.AREA, Fraction(10**4)),
+        Unit("km2", "平方公里", gettext_noop("square kilometre"), Dimension.AREA, Fraction(10**6)),
+        Unit("wan_mu", "万亩", gettext_noop("10,000 mu"), Dimension.AREA, Fraction(10**8, 15)),
+        # Lengths.
         Unit("km", "公里", gettext_noop("kilometre"), Dimension.LENGTH, Fraction(1000)),
         Unit("m", "米", gettext_noop("metre"), Dimension.LENGTH, Fraction(1)),
+        # Volumes (earthworks, 土方; storage).
+        Unit("m3", "立方米", gettext_noop("cubic metre"), Dimension.VOLUME, Fraction(1)),
+        Unit(
+            "wan_m3",
+            "万立方米",
+            gettext_noop("10,000 cubic metres"),
+            Dimension.VOLUME,
+            Fraction(10**4),
+        ),
+        # Counts.
         Unit("hh", "户", gettext_noop("household"), Dimension.HOUSEHOLDS, Fraction(1)),
         Unit("pc", "个", gettext_noop("piece"), Dimension.COUNT, Fraction(1)),
-        Unit("wan_yuan", "万元", gettext_noop("10,000 yuan"), Dimension.MONEY, Fraction(10000)),
+        # Money.
+        Unit("wan_yuan", "万元", gettext_noop("10,000 yuan"), Dimension.MONEY, Fraction(10**4)),
+        Unit("yi_yuan", "亿元", gettext_noop("100 million yuan"), Dimension.MONEY, Fraction(10**8)),
         Unit("yuan", "元", gettext_noop("yuan"), Dimension.MONEY, Fraction(1)),
     )
 }
@@ -87,7 +120,23 @@ _ALIASES: dict[str, str] = {
     "平米": "m2",
     "㎡": "m2",
     "m²": "m2",
+    "万平米": "wan_m2",
+    "万㎡": "wan_m2",
+    "万m²": "wan_m2",
+    "万m2": "wan_m2",
+    "平方千米": "km2",
+    "km²": "km2",
+    "hm²": "ha",
     "千米": "km",
+    "延米": "m",
+    "延长米": "m",
+    "立方": "m3",
+    "方": "m3",
+    "㎥": "m3",
+    "m³": "m3",
+    "万方": "wan_m3",
+    "万立方": "wan_m3",
+    "万m³": "wan_m3",
     "公里数": "km",
     "户数": "hh",
     "家": "hh",

@@ -25,7 +25,7 @@ from guatu.core.ledger.cells import (
     plain_text,
 )
 from guatu.core.ledger.workbook import Table
-from guatu.core.units import parse_unit
+from guatu.core.units import convert, parse_unit
 from guatu.ledger.checking import CellChecker
 from guatu.ledger.problems import Problem, expected
 from guatu.ledger.progress_sheet import ProgressSheet
@@ -405,13 +405,20 @@ class Plan:
                         check.fail("quantity", expected(unit_expected()))
                         return
                     if unit and cell_unit != unit:
-                        check.fail(
-                            "quantity",
-                            _("the unit in the cell differs from the unit column (%(unit)s).")
-                            % {"unit": unit_text},
-                        )
-                        return
-                    unit = cell_unit
+                        # 3万平方米 under a unit column of 万平方米 (the number
+                        # parser reads 万 as a scale): the same area, converted
+                        # exactly; 3户 under 亩 is refused.
+                        try:
+                            quantity = convert(quantity, cell_unit, unit)
+                        except UnitError:
+                            check.fail(
+                                "quantity",
+                                _("the unit in the cell differs from the unit column (%(unit)s).")
+                                % {"unit": unit_text},
+                            )
+                            return
+                    else:
+                        unit = cell_unit
                 if quantity <= 0:
                     check.fail("quantity", _("the target quantity must be greater than zero."))
                     return
