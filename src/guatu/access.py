@@ -130,6 +130,14 @@ def can_manage_projects(user) -> bool:
     return is_supervisor(user)
 
 
+def can_manage_calendar(user) -> bool:
+    """The city's working calendar (days off, extra working days): the supervision
+    office, or the city's system administrator who keeps the organisation."""
+    return is_supervisor(user) or (
+        bool(getattr(user, "is_authenticated", False)) and user.role == Role.ADMIN
+    )
+
+
 def can_freeze_baseline(user) -> bool:
     """Freezing a project's plan as its baseline: the supervision office or a leader."""
     return is_supervisor(user) or (

@@ -20,5 +20,10 @@ def test_every_role_of_the_design_exists(users):
         "town",
         "admin",
     }
-    assert users["admin"].is_superuser and users["supervisor"].is_staff
+    # A city's administrator works through the admin role's group, never as a superuser
+    # (a superuser sees and changes every city of the deployment).
+    assert users["admin"].is_staff and not users["admin"].is_superuser
+    assert users["admin"].groups.filter(name="role:admin").exists()
+    assert users["supervisor"].is_staff
     assert not users["town"].is_staff
+    assert {user.city for user in users.values()} == {users["town"].town.city}

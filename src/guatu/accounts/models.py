@@ -1,11 +1,14 @@
 """A user has exactly one role; town and department users are tied to theirs."""
 
+from django.apps import apps
 from django.conf import settings
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from guatu.common.scope import CityScoped, CityScopedManager, UnscopedManager
 
 #: Characters of a token kept in clear, to tell tokens apart in the admin.
 PREFIX_LENGTH = 8
@@ -19,9 +22,26 @@ class Role(models.TextChoices):
     ADMIN = "admin", _("system administrator (系统管理员)")
 
 
-class User(AbstractUser):
-    """A person who signs in. ``full_name`` holds a Chinese name as written."""
+class CityUserManager(CityScoped, UserManager):
+    """Users of the cities in scope; creating users works as Django's own manager."""
 
+
+class User(AbstractUser):
+    """A person who signs in. ``full_name`` holds a Chinese name as written.
+
+    Every user but a deployment's operator (a superuser) belongs to one city and
+    sees that city only (``common.scope``); a town or department official's city
+    is their town's or department's.
+    """
+
+    city = models.ForeignKey(
+        "org.City",
+        verbose_name=_("city"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+    )
     full_name = models.CharField(_("full name"), max_length=50, blank=True)
     role = models.CharField(_("role"), max_length=12, choices=Role.choices, default=Role.LEADER)
     town = models.ForeignKey(
@@ -46,6 +66,9 @@ class User(AbstractUser):
         help_text=_("Set for a first password handed out by the city's setup: changed at sign-in."),
     )
 
+    objects = CityUserManager("city")
+    everywhere = UnscopedManager()
+
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
@@ -68,6 +91,22 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.full_name or self.username
 
+    def save(self, *args, **kwargs) -> None:
+        # The town or department decides the city; a deployment with one city
+        # puts everyone else in it, as before cities were many.
+        if self.town_id is not None:
+            self.city_id = self.town.city_id
+        elif self.department_id is not None:
+            self.city_id = self.department.city_id
+        elif self.city_id is None and not self.is_superuser:
+            self.city_id = _the_only_city_id()
+        super().save(*args, **kwargs)
+
+
+def _the_only_city_id() -> int | None:
+    ids = list(apps.get_model("org", "City").everywhere.values_list("pk", flat=True)[:2])
+    return ids[0] if len(ids) == 1 else None
+
 
 class ApiToken(models.Model):
     user = models.ForeignKey(
@@ -81,6 +120,9 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
     revoked = models.BooleanField(_("revoked"), default=False)
+
+    objects = CityScopedManager("user__city")
+    everywhere = UnscopedManager()
 
     class Meta:
         verbose_name = _("API token")

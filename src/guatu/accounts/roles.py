@@ -2,8 +2,9 @@
 
 Pages and the API check roles directly (DESIGN.md's table); the admin works
 with Django permissions, so each staff role gets a group holding exactly the
-model permissions its row of that table allows. The admin role is a
-superuser and needs no group.
+model permissions its row of that table allows. A city's administrator
+manages its users and organisation; only the deployment's operator is a
+superuser.
 """
 
 #: role → {app_label.model: actions}
@@ -26,6 +27,14 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "parks.parkunit": ("view", "add", "change"),
         "parks.enterprise": ("view", "change"),
         "parks.application": ("view",),
+    },
+    "admin": {
+        "accounts.user": ("view", "add", "change"),
+        "org.city": ("view", "change"),
+        "org.town": ("view", "add", "change"),
+        "org.village": ("view", "add", "change"),
+        "org.department": ("view", "add", "change"),
+        "org.calendarexception": ("view", "add", "change", "delete"),
     },
 }
 

@@ -16,8 +16,12 @@ def user_create(
     full_name: str = "",
     town=None,
     department=None,
+    city=None,
+    superuser: bool = False,
 ) -> User:
-    """Create a user with one role; an admin is also a Django superuser.
+    """Create a user with one role in one city (their town's or department's if
+    they have one). Only the deployment's operator is a *superuser*: a city's
+    administrator manages that city through the admin role's group.
 
     Give *password*, or a *password_hash* already made by ``make_password``
     (hashing is deliberately slow: a batch of users shares one hash).
@@ -28,8 +32,9 @@ def user_create(
         role=role,
         town=town,
         department=department,
+        city=city,
         is_staff=role in (Role.ADMIN, Role.SUPERVISOR),
-        is_superuser=role == Role.ADMIN,
+        is_superuser=superuser,
     )
     if password_hash is not None:
         user.password = password_hash

@@ -42,11 +42,11 @@ def token_create(*, user) -> str:
 def token_user(key: str):
     """Return the active user holding *key*, or None."""
     token = (
-        ApiToken.objects.select_related("user")
+        ApiToken.everywhere.select_related("user")
         .filter(digest=_digest(key), revoked=False, user__is_active=True)
         .first()
     )
     if token is None:
         return None
-    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+    ApiToken.everywhere.filter(pk=token.pk).update(last_used_at=timezone.now())
     return token.user

@@ -23,6 +23,7 @@ from guatu.baselines.api import router as baselines_router
 from guatu.intake.api import router as intake_router
 from guatu.ledger.api import router as ledger_router
 from guatu.notify.api import router as inbox_router
+from guatu.org.middleware import enter_city
 from guatu.parks.api import router as parks_router
 from guatu.progress.api import router as progress_router
 from guatu.projects.api import router as plans_router
@@ -41,6 +42,7 @@ class TokenAuth(HttpBearer):
         if user.must_change_password:
             raise PasswordChangeRequired
         request.user = user
+        enter_city(user)  # the token's city, not a session's that came along
         return user
 
 

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from guatu.audit.labels import action_label
+from guatu.common.scope import CityScopedManager, UnscopedManager
 
 
 class AuditEntry(models.Model):
@@ -28,6 +29,9 @@ class AuditEntry(models.Model):
     channel = models.CharField(_("channel"), max_length=10, help_text=_("web, api or cli"))
     address = models.GenericIPAddressField(_("address"), null=True, blank=True)
     allowed = models.BooleanField(_("allowed"), default=True)
+
+    objects = CityScopedManager("user__city")
+    everywhere = UnscopedManager()
 
     class Meta:
         verbose_name = _("audit entry")

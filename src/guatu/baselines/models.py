@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from guatu.common.scope import CityScopedManager, UnscopedManager
+
 
 class Baseline(models.Model):
     """One approved version of a project's plan; never changed once written."""
@@ -19,6 +21,9 @@ class Baseline(models.Model):
     )
     #: The links of the moment: [predecessor code, successor code, type, lag days].
     links = models.JSONField(default=list)
+
+    objects = CityScopedManager("project__city")
+    everywhere = UnscopedManager()
 
     class Meta:
         verbose_name = _("baseline")
@@ -48,6 +53,9 @@ class BaselineItem(models.Model):
     early_finish = models.DateField(_("early finish"), null=True)
     late_start = models.DateField(_("late start"), null=True)
     late_finish = models.DateField(_("late finish"), null=True)
+
+    objects = CityScopedManager("baseline__project__city")
+    everywhere = UnscopedManager()
 
     class Meta:
         verbose_name = _("baseline item")
@@ -115,6 +123,9 @@ class Adjustment(models.Model):
         related_name="adjustment",
     )
 
+    objects = CityScopedManager("project__city")
+    everywhere = UnscopedManager()
+
     class Meta:
         verbose_name = _("node adjustment")
         verbose_name_plural = _("node adjustments")
@@ -161,6 +172,9 @@ class AdjustmentFile(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CityScopedManager("adjustment__project__city")
+    everywhere = UnscopedManager()
 
     class Meta:
         verbose_name = _("evidence file")

@@ -234,6 +234,8 @@ def _users(towns: dict[str, Town], departments: dict[str, Department]) -> dict[s
             full_name=full_name,
             town=towns[town] if town else None,
             department=departments[department] if department else None,
+            # The demo's administrator is the deployment's operator as well.
+            superuser=role == Role.ADMIN,
         )
     for town_name, _kind, suffix in scenario.TOWNS:
         username = f"town_{suffix}"

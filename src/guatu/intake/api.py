@@ -7,7 +7,7 @@ from ninja.responses import Status
 from guatu.access import is_supervisor, require
 from guatu.common.bounds import Day
 from guatu.intake.services import evidence_accept, intake_as_dict, intake_read
-from guatu.org.selectors import default_city
+from guatu.org.selectors import current_city
 from guatu.projects.models import Project
 
 router = Router(tags=["intake"])
@@ -41,7 +41,7 @@ class EvidenceOut(Schema):
 @router.post("", summary="Restore a page's extracted text and list its facts (supervision office)")
 def read(request, payload: IntakeIn) -> dict:
     require(
-        is_supervisor(request.user), user=request.user, action="intake_read", target=default_city()
+        is_supervisor(request.user), user=request.user, action="intake_read", target=current_city()
     )
     return intake_as_dict(intake_read(text=payload.text, issue=payload.issue))
 

@@ -9,6 +9,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from guatu.common.scope import CityScopedManager, UnscopedManager
+
 
 class Evidence(models.Model):
     project = models.ForeignKey(
@@ -25,6 +27,9 @@ class Evidence(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     accepted_at = models.DateTimeField(_("accepted at"), default=timezone.now, editable=False)
+
+    objects = CityScopedManager("project__city")
+    everywhere = UnscopedManager()
 
     class Meta:
         verbose_name = _("evidence")

@@ -15,7 +15,7 @@ from guatu.audit.services import audit_record
 from guatu.core.intake.facts import Fact, ProjectName, page_facts
 from guatu.core.intake.restore import Page, restore
 from guatu.intake.models import Evidence
-from guatu.org.selectors import default_city
+from guatu.org.selectors import current_city
 from guatu.projects.models import Project
 
 #: Endings that name a section of a project rather than the project (金台铁路永康段 → 金台铁路).
@@ -154,7 +154,7 @@ def evidence_accept(
         is_supervisor(actor),
         user=actor,
         action="evidence_accept",
-        target=choices[0][1] if choices else default_city(),
+        target=choices[0][1] if choices else current_city(),
     )
     intake = intake_read(text=text, issue=issue)
     stored = []

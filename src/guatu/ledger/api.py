@@ -9,7 +9,7 @@ from ninja.responses import Status
 from guatu.common.pages import XLSX, xlsx_response
 from guatu.ledger.exporting import export_filename, ledger_workbook
 from guatu.ledger.importing import ledger_import
-from guatu.org.selectors import default_city_or_404
+from guatu.org.selectors import current_city_or_404
 
 router = Router(tags=["ledger"])
 
@@ -38,7 +38,7 @@ class LedgerProblemsOut(Schema):
 
 @router.get("/template", summary="The empty ledger template (.xlsx)", response={200: None})
 def template(request) -> HttpResponse:
-    city = default_city_or_404()
+    city = current_city_or_404()
     return xlsx_response(
         ledger_workbook(city=city, projects=[]), export_filename(city, template=True)
     )
@@ -51,7 +51,7 @@ def template(request) -> HttpResponse:
     openapi_extra={"responses": {200: {"content": {XLSX: {}}}}},
 )
 def export(request) -> HttpResponse:
-    city = default_city_or_404()
+    city = current_city_or_404()
     return xlsx_response(ledger_workbook(city=city), export_filename(city))
 
 
@@ -66,7 +66,7 @@ def import_ledger(request, file: File[UploadedFile], dry_run: bool = False):
         name=file.name,
         actor=request.user,
         dry_run=dry_run,
-        city=default_city_or_404(),
+        city=current_city_or_404(),
     )
     if not result.ok:
         return Status(

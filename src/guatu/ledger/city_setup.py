@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import IO
 
 from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -25,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from guatu.access import can_set_up_city, require
 from guatu.accounts.models import Role, User
+from guatu.accounts.roles import role_group_name
 from guatu.audit.services import audit_record
 from guatu.core.ledger.cells import parse_bool, parse_number, plain_text
 from guatu.core.ledger.columns import SheetSpec
@@ -185,9 +187,10 @@ def _check_city(tables: list[Table], plan: _Plan, problems: list[Problem]) -> bo
         check.fail("code", _("expected a GB/T 2260 division code of 6, 9 or 12 digits."))
     if city["time_zone"] not in zoneinfo.available_timezones():
         check.fail("time_zone", _("expected a time zone such as Asia/Shanghai."))
-    if city["name"] and City.objects.filter(name=city["name"]).exists():
+    # Names, codes and logins are unique across the deployment: checked against every city.
+    if city["name"] and City.everywhere.filter(name=city["name"]).exists():
         check.fail("name", _("a city of this name already exists."))
-    if city["code"] and City.objects.filter(code=city["code"]).exists():
+    if city["code"] and City.everywhere.filter(code=city["code"]).exists():
         check.fail("code", _("a city with this code already exists."))
     plan.city = city
     return True
@@ -317,7 +320,7 @@ def _check_login(check: CellChecker, username: str, number: int, logins: dict[st
     if username.lower() in logins:
         check.fail("username", _("this login is listed twice (first in row %(row)d).")
                    % {"row": logins[username.lower()]})  # fmt: skip
-    elif User.objects.filter(username__iexact=username).exists():
+    elif User.everywhere.filter(username__iexact=username).exists():
         check.fail("username", _("this login is already taken."))
     logins.setdefault(username.lower(), number)
 
@@ -441,15 +444,23 @@ def _write(plan: _Plan) -> tuple[City, list[tuple[str, str, str]]]:
                 full_name=row["full_name"],
                 email=row["email"],
                 role=role,
+                city=city,
                 town=towns.get(row["town"]) if row["town"] else None,
                 department=departments.get(row["department"]) if row["department"] else None,
+                # Staff for the admin pages of their own city; never a superuser,
+                # who would see and change every city of the deployment.
                 is_staff=role in (Role.ADMIN, Role.SUPERVISOR),
-                is_superuser=role == Role.ADMIN,
                 password=password_hash,
                 must_change_password=True,
             )
         )
     created = User.objects.bulk_create(users)
+    groups = {group.name: group for group in Group.objects.all()}
+    User.groups.through.objects.bulk_create(
+        User.groups.through(user_id=user.pk, group_id=groups[role_group_name(user.role)].pk)
+        for user in created
+        if role_group_name(user.role) in groups
+    )
     keeper = next(
         (u for u in created if u.role == Role.SUPERVISOR),
         next((u for u in created if u.role == Role.ADMIN), None),

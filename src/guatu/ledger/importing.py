@@ -37,7 +37,7 @@ from guatu.ledger.result import Changes, ImportResult
 from guatu.ledger.writing import plan_write
 from guatu.org.clock import city_today
 from guatu.org.models import City
-from guatu.org.selectors import default_city
+from guatu.org.selectors import current_city
 
 __all__ = ["Changes", "ImportResult", "ledger_import"]
 
@@ -60,7 +60,7 @@ def ledger_import(
     other sheet or item is a problem at its cell. Anyone else gets
     ``PermissionDenied``.
     """
-    city = city or default_city()
+    city = city or current_city()
     supervisor = is_supervisor(actor)
     require(supervisor or reports_own_items(actor), user=actor, action="ledger_import", target=city)
     reporter = not supervisor

@@ -6,7 +6,6 @@ that either, imported into an empty database, sets the city up again.
 
 from datetime import date
 
-from django.db.models import Q
 from openpyxl import Workbook
 
 from guatu.accounts.models import User
@@ -89,15 +88,9 @@ def _department_rows(city: City):
 
 
 def _user_rows(city: City):
-    """The city's users, and those of no town or department (the office, leaders, admins)."""
+    """The city's users (and never another city's, whatever scope the caller is in)."""
     users = (
-        User.objects.filter(
-            Q(town__city=city)
-            | Q(department__city=city)
-            | Q(town__isnull=True, department__isnull=True)
-        )
-        .select_related("town", "department")
-        .order_by("username")
+        User.everywhere.filter(city=city).select_related("town", "department").order_by("username")
     )
     for user in users:
         yield [

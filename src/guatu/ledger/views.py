@@ -23,7 +23,7 @@ from guatu.accounts.models import Role
 from guatu.common.pages import xlsx_response
 from guatu.ledger.exporting import export_filename, ledger_workbook
 from guatu.ledger.importing import ImportResult, ledger_import
-from guatu.org.selectors import default_city_or_404
+from guatu.org.selectors import current_city_or_404
 
 SUFFIXES = (".xlsx", ".csv")
 SESSION_KEY = "ledger_upload"
@@ -75,7 +75,7 @@ def ledger_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def template_view(request: HttpRequest) -> HttpResponse:
-    city = default_city_or_404()
+    city = current_city_or_404()
     return xlsx_response(
         ledger_workbook(city=city, projects=[]), export_filename(city, template=True)
     )
@@ -83,7 +83,7 @@ def template_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def export_view(request: HttpRequest) -> HttpResponse:
-    city = default_city_or_404()
+    city = current_city_or_404()
     return xlsx_response(ledger_workbook(city=city), export_filename(city))
 
 
@@ -92,7 +92,7 @@ def import_view(request: HttpRequest) -> HttpResponse:
     """Check an upload (and keep it), or write a kept upload once the supervisor confirms."""
     if request.method != "POST":
         return redirect("ledger:ledger")
-    city = default_city_or_404()
+    city = current_city_or_404()
     if "confirm" in request.POST:
         kept = request.session.get(SESSION_KEY) or {}
         path = _upload_folder() / kept.get("stored", "-")

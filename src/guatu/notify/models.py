@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from guatu.common.scope import CityScopedManager, UnscopedManager
 from guatu.notify.sealed import SealedTextField, Unreadable
 from guatu.notify.webhooks import webhook_problem
 
@@ -65,6 +66,9 @@ class Robot(models.Model):
     #: Why the server paused it (its address failed the check at a send); empty otherwise.
     paused_reason = models.CharField(_("paused because"), max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CityScopedManager("city")
+    everywhere = UnscopedManager()
 
     class Meta:
         verbose_name = _("group robot")
@@ -137,6 +141,9 @@ class Notice(models.Model):
     created_at = models.DateTimeField(_("time"), auto_now_add=True)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
 
+    objects = CityScopedManager("recipient__city")
+    everywhere = UnscopedManager()
+
     class Meta:
         verbose_name = _("notice")
         verbose_name_plural = _("notices")
@@ -185,6 +192,9 @@ class Delivery(models.Model):
     digest = models.CharField(max_length=40, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
+    objects = CityScopedManager("city")
+    everywhere = UnscopedManager()
+
     class Meta:
         verbose_name = _("delivery")
         verbose_name_plural = _("deliveries")
@@ -231,6 +241,9 @@ class Rules(models.Model):
         help_text=_("Several messages to one person on one day go as one email."),
     )
 
+    objects = CityScopedManager("city")
+    everywhere = UnscopedManager()
+
     class Meta:
         verbose_name = _("notification rules")
         verbose_name_plural = _("notification rules")
@@ -264,6 +277,9 @@ class Preference(models.Model):
     )
     email = models.BooleanField(_("send me emails"), default=True)
     mobile = models.CharField(_("mobile (for @ in group robots)"), max_length=20, blank=True)
+
+    objects = CityScopedManager("user__city")
+    everywhere = UnscopedManager()
 
     class Meta:
         verbose_name = _("notification preference")

@@ -23,7 +23,7 @@ from guatu.notify.services import (
     rules_for,
     rules_save,
 )
-from guatu.org.selectors import default_city_or_404
+from guatu.org.selectors import current_city_or_404
 
 PAGE = 50
 
@@ -70,7 +70,7 @@ def preference_view(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.SUPERVISOR)
 def settings_view(request: HttpRequest) -> HttpResponse:
-    city = default_city_or_404()
+    city = current_city_or_404()
     rules = rules_for(city)
     action = request.POST.get("action")
     rules_form = RulesForm(request.POST if action == "rules" else None, instance=rules)
@@ -114,7 +114,7 @@ def settings_view(request: HttpRequest) -> HttpResponse:
 @role_required(Role.SUPERVISOR)
 @require_POST
 def robot_change_view(request: HttpRequest, pk: int) -> HttpResponse:
-    city = default_city_or_404()
+    city = current_city_or_404()
     robot = get_object_or_404(Robot, pk=pk, city=city)
     if request.POST.get("action") == "delete":
         robot_delete(actor=request.user, robot=robot)
@@ -133,7 +133,7 @@ def robot_change_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(Role.SUPERVISOR)
 def log_view(request: HttpRequest) -> HttpResponse:
-    city = default_city_or_404()
+    city = current_city_or_404()
     status = request.GET.get("status", "")
     rows = Delivery.objects.filter(city=city).select_related("recipient", "robot")
     if status in Delivery.Status.values:

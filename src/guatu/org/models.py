@@ -6,6 +6,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from guatu.common.scope import CityScopedManager, UnscopedManager
+
 
 def validate_time_zone(name: str) -> None:
     """Refuse a name the time-zone database does not know."""
@@ -51,6 +53,9 @@ class City(models.Model):
         help_text=_("“Today” and every time shown follow it (IANA name, e.g. Asia/Shanghai)."),
     )
 
+    objects = CityScopedManager("pk")
+    everywhere = UnscopedManager()
+
     class Meta:
         verbose_name = _("city")
         verbose_name_plural = _("cities")
@@ -72,6 +77,9 @@ class Town(models.Model):
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.TOWN)
     order = models.PositiveSmallIntegerField(_("display order"), default=0)
 
+    objects = CityScopedManager("city")
+    everywhere = UnscopedManager()
+
     class Meta:
         verbose_name = _("town")
         verbose_name_plural = _("towns")
@@ -89,6 +97,9 @@ class Village(models.Model):
 
     town = models.ForeignKey(Town, on_delete=models.PROTECT, related_name="villages")
     name = models.CharField(_("name"), max_length=50)
+
+    objects = CityScopedManager("town__city")
+    everywhere = UnscopedManager()
 
     class Meta:
         verbose_name = _("village")
@@ -108,6 +119,9 @@ class Department(models.Model):
     city = models.ForeignKey(City, on_delete=models.PROTECT, related_name="departments")
     name = models.CharField(_("name"), max_length=80)
     short_name = models.CharField(_("short name"), max_length=20, blank=True)
+
+    objects = CityScopedManager("city")
+    everywhere = UnscopedManager()
 
     class Meta:
         verbose_name = _("department")
@@ -140,6 +154,9 @@ class CalendarException(models.Model):
     date = models.DateField(_("date"))
     working = models.BooleanField(_("worked"), help_text=_("Checked: worked; unchecked: off."))
     note = models.CharField(_("note"), max_length=100, blank=True)
+
+    objects = CityScopedManager("city")
+    everywhere = UnscopedManager()
 
     class Meta:
         verbose_name = _("calendar exception")

@@ -1,17 +1,56 @@
-"""Read paths for the organisation."""
+"""Read paths for the organisation: which city a request acts in."""
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 
+from guatu.common.scope import active_city_ids
 from guatu.org.models import City
 
 
-def default_city() -> City | None:
-    """The city this deployment supervises (the first one; deployments have one)."""
+def city_scope_of(user) -> tuple[int, ...] | None:
+    """The cities *user* may see: their own; none for a user without a city; no
+    limit for a deployment's operator (a superuser without a city) and before
+    anyone signs in (the pages that answer then show no city's data)."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    if user.city_id is not None:
+        return (user.city_id,)
+    return None if user.is_superuser else ()
+
+
+def current_city() -> City | None:
+    """The city the running request acts in: the signed-in user's.
+
+    Outside a request's scope (a command, the worker, a test calling a service)
+    the first city — a deployment with one city needs no more; commands that
+    act on one of several cities enter its scope first (``--city``).
+    """
+    if active_city_ids() == ():
+        return None
     return City.objects.order_by("pk").first()
 
 
-def default_city_or_404() -> City:
-    city = default_city()
+def current_city_or_404() -> City:
+    city = current_city()
     if city is None:
         raise Http404("no city")
     return city
+
+
+class NoSuchCity(LookupError):
+    """The message says which city was not found, or that one must be named."""
+
+
+def city_for_command(key: str | None) -> City | None:
+    """The city a command acts on: the one named (by name or GB/T 2260 code) with
+    ``--city``, else the deployment's only city; None when there is no city yet."""
+    if key:
+        key = key.strip()
+        city = City.everywhere.filter(name=key).first() or City.everywhere.filter(code=key).first()
+        if city is None:
+            raise NoSuchCity(_("No city named “%(city)s”.") % {"city": key})
+        return city
+    cities = list(City.everywhere.order_by("pk")[:2])
+    if len(cities) > 1:
+        raise NoSuchCity(_("This deployment has several cities: name one with --city."))
+    return cities[0] if cities else None

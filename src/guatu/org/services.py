@@ -8,7 +8,7 @@ same thing through these two functions.
 
 from django.db import transaction
 
-from guatu.access import can_manage_projects, require
+from guatu.access import can_manage_calendar, require
 from guatu.audit.services import audit_record
 from guatu.common.events import CalendarChanged, publish
 from guatu.org.models import CalendarException
@@ -17,7 +17,7 @@ from guatu.org.models import CalendarException
 def calendar_exception_save(*, actor, exception: CalendarException) -> CalendarException:
     """Add or change a day off / extra working day (the supervision office), audited."""
     target = exception if exception.pk else exception.city
-    require(can_manage_projects(actor), user=actor, action="calendar_exception_save", target=target)
+    require(can_manage_calendar(actor), user=actor, action="calendar_exception_save", target=target)
     exception.full_clean()
     with transaction.atomic():
         exception.save()
@@ -38,7 +38,7 @@ def calendar_exception_save(*, actor, exception: CalendarException) -> CalendarE
 def calendar_exception_delete(*, actor, exception: CalendarException) -> None:
     """Remove an exception (the supervision office), audited; the day is ordinary again."""
     require(
-        can_manage_projects(actor), user=actor, action="calendar_exception_delete", target=exception
+        can_manage_calendar(actor), user=actor, action="calendar_exception_delete", target=exception
     )
     with transaction.atomic():
         audit_record(

@@ -12,6 +12,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from guatu.common.scope import CityScopedManager, UnscopedManager
+
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
 
@@ -43,6 +45,9 @@ class Park(models.Model):
     leading_industries_note = models.CharField(
         _("leading industries"), max_length=200, blank=True, help_text=_("e.g. 五金机械")
     )
+
+    objects = CityScopedManager("city")
+    everywhere = UnscopedManager()
 
     class Meta:
         verbose_name = _("park")
@@ -104,6 +109,9 @@ class ParkUnit(models.Model):
         blank=True,
         related_name="units",
     )
+
+    objects = CityScopedManager("park__city")
+    everywhere = UnscopedManager()
 
     class Meta:
         verbose_name = _("park unit")
@@ -178,6 +186,9 @@ class CriteriaSet(Versioned):
     safety_veto = models.BooleanField(_("safety record is a veto"), default=True)
     note = models.CharField(_("note"), max_length=200, blank=True)
 
+    objects = CityScopedManager("park__city")
+    everywhere = UnscopedManager()
+
     class Meta:
         verbose_name = _("admission criteria")
         verbose_name_plural = _("admission criteria")
@@ -204,6 +215,9 @@ class GradingScheme(Versioned):
     mode = models.CharField(_("grading"), max_length=6, choices=Mode.choices, default=Mode.SCORE)
     cutoffs = models.JSONField(_("score cut-offs for A, B, C"), default=list)
     shares = models.JSONField(_("shares of A, B, C"), default=list)
+
+    objects = CityScopedManager("city")
+    everywhere = UnscopedManager()
 
     class Meta:
         verbose_name = _("grading scheme")
@@ -246,6 +260,9 @@ class Application(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
+
+    objects = CityScopedManager("park__city")
+    everywhere = UnscopedManager()
 
     class Meta:
         verbose_name = _("application")
@@ -293,6 +310,9 @@ class Evaluation(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = CityScopedManager("application__park__city")
+    everywhere = UnscopedManager()
 
     class Meta:
         verbose_name = _("evaluation")

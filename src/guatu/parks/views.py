@@ -11,7 +11,7 @@ from guatu.access import can_manage_park, can_see_applications, is_supervisor, r
 from guatu.common.pages import apply_errors, xlsx_response
 from guatu.core.admission import indicators
 from guatu.org.clock import city_today
-from guatu.org.selectors import default_city_or_404
+from guatu.org.selectors import current_city_or_404
 from guatu.parks.forms import (
     INDICATOR_LABELS,
     AllocationForm,
@@ -218,7 +218,7 @@ def application_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def grading_view(request: HttpRequest) -> HttpResponse:
     """The city's 亩均 grading versions; the supervision office publishes a new one."""
-    city = default_city_or_404()
+    city = current_city_or_404()
     versions = list(GradingScheme.objects.filter(city=city).select_related("created_by"))
     manage = is_supervisor(request.user)
     form = None

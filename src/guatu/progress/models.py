@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from guatu.common.scope import CityScopedManager, UnscopedManager
 from guatu.progress.labels import place_label
 from guatu.projects.models import unit_choices
 
@@ -67,6 +68,9 @@ class ProgressReport(models.Model):
         ),
     )
 
+    objects = CityScopedManager("work_item__project__city")
+    everywhere = UnscopedManager()
+
     class Meta:
         verbose_name = _("progress report")
         verbose_name_plural = _("progress reports")
@@ -121,6 +125,9 @@ class ReportReview(models.Model):
     )
     reviewed_at = models.DateTimeField(_("reviewed at"), default=timezone.now, editable=False)
 
+    objects = CityScopedManager("report__work_item__project__city")
+    everywhere = UnscopedManager()
+
     class Meta:
         verbose_name = _("review of an above-target report")
         verbose_name_plural = _("reviews of above-target reports")
@@ -167,6 +174,9 @@ class Blocker(models.Model):
     )
     resolution = models.TextField(_("resolution"), blank=True)
     resolved_on = models.DateField(_("resolved on"), null=True, blank=True)
+
+    objects = CityScopedManager("work_item__project__city")
+    everywhere = UnscopedManager()
 
     class Meta:
         verbose_name = _("blocker (卡点)")
@@ -224,6 +234,9 @@ class StatusRuleSet(models.Model):
     )
     created_at = models.DateTimeField(_("changed at"), default=timezone.now, editable=False)
 
+    objects = CityScopedManager("city")
+    everywhere = UnscopedManager()
+
     class Meta:
         verbose_name = _("status rules")
         verbose_name_plural = _("status rules")
@@ -274,6 +287,9 @@ class ReportPhoto(models.Model):
         default=False,
         help_text=_("The camera dates the photo more than 30 days before the report's date."),
     )
+
+    objects = CityScopedManager("report__work_item__project__city")
+    everywhere = UnscopedManager()
 
     class Meta:
         verbose_name = _("site photo")

@@ -29,7 +29,7 @@ from guatu.core.status import (
 )
 from guatu.org.clock import city_today
 from guatu.org.models import CalendarException, City
-from guatu.org.selectors import default_city
+from guatu.org.selectors import current_city
 from guatu.progress.models import ProgressReport, StatusRuleSet
 from guatu.progress.selectors import COUNTS
 from guatu.projects.models import Project, WorkItem
@@ -176,7 +176,7 @@ def status_inputs(
     rows = value_rows(query.order_by("pk"), *ITEM_FIELDS)
     projects = {p.pk: p for p in Project.objects.filter(pk__in={r[1] for r in rows})}
     if city is None:
-        city = next(iter(projects.values())).city if projects else default_city()
+        city = next(iter(projects.values())).city if projects else current_city()
     up_to = up_to or city_today(city)
     reports = value_rows(
         ProgressReport.objects.filter(

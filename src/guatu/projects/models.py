@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from guatu.common.scope import CityScopedManager, UnscopedManager
 from guatu.core.units import UNITS
 
 
@@ -76,6 +77,9 @@ class Project(models.Model):
         help_text=_("Dates in these years assume a plain Monday–Friday week."),
     )
 
+    objects = CityScopedManager("city")
+    everywhere = UnscopedManager()
+
     class Meta:
         verbose_name = _("project")
         verbose_name_plural = _("projects")
@@ -118,6 +122,9 @@ class TaskForceMember(models.Model):
         null=True,
         blank=True,
     )
+
+    objects = CityScopedManager("project__city")
+    everywhere = UnscopedManager()
 
     class Meta:
         verbose_name = _("task force member")
@@ -231,6 +238,9 @@ class WorkItem(models.Model):
     free_float = models.IntegerField(_("free float (days)"), null=True, blank=True, editable=False)
     critical = models.BooleanField(_("critical"), default=False, editable=False)
 
+    objects = CityScopedManager("project__city")
+    everywhere = UnscopedManager()
+
     class Meta:
         verbose_name = _("work item")
         verbose_name_plural = _("work items")
@@ -298,6 +308,9 @@ class Dependency(models.Model):
     )
     type = models.CharField(_("type"), max_length=2, choices=Type.choices, default=Type.FS)
     lag_days = models.IntegerField(_("lag (days)"), default=0, help_text=_("Negative for a lead."))
+
+    objects = CityScopedManager("successor__project__city")
+    everywhere = UnscopedManager()
 
     class Meta:
         verbose_name = _("dependency")

@@ -8,7 +8,7 @@ from ninja import Router, Schema
 from ninja.responses import Status
 
 from guatu.common.bounds import WorkingDays
-from guatu.org.selectors import default_city_or_404
+from guatu.org.selectors import current_city_or_404
 from guatu.projects.models import Project, WorkItem
 from guatu.risk.estimates import estimate_clear, estimate_set
 from guatu.risk.services import (
@@ -190,7 +190,7 @@ def at_risk(request):
             p80=row.p80,
             probability=row.probability,
         )
-        for row in nodes_at_risk(default_city_or_404())
+        for row in nodes_at_risk(current_city_or_404())
     ]
 
 

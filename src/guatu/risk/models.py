@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from guatu.common.scope import CityScopedManager, UnscopedManager
+
 
 class ThreePoint(models.Model):
     """三点估计: optimistic, most likely and pessimistic working days for the whole item.
@@ -33,6 +35,9 @@ class ThreePoint(models.Model):
     note = models.CharField(_("basis of the estimate"), max_length=300, blank=True)
     set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     set_at = models.DateTimeField(auto_now=True)
+
+    objects = CityScopedManager("work_item__project__city")
+    everywhere = UnscopedManager()
 
     class Meta:
         verbose_name = _("three-point estimate")

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from guatu.access import is_supervisor
 from guatu.common.pages import apply_errors, xlsx_response
 from guatu.org.clock import city_today
-from guatu.org.selectors import default_city_or_404
+from guatu.org.selectors import current_city_or_404
 from guatu.projects.models import Project, WorkItem
 from guatu.risk.estimates import estimate_clear, estimate_set
 from guatu.risk.forms import EstimateForm, WhatIfForm
@@ -113,7 +113,7 @@ def estimate_clear_view(request: HttpRequest, code: str, pk: int) -> HttpRespons
 @login_required
 def nodes_view(request: HttpRequest) -> HttpResponse:
     """The city's time nodes under even odds: a page, or the dashboard's card (htmx)."""
-    city = default_city_or_404()
+    city = current_city_or_404()
     rows = nodes_at_risk(city)
     fragment = request.GET.get("fragment") == "1"
     return render(

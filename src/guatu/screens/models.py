@@ -10,6 +10,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from guatu.common.scope import CityScopedManager, UnscopedManager
+
 
 class ScreenToken(models.Model):
     name = models.CharField(_("screen"), max_length=60, help_text=_("e.g. 指挥中心大屏"))
@@ -32,6 +34,9 @@ class ScreenToken(models.Model):
         blank=True,
         verbose_name=_("revoked by"),
     )
+
+    objects = CityScopedManager("created_by__city")
+    everywhere = UnscopedManager()
 
     class Meta:
         verbose_name = _("screen token")

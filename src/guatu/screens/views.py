@@ -12,7 +12,7 @@ from guatu.access import role_required
 from guatu.accounts.models import Role
 from guatu.core.wallchart import render_svg
 from guatu.org.clock import city_time
-from guatu.org.selectors import default_city_or_404
+from guatu.org.selectors import current_city_or_404
 from guatu.projects.models import Project
 from guatu.screens.models import ScreenToken
 from guatu.screens.services import screen_for_token, screen_token_create, screen_token_revoke
@@ -66,7 +66,7 @@ def screen_view(request: HttpRequest, token: str) -> HttpResponse:
     Each refresh moves the chart on to the next project (``n``).
     """
     screen = screen_for_token(token)
-    city = default_city_or_404()
+    city = current_city_or_404()
     board = dashboard(city=city)
     projects = list(Project.objects.filter(city=city).select_related("city").order_by("code"))
     try:

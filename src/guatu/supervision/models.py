@@ -6,6 +6,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from guatu.common.scope import CityScopedManager, UnscopedManager
+
 
 class EscalationLevel(models.TextChoices):
     """The default ladder of DESIGN.md, in climbing order."""
@@ -50,6 +52,9 @@ class EscalationEvent(models.Model):
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
     resolution_note = models.TextField(_("resolution note"), blank=True)
+
+    objects = CityScopedManager("work_item__project__city")
+    everywhere = UnscopedManager()
 
     class Meta:
         verbose_name = _("escalation event")
@@ -116,6 +121,9 @@ class Bulletin(models.Model):
         related_name="+",
     )
 
+    objects = CityScopedManager("city")
+    everywhere = UnscopedManager()
+
     class Meta:
         verbose_name = _("bulletin (定期通报)")
         verbose_name_plural = _("bulletins (定期通报)")
@@ -154,6 +162,9 @@ class Score(models.Model):
     )
     score = models.DecimalField(_("score"), max_digits=6, decimal_places=2)
     parts = models.JSONField(_("parts"), default=dict)
+
+    objects = CityScopedManager("city")
+    everywhere = UnscopedManager()
 
     class Meta:
         verbose_name = _("score (督查考核)")

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from guatu.access import is_supervisor
 from guatu.common.pages import bad_query
 from guatu.org.clock import city_today
-from guatu.org.selectors import default_city, default_city_or_404
+from guatu.org.selectors import current_city, current_city_or_404
 from guatu.projects.models import Project
 from guatu.supervision import render as formats
 from guatu.supervision.models import Bulletin, EscalationEvent, Score
@@ -32,7 +32,7 @@ def bulletin_list_view(request: HttpRequest) -> HttpResponse:
         try:
             bulletin = bulletin_draft(
                 actor=request.user,
-                city=default_city_or_404(),
+                city=current_city_or_404(),
                 period_text=request.POST.get("period", ""),
                 project=project,
             )
@@ -140,7 +140,7 @@ def score_view(request: HttpRequest) -> HttpResponse:
             request, _("“%(value)s” is not a year: write it like 2019.") % {"value": asked[:20]}
         )
     latest = Score.objects.order_by("-year").values_list("year", flat=True).first()
-    year = int(asked) if asked else (latest or city_today(default_city()).year)
+    year = int(asked) if asked else (latest or city_today(current_city()).year)
     scores = Score.objects.filter(year=year)
 
     def ranking(field: str):

@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 
 from guatu.access import reports_own_items
 from guatu.org.clock import city_today
-from guatu.org.selectors import default_city
+from guatu.org.selectors import current_city
 from guatu.progress.my_work import my_work
 
 
@@ -29,7 +29,7 @@ def home_view(request: HttpRequest) -> HttpResponse:
 def my_work_view(request: HttpRequest) -> HttpResponse:
     if not reports_own_items(request.user):
         return redirect("web:dashboard")
-    today = city_today(default_city())
+    today = city_today(current_city())
     work = my_work(request.user, today)
     return render(
         request,

@@ -5,14 +5,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from guatu.org.clock import city_today
-from guatu.org.selectors import default_city_or_404
+from guatu.org.selectors import current_city_or_404
 from guatu.progress.selectors import blocker_overdue, blockers_open
 
 
 @login_required
 def blocker_board_view(request: HttpRequest) -> HttpResponse:
     """Open blockers by owner department, overdue first."""
-    today = city_today(default_city_or_404())
+    today = city_today(current_city_or_404())
     open_blockers = blockers_open().select_related("work_item__project", "owner_department", "town")
     by_department: dict = {}
     for blocker in sorted(

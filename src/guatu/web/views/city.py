@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from guatu.access import can_report
 from guatu.org.clock import city_today
 from guatu.org.models import Town
-from guatu.org.selectors import default_city
+from guatu.org.selectors import current_city
 from guatu.progress.overview import progress_overview
 from guatu.progress.status import items_status, rules_in_force
 from guatu.projects.models import WorkItem
@@ -16,7 +16,7 @@ from guatu.web.dashboard import dashboard
 
 @login_required
 def dashboard_view(request: HttpRequest) -> HttpResponse:
-    city = default_city()
+    city = current_city()
     if city is None:
         return redirect("web:project-list")
     return render(request, "web/dashboard.html", {"board": dashboard(city=city)})
@@ -24,7 +24,7 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def town_list_view(request: HttpRequest) -> HttpResponse:
-    city = default_city()
+    city = current_city()
     ranking = progress_overview(city=city).towns() if city else []
     return render(
         request,

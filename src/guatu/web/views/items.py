@@ -27,7 +27,7 @@ from guatu.common.pages import apply_errors
 from guatu.core.status import LIGHT_NAMES, Reason
 from guatu.org.clock import city_today
 from guatu.org.models import Town
-from guatu.org.selectors import default_city_or_404
+from guatu.org.selectors import current_city_or_404
 from guatu.progress.models import Blocker, ProgressReport, ReportPhoto
 from guatu.progress.selectors import report_history
 from guatu.progress.services import (
@@ -227,7 +227,7 @@ def item_list_view(request: HttpRequest) -> HttpResponse:
             "light": light,
             "warning": warning,
             "town": Town.objects.filter(pk=town).first() if town and town.isdigit() else None,
-            "today": city_today(default_city_or_404()),
+            "today": city_today(current_city_or_404()),
         },
     )
 

@@ -13,7 +13,7 @@ from guatu.access import role_required
 from guatu.accounts.models import Role
 from guatu.common.pages import apply_errors
 from guatu.org.clock import city_today
-from guatu.org.selectors import default_city
+from guatu.org.selectors import current_city
 from guatu.progress.joint import joint_milestone_state
 from guatu.progress.models import Blocker, ProgressReport
 from guatu.progress.selectors import latest_report_values
@@ -39,7 +39,7 @@ def project_list_view(request: HttpRequest) -> HttpResponse:
     lights = projects_light(projects=projects)
     for project in projects:
         project.light = lights.get(project.pk, "")
-    city = default_city()
+    city = current_city()
     return render(
         request, "web/project_list.html", {"projects": projects, "today": city_today(city)}
     )

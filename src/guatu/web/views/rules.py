@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from guatu.access import is_supervisor
 from guatu.common.pages import apply_errors
 from guatu.org.clock import city_today
-from guatu.org.selectors import default_city_or_404
+from guatu.org.selectors import current_city_or_404
 from guatu.progress.services import status_rules_change
 from guatu.progress.status import rules_in_force
 from guatu.web.forms import RulesForm
@@ -18,7 +18,7 @@ from guatu.web.forms import RulesForm
 
 @login_required
 def rules_view(request: HttpRequest) -> HttpResponse:
-    city = default_city_or_404()
+    city = current_city_or_404()
     today = city_today(city)
     current = rules_in_force(city, today)[2]
     initial = {"valid_from": today, "window_days": 28, "yellow_lag": 10, "red_lag": 30}

@@ -8,11 +8,12 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from guatu.accounts.models import Role, User
+from guatu.common.scope import scoped_to
 from guatu.ledger.exporting import ledger_workbook
 from guatu.ledger.importing import ImportResult, ledger_import
 from guatu.ledger.new_city import ledger_import_new_city
 from guatu.org.passwords import write_passwords
-from guatu.org.selectors import default_city
+from guatu.org.selectors import NoSuchCity, city_for_command
 
 
 class Command(BaseCommand):
@@ -28,38 +29,48 @@ class Command(BaseCommand):
         parser.add_argument("file")
         parser.add_argument("--dry-run", action="store_true", help="check and count, write nothing")
         parser.add_argument("--user", help="the supervisor importing (default: the first one)")
+        parser.add_argument(
+            "--city", help="the city, by name or code (needed where there are several)"
+        )
 
     def handle(self, *args, **options) -> None:
         with translation.override(settings.LANGUAGE_CODE):
-            city = default_city()
-            path = Path(options["file"])
-            if city is None and options["action"] == "import":
-                self._new_city(path, dry_run=options["dry_run"])
-                return
-            if city is None:
-                raise CommandError(
-                    _("No city yet: run `guatu city init`, `guatu demo` or import a city's ledger.")
-                )
-            if options["action"] in ("template", "export"):
-                data = ledger_workbook(
-                    city=city, projects=[] if options["action"] == "template" else None
-                )
-                path.write_bytes(data)
-                self.stdout.write(_("Wrote %(file)s.") % {"file": path})
-                return
-            if not path.is_file():
-                raise CommandError(_("No file %(file)s.") % {"file": path})
-            users = User.objects.filter(role=Role.SUPERVISOR, is_active=True)
-            actor = (users.filter(username=options["user"]) if options["user"] else users).first()
-            if actor is None:
-                raise CommandError(_("No active supervisor user to act as."))
-            result = ledger_import(source=path, actor=actor, dry_run=options["dry_run"], city=city)
-            self._report(result)
-            if not result.ok:
-                raise CommandError(
-                    _("%(count)d problems found; nothing was written.")
-                    % {"count": len(result.problems)}
-                )
+            try:
+                city = city_for_command(options["city"])
+            except NoSuchCity as error:
+                raise CommandError(str(error)) from error
+            with scoped_to(None if city is None else (city.pk,)):
+                self._ledger(city, options)
+
+    def _ledger(self, city, options) -> None:
+        path = Path(options["file"])
+        if city is None and options["action"] == "import":
+            self._new_city(path, dry_run=options["dry_run"])
+            return
+        if city is None:
+            raise CommandError(
+                _("No city yet: run `guatu city init`, `guatu demo` or import a city's ledger.")
+            )
+        if options["action"] in ("template", "export"):
+            data = ledger_workbook(
+                city=city, projects=[] if options["action"] == "template" else None
+            )
+            path.write_bytes(data)
+            self.stdout.write(_("Wrote %(file)s.") % {"file": path})
+            return
+        if not path.is_file():
+            raise CommandError(_("No file %(file)s.") % {"file": path})
+        users = User.objects.filter(role=Role.SUPERVISOR, is_active=True)
+        actor = (users.filter(username=options["user"]) if options["user"] else users).first()
+        if actor is None:
+            raise CommandError(_("No active supervisor user to act as."))
+        result = ledger_import(source=path, actor=actor, dry_run=options["dry_run"], city=city)
+        self._report(result)
+        if not result.ok:
+            raise CommandError(
+                _("%(count)d problems found; nothing was written.")
+                % {"count": len(result.problems)}
+            )
 
     def _new_city(self, path: Path, *, dry_run: bool) -> None:
         """An empty database: the ledger must carry its city's organisation sheets."""
