@@ -14,12 +14,12 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.migrations.executor import MigrationExecutor
 from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from guatu.ops.database import unapplied_migrations
 from guatu.ops.heartbeat import HEARTBEAT_STALE
 from guatu.ops.models import WorkerHeartbeat
 
@@ -34,9 +34,8 @@ def _database() -> tuple[bool, str]:
 
 
 def _migrations() -> tuple[bool, str]:
-    executor = MigrationExecutor(connections[DEFAULT_DB_ALIAS])
-    plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
-    return not plan, f"{len(plan)} unapplied" if plan else "all applied"
+    missing = unapplied_migrations()
+    return not missing, f"{missing} unapplied" if missing else "all applied"
 
 
 def _worker() -> tuple[bool, str]:

@@ -68,7 +68,7 @@ STORAGES = {
 MIDDLEWARE = [MIDDLEWARE[0], "whitenoise.middleware.WhiteNoiseMiddleware", *MIDDLEWARE[1:]]
 
 # Login throttling and sessions shared by all app servers: the database cache
-# (run `guatu createcachetable` once after migrating).
+# (`guatu migrate` creates its table: guatu.ops.database).
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "guatu_cache"}
 }

@@ -39,7 +39,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-prepare",
             action="store_true",
-            help="skip migrate, createcachetable and collectstatic (another process did them)",
+            help="skip migrate (and its cache table) and collectstatic (another process did them)",
         )
         parser.add_argument(
             "--check-only",
@@ -52,8 +52,7 @@ class Command(BaseCommand):
             raise CommandError("--workers must be at least 1.")
         threads = settings.GUATU_THREADS
         if not no_prepare:
-            call_command("migrate", interactive=False, verbosity=0)
-            call_command("createcachetable", verbosity=0)
+            call_command("migrate", interactive=False, verbosity=0)  # the cache table too
             call_command("collectstatic", interactive=False, verbosity=0)
             self._compile_risk_kernel()
         self._check_connections(workers * threads)
