@@ -84,7 +84,7 @@ def test_every_problem_is_named_at_its_cell_and_nothing_is_written():
     source = workbook_with(
         {
             "城市": {"B3": "33x", "C3": "Mars/Olympus"},
-            "镇街区": {"A4": "石柱镇", "B5": "乡"},
+            "镇街区": {"A4": "石柱镇", "B5": "村"},
             "行政村": {"A4": "象珠镇"},
             "用户": {"C4": "市长", "D5": "", "E6": "不存在局", "F3": "not-an-email"},
             "亮灯规则": {"C3": 40},
@@ -226,3 +226,45 @@ def test_a_request_without_a_user_is_no_operator(users):
         current_origin.reset(token)
     result = city_init(source=workbook_with({}), name="org.xlsx", actor=users["admin"])
     assert result.written
+
+
+def test_townships_ethnic_townships_short_names_and_mobiles_are_what_a_county_writes():
+    """兰溪 had to file 柏社乡 and 水亭畲族乡 as 镇, its users' departments in full, and
+    had nowhere for a 手机号 (issue 29)."""
+    book = workbook_with(
+        {
+            "城市": {"A3": "兰溪市", "B3": "330781"},
+            "镇街区": {"A4": "柏社乡", "B4": "乡", "A5": "水亭畲族乡", "B5": "畲族乡"},
+            "用户": {"G3": "138-0000-0001", "G5": "+8613800000002", "E6": "交通局"},
+        }
+    )
+    result = city_init(source=book)
+    assert not result.problems, [str(p) for p in result.problems]
+    city = City.objects.get(name="兰溪市")
+    assert dict(Town.objects.filter(city=city).values_list("name", "kind")) == {
+        "石柱镇": "town",
+        "柏社乡": "township",
+        "水亭畲族乡": "ethnic",
+    }
+    users = {u.username: u for u in User.objects.filter(city=city)}
+    assert users["jiaotong_liu"].department.name == "示例市交通运输局"
+    assert (users["zhang_wei"].mobile, users["shizhu_wang"].mobile) == (
+        "13800000001",
+        "13800000002",
+    )
+    # Every user of the new city is in it, and nobody is made a superuser.
+    assert len(users) == 4 and not any(u.is_superuser for u in users.values())
+    assert users["zhang_wei"].groups.filter(name="role:supervisor").exists()
+    exported = load_workbook(io.BytesIO(organisation_workbook(city=city)))
+    header = [cell.value for cell in exported["用户"][2]]
+    assert "手机号" in header
+    kinds = {row[0]: row[1] for row in exported["镇街区"].iter_rows(min_row=3, values_only=True)}
+    assert kinds["水亭畲族乡"] == "民族乡" and kinds["柏社乡"] == "乡"
+
+
+def test_a_wrong_kind_or_mobile_is_named_at_its_cell():
+    book = workbook_with({"镇街区": {"B4": "村"}, "用户": {"G3": "12345"}})
+    result = city_init(source=book)
+    text = "\n".join(str(p) for p in result.problems)
+    assert "镇街区" in text and "乡" in text and "手机号" in text and "11" in text
+    assert not City.objects.filter(name="示例市").exists()

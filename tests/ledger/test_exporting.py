@@ -7,7 +7,7 @@ import pytest
 from openpyxl import load_workbook
 
 from guatu.ledger.exporting import ledger_workbook
-from guatu.org.selectors import default_city
+from guatu.org.selectors import current_city
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +38,7 @@ def test_the_template_has_chinese_headers_lists_frozen_rows_and_widths(city, tow
 
 
 def test_the_export_carries_lights_and_late_dates(demo):
-    data = values(ledger_workbook(city=default_city()))
+    data = values(ledger_workbook(city=current_city()))
     items = data["工作事项"]
     header = items[1]
     rows = {row[1]: dict(zip(header, row, strict=True)) for row in items[2:]}

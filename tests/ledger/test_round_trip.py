@@ -11,7 +11,7 @@ from guatu.demo.build import demo_build
 from guatu.ledger.exporting import ledger_workbook
 from guatu.ledger.importing import ledger_import
 from guatu.org.models import City, Department, Town, Village
-from guatu.org.selectors import default_city
+from guatu.org.selectors import current_city
 from guatu.progress.models import StatusRuleSet
 from tests.ledger.test_exporting import values
 
@@ -38,7 +38,7 @@ def _copy_organisation(snapshot) -> City:
 def test_importing_an_export_into_an_empty_database_and_exporting_again_gives_the_same_values():
     with transaction.atomic():
         demo_build()
-        city = default_city()
+        city = current_city()
         snapshot = (
             {
                 f: getattr(city, f)

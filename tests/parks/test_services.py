@@ -66,7 +66,9 @@ def park(city, towns, users):
 
 
 def apply(park, n, tax, industry="C3311", **figures):
-    enterprise = Enterprise.objects.create(credit_code=code(n), name=f"企业{n}", industry=industry)
+    enterprise = Enterprise.objects.create(
+        city=park.city, credit_code=code(n), name=f"企业{n}", industry=industry
+    )
     values = dict(
         tax=tax,
         output=5000,

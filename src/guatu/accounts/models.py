@@ -3,6 +3,7 @@
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -59,6 +60,16 @@ class User(AbstractUser):
         null=True,
         blank=True,
         related_name="users",
+    )
+    mobile = models.CharField(
+        _("mobile phone (手机号)"),
+        max_length=11,
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^1[3-9][0-9]{9}$", _("expected an 11-digit mobile number such as 13800000000.")
+            )
+        ],
     )
     must_change_password = models.BooleanField(
         _("must change password"),

@@ -38,6 +38,7 @@ ACTIONS = {
     "intake_read": _("newspaper page read in"),
     "joint_milestone_create": _("joint time node created"),
     "ledger_import": _("ledger imported"),
+    "not_found": _("asked for something not there (or of another city)"),
     "notify_preferences_save": _("notification preferences saved"),
     "notify_robot_delete": _("group robot removed"),
     "notify_robot_save": _("group robot saved"),

@@ -1,4 +1,9 @@
-"""Every request's origin (channel and address) for the audit entries it writes."""
+"""Every request's origin (channel and address) for the audit entries it writes.
+
+A signed-in user answered 404 is audited too: an id of another city answers
+404 like one that does not exist (``common.scope``), and the office should
+see someone walking ids that are not theirs.
+"""
 
 from collections.abc import Callable
 
@@ -17,7 +22,16 @@ class OriginMiddleware:
         channel = "api" if request.path.startswith("/api/") else "web"
         token = current_origin.set(Origin(channel, request_address(request)))
         try:
-            return self.get_response(request)
+            response = self.get_response(request)
+            if response.status_code == 404 and getattr(request.user, "is_authenticated", False):
+                audit_record(
+                    user=request.user,
+                    action="not_found",
+                    target=None,
+                    detail={"path": request.path[:200], "method": request.method},
+                    allowed=False,
+                )
+            return response
         finally:
             current_origin.reset(token)
 

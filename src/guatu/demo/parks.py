@@ -274,7 +274,7 @@ def _application(park: Park, row: tuple, serial: int) -> Application:
         safety,
     ) = row
     enterprise = Enterprise.objects.create(
-        credit_code=_credit_code(serial), name=firm, industry=industry
+        city=park.city, credit_code=_credit_code(serial), name=firm, industry=industry
     )
     return Application.objects.create(
         park=park,

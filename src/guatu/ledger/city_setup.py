@@ -11,6 +11,7 @@ in.
 import re
 import secrets
 import zoneinfo
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,9 +36,9 @@ from guatu.core.ledger.organisation import (
     DEPARTMENTS,
     ORG_SHEETS,
     ROLE_NAMES,
-    TOWN_KINDS,
     TOWNS,
     USERS,
+    town_kind,
 )
 from guatu.core.ledger.workbook import Table
 from guatu.ledger.checking import (
@@ -51,6 +52,7 @@ from guatu.ledger.problems import Problem
 from guatu.org.models import CalendarException, City, Department, Town, Village
 from guatu.progress.models import StatusRuleSet
 
+MOBILE = re.compile(r"^1[3-9][0-9]{9}$")
 DIVISION_CODE = re.compile(r"^\d{6}(\d{3}){0,2}$")
 DEFAULT_ZONE = "Asia/Shanghai"
 
@@ -204,9 +206,9 @@ def _check_towns(tables: list[Table], plan: _Plan, problems: list[Problem]) -> d
         for number, row in table.rows:
             check.start(number, row)
             name = check.text("name", max_length=50, required=True)
-            kind = TOWN_KINDS.get(plain_text(check.raw("kind")).lower())
+            kind = town_kind(plain_text(check.raw("kind")))
             if kind is None:
-                check.fail("kind", _("expected 镇, 街道 or 区."))
+                check.fail("kind", _("expected 镇, 乡, 民族乡, 街道 or 开发区."))
             order = _order(check, default=len(towns) + 1)
             if name in towns:
                 check.fail("name", _("this 镇街区 is listed twice (first in row %(row)d).")
@@ -268,6 +270,14 @@ def _check_users(
     At least one of them must be able to run the city (督查办 or 系统管理员).
     """
     logins: dict[str, int] = {}
+    short_counts = Counter(d["short_name"] for d in plan.departments if d["short_name"])
+    short_names = {
+        d["short_name"]: d["name"]
+        for d in plan.departments
+        if d["short_name"]
+        and short_counts[d["short_name"]] == 1
+        and d["short_name"] not in departments
+    }
     for table in tables:
         check = CellChecker(table, problems, None)
         for number, row in table.rows:
@@ -281,6 +291,8 @@ def _check_users(
                 check.fail("role", _("expected 市领导, 督查办, 部门, 镇街区 or 系统管理员."))
             town = check.text("town", max_length=50)
             department = check.text("department", max_length=80)
+            # A department may be named by its short name (交通局), as everywhere else.
+            department = short_names.get(department, department)
             _check_user_place(check, role, town, department, towns, departments)
             email = check.text("email", max_length=254)
             if email:
@@ -288,6 +300,11 @@ def _check_users(
                     validate_email(email)
                 except ValidationError:
                     check.fail("email", _("expected an email address."))
+            mobile = re.sub(r"[\s-]", "", check.text("mobile", max_length=20))
+            if mobile.startswith("+86"):
+                mobile = mobile[3:]
+            if mobile and not MOBILE.match(mobile):
+                check.fail("mobile", _("expected an 11-digit mobile number such as 13800000000."))
             if check.ok:
                 plan.users.append(
                     {
@@ -297,6 +314,7 @@ def _check_users(
                         "town": town,
                         "department": department,
                         "email": email,
+                        "mobile": mobile,
                     }
                 )
     if plan.users and not any(u["role"] in (Role.SUPERVISOR, Role.ADMIN) for u in plan.users):
@@ -443,6 +461,7 @@ def _write(plan: _Plan) -> tuple[City, list[tuple[str, str, str]]]:
                 username=row["username"],
                 full_name=row["full_name"],
                 email=row["email"],
+                mobile=row["mobile"],
                 role=role,
                 city=city,
                 town=towns.get(row["town"]) if row["town"] else None,

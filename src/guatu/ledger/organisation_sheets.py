@@ -31,10 +31,11 @@ EXAMPLE = (
     [["石柱镇", "石柱村"], ["石柱镇", "塘里村"]],
     [["示例市交通运输局", "交通局"], ["示例市自然资源和规划局", "自然资源局"]],
     [
-        ["zhang_wei", "张伟", "督查办", "", "", "zhangwei@example.gov.cn"],
-        ["li_na", "李娜", "市领导", "", "", ""],
-        ["shizhu_wang", "王芳", "镇街区", "石柱镇", "", ""],
-        ["jiaotong_liu", "刘洋", "部门", "", "示例市交通运输局", ""],
+        ["zhang_wei", "张伟", "督查办", "", "", "zhangwei@example.gov.cn", "13800000001"],
+        ["li_na", "李娜", "市领导", "", "", "", ""],
+        ["shizhu_wang", "王芳", "镇街区", "石柱镇", "", "", "13800000002"],
+        # A department by its full name or its short name (简称), as everywhere else.
+        ["jiaotong_liu", "刘洋", "部门", "", "交通局", "", ""],
     ],
     [[1, date(2026, 1, 1), 10, 30, 28, NO, "默认规则"]],
     [[date(2026, 2, 14), YES, "春节调休上班（示例）"]],
@@ -100,6 +101,7 @@ def _user_rows(city: City):
             user.town.name if user.town else "",
             user.department.name if user.department else "",
             user.email,
+            user.mobile,
         ]
 
 

@@ -65,10 +65,13 @@ class City(models.Model):
 
 
 class Town(models.Model):
-    """A 镇街区: a town (镇), subdistrict (街道) or development zone (区)."""
+    """A 镇街区: a town (镇), township (乡), ethnic township (民族乡), subdistrict (街道)
+    or development zone (开发区, 区) — the township-level divisions of GB/T 2260."""
 
     class Kind(models.TextChoices):
         TOWN = "town", _("town (镇)")
+        TOWNSHIP = "township", _("township (乡)")
+        ETHNIC = "ethnic", _("ethnic township (民族乡)")
         SUBDISTRICT = "subdistrict", _("subdistrict (街道)")
         ZONE = "zone", _("zone (区)")
 

@@ -32,7 +32,7 @@ class Park(models.Model):
         blank=True,
         related_name="parks",
     )
-    code = models.SlugField(_("code"), max_length=40, unique=True)
+    code = models.SlugField(_("code"), max_length=40)  # unique in its city
     name = models.CharField(_("name"), max_length=100)
     land_area_mu = models.DecimalField(_("land area (亩)"), max_digits=10, decimal_places=2)
     floor_area_m2 = models.DecimalField(_("floor area (㎡)"), max_digits=12, decimal_places=2)
@@ -53,6 +53,9 @@ class Park(models.Model):
         verbose_name = _("park")
         verbose_name_plural = _("parks")
         ordering = ["town__order", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["city", "code"], name="parks_park_code_once_per_city"),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -71,16 +74,27 @@ def split_codes(text: str) -> tuple[str, ...]:
 
 
 class Enterprise(models.Model):
-    """An enterprise, identified by its 统一社会信用代码."""
+    """An enterprise, identified by its 统一社会信用代码, as one city's register knows it:
+    what it applied for, and the name it gave, are that city's (another city's
+    register of the same code is its own)."""
 
-    credit_code = models.CharField(_("unified social credit code"), max_length=18, unique=True)
+    city = models.ForeignKey("org.City", on_delete=models.PROTECT, related_name="enterprises")
+    credit_code = models.CharField(_("unified social credit code"), max_length=18)
     name = models.CharField(_("name"), max_length=100)
     industry = models.CharField(_("industry (GB/T 4754)"), max_length=5)
+
+    objects = CityScopedManager("city")
+    everywhere = UnscopedManager()
 
     class Meta:
         verbose_name = _("enterprise")
         verbose_name_plural = _("enterprises")
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["city", "credit_code"], name="parks_enterprise_code_once_per_city"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -311,6 +311,7 @@ def applications_screen(
         applications = []
         for values in rows:
             enterprise, _created = Enterprise.objects.update_or_create(
+                city=park.city,
                 credit_code=values.pop("credit_code"),
                 defaults={"name": values.pop("name"), "industry": values.pop("industry")},
             )

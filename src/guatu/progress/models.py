@@ -7,6 +7,7 @@ is a new report that names the one it supersedes and says why.
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -198,6 +199,17 @@ class Blocker(models.Model):
 
     def __str__(self) -> str:
         return self.description[:40]
+
+    def clean(self) -> None:
+        # Another city's department cannot own this city's blocker, whatever path wrote it.
+        if (
+            self.owner_department_id is not None
+            and self.work_item_id is not None
+            and self.owner_department.city_id != self.work_item.project.city_id
+        ):
+            raise ValidationError(
+                {"owner_department": _("Choose a department of the work item's city.")}
+            )
 
 
 class StatusRuleSet(models.Model):

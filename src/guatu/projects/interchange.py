@@ -59,7 +59,7 @@ def project_import_mspdi(
     require(can_manage_projects(actor), user=actor, action="project_import_mspdi", target=city)
     plan, scheduled = _read_plan(path)
     calendar = _plan_calendar(plan)
-    if Project.objects.filter(code=code).exists():
+    if Project.everywhere.filter(city=city, code=code).exists():
         raise ValidationError(
             {"code": _("A project with the code “%(code)s” exists.") % {"code": code}}
         )

@@ -46,7 +46,7 @@ class Project(models.Model):
         WEEKLY = "weekly", _("Monday to Friday, no public holidays (imported plans)")
 
     city = models.ForeignKey("org.City", on_delete=models.PROTECT, related_name="projects")
-    code = models.SlugField(_("code"), max_length=40, unique=True)
+    code = models.SlugField(_("code"), max_length=40)  # unique in its city
     name = models.CharField(_("name"), max_length=100)
     programme = models.CharField(
         _("programme"),
@@ -85,6 +85,11 @@ class Project(models.Model):
         verbose_name_plural = _("projects")
         ordering = ["programme", "code"]
         constraints = [
+            models.UniqueConstraint(
+                fields=["city", "code"],
+                name="projects_project_code_once_per_city",
+                violation_error_message=_("The city already has a project with this code."),
+            ),
             models.CheckConstraint(
                 condition=Q(deadline__isnull=True) | Q(deadline__gte=F("start_date")),
                 name="projects_project_deadline_after_start",

@@ -56,7 +56,11 @@ def screen_token_revoke(*, actor, screen: ScreenToken) -> ScreenToken:
 
 def screen_for_token(token: str) -> ScreenToken:
     """The screen *token* belongs to, if it is still in force; PermissionDenied otherwise."""
-    screen = ScreenToken.objects.filter(digest=_digest(token or "")).first()
+    screen = (
+        ScreenToken.everywhere.select_related("created_by")
+        .filter(digest=_digest(token or ""))
+        .first()
+    )
     if screen is None or screen.revoked_at is not None:
         # Audited like every refusal: the revoked screen, or no target for a link that
         # matches none (the token itself is never written down).
@@ -70,5 +74,5 @@ def screen_for_token(token: str) -> ScreenToken:
         raise PermissionDenied("screen token")
     now = timezone.now()
     if screen.last_seen_at is None or now - screen.last_seen_at > SEEN_EVERY:
-        ScreenToken.objects.filter(pk=screen.pk).update(last_seen_at=now)
+        ScreenToken.everywhere.filter(pk=screen.pk).update(last_seen_at=now)
     return screen

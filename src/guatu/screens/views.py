@@ -12,6 +12,7 @@ from guatu.access import role_required
 from guatu.accounts.models import Role
 from guatu.core.wallchart import render_svg
 from guatu.org.clock import city_time
+from guatu.org.middleware import enter_city
 from guatu.org.selectors import current_city_or_404
 from guatu.projects.models import Project
 from guatu.screens.models import ScreenToken
@@ -66,6 +67,7 @@ def screen_view(request: HttpRequest, token: str) -> HttpResponse:
     Each refresh moves the chart on to the next project (``n``).
     """
     screen = screen_for_token(token)
+    enter_city(screen.created_by)  # the city of the office that issued it, whoever looks
     city = current_city_or_404()
     board = dashboard(city=city)
     projects = list(Project.objects.filter(city=city).select_related("city").order_by("code"))

@@ -49,8 +49,13 @@ class MspdiImportForm(forms.Form):
         help_text=_("Leave empty to use the name in the file."),
     )
     owner_department = forms.ModelChoiceField(
-        label=_("Owner department"), queryset=Department.objects.order_by("name")
+        label=_("Owner department"), queryset=Department.objects.none()
     )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Read per form, in the request's city: a queryset made at import sees every city.
+        self.fields["owner_department"].queryset = Department.objects.order_by("name")
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -118,10 +123,14 @@ class BlockerForm(forms.Form):
         label=_("Blocker"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
     )
     owner_department = forms.ModelChoiceField(
-        label=_("Owner department"), queryset=Department.objects.order_by("name")
+        label=_("Owner department"), queryset=Department.objects.none()
     )
     responsible_person = forms.CharField(label=_("Person responsible"), max_length=50)
     due_on = forms.DateField(label=_("Due on"), widget=DATE, validators=DAY_VALIDATORS)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner_department"].queryset = Department.objects.order_by("name")
 
 
 class ResolveForm(forms.Form):

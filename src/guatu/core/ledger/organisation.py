@@ -21,6 +21,7 @@ __all__ = [
     "TOWN_KIND_LABELS",
     "USERS",
     "VILLAGES",
+    "town_kind",
 ]
 
 CITY = SheetSpec(
@@ -106,6 +107,9 @@ USERS = SheetSpec(
         Column("town", "所属镇街区", gettext_noop("Town"), ("镇街区",), width=14),
         Column("department", "所属部门", gettext_noop("Department"), ("部门",), width=20),
         Column("email", "邮箱", gettext_noop("Email"), ("电子邮箱",), width=24),
+        Column(
+            "mobile", "手机号", gettext_noop("Mobile"), ("手机", "手机号码", "联系电话"), width=14
+        ),
     ),
 )
 
@@ -181,10 +185,27 @@ TOWN_KINDS = {
     "town": "town",
     "街道": "subdistrict",
     "subdistrict": "subdistrict",
+    "乡": "township",
+    "township": "township",
+    "民族乡": "ethnic",
+    "ethnic": "ethnic",
     "区": "zone",
     "开发区": "zone",
+    "经济开发区": "zone",
+    "高新区": "zone",
+    "园区": "zone",
     "zone": "zone",
 }
+
+
+def town_kind(text: str) -> str | None:
+    """The kind's key for how a sheet writes it; a named ethnic township (畲族乡,
+    回族乡 …) is an ethnic township; None for what is no township-level kind."""
+    text = text.strip().lower()
+    if text in TOWN_KINDS:
+        return TOWN_KINDS[text]
+    return "ethnic" if text.endswith("族乡") and len(text) <= 8 else None
+
 
 #: How exports and the template write them back.
 ROLE_LABELS = {
@@ -194,4 +215,10 @@ ROLE_LABELS = {
     "town": "镇街区",
     "admin": "系统管理员",
 }
-TOWN_KIND_LABELS = {"town": "镇", "subdistrict": "街道", "zone": "区"}
+TOWN_KIND_LABELS = {
+    "town": "镇",
+    "township": "乡",
+    "ethnic": "民族乡",
+    "subdistrict": "街道",
+    "zone": "区",
+}
