@@ -26,6 +26,7 @@ from guatu.notify.api import router as inbox_router
 from guatu.org.middleware import enter_city
 from guatu.parks.api import router as parks_router
 from guatu.progress.api import router as progress_router
+from guatu.progress.region_api import router as region_router
 from guatu.projects.api import router as plans_router
 from guatu.risk.api import router as risk_router
 
@@ -42,7 +43,7 @@ class TokenAuth(HttpBearer):
         if user.must_change_password:
             raise PasswordChangeRequired
         request.user = user
-        enter_city(user)  # the token's city, not a session's that came along
+        enter_city(user, request)  # the token's city, not a session's that came along
         return user
 
 
@@ -193,3 +194,4 @@ api.add_router("/plans", plans_router)
 api.add_router("/inbox", inbox_router)
 api.add_router("/", baselines_router)
 api.add_router("/", risk_router)
+api.add_router("/", region_router)

@@ -59,6 +59,7 @@ ACTIONS = {
     "unit_allocate": _("park unit allocated"),
     "work_item_create": _("work item created"),
     "work_item_update": _("work item changed"),
+    "write_from_above": _("write refused: the level above reads the cities only"),
 }
 
 CHANNELS = {"web": _("web page"), "api": _("API"), "cli": _("command line")}

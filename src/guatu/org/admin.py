@@ -11,7 +11,13 @@ class VillageInline(admin.TabularInline):
 
 @admin.register(City)
 class CityAdmin(admin.ModelAdmin):
-    list_display = ["name", "code"]
+    list_display = ["name", "code", "level", "parent"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Where a division sits in the tree is the deployment operator's to say: a
+        # city's administrator cannot place it under another or above others.
+        readonly = super().get_readonly_fields(request, obj)
+        return readonly if request.user.is_superuser else (*readonly, "level", "parent", "code")
 
 
 @admin.register(Town)

@@ -18,7 +18,14 @@ def validate_time_zone(name: str) -> None:
 
 
 class City(models.Model):
-    """The city whose key projects are supervised; a deployment usually has one."""
+    """A supervising government and its division (GB/T 2260): a county-level city (县级市,
+    县, 区) with its towns, or a prefecture (地级市) or province (省) above cities, whose
+    office reads the cities below it (``parent``) and writes nothing of theirs."""
+
+    class Level(models.TextChoices):
+        COUNTY = "county", _("county-level city, county or district (县级)")
+        PREFECTURE = "prefecture", _("prefecture-level city (地级市)")
+        PROVINCE = "province", _("province (省)")
 
     name = models.CharField(_("name"), max_length=50, unique=True)
     code = models.CharField(
@@ -44,6 +51,15 @@ class City(models.Model):
             "Progress and lights are judged as of this date; empty means today. "
             "The demo sets it to the day of its story."
         ),
+    )
+    level = models.CharField(_("level"), max_length=12, choices=Level, default=Level.COUNTY)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("division above"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
     )
     time_zone = models.CharField(
         _("time zone"),

@@ -7,26 +7,52 @@ from guatu.common.scope import active_city_ids
 from guatu.org.models import City
 
 
+def cities_below(city_id: int) -> list[int]:
+    """Every division under *city_id*, nearest first (a province's prefectures, then
+    their cities)."""
+    below, frontier = [], [city_id]
+    while frontier:
+        frontier = list(City.everywhere.filter(parent_id__in=frontier).values_list("pk", flat=True))
+        frontier = [pk for pk in frontier if pk not in below and pk != city_id]
+        below.extend(frontier)
+    return below
+
+
 def city_scope_of(user) -> tuple[int, ...] | None:
-    """The cities *user* may see: their own; none for a user without a city; no
+    """The cities *user* may see: their own first, then every one below it (a
+    prefecture's office reads its cities); none for a user without a city; no
     limit for a deployment's operator (a superuser without a city) and before
     anyone signs in (the pages that answer then show no city's data)."""
     if not getattr(user, "is_authenticated", False):
         return None
     if user.city_id is not None:
-        return (user.city_id,)
+        if not hasattr(user, "_guatu_scope"):
+            user._guatu_scope = (user.city_id, *cities_below(user.city_id))
+        return user._guatu_scope
     return None if user.is_superuser else ()
 
 
+def oversees_cities(user) -> bool:
+    """A user of a prefecture or province (or of any division with cities below it):
+    reads the cities below, writes none of theirs."""
+    scope = city_scope_of(user)
+    if scope is None or not scope:
+        return False
+    return len(scope) > 1 or user.city.level != City.Level.COUNTY
+
+
 def current_city() -> City | None:
-    """The city the running request acts in: the signed-in user's.
+    """The city the running request acts in: the signed-in user's own.
 
     Outside a request's scope (a command, the worker, a test calling a service)
     the first city — a deployment with one city needs no more; commands that
     act on one of several cities enter its scope first (``--city``).
     """
-    if active_city_ids() == ():
+    scope = active_city_ids()
+    if scope == ():
         return None
+    if scope:
+        return City.everywhere.filter(pk=scope[0]).first()
     return City.objects.order_by("pk").first()
 
 

@@ -94,6 +94,12 @@ class Overview:
         return weighted_progress(self.table, self.weights)
 
     @property
+    def on_track(self) -> float | None:
+        """The share of the work under way that is on track (green or done), weighted; the
+        figure towns and departments are ranked by, for the whole city."""
+        return _share(self.table.light, self.weights)
+
+    @property
     def warnings(self) -> int:
         """Early warnings (预警): green by lag, but the forecast misses the late finish."""
         return int((self.table.result.reason == Reason.FORECAST).sum())

@@ -108,6 +108,11 @@ def blockers_due_within(*, today: date, days: int):
     return blockers_open().filter(due_on__lte=today + timedelta(days=days))
 
 
+def blockers_overdue(*, today: date):
+    """The open blockers overdue at *today* (``blocker_overdue``'s rule, as a query)."""
+    return blockers_open().filter(due_on__lt=today)
+
+
 def blocker_overdue(blocker: Blocker, *, today: date) -> bool:
     """Whether *blocker* is overdue at *today*: not resolved, and its due date has passed.
 

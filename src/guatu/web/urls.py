@@ -27,4 +27,6 @@ urlpatterns = [
     path("towns/", views.town_list_view, name="town-list"),
     path("rules/", views.rules_view, name="rules"),
     path("towns/<int:pk>/", views.town_detail_view, name="town-detail"),
+    path("region/", views.region_view, name="region"),
+    path("region/<slug:code>/", views.region_city_view, name="region-city"),
 ]

@@ -23,6 +23,7 @@ from guatu.web.views.projects import (
     project_import_view,
     project_list_view,
 )
+from guatu.web.views.region import region_city_view, region_view
 from guatu.web.views.rules import rules_view
 
 __all__ = [
@@ -36,6 +37,8 @@ __all__ = [
     "project_export_view",
     "project_import_view",
     "project_list_view",
+    "region_city_view",
+    "region_view",
     "rules_view",
     "town_detail_view",
     "town_list_view",

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from guatu.access import can_report
 from guatu.org.clock import city_today
 from guatu.org.models import Town
-from guatu.org.selectors import current_city
+from guatu.org.selectors import current_city, oversees_cities
 from guatu.progress.overview import progress_overview
 from guatu.progress.status import items_status, rules_in_force
 from guatu.projects.models import WorkItem
@@ -16,6 +16,8 @@ from guatu.web.dashboard import dashboard
 
 @login_required
 def dashboard_view(request: HttpRequest) -> HttpResponse:
+    if oversees_cities(request.user):
+        return redirect("web:region")  # the level above starts from its cities
     city = current_city()
     if city is None:
         return redirect("web:project-list")
