@@ -1,6 +1,7 @@
 """The level above: a prefecture's office ranks its cities, reads them, and writes nothing."""
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.test import Client
@@ -11,9 +12,10 @@ from guatu.accounts.tokens import token_create
 from guatu.audit.models import AuditEntry
 from guatu.common.scope import scoped_to
 from guatu.org.models import City, Department, Town
-from guatu.progress.models import ProgressReport
+from guatu.progress.models import ProgressReport, StandingSnapshot
 from guatu.progress.overview import progress_overview
-from guatu.progress.region import region_standings
+from guatu.progress.region import refresh_standings, region_standings
+from guatu.progress.services import report_submit
 from guatu.projects.models import Project, WorkItem
 
 pytestmark = pytest.mark.django_db
@@ -114,3 +116,36 @@ def test_another_prefecture_and_a_city_see_no_region_of_others(region):
     assert city_office.get("/region/").status_code == 404
     assert city_office.get("/api/v1/region").status_code == 404
     assert "武义大道" not in city_office.get("/projects/").content.decode()
+
+
+def test_standings_are_kept_until_a_figure_of_their_city_changes(region):
+    client = signed_in(region["jinhua_office"])
+    first = {row["name"]: row for row in client.get("/api/v1/region").json()}
+    assert StandingSnapshot.objects.count() == 2
+    again = {row["name"]: row for row in client.get("/api/v1/region").json()}
+    assert again == first  # read from the snapshots, computed_at unchanged
+    assert refresh_standings() == 0
+    # A report in 永康 moves its stamp: the next view recomputes 永康 only.
+    reported_today = ProgressReport.objects.filter(reported_on=date(2019, 11, 15)).values(
+        "work_item"
+    )
+    item = (
+        WorkItem.objects.filter(
+            project__city=region["yongkang"], town__isnull=False, quantity_target__isnull=True
+        )
+        .exclude(kind=WorkItem.Kind.MILESTONE)
+        .exclude(pk__in=reported_today)
+        .exclude(reports__percent_complete__gte=50)
+        .first()
+    )
+    town_user = User.objects.filter(role=Role.TOWN, town=item.town).first()
+    report_submit(
+        work_item=item, reported_by=town_user, reported_on=date(2019, 11, 15), percent=Decimal(60)
+    )
+    after = {row["name"]: row for row in client.get("/api/v1/region").json()}
+    assert after["武义县"] == first["武义县"]
+    assert after["永康市"]["computed_at"] != first["永康市"]["computed_at"]
+    with scoped_to((region["yongkang"].pk,)):
+        own = progress_overview(city=region["yongkang"])
+    assert after["永康市"]["counts"] == own.counts
+    assert after["永康市"]["actual"] == own.progress.actual

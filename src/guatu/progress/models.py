@@ -321,3 +321,25 @@ class ReportPhoto(models.Model):
     @property
     def place(self) -> str:
         return place_label(self.latitude, self.longitude)
+
+
+class StandingSnapshot(models.Model):
+    """A city's standing as the level above ranks it (``progress.region``), kept until a
+    figure it reads changes (``version``) or the city's day turns, so a province's page
+    reads one row a city instead of computing every city's lights."""
+
+    city = models.OneToOneField("org.City", on_delete=models.CASCADE, related_name="standing")
+    version = models.CharField(_("data version"), max_length=200)
+    as_of = models.DateField(_("status date"))
+    computed_at = models.DateTimeField(_("computed at"))
+    figures = models.JSONField(_("figures"))
+
+    objects = CityScopedManager("city")
+    everywhere = UnscopedManager()
+
+    class Meta:
+        verbose_name = _("city standing")
+        verbose_name_plural = _("city standings")
+
+    def __str__(self) -> str:
+        return f"{self.city_id} {self.as_of}"

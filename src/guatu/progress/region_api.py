@@ -1,6 +1,6 @@
 """``GET /api/v1/region``: the cities below a prefecture or province, as its page ranks them."""
 
-from datetime import date
+from datetime import date, datetime
 
 from django.http import Http404
 from ninja import Router, Schema
@@ -15,6 +15,7 @@ class CityStandingOut(Schema):
     code: str
     name: str
     as_of: date
+    computed_at: datetime
     on_track: float | None
     planned: float
     actual: float
@@ -37,6 +38,7 @@ def region(request):
             code=row.city.code,
             name=row.city.name,
             as_of=row.as_of,
+            computed_at=row.computed_at,
             on_track=row.on_track,
             planned=row.planned,
             actual=row.actual,

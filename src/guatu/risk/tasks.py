@@ -7,7 +7,8 @@ items. ``guatu bulletin_worker`` runs ``warm_risks`` every few minutes: each
 city's risks are computed if a figure changed since the last run, into the
 shared cache (the database cache in production), where every web process
 reads them. Without a worker, or with a per-process cache, the pages simply
-compute on first view as before.
+compute on first view as before. The same run refreshes each city's standing
+for the level above (``progress.region``).
 """
 
 import logging
@@ -18,6 +19,7 @@ from django.tasks import task
 from django.utils import timezone
 
 from guatu.org.models import City
+from guatu.progress.region import refresh_standings
 from guatu.risk.services import city_risks
 
 log = logging.getLogger(__name__)
@@ -39,6 +41,11 @@ def warm_risks() -> int:
                 city_risks(city)  # cached: a city whose figures did not change costs 4 queries
             except Exception:  # one city's bad plan must not stop the others' warm-up
                 log.exception("schedule risk warm-up failed for city %s", city.pk)
+        try:
+            # The level above reads each city's standing: kept current here too.
+            refresh_standings()
+        except Exception:
+            log.exception("refreshing the cities' standings failed")
     finally:
         schedule_warm()  # the chain goes on whatever happened
     return len(cities)
