@@ -58,9 +58,11 @@ def unit_users(*, towns: Iterable[Town] = (), departments: Iterable[Department] 
     return found
 
 
-def office_users(*, leaders: bool = False) -> list:
+def office_users(*, city: City, leaders: bool = False) -> list:
+    """The city's own supervision office (and leaders): never another city's, whoever runs
+    this (a request of that city, or the worker, which sees every city)."""
     roles = [Role.SUPERVISOR, Role.LEADER] if leaders else [Role.SUPERVISOR]
-    return list(User.objects.filter(is_active=True, role__in=roles))
+    return list(User.objects.filter(is_active=True, role__in=roles, city=city))
 
 
 def notify(
@@ -202,7 +204,8 @@ def on_bulletin_published(bulletin) -> int:
         title=title,
         body=body,
         url=reverse("supervision:bulletin", args=[bulletin.pk]),
-        users=office_users(leaders=True) + unit_users(towns=towns, departments=departments),
+        users=office_users(city=city, leaders=True)
+        + unit_users(towns=towns, departments=departments),
         towns=towns,
         departments=departments,
         office=True,
@@ -225,7 +228,7 @@ def on_report_to_review(report) -> int:
         title=title,
         body=body,
         url=reverse("web:item-detail", args=[item.pk]),
-        users=office_users(),
+        users=office_users(city=item.project.city),
         office=True,
     )
 
@@ -241,7 +244,9 @@ def report_reminders(city: City, today: date | None = None) -> int:
     key = f"{week.year}-W{week.week:02d}:{left}"
     queued = 0
     by_unit: dict[tuple[str, int], list[str]] = {}
-    officials = User.objects.filter(is_active=True, role__in=[Role.TOWN, Role.DEPARTMENT])
+    officials = User.objects.filter(
+        is_active=True, role__in=[Role.TOWN, Role.DEPARTMENT], city=city
+    )
     for user in officials.select_related("town", "department"):
         rows = [row for row in my_work(user, today).rows if not row.reported_this_week]
         if not rows:

@@ -12,6 +12,7 @@ import time
 
 from django.db import close_old_connections
 
+from guatu.common.scope import scoped_to
 from guatu.notify.delivery import deliver_due
 from guatu.notify.services import blocker_alerts, report_reminders, robots_check
 from guatu.org.models import City
@@ -26,7 +27,8 @@ def sweep() -> int:
     robots_check()
     queued = 0
     for city in City.objects.all():
-        queued += report_reminders(city) + blocker_alerts(city)
+        with scoped_to((city.pk,)):  # each city's reminders read that city only
+            queued += report_reminders(city) + blocker_alerts(city)
     return queued
 
 

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.tasks import task
 from django.utils import timezone
 
+from guatu.common.scope import scoped_to
 from guatu.org.models import City
 from guatu.progress.region import refresh_standings
 from guatu.risk.services import city_risks
@@ -38,7 +39,8 @@ def warm_risks() -> int:
     try:
         for city in cities:
             try:
-                city_risks(city)  # cached: a city whose figures did not change costs 4 queries
+                with scoped_to((city.pk,)):
+                    city_risks(city)  # cached: unchanged figures cost 4 queries
             except Exception:  # one city's bad plan must not stop the others' warm-up
                 log.exception("schedule risk warm-up failed for city %s", city.pk)
         try:

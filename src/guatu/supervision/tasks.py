@@ -14,6 +14,7 @@ from django.tasks import task
 from django.utils import timezone
 
 from guatu.accounts.models import Role, User
+from guatu.common.scope import scoped_to
 from guatu.org.clock import city_today
 from guatu.org.models import City
 from guatu.supervision.models import Bulletin
@@ -33,7 +34,9 @@ def next_monday(after: datetime) -> datetime:
 @task()
 def weekly_bulletin(city_id: int) -> int | None:
     """Draft last week's bulletin for *city_id* unless there is one; queue next week's run."""
-    with transaction.atomic():
+    # The worker sees every city: this run reads and writes the city's own rows only
+    # (its supervisor drafts, its office hears of it).
+    with scoped_to((city_id,)), transaction.atomic():
         # Two workers on one queue may both hold a run for the city (one queued
         # before the other's commit): the city's row lock lets one draft, and the
         # other then finds the draft.
