@@ -15,9 +15,12 @@ class CityAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         # Where a division sits in the tree is the deployment operator's to say: a
-        # city's administrator cannot place it under another or above others.
+        # city's administrator cannot place it under another or above others, nor
+        # lower the numbers issued elsewhere (a bulletin number would be issued twice).
         readonly = super().get_readonly_fields(request, obj)
-        return readonly if request.user.is_superuser else (*readonly, "level", "parent", "code")
+        if request.user.is_superuser:
+            return readonly
+        return (*readonly, "level", "parent", "code", "bulletin_numbers")
 
 
 @admin.register(Town)
