@@ -122,6 +122,17 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "login"
+# Passwords are hashed with scrypt (memory-hard: 16 MB a hash, n=2**14, r=8), chosen
+# over Django's default PBKDF2 (1,500,000 rounds) for a sign-in storm: it costs less
+# than half the CPU per sign-in on our 2-core machines (bench/password_hash.py,
+# docs/PERFORMANCE.md) while a GPU gains far less against it. Hashes made before
+# (PBKDF2) still verify and are rehashed with scrypt at their owner's next sign-in.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
