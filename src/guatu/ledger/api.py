@@ -27,6 +27,8 @@ class LedgerImportOut(Schema):
     projects: ChangesOut
     items: ChangesOut
     progress: ChangesOut
+    reviews: ChangesOut
+    blockers: ChangesOut
     notes: list[str]
 
 

@@ -98,14 +98,21 @@ def source_name(source, name: str | None) -> str:
 
 
 def sheets_read(
-    source, *, name: str, specs: tuple[SheetSpec, ...], problems: list[Problem], notes: list[str]
+    source,
+    *,
+    name: str,
+    specs: tuple[SheetSpec, ...],
+    problems: list[Problem],
+    notes: list[str],
+    quiet: tuple[str, ...] = (),
 ) -> Workbook | None:
     """The workbook in *source* read for *specs*; None when the file can't be read at all.
 
     A file that is no workbook is a problem named after the file, a sheet
     over the limits (``core.ledger.xlsx_bounds``, checked before any sheet is
     read) one named after the sheet; a hidden sheet, or one that looks like
-    none of *specs*, is noted — never skipped without a word.
+    none of *specs*, is noted — never skipped without a word, except the
+    sheets named in *quiet* (the export's own 说明, written to be read by people).
     """
     try:
         book = read_ledger(source, name=name, specs=specs)
@@ -116,6 +123,8 @@ def sheets_read(
     for sheet in book.hidden_sheets:
         notes.append(_("Hidden sheet “%(sheet)s” was not read.") % {"sheet": sheet})
     for sheet in book.unknown_sheets:
+        if sheet in quiet:
+            continue
         notes.append(
             _("Sheet “%(sheet)s” has no ledger headers and was not read.") % {"sheet": sheet}
         )

@@ -48,6 +48,7 @@ from guatu.ledger.checking import (
     sheets_read,
     source_name,
 )
+from guatu.ledger.layout import NOTES_SHEET
 from guatu.ledger.problems import Problem
 from guatu.org.models import CalendarException, City, Department, Town, Village
 from guatu.progress.models import StatusRuleSet
@@ -104,6 +105,7 @@ def city_init(
         specs=ORG_SHEETS + others,
         problems=result.problems,
         notes=result.notes,
+        quiet=(NOTES_SHEET,),
     )
     if book is None:
         return result
@@ -150,6 +152,7 @@ def _check(tables: dict[str, list[Table]], plan: _Plan, problems: list[Problem])
     _check_users(tables["users"], towns, departments, plan, problems)
     _check_rules(tables["rules"], plan, problems)
     _check_calendar(tables["calendar"], plan, problems)
+    _check_numbers(tables["numbers"], plan, problems)
     for spec in (TOWNS, DEPARTMENTS, USERS):
         if not tables[spec.key]:
             problems.append(
@@ -418,6 +421,31 @@ def _check_calendar(tables: list[Table], plan: _Plan, problems: list[Problem]) -
             days.setdefault(day, number)
             if check.ok:
                 plan.calendar.append({"date": day, "working": working, "note": note})
+
+
+def _check_numbers(tables: list[Table], plan: _Plan, problems: list[Problem]) -> None:
+    """The last bulletin number issued in each year (optional): numbering continues after it."""
+    numbers: dict[str, int] = {}
+    rows: dict[int, int] = {}
+    for table in tables:
+        check = CellChecker(table, problems, None)
+        for number, row in table.rows:
+            check.start(number, row)
+            year = _order(check, default=0, key="year")
+            if check.ok and not 1949 <= year <= 2999:
+                check.fail("year", _("expected a year such as 2026."))
+            before = len(problems)
+            last = _order(check, default=0, key="last_number")
+            if len(problems) == before and last < 1:
+                check.fail("last_number", _("expected a whole number."))
+            if year in rows:
+                check.fail("year", _("this year is listed twice (first in row %(row)d).")
+                           % {"row": rows[year]})  # fmt: skip
+            rows.setdefault(year, number)
+            if check.ok:
+                numbers[str(year)] = last
+    if numbers:
+        plan.city["bulletin_numbers"] = numbers
 
 
 def _order(check: CellChecker, *, default: int, key: str = "order") -> int:

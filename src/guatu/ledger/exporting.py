@@ -8,6 +8,11 @@ offered as drop-downs (data validation). Computed columns (lights, the
 倒排 late dates) are grey: they are written, never read back. The sheets are
 written by ``guatu.ledger.layout``; the organisation's by
 ``guatu.ledger.organisation_sheets``.
+
+A whole city's export also carries its 卡点 and the last bulletin number of
+each year, and a sheet 说明 saying what it carries and what it does not
+(``NOT_CARRIED``): imported into an empty database it continues the city's
+work, and ``guatu backup``/``guatu restore`` move everything else.
 """
 
 import io
@@ -16,12 +21,12 @@ from collections.abc import Iterable
 from datetime import date
 
 from django.db.models import Q
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from guatu.core.ledger.cells import format_links
-from guatu.core.ledger.columns import ITEMS, PROGRESS, PROJECTS
+from guatu.core.ledger.columns import BLOCKERS, ITEMS, PROGRESS, PROJECTS
 from guatu.core.ledger.organisation import (
     CALENDAR,
     CITY,
@@ -36,6 +41,7 @@ from guatu.ledger.layout import (
     NO,
     YES,
     plain_number,
+    write_notes_sheet,
     write_options_sheet,
     write_sheet,
     yes_no,
@@ -45,17 +51,51 @@ from guatu.ledger.reference import CALENDAR_NAMES, KIND_NAMES
 from guatu.org.clock import city_today
 from guatu.org.models import City, Department, Town, Village
 from guatu.progress.labels import light_label
-from guatu.progress.models import ProgressReport, ReportReview
+from guatu.progress.models import Blocker, ProgressReport, ReportReview
 from guatu.progress.selectors import IN_FORCE
 from guatu.progress.status import projects_light, status_table
 from guatu.projects.models import Dependency, Phase, Project, WorkItem
+
+#: What a whole city's ledger does not carry: a city set up from it starts without them.
+NOT_CARRIED = (
+    gettext_lazy(
+        "bulletins (their text and Word, PDF and Excel files; the last number of each year "
+        "is carried, so numbering continues)"
+    ),
+    gettext_lazy("escalations (the accountability ladder starts again) and scores"),
+    gettext_lazy(
+        "the history of progress: who reported, when, superseded reports (only the figure "
+        "each correction replaced), site photos; reviews keep their decision and note, "
+        "not who reviewed or when"
+    ),
+    gettext_lazy("approved plans (baselines) and node adjustments (节点调整)"),
+    gettext_lazy(
+        "schedule-risk estimates, 入园 screening (parks, enterprises, applications), press evidence"
+    ),
+    gettext_lazy("a project's own calendar exceptions and its task force (专班)"),
+    gettext_lazy(
+        "users' passwords (each user gets a new first password), API and 大屏 tokens, "
+        "notices, robots and notification settings"
+    ),
+    gettext_lazy("the audit log"),
+)
+
+
+def not_carried_note() -> str:
+    """One sentence for the command line: what the ledger leaves out, and how to move all."""
+    return _(
+        "Not carried by the ledger: %(list)s. To move a city with all of it, move the "
+        "database: guatu backup DIR, then guatu restore DIR on the new server (every city "
+        "of the deployment moves together)."
+    ) % {"list": "; ".join(str(text) for text in NOT_CARRIED)}
 
 
 def ledger_workbook(*, city: City, projects: Iterable[Project] | None = None) -> bytes:
     """Return an .xlsx ledger of *projects* (all the city's), or the empty template if ``[]``.
 
-    The whole city's ledger also carries its organisation (城市, 镇街区, 行政村,
-    部门, 用户): imported into an empty database it sets the city up again.
+    The whole city's ledger also carries its 卡点, its organisation (城市,
+    镇街区, 行政村, 部门, 用户 …) and its bulletin numbers: imported into an
+    empty database it sets the city up again; its sheet 说明 says what it leaves out.
     """
     full = projects is None
     projects = list(
@@ -72,11 +112,13 @@ def ledger_workbook(*, city: City, projects: Iterable[Project] | None = None) ->
         "city": city.name,
         "date": f"{today.year}年{today.month}月{today.day}日" if chinese else today.isoformat(),
     }
-    write_sheet(book, PROJECTS, title, _project_rows(projects, today), options)
+    write_sheet(book, PROJECTS, title, _project_rows(city, projects, today), options)
     write_sheet(book, ITEMS, title, _item_rows(projects, today), options)
     write_sheet(book, PROGRESS, title, _progress_rows(projects), options)
     if full:
+        write_sheet(book, BLOCKERS, title, _blocker_rows(city), options)
         organisation_sheets(book, city, title, options)
+        write_notes_sheet(book, title, _notes())
     write_options_sheet(book, options)
     buffer = io.BytesIO()
     book.save(buffer)
@@ -110,9 +152,9 @@ def _options(city: City) -> dict[str, list[str]]:
     }
 
 
-def _project_rows(projects: list[Project], today: date):
+def _project_rows(city: City, projects: list[Project], today: date):
     lights = projects_light(projects=projects, as_of=today)
-    departments = dict(Department.objects.values_list("pk", "name"))
+    departments = dict(Department.objects.filter(city=city).values_list("pk", "name"))
     for project in projects:
         yield [
             project.code,
@@ -224,6 +266,7 @@ def _progress_rows(projects: list[Project]):
             "supersedes__reported_on",
             "supersedes__percent_complete",
             "review__decision",
+            "review__note",
         )
     )
     reviews = dict(ReportReview.Decision.choices)
@@ -241,6 +284,7 @@ def _progress_rows(projects: list[Project]):
         old_day,
         old_percent,
         decision,
+        review_note,
     ) in reports.iterator(chunk_size=5000):
         corrected = (
             _("%(date)s: %(percent)s%%") % {"date": old_day.isoformat(), "percent": old_percent}
@@ -263,7 +307,57 @@ def _progress_rows(projects: list[Project]):
             reason or None,
             corrected,
             review,
+            review_note or None,
         ]
+
+
+def _blocker_rows(city: City):
+    """Every blocker of the city, open ones and the record of resolved ones."""
+    blockers = (
+        Blocker.objects.filter(work_item__project__city=city)
+        .order_by(
+            "work_item__project__code", "work_item__order", "work_item__code", "opened_on", "pk"
+        )
+        .values_list(
+            "work_item__project__code",
+            "work_item__code",
+            "work_item__name",
+            "description",
+            "owner_department__name",
+            "responsible_person",
+            "opened_on",
+            "due_on",
+            "status",
+            "resolution",
+            "resolved_on",
+        )
+    )
+    statuses = dict(Blocker.Status.choices)
+    for *head, status, resolution, resolved_on in blockers:
+        yield [*head, str(statuses[status]), resolution or None, resolved_on]
+
+
+def _notes() -> list[str]:
+    """The sheet 说明: what this workbook carries, what it does not, and how to move all."""
+    return [
+        _(
+            "This workbook carries the city's projects, work items and their links, the "
+            "progress reports in force (with each correction's reason and the review of "
+            "above-target ones), its blockers (卡点), its organisation (towns, villages, "
+            "departments, users, lighting rules, calendar) and the last bulletin number of "
+            "each year."
+        ),
+        _(
+            "Imported into an empty database (guatu ledger import FILE), it sets the city up "
+            "again and exports the same; the next bulletin continues the numbering."
+        ),
+        _("It does not carry:"),
+        *(f"· {text}" for text in NOT_CARRIED),
+        _(
+            "To move a city with all of it, move the database: guatu backup DIR, then guatu "
+            "restore DIR on the new server (every city of the deployment moves together)."
+        ),
+    ]
 
 
 def export_filename(city: City, *, template: bool = False, today: date | None = None) -> str:
@@ -272,4 +366,4 @@ def export_filename(city: City, *, template: bool = False, today: date | None = 
     return f"{city.name}-{kind}-{today.isoformat()}.xlsx"
 
 
-__all__ = ["export_filename", "ledger_workbook"]
+__all__ = ["NOT_CARRIED", "export_filename", "ledger_workbook", "not_carried_note"]

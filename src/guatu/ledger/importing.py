@@ -22,10 +22,12 @@ from django.utils.translation import gettext as _
 
 from guatu.access import is_supervisor, reports_own_items, require
 from guatu.audit.services import audit_record
-from guatu.core.ledger.columns import ITEMS, PROGRESS, PROJECTS, SHEETS
+from guatu.core.ledger.columns import BLOCKERS, ITEMS, LEDGER_SHEETS, PROGRESS, PROJECTS
 from guatu.core.ledger.organisation import ORG_SHEETS
 from guatu.core.ledger.workbook import Workbook
+from guatu.ledger.blockers_sheet import BlockerSheet
 from guatu.ledger.checking import MAX_PROBLEMS, TooManyProblems, sheets_read, source_name
+from guatu.ledger.layout import NOTES_SHEET
 from guatu.ledger.links import links_check
 from guatu.ledger.plan import Plan
 from guatu.ledger.problems import Problem
@@ -69,9 +71,10 @@ def ledger_import(
     book = sheets_read(
         source,
         name=file_name,
-        specs=SHEETS + ORG_SHEETS,
+        specs=LEDGER_SHEETS + ORG_SHEETS,
         problems=result.problems,
         notes=result.notes,
+        quiet=(NOTES_SHEET,),
     )
     if book is None:
         return result
@@ -99,6 +102,8 @@ def ledger_import(
                 "projects": result.projects.counts,
                 "items": result.items.counts,
                 "progress": result.progress.counts,
+                "reviews": result.reviews.counts,
+                "blockers": result.blockers.counts,
             },
         )
     result.written = True
@@ -154,6 +159,10 @@ def _check_book(book: Workbook, plan: Plan, result: ImportResult) -> None:
         for table in book.tables:
             if table.spec is PROGRESS:
                 plan.progress.check(table, result)
+        plan.blockers = BlockerSheet(plan)
+        for table in book.tables:
+            if table.spec is BLOCKERS:
+                plan.blockers.check(table, result)
     except TooManyProblems:
         result.notes.append(
             _("Checking stopped after %(count)d problems.") % {"count": MAX_PROBLEMS}

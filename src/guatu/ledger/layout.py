@@ -29,12 +29,15 @@ MAX_WIDTH = 60
 #: Rows of the template that get drop-down lists (Excel stores the range, not the rows).
 VALIDATED_ROWS = 20000
 OPTIONS_SHEET = "选项"
+#: A whole city's export says here what it carries and what it does not; imports skip it.
+NOTES_SHEET = "说明"
 DATE_FORMAT = "yyyy-mm-dd"
 _TITLE_FONT = Font(bold=True, size=14)
 _HEADER_FONT = Font(bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 _COMPUTED_FILL = PatternFill("solid", fgColor="E7E6E6")
 _CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+_WRAP = Alignment(vertical="top", wrap_text=True)
 YES, NO = "是", "否"
 
 
@@ -138,6 +141,20 @@ def _display_width(value: Any) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
+def write_notes_sheet(book: Workbook, title: str, lines: list[str]) -> None:
+    """Append the sheet 说明: the title, then one line of text a row, wrapped."""
+    sheet = book.create_sheet(NOTES_SHEET)
+    sheet.column_dimensions["A"].width = 110
+    label = _("Notes")
+    title_cell = WriteOnlyCell(sheet, value=f"{title} — {label}")
+    title_cell.font = _TITLE_FONT
+    sheet.append(safe_row(sheet, [title_cell]))
+    for line in lines:
+        cell = WriteOnlyCell(sheet, value=line)
+        cell.alignment = _WRAP
+        sheet.append(safe_row(sheet, [cell]))
+
+
 def write_options_sheet(book: Workbook, options: dict[str, list[str]]) -> None:
     """Append the hidden sheet of lists (选项) the drop-downs offer."""
     sheet = book.create_sheet(OPTIONS_SHEET)
@@ -164,9 +181,11 @@ def yes_no(value: bool) -> str:
 
 __all__ = [
     "NO",
+    "NOTES_SHEET",
     "OPTIONS_SHEET",
     "YES",
     "plain_number",
+    "write_notes_sheet",
     "write_options_sheet",
     "write_sheet",
     "yes_no",

@@ -3,7 +3,9 @@
 An export of a city (``ledger export``) carries the organisation sheets; on a
 new, migrated database they set the city up (``guatu.ledger.city_setup``) and the
 ledger sheets then load into it — one transaction, so a problem in either
-part leaves the database empty, and a dry run leaves nothing behind.
+part leaves the database empty, and a dry run leaves nothing behind. What a
+ledger does not carry (bulletins, escalations, photos …) is said in the
+result's notes; ``guatu backup``/``guatu restore`` move a whole database.
 """
 
 import io
@@ -13,8 +15,9 @@ from typing import IO
 from django.db import transaction
 
 from guatu.accounts.models import Role, User
-from guatu.core.ledger.columns import SHEETS
+from guatu.core.ledger.columns import LEDGER_SHEETS
 from guatu.ledger.city_setup import CityInit, city_init
+from guatu.ledger.exporting import not_carried_note
 from guatu.ledger.importing import ledger_import
 from guatu.ledger.result import ImportResult
 
@@ -29,7 +32,7 @@ def ledger_import_new_city(
     else:
         data = source.read()
     with transaction.atomic():
-        setup = city_init(source=io.BytesIO(data), name=name, others=SHEETS)
+        setup = city_init(source=io.BytesIO(data), name=name, others=LEDGER_SHEETS)
         if not setup.written:
             return setup, None
         actor = (
@@ -50,4 +53,7 @@ def ledger_import_new_city(
             setup.written = False
             setup.passwords = []
             setup.city = None
+    if result.ok:
+        # Said every time, not only in the workbook's 说明: the city starts without these.
+        result.notes.append(not_carried_note())
     return setup, result

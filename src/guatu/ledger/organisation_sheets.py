@@ -1,4 +1,4 @@
-"""The organisation's sheets (城市, 镇街区, 行政村, 部门, 用户, 规则, 节假日) of a city.
+"""The organisation's sheets (城市, 镇街区, 行政村, 部门, 用户, 规则, 节假日, 通报编号) of a city.
 
 Written into the whole city's ledger and into the organisation workbook, so
 that either, imported into an empty database, sets the city up again.
@@ -13,6 +13,7 @@ from guatu.core.ledger.organisation import (
     CALENDAR,
     CITY,
     DEPARTMENTS,
+    NUMBERS,
     ROLE_LABELS,
     RULES,
     TOWN_KIND_LABELS,
@@ -22,6 +23,7 @@ from guatu.core.ledger.organisation import (
 )
 from guatu.ledger.layout import NO, YES, plain_number, write_sheet, yes_no
 from guatu.org.models import CalendarException, City, Department, Town, Village
+from guatu.org.numbering import bulletin_numbers_issued, number_text
 from guatu.progress.models import StatusRuleSet
 
 #: The template's example rows, one list per organisation sheet.
@@ -52,6 +54,7 @@ def organisation_sheets(book: Workbook, city: City, title: str, options) -> None
         (USERS, _user_rows(city)),
         (RULES, _rule_rows(city)),
         (CALENDAR, _calendar_rows(city)),
+        (NUMBERS, _number_rows(city)),
     )
     for spec, rows in sheets:
         write_sheet(book, spec, title, rows, options)
@@ -123,6 +126,12 @@ def _calendar_rows(city: City):
     exceptions = CalendarException.objects.filter(city=city, project__isnull=True)
     for exception in exceptions.order_by("date"):
         yield [exception.date, yes_no(exception.working), exception.note]
+
+
+def _number_rows(city: City):
+    """The last bulletin number of each year: a city set up from this sheet continues after it."""
+    for year, number in bulletin_numbers_issued(city).items():
+        yield [year, number, number_text(city, year, number)]
 
 
 __all__ = ["EXAMPLE", "organisation_sheets"]

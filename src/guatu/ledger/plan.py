@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
 
@@ -39,6 +39,9 @@ from guatu.ledger.result import ImportResult
 from guatu.org.models import City
 from guatu.projects.models import Dependency, Project, WorkItem
 from guatu.projects.plan_lock import NODE_FIELDS, approved_baselines, locked_message, moved_fields
+
+if TYPE_CHECKING:
+    from guatu.ledger.blockers_sheet import BlockerSheet
 
 HUNDRED = Decimal(100)
 QUANTITY_STEP = Decimal("0.0001")
@@ -123,6 +126,7 @@ class Plan:
     #: project code → its latest baseline number, for projects whose plan is approved.
     baselined: dict[str, int] = field(default_factory=dict)
     progress: ProgressSheet | None = None
+    blockers: "BlockerSheet | None" = None
     _codes_by_pk: dict[str, dict[int, str]] = field(default_factory=dict)
     #: A town's or department's official importing progress (None: the supervision office).
     reporter: Any = None
@@ -171,23 +175,15 @@ class Plan:
                 seen[code] = number
             if check.ok:
                 rows.append((number, code, values))
+        # Codes are unique within a city: another city's project of the same code is not this one.
         existing = {
             project.code: project
-            for project in Project.objects.filter(code__in=[code for _n, code, _v in rows])
+            for project in Project.objects.filter(
+                city=self.city, code__in=[code for _n, code, _v in rows]
+            )
         }
-        for number, code, values in rows:
+        for _number, code, values in rows:
             project = existing.get(code)
-            if project is not None and project.city_id != self.city.pk:
-                self.problems.append(
-                    Problem(
-                        table.sheet,
-                        number,
-                        table.place("code"),
-                        code,
-                        _("this code belongs to a project of another city."),
-                    )
-                )
-                continue
             self.projects[code] = (values, project)
             if project is None:
                 result.projects.created.append(code)
@@ -229,23 +225,27 @@ class Plan:
         for code in wanted:
             self.existing_items[code] = {}
             self.existing_links[code] = defaultdict(set)
-        pks = dict(Project.objects.filter(code__in=wanted).values_list("pk", "code"))
+        # Explicitly this city's: outside a request (commands, services) nothing is scoped.
+        mine = {"project__city": self.city, "project__code__in": wanted}
+        pks = dict(
+            Project.objects.filter(city=self.city, code__in=wanted).values_list("pk", "code")
+        )
         for pk, number in approved_baselines(pks).items():
             self.baselined[pks[pk]] = number
         by_pk: dict[int, tuple[str, WorkItem]] = {}
-        for item in WorkItem.objects.filter(project__code__in=wanted).select_related("project"):
+        for item in WorkItem.objects.filter(**mine).select_related("project"):
             self.existing_items[item.project.code][item.code] = item
             by_pk[item.pk] = (item.project.code, item)
         if not by_pk:
             return
         for pred, succ, kind, lag in Dependency.objects.filter(
-            successor__project__code__in=wanted
+            successor__project__city=self.city, successor__project__code__in=wanted
         ).values_list("predecessor_id", "successor_id", "type", "lag_days"):
             self.existing_links[by_pk[succ][0]][succ].add((pred, kind, lag))
         villages: dict[int, set[int]] = defaultdict(set)
         through = WorkItem.villages.through
         for item_id, village_id in through.objects.filter(
-            workitem__project__code__in=wanted
+            workitem__project__city=self.city, workitem__project__code__in=wanted
         ).values_list("workitem_id", "village_id"):
             villages[item_id].add(village_id)
         for pk in by_pk:

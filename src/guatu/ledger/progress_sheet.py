@@ -6,6 +6,12 @@ force for its item plus the rows of the file already accepted; each broken
 rule is noted at the cell it names. A row equal to the report in force on its
 date changes nothing; a different value for a date already reported is a
 correction of that report and needs its 更正原因.
+
+The 核实情况 of an above-target report is the office's review, as on the review
+page: 已确认 or 不予认定 (with its 核实意见) on a report not yet reviewed records
+the review, so a whole city's export read into an empty database counts the
+same reports; a review is never changed or undone, and only the supervision
+office reviews.
 """
 
 from dataclasses import dataclass
@@ -28,7 +34,9 @@ from guatu.core.ledger.workbook import Table
 from guatu.core.reporting import Prior, ReportFigures, check_report
 from guatu.errors import translate
 from guatu.ledger.checking import CellChecker
-from guatu.progress.models import ProgressReport
+from guatu.ledger.problems import expected
+from guatu.ledger.reference import REVIEW_WORDS, word_key
+from guatu.progress.models import ProgressReport, ReportReview
 from guatu.progress.selectors import reports_in_force
 from guatu.progress.services import NOTE_LIMIT, item_terms, report_record
 from guatu.projects.models import WorkItem
@@ -50,6 +58,18 @@ class ReportRow:
     note: str
     correction_reason: str
     supersedes: ProgressReport | None = None
+    #: The office's decision on an above-target report ("" none) and its note.
+    review: str = ""
+    review_note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewRow:
+    """A review of a report already stored, read from its 核实情况."""
+
+    report: ProgressReport
+    decision: str
+    note: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +83,9 @@ class _Entry:
     unit: str
     percent: Decimal | None
 
+
+#: The 核实意见 kept at most (``ReportReview.note``).
+REVIEW_NOTE_LIMIT = 2000
 
 #: Where each field the report rules name lives on the sheet.
 FIELD_COLUMNS = {
@@ -86,6 +109,8 @@ class ProgressSheet:
         #: Item key → the priors the next row of that item is judged against.
         self.record: dict[tuple[str, str], list[Prior]] = {}
         self.rows: list[ReportRow] = []
+        #: Reviews of reports already stored (new reports carry theirs in their row).
+        self.reviews: list[ReviewRow] = []
 
     def check(self, table: Table, result: "ImportResult") -> None:
         plan = self.plan
@@ -125,6 +150,7 @@ class ProgressSheet:
                 bool(check.cell("above_target", parse_bool)) if check.has("above_target") else False
             )
             entered = self._amount_cells(check)
+            review = self._review_cells(check) if check.has("review") else ("", "")
             if project and code and reported_on:
                 key = (project, code, reported_on)
                 if key in seen:
@@ -144,6 +170,7 @@ class ProgressSheet:
                 note=note,
                 reason=reason,
                 above=above,
+                review=review,
             )
 
     def _judge(
@@ -155,6 +182,7 @@ class ProgressSheet:
         note: str,
         reason: str,
         above: bool,
+        review: tuple[str, str],
     ) -> None:
         """Apply the report rules to one readable row and keep it if it passes."""
         key, item, reported_on = entry.key, entry.item, entry.reported_on
@@ -184,6 +212,9 @@ class ProgressSheet:
             report = stored.key
             if figures is not None and _same(report, figures, note):
                 result.progress.unchanged.append(label)
+                if self._review_allowed(check, review, _review_of(report), report.above_target):
+                    self.reviews.append(ReviewRow(report, *review))
+                    result.reviews.created.append(label)
                 return
             if not reason:
                 problems = [p for p in problems if p.field != "correction_reason"]
@@ -201,9 +232,15 @@ class ProgressSheet:
             if column == "quantity" and not check.has("quantity"):
                 column = "percent"
             check.fail(column if column and check.has(column) else None, translate(problem), "")
+        reviewed = figures is not None and self._review_allowed(
+            check, review, None, figures.above_target
+        )
         if problems or not check.ok:
             return
         row = ReportRow(check.table.sheet, check.number, key, reported_on, figures, note, reason)
+        if reviewed:
+            row.review, row.review_note = review
+            result.reviews.created.append(label)
         if stored is not None:
             row.supersedes = stored.key
             row.correction_reason = reason
@@ -212,8 +249,59 @@ class ProgressSheet:
         else:
             result.progress.created.append(label)
         # Later rows of the same item are judged against this one as well.
-        record.append(Prior(reported_on, figures.percent, not figures.above_target, key=None))
+        counts = not figures.above_target or row.review == ReportReview.Decision.CONFIRMED
+        record.append(Prior(reported_on, figures.percent, counts, key=None))
         self.rows.append(row)
+
+    def _review_cells(self, check: CellChecker) -> tuple[str, str]:
+        """(decision or "", note) as the 核实情况 and 核实意见 cells say."""
+        written = plain_text(check.raw("review"))
+        decision = REVIEW_WORDS.get(word_key(written))
+        if decision is None:
+            labels = [*(label for _value, label in ReportReview.Decision.choices)]
+            labels.append(_("awaiting review"))
+            check.fail("review", expected("、".join(str(label) for label in labels)))
+            decision = ""
+        note = (
+            check.text("review_note", max_length=REVIEW_NOTE_LIMIT)
+            if check.has("review_note")
+            else ""
+        )
+        return str(decision), note
+
+    def _review_allowed(
+        self,
+        check: CellChecker,
+        review: tuple[str, str],
+        current: ReportReview | None,
+        above: bool,
+    ) -> bool:
+        """Whether the row's 核实情况 records a review now (each refusal noted at its cell).
+
+        待核实 or an empty cell says nothing: a review stands once made.
+        """
+        decision, note = review
+        if not decision:
+            return False
+        if current is not None:
+            if current.decision != decision:
+                check.fail(
+                    "review",
+                    _("this report was already reviewed (%(decision)s); a review is not changed.")
+                    % {"decision": current.get_decision_display()},
+                )
+            return False
+        if self.plan.reporter is not None:
+            check.fail("review", _("only the supervision office reviews reports above the target."))
+            return False
+        if not above:
+            check.fail("review", _("Only reports above the target are reviewed."))
+            return False
+        if decision == ReportReview.Decision.REJECTED and not note:
+            where = "review_note" if check.has("review_note") else "review"
+            check.fail(where, _("Say why the figure is rejected."), "")
+            return False
+        return True
 
     def _amount_cells(
         self, check: CellChecker
@@ -250,6 +338,13 @@ class ProgressSheet:
         for chunk in id_chunks(wanted):
             for report in reports_in_force(work_item_ids=chunk).select_related("review"):
                 self.stored[report.work_item_id].append(report)
+
+
+def _review_of(report: ProgressReport) -> ReportReview | None:
+    try:
+        return report.review
+    except ReportReview.DoesNotExist:
+        return None
 
 
 def _same(report: ProgressReport, figures: ReportFigures, note: str) -> bool:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from guatu.core.errors import UnitError
 from guatu.core.units import UNITS, parse_unit
 from guatu.org.models import City, Department, Town, Village
+from guatu.progress.models import Blocker, ReportReview
 from guatu.projects.models import Phase, Project, WorkItem
 
 _TOWN_SUFFIXES = ("街道", "镇", "乡", "区")
@@ -46,6 +47,42 @@ CALENDAR_NAMES = {
     Project.Calendar.WORKING_DAY: "工作日",
     Project.Calendar.WEEKLY: "周一至周五",
 }
+
+#: How the 核实情况 of an above-target report may be written → the decision ("" awaits review).
+REVIEW_WORDS = {
+    "": "",
+    "待核实": "",
+    "未核实": "",
+    "awaitingreview": "",
+    "已确认": ReportReview.Decision.CONFIRMED,
+    "确认": ReportReview.Decision.CONFIRMED,
+    "已核实": ReportReview.Decision.CONFIRMED,
+    "confirmed": ReportReview.Decision.CONFIRMED,
+    "不予认定": ReportReview.Decision.REJECTED,
+    "已退回": ReportReview.Decision.REJECTED,
+    "退回": ReportReview.Decision.REJECTED,
+    "rejected": ReportReview.Decision.REJECTED,
+}
+
+#: How a 卡点's state may be written → its status (empty: open).
+BLOCKER_STATUS_WORDS = {
+    "": Blocker.Status.OPEN,
+    "未解决": Blocker.Status.OPEN,
+    "办理中": Blocker.Status.OPEN,
+    "open": Blocker.Status.OPEN,
+    "已上报": Blocker.Status.ESCALATED,
+    "已升级": Blocker.Status.ESCALATED,
+    "上报": Blocker.Status.ESCALATED,
+    "escalated": Blocker.Status.ESCALATED,
+    "已解决": Blocker.Status.RESOLVED,
+    "已销号": Blocker.Status.RESOLVED,
+    "resolved": Blocker.Status.RESOLVED,
+}
+
+
+def word_key(text: str) -> str:
+    """How a choice is looked up: no blanks, lower case (Awaiting review → awaitingreview)."""
+    return "".join(text.split()).lower()
 
 
 def listing(names: list[str]) -> str:
@@ -137,13 +174,16 @@ def unit_expected() -> str:
 
 
 __all__ = [
+    "BLOCKER_STATUS_WORDS",
     "CALENDAR_NAMES",
     "CALENDAR_WORDS",
     "KIND_NAMES",
     "KIND_WORDS",
+    "REVIEW_WORDS",
     "Reference",
     "UnitError",
     "listing",
     "unit_code",
     "unit_expected",
+    "word_key",
 ]

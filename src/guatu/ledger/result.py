@@ -33,6 +33,9 @@ class ImportResult:
     projects: Changes = field(default_factory=Changes)
     items: Changes = field(default_factory=Changes)
     progress: Changes = field(default_factory=Changes)
+    #: Reviews of above-target reports (核实情况) recorded from the file.
+    reviews: Changes = field(default_factory=Changes)
+    blockers: Changes = field(default_factory=Changes)
     notes: list[str] = field(default_factory=list)
     written: bool = False
     rescheduled: list[str] = field(default_factory=list)
@@ -50,5 +53,7 @@ class ImportResult:
             "projects": self.projects.counts,
             "items": self.items.counts,
             "progress": self.progress.counts,
+            "reviews": self.reviews.counts,
+            "blockers": self.blockers.counts,
             "notes": self.notes,
         }

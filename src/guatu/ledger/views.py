@@ -140,6 +140,8 @@ def _preview(request: HttpRequest, result: ImportResult, *, token: str | None) -
         (_("Projects"), result.projects),
         (_("Work items"), result.items),
         (_("Progress reports"), result.progress),
+        (_("Reviews of above-target reports"), result.reviews),
+        (_("Blockers"), result.blockers),
     ]
     return render(
         request,

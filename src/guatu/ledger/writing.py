@@ -6,11 +6,12 @@ Called by ``ledger_import`` inside its transaction, after every check passed.
 from django.db.models import Max
 
 from guatu.common.bulk import id_chunks, rows_insert
-from guatu.common.events import ReportsStored, publish
+from guatu.common.events import ReportReviewed, ReportsStored, publish
+from guatu.ledger.blockers_sheet import BLOCKER_FIELDS
 from guatu.ledger.links import links_changed
 from guatu.ledger.plan import PROJECT_FIELDS, Plan
 from guatu.ledger.result import ImportResult
-from guatu.progress.models import ProgressReport
+from guatu.progress.models import Blocker, ProgressReport, ReportReview
 from guatu.progress.services import report_row
 from guatu.projects.models import Dependency, Project, WorkItem
 from guatu.projects.scheduling import schedule_recalculate
@@ -30,14 +31,16 @@ def _fetch_new_items(plan: Plan, project_ids: set[int], projects: dict[str, Proj
 def plan_write(plan: Plan, actor, result: ImportResult) -> None:
     """Write the checked plan; called inside one transaction.
 
-    Projects, then items, their villages, links and reports, in the order each
-    needs the ids of the one before; then each touched project is rescheduled.
+    Projects, then items, their villages, links, reports (with their reviews)
+    and blockers, in the order each needs the ids of the one before; then each
+    touched project is rescheduled.
     """
     projects, touched = _write_projects(plan)
     touched |= _write_items(plan, projects)
     _write_villages(plan)
     touched |= _write_links(plan)
     _write_reports(plan, actor)
+    _write_blockers(plan)
     for code in sorted(touched):
         schedule_recalculate(project=projects[code])
         result.rescheduled.append(code)
@@ -170,15 +173,26 @@ def _write_links(plan: Plan) -> set[str]:
     return {row.project for row in link_rows}
 
 
-def _write_reports(plan: Plan, actor) -> None:
-    """Store the progress sheet's reports, built by the report service's own constructor."""
-    rows = plan.progress.rows if plan.progress else []
-    if not rows:
-        return
+def _item_pks(plan: Plan) -> dict[tuple[str, str], int]:
+    """Every item the plan names, new or stored, by (project code, item code)."""
     item_pk = {key: row.existing.pk for key, row in plan.items.items()}
     for project, items in plan.existing_items.items():
         for code, item in items.items():
             item_pk.setdefault((project, code), item.pk)
+    return item_pk
+
+
+def _write_reports(plan: Plan, actor) -> None:
+    """Store the progress sheet's reports, built by the report service's own constructor,
+    and the reviews the sheet records (核实情况), as the review page would."""
+    rows = plan.progress.rows if plan.progress else []
+    reviews = [
+        ReportReview(report=review.report, decision=review.decision, note=review.note)
+        for review in (plan.progress.reviews if plan.progress else [])
+    ]
+    if not rows and not reviews:
+        return
+    item_pk = _item_pks(plan)
     stored = ProgressReport.objects.bulk_create(
         [
             report_row(
@@ -194,5 +208,48 @@ def _write_reports(plan: Plan, actor) -> None:
         ],
         batch_size=2000,
     )
-    # What a stored report sets off (the office's 待核实 notice …) as from the form.
-    publish(ReportsStored(tuple(stored)))
+    reviews += [
+        ReportReview(report=report, decision=row.review, note=row.review_note)
+        for report, row in zip(stored, rows, strict=True)
+        if row.review
+    ]
+    for review in reviews:
+        review.reviewed_by = actor
+    reviews = ReportReview.objects.bulk_create(reviews)
+    # What a stored report sets off (the office's 待核实 notice for one not yet reviewed …)
+    # as from the form; then each review, as from the review page.
+    if stored:
+        publish(ReportsStored(tuple(stored)))
+    for review in reviews:
+        publish(ReportReviewed(review))
+
+
+def _write_blockers(plan: Plan) -> None:
+    """Open the 卡点 sheet's new blockers (on their item's town) and update the known ones."""
+    rows = plan.blockers.rows if plan.blockers else []
+    if not rows:
+        return
+    item_pk = _item_pks(plan)
+    towns = {key: plan._item_state(*key)["town_id"] for key in {row.item_key for row in rows}}
+    Blocker.objects.bulk_create(
+        [
+            Blocker(
+                work_item_id=item_pk[row.item_key],
+                town_id=towns[row.item_key],
+                description=row.description,
+                opened_on=row.opened_on,
+                **row.values,
+            )
+            for row in rows
+            if row.existing is None
+        ],
+        batch_size=2000,
+    )
+    changed = [row for row in rows if row.existing is not None]
+    for row in changed:
+        for name, value in row.values.items():
+            setattr(row.existing, name, value)
+    if changed:
+        Blocker.objects.bulk_update(
+            [row.existing for row in changed], list(BLOCKER_FIELDS), batch_size=1000
+        )

@@ -11,12 +11,20 @@ from guatu.common.events import (
     subscribe,
 )
 from guatu.notify.services import on_bulletin_published, on_escalation, on_report_to_review
+from guatu.progress.models import ReportReview
 
 
 def reports_stored(event: ReportsStored) -> None:
-    """Every report above its target (超目标待核实) to the office, whatever path stored it."""
-    for report in event.reports:
-        if report.above_target:
+    """Every report above its target (超目标待核实) to the office, whatever path stored it,
+    unless already reviewed (a ledger carries the office's review with the report)."""
+    above = [report for report in event.reports if report.above_target]
+    if not above:
+        return
+    reviewed = set(
+        ReportReview.objects.filter(report__in=above).values_list("report_id", flat=True)
+    )
+    for report in above:
+        if report.pk not in reviewed:
             on_report_to_review(report)
 
 

@@ -68,6 +68,16 @@ class City(models.Model):
         validators=[validate_time_zone],
         help_text=_("“Today” and every time shown follow it (IANA name, e.g. Asia/Shanghai)."),
     )
+    bulletin_numbers = models.JSONField(
+        _("bulletin numbers issued elsewhere"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            "The last bulletin number of each year issued before this database kept the "
+            'city\'s bulletins (a city moved in by its ledger), e.g. {"2026": 12}: the '
+            "numbering continues after it."
+        ),
+    )
 
     objects = CityScopedManager("pk")
     everywhere = UnscopedManager()

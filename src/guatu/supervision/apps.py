@@ -6,3 +6,9 @@ class SupervisionConfig(AppConfig):
     name = "guatu.supervision"
     label = "supervision"
     verbose_name = _("Supervision")
+
+    def ready(self) -> None:
+        from guatu.org.numbering import published_source_set  # models are loaded only now
+        from guatu.supervision.services import published_numbers
+
+        published_source_set(published_numbers)

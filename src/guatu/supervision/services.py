@@ -19,6 +19,7 @@ from guatu.core.periods import parse_period
 from guatu.errors import as_validation_error
 from guatu.org.clock import city_today
 from guatu.org.models import Department, Town
+from guatu.org.numbering import issued_before, number_text
 from guatu.progress.models import Blocker, ProgressReport
 from guatu.projects.models import WorkItem
 from guatu.supervision import render
@@ -135,17 +136,18 @@ def bulletin_publish(*, actor, bulletin, number: int | None = None) -> "Bulletin
         if locked.status == Bulletin.Status.PUBLISHED:
             raise ValidationError(_("This bulletin is already published and cannot change."))
         taken = Bulletin.objects.filter(city=locked.city, year=locked.year)
+        # Numbers issued before the city moved into this database are taken too.
+        before = issued_before(locked.city, locked.year)
         if number is None:
-            number = (taken.aggregate(top=Max("number"))["top"] or 0) + 1
-        elif taken.filter(number=number).exists():
+            number = max(taken.aggregate(top=Max("number"))["top"] or 0, before) + 1
+        elif number <= before or taken.filter(number=number).exists():
             raise ValidationError(
                 {
                     "number": _("Number %(number)d of %(year)d is taken.")
                     % {"number": number, "year": locked.year}
                 }
             )
-        prefix = locked.city.document_prefix or locked.city.name
-        locked.content["number_text"] = f"{prefix}〔{locked.year}〕{number}号"
+        locked.content["number_text"] = number_text(locked.city, locked.year, number)
         locked.number = number
         # The ladder's proposals become records now, with the bulletin that proposed them.
         escalations_record(rows=locked.content["escalations"], period=locked.period, actor=actor)
@@ -177,6 +179,17 @@ def bulletin_publish(*, actor, bulletin, number: int | None = None) -> "Bulletin
                 field.delete(save=False)
             raise
     return locked
+
+
+def published_numbers(city) -> dict[int, int]:
+    """The highest number published in each year by *city* (``org.numbering`` asks)."""
+    return dict(
+        Bulletin.objects.filter(city=city, status=Bulletin.Status.PUBLISHED)
+        .order_by()
+        .values("year")
+        .annotate(top=Max("number"))
+        .values_list("year", "top")
+    )
 
 
 def _clear_leftovers(bulletin, stem: str, kinds) -> None:

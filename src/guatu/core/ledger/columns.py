@@ -15,7 +15,17 @@ from dataclasses import dataclass, field
 
 from guatu.core.i18n import gettext_noop
 
-__all__ = ["ITEMS", "PROGRESS", "PROJECTS", "SHEETS", "Column", "SheetSpec", "header_key"]
+__all__ = [
+    "BLOCKERS",
+    "ITEMS",
+    "LEDGER_SHEETS",
+    "PROGRESS",
+    "PROJECTS",
+    "SHEETS",
+    "Column",
+    "SheetSpec",
+    "header_key",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -257,11 +267,65 @@ PROGRESS = SheetSpec(
             export_only=True,
             width=22,
         ),
-        Column("review", "核实情况", gettext_noop("Review"), export_only=True, width=12),
+        # An above-target report's review: the office may confirm or reject it here too.
+        Column("review", "核实情况", gettext_noop("Review"), ("核实结果",), width=12),
+        Column("review_note", "核实意见", gettext_noop("Review note"), (), width=24),
     ),
 )
 
+#: The 卡点 (blockers) of a whole city's ledger: live work that moves with the city.
+BLOCKERS = SheetSpec(
+    key="blockers",
+    title="卡点",
+    label=gettext_noop("Blockers"),
+    aliases=("卡点问题", "问题清单"),
+    columns=(
+        PROJECT_CODE,
+        Column(
+            "item",
+            "事项编码",
+            gettext_noop("Item code"),
+            ("事项代码", "事项编号", "任务编码"),
+            True,
+            width=14,
+        ),
+        Column(
+            "item_name",
+            "事项名称",
+            gettext_noop("Item name"),
+            ("工作事项", "任务名称"),
+            export_only=True,
+            width=28,
+        ),
+        Column(
+            "description",
+            "卡点描述",
+            gettext_noop("Blocker"),
+            ("卡点", "问题描述", "存在问题"),
+            True,
+            width=36,
+        ),
+        Column(
+            "owner_department",
+            "责任部门",
+            gettext_noop("Owner department"),
+            ("责任单位",),
+            True,
+            width=20,
+        ),
+        Column("person", "责任人", gettext_noop("Person responsible"), (), True, width=10),
+        Column("opened_on", "提出日期", gettext_noop("Opened on"), ("发现日期",), True),
+        Column("due_on", "限期", gettext_noop("Due on"), ("办结时限", "解决时限"), True),
+        Column("status", "状态", gettext_noop("Status"), ("卡点状态", "办理状态"), width=10),
+        Column("resolution", "解决情况", gettext_noop("Resolution"), (), width=30),
+        Column("resolved_on", "解决日期", gettext_noop("Resolved on"), ("销号日期",)),
+    ),
+)
+
+#: The template's sheets; a whole city's export adds 卡点 and its organisation.
 SHEETS = (PROJECTS, ITEMS, PROGRESS)
+#: Every sheet a ledger import reads.
+LEDGER_SHEETS = (*SHEETS, BLOCKERS)
 
 #: The list of enterprises applying to a park (入园申请), screened in one batch.
 APPLICANTS = SheetSpec(

@@ -12,6 +12,7 @@ __all__ = [
     "CALENDAR",
     "CITY",
     "DEPARTMENTS",
+    "NUMBERS",
     "ORG_SHEETS",
     "ROLE_LABELS",
     "ROLE_NAMES",
@@ -157,7 +158,27 @@ CALENDAR = SheetSpec(
     ),
 )
 
-ORG_SHEETS = (CITY, TOWNS, VILLAGES, DEPARTMENTS, USERS, RULES, CALENDAR)
+#: The last bulletin number of each year (a whole city's export): numbering continues after it.
+NUMBERS = SheetSpec(
+    key="numbers",
+    title="通报编号",
+    label=gettext_noop("Bulletin numbers"),
+    aliases=("发文编号", "文号"),
+    columns=(
+        Column("year", "年度", gettext_noop("Year"), ("年份",), True, width=8),
+        Column(
+            "last_number",
+            "最后编号",
+            gettext_noop("Last number issued"),
+            ("已发至", "最后一期"),
+            True,
+            width=10,
+        ),
+        Column("number_text", "文号", gettext_noop("Document number"), export_only=True, width=24),
+    ),
+)
+
+ORG_SHEETS = (CITY, TOWNS, VILLAGES, DEPARTMENTS, USERS, RULES, CALENDAR, NUMBERS)
 
 #: How a role may be written in the 角色 column → the role's key.
 ROLE_NAMES = {

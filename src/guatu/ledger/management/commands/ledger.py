@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from guatu.accounts.models import Role, User
 from guatu.common.scope import scoped_to
-from guatu.ledger.exporting import ledger_workbook
+from guatu.ledger.exporting import ledger_workbook, not_carried_note
 from guatu.ledger.importing import ImportResult, ledger_import
 from guatu.ledger.new_city import ledger_import_new_city
 from guatu.org.passwords import write_passwords
@@ -20,8 +20,10 @@ class Command(BaseCommand):
     help = (
         "The Excel ledger (台账): `template FILE` writes the empty template, `export FILE` the "
         "template filled with every project, its work items and progress (lights and late "
-        "dates included), `import FILE [--dry-run]` reads an .xlsx or .csv ledger, all of it "
-        "or nothing, and lists every problem by sheet, row and column."
+        "dates included), its blockers, organisation and bulletin numbers, and a sheet 说明 of "
+        "what it does not carry (guatu backup moves everything), `import FILE [--dry-run]` "
+        "reads an .xlsx or .csv ledger, all of it or nothing, and lists every problem by "
+        "sheet, row and column."
     )
 
     def add_arguments(self, parser) -> None:
@@ -57,6 +59,8 @@ class Command(BaseCommand):
             )
             path.write_bytes(data)
             self.stdout.write(_("Wrote %(file)s.") % {"file": path})
+            if options["action"] == "export":
+                self.stdout.write(not_carried_note())
             return
         if not path.is_file():
             raise CommandError(_("No file %(file)s.") % {"file": path})
@@ -110,6 +114,8 @@ class Command(BaseCommand):
             (_("projects"), result.projects),
             (_("work items"), result.items),
             (_("progress reports"), result.progress),
+            (_("reviews of above-target reports"), result.reviews),
+            (_("blockers"), result.blockers),
         ):
             self.stdout.write(
                 _("%(what)s: %(created)d new, %(updated)d changed, %(unchanged)d unchanged")
