@@ -158,6 +158,9 @@ KNOWN = {
     "admin/ops/workerheartbeat/<path:object_id>/*": "the worker's heartbeat has no city",
     "admin/django_tasks_database/dbtaskresult/<path:object_id>/*": "background task"
     " results have no city",
+    "region/<slug:code>/": "a city below, for the level above only: walked with A's, B's"
+    " and both prefectures' codes as the prefectures' users and as A's and B's own users"
+    " (test_region_isolation.py)",
 }
 
 #: Walked as the others, but the signed-in user is not what grants them: a 大屏 token is
