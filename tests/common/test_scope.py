@@ -8,7 +8,9 @@ import pytest
 from django import forms
 from django.apps import apps
 from django.core.exceptions import ValidationError
+from django.core.management import CommandError, call_command
 from django.test import Client
+from openpyxl import load_workbook
 
 from guatu.accounts.models import Role
 from guatu.accounts.services import user_create
@@ -159,3 +161,22 @@ def test_a_blocker_cannot_be_owned_by_another_citys_department():
             due_on=date(2026, 1, 9),
         )
     assert "owner_department" in refused.value.message_dict
+
+
+def test_a_command_names_its_city_where_there_are_several(tmp_path):
+    _city("甲市", "330001")
+    _city("乙市", "330002")
+    target = tmp_path / "ledger.xlsx"
+    with pytest.raises(CommandError, match="--city"):
+        call_command("ledger", "export", str(target))
+    with pytest.raises(CommandError, match="丙市"):
+        call_command("ledger", "export", str(target), "--city", "丙市")
+    call_command("ledger", "export", str(target), "--city", "330002")
+    text = " ".join(
+        str(value)
+        for sheet in load_workbook(target).worksheets
+        for row in sheet.iter_rows(values_only=True)
+        for value in row
+        if value
+    )
+    assert "乙市大道" in text and "甲市大道" not in text
