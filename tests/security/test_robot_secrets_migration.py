@@ -14,6 +14,7 @@ from django.db.migrations.executor import MigrationExecutor
 
 from guatu.notify.models import Robot
 from guatu.notify.sealed import PREFIX
+from guatu.org.models import City
 from tests.security.test_robot_secrets import SECRET, stored
 
 pytestmark = pytest.mark.serial
@@ -28,7 +29,8 @@ def test_the_migration_seals_the_secrets_stored_before_it(settings):
     executor.migrate(before)
     try:
         old = MigrationExecutor(connection).loader.project_state(before).apps
-        city = old.get_model("org", "City").objects.create(name="测试市", code="330000")
+        # Only notify went back: the city table is at its latest, so today's model writes it.
+        city = City.everywhere.create(name="测试市", code="330000")
         old.get_model("notify", "Robot").objects.create(
             city_id=city.pk, office=True, kind="dingtalk", name="群", secret=SECRET,
             webhook="https://oapi.dingtalk.com/robot/send?access_token=a",
