@@ -15,10 +15,11 @@ from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
 
-from guatu.core.ledger.cells import parse_code, plain_text
+from guatu.core.ledger.cells import plain_text
 from guatu.core.ledger.workbook import Table
 from guatu.ledger.checking import CellChecker
 from guatu.ledger.problems import expected
+from guatu.ledger.progress_sheet import item_reference
 from guatu.ledger.reference import BLOCKER_STATUS_WORDS, word_key
 from guatu.progress.models import Blocker
 from guatu.progress.services import DESCRIPTION_LIMIT
@@ -71,18 +72,7 @@ class BlockerSheet:
         seen: dict[tuple[str, str, str, date], int] = {}
         for number, row in table.rows:
             check.start(number, row)
-            project = check.cell("project", parse_code, required=True)
-            if project is not None and project not in known:
-                check.fail("project", _("no project has this code (in this file or in guatu)."))
-                project = None
-            code = check.cell("item", parse_code, required=True)
-            item = plan._item_state(project, code) if project and code else None
-            if project and code and item is None:
-                check.fail(
-                    "item",
-                    _("project %(project)s has no work item with this code.")
-                    % {"project": project},
-                )
+            project, code, item = item_reference(check, plan, known)
             description = check.text("description", max_length=DESCRIPTION_LIMIT, required=True)
             values = self._values(check)
             opened_on = check.date("opened_on", required=True)

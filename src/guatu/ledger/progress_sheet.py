@@ -122,19 +122,8 @@ class ProgressSheet:
         seen: dict[tuple[str, str, date], int] = {}
         for number, row in table.rows:
             check.start(number, row)
-            project = check.cell("project", parse_code, required=True)
-            if project is not None and project not in known:
-                check.fail("project", _("no project has this code (in this file or in guatu)."))
-                project = None
-            code = check.cell("item", parse_code, required=True)
-            item = plan._item_state(project, code) if project and code else None
-            if project and code and item is None:
-                check.fail(
-                    "item",
-                    _("project %(project)s has no work item with this code.")
-                    % {"project": project},
-                )
-            elif item is not None and not self._may_report(item):
+            project, code, item = item_reference(check, plan, known)
+            if item is not None and not self._may_report(item):
                 check.fail(
                     "item", _("you may report only on your own town's or department's items.")
                 )
@@ -338,6 +327,23 @@ class ProgressSheet:
         for chunk in id_chunks(wanted):
             for report in reports_in_force(work_item_ids=chunk).select_related("review"):
                 self.stored[report.work_item_id].append(report)
+
+
+def item_reference(check: CellChecker, plan: "Plan", known) -> tuple[Any, Any, Any]:
+    """The row's project and item codes and the item they name, each problem at its cell:
+    a project neither in this file nor in guatu, an item its project does not have."""
+    project = check.cell("project", parse_code, required=True)
+    if project is not None and project not in known:
+        check.fail("project", _("no project has this code (in this file or in guatu)."))
+        project = None
+    code = check.cell("item", parse_code, required=True)
+    item = plan._item_state(project, code) if project and code else None
+    if project and code and item is None:
+        check.fail(
+            "item",
+            _("project %(project)s has no work item with this code.") % {"project": project},
+        )
+    return project, code, item
 
 
 def _review_of(report: ProgressReport) -> ReportReview | None:
