@@ -17,6 +17,7 @@ import argparse
 import importlib.util
 import json
 import os
+import resource
 import secrets
 import socket
 import statistics
@@ -102,9 +103,12 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _fire(url: str, tokens: list, results: list, barrier: threading.Barrier, k: int) -> None:
+def _fire(
+    url: str, tokens: list, results: list, barrier: threading.Barrier, k: int, burst: tuple
+) -> None:
     item, token = tokens[k]
-    body = json.dumps({"reported_on": "2019-11-15", "percent": 10, "note": "压测"}).encode()
+    reported_on, percent = burst
+    body = json.dumps({"reported_on": reported_on, "percent": percent, "note": "压测"}).encode()
     request = urllib.request.Request(
         f"{url}/api/v1/items/{item}/reports",
         data=body,
@@ -128,7 +132,58 @@ def _fire(url: str, tokens: list, results: list, barrier: threading.Barrier, k: 
     results[k] = (status, time.perf_counter() - started)
 
 
-def run(engine: str, server: str, officials: int, pg: str) -> dict:
+def _burst(url: str, tokens: list, burst: tuple) -> tuple[list, float]:
+    """Every official's report released at once; (status, seconds) each and the wall time."""
+    results: list = [None] * len(tokens)
+    barrier = threading.Barrier(len(tokens))
+    threads = [
+        threading.Thread(target=_fire, args=(url, tokens, results, barrier, k, burst))
+        for k in range(len(tokens))
+    ]
+    began, cpu, by_name = time.perf_counter(), _cpu(), _cpu_by_name()
+    client = resource.getrusage(resource.RUSAGE_SELF)
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    after = resource.getrusage(resource.RUSAGE_SELF)
+    spent = _cpu() - cpu
+    later = _cpu_by_name()
+    used = {name: later[name] - by_name.get(name, 0) for name in sorted(later)}
+    print("  CPU s by process: " + ", ".join(f"{n} {s:.2f}" for n, s in used.items() if s > 0.05))
+    mine = after.ru_utime + after.ru_stime - client.ru_utime - client.ru_stime
+    print(
+        f"  burst: {time.perf_counter() - began:.2f} s; CPU s: this client {mine:.2f}, "
+        f"the rest of the machine (server, database) {spent - mine:.2f}",
+        flush=True,
+    )
+    return results, time.perf_counter() - began
+
+
+def _cpu_by_name() -> dict:
+    """Seconds of CPU each running program has spent (each Python process apart)."""
+    totals: dict = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue
+        name = text[text.index("(") + 1 : text.rindex(")")]
+        name = name + stat.parent.name if name == "python" else name
+        fields = text[text.rindex(")") + 2 :].split()
+        ticks = int(fields[11]) + int(fields[12])  # utime, stime
+        totals[name] = totals.get(name, 0) + ticks / os.sysconf("SC_CLK_TCK")
+    return totals
+
+
+def _cpu() -> float:
+    """Seconds of CPU the whole machine has spent (user + system), from /proc/stat."""
+    fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
+    user, nice, system = (int(v) for v in fields[:3])
+    return (user + nice + system) / os.sysconf("SC_CLK_TCK")
+
+
+def run(engine: str, server: str, officials: int, pg: str, bursts: int = 2) -> dict:
     folder = Path(tempfile.mkdtemp(prefix=f"guatu-load-{engine}-"))
     env = {k: v for k, v in os.environ.items() if k != "GUATU_DATABASE_URL"}
     env.update(
@@ -185,18 +240,13 @@ def run(engine: str, server: str, officials: int, pg: str) -> dict:
                 if time.monotonic() > deadline:
                     raise RuntimeError(f"{server} did not start") from None
                 time.sleep(0.3)
-        results: list = [None] * len(tokens)
-        barrier = threading.Barrier(len(tokens))
-        threads = [
-            threading.Thread(target=_fire, args=(url, tokens, results, barrier, k))
-            for k in range(len(tokens))
-        ]
-        began = time.perf_counter()
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        wall = time.perf_counter() - began
+        answers: Counter = Counter()
+        for burst in range(bursts):
+            # Every burst but the last finds the server as a running one is: warm.
+            # The figures are the last burst's; the answers and rows count them all.
+            day = f"2019-11-{15 - bursts + 1 + burst:02d}"  # one report a day, rising
+            results, wall = _burst(url, tokens, (day, 10 * (burst + 1)))
+            answers.update(str(status) for status, _ in results)
         process.terminate()
         try:
             process.wait(timeout=60)
@@ -213,15 +263,14 @@ def run(engine: str, server: str, officials: int, pg: str) -> dict:
 
             with psycopg.connect(pg, autocommit=True) as admin:
                 admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
-    answers = Counter(str(status) for status, _ in results)
     latencies = sorted(seconds for _, seconds in results)
     return {
         "engine": engine,
         "server": server,
-        "sent": len(tokens),
+        "sent": len(tokens) * bursts,
         "created": answers.get("201", 0),
         "stored": sum(stored.values()),
-        "duplicated": sum(n - 1 for n in stored.values() if n > 1),
+        "duplicated": sum(n - bursts for n in stored.values() if n > bursts),
         "answers": dict(answers),
         "p50": statistics.median(latencies),
         "p95": latencies[int(len(latencies) * 0.95) - 1],
@@ -234,6 +283,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--officials", type=int, default=200)
     parser.add_argument("--engines", default="sqlite,postgresql")
+    parser.add_argument(
+        "--bursts", type=int, default=2, help="bursts in a row; the figures are the last's"
+    )
+    parser.add_argument("--servers", help="e.g. 'guatu serve' (default: every one installed)")
     parser.add_argument("--build", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--count", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -253,9 +306,11 @@ def main() -> None:
     servers = ["guatu serve", "runserver"]
     if importlib.util.find_spec("granian") is not None:
         servers.insert(1, "granian")
+    if args.servers:
+        servers = [s.strip() for s in args.servers.split(",")]
     for engine in engines:
         for server in servers:
-            r = run(engine, server, args.officials, pg)
+            r = run(engine, server, args.officials, pg, args.bursts)
             print(
                 f"| {r['engine']} | {r['server']} | {r['sent']} | {r['created']} | {r['stored']} "
                 f"| {r['duplicated']} | {r['answers']} | {r['p50']:.2f} | {r['p95']:.2f} "

@@ -30,6 +30,23 @@ CHROMIUM_ARGS = [
 ]
 
 
+#: The environment of the running test server's data, for ``guatu_shell``.
+SERVER_ENV: dict[str, str] = {}
+
+
+def guatu_shell(code: str) -> str:
+    """Run *code* with ``guatu shell`` on the test server's database; its output."""
+    done = subprocess.run(
+        [sys.executable, "-m", "guatu", "shell", "-c", code],
+        env=SERVER_ENV,
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    return done.stdout
+
+
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -45,6 +62,7 @@ def server(tmp_path_factory):
         if k not in ("GUATU_DATABASE_URL", "DJANGO_SETTINGS_MODULE")
     }
     env.update(GUATU_DATA_DIR=str(data), DJANGO_SETTINGS_MODULE="guatu.settings.local")
+    SERVER_ENV.update(env)
     subprocess.run(
         [sys.executable, "-m", "guatu", "demo"],
         env=env,

@@ -75,7 +75,7 @@ def test_a_leader_sees_the_dashboard_and_the_wall_chart(server, browser, screens
     page = context.new_page()
     sign_in(page, server, "leader")
     assert "重点项目驾驶舱" in page.locator("h1").inner_text()
-    assert page.locator(".count").count() == 6
+    assert page.locator(".count").count() == 7  # five lights, early warnings, overdue nodes
     page.screenshot(path=screenshots / "dashboard.png", full_page=True)
     page.click("text=金台铁路永康段 >> nth=0")
     page.wait_for_load_state("networkidle")

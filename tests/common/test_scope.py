@@ -26,6 +26,8 @@ pytestmark = pytest.mark.django_db
 SHARED = {
     "projects.Phase": "the phases (前期, 建设 …) are one list for every city",
     "ops.WorkerHeartbeat": "the worker serves every city",
+    "accounts.ThrottleCount": "the API's rate limits count callers (a token's prefix, a user,"
+    " an address), never a city's data",
 }
 
 

@@ -39,6 +39,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from guatu.accounts.models import Role, User
 from guatu.accounts.tokens import token_create
+from guatu.api import throttle
 from guatu.api.v1 import api
 from guatu.audit.models import AuditEntry
 from guatu.ledger.exporting import ledger_workbook
@@ -945,16 +946,19 @@ def walk(demo, django_db_blocker, tmp_path_factory) -> Walk:
         unfilled: set[str] = set()
         for login in logins:
             cache.clear()  # the API's rate limit counts per user: no 429 in the walk
+            throttle.forget()
             walker.sampled = not FULL and login not in FULL_LOGINS
             unfilled |= set(walker.objects(login, all_routes))
             walker.api_objects(login)
         db_after = db_fingerprint()
         for login in logins:
             cache.clear()
+            throttle.forget()
             walker.sampled = not FULL and login not in FULL_LOGINS
             walker.reads(login, all_routes)
         for login in logins:
             cache.clear()
+            throttle.forget()
             walker.sampled = not FULL and login not in FULL_LOGINS
             walker.writes(login, all_routes)
         walker.sampled = False

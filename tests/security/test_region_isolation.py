@@ -62,6 +62,7 @@ from django.test import Client, override_settings
 from guatu.accounts.models import Role, User
 from guatu.accounts.services import user_create
 from guatu.accounts.tokens import token_create
+from guatu.api import throttle
 from guatu.audit.models import AuditEntry
 from guatu.common.scope import scoped_to
 from guatu.ledger.exporting import ledger_workbook
@@ -609,6 +610,7 @@ def region_walk(demo, django_db_blocker, tmp_path_factory) -> RegionWalk:
         full = {region.p_logins[0], Q_OFFICE} if FULL else {Q_OFFICE}
         for login in region.walkers:
             cache.clear()  # the API's rate limit counts per user: no 429 in the walk
+            throttle.forget()
             for walker in walkers.values():
                 walker.sampled = login not in full
                 # P may read A and B: its pages are scanned for Q's names on lists only.
@@ -620,8 +622,10 @@ def region_walk(demo, django_db_blocker, tmp_path_factory) -> RegionWalk:
                 ]
                 walker.api_objects(login)
             cache.clear()
+            throttle.forget()
             walkers["A"].reads(login, all_routes)
             cache.clear()
+            throttle.forget()
             walkers["A"].writes(login, all_routes)
             client = region.clients[login]
             for whose, url in _region_urls(region).items():

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.test import Client
+from django_tasks_db.models import DBTaskResult
 
 from guatu.accounts.models import Role, User
 from guatu.accounts.services import user_create
@@ -14,9 +15,11 @@ from guatu.common.scope import scoped_to
 from guatu.org.models import City, Department, Town
 from guatu.progress.models import ProgressReport, StandingSnapshot
 from guatu.progress.overview import progress_overview
-from guatu.progress.region import refresh_standings, region_standings
 from guatu.progress.services import report_submit
 from guatu.projects.models import Project, WorkItem
+from guatu.risk.services import nodes_at_risk
+from guatu.supervision.region import REFRESH_TASK, refresh_standings, region_standings
+from guatu.web.dashboard import dashboard
 
 pytestmark = pytest.mark.django_db
 
@@ -142,10 +145,38 @@ def test_standings_are_kept_until_a_figure_of_their_city_changes(region):
     report_submit(
         work_item=item, reported_by=town_user, reported_on=date(2019, 11, 15), percent=Decimal(60)
     )
+    # The page does not recompute: 永康's row is answered as kept, marked, and queued.
+    marked = {row["name"]: row for row in client.get("/api/v1/region").json()}
+    assert marked["永康市"]["stale"] and not marked["武义县"]["stale"]
+    assert marked["永康市"]["counts"] == first["永康市"]["counts"]
+    assert "已有变化，正在更新" in client.get("/region/").content.decode()
+    assert DBTaskResult.objects.filter(task_path=REFRESH_TASK, status="READY").count() == 1
+    # The worker recomputes 永康 only; then the row is the city's own figures again.
+    assert refresh_standings() == 1
     after = {row["name"]: row for row in client.get("/api/v1/region").json()}
     assert after["武义县"] == first["武义县"]
     assert after["永康市"]["computed_at"] != first["永康市"]["computed_at"]
+    assert not after["永康市"]["stale"]
     with scoped_to((region["yongkang"].pk,)):
         own = progress_overview(city=region["yongkang"])
     assert after["永康市"]["counts"] == own.counts
     assert after["永康市"]["actual"] == own.progress.actual
+
+
+def test_overdue_nodes_and_nodes_at_risk_are_the_city_s_own(region):
+    client = signed_in(region["jinhua_office"])
+    rows = {row["name"]: row for row in client.get("/api/v1/region").json()}
+    yongkang = region["yongkang"]
+    with scoped_to((yongkang.pk,)):
+        board = dashboard(city=yongkang)
+        at_risk = nodes_at_risk(yongkang)
+        listed = signed_in(User.objects.get(username="supervisor")).get("/items/?overdue=1")
+    assert rows["永康市"]["overdue_nodes"] == board.overdue_nodes > 0
+    assert rows["永康市"]["nodes_at_risk"] == len(at_risk)
+    # The dashboard's number, the list behind it and the level above's column agree.
+    assert listed.context["total"] == board.overdue_nodes
+    assert (
+        f"<strong>{board.overdue_nodes}</strong>"
+        in client.get(f"/region/{yongkang.code}/").content.decode()
+    )
+    assert rows["武义县"]["overdue_nodes"] == 0  # its one item has no time node

@@ -141,3 +141,24 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.prefix}…"
+
+
+class ThrottleCount(models.Model):
+    """One caller's requests in the current window of a rate limit (``guatu.api.throttle``).
+
+    A row a caller, counted by one statement (insert, or add one, or start the new
+    window): the database cache it replaces took five queries, one of them a count
+    of the whole cache, on every API call. Deployment-wide, like the callers it
+    counts (a token's prefix, a user, an address): no city's data.
+    """
+
+    key = models.CharField(_("caller"), max_length=160, primary_key=True)
+    period = models.BigIntegerField(_("window"))
+    count = models.PositiveIntegerField(_("requests"))
+
+    class Meta:
+        verbose_name = _("rate-limit count")
+        verbose_name_plural = _("rate-limit counts")
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.count}"

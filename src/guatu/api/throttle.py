@@ -1,7 +1,7 @@
 """The API's rate limits: a client that sends too much waits, with 429 and ``Retry-After``.
 
-Two counts in Django's cache (shared by every app server under the production
-settings' database cache), each over a fixed window:
+Two counts in the database (``accounts.ThrottleCount``, shared by every app server),
+each over a fixed window:
 - per caller — the token's prefix, or the signed-in user, or else the address —
   ``CALLS`` requests a minute: far above any office script, far below a flood;
 - per address, the failed authentications (a wrong or revoked token, 401):
@@ -11,10 +11,11 @@ settings' database cache), each over a fixed window:
 import time
 from collections.abc import Callable
 
-from django.core.cache import cache
+from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 
+from guatu.accounts.models import ThrottleCount
 from guatu.audit.context import request_address
 
 CALLS, CALLS_WINDOW = 600, 60
@@ -31,25 +32,63 @@ def _caller(request: HttpRequest, address: str | None) -> str:
     return f"addr:{address}"
 
 
-def _window_key(name: str, window: int) -> tuple[str, int]:
-    """The counter of the current window and the seconds left in it."""
+TABLE = connection.ops.quote_name(ThrottleCount._meta.db_table)
+#: One statement counts a call and answers the count: a new caller's row, one more in
+#: the same window, or 1 in a new window (PostgreSQL and SQLite ≥ 3.35 alike).
+COUNT = f"""
+    INSERT INTO {TABLE} ("key", "period", "count") VALUES (%s, %s, 1)
+    ON CONFLICT ("key") DO UPDATE SET
+        "count" = CASE WHEN {TABLE}."period" = excluded."period"
+                  THEN {TABLE}."count" + 1 ELSE 1 END,
+        "period" = excluded."period"
+    RETURNING "count"
+"""
+READ = f'SELECT "count" FROM {TABLE} WHERE "key" = %s AND "period" = %s'
+
+
+def _window(window: int) -> tuple[int, int]:
+    """The current window's number and the seconds left in it."""
     now = int(time.time())
-    return f"guatu:api:{name}:{now // window}", window - now % window
+    return now // window, window - now % window
 
 
 def _over(name: str, limit: int, window: int) -> int | None:
-    key, left = _window_key(name, window)
-    return left if (cache.get(key) or 0) >= limit else None
+    """The seconds to wait when *name* has reached *limit* in this window, else None."""
+    period, left = _window(window)
+    with connection.cursor() as cursor:
+        cursor.execute(READ, [name[:160], period])
+        row = cursor.fetchone()
+    return left if row and row[0] >= limit else None
 
 
-def _count(name: str, window: int) -> None:
-    key, left = _window_key(name, window)
-    if cache.add(key, 1, left + 1):
-        return
-    try:
-        cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, left + 1)
+def _count(name: str, window: int) -> int:
+    """Count one request of *name*; return its count in this window."""
+    period, _left = _window(window)
+    with connection.cursor() as cursor:
+        cursor.execute(COUNT, [name[:160], period])
+        return cursor.fetchone()[0]
+
+
+def forget() -> None:
+    """Every count gone (tests that call the API as many users in a row)."""
+    ThrottleCount.objects.all().delete()
+
+
+def prune(*, older_than: int = FAILURES_WINDOW) -> int:
+    """Drop the counts of windows that ended more than *older_than* seconds ago (the
+    worker): callers come and go (addresses), so the table keeps only the live ones."""
+    now = int(time.time())
+    stale = [
+        key
+        for key, period, window in (
+            (key, period, FAILURES_WINDOW if key.startswith("fail:") else CALLS_WINDOW)
+            for key, period in ThrottleCount.objects.values_list("key", "period").iterator()
+        )
+        if (period + 1) * window < now - older_than
+    ]
+    for start in range(0, len(stale), 500):
+        ThrottleCount.objects.filter(key__in=stale[start : start + 500]).delete()
+    return len(stale)
 
 
 def _too_many(wait: int) -> HttpResponse:
@@ -75,10 +114,11 @@ class ApiRateLimitMiddleware:
         address = request_address(request)
         failures = f"fail:{address}"
         caller = f"call:{_caller(request, address)}"
-        wait = _over(failures, FAILURES, FAILURES_WINDOW) or _over(caller, CALLS, CALLS_WINDOW)
+        wait = _over(failures, FAILURES, FAILURES_WINDOW)
+        if wait is None and _count(caller, CALLS_WINDOW) > CALLS:
+            wait = _window(CALLS_WINDOW)[1]
         if wait is not None:
             return _too_many(wait)
-        _count(caller, CALLS_WINDOW)
         response = self.get_response(request)
         if response.status_code == 401:
             _count(failures, FAILURES_WINDOW)

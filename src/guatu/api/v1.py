@@ -26,9 +26,9 @@ from guatu.notify.api import router as inbox_router
 from guatu.org.middleware import enter_city
 from guatu.parks.api import router as parks_router
 from guatu.progress.api import router as progress_router
-from guatu.progress.region_api import router as region_router
 from guatu.projects.api import router as plans_router
 from guatu.risk.api import router as risk_router
+from guatu.supervision.region_api import router as region_router
 
 
 class TokenAuth(HttpBearer):

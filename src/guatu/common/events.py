@@ -86,6 +86,13 @@ class CalendarChanged(Event):
     project_id: int | None = None
 
 
+@dataclass(frozen=True)
+class RisksWarmed(Event):
+    """The worker's periodic run brought every city's schedule risk up to date."""
+
+    city_ids: tuple[int, ...]
+
+
 Handler = Callable[[Any], None]
 _subscribers: dict[type[Event], list[tuple[Handler, bool]]] = defaultdict(list)
 

@@ -1,4 +1,8 @@
-"""The task worker's heartbeat: a row it refreshes while it runs, read by ``/healthz``."""
+"""The task worker's heartbeat: a row it refreshes while it runs, read by ``/healthz``.
+
+The same thread keeps the API's rate-limit counts to the callers still counting
+(``guatu.api.throttle.prune``, every ``PRUNE_EVERY`` beats).
+"""
 
 import os
 import socket
@@ -8,9 +12,11 @@ from datetime import timedelta
 from django.db import close_old_connections, connection
 from django.utils import timezone
 
+from guatu.api.throttle import prune
 from guatu.ops.models import WorkerHeartbeat
 
 HEARTBEAT_EVERY = 30  # seconds
+PRUNE_EVERY = 20  # beats: ten minutes
 #: A worker not heard from for this long is taken to be down.
 HEARTBEAT_STALE = timedelta(minutes=2)
 
@@ -30,10 +36,14 @@ def start_heartbeat(name: str | None = None) -> threading.Event:
     stop = threading.Event()
 
     def run() -> None:
+        beats = 0
         try:
             while not stop.wait(HEARTBEAT_EVERY):
                 close_old_connections()
                 beat(name)
+                beats += 1
+                if beats % PRUNE_EVERY == 0:
+                    prune()
         finally:
             connection.close()
 

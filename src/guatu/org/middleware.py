@@ -42,9 +42,13 @@ def refuse_writes_from_above(user, method: str, path: str) -> None:
 def enter_city(user, request=None) -> None:
     """Act as *user* for the rest of the request: their city's rows and clock."""
     enter_scope(city_scope_of(user))
-    timezone.activate(city_zone(current_city()))
+    timezone.activate(city_zone(_own_city(user)))
     if request is not None:
         refuse_writes_from_above(user, request.method, request.path)
+
+
+def _own_city(user):
+    return user.city if user.city_id else current_city()
 
 
 class CityScopeMiddleware:
@@ -52,8 +56,12 @@ class CityScopeMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        token = enter_scope(city_scope_of(request.user))
-        timezone.activate(city_zone(current_city()))
+        user = request.user
+        token = enter_scope(city_scope_of(user))
+        # Before signing in no city's data is shown: the configured zone, no query.
+        timezone.activate(city_zone(_own_city(user) if user.is_authenticated else None))
+        # The menu of the level above is its own (the cities below, its inbox).
+        request.above_cities = user.is_authenticated and oversees_cities(user)
         try:
             refuse_writes_from_above(request.user, request.method, request.path)
             return self.get_response(request)

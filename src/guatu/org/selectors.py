@@ -27,9 +27,18 @@ def city_scope_of(user) -> tuple[int, ...] | None:
         return None
     if user.city_id is not None:
         if not hasattr(user, "_guatu_scope"):
-            user._guatu_scope = (user.city_id, *cities_below(user.city_id))
+            user._guatu_scope = (user.city_id, *_below_own(user))
         return user._guatu_scope
     return None if user.is_superuser else ()
+
+
+def _below_own(user) -> list[int]:
+    """The cities below the user's own; a county-level city already at hand has none to
+    look up (the lowest level of cities: towns are below it), which spares every API
+    call a query. Were one ever filed below it, it would be left out: the narrower side."""
+    if user._meta.get_field("city").is_cached(user) and user.city.level == City.Level.COUNTY:
+        return []
+    return cities_below(user.city_id)
 
 
 def oversees_cities(user) -> bool:

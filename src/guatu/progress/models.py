@@ -324,7 +324,7 @@ class ReportPhoto(models.Model):
 
 
 class StandingSnapshot(models.Model):
-    """A city's standing as the level above ranks it (``progress.region``), kept until a
+    """A city's standing as the level above ranks it (``supervision.region``), kept until a
     figure it reads changes (``version``) or the city's day turns, so a province's page
     reads one row a city instead of computing every city's lights."""
 

@@ -161,7 +161,7 @@ def report_submit(
     try:
         with transaction.atomic():
             # Lock the item so two reports for it are checked one after the other.
-            WorkItem.objects.select_for_update().filter(pk=work_item.pk).first()
+            list(WorkItem.objects.select_for_update().filter(pk=work_item.pk).values_list("pk"))
             record = report_record(
                 reports_in_force(work_item_ids=[work_item.pk]).select_related("review")
             )
@@ -194,8 +194,16 @@ def report_submit(
             report.work_item = work_item
             if submitted_at is not None:
                 report.created_at = submitted_at
-            report.full_clean(validate_unique=False)
+            # The core checked what the constraints say (and the database still
+            # enforces them); the item and the user are the objects in hand.
+            report.full_clean(
+                exclude=("work_item", "reported_by", "supersedes"),
+                validate_unique=False,
+                validate_constraints=False,
+            )
             report.save(force_insert=True)
+            # A report just made is superseded by nothing: known without asking.
+            ProgressReport._meta.get_field("superseded_by").set_cached_value(report, None)
             save_photos(report, checked_photos, stored)
             _report_audit(report, action, figures, stored)
             publish(ReportsStored((report,)))

@@ -7,8 +7,8 @@ items. ``guatu bulletin_worker`` runs ``warm_risks`` every few minutes: each
 city's risks are computed if a figure changed since the last run, into the
 shared cache (the database cache in production), where every web process
 reads them. Without a worker, or with a per-process cache, the pages simply
-compute on first view as before. The same run refreshes each city's standing
-for the level above (``progress.region``).
+compute on first view as before. When it is done it says so (``RisksWarmed``):
+the level above's standings are refreshed then (``supervision.region``).
 """
 
 import logging
@@ -18,9 +18,9 @@ from django.db import transaction
 from django.tasks import task
 from django.utils import timezone
 
+from guatu.common.events import RisksWarmed, publish
 from guatu.common.scope import scoped_to
 from guatu.org.models import City
-from guatu.progress.region import refresh_standings
 from guatu.risk.services import city_risks
 
 log = logging.getLogger(__name__)
@@ -44,10 +44,9 @@ def warm_risks() -> int:
             except Exception:  # one city's bad plan must not stop the others' warm-up
                 log.exception("schedule risk warm-up failed for city %s", city.pk)
         try:
-            # The level above reads each city's standing: kept current here too.
-            refresh_standings()
+            publish(RisksWarmed(tuple(city.pk for city in cities)))
         except Exception:
-            log.exception("refreshing the cities' standings failed")
+            log.exception("what follows the risks' warm-up failed")
     finally:
         schedule_warm()  # the chain goes on whatever happened
     return len(cities)

@@ -12,3 +12,8 @@ class SupervisionConfig(AppConfig):
         from guatu.supervision.services import published_numbers
 
         published_source_set(published_numbers)
+
+        from guatu.common.events import RisksWarmed, subscribe
+        from guatu.supervision.region import refresh_after_warm_up
+
+        subscribe(RisksWarmed, refresh_after_warm_up)

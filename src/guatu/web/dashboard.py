@@ -7,6 +7,7 @@ import numpy as np
 
 from guatu.org.models import City
 from guatu.progress.models import Blocker
+from guatu.progress.nodes import overdue_nodes
 from guatu.progress.overview import PERIOD_DAYS, Standing, progress_overview
 from guatu.progress.selectors import blockers_due_within
 from guatu.progress.status import ItemStatus, StatusTable
@@ -21,6 +22,8 @@ class Dashboard:
     today: date
     counts: dict[str, int]
     warnings: int
+    #: Time nodes passed undone (the wall chart's black flags): the level above counts the same.
+    overdue_nodes: int
     attention: list[tuple[WorkItem, ItemStatus]]
     towns: list[Standing]
     blockers_due: list[Blocker]
@@ -52,6 +55,7 @@ def dashboard(*, city: City) -> Dashboard:
         today=today,
         counts={name: counts[name] for name in LIGHT_ORDER},
         warnings=overview.warnings,
+        overdue_nodes=overdue_nodes(as_of=today, city=city),
         attention=items_for(
             overview.table, overview.listed(red=True, yellow=True)[:ATTENTION_ROWS]
         ),

@@ -29,6 +29,7 @@ from guatu.org.clock import city_today
 from guatu.org.models import Town
 from guatu.org.selectors import current_city_or_404
 from guatu.progress.models import Blocker, ProgressReport, ReportPhoto
+from guatu.progress.nodes import NODES, overdue_mask
 from guatu.progress.selectors import report_history
 from guatu.progress.services import (
     blocker_escalate,
@@ -202,19 +203,24 @@ ITEM_LIST_LIMIT = 500
 
 @login_required
 def item_list_view(request: HttpRequest) -> HttpResponse:
-    """The list behind a number on the dashboard: items filtered by light, town, warning."""
+    """The list behind a number on the dashboard: items filtered by light, town, warning,
+    or the time nodes passed undone (``overdue``)."""
     light = request.GET.get("light")
     town = request.GET.get("town")
     warning = request.GET.get("warning") == "1"
-    query = Q(kind=WorkItem.Kind.TASK)
+    overdue = request.GET.get("overdue") == "1"
+    query = NODES if overdue else Q(kind=WorkItem.Kind.TASK)
     if town and town.isdigit():
         query &= Q(town_id=int(town))
+    today = city_today(current_city_or_404())
     table = status_table(items=query)
     keep = np.ones(len(table.pks), dtype=bool)
     if light in LIGHT_NAMES:
         keep &= table.light == LIGHT_NAMES.index(light)
     if warning:
         keep &= table.result.reason == Reason.FORECAST
+    if overdue:
+        keep &= overdue_mask(table, today)
     chosen = np.flatnonzero(keep)
     chosen = chosen[np.argsort(-table.result.lag[chosen], kind="stable")]
     return render(
@@ -226,8 +232,9 @@ def item_list_view(request: HttpRequest) -> HttpResponse:
             "limit": ITEM_LIST_LIMIT,
             "light": light,
             "warning": warning,
+            "overdue": overdue,
             "town": Town.objects.filter(pk=town).first() if town and town.isdigit() else None,
-            "today": city_today(current_city_or_404()),
+            "today": today,
         },
     )
 

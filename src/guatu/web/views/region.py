@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, render
 from guatu.common.scope import scoped_to
 from guatu.org.models import City
 from guatu.org.selectors import cities_below, current_city, oversees_cities
-from guatu.progress.region import region_standings
+from guatu.supervision.region import region_standings
 from guatu.web.dashboard import dashboard
 
 

@@ -106,6 +106,9 @@ class Command(BaseCommand):
             "workers": workers,
             "threads": threads,
             "worker_class": "gthread",
+            # A worker takes no more connections than its threads can soon serve, so a
+            # burst is shared by the workers instead of piling up on the first to accept.
+            "worker_connections": threads * 2,
             "timeout": 120,  # a bulletin or an A0 print can take a while
             "graceful_timeout": 30,
             "keepalive": 5,

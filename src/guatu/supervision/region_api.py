@@ -6,7 +6,7 @@ from django.http import Http404
 from ninja import Router, Schema
 
 from guatu.org.selectors import current_city, oversees_cities
-from guatu.progress.region import region_standings
+from guatu.supervision.region import region_standings
 
 router = Router(tags=["region"])
 
@@ -23,6 +23,10 @@ class CityStandingOut(Schema):
     counts: dict[str, int]
     blockers_open: int
     blockers_overdue: int
+    overdue_nodes: int
+    nodes_at_risk: int
+    #: The city's figures changed after computed_at; the worker is recomputing the row.
+    stale: bool
 
 
 @router.get(
@@ -46,6 +50,9 @@ def region(request):
             counts=row.counts,
             blockers_open=row.blockers_open,
             blockers_overdue=row.blockers_overdue,
+            overdue_nodes=row.overdue_nodes,
+            nodes_at_risk=row.nodes_at_risk,
+            stale=row.stale,
         )
         for row in region_standings(current_city())
     ]

@@ -1,20 +1,25 @@
 """The level above (地级市, 省): each city below ranked side by side (赛马).
 
 Each city's figures are the ones its own pages show — its overview computed in
-its own scope, on its own day and rules — so a prefecture's table, the city's
+its own scope, on its own day and rules, its overdue time nodes and its nodes
+at risk as its dashboard counts them — so a prefecture's table, the city's
 dashboard and the API agree. They are kept as a read model (``StandingSnapshot``,
 one row a city) stamped with the city's data version: every figure the standing
-reads (reports, reviews, blockers, plans, rules, work items) moves the stamp, so
-a snapshot is used only while it is exactly what a recomputation would give,
-and a province's page costs a few aggregate queries a city instead of every
-city's lights. The worker refreshes stale rows ahead of readers
-(``refresh_standings``); the page says when each row was computed.
+reads (reports, reviews, blockers, plans, estimates, rules, work items) moves
+the stamp. A page never recomputes a city: a row whose stamp moved is shown
+as it was, marked as being brought up to date, and the worker recomputes it
+(``refresh_standings``, queued at once by the page, and every few minutes with
+the schedule risk's warm-up); only a city never computed is computed for the
+request. So a province's page costs a few aggregate queries a city, whatever
+happens in the cities, and says when each row was computed.
 """
 
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from django.db import transaction
 from django.db.models import Count, Max, Q
+from django.tasks import task
 from django.utils import timezone
 
 from guatu.common.scope import scoped_to
@@ -28,9 +33,12 @@ from guatu.progress.models import (
     StandingSnapshot,
     StatusRuleSet,
 )
+from guatu.progress.nodes import overdue_nodes
 from guatu.progress.overview import progress_overview
 from guatu.progress.selectors import blockers_open, blockers_overdue
 from guatu.projects.models import Project, WorkItem
+from guatu.risk.models import ThreePoint
+from guatu.risk.services import nodes_at_risk
 
 __all__ = ["CityStanding", "city_standing", "refresh_standings", "region_standings"]
 
@@ -49,6 +57,12 @@ class CityStanding:
     actual: float
     blockers_open: int
     blockers_overdue: int
+    #: Time nodes passed undone (the wall chart's black flags).
+    overdue_nodes: int
+    #: Time nodes ahead whose chance of being met is under even odds (schedule risk).
+    nodes_at_risk: int
+    #: A figure of the city changed after ``computed_at``: the worker is recomputing it.
+    stale: bool = False
 
     @property
     def items(self) -> int:
@@ -60,7 +74,16 @@ class CityStanding:
         return round(self.planned - self.actual, 1)
 
 
-FIGURES = ("counts", "on_track", "planned", "actual", "blockers_open", "blockers_overdue")
+FIGURES = (
+    "counts",
+    "on_track",
+    "planned",
+    "actual",
+    "blockers_open",
+    "blockers_overdue",
+    "overdue_nodes",
+    "nodes_at_risk",
+)
 
 
 def data_version(city: City) -> str:
@@ -87,6 +110,9 @@ def data_version(city: City) -> str:
         last=Max("id"), count=Count("id")
     )
     rules = StatusRuleSet.everywhere.filter(city=city).aggregate(last=Max("id"))["last"]
+    estimates = ThreePoint.everywhere.filter(work_item__project__city=city).aggregate(
+        last=Max("set_at"), count=Count("id")
+    )
     return "-".join(
         str(part)
         for part in (
@@ -100,6 +126,8 @@ def data_version(city: City) -> str:
             items["last"],
             items["count"],
             rules,
+            stamp(estimates["last"]),
+            estimates["count"],
             city.status_date,
         )
     )
@@ -116,17 +144,27 @@ def _computed(city: City) -> dict:
             "actual": progress.actual,
             "blockers_open": blockers_open().count(),
             "blockers_overdue": blockers_overdue(today=overview.as_of).count(),
+            "overdue_nodes": overdue_nodes(as_of=overview.as_of, city=city),
+            "nodes_at_risk": len(nodes_at_risk(city, today=overview.as_of)),
         }
 
 
-def city_standing(city: City, *, snapshot: StandingSnapshot | None = None) -> CityStanding:
-    """*city*'s standing as its own pages compute it: the snapshot while it is current,
-    else computed now (in the city's own scope) and kept."""
+def city_standing(
+    city: City, *, snapshot: StandingSnapshot | None = None, recompute: bool = True
+) -> CityStanding:
+    """*city*'s standing as its own pages compute it: the snapshot while it is current.
+
+    A stale snapshot is recomputed now and kept when *recompute* (the worker);
+    otherwise (a page) it is answered as it was, marked stale, and the worker is
+    asked to recompute it. A city never computed is computed now either way.
+    """
     today = city_today(city)
     version = data_version(city)
     if snapshot is None:
         snapshot = StandingSnapshot.everywhere.filter(city=city).first()
-    if snapshot is None or snapshot.version != version or snapshot.as_of != today:
+    usable = snapshot is not None and all(name in snapshot.figures for name in FIGURES)
+    current = usable and snapshot.version == version and snapshot.as_of == today
+    if not current and (recompute or not usable):
         snapshot, _created = StandingSnapshot.everywhere.update_or_create(
             city=city,
             defaults={
@@ -136,24 +174,31 @@ def city_standing(city: City, *, snapshot: StandingSnapshot | None = None) -> Ci
                 "figures": _computed(city),
             },
         )
+        current = True
     figures = snapshot.figures
     return CityStanding(
         city=city,
         as_of=snapshot.as_of,
         computed_at=snapshot.computed_at,
+        stale=not current,
         **{name: figures[name] for name in FIGURES},
     )
 
 
 def region_standings(region: City) -> list[CityStanding]:
-    """The county-level cities under *region*, best on track first (none last)."""
+    """The county-level cities under *region*, best on track first (none last), as kept:
+    the rows whose city changed since are marked stale and queued for the worker."""
     cities = list(
         City.everywhere.filter(pk__in=cities_below(region.pk), level=City.Level.COUNTY).order_by(
             "code"
         )
     )
     snapshots = {s.city_id: s for s in StandingSnapshot.everywhere.filter(city__in=cities)}
-    rows = [city_standing(city, snapshot=snapshots.get(city.pk)) for city in cities]
+    rows = [
+        city_standing(city, snapshot=snapshots.get(city.pk), recompute=False) for city in cities
+    ]
+    if any(row.stale for row in rows):
+        refresh_soon()
     return sorted(rows, key=lambda s: (s.on_track is None, -(s.on_track or 0), s.city.code))
 
 
@@ -167,3 +212,27 @@ def refresh_standings() -> int:
         after = city_standing(city, snapshot=before)
         recomputed += before is None or after.computed_at != before.computed_at
     return recomputed
+
+
+def refresh_after_warm_up(event) -> None:
+    """``RisksWarmed``: the risks each standing counts are fresh; recompute what moved."""
+    refresh_standings()
+
+
+REFRESH_TASK = "guatu.supervision.region.refresh_standings_task"
+
+
+@task()
+def refresh_standings_task() -> int:
+    return refresh_standings()
+
+
+def refresh_soon() -> bool:
+    """Queue a ``refresh_standings`` for the worker unless one is waiting; say if queued."""
+    from django_tasks_db.models import DBTaskResult
+
+    with transaction.atomic():
+        if DBTaskResult.objects.filter(task_path=REFRESH_TASK, status="READY").exists():
+            return False
+        refresh_standings_task.enqueue()
+    return True

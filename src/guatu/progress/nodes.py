@@ -1,0 +1,47 @@
+"""Time nodes (时间节点) that have passed undone: the wall chart's black flags, counted.
+
+A milestone is judged against its late finish (its flag comes with its status);
+a task with a time node of its own against that date. The rule is the core's
+``node_flag``, the same the wall chart draws, so the count on the dashboard, the
+level above's table and the item list behind them agree with the flags.
+"""
+
+from datetime import date
+
+import numpy as np
+from django.db.models import Q
+
+from guatu.core.status import Flag, Light, node_flag
+from guatu.progress.status import StatusTable, status_table
+from guatu.projects.models import WorkItem
+
+#: The items that carry a time node: milestones, and tasks given a date of their own.
+NODES = Q(kind=WorkItem.Kind.MILESTONE) | Q(kind=WorkItem.Kind.TASK, deadline__isnull=False)
+
+
+def overdue_mask(table: StatusTable, as_of: date) -> np.ndarray:
+    """Which rows of *table* (items of ``NODES``) are overdue time nodes at *as_of*."""
+    pks = table.pks.tolist()
+    found = dict(WorkItem.objects.filter(pk__in=pks).values_list("pk", "deadline"))
+    mask = np.zeros(len(pks), dtype=bool)
+    for i, pk in enumerate(pks):
+        if table.result.flag[i] != Flag.NONE:  # a milestone: its flag is its status's
+            mask[i] = table.result.flag[i] == Flag.OVERDUE
+            continue
+        deadline = found.get(pk)
+        if deadline is None:
+            continue
+        done_on = table.done_dates[i]
+        done = table.light[i] == Light.DONE and not np.isnat(done_on)
+        mask[i] = node_flag(done, done_on.item() if done else None, deadline, as_of) == Flag.OVERDUE
+    return mask
+
+
+def node_table(*, as_of: date, city=None) -> StatusTable:
+    """The status of every item with a time node, in the scope in force."""
+    return status_table(items=NODES, as_of=as_of, city=city)
+
+
+def overdue_nodes(*, as_of: date, city=None) -> int:
+    """How many time nodes have passed undone at *as_of*."""
+    return int(overdue_mask(node_table(as_of=as_of, city=city), as_of).sum())
