@@ -12,8 +12,9 @@ office and as a city's leader:
 - the reference: every city's standing computed for the request (what the
   page did before the read model: every light of the province);
 - the province's /region/ page from the snapshots (every city's data stamp
-  checked, nothing recomputed), and after one report in one city (that city
-  recomputed);
+  checked, nothing recomputed), and after one report in one city (its row
+  shown as kept and marked, a refresh queued: a page never recomputes);
+- the worker's refresh after one report (that city recomputed);
 - one city's dashboard.
 
 Prints the medians and the ratio reference / read model.
@@ -143,7 +144,7 @@ def main() -> None:
     from guatu.accounts.models import User
     from guatu.org.models import City
     from guatu.progress.models import ProgressReport, StandingSnapshot
-    from guatu.progress.region import _computed
+    from guatu.supervision.region import _computed, refresh_standings
     from guatu.projects.models import WorkItem
 
     counties = City.objects.filter(level=City.Level.COUNTY).count()
@@ -179,7 +180,12 @@ def main() -> None:
     rows = {
         "reference: every city's standing computed": timed(reference, args.repeat),
         "/region/ from the snapshots (first view builds them)": timed(region_page, args.repeat),
-        "/region/ after one report in one city": timed(region_page, args.repeat, one_report),
+        "/region/ after one report in one city (its row marked, a refresh queued)": timed(
+            region_page, args.repeat, one_report
+        ),
+        "the worker's refresh after one report (that city recomputed)": timed(
+            refresh_standings, args.repeat, one_report
+        ),
         "a city's dashboard (its leader)": timed(
             lambda: leader.get("/").status_code == 200, args.repeat
         ),
