@@ -88,49 +88,62 @@ FIGURES = (
 
 def data_version(city: City) -> str:
     """Moves whenever a figure of *city*'s standing may change."""
+    return data_versions([city])[city.pk]
 
-    def stamp(moment: datetime | None) -> int:
-        return int(moment.timestamp() * 1_000_000) if moment else 0
 
-    reports = ProgressReport.everywhere.filter(work_item__project__city=city).aggregate(
-        last=Max("id")
-    )["last"]
-    reviews = ReportReview.everywhere.filter(report__work_item__project__city=city).aggregate(
-        last=Max("id")
-    )["last"]
-    blockers = Blocker.everywhere.filter(work_item__project__city=city).aggregate(
+def _stamp(moment: datetime | None) -> int:
+    return int(moment.timestamp() * 1_000_000) if moment else 0
+
+
+def data_versions(cities: list[City]) -> dict[int, str]:
+    """``data_version`` of each of *cities* (by pk), in one grouped query a table: a
+    province's page asks seven questions, not seven for each of its ninety cities."""
+    ids = [city.pk for city in cities]
+
+    def grouped(queryset, path: str, **figures) -> dict[int, dict]:
+        rows = queryset.filter(**{f"{path}__in": ids}).values(path).order_by(path)
+        return {row.pop(path): row for row in rows.annotate(**figures)}
+
+    reports = grouped(ProgressReport.everywhere, "work_item__project__city", last=Max("id"))
+    reviews = grouped(ReportReview.everywhere, "report__work_item__project__city", last=Max("id"))
+    blockers = grouped(
+        Blocker.everywhere,
+        "work_item__project__city",
         last=Max("id"),
         closed=Count("id", filter=Q(status=Blocker.Status.RESOLVED)),
         escalated=Count("id", filter=Q(status=Blocker.Status.ESCALATED)),
     )
-    plans = Project.everywhere.filter(city=city).aggregate(
-        last=Max("scheduled_at"), count=Count("id")
+    plans = grouped(Project.everywhere, "city", last=Max("scheduled_at"), count=Count("id"))
+    items = grouped(WorkItem.everywhere, "project__city", last=Max("id"), count=Count("id"))
+    rules = grouped(StatusRuleSet.everywhere, "city", last=Max("id"))
+    estimates = grouped(
+        ThreePoint.everywhere, "work_item__project__city", last=Max("set_at"), count=Count("id")
     )
-    items = WorkItem.everywhere.filter(project__city=city).aggregate(
-        last=Max("id"), count=Count("id")
-    )
-    rules = StatusRuleSet.everywhere.filter(city=city).aggregate(last=Max("id"))["last"]
-    estimates = ThreePoint.everywhere.filter(work_item__project__city=city).aggregate(
-        last=Max("set_at"), count=Count("id")
-    )
-    return "-".join(
-        str(part)
-        for part in (
-            reports,
-            reviews,
-            blockers["last"],
-            blockers["closed"],
-            blockers["escalated"],
-            stamp(plans["last"]),
-            plans["count"],
-            items["last"],
-            items["count"],
-            rules,
-            stamp(estimates["last"]),
-            estimates["count"],
-            city.status_date,
+    none: dict = {}
+    versions = {}
+    for city in cities:
+        blocker = blockers.get(city.pk, none)
+        plan, item = plans.get(city.pk, none), items.get(city.pk, none)
+        estimate = estimates.get(city.pk, none)
+        versions[city.pk] = "-".join(
+            str(part)
+            for part in (
+                reports.get(city.pk, none).get("last"),
+                reviews.get(city.pk, none).get("last"),
+                blocker.get("last"),
+                blocker.get("closed", 0),
+                blocker.get("escalated", 0),
+                _stamp(plan.get("last")),
+                plan.get("count", 0),
+                item.get("last"),
+                item.get("count", 0),
+                rules.get(city.pk, none).get("last"),
+                _stamp(estimate.get("last")),
+                estimate.get("count", 0),
+                city.status_date,
+            )
         )
-    )
+    return versions
 
 
 def _computed(city: City) -> dict:
@@ -150,7 +163,11 @@ def _computed(city: City) -> dict:
 
 
 def city_standing(
-    city: City, *, snapshot: StandingSnapshot | None = None, recompute: bool = True
+    city: City,
+    *,
+    snapshot: StandingSnapshot | None = None,
+    recompute: bool = True,
+    version: str | None = None,
 ) -> CityStanding:
     """*city*'s standing as its own pages compute it: the snapshot while it is current.
 
@@ -159,7 +176,7 @@ def city_standing(
     asked to recompute it. A city never computed is computed now either way.
     """
     today = city_today(city)
-    version = data_version(city)
+    version = version or data_version(city)
     if snapshot is None:
         snapshot = StandingSnapshot.everywhere.filter(city=city).first()
     usable = snapshot is not None and all(name in snapshot.figures for name in FIGURES)
@@ -194,8 +211,12 @@ def region_standings(region: City) -> list[CityStanding]:
         )
     )
     snapshots = {s.city_id: s for s in StandingSnapshot.everywhere.filter(city__in=cities)}
+    versions = data_versions(cities)
     rows = [
-        city_standing(city, snapshot=snapshots.get(city.pk), recompute=False) for city in cities
+        city_standing(
+            city, snapshot=snapshots.get(city.pk), recompute=False, version=versions[city.pk]
+        )
+        for city in cities
     ]
     if any(row.stale for row in rows):
         refresh_soon()
@@ -206,10 +227,12 @@ def refresh_standings() -> int:
     """Bring every county-level city's snapshot up to date (the worker, ahead of readers);
     return how many were recomputed."""
     snapshots = {s.city_id: s for s in StandingSnapshot.everywhere.all()}
+    cities = list(City.everywhere.filter(level=City.Level.COUNTY))
+    versions = data_versions(cities)
     recomputed = 0
-    for city in City.everywhere.filter(level=City.Level.COUNTY):
+    for city in cities:
         before = snapshots.get(city.pk)
-        after = city_standing(city, snapshot=before)
+        after = city_standing(city, snapshot=before, version=versions[city.pk])
         recomputed += before is None or after.computed_at != before.computed_at
     return recomputed
 
