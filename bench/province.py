@@ -15,7 +15,8 @@ office and as a city's leader:
   checked, nothing recomputed), and after one report in one city (its row
   shown as kept and marked, a refresh queued: a page never recomputes);
 - the worker's refresh after one report (that city recomputed);
-- one city's dashboard.
+- one city's dashboard;
+- the province's own bulletin of its cities (draft, then publish in every format).
 
 Prints the medians and the ratio reference / read model.
 """
@@ -144,8 +145,8 @@ def main() -> None:
     from guatu.accounts.models import User
     from guatu.org.models import City
     from guatu.progress.models import ProgressReport, StandingSnapshot
-    from guatu.supervision.region import _computed, refresh_standings
     from guatu.projects.models import WorkItem
+    from guatu.supervision.region import _computed, refresh_standings
 
     counties = City.objects.filter(level=City.Level.COUNTY).count()
     print(
@@ -195,6 +196,19 @@ def main() -> None:
     print("|---|---:|---:|---:|")
     for label, times in rows.items():
         print(f"| {label} | {statistics.median(times):.3f} | {min(times):.3f} | {max(times):.3f} |")
+    # The province's own bulletin of its cities, drafted and published in every format.
+    from guatu.supervision.services import bulletin_draft, bulletin_publish
+
+    t0 = time.perf_counter()
+    draft = bulletin_draft(
+        actor=User.objects.get(username="province"), city=built["province"], period_text="2019-W46"
+    )
+    drafted = time.perf_counter() - t0
+    bulletin_publish(actor=User.objects.get(username="province"), bulletin=draft)
+    print(
+        f"the province's bulletin of its {len(draft.content['cities'])} cities: draft "
+        f"{drafted:.2f} s, draft + publish (Word, PDF, Excel) {time.perf_counter() - t0:.2f} s"
+    )
     ratio = statistics.median(rows["reference: every city's standing computed"]) / (
         statistics.median(rows["/region/ from the snapshots (first view builds them)"])
     )

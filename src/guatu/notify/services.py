@@ -24,6 +24,7 @@ from guatu.notify.models import Channel, Delivery, Kind, Notice, Preference, Rob
 from guatu.notify.sealed import Unreadable
 from guatu.org.clock import city_today
 from guatu.org.models import City, Department, Town
+from guatu.org.selectors import cities_below
 from guatu.progress.my_work import my_work
 from guatu.progress.selectors import blocker_overdue, blockers_due_within
 
@@ -188,6 +189,8 @@ def on_escalation(event) -> int:
 
 def on_bulletin_published(bulletin) -> int:
     """A published bulletin to the leaders, the office and every unit."""
+    if bulletin.content.get("kind") == "region":
+        return _region_bulletin_published(bulletin)
     city = bulletin.city
     towns = list(Town.objects.filter(city=city))
     departments = list(Department.objects.filter(city=city))
@@ -210,6 +213,34 @@ def on_bulletin_published(bulletin) -> int:
         departments=departments,
         office=True,
     )
+
+
+def _region_bulletin_published(bulletin) -> int:
+    """The level above's bulletin to its own office and leaders, and to the office and
+    leaders of every city it ranks: they are who it is addressed to."""
+    region = bulletin.city
+    number = bulletin.content.get("number_text", "")
+    title = _("Bulletin %(number)s published") % {"number": number}
+    body = _("%(office)s published the bulletin of %(period)s (%(number)s) on its cities.") % {
+        "office": bulletin.content.get("office", region.name),
+        "period": bulletin.period,
+        "number": number,
+    }
+    url = reverse("supervision:bulletin", args=[bulletin.pk])
+    cities = City.everywhere.filter(pk__in=cities_below(region.pk), level=City.Level.COUNTY)
+    sent = 0
+    for city in [region, *cities.order_by("code")]:
+        sent += notify(
+            city=city,
+            kind=Kind.BULLETIN,
+            event=f"bulletin:{bulletin.pk}",
+            title=title,
+            body=body,
+            url=url,
+            users=office_users(city=city, leaders=True),
+            office=True,
+        )
+    return sent
 
 
 def on_report_to_review(report) -> int:

@@ -9,7 +9,7 @@ authentication, which runs later, narrows both again for the token's user
 
 The level above reads and writes nothing of the cities below: every write by a
 user who oversees cities is refused here, before any view, except what is the
-user's own (signing out, the password, their inbox).
+user's own (signing out, the password, their inbox, their division's bulletins).
 """
 
 from django.core.exceptions import PermissionDenied
@@ -21,8 +21,9 @@ from guatu.org.clock import city_zone
 from guatu.org.selectors import city_scope_of, current_city, oversees_cities
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
-#: What a user above the cities may still write: their own session, password and inbox.
-OWN_WRITES = ("/logout/", "/password/", "/inbox/", "/api/v1/inbox")
+#: What a user above the cities may still write: their own session, password and inbox,
+#: and their own division's bulletins (the pages show them only their own).
+OWN_WRITES = ("/logout/", "/password/", "/inbox/", "/api/v1/inbox", "/bulletins/")
 
 
 def refuse_writes_from_above(user, method: str, path: str) -> None:

@@ -40,7 +40,13 @@ from guatu.projects.models import Project, WorkItem
 from guatu.risk.models import ThreePoint
 from guatu.risk.services import nodes_at_risk
 
-__all__ = ["CityStanding", "city_standing", "refresh_standings", "region_standings"]
+__all__ = [
+    "CityStanding",
+    "cities_ranked",
+    "city_standing",
+    "refresh_standings",
+    "region_standings",
+]
 
 
 @dataclass(frozen=True)
@@ -146,9 +152,10 @@ def data_versions(cities: list[City]) -> dict[int, str]:
     return versions
 
 
-def _computed(city: City) -> dict:
+def _computed(city: City, as_of: date | None = None) -> dict:
+    """*city*'s figures at *as_of* (its own today), in its own scope: what its pages show."""
     with scoped_to((city.pk,)):
-        overview = progress_overview(city=city)
+        overview = progress_overview(city=city, as_of=as_of)
         progress = overview.progress
         return {
             "counts": overview.counts,
@@ -202,14 +209,43 @@ def city_standing(
     )
 
 
-def region_standings(region: City) -> list[CityStanding]:
-    """The county-level cities under *region*, best on track first (none last), as kept:
-    the rows whose city changed since are marked stale and queued for the worker."""
-    cities = list(
+def counties_below(region: City) -> list[City]:
+    """The county-level cities under *region* (the ones that run projects), by code."""
+    return list(
         City.everywhere.filter(pk__in=cities_below(region.pk), level=City.Level.COUNTY).order_by(
             "code"
         )
     )
+
+
+def ranked(rows: list, on_track, code) -> list:
+    """Best on track first, cities with nothing under way last, then by code (赛马)."""
+    return sorted(rows, key=lambda r: (on_track(r) is None, -(on_track(r) or 0), code(r)))
+
+
+def cities_ranked(region: City, as_of_of) -> list[dict]:
+    """Each city below *region* computed afresh at ``as_of_of(city)`` (a bulletin's date,
+    capped by the city's own today), ranked as ``/region/`` ranks them."""
+    rows = []
+    for city in counties_below(region):
+        day = as_of_of(city)
+        figures = _computed(city, day)
+        rows.append(
+            {
+                "name": city.name,
+                "code": city.code,
+                "as_of": day.isoformat(),
+                **figures,
+                "behind": round(figures["planned"] - figures["actual"], 1),
+            }
+        )
+    return ranked(rows, lambda r: r["on_track"], lambda r: r["code"])
+
+
+def region_standings(region: City) -> list[CityStanding]:
+    """The county-level cities under *region*, best on track first (none last), as kept:
+    the rows whose city changed since are marked stale and queued for the worker."""
+    cities = counties_below(region)
     snapshots = {s.city_id: s for s in StandingSnapshot.everywhere.filter(city__in=cities)}
     versions = data_versions(cities)
     rows = [
@@ -220,7 +256,7 @@ def region_standings(region: City) -> list[CityStanding]:
     ]
     if any(row.stale for row in rows):
         refresh_soon()
-    return sorted(rows, key=lambda s: (s.on_track is None, -(s.on_track or 0), s.city.code))
+    return ranked(rows, lambda s: s.on_track, lambda s: s.city.code)
 
 
 def refresh_standings() -> int:

@@ -52,6 +52,28 @@ def labels() -> dict[str, str]:
             "plan (序时进度) {weighted_planned}% planned, {weighted_actual}% done, weighted by "
             "investment."
         ),
+        "region_overview_text": _(
+            "{cities} county-level cities are in this bulletin, with {items} work items: {red} "
+            "red, {yellow} yellow, {green} green, {done} done and {not_started} not yet due to "
+            "start; {overdue_nodes} time nodes passed undone and {nodes_at_risk} ahead at risk; "
+            "{blockers_open} blockers open, {blockers_overdue} of them overdue."
+        ),
+        "cities": _("2. Cities ranked by work on track"),
+        "attention": _("3. Cities to attend to"),
+        "attention_text": _(
+            "{city}: {behind} percentage points behind plan (序时), {overdue_nodes} time nodes "
+            "passed undone, {blockers_overdue} blockers overdue."
+        ),
+        "county": _("County-level city"),
+        "cities_sheet": _("Cities"),
+        "as_of": _("Status as of"),
+        "planned_pct": _("Planned (序时)"),
+        "actual_pct": _("Actual"),
+        "behind": _("Behind plan (pp)"),
+        "overdue_nodes": _("Overdue time nodes"),
+        "nodes_at_risk": _("Nodes at risk"),
+        "blockers_open": _("Open blockers"),
+        "blockers_overdue": _("Overdue blockers"),
         "towns": _("2. Towns ranked by work on track"),
         "departments": _("3. Departments ranked by work on track"),
         "red_items": _("4. Red items"),

@@ -237,6 +237,9 @@ def sections_of(content: dict, labels: dict[str, str]):
     Long lists print their first rows (furthest behind plan first) and say how
     many more the Excel attachment lists.
     """
+    if content.get("kind") == "region":
+        yield from region_sections(content, labels)
+        return
     content = dict(content)
     notes = {}
     for key in ("red_items", "warned_items", "blockers", "escalations"):
@@ -254,6 +257,65 @@ def sections_of(content: dict, labels: dict[str, str]):
     adjustments = content.get("adjustments") or []
     if adjustments:
         yield _adjustments(adjustments, labels)
+
+
+def region_columns(labels: dict[str, str]) -> list[str]:
+    """The columns of the level above's ranking, in the bulletin and its workbook."""
+    return [
+        labels["rank"],
+        labels["county"],
+        labels["as_of"],
+        labels["on_track"],
+        labels["planned_pct"],
+        labels["actual_pct"],
+        labels["behind"],
+        labels["red"],
+        labels["overdue_nodes"],
+        labels["nodes_at_risk"],
+        labels["blockers_open"],
+        labels["blockers_overdue"],
+    ]
+
+
+def region_row(rank: int, city: dict) -> list:
+    return [
+        rank,
+        city["name"],
+        city["as_of"],
+        _pct(city["on_track"]),
+        f"{city['planned']}%",
+        f"{city['actual']}%",
+        city["behind"],
+        city["counts"]["red"],
+        city["overdue_nodes"],
+        city["nodes_at_risk"],
+        city["blockers_open"],
+        city["blockers_overdue"],
+    ]
+
+
+def region_sections(content: dict, labels: dict[str, str]):
+    """The level above's bulletin: the cities summed, ranked, and those to attend to."""
+    cities = content["cities"]
+    overview = labels["region_overview_text"].format(
+        cities=len(cities),
+        items=sum(content["counts"].values()),
+        **content["counts"],
+        **content["totals"],
+    )
+    yield labels["overview"], [overview], None
+    rows = [region_row(k + 1, city) for k, city in enumerate(cities)]
+    yield (
+        labels["cities"],
+        ([] if rows else [labels["none"]]),
+        ((region_columns(labels), rows) if rows else None),
+    )
+    behind = [
+        labels["attention_text"].format(city=c["name"], **c)
+        for c in cities
+        if c["behind"] > 0 or c["overdue_nodes"] or c["blockers_overdue"]
+    ]
+    yield labels["attention"], behind or [labels["none"]], None
 
 
 def _overview(content: dict, labels: dict[str, str]):

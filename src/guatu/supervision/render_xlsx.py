@@ -3,7 +3,8 @@
 The printed bulletin (Word, PDF, HTML) shows the first rows of a long list and
 points here for the rest. Sheets, in order: towns, departments, red items,
 early warnings, blockers, accountability, and when the bulletin has them the
-deadlines' chances, the time nodes at risk and the node adjustments. Each
+deadlines' chances, the time nodes at risk and the node adjustments (the level
+above's bulletin: one sheet, its cities ranked). Each
 sheet's header is bold on a grey fill and frozen; cells that a spreadsheet
 would read as a formula are written as text (``common.spreadsheet.safe_row``).
 """
@@ -17,6 +18,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from guatu.common.spreadsheet import safe_row
+from guatu.supervision.render_docx import region_columns
 
 #: A sheet: its title, its header and its rows.
 Sheet = tuple[str, list[str], list[list]]
@@ -24,6 +26,8 @@ Sheet = tuple[str, list[str], list[list]]
 
 def render_xlsx(content: dict, labels: dict[str, str]) -> bytes:
     """Return the bulletin *content* as .xlsx bytes; *labels* are the words, translated."""
+    if content.get("kind") == "region":
+        return _book([_cities(content["cities"], labels)])
     sheets = [
         _towns(content["towns"], labels),
         _departments(content["departments"], labels),
@@ -38,6 +42,33 @@ def render_xlsx(content: dict, labels: dict[str, str]) -> bytes:
         sheets.append(_schedule_risk(content["risk_nodes"], labels))
     if content.get("adjustments"):
         sheets.append(_adjustments(content["adjustments"], labels))
+    return _book(sheets)
+
+
+def _cities(cities: list[dict], labels: dict[str, str]) -> Sheet:
+    """The level above's ranking, every figure as a number."""
+    header = region_columns(labels)
+    rows = [
+        [
+            k + 1,
+            c["name"],
+            c["as_of"],
+            None if c["on_track"] is None else round(c["on_track"] * 100, 1),
+            c["planned"],
+            c["actual"],
+            c["behind"],
+            c["counts"]["red"],
+            c["overdue_nodes"],
+            c["nodes_at_risk"],
+            c["blockers_open"],
+            c["blockers_overdue"],
+        ]
+        for k, c in enumerate(cities)
+    ]
+    return labels["cities_sheet"], header, rows
+
+
+def _book(sheets: list[Sheet]) -> bytes:
     # Write-only: a city's workbook has tens of thousands of rows.
     book = Workbook(write_only=True)
     head, fill = Font(bold=True), PatternFill("solid", fgColor="EEF2F6")

@@ -25,6 +25,7 @@ from guatu.projects.models import WorkItem
 from guatu.supervision import render
 from guatu.supervision.bulletins import bulletin_content
 from guatu.supervision.models import Bulletin, EscalationEvent, Score
+from guatu.supervision.region_bulletin import is_region, region_bulletin_content
 
 
 def escalation_record(
@@ -105,9 +106,14 @@ def bulletin_draft(*, actor, city, period_text: str, project=None) -> "Bulletin"
         raise ValidationError(
             {"period": _("The period %(period)s has not started yet.") % {"period": period.key}}
         )
-    content = bulletin_content(
-        city=city, period=period, project=project, number_text=_("(draft)")
-    ).as_dict()
+    if is_region(city):
+        # The level above: its cities side by side, never one project of theirs.
+        content = region_bulletin_content(region=city, period=period, number_text=_("(draft)"))
+        project = None
+    else:
+        content = bulletin_content(
+            city=city, period=period, project=project, number_text=_("(draft)")
+        ).as_dict()
     with transaction.atomic():
         bulletin = Bulletin.objects.create(
             city=city,
@@ -238,8 +244,8 @@ SCORE_WEIGHTS = {
 def scores_record(*, city, bulletin, weights=None) -> int:
     """Record each town's and department's 督查考核 score for a published city bulletin."""
 
-    if bulletin.project_id:
-        return 0
+    if bulletin.project_id or bulletin.content.get("kind") == "region":
+        return 0  # a project's bulletin, or the level above's: no town or department ranked
     weights = weights or getattr(settings, "GUATU_SCORE_WEIGHTS", SCORE_WEIGHTS)
     content = bulletin.content
 

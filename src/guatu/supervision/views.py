@@ -15,7 +15,7 @@ from guatu.org.selectors import current_city, current_city_or_404
 from guatu.projects.models import Project
 from guatu.supervision import render as formats
 from guatu.supervision.models import Bulletin, EscalationEvent, Score
-from guatu.supervision.selectors import bulletins_visible
+from guatu.supervision.selectors import bulletins_visible, divisions_above
 from guatu.supervision.services import bulletin_draft, bulletin_publish, escalation_resolve
 
 CONTENT_TYPES = {
@@ -46,7 +46,10 @@ def bulletin_list_view(request: HttpRequest) -> HttpResponse:
         "supervision/bulletin_list.html",
         {
             "bulletins": bulletins_visible(user=request.user),
-            "projects": Project.objects.order_by("code"),
+            # The level above drafts for its cities together, never one project of theirs.
+            "projects": (
+                [] if getattr(request, "above_cities", False) else Project.objects.order_by("code")
+            ),
             "may_write": is_supervisor(request.user),
         },
     )
@@ -56,6 +59,8 @@ def bulletin_list_view(request: HttpRequest) -> HttpResponse:
 def bulletin_view(request: HttpRequest, pk: int) -> HttpResponse:
     bulletin = get_object_or_404(bulletins_visible(user=request.user), pk=pk)
     if request.method == "POST":
+        if bulletin.city_id in divisions_above(request.user):
+            raise Http404("a bulletin of the division above is read here, not written")
         number = request.POST.get("number")
         try:
             bulletin = bulletin_publish(
