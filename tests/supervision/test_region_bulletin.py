@@ -5,6 +5,7 @@ import io
 from datetime import date
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import Client
 from docx import Document
 from openpyxl import load_workbook
@@ -15,6 +16,7 @@ from guatu.notify.models import Notice
 from guatu.org.models import City
 from guatu.progress.overview import progress_overview
 from guatu.supervision.models import Bulletin
+from guatu.supervision.services import bulletin_draft, bulletin_publish
 from tests.web.test_region import region, signed_in  # noqa: F401 (the fixture)
 
 pytestmark = pytest.mark.django_db
@@ -93,6 +95,24 @@ def test_the_prefecture_drafts_publishes_and_every_city_hears_of_it(region):  # 
     assert draft.number == 1
     own_draft = _draft(city_office)
     assert own_draft.city == yongkang and own_draft.content.get("kind") is None
+
+
+def test_published_by_the_command_every_city_below_still_hears_of_it(region):  # noqa: F811
+    # `guatu bulletin --city 金华市` runs in the prefecture's scope alone.
+    office = region["jinhua_office"]
+    with scoped_to((region["jinhua"].pk,)):
+        draft = bulletin_draft(actor=office, city=region["jinhua"], period_text="2019-W46")
+        bulletin_publish(actor=office, bulletin=draft)
+    for username in ("supervisor", "leader"):
+        user = User.objects.get(username=username)
+        assert Notice.everywhere.filter(recipient=user, event=f"bulletin:{draft.pk}").exists()
+
+
+def test_a_county_level_city_has_no_cities_below_it(region):  # noqa: F811
+    below_a_county = City(name="某镇级市", code="330799", parent=region["wuyi"])
+    with pytest.raises(ValidationError) as refused:
+        below_a_county.full_clean()
+    assert "parent" in refused.value.message_dict
 
 
 def test_the_prefecture_cannot_draft_or_publish_for_a_city(region):  # noqa: F811

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from guatu.access import is_supervisor, require
 from guatu.accounts.models import Role, User
 from guatu.audit.services import audit_record
+from guatu.common.scope import scoped_to
 from guatu.notify.models import Channel, Delivery, Kind, Notice, Preference, Robot, Rules
 from guatu.notify.sealed import Unreadable
 from guatu.org.clock import city_today
@@ -217,7 +218,8 @@ def on_bulletin_published(bulletin) -> int:
 
 def _region_bulletin_published(bulletin) -> int:
     """The level above's bulletin to its own office and leaders, and to the office and
-    leaders of every city it ranks: they are who it is addressed to."""
+    leaders of every division below it (the cities it ranks, and a province's
+    prefectures): they are who it is addressed to and who may read it."""
     region = bulletin.city
     number = bulletin.content.get("number_text", "")
     title = _("Bulletin %(number)s published") % {"number": number}
@@ -227,19 +229,22 @@ def _region_bulletin_published(bulletin) -> int:
         "number": number,
     }
     url = reverse("supervision:bulletin", args=[bulletin.pk])
-    cities = City.everywhere.filter(pk__in=cities_below(region.pk), level=City.Level.COUNTY)
+    below = City.everywhere.filter(pk__in=cities_below(region.pk)).order_by("code")
     sent = 0
-    for city in [region, *cities.order_by("code")]:
-        sent += notify(
-            city=city,
-            kind=Kind.BULLETIN,
-            event=f"bulletin:{bulletin.pk}",
-            title=title,
-            body=body,
-            url=url,
-            users=office_users(city=city, leaders=True),
-            office=True,
-        )
+    for city in [region, *below]:
+        # Each city's people, rules and robots in its own scope, whoever publishes (a
+        # request of the level above, or `guatu bulletin --city`, scoped to it alone).
+        with scoped_to((city.pk,)):
+            sent += notify(
+                city=city,
+                kind=Kind.BULLETIN,
+                event=f"bulletin:{bulletin.pk}",
+                title=title,
+                body=body,
+                url=url,
+                users=office_users(city=city, leaders=True),
+                office=True,
+            )
     return sent
 
 

@@ -4,6 +4,7 @@ The same thread keeps the API's rate-limit counts to the callers still counting
 (``guatu.api.throttle.prune``, every ``PRUNE_EVERY`` beats).
 """
 
+import logging
 import os
 import socket
 import threading
@@ -15,6 +16,7 @@ from django.utils import timezone
 from guatu.api.throttle import prune
 from guatu.ops.models import WorkerHeartbeat
 
+log = logging.getLogger(__name__)
 HEARTBEAT_EVERY = 30  # seconds
 PRUNE_EVERY = 20  # beats: ten minutes
 #: A worker not heard from for this long is taken to be down.
@@ -43,7 +45,10 @@ def start_heartbeat(name: str | None = None) -> threading.Event:
                 beat(name)
                 beats += 1
                 if beats % PRUNE_EVERY == 0:
-                    prune()
+                    try:
+                        prune()
+                    except Exception:  # housekeeping must never stop the heartbeat
+                        log.exception("pruning the API's rate-limit counts failed")
         finally:
             connection.close()
 

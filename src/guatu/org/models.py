@@ -89,6 +89,17 @@ class City(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        """A county-level city is the lowest level of cities (towns are below it): nothing
+        may be filed under it, so "the level above" means one thing everywhere."""
+        super().clean()
+        if self.parent_id is not None and self.parent.level == City.Level.COUNTY:
+            raise ValidationError(
+                {"parent": _("A county-level city has no cities below it: choose a prefecture.")}
+            )
+        if self.parent_id is not None and self.parent_id == self.pk:
+            raise ValidationError({"parent": _("A division cannot be above itself.")})
+
 
 class Town(models.Model):
     """A 镇街区: a town (镇), township (乡), ethnic township (民族乡), subdistrict (街道)

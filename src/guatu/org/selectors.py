@@ -41,6 +41,12 @@ def _below_own(user) -> list[int]:
     return cities_below(user.city_id)
 
 
+def is_above_cities(city: City) -> bool:
+    """A prefecture or province, or any division with cities below it: the one test of
+    "the level above" (its pages, its bulletins, its read-only rule)."""
+    return city.level != City.Level.COUNTY or City.everywhere.filter(parent=city).exists()
+
+
 def oversees_cities(user) -> bool:
     """A user of a prefecture or province (or of any division with cities below it):
     reads the cities below, writes none of theirs."""

@@ -22,15 +22,21 @@ NODES = Q(kind=WorkItem.Kind.MILESTONE) | Q(kind=WorkItem.Kind.TASK, deadline__i
 def overdue_mask(table: StatusTable, as_of: date) -> np.ndarray:
     """Which rows of *table* (items of ``NODES``) are overdue time nodes at *as_of*."""
     pks = table.pks.tolist()
-    found = dict(WorkItem.objects.filter(pk__in=pks).values_list("pk", "deadline"))
+    found = {
+        pk: (kind, deadline)
+        for pk, kind, deadline in WorkItem.objects.filter(pk__in=pks).values_list(
+            "pk", "kind", "deadline"
+        )
+    }
     mask = np.zeros(len(pks), dtype=bool)
     for i, pk in enumerate(pks):
-        if table.result.flag[i] != Flag.NONE:  # a milestone: its flag is its status's
+        kind, deadline = found.get(pk, (None, None))
+        if kind == WorkItem.Kind.MILESTONE:  # its flag is its status's (its late finish)
             mask[i] = table.result.flag[i] == Flag.OVERDUE
             continue
-        deadline = found.get(pk)
         if deadline is None:
             continue
+        # A task (even of zero duration) with a time node of its own: judged against it.
         done_on = table.done_dates[i]
         done = table.light[i] == Light.DONE and not np.isnat(done_on)
         mask[i] = node_flag(done, done_on.item() if done else None, deadline, as_of) == Flag.OVERDUE

@@ -3,9 +3,11 @@
 A prefecture's or province's office publishes it with the same machinery as a
 city's bulletin — a draft, then a number of its own (its ``document_prefix``),
 Word, PDF and Excel — but its content is the cities' standings, each computed
-afresh in the city's own scope at the period's date (never a stale row of the
-read model): the same figures as ``/region/`` shows once the worker has caught
-up, and as each city's own dashboard on that day.
+afresh in the city's own scope (never a stale row of the read model): progress,
+lights and overdue time nodes at the period's date (capped by the city's own
+status date); open blockers and nodes at risk as they stand when it is drafted.
+The same figures as ``/region/`` shows once the worker has caught up, and as
+each city's own dashboard.
 """
 
 from django.utils.translation import gettext as _
@@ -14,6 +16,7 @@ from guatu.core.periods import Period
 from guatu.core.status import LIGHT_NAMES
 from guatu.org.clock import city_today
 from guatu.org.models import City
+from guatu.org.selectors import is_above_cities
 from guatu.supervision.region import cities_ranked
 
 #: The totals of the overview: the lights, then the counted figures.
@@ -21,8 +24,9 @@ TOTALS = ("overdue_nodes", "nodes_at_risk", "blockers_open", "blockers_overdue")
 
 
 def is_region(city: City) -> bool:
-    """A division above the cities (its bulletin ranks cities, not towns)."""
-    return city.level != City.Level.COUNTY
+    """A division above the cities (its bulletin ranks cities, not towns): the same test
+    as the one that makes its users read-only below (``org.selectors``)."""
+    return is_above_cities(city)
 
 
 def region_bulletin_content(*, region: City, period: Period, number_text: str = "") -> dict:
