@@ -1,7 +1,7 @@
 """Province benchmark: the level above reading its cities, from the read model and without it.
 
     .venv/bin/python bench/province.py [--prefectures 9] [--cities 10] [--projects 10]
-        [--items 100] [--repeat 5] [--database-url postgres://…]
+        [--items 100] [--officials 1] [--repeat 5] [--database-url postgres://…]
 
 Builds a province of --prefectures prefectures of --cities county-level cities
 each, every city --projects projects of --items work items (scheduled, one
@@ -32,7 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def build(prefectures: int, cities: int, projects: int, items: int) -> dict:
+def build(prefectures: int, cities: int, projects: int, items: int, officials: int = 1) -> dict:
     from django.contrib.auth.hashers import make_password
 
     from guatu.accounts.models import Role, User
@@ -65,6 +65,17 @@ def build(prefectures: int, cities: int, projects: int, items: int) -> dict:
             department = Department.objects.create(city=city, name="交通局")
             reporter = User.objects.create(
                 username=f"town{p}_{c}", role=Role.TOWN, town=towns[0], password=password
+            )
+            # More of the city's officials (the issue's 20,000 users: --officials 222).
+            User.objects.bulk_create(
+                User(
+                    username=f"town{p}_{c}_{k}",
+                    role=Role.TOWN,
+                    town=towns[k % len(towns)],
+                    city=city,
+                    password=password,
+                )
+                for k in range(1, officials)
             )
             if city == first_city:
                 User.objects.create(
@@ -131,6 +142,7 @@ def main() -> None:
     parser.add_argument("--cities", type=int, default=10)
     parser.add_argument("--projects", type=int, default=10)
     parser.add_argument("--items", type=int, default=100)
+    parser.add_argument("--officials", type=int, default=1, help="town users a city")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--database-url")
     args = parser.parse_args()
@@ -141,7 +153,7 @@ def main() -> None:
     from django.test import Client
 
     started = time.perf_counter()
-    built = build(args.prefectures, args.cities, args.projects, args.items)
+    built = build(args.prefectures, args.cities, args.projects, args.items, args.officials)
     from guatu.accounts.models import User
     from guatu.org.models import City
     from guatu.progress.models import ProgressReport, StandingSnapshot
@@ -151,7 +163,8 @@ def main() -> None:
     counties = City.objects.filter(level=City.Level.COUNTY).count()
     print(
         f"built {counties} cities, {counties * args.projects:,} projects, "
-        f"{WorkItem.objects.count():,} work items in {time.perf_counter() - started:.0f} s "
+        f"{WorkItem.objects.count():,} work items, {User.objects.count():,} users "
+        f"in {time.perf_counter() - started:.0f} s "
         f"({'PostgreSQL' if args.database_url else f'SQLite, {folder}'})"
     )
     office = Client()
