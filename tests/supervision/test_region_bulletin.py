@@ -17,6 +17,7 @@ from guatu.org.models import City
 from guatu.progress.overview import progress_overview
 from guatu.supervision.models import Bulletin
 from guatu.supervision.services import bulletin_draft, bulletin_publish
+from guatu.supervision.tasks import weekly_bulletin
 from tests.web.test_region import region, signed_in  # noqa: F401 (the fixture)
 
 pytestmark = pytest.mark.django_db
@@ -106,6 +107,14 @@ def test_published_by_the_command_every_city_below_still_hears_of_it(region):  #
     for username in ("supervisor", "leader"):
         user = User.objects.get(username=username)
         assert Notice.everywhere.filter(recipient=user, event=f"bulletin:{draft.pk}").exists()
+
+
+def test_the_weekly_run_drafts_the_prefecture_s_bulletin_of_its_cities(region):  # noqa: F811
+    drafted = weekly_bulletin.call(region["jinhua"].pk)
+    bulletin = Bulletin.everywhere.get(pk=drafted)
+    assert bulletin.city == region["jinhua"] and bulletin.status == Bulletin.Status.DRAFT
+    assert bulletin.content["kind"] == "region"
+    assert {row["name"] for row in bulletin.content["cities"]} == {"永康市", "武义县"}
 
 
 def test_a_county_level_city_has_no_cities_below_it(region):  # noqa: F811
