@@ -53,6 +53,11 @@ def latest_reports(
     return latest
 
 
+def item_record(work_item):
+    """The reports in force of one item already read in scope (no second join to its city)."""
+    return work_item.reports.filter(IN_FORCE).order_by("reported_on", "created_at", "id")
+
+
 def reports_in_force(*, work_item_ids: Iterable[int]):
     """Return the reports in force (counting or not), the record new reports are checked on."""
     return ProgressReport.objects.filter(IN_FORCE, work_item_id__in=list(work_item_ids)).order_by(

@@ -29,7 +29,7 @@ from guatu.errors import translate
 from guatu.org.clock import city_today
 from guatu.progress.models import Blocker, ProgressReport, ReportReview, StatusRuleSet
 from guatu.progress.photos import check_photos, photo_files_delete, save_photos
-from guatu.progress.selectors import report_counts, reports_in_force
+from guatu.progress.selectors import item_record, report_counts
 from guatu.projects.models import WorkItem
 
 #: The longest note or reason a report keeps (characters).
@@ -161,10 +161,14 @@ def report_submit(
     try:
         with transaction.atomic():
             # Lock the item so two reports for it are checked one after the other.
-            list(WorkItem.objects.select_for_update().filter(pk=work_item.pk).values_list("pk"))
-            record = report_record(
-                reports_in_force(work_item_ids=[work_item.pk]).select_related("review")
+            # The item was read in scope: the lock needs neither its city nor an order.
+            list(
+                WorkItem.everywhere.select_for_update()
+                .filter(pk=work_item.pk)
+                .order_by()
+                .values_list("pk")
             )
+            record = report_record(item_record(work_item).select_related("review"))
             corrects = _corrected(record, supersedes, correction_reason, errors)
             figures, problems = check_report(
                 terms,
