@@ -195,24 +195,18 @@ def on_bulletin_published(bulletin) -> int:
     city = bulletin.city
     towns = list(Town.objects.filter(city=city))
     departments = list(Department.objects.filter(city=city))
-    number = bulletin.content.get("number_text", "")
-    title = _("Bulletin %(number)s published") % {"number": number}
     body = _("The bulletin of %(period)s (%(number)s) is published.") % {
         "period": bulletin.period,
-        "number": number,
+        "number": bulletin.content.get("number_text", ""),
     }
-    return notify(
+    return _bulletin_notice(
+        bulletin,
         city=city,
-        kind=Kind.BULLETIN,
-        event=f"bulletin:{bulletin.pk}",
-        title=title,
         body=body,
-        url=reverse("supervision:bulletin", args=[bulletin.pk]),
         users=office_users(city=city, leaders=True)
         + unit_users(towns=towns, departments=departments),
         towns=towns,
         departments=departments,
-        office=True,
     )
 
 
@@ -221,31 +215,39 @@ def _region_bulletin_published(bulletin) -> int:
     leaders of every division below it (the cities it ranks, and a province's
     prefectures): they are who it is addressed to and who may read it."""
     region = bulletin.city
-    number = bulletin.content.get("number_text", "")
-    title = _("Bulletin %(number)s published") % {"number": number}
     body = _("%(office)s published the bulletin of %(period)s (%(number)s) on its cities.") % {
         "office": bulletin.content.get("office", region.name),
         "period": bulletin.period,
-        "number": number,
+        "number": bulletin.content.get("number_text", ""),
     }
-    url = reverse("supervision:bulletin", args=[bulletin.pk])
     below = City.everywhere.filter(pk__in=cities_below(region.pk)).order_by("code")
     sent = 0
     for city in [region, *below]:
         # Each city's people, rules and robots in its own scope, whoever publishes (a
         # request of the level above, or `guatu bulletin --city`, scoped to it alone).
         with scoped_to((city.pk,)):
-            sent += notify(
-                city=city,
-                kind=Kind.BULLETIN,
-                event=f"bulletin:{bulletin.pk}",
-                title=title,
-                body=body,
-                url=url,
-                users=office_users(city=city, leaders=True),
-                office=True,
+            sent += _bulletin_notice(
+                bulletin, city=city, body=body, users=office_users(city=city, leaders=True)
             )
     return sent
+
+
+def _bulletin_notice(bulletin, *, city, body: str, users, towns=(), departments=()) -> int:
+    """One city's notice of a published bulletin: its title, link and event are the
+    bulletin's, whoever it goes to."""
+    return notify(
+        city=city,
+        kind=Kind.BULLETIN,
+        event=f"bulletin:{bulletin.pk}",
+        title=_("Bulletin %(number)s published")
+        % {"number": bulletin.content.get("number_text", "")},
+        body=body,
+        url=reverse("supervision:bulletin", args=[bulletin.pk]),
+        users=users,
+        towns=towns,
+        departments=departments,
+        office=True,
+    )
 
 
 def on_report_to_review(report) -> int:

@@ -41,19 +41,19 @@ def _below_own(user) -> list[int]:
     return cities_below(user.city_id)
 
 
-def is_above_cities(city: City) -> bool:
+def is_above_cities(city: City, *, below: int | None = None) -> bool:
     """A prefecture or province, or any division with cities below it: the one test of
-    "the level above" (its pages, its bulletins, its read-only rule)."""
-    return city.level != City.Level.COUNTY or City.everywhere.filter(parent=city).exists()
+    "the level above" (its pages, its bulletins, its read-only rule). *below*: how
+    many cities are below it, when the caller knows already (a request's scope)."""
+    if city.level != City.Level.COUNTY:
+        return True
+    return below > 0 if below is not None else City.everywhere.filter(parent=city).exists()
 
 
 def oversees_cities(user) -> bool:
-    """A user of a prefecture or province (or of any division with cities below it):
-    reads the cities below, writes none of theirs."""
+    """A user of a division above cities: reads the cities below, writes none of theirs."""
     scope = city_scope_of(user)
-    if scope is None or not scope:
-        return False
-    return len(scope) > 1 or user.city.level != City.Level.COUNTY
+    return bool(scope) and is_above_cities(user.city, below=len(scope) - 1)
 
 
 def current_city() -> City | None:
