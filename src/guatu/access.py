@@ -152,6 +152,34 @@ def can_propose_adjustment(user, item: "WorkItem") -> bool:
     return can_report(user, item) and user.role in (Role.TOWN, Role.DEPARTMENT)
 
 
+def can_answer_notice(user, escalation) -> bool:
+    """Answering a notice of the ladder (整改反馈): the rung's own town or department only."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.role == Role.TOWN:
+        return escalation.town_id is not None and escalation.town_id == user.town_id
+    if user.role == Role.DEPARTMENT:
+        return escalation.department_id is not None and (
+            escalation.department_id == user.department_id
+        )
+    return False
+
+
+def can_see_escalation(user, escalation) -> bool:
+    """A rung of the ladder: a town or department sees its own unit's only; the others
+    who read the ladder (leaders, the office, the admin) see every rung of their city."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.role in (Role.TOWN, Role.DEPARTMENT):
+        return can_answer_notice(user, escalation)
+    return True
+
+
+def can_see_notice_answers(user, escalation) -> bool:
+    """A unit's answers to a notice and their files: the unit, leaders and the office."""
+    return reads_everything(user) or can_answer_notice(user, escalation)
+
+
 def can_decide_adjustment(user) -> bool:
     """Approving or rejecting a node adjustment: a city leader (or a superuser)."""
     return bool(getattr(user, "is_authenticated", False)) and (

@@ -55,6 +55,8 @@ def test_importing_an_export_into_an_empty_database_and_exporting_again_gives_th
                     "red_lag",
                     "window_days",
                     "s_curve",
+                    "ladder_reset_after",
+                    "ladder_from",
                     "note",
                 )
             ),

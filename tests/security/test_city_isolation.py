@@ -93,6 +93,8 @@ FILL: dict[str, dict[str, str | tuple]] = {
     "bulletins/<int:pk>/": {"pk": "bulletin"},
     "bulletins/<int:pk>/bulletin.<str:fmt>": {"pk": "bulletin", "fmt": ("docx", "pdf", "xlsx")},
     "escalations/<int:pk>/notice.docx": {"pk": "escalation"},
+    "escalations/<int:pk>/": {"pk": "escalation"},
+    "reply-files/<int:pk>": {"pk": "reply_file"},
     "parks/<slug:code>/": {"code": "park"},
     "parks/<slug:code>/criteria/": {"code": "park"},
     "parks/<slug:code>/screen/": {"code": "park"},
@@ -484,6 +486,7 @@ API_JSON = {
     "NoteIn": lambda w: {"note": "隔离测试"},
     "DecisionIn": lambda w: {"approve": True, "note": "隔离测试"},
     "EstimateIn": lambda w: {"optimistic": 1, "most_likely": 2, "pessimistic": 3},
+    "ReplyIn": lambda w: {"text": "隔离测试整改反馈"},
 }
 API_FILES = {
     "/api/v1/parks/{code}/screen": lambda w: {
@@ -510,6 +513,7 @@ API_PARAMS = {
     "application_id": "application",
     "notice_id": "notice",
     "adjustment_id": "adjustment",
+    "escalation_id": "escalation",
     "number": "baseline",
 }
 

@@ -10,9 +10,9 @@ The world of ``test_city_isolation`` (永康市 A from the demo, 建德市 B set
 - a second prefecture Q (衢州市 330800) with nothing below it, and its office.
 
 B is given one object of every kind a route names (a report with a photo, blockers,
-a baseline, an adjustment with a file, a bulletin, an escalation, a park with a unit
-and an application, a notice, a robot, a 大屏, an estimate), so that every route is
-walked with B's ids as well as A's.
+a baseline, an adjustment with a file, a bulletin, an escalation with an answer and its
+file, a park with a unit and an application, a notice, a robot, a 大屏, an estimate), so
+that every route is walked with B's ids as well as A's.
 
 The walk (the colleague's ``Walker``: same routes, same forms and API bodies, same
 savepoint per request), as each user of P and as Q's office:
@@ -140,7 +140,7 @@ def b_extras(b) -> dict[str, list]:
     from guatu.projects.services import work_item_create
     from guatu.risk.estimates import estimate_set
     from guatu.screens.services import screen_token_create
-    from guatu.supervision.models import EscalationLevel
+    from guatu.supervision.models import EscalationLevel, NoticeReply, NoticeReplyFile
     from guatu.supervision.services import bulletin_draft, escalation_record
 
     office, town_user = b.users[Role.SUPERVISOR], b.users[Role.TOWN]
@@ -214,6 +214,12 @@ def b_extras(b) -> dict[str, list]:
             evidence={"note": "建德督办"},
             issued_by=office,
         )
+        answer = NoticeReply.objects.create(
+            escalation=escalation, text="建德整改反馈（隔离测试）", created_by=town_user
+        )
+        answer_file = NoticeReplyFile(reply=answer, name="建德整改报告.pdf", size=20)
+        answer_file.file.save("b-answer.pdf", ContentFile(b"%PDF-1.4 region\n"), save=False)
+        answer_file.save()
         park = Park.objects.create(
             city=b.city,
             town=b.town,
@@ -285,6 +291,7 @@ def b_extras(b) -> dict[str, list]:
         "blocker": [blockers[0].pk, blockers[1].pk],
         "adjustment": [adjustment.pk],
         "adjustment_file": [evidence.pk],
+        "reply_file": [answer_file.pk],
         "bulletin": [bulletin.pk],
         "escalation": [escalation.pk],
         "park": [park.code],

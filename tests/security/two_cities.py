@@ -186,7 +186,8 @@ def jpeg_bytes() -> bytes:
 
 def a_extras(city: City) -> dict:
     """Rows of A the demo lacks but a route names: a site photo, an evidence file, a
-    draft bulletin, a notice, an estimate, a 大屏 token, a piece of press evidence."""
+    draft bulletin, a notice, an estimate, a 大屏 token, a piece of press evidence, an
+    answer to a notice (整改反馈) with its file."""
     from guatu.baselines.models import Adjustment, AdjustmentFile
     from guatu.intake.models import Evidence
     from guatu.notify.models import Notice
@@ -195,6 +196,7 @@ def a_extras(city: City) -> dict:
     from guatu.projects.models import WorkItem
     from guatu.risk.estimates import estimate_set
     from guatu.screens.services import screen_token_create
+    from guatu.supervision.models import EscalationEvent, NoticeReply, NoticeReplyFile
     from guatu.supervision.services import bulletin_draft
 
     supervisor = User.objects.get(username="supervisor")
@@ -250,9 +252,19 @@ def a_extras(city: City) -> dict:
     CalendarException.objects.create(
         city=city, date=date(2019, 12, 28), working=True, note="永康调休上班（隔离测试）"
     )
+    rung = EscalationEvent.objects.filter(work_item__project__city=city).order_by("pk").first()
+    answer = NoticeReply.objects.create(
+        escalation=rung,
+        text="永康整改反馈（隔离测试）",
+        created_by=User.objects.filter(town=rung.town).first() or supervisor,
+    )
+    answer_file = NoticeReplyFile(reply=answer, name="永康整改报告.pdf", size=20)
+    answer_file.file.save("a-answer.pdf", ContentFile(b"%PDF-1.4 isolation\n"), save=False)
+    answer_file.save()
     return {
         "photo": photo.pk,
         "adjustment_file": evidence_file.pk,
+        "reply_file": answer_file.pk,
         "bulletin": bulletin.pk,
         "notice": notice.pk,
         "estimate_item": item.pk,
@@ -298,6 +310,7 @@ def a_ids(city: City, extras: dict) -> dict[str, list]:
             pending, adjustments.exclude(status__in=["pending", "reviewed"]).first()
         ),
         "adjustment_file": [extras["adjustment_file"]],
+        "reply_file": [extras["reply_file"]],
         "bulletin": _distinct(
             Bulletin.objects.get(pk=extras["bulletin"]),
             Bulletin.objects.filter(city=city, status="published").first(),

@@ -14,8 +14,10 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from guatu.accounts.models import User
+from guatu.core.periods import parse_period
 from guatu.org.models import City
-from guatu.supervision import render
+from guatu.supervision import render, render_notice
+from guatu.supervision.bulletins import escalation_evidence
 from guatu.supervision.models import Bulletin, EscalationEvent, Score
 from guatu.supervision.services import bulletin_draft, bulletin_publish, escalation_resolve
 
@@ -47,8 +49,15 @@ def test_a_draft_proposes_the_ladder_and_only_publishing_records_it(supervisor, 
     bulletin_draft(actor=supervisor, city=city, period_text="2019-W46")
     assert EscalationEvent.objects.filter(period="2019-W46").count() == before
     proposed = [e for e in draft.content["escalations"] if not e["recorded"]]
-    assert any(e["level_code"] == "criticism" for e in proposed)
-    assert all(len(e["evidence"]["lights"]) == 4 for e in proposed)
+    # One rung at a time (issue 30): items never reminded get a 提醒, not a 通报批评.
+    assert proposed and {e["level_code"] for e in proposed} == {"reminder"}
+    for row in proposed:
+        # The reason's count is the count of red periods its own table shows, ending now;
+        # the story's ladder starts in week 44, so no table goes further back.
+        lights = row["evidence"]["lights"]
+        run = len(lights) - len("".join("r" if x == "red" else "." for x in lights).rstrip("r"))
+        assert row["evidence"]["red_periods"] == run and 1 <= run <= 3
+        assert row["evidence"]["dates"][0] >= "2019-10-28"
     # A town sees neither the draft nor any proposed rung.
     town = Client()
     town.force_login(User.objects.get(username="town_shizhu"))
@@ -128,7 +137,7 @@ def test_the_notice_has_the_bulletin_s_page_and_masthead(draft):
     """One GB/T 9704 page set-up and masthead for both: the 督办单 had its own, without
     the red rule under the mark."""
     bulletin = Document(io.BytesIO(render.to_docx(draft.content)))
-    notice = Document(io.BytesIO(render.notice_docx(EscalationEvent.objects.first())))
+    notice = Document(io.BytesIO(render_notice.notice_docx(EscalationEvent.objects.first())))
     for document in (bulletin, notice):
         section = document.sections[0]
         lengths = (
@@ -264,7 +273,11 @@ def test_the_pages(draft, demo):
     client.force_login(User.objects.get(username="supervisor"))
     page = client.get(f"/bulletins/{draft.pk}/")
     assert page.status_code == 200 and "一、总体情况" in page.text and "<svg" in page.text
-    response = client.post(f"/bulletins/{draft.pk}/", {"number": "46"})
+    # 印发 first says what it will record, and asks (issue 30).
+    asked = client.post(f"/bulletins/{draft.pk}/", {"number": "46"})
+    assert asked.status_code == 200 and "提醒" in asked.text and 'name="confirm"' in asked.text
+    assert Bulletin.objects.get(pk=draft.pk).status == "draft"
+    response = client.post(f"/bulletins/{draft.pk}/", {"number": "46", "confirm": "1"})
     assert response.status_code == 302
     assert Bulletin.objects.get(pk=draft.pk).status == "published"
     word = client.get(f"/bulletins/{draft.pk}/bulletin.docx")
@@ -275,10 +288,22 @@ def test_the_pages(draft, demo):
         "interview": "约谈通知",
         "criticism": "通报批评",
     }
+    # The demo's story climbs 提醒 → 督办单 → 约谈; nobody reaches 通报批评 at once.
+    assert not EscalationEvent.objects.filter(level="criticism").exists()
     for level, heading in headings.items():
         event = EscalationEvent.objects.filter(level=level).first()
+        if level == "criticism":
+            item = EscalationEvent.objects.filter(level="interview").first().work_item
+            # A fourth rung as a later bulletin would issue it, to read its notice.
+            evidence = escalation_evidence(
+                city=item.project.city, period=parse_period("2019-W46"), work_item=item
+            )
+            event = EscalationEvent.objects.create(
+                work_item=item, level=level, period="2019-W47", evidence=evidence
+            )
         notice = Document(io.BytesIO(client.get(f"/escalations/{event.pk}/notice.docx").content))
-        assert [p.text for p in notice.paragraphs if p.text][1] == heading  # after the mark
+        lines = [p.text for p in notice.paragraphs if p.text]
+        assert heading in lines[1:3]  # after the mark (and the number, when it has one)
         assert notice.paragraphs[-1].text == "2019年11月15日" or level != "criticism"
         cells = {row.cells[0].text: row.cells[1].text for row in notice.tables[0].rows}
         assert "—" not in (cells["各期灯色"], cells["欠序时（百分点）"], cells["最迟完成（倒排）"])
@@ -333,9 +358,7 @@ def test_the_ladder_is_configurable(supervisor, settings):
     settings.GUATU_ESCALATION_LADDER = [(1, "notice"), (2, "criticism")]
     draft = bulletin_draft(actor=supervisor, city=City.objects.get(), period_text="2019-W46")
     levels = {e["level_code"] for e in draft.content["escalations"] if not e["recorded"]}
-    assert levels <= {"notice", "criticism"} and levels
-    criticism = next(e for e in draft.content["escalations"] if e["level_code"] == "criticism")
-    assert len(criticism["evidence"]["lights"]) == 2
+    assert levels == {"notice"}  # this city's first rung, for every item not on it yet
 
 
 def test_a_publish_killed_mid_way_leaves_no_orphan_after_the_rerun(supervisor, settings, tmp_path):

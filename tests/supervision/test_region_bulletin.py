@@ -57,7 +57,7 @@ def test_the_prefecture_drafts_publishes_and_every_city_hears_of_it(region):  # 
     city_office = signed_in(User.objects.get(username="supervisor"))
     assert city_office.get(f"/bulletins/{draft.pk}/").status_code == 404
 
-    published = office.post(f"/bulletins/{draft.pk}/", {})
+    published = office.post(f"/bulletins/{draft.pk}/", {"confirm": "1"})
     assert published.status_code == 302
     draft.refresh_from_db()
     assert draft.status == Bulletin.Status.PUBLISHED

@@ -29,6 +29,7 @@ from guatu.progress.api import router as progress_router
 from guatu.projects.api import router as plans_router
 from guatu.risk.api import router as risk_router
 from guatu.supervision.region_api import router as region_router
+from guatu.supervision.reply_api import router as replies_router
 
 
 class TokenAuth(HttpBearer):
@@ -195,3 +196,4 @@ api.add_router("/inbox", inbox_router)
 api.add_router("/", baselines_router)
 api.add_router("/", risk_router)
 api.add_router("/", region_router)
+api.add_router("/", replies_router)

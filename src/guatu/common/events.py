@@ -58,7 +58,22 @@ class ReportReviewed(Event):
 
 @dataclass(frozen=True)
 class EscalationRecorded(Event):
-    """A rung of the ladder (提醒 … 问责) was recorded by a published bulletin."""
+    """Rungs of the ladder (提醒 … 问责) were recorded together: by one published bulletin
+    (all of its rungs, so a unit hears of them in one message), or one by hand."""
+
+    escalations: tuple  # EscalationEvent, …
+
+
+@dataclass(frozen=True)
+class NoticeAnswered(Event):
+    """A unit answered a notice of the ladder with its 整改反馈 (text and files)."""
+
+    reply: Any  # NoticeReply
+
+
+@dataclass(frozen=True)
+class EscalationResolved(Event):
+    """The office closed a rung of the ladder, with its note."""
 
     escalation: Any  # EscalationEvent
 

@@ -96,6 +96,27 @@ class WorkCalendar:
             mask[(dates[inside] - first).astype(np.int64)] = worked[inside]
         return mask
 
+    def working_days_after(self, start: date, days: int) -> date:
+        """The *days*-th working day after *start* (a deadline "within 5 working days").
+
+        Across the 2019 National Day holiday, with its make-up Sunday 09-29:
+
+        >>> WorkCalendar.official().working_days_after(date(2019, 9, 27), 5)
+        datetime.date(2019, 10, 10)
+        >>> WorkCalendar().working_days_after(date(2019, 9, 27), 5)
+        datetime.date(2019, 10, 2)
+        """
+        if days <= 0:
+            return start
+        first = np.datetime64(start, "D") + DAY
+        span = days * 2 + 30  # a month and more of holidays is room enough; grow if not
+        while True:
+            mask = self.working_mask(first, first + np.timedelta64(span - 1, "D"))
+            worked = np.flatnonzero(mask)
+            if len(worked) >= days:
+                return (first + np.timedelta64(int(worked[days - 1]), "D")).astype(date)
+            span *= 2
+
     def uncovered_years(self, first: date, last: date) -> list[int]:
         """Return the years between *first* and *last* that have no official data.
 

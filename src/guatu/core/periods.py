@@ -7,9 +7,22 @@
 '2019-11-04'
 >>> parse_period("2019-11").end.isoformat()
 '2019-11-30'
+
+The office may also write a period as a bulletin names it, or a week by any
+date inside it; every form reads back as the same period:
+
+>>> [parse_period(text).key for text in ("2019年第46周", "2019-11-13", "2019年11月17日")]
+['2019-W46', '2019-W46', '2019-W46']
+>>> parse_period("2019-12-30").key  # ISO weeks: the Monday of 2020's first week
+'2020-W01'
+>>> parse_period("2019年11月").key, parse_period("2019年11月1日—2019年11月15日").key
+('2019-11', '2019-11-01..2019-11-15')
+>>> all(parse_period(p.label()) == p for p in (p, p.previous(), parse_period("2019-11")))
+True
 """
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
@@ -65,7 +78,12 @@ class Period:
             return f"{iso.year}年第{iso.week}周"
         if self.kind is PeriodKind.MONTH:
             return f"{self.start.year}年{self.start.month}月"
-        return f"{self.start:%Y年%m月%d日}—{self.end:%Y年%m月%d日}"
+        return f"{_chinese_date(self.start)}—{_chinese_date(self.end)}"
+
+
+def _chinese_date(day: date) -> str:
+    """2019年11月1日: a date as a 公文 writes it, month and day without a leading zero."""
+    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def _month(year: int, month: int) -> Period:
@@ -74,26 +92,62 @@ def _month(year: int, month: int) -> Period:
     return Period(PeriodKind.MONTH, start, following - timedelta(days=1))
 
 
+#: The forms guatu reads, after ``_normalised``: a week, a month, a range, a day.
+_WEEK = re.compile(r"(\d{4})-?W(\d{1,2})|(\d{4})年第(\d{1,2})周")
+_MONTH = re.compile(r"(\d{4})-(\d{1,2})|(\d{4})年(\d{1,2})月")
+_DAY = r"\d{4}-\d{1,2}-\d{1,2}|\d{4}年\d{1,2}月\d{1,2}日"
+_RANGE = re.compile(rf"({_DAY})(?:\.\.|—|–|--|-|~|至|到)({_DAY})")
+_DAY_ALONE = re.compile(_DAY)
+
+
+def _normalised(text: str) -> str:
+    """Full-width digits and signs as ASCII (NFKC), ``/`` and ``.`` between the parts of a
+    date as ``-``, no spaces, and the week's W in capitals."""
+    value = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).replace("w", "W")
+    value = re.sub(r"(?<=\d)[./](?=\d)", "-", value.replace("..", "\0"))
+    return value.replace("\0", "..").replace("―", "—")
+
+
+def _day(text: str) -> date:
+    year, month, day = (int(part) for part in re.findall(r"\d+", text))
+    return date(year, month, day)
+
+
 def parse_period(text: str) -> Period:
-    """Read ``2019-W46``, ``2019-11`` or ``2019-11-01..2019-11-15``."""
-    value = text.strip()
+    """Read a period: a week, a month or a range of days.
+
+    A week is written ``2019-W46``, ``2019年第46周`` (as a bulletin names it) or as
+    any date inside it (``2019-11-13``, ``2019/11/13``, ``2019年11月13日``); a month
+    ``2019-11`` or ``2019年11月``; a range ``2019-11-01..2019-11-15`` or
+    ``2019年11月1日—2019年11月15日``. Full-width digits and spaces do not matter.
+    Raise ``PeriodError`` for anything else, with its own message when *text* is empty.
+    """
+    value = _normalised(text or "")
+    if not value:
+        raise PeriodError(gettext_noop("Write the period, e.g. 2019-W46 or 2019年第46周."))
     try:
-        if match := re.fullmatch(r"(\d{4})-W(\d{1,2})", value):
-            start = date.fromisocalendar(int(match[1]), int(match[2]), 1)
+        if match := _WEEK.fullmatch(value):
+            year, week = (int(n) for n in (match[1] or match[3], match[2] or match[4]))
+            start = date.fromisocalendar(year, week, 1)
             return Period(PeriodKind.WEEK, start, start + timedelta(days=6))
-        if match := re.fullmatch(r"(\d{4})-(\d{1,2})", value):
-            return _month(int(match[1]), int(match[2]))
-        if match := re.fullmatch(r"(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})", value):
-            start, end = date.fromisoformat(match[1]), date.fromisoformat(match[2])
+        if match := _MONTH.fullmatch(value):
+            return _month(int(match[1] or match[3]), int(match[2] or match[4]))
+        if match := _RANGE.fullmatch(value):
+            start, end = _day(match[1]), _day(match[2])
             if end >= start:
                 return Period(PeriodKind.RANGE, start, end)
+        elif _DAY_ALONE.fullmatch(value):
+            day = _day(value)
+            start = day - timedelta(days=day.weekday())
+            return Period(PeriodKind.WEEK, start, start + timedelta(days=6))
     except ValueError:
         pass
     raise PeriodError(
         gettext_noop(
-            "“%(value)s” is not a period: write 2019-W46, 2019-11 or 2019-11-01..2019-11-15."
+            "“%(value)s” is not a period: write a week (2019-W46, 2019年第46周 or any date "
+            "in it), a month (2019-11) or a range (2019-11-01..2019-11-15)."
         ),
-        value=text,
+        value=text.strip()[:40],
     )
 
 

@@ -41,6 +41,7 @@ from guatu.projects.scheduling import schedule_recalculate
 from guatu.projects.services import Link, dependencies_add, joint_milestone_create, work_item_create
 from guatu.supervision.bulletins import escalation_evidence
 from guatu.supervision.models import EscalationEvent
+from guatu.supervision.notices import notices_issue
 from guatu.supervision.services import escalation_record
 
 #: Weekly reports are kept from this Friday on; earlier work appears as one
@@ -128,7 +129,9 @@ def _build() -> None:
         city=city,
         version=1,
         valid_from=date(2019, 1, 1),
-        note="默认规则（银川做法）",
+        # The story's ladder starts with the bulletin of week 44 (its first 提醒).
+        ladder_from=date(2019, 10, 28),
+        note="默认规则（银川做法）；问责梯度自2019年第44周起实行",
         created_by=users["supervisor"],
     )
     _robots(city, towns, departments)
@@ -277,6 +280,7 @@ def _project(
         start_date=spec.start,
         deadline=spec.deadline,
         owner_department=departments[spec.department],
+        supervised_from=spec.start,  # the story's projects were supervised from their start
     )
     project.full_clean()
     project.save()
@@ -473,10 +477,17 @@ def _escalations(supervisor: User) -> None:
         evidence = escalation_evidence(
             city=item.project.city, period=parse_period(period), work_item=item
         )
-        escalation_record(
+        event, _created = escalation_record(
             work_item=item,
             level=level,
             period=period,
-            evidence={**evidence, "reason": reason},
+            # The reason is the evidence's own (its red periods as its table shows them);
+            # the story's words go beside it.
+            evidence={**evidence, "note": reason},
             issued_by=supervisor,
         )
+        if level == "interview":
+            event.interview_at = datetime(2019, 11, 20, 9, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
+            event.interview_place = "市行政中心3号楼会议室"
+        # Each with its notice as the bulletin of its week issued it.
+        notices_issue([event], city=item.project.city, on=date.fromisoformat(evidence["as_of"]))

@@ -382,6 +382,8 @@ def _check_rules(tables: list[Table], plan: _Plan, problems: list[Problem]) -> N
             red = check.cell("red_lag", parse_number, required=True)
             window = _order(check, default=28, key="window_days")
             s_curve = check.cell("s_curve", parse_bool) or False
+            reset_after = _order(check, default=1, key="ladder_reset_after")
+            ladder_from = check.date("ladder_from")
             note = check.text("note", max_length=200)
             if version in versions:
                 check.fail("version", _("this version is listed twice (first in row %(row)d).")
@@ -391,6 +393,10 @@ def _check_rules(tables: list[Table], plan: _Plan, problems: list[Problem]) -> N
                 check.fail("red_lag", _("The red threshold cannot be below the yellow one."))
             if window < 1:
                 check.fail("window_days", _("Thresholds and the window must be positive."))
+            if reset_after < 1:
+                check.fail(
+                    "ladder_reset_after", _("The ladder starts again after one period or more.")
+                )
             if check.ok:
                 plan.rules.append(
                     {
@@ -400,6 +406,8 @@ def _check_rules(tables: list[Table], plan: _Plan, problems: list[Problem]) -> N
                         "red_lag": red,
                         "window_days": window,
                         "s_curve": s_curve,
+                        "ladder_reset_after": reset_after,
+                        "ladder_from": ladder_from,
                         "note": note,
                     }
                 )

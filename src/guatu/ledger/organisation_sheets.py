@@ -39,7 +39,7 @@ EXAMPLE = (
         # A department by its full name or its short name (简称), as everywhere else.
         ["jiaotong_liu", "刘洋", "部门", "", "交通局", "", ""],
     ],
-    [[1, date(2026, 1, 1), 10, 30, 28, NO, "默认规则"]],
+    [[1, date(2026, 1, 1), 10, 30, 28, NO, 1, None, "默认规则"]],
     [[date(2026, 2, 14), YES, "春节调休上班（示例）"]],
 )
 
@@ -117,6 +117,8 @@ def _rule_rows(city: City):
             plain_number(rules.red_lag),
             rules.window_days,
             yes_no(rules.s_curve),
+            rules.ladder_reset_after,
+            rules.ladder_from,
             rules.note,
         ]
 

@@ -33,7 +33,9 @@ __all__ = [
     "blocker_alerts",
     "notify",
     "on_bulletin_published",
-    "on_escalation",
+    "on_escalation_resolved",
+    "on_escalations",
+    "on_notice_answered",
     "on_report_to_review",
     "report_reminders",
     "robot_refuse",
@@ -164,28 +166,55 @@ def _unit_filter(towns, departments, office: bool):
     return found
 
 
-def on_escalation(event) -> int:
-    """A new escalation (提醒 / 督办单 / 约谈 / 通报) to the responsible town and department."""
-    item = event.work_item
-    project = item.project
-    title = _("%(level)s: %(item)s") % {"level": event.get_level_display(), "item": item.name}
-    body = _("%(project)s · %(item)s — %(level)s for %(period)s; the notice is linked.") % {
-        "project": project.name,
-        "item": item.name,
-        "level": event.get_level_display(),
-        "period": event.period,
-    }
-    return notify(
-        city=project.city,
-        kind=Kind.ESCALATION,
-        event=f"escalation:{event.pk}",
-        title=title,
-        body=body,
-        url=reverse("supervision:notice", args=[event.pk]),
-        users=unit_users(towns=[event.town], departments=[event.department]),
-        towns=[event.town],
-        departments=[event.department],
-    )
+def on_escalations(events) -> int:
+    """New rungs (提醒 / 督办单 / 约谈 / 通报) to the responsible towns and departments:
+    one message a unit, listing every rung it got together (a bulletin's), each with its
+    notice — not one message a rung (a town got four 通报批评 in the same minute)."""
+    by_unit: dict = {}
+    for event in events:
+        for unit in (event.town, event.department):
+            if unit is not None:
+                by_unit.setdefault(unit, []).append(event)
+    sent = 0
+    for unit, rungs in by_unit.items():
+        first = rungs[0]
+        city = first.work_item.project.city
+        lines = [
+            _("%(level)s: %(project)s · %(item)s (%(period)s)")
+            % {
+                "level": event.get_level_display(),
+                "project": event.work_item.project.name,
+                "item": event.work_item.name,
+                "period": event.period,
+            }
+            for event in rungs
+        ]
+        if len(rungs) == 1:
+            title = _("%(level)s: %(item)s") % {
+                "level": first.get_level_display(),
+                "item": first.work_item.name,
+            }
+            url = reverse("supervision:notice", args=[first.pk])
+        else:
+            title = _("%(count)d accountability notices for %(unit)s") % {
+                "count": len(rungs),
+                "unit": unit,
+            }
+            url = reverse("supervision:escalations")
+        town = isinstance(unit, Town)
+        sent += notify(
+            city=city,
+            kind=Kind.ESCALATION,
+            # Bounded whatever the count: the unit's first rung of the batch names it.
+            event=f"escalation:{first.pk}+{len(rungs)}:{'town' if town else 'dept'}{unit.pk}",
+            title=title,
+            body="\n".join(lines),
+            url=url,
+            users=unit_users(towns=[unit] if town else [], departments=[] if town else [unit]),
+            towns=[unit] if town else [],
+            departments=[] if town else [unit],
+        )
+    return sent
 
 
 def on_bulletin_published(bulletin) -> int:
@@ -247,6 +276,60 @@ def _bulletin_notice(bulletin, *, city, body: str, users, towns=(), departments=
         towns=towns,
         departments=departments,
         office=True,
+    )
+
+
+def on_notice_answered(reply) -> int:
+    """A unit's answer to a notice (整改反馈) to its city's supervision office, which
+    issued the notice and decides whether the rung is settled."""
+    escalation = reply.escalation
+    item = escalation.work_item
+    city = item.project.city
+    unit = escalation.town if reply.created_by.role == Role.TOWN else escalation.department
+    title = _("%(unit)s answered the %(level)s: %(item)s") % {
+        "unit": unit or reply.created_by,
+        "level": escalation.get_level_display(),
+        "item": item.name,
+    }
+    files = reply.files.count()
+    body = reply.text[:300] + ("…" if len(reply.text) > 300 else "")
+    if files:
+        body += "\n" + _("%(count)d files attached.") % {"count": files}
+    return notify(
+        city=city,
+        kind=Kind.ESCALATION,
+        event=f"answer:{reply.pk}",
+        title=title,
+        body=body,
+        url=reverse("supervision:escalation", args=[escalation.pk]),
+        users=office_users(city=city),
+        office=True,
+    )
+
+
+def on_escalation_resolved(escalation) -> int:
+    """A rung the office closed to the units it was issued to: they learn the outcome of
+    what they answered, with the office's note."""
+    item = escalation.work_item
+    title = _("Closed: %(level)s on %(item)s") % {
+        "level": escalation.get_level_display(),
+        "item": item.name,
+    }
+    body = _("The supervision office closed it: %(note)s") % {
+        "note": escalation.resolution_note[:300]
+    }
+    towns = [escalation.town] if escalation.town_id else []
+    departments = [escalation.department] if escalation.department_id else []
+    return notify(
+        city=item.project.city,
+        kind=Kind.ESCALATION,
+        event=f"resolved:{escalation.pk}",
+        title=title,
+        body=body,
+        url=reverse("supervision:escalation", args=[escalation.pk]),
+        users=unit_users(towns=towns, departments=departments),
+        towns=towns,
+        departments=departments,
     )
 
 

@@ -7,10 +7,18 @@ Each handler turns one event into notices through the functions of
 from guatu.common.events import (
     BulletinPublished,
     EscalationRecorded,
+    EscalationResolved,
+    NoticeAnswered,
     ReportsStored,
     subscribe,
 )
-from guatu.notify.services import on_bulletin_published, on_escalation, on_report_to_review
+from guatu.notify.services import (
+    on_bulletin_published,
+    on_escalation_resolved,
+    on_escalations,
+    on_notice_answered,
+    on_report_to_review,
+)
 from guatu.progress.models import ReportReview
 
 
@@ -29,7 +37,15 @@ def reports_stored(event: ReportsStored) -> None:
 
 
 def escalation_recorded(event: EscalationRecorded) -> None:
-    on_escalation(event.escalation)
+    on_escalations(event.escalations)
+
+
+def notice_answered(event: NoticeAnswered) -> None:
+    on_notice_answered(event.reply)
+
+
+def escalation_resolved(event: EscalationResolved) -> None:
+    on_escalation_resolved(event.escalation)
 
 
 def bulletin_published(event: BulletinPublished) -> None:
@@ -41,3 +57,5 @@ def connect() -> None:
     subscribe(ReportsStored, reports_stored)
     subscribe(EscalationRecorded, escalation_recorded)
     subscribe(BulletinPublished, bulletin_published)
+    subscribe(NoticeAnswered, notice_answered)
+    subscribe(EscalationResolved, escalation_resolved)

@@ -236,6 +236,20 @@ class StatusRuleSet(models.Model):
     )
     window_days = models.PositiveSmallIntegerField(_("forecast window (calendar days)"), default=28)
     s_curve = models.BooleanField(_("S-curve plan"), default=False)
+    ladder_reset_after = models.PositiveSmallIntegerField(
+        _("ladder starts again after (periods out of the red)"),
+        default=1,
+        help_text=_(
+            "An item that has left the red for this many periods in a row starts the "
+            "accountability ladder again at its first rung."
+        ),
+    )
+    ladder_from = models.DateField(
+        _("ladder counts from"),
+        null=True,
+        blank=True,
+        help_text=_("Red periods before this date never count on the accountability ladder."),
+    )
     note = models.CharField(_("note"), max_length=200, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -264,6 +278,11 @@ class StatusRuleSet(models.Model):
                 condition=Q(yellow_lag__gte=0) & Q(window_days__gte=1),
                 name="progress_rules_positive",
                 violation_error_message=_("Thresholds and the window must be positive."),
+            ),
+            models.CheckConstraint(
+                condition=Q(ladder_reset_after__gte=1),
+                name="progress_rules_ladder_reset_positive",
+                violation_error_message=_("The ladder starts again after one period or more."),
             ),
         ]
 

@@ -9,7 +9,7 @@ and the items that need attention. Project lights roll up by one rule too
 (``status.lights_by_project``), for every page and the API.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import NamedTuple
 
@@ -128,8 +128,7 @@ class Overview:
             counts = {n: int((lights == k).sum()) for k, n in enumerate(LIGHT_NAMES)}
             share = _share(self.table.light[mine], self.weights[mine])
             earlier = _share(self.before.light[mine], self.weights[mine])
-            change = None if share is None or earlier is None else round((share - earlier) * 100, 1)
-            rows.append(Standing(pk, name, share, change, counts))
+            rows.append(Standing(pk, name, share, _change(share, earlier), counts))
         return sorted(rows, key=lambda s: (s.share is None, -(s.share or 0), s.name))
 
     def listed(self, *, red: bool = True, yellow: bool = False, warned: bool = False) -> np.ndarray:
@@ -171,6 +170,30 @@ def progress_overview(
     )
 
 
+def standings_since(
+    standings: list[Standing], earlier: dict[int, float | None] | None
+) -> list[Standing]:
+    """*standings* with each change against the *earlier* shares (by pk), as an earlier
+    bulletin printed them, not as the lights stood a period ago: a bulletin's 较上期.
+
+    A unit without a share then or now has no change; with no *earlier* (nothing to
+    compare with) no unit has one.
+
+    >>> now = [Standing(1, "石柱镇", 0.9, 52.9, {}), Standing(2, "前仓镇", 0.5, None, {})]
+    >>> [s.change for s in standings_since(now, {1: 0.9, 2: 0.25})]
+    [0.0, 25.0]
+    >>> [s.change for s in standings_since(now, {1: None})], standings_since(now, None)[0].change
+    ([None, None], None)
+    """
+    earlier = earlier or {}
+    return [replace(s, change=_change(s.share, earlier.get(s.pk))) for s in standings]
+
+
+def _change(share: float | None, earlier: float | None) -> float | None:
+    """The change of an on-track share in percentage points, None when either is missing."""
+    return None if share is None or earlier is None else round((share - earlier) * 100, 1)
+
+
 def _counts(table: StatusTable) -> dict[str, int]:
     return {name: int((table.light == k).sum()) for k, name in enumerate(LIGHT_NAMES)}
 
@@ -183,4 +206,11 @@ def _share(light: np.ndarray, weight: np.ndarray) -> float | None:
     return None if np.isnan(share) else round(float(share), 4)
 
 
-__all__ = ["Overview", "Standing", "WeightedProgress", "progress_overview", "weighted_progress"]
+__all__ = [
+    "Overview",
+    "Standing",
+    "WeightedProgress",
+    "progress_overview",
+    "standings_since",
+    "weighted_progress",
+]

@@ -390,6 +390,8 @@ def status_rules_change(
     s_curve: bool = False,
     note: str = "",
     valid_from: date | None = None,
+    ladder_reset_after: int = 1,
+    ladder_from: date | None = None,
 ) -> StatusRuleSet:
     """Add a new version of the lighting rules, valid from *valid_from* (today by default).
 
@@ -424,6 +426,8 @@ def status_rules_change(
             red_lag=red_lag,
             window_days=window_days,
             s_curve=s_curve,
+            ladder_reset_after=ladder_reset_after,
+            ladder_from=ladder_from,
             note=note,
             created_by=actor,
         )
@@ -438,6 +442,8 @@ def status_rules_change(
                 "red_lag": str(red_lag),
                 "window_days": window_days,
                 "s_curve": s_curve,
+                "ladder_reset_after": ladder_reset_after,
+                "ladder_from": ladder_from.isoformat() if ladder_from else None,
                 "valid_from": valid_from.isoformat(),
             },
         )

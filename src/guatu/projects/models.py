@@ -7,6 +7,7 @@ there, where a cycle is refused before anything is stored.
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from guatu.common.scope import CityScopedManager, UnscopedManager
@@ -65,6 +66,16 @@ class Project(models.Model):
         verbose_name=_("owner department"),
         on_delete=models.PROTECT,
         related_name="owned_projects",
+    )
+    supervised_from = models.DateField(
+        _("under supervision from"),
+        null=True,
+        blank=True,
+        default=timezone.localdate,
+        help_text=_(
+            "The day the project came under supervision in guatu (created or imported): "
+            "red periods before it never count on the accountability ladder."
+        ),
     )
     # Written by schedule_recalculate, never by hand.
     scheduled_at = models.DateTimeField(_("scheduled at"), null=True, blank=True, editable=False)

@@ -5,6 +5,7 @@ bulletin keeps its content as it was, so it can be rendered again later and
 say exactly the same thing.
 """
 
+from bisect import bisect_right
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 
@@ -15,27 +16,41 @@ from django.utils.translation import gettext as _
 
 from guatu.baselines.models import Adjustment
 from guatu.baselines.units import asking_unit
-from guatu.core.escalation import DEFAULT_LADDER, consecutive_from_last, ladder_level
-from guatu.core.periods import Period
+from guatu.core.errors import CoreError
+from guatu.core.escalation import (
+    DEFAULT_LADDER,
+    ladder_steps,
+    red_run,
+    rung_levels,
+    rung_of,
+    window_periods,
+)
+from guatu.core.periods import Period, parse_period
 from guatu.core.status import LIGHT_NAMES, Light
 from guatu.org.clock import city_time, city_today
 from guatu.org.models import City
 from guatu.progress.labels import reason_label
 from guatu.progress.models import ProgressReport
-from guatu.progress.overview import Overview, Standing, progress_overview, weighted_progress
+from guatu.progress.overview import (
+    Overview,
+    Standing,
+    progress_overview,
+    standings_since,
+    weighted_progress,
+)
 from guatu.progress.selectors import COUNTS, blocker_overdue, blockers_open
 from guatu.progress.status import (
     ItemStatus,
     StatusInputs,
     StatusTable,
+    rules_in_force,
     status_inputs,
     status_table,
 )
 from guatu.projects.models import Project, WorkItem
 from guatu.risk.services import city_risks, nodes_at_risk
-from guatu.supervision.models import EscalationEvent, EscalationLevel
+from guatu.supervision.models import Bulletin, EscalationEvent, EscalationLevel
 
-LADDER_PERIODS = 4
 CURVE_POINTS = 12
 LEVEL_LABELS = dict(EscalationLevel.choices)
 
@@ -69,6 +84,9 @@ class BulletinContent:
     risk: list[dict] = field(default_factory=list)
     risk_nodes: list[dict] = field(default_factory=list)
     curves: list[dict] = field(default_factory=list)
+    #: The published bulletin the changes (较上期) and ``previous_counts`` are against:
+    #: its number, period and date; None when none was published before (no change shown).
+    previous: dict | None = None
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -98,6 +116,8 @@ def bulletin_content(
     progress = overview.progress
     scope = project.name if project else city.name
     risk, risk_nodes = risk_rows(city, as_of, project)
+    previous = previous_bulletin(city=city, period=period, project=project)
+    before = previous.content if previous else {}
     return BulletinContent(
         city=city.name,
         office=city.office_name or _("Key projects office"),
@@ -109,13 +129,13 @@ def bulletin_content(
         % {"scope": scope, "period": period.label()},
         number_text=number_text,
         counts=overview.counts,
-        previous_counts=overview.previous_counts,
+        previous_counts=dict(before.get("counts") or {}),
         planned_value=round(float(np.nansum(table.planned_value)), 2),
         on_track_value=round(float(np.nansum(np.where(on_track, table.planned_value, 0))), 2),
         weighted_planned=progress.planned,
         weighted_actual=progress.actual,
-        towns=[s for s in overview.towns() if sum(s.counts.values())],
-        departments=[s for s in overview.departments() if sum(s.counts.values())],
+        towns=_ranked_since(overview.towns(), previous, "towns"),
+        departments=_ranked_since(overview.departments(), previous, "departments"),
         red_items=red_items,
         warned_items=warned_items,
         blockers=_blocker_rows(project, as_of),
@@ -124,7 +144,51 @@ def bulletin_content(
         risk=risk,
         risk_nodes=risk_nodes,
         curves=_curves(city, project, as_of, period),
+        previous=_reference(previous),
     )
+
+
+def previous_bulletin(
+    *, city: City, period: Period, project: Project | None = None
+) -> Bulletin | None:
+    """The bulletin a new one of *period* compares with (较上期): the last one published for
+    the same city and scope (the whole city, or the same project) whose period is of the same
+    kind (a week with a week …) and ended before *period* began; None when there is none.
+
+    Of two published for the same period (a re-issue), the later counts.
+    """
+    published = Bulletin.objects.filter(
+        city=city, project=project, status=Bulletin.Status.PUBLISHED
+    ).values_list("pk", "period", "published_at")
+    found = []
+    for pk, key, published_at in published:
+        try:
+            earlier = parse_period(key)
+        except CoreError:
+            continue
+        if earlier.kind is period.kind and earlier.end < period.start:
+            found.append((earlier.end, published_at, pk))
+    return Bulletin.objects.get(pk=max(found)[2]) if found else None
+
+
+def _ranked_since(standings: list[Standing], previous: Bulletin | None, key: str):
+    """The towns or departments with work in scope, each change against the share the
+    *previous* bulletin printed for it (none without a previous bulletin)."""
+    earlier = {s["pk"]: s["share"] for s in previous.content.get(key) or []} if previous else None
+    return [s for s in standings_since(standings, earlier) if sum(s.counts.values())]
+
+
+def _reference(bulletin: Bulletin | None) -> dict | None:
+    """What a bulletin says of the one it compares with: its number, period and date."""
+    if bulletin is None:
+        return None
+    return {
+        "pk": bulletin.pk,
+        "number_text": bulletin.content.get("number_text", ""),
+        "period": bulletin.period,
+        "period_label": bulletin.content.get("period_label") or bulletin.period,
+        "as_of": bulletin.content.get("as_of", ""),
+    }
 
 
 def _item_rows(overview: Overview) -> tuple[list[dict], list[dict]]:
@@ -289,7 +353,7 @@ def _escalation_rows(
 
 def _escalation_row(item, level, evidence, town, department, *, recorded: bool) -> dict:
     return {
-        "level": str(LEVEL_LABELS.get(level, level)),
+        "level": level_label(level),
         "level_code": level,
         "item": item.name,
         "project": item.project.name,
@@ -339,48 +403,126 @@ def escalations_propose(
 ) -> list[dict]:
     """Return the rungs the ladder proposes for *period*: computed, nothing stored.
 
-    An item red for the last n periods in a row gets the rung for n. A draft
-    bulletin lists these for the supervision office to review; they become
-    escalation events only when the bulletin is published (``escalations_record``).
-    *inputs* already fetched for the period's scope (the bulletin's overview) are reused.
+    One rung above the item's last issued rung while it stays red, the first
+    rung the first time (``guatu.core.escalation.ladder_steps``). A draft
+    bulletin lists these for the supervision office to keep, lower or strike;
+    they become escalation events only when the bulletin is published
+    (``escalations_record``). *inputs* already fetched for the period's scope
+    (the bulletin's overview) are reused.
     """
-    ladder = ladder or _ladder()
-    dates, tables, runs = _ladder_window(city, period, _scope(project), ladder, inputs)
-    levels = ladder_level(runs, ladder)
+    window = _ladder_window(city, period, _scope(project), ladder or ladder_in_use(), inputs)
+    levels = rung_levels(window.rungs, window.ladder)
     chosen = [i for i, level in enumerate(levels) if level]
-    evidence = _evidence(tables, dates, chosen, runs)
+    evidence = _evidence(window, chosen)
     return [
-        {"work_item": int(tables[-1].pks[i]), "level": levels[i], "evidence": evidence[i]}
+        {"work_item": int(window.tables[-1].pks[i]), "level": levels[i], "evidence": evidence[i]}
         for i in chosen
     ]
 
 
 def escalation_evidence(*, city: City, period: Period, work_item: WorkItem) -> dict:
     """The evidence of one item's escalation for *period* (lights of the ladder's periods …)."""
-    dates, tables, runs = _ladder_window(city, period, Q(pk=work_item.pk), _ladder())
-    return _evidence(tables, dates, [0], runs)[0]
+    window = _ladder_window(city, period, Q(pk=work_item.pk), ladder_in_use())
+    return _evidence(window, [0])[0]
 
 
-def _ladder():
+def ladder_in_use():
+    """The ladder's rungs: the deployment's ``GUATU_ESCALATION_LADDER`` or DESIGN.md's."""
     return getattr(settings, "GUATU_ESCALATION_LADDER", DEFAULT_LADDER)
 
 
-def _ladder_window(city: City, period: Period, items: Q, ladder, inputs=None):
-    """The dates the ladder looks back over (oldest first), the status at each, and each
-    item's run of red periods ending at *period*."""
+def ladder_choices() -> list[tuple[str, str]]:
+    """The ladder's levels, lowest first, with their names (the office's drop-down)."""
+    return [(code, level_label(code)) for _threshold, code in sorted(ladder_in_use())]
+
+
+def level_label(code: str) -> str:
+    return str(LEVEL_LABELS.get(code, code))
+
+
+@dataclass
+class LadderWindow:
+    """The periods the ladder looks back over (oldest first) and what it found there."""
+
+    ladder: tuple
+    dates: list[date]
+    tables: list[StatusTable]
+    #: (items × periods): red at the period's end; under supervision then.
+    red: np.ndarray
+    supervised: np.ndarray
+    #: Each item's rung for this bulletin (1-based; 0 none).
+    rungs: np.ndarray
+
+
+def _ladder_window(city: City, period: Period, items: Q, ladder, inputs=None) -> LadderWindow:
+    """Each item's lights over the ladder's periods, when it came under supervision, the
+    rung it got last, and so the rung it gets now."""
     as_of = period_as_of(city, period)
-    periods = max(threshold for threshold, _level in ladder)
-    dates = [as_of - timedelta(days=period.days * k) for k in range(periods)][::-1]
+    _rules, _days, version = rules_in_force(city, as_of)
+    reset_after = version.ladder_reset_after if version else 1
+    count = window_periods(ladder, reset_after)
+    dates = [as_of - timedelta(days=period.days * k) for k in range(count)][::-1]
     if inputs is None:
         inputs = status_inputs(items=items, up_to=as_of, city=city)
     tables = [status_table(as_of=day, inputs=inputs) for day in dates]
     red = np.stack([t.light == Light.RED for t in tables], axis=1)
-    return dates, tables, consecutive_from_last(red)
+    pks = [int(pk) for pk in tables[-1].pks]
+    since = _supervised_from(pks, version.ladder_from if version else None)
+    supervised = np.array([[day.toordinal() for day in dates]]) >= since[:, None]
+    last, last_at = _last_rungs(pks, period, dates, ladder)
+    rungs = ladder_steps(red, supervised, last, last_at, ladder=ladder, reset_after=reset_after)
+    return LadderWindow(tuple(ladder), dates, tables, red, supervised, rungs)
 
 
-def _evidence(tables: list[StatusTable], dates: list[date], chosen: list[int], runs) -> dict:
-    """What a notice cites, per chosen row: the lights period by period, lag, dates, reports."""
-    latest = tables[-1]
+def _supervised_from(pks: list[int], ladder_from: date | None) -> np.ndarray:
+    """Each item's first day under supervision (as an ordinal): its project's, or the
+    office's start of the ladder when that is later."""
+    floor = ladder_from.toordinal() if ladder_from else 0
+    since = dict(
+        WorkItem.objects.filter(pk__in=pks).values_list("pk", "project__supervised_from")
+    )
+    return np.array(
+        [max(since[pk].toordinal() if since.get(pk) else 0, floor) for pk in pks],
+        dtype=np.int64,
+    )
+
+
+def _last_rungs(pks: list[int], period: Period, dates: list[date], ladder):
+    """Each item's last rung issued before *period*, and the window's column of its period
+    (-1 when it lies before the window; the rung 0 when there is none)."""
+    last = np.zeros(len(pks), dtype=np.int64)
+    last_at = np.full(len(pks), -1, dtype=np.int64)
+    ends: dict[str, date | None] = {}
+    latest: dict[int, tuple[date, str]] = {}
+    events = (
+        EscalationEvent.objects.filter(work_item_id__in=pks)
+        .exclude(period=period.key)
+        .values_list("work_item_id", "level", "period")
+    )
+    for item, level, key in events:
+        if key not in ends:
+            try:
+                ends[key] = parse_period(key).end
+            except CoreError:
+                ends[key] = None
+        end = ends[key]
+        if end is None or end >= period.start:
+            continue  # not before this bulletin's period
+        if item not in latest or end > latest[item][0]:
+            latest[item] = (end, level)
+    row = {pk: k for k, pk in enumerate(pks)}
+    for item, (end, level) in latest.items():
+        last[row[item]] = rung_of(level, ladder)
+        last_at[row[item]] = bisect_right(dates, end) - 1
+    return last, last_at
+
+
+def _evidence(window: LadderWindow, chosen: list[int]) -> dict:
+    """What a notice cites, per chosen row: the lights period by period (those under
+    supervision only, so the count in its reason is the count in its table), lag, dates,
+    reports."""
+    latest = window.tables[-1]
+    dates = window.dates
     pks = [int(latest.pks[i]) for i in chosen]
     late = dict(WorkItem.objects.filter(pk__in=pks).values_list("pk", "late_finish"))
     last_report = dict(
@@ -388,16 +530,20 @@ def _evidence(tables: list[StatusTable], dates: list[date], chosen: list[int], r
         .order_by("work_item_id", "reported_on")
         .values_list("work_item_id", "reported_on")
     )
+    runs = red_run(window.red, window.supervised)
     found = {}
     for i, pk in zip(chosen, pks, strict=True):
         status = latest.status(i)
+        shown = [k for k in range(len(dates)) if window.supervised[i, k]]
+        run = int(runs[i])
         found[i] = {
-            "reason": _("red for %(n)d periods in a row") % {"n": int(runs[i])}
-            if int(runs[i])
+            "reason": _("red for %(n)d periods in a row") % {"n": run}
+            if run
             else reason_label(status.reason),
             "as_of": dates[-1].isoformat(),
-            "lights": [LIGHT_NAMES[t.light[i]] for t in tables],
-            "dates": [d.isoformat() for d in dates],
+            "lights": [LIGHT_NAMES[window.tables[k].light[i]] for k in shown],
+            "dates": [dates[k].isoformat() for k in shown],
+            "red_periods": run,
             "planned": status.planned,
             "actual": status.actual,
             "lag": status.lag,

@@ -52,6 +52,19 @@ class EscalationEvent(models.Model):
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
     resolution_note = models.TextField(_("resolution note"), blank=True)
+    # The notice (公文) as issued with the bulletin that recorded the rung: its number in
+    # the city's series for the year and the rung (永重点办督〔2019〕3号), whom it is
+    # addressed to, its text, and the date the unit must answer by.
+    city = models.ForeignKey(
+        "org.City", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
+    number = models.PositiveIntegerField(_("number"), null=True, blank=True)
+    addressee = models.CharField(_("addressed to (主送)"), max_length=200, blank=True)
+    notice_body = models.TextField(_("text of the notice"), blank=True)
+    reply_by = models.DateField(_("answer due by"), null=True, blank=True)
+    interview_at = models.DateTimeField(_("interview time"), null=True, blank=True)
+    interview_place = models.CharField(_("interview place"), max_length=200, blank=True)
 
     objects = CityScopedManager("work_item__project__city")
     everywhere = UnscopedManager()
@@ -70,10 +83,90 @@ class EscalationEvent(models.Model):
                 name="supervision_escalation_resolved_has_note",
                 violation_error_message=_("A resolved escalation needs a note."),
             ),
+            # A notice's number names one document for good, in its city, year and rung.
+            models.UniqueConstraint(
+                fields=["city", "year", "level", "number"],
+                condition=Q(number__isnull=False),
+                name="supervision_escalation_number_once",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.get_level_display()} · {self.work_item} · {self.period}"
+
+
+class NoticeTemplate(models.Model):
+    """The office's own wording of a rung's notice; ``{名称}`` fields are filled in from
+    the rung's facts when the notice is issued (``supervision.notices``)."""
+
+    city = models.ForeignKey("org.City", on_delete=models.PROTECT, related_name="+")
+    level = models.CharField(_("level"), max_length=10, choices=EscalationLevel.choices)
+    body = models.TextField(_("text"))
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("changed at"), default=timezone.now)
+
+    objects = CityScopedManager("city")
+    everywhere = UnscopedManager()
+
+    class Meta:
+        verbose_name = _("notice template")
+        verbose_name_plural = _("notice templates")
+        constraints = [
+            models.UniqueConstraint(fields=["city", "level"], name="supervision_template_once")
+        ]
+
+    def __str__(self) -> str:
+        return self.get_level_display()
+
+
+class NoticeReply(models.Model):
+    """A unit's answer to a notice (整改反馈): what it did, with its files. Append-only."""
+
+    escalation = models.ForeignKey(
+        EscalationEvent, on_delete=models.PROTECT, related_name="replies"
+    )
+    text = models.TextField(_("measures taken"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("answered at"), default=timezone.now, editable=False)
+
+    objects = CityScopedManager("escalation__work_item__project__city")
+    everywhere = UnscopedManager()
+
+    class Meta:
+        verbose_name = _("answer to a notice (整改反馈)")
+        verbose_name_plural = _("answers to notices (整改反馈)")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.text[:40]
+
+
+def _reply_path(attachment: "NoticeReplyFile", filename: str) -> str:
+    return f"replies/{timezone.now():%Y/%m}/{attachment.reply_id}-{filename}"
+
+
+class NoticeReplyFile(models.Model):
+    """A file sent with an answer (a photo, a signed scan, a PDF)."""
+
+    reply = models.ForeignKey(NoticeReply, on_delete=models.PROTECT, related_name="files")
+    file = models.FileField(_("file"), upload_to=_reply_path, max_length=300)
+    name = models.CharField(_("file name"), max_length=200)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+
+    objects = CityScopedManager("reply__escalation__work_item__project__city")
+    everywhere = UnscopedManager()
+
+    class Meta:
+        verbose_name = _("file of an answer")
+        verbose_name_plural = _("files of answers")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class Bulletin(models.Model):

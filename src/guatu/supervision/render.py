@@ -6,32 +6,20 @@ Word document is laid out by ``render_docx``, the workbook by ``render_xlsx``;
 the HTML and the PDF from a template, with the charts drawn here as SVG.
 """
 
-import io
-from datetime import date
+import re
 from html import escape
 from pathlib import Path
 
 from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Pt
+from django.utils.translation import pgettext
 
-from guatu.core.periods import period_label
 from guatu.core.wallchart import FONT, LIGHT_FILL
-from guatu.org.clock import city_today
-from guatu.progress.labels import light_label
 from guatu.supervision.render_docx import (
-    BODY_FONT,
-    SIZE_2,
-    SIZE_3,
-    TITLE_FONT,
-    _paragraph,
-    _table,
-    gbt9704_document,
-    masthead,
+    printed_date,
     render_docx,
     sections_of,
-    set_font,
 )
 from guatu.supervision.render_xlsx import render_xlsx
 
@@ -44,7 +32,10 @@ def labels() -> dict[str, str]:
     """The words of a bulletin, in the active language."""
     return {
         "bulletin": _("bulletin"),
-        "overview": _("1. Overall situation"),
+        # Section headings, unnumbered: ``sections_of`` numbers them in turn (一、二、…). Their
+        # context keeps a heading's wording apart from the same words elsewhere (the
+        # dashboard's 镇街区按序时推进排名; the heading 镇街区序时推进排名).
+        "overview": pgettext("bulletin section", "Overall situation"),
         "overview_text": _(
             "Of the work items under supervision, {red} are red, {yellow} yellow, {green} green, "
             "{done} done and {not_started} not yet due to start. Planned investment "
@@ -58,8 +49,8 @@ def labels() -> dict[str, str]:
             "start; {overdue_nodes} time nodes passed undone and {nodes_at_risk} ahead at risk; "
             "{blockers_open} blockers open, {blockers_overdue} of them overdue."
         ),
-        "cities": _("2. Cities ranked by work on track"),
-        "attention": _("3. Cities to attend to"),
+        "cities": pgettext("bulletin section", "Cities ranked by work on track"),
+        "attention": pgettext("bulletin section", "Cities to attend to"),
         "attention_text": _(
             "{city}: {behind} percentage points behind plan (序时), {overdue_nodes} time nodes "
             "passed undone, {blockers_overdue} blockers overdue."
@@ -74,12 +65,17 @@ def labels() -> dict[str, str]:
         "nodes_at_risk": _("Nodes at risk"),
         "blockers_open": _("Open blockers"),
         "blockers_overdue": _("Overdue blockers"),
-        "towns": _("2. Towns ranked by work on track"),
-        "departments": _("3. Departments ranked by work on track"),
-        "red_items": _("4. Red items"),
-        "warned_items": _("5. Early warnings"),
-        "blockers": _("6. Open blockers"),
-        "escalations": _("7. Accountability this period"),
+        "towns": pgettext("bulletin section", "Towns ranked by work on track"),
+        "departments": pgettext("bulletin section", "Departments ranked by work on track"),
+        "compared_with": _("Changes are compared with the previous bulletin, {number} ({period})."),
+        "no_previous": _(
+            "No bulletin of this scope was published before this one: there is nothing to "
+            "compare with."
+        ),
+        "red_items": pgettext("bulletin section", "Red items"),
+        "warned_items": pgettext("bulletin section", "Early warnings"),
+        "blockers": pgettext("bulletin section", "Open blockers"),
+        "escalations": pgettext("bulletin section", "Accountability this period"),
         "adjustments": _("Node adjustments approved this period"),
         "risk": _("Schedule risk at the present pace"),
         "risk_text": _(
@@ -207,8 +203,9 @@ def _curve_svg(curve: dict, words: dict[str, str]) -> str:
     )
     parts.append(f'<path d="{path("actual")}" fill="none" stroke="#d92d20" stroke-width="2.5"/>')
     parts.append(
-        f'<text x="{left}" y="{height - 12}">{points[0]["date"]}</text>'
-        f'<text x="{width - 90}" y="{height - 12}">{points[-1]["date"]}</text>'
+        f'<text x="{left}" y="{height - 12}">{escape(printed_date(points[0]["date"]))}</text>'
+        f'<text x="{width - 20}" y="{height - 12}" text-anchor="end">'
+        f"{escape(printed_date(points[-1]['date']))}</text>"
     )
     parts.append(
         f'<text x="{width - 250}" y="{height - 12}" fill="#667085">— — '
@@ -229,15 +226,43 @@ def to_docx(content: dict) -> bytes:
 
 
 def to_html(content: dict, *, standalone: bool = False) -> str:
+    """The bulletin as HTML: the page's card, or (*standalone*) a document carrying its own
+    layout rules, which the PDF is laid out from."""
     return render_to_string(
         "supervision/bulletin_body.html",
         {
             "content": content,
-            "sections": list(sections_of(content, labels())),
+            "sections": list(_html_sections(sections_of(content, labels()))),
             "charts": chart_svgs(content),
+            "written": printed_date(content.get("as_of")),
             "standalone": standalone,
-            "css": BULLETIN_CSS.read_text(encoding="utf-8") if standalone else "",
+            # Our own stylesheet, not user input: inlined as it is written, since escaped
+            # (&quot;) WeasyPrint would drop its rules and the headings' fonts with them.
+            "css": mark_safe(BULLETIN_CSS.read_text(encoding="utf-8")) if standalone else "",
         },
+    )
+
+
+#: A date as ``printed_date`` writes it in Chinese (2019年11月15日).
+CHINESE_DATE = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日")
+
+
+def _html_sections(sections):
+    """The sections for the HTML and the PDF: a date in a table cell kept on one line
+    (``span.date``), where a narrow column would otherwise break it after any character."""
+    for heading, paragraphs, table in sections:
+        if table:
+            header, rows = table
+            table = (header, [[_unbroken_dates(cell) for cell in row] for row in rows])
+        yield heading, paragraphs, table
+
+
+def _unbroken_dates(cell):
+    text = str(cell)
+    if not CHINESE_DATE.search(text):
+        return cell
+    return mark_safe(  # escaped first; a date has nothing to escape
+        CHINESE_DATE.sub(lambda m: f'<span class="date">{m[0]}</span>', escape(text))
     )
 
 
@@ -256,81 +281,3 @@ def to_pdf(content: dict) -> bytes:
 def to_xlsx(content: dict) -> bytes:
     """The ranking and item tables as an Excel workbook (``render_xlsx``)."""
     return render_xlsx(content, labels())
-
-
-def notice_heading(level: str) -> str:
-    """The document's name by the rung: 提醒函, 督办单, 约谈通知, 通报批评."""
-    return {
-        "reminder": _("Reminder letter (提醒函)"),
-        "notice": _("Supervision notice (督办单)"),
-        "interview": _("Notice of interview (约谈通知)"),
-        "criticism": _("Notice of public criticism (通报批评)"),
-    }.get(level, _("Supervision notice (督办单)"))
-
-
-def notice_fields(event) -> list[list[str]]:
-    """The rows of a notice, every one filled from the evidence recorded with the event."""
-    evidence = event.evidence or {}
-    lights = evidence.get("lights") or []
-    dates = evidence.get("dates") or []
-    history = (
-        "；".join(f"{day} {light_label(light)}" for day, light in zip(dates, lights, strict=False))
-        or "—"
-    )
-    planned, actual = evidence.get("planned"), evidence.get("actual")
-    return [
-        [_("Project"), event.work_item.project.name],
-        [_("Work item"), event.work_item.name],
-        [_("Town"), event.town.name if event.town else "—"],
-        [_("Owner department"), str(event.department or "—")],
-        [_("Level"), event.get_level_display()],
-        [_("Period"), period_label(event.period)],
-        [_("Why"), evidence.get("reason") or "—"],
-        [_("Lights, period by period"), history],
-        [
-            _("Planned % / reported %"),
-            f"{planned if planned is not None else '—'}% / "
-            f"{actual if actual is not None else '—'}%",
-        ],
-        [_("Lag (pp)"), str(evidence["lag"]) if evidence.get("lag") is not None else "—"],
-        [_("Late finish"), evidence.get("late_finish") or "—"],
-        [_("Last report"), evidence.get("last_report") or _("no report")],
-    ]
-
-
-def notice_date(event):
-    """A notice is dated by the city's data date it judged, not by the machine's clock."""
-    as_of = (event.evidence or {}).get("as_of")
-    if as_of:
-        return date.fromisoformat(as_of)
-    return city_today(event.work_item.project.city)
-
-
-def notice_docx(event) -> bytes:
-    """A 督办单 (supervision notice) for one escalation, printable on its own."""
-    document = gbt9704_document()
-    city = event.work_item.project.city
-    # The office's mark alone is shorter than a bulletin's: it fits one line at 30 pt.
-    masthead(document, f"{city.office_name or city.name}", size=Pt(30))
-    _paragraph(
-        document,
-        notice_heading(event.level),
-        font=TITLE_FONT,
-        size=SIZE_2,
-        align=WD_ALIGN_PARAGRAPH.CENTER,
-        indent=False,
-    )
-    _table(document, [_("Item"), _("Content")], notice_fields(event))
-    _paragraph(
-        document,
-        _(
-            "Please report the measures taken and the new completion date to the "
-            "supervision office within five working days."
-        ),
-    )
-    day = notice_date(event)
-    paragraph = _paragraph(document, indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT)
-    set_font(paragraph.add_run(f"{day.year}年{day.month}月{day.day}日"), BODY_FONT, SIZE_3)
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()

@@ -10,12 +10,14 @@ font names are written into ``w:rFonts/@w:eastAsia`` so Word really uses them
 for Chinese text (python-docx's ``font.name`` alone sets only the Latin font).
 
 The page set-up (``gbt9704_document``) and the masthead (``masthead``) are
-the 督办单's too (``render.notice_docx``).
+the notices' too (``render_notice``).
 """
 
 import io
 from datetime import date
 
+from django.utils.formats import date_format
+from django.utils.translation import get_language
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -231,22 +233,82 @@ def _cap(rows: list, labels: dict[str, str], printed: int = PRINTED_ROWS) -> tup
 RISK_ROWS = 15
 
 
+CHINESE_DIGITS = "零一二三四五六七八九"
+
+
+def chinese_numeral(number: int) -> str:
+    """A count in Chinese numerals, as 公文 number their first-level headings.
+
+    >>> [chinese_numeral(n) for n in (1, 7, 10, 11, 19, 20, 21, 99)]
+    ['一', '七', '十', '十一', '十九', '二十', '二十一', '九十九']
+    >>> [chinese_numeral(n) for n in (100, 101, 110, 111, 1000, 1001, 1010, 2019)]
+    ['一百', '一百零一', '一百一十', '一百一十一', '一千', '一千零一', '一千零一十', '二千零一十九']
+    """
+    if not 0 < number < 10000:
+        return str(number)
+    if 10 <= number < 20:
+        return "十" + (CHINESE_DIGITS[number - 10] if number > 10 else "")
+    words, zero = [], False
+    for value, unit in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
+        digit = number // value % 10
+        if digit:
+            if zero and words:
+                words.append("零")
+            words.append(CHINESE_DIGITS[digit] + unit)
+            zero = False
+        elif words:
+            zero = True
+    return "".join(words)
+
+
+def numbered(number: int, heading: str) -> str:
+    """A first-level heading with its number: 一、… 十、十一、… in Chinese, 1. … in others."""
+    if (get_language() or "").lower().startswith("zh"):
+        return f"{chinese_numeral(number)}、{heading}"
+    return f"{number}. {heading}"
+
+
+def printed_date(value: str | date | None) -> str:
+    """A date as the bulletin prints it, in the active language's date format: 2019年11月15日
+    in Chinese (GB/T 9704: the year in full, no leading zeros). Blank stays blank, and a
+    text that is not an ISO date is printed as it is."""
+    if not value:
+        return ""
+    try:
+        day = value if isinstance(value, date) else date.fromisoformat(str(value))
+    except ValueError:
+        return str(value)
+    return date_format(day, "DATE_FORMAT")
+
+
 def sections_of(content: dict, labels: dict[str, str]):
-    """The bulletin's sections as (heading, paragraphs, table or None), in order.
+    """The bulletin's sections as (heading, paragraphs, table or None), in order, each
+    heading numbered in turn (一、二、… through any count of sections).
 
     Long lists print their first rows (furthest behind plan first) and say how
     many more the Excel attachment lists.
     """
-    if content.get("kind") == "region":
-        yield from region_sections(content, labels)
-        return
+    sections = (
+        region_sections(content, labels)
+        if content.get("kind") == "region"
+        else _city_sections(content, labels)
+    )
+    for number, (heading, paragraphs, table) in enumerate(sections, start=1):
+        yield numbered(number, heading), paragraphs, table
+
+
+def _city_sections(content: dict, labels: dict[str, str]):
+    """A city's (or one project's) bulletin, section by section, unnumbered."""
     content = dict(content)
     notes = {}
     for key in ("red_items", "warned_items", "blockers", "escalations"):
         content[key], notes[key] = _cap(content[key], labels)
     yield _overview(content, labels)
-    yield _ranking(labels["towns"], labels["town"], content["towns"], labels)
-    yield _ranking(labels["departments"], labels["department"], content["departments"], labels)
+    compared = _compared_with(content, labels)
+    yield _ranking(labels["towns"], labels["town"], content["towns"], labels, compared)
+    yield _ranking(
+        labels["departments"], labels["department"], content["departments"], labels, compared
+    )
     yield _red_items(content["red_items"], notes["red_items"], labels)
     yield _warned_items(content["warned_items"], notes["warned_items"], labels)
     yield _blockers(content["blockers"], notes["blockers"], labels)
@@ -281,7 +343,7 @@ def region_row(rank: int, city: dict) -> list:
     return [
         rank,
         city["name"],
-        city["as_of"],
+        printed_date(city["as_of"]),
         _pct(city["on_track"]),
         f"{city['planned']}%",
         f"{city['actual']}%",
@@ -332,11 +394,34 @@ def _overview(content: dict, labels: dict[str, str]):
     return labels["overview"], [text], None
 
 
-def _ranking(heading: str, unit: str, standings: list[dict], labels: dict[str, str]):
-    """2. and 3. The towns or the departments ranked by their share of work on track."""
+def _compared_with(content: dict, labels: dict[str, str]) -> list[str]:
+    """What the change (较上期) compares with: the previous published bulletin of the same
+    city and scope, or a line saying there is none. Content stored before bulletins kept
+    this (no ``previous`` key) says nothing."""
+    if "previous" not in content:
+        return []
+    previous = content["previous"]
+    if not previous:
+        return [labels["no_previous"]]
+    return [
+        labels["compared_with"].format(
+            number=previous.get("number_text") or "", period=previous.get("period_label") or ""
+        )
+    ]
+
+
+def _ranking(
+    heading: str,
+    unit: str,
+    standings: list[dict],
+    labels: dict[str, str],
+    compared: list[str] = (),
+):
+    """2. and 3. The towns or the departments ranked by their share of work on track, and
+    what the change compares with."""
     return (
         heading,
-        [],
+        list(compared),
         (
             [labels["rank"], unit, labels["on_track"], labels["change"], labels["red"]],
             [
@@ -379,7 +464,16 @@ def _warned_items(items: list[dict], notes: list[str], labels: dict[str, str]):
             labels["forecast"],
             labels["late_finish"],
         ],
-        [[r["project"], r["item"], r["town"], r["forecast"], r["late_finish"]] for r in items],
+        [
+            [
+                r["project"],
+                r["item"],
+                r["town"],
+                printed_date(r["forecast"]),
+                printed_date(r["late_finish"]),
+            ]
+            for r in items
+        ],
         labels,
     )
 
@@ -395,7 +489,7 @@ def _blockers(blockers: list[dict], notes: list[str], labels: dict[str, str]):
                 b["description"],
                 b["department"],
                 b["person"],
-                b["due"] + (f"（{labels['overdue']}）" if b["overdue"] else ""),
+                printed_date(b["due"]) + (f"（{labels['overdue']}）" if b["overdue"] else ""),
             ]
             for b in blockers
         ],
@@ -433,13 +527,27 @@ def _risk(risk: list[dict], risk_nodes: list[dict], labels: dict[str, str]):
     nodes, more_nodes = _cap(risk_nodes, labels, RISK_ROWS)
     return (
         labels["risk"],
-        [labels["risk_text"].format(**r) for r in printed]
+        [
+            labels["risk_text"].format(
+                **{**r, "target": printed_date(r["target"]), "p80": printed_date(r["p80"])}
+            )
+            for r in printed
+        ]
         + more
         + [labels["risk_note"]]
         + more_nodes,
         (
             [labels["project"], labels["item"], labels["node_date"], labels["chance"], "P80"],
-            [[n["project"], n["item"], n["node"], f"{n['probability']}%", n["p80"]] for n in nodes],
+            [
+                [
+                    n["project"],
+                    n["item"],
+                    printed_date(n["node"]),
+                    f"{n['probability']}%",
+                    printed_date(n["p80"]),
+                ]
+                for n in nodes
+            ],
         )
         if risk_nodes
         else None,

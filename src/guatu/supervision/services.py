@@ -1,5 +1,6 @@
 """Write paths for supervision: recording a rung of the escalation ladder."""
 
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -13,8 +14,14 @@ from django.utils.translation import gettext as _
 
 from guatu.access import is_supervisor, require
 from guatu.audit.services import audit_record
-from guatu.common.events import BulletinPublished, EscalationRecorded, publish
+from guatu.common.events import (
+    BulletinPublished,
+    EscalationRecorded,
+    EscalationResolved,
+    publish,
+)
 from guatu.core.errors import CoreError
+from guatu.core.escalation import rung_of
 from guatu.core.periods import parse_period
 from guatu.errors import as_validation_error
 from guatu.org.clock import city_today
@@ -23,8 +30,19 @@ from guatu.org.numbering import issued_before, number_text
 from guatu.progress.models import Blocker, ProgressReport
 from guatu.projects.models import WorkItem
 from guatu.supervision import render
-from guatu.supervision.bulletins import bulletin_content
-from guatu.supervision.models import Bulletin, EscalationEvent, Score
+from guatu.supervision.bulletins import (
+    bulletin_content,
+    ladder_in_use,
+    level_label,
+)
+from guatu.supervision.models import (
+    Bulletin,
+    EscalationEvent,
+    EscalationLevel,
+    NoticeTemplate,
+    Score,
+)
+from guatu.supervision.notices import interview_parse, notices_issue, template_problems
 from guatu.supervision.region_bulletin import is_region, region_bulletin_content
 
 
@@ -35,10 +53,12 @@ def escalation_record(
     period: str,
     evidence: dict[str, Any],
     issued_by=None,
+    announce: bool = True,
 ) -> tuple[EscalationEvent, bool]:
     """Record an escalation of *work_item* for *period*, once: return (event, created).
 
     Rerunning a bulletin for the same period returns the event already there.
+    *announce* false: the caller announces it with the others it records together.
     """
     existing = EscalationEvent.objects.filter(work_item=work_item, period=period).first()
     if existing is not None:
@@ -56,14 +76,15 @@ def escalation_record(
     try:
         with transaction.atomic():
             event.save(force_insert=True)
-            publish(EscalationRecorded(event))
+            if announce:
+                publish(EscalationRecorded((event,)))
     except IntegrityError:
         # A concurrent run recorded it first; theirs stands.
         return EscalationEvent.objects.get(work_item=work_item, period=period), False
     return event, True
 
 
-def escalations_record(*, rows: list[dict], period: str, actor) -> int:
+def escalations_record(*, rows: list[dict], period: str, actor, city=None, on=None) -> int:
     """Record the proposed rungs of a published bulletin, once per item and period.
 
     Called only by ``bulletin_publish``: a rung exists as an official record
@@ -74,20 +95,31 @@ def escalations_record(*, rows: list[dict], period: str, actor) -> int:
     items = WorkItem.objects.select_related("town", "owner_department").in_bulk(
         [row["work_item"] for row in rows if not row["recorded"]]
     )
-    made = 0
+    made = []
     for row in rows:
         if row["recorded"]:
             continue
-        _event, created = escalation_record(
+        event, created = escalation_record(
             work_item=items[row["work_item"]],
             level=row["level_code"],
             period=period,
             evidence=row["evidence"],
             issued_by=actor,
+            announce=False,
         )
         row["recorded"] = True
-        made += created
-    return made
+        if created:
+            interview = row.get("interview") or {}
+            if interview.get("at"):
+                event.interview_at = datetime.fromisoformat(interview["at"])
+            event.interview_place = interview.get("place", "")
+            made.append(event)
+    if made and city is not None:
+        # Each rung's notice: its number, addressee, answer date and text, as issued.
+        notices_issue(made, city=city, on=on or city_today(city))
+    if made:
+        publish(EscalationRecorded(tuple(made)))
+    return len(made)
 
 
 def bulletin_draft(*, actor, city, period_text: str, project=None) -> "Bulletin":
@@ -129,6 +161,122 @@ def bulletin_draft(*, actor, city, period_text: str, project=None) -> "Bulletin"
     return bulletin
 
 
+def _interviews_set(rows: list[dict]) -> None:
+    """A 约谈 is not announced without its time and place: name each one missing them."""
+    missing = [
+        row["item"]
+        for row in rows
+        if not row["recorded"]
+        and row["level_code"] == "interview"
+        and not (
+            (row.get("interview") or {}).get("at") and (row.get("interview") or {}).get("place")
+        )
+    ]
+    if missing:
+        raise ValidationError(
+            _("Give the time and place of each interview (约谈) before publishing: %(items)s.")
+            % {"items": "、".join(missing)}
+        )
+
+
+def bulletin_rung_decide(
+    *,
+    actor,
+    bulletin,
+    work_item_id: int,
+    level: str,
+    reason: str,
+    interview_at: str = "",
+    interview_place: str = "",
+):
+    """Keep, lower or strike a rung the draft proposes (the supervision office).
+
+    *level* is the rung to issue — the proposed one or one below it — or empty to
+    strike it. A change needs its *reason*; it is kept in the draft (the published
+    bulletin's record shows it) and in the audit. Only a draft changes, and only its
+    proposals: a rung already recorded stays as it was issued.
+    """
+    require(is_supervisor(actor), user=actor, action="bulletin_rung_decide", target=bulletin)
+    ladder = ladder_in_use()
+    with transaction.atomic():
+        locked = Bulletin.objects.select_for_update().get(pk=bulletin.pk)
+        if locked.status != Bulletin.Status.DRAFT:
+            raise ValidationError(_("This bulletin is already published and cannot change."))
+        content = locked.content
+        issued, struck = content.setdefault("escalations", []), content.setdefault("struck", [])
+        row = next(
+            (r for r in issued + struck if r["work_item"] == work_item_id and not r["recorded"]),
+            None,
+        )
+        if row is None:
+            raise ValidationError(_("This draft proposes no rung for that work item."))
+        proposed = row.setdefault("proposed", row["level_code"])
+        if level and not 1 <= rung_of(level, ladder) <= rung_of(proposed, ladder):
+            raise ValidationError(
+                {"level": _("Keep the proposed rung or choose a lower one, or strike it.")}
+            )
+        if level == "interview" and (interview_at or interview_place):
+            if len(interview_place) > 200:
+                raise ValidationError({"interview_place": _("At most 200 characters.")})
+            moment = interview_parse(interview_at, locked.city) if interview_at else None
+            row["interview"] = {
+                "at": moment.isoformat() if moment else "",
+                "place": interview_place.strip(),
+            }
+        changed = level != proposed
+        if changed and not reason.strip():
+            raise ValidationError({"reason": _("Say why the rung is lowered or struck.")})
+        decision = {
+            "proposed": proposed,
+            "level": level or None,
+            "reason": reason.strip() if changed else "",
+            "by": str(actor),
+            "at": timezone.now().isoformat(timespec="minutes"),
+        }
+        (issued if row in issued else struck).remove(row)
+        row["level_code"] = level or proposed
+        row["level"] = level_label(row["level_code"])
+        row["decision"] = decision if changed else None
+        (issued if level else struck).append(row)
+        content.setdefault("decisions", []).append(
+            {"item": row["item"], "project": row["project"], "work_item": work_item_id, **decision}
+        )
+        locked.save(update_fields=["content"])
+        audit_record(
+            user=actor,
+            action="bulletin_rung_decide",
+            target=locked,
+            detail={"work_item": work_item_id, **decision},
+        )
+    return locked
+
+
+def publish_summary(bulletin) -> dict:
+    """What publishing *bulletin* will record: its rungs by level and by unit, and those
+    the office lowered or struck — shown before the office confirms 印发."""
+    ladder = ladder_in_use()
+    rows = [r for r in bulletin.content.get("escalations", []) if not r["recorded"]]
+    by_level: dict[str, int] = {}
+    by_unit: dict[str, dict[str, int]] = {}
+    for row in rows:
+        code = row["level_code"]
+        by_level[code] = by_level.get(code, 0) + 1
+        for unit in {row["town"], row["department"]} - {""}:
+            levels = by_unit.setdefault(unit, {})
+            levels[code] = levels.get(code, 0) + 1
+    order = sorted(by_level, key=lambda code: -rung_of(code, ladder))
+    return {
+        "rungs": len(rows),
+        "by_level": [(level_label(code), by_level[code]) for code in order],
+        "by_unit": [
+            (unit, [(level_label(code), levels[code]) for code in order if code in levels])
+            for unit, levels in sorted(by_unit.items())
+        ],
+        "struck": len(bulletin.content.get("struck", [])),
+        "lowered": sum(1 for r in rows if r.get("decision")),
+    }
+
+
 def bulletin_publish(*, actor, bulletin, number: int | None = None) -> "Bulletin":
     """Number the draft, write its Word, PDF and Excel files, and freeze it.
 
@@ -155,8 +303,18 @@ def bulletin_publish(*, actor, bulletin, number: int | None = None) -> "Bulletin
             )
         locked.content["number_text"] = number_text(locked.city, locked.year, number)
         locked.number = number
-        # The ladder's proposals become records now, with the bulletin that proposed them.
-        escalations_record(rows=locked.content["escalations"], period=locked.period, actor=actor)
+        _interviews_set(locked.content["escalations"])
+        # The ladder's proposals become records now, with the bulletin that proposed them,
+        # each with its notice dated as the bulletin is (its data date).
+        escalations_record(
+            rows=locked.content["escalations"],
+            period=locked.period,
+            actor=actor,
+            city=locked.city,
+            on=date.fromisoformat(
+                locked.content.get("as_of") or city_today(locked.city).isoformat()
+            ),
+        )
         locked.status = Bulletin.Status.PUBLISHED
         locked.published_at = timezone.now()
         locked.published_by = actor
@@ -216,16 +374,21 @@ def _clear_leftovers(bulletin, stem: str, kinds) -> None:
 
 
 def escalation_resolve(*, actor, event: EscalationEvent, note: str) -> EscalationEvent:
-    """Close an escalation with a note (the supervision office)."""
+    """Close an escalation with a note (the supervision office); its unit hears of it
+    (``EscalationResolved``: the notice it answered is settled, and how)."""
 
     require(is_supervisor(actor), user=actor, action="escalation_resolve", target=event)
     if not note.strip():
         raise ValidationError({"note": _("Write how it was resolved.")})
-    event.resolved_at = timezone.now()
-    event.resolution_note = note
     with transaction.atomic():
+        locked = EscalationEvent.objects.select_for_update().get(pk=event.pk)
+        if locked.resolved_at is not None:
+            raise ValidationError({"note": _("This escalation is already closed.")})
+        event.resolved_at = timezone.now()
+        event.resolution_note = note
         event.save(update_fields=["resolved_at", "resolution_note"])
         audit_record(user=actor, action="escalation_resolve", target=event)
+        publish(EscalationResolved(event))
     return event
 
 
@@ -235,7 +398,9 @@ SCORE_WEIGHTS = {
     "on_track": 0.6,
     "timeliness": 0.25,
     "blockers": 0.15,
-    "escalation": 5.0,
+    # Points off for each rung issued in the period, by rung: a 提醒 is a prompt, not a
+    # penalty; a number instead of the mapping takes the same off for every rung.
+    "escalation": {"reminder": 0.0, "notice": 2.0, "interview": 4.0, "criticism": 5.0},
     # Points off for each 节点调整 a leader approved in the period (the node moved).
     "adjustment": 2.0,
 }
@@ -283,9 +448,13 @@ def scores_record(*, city, bulletin, weights=None) -> int:
                 status=Blocker.Status.RESOLVED, resolved_on__lte=models.F("due_on")
             ).count()
             blockers = on_time / due.count() if due.count() else 1.0
-            escalations = EscalationEvent.objects.filter(
-                period=bulletin.period, **{key: owner}
-            ).count()
+            rungs = list(
+                EscalationEvent.objects.filter(period=bulletin.period, **{key: owner}).values_list(
+                    "level", flat=True
+                )
+            )
+            escalations = len(rungs)
+            off = sum(_rung_points(weights["escalation"], level) for level in rungs)
             share = standing["share"] or 0.0
             moved = adjusted.get(str(owner), {"count": 0, "days": 0})
             score = (
@@ -295,7 +464,7 @@ def scores_record(*, city, bulletin, weights=None) -> int:
                     + weights["timeliness"] * timeliness
                     + weights["blockers"] * blockers
                 )
-                - weights["escalation"] * escalations
+                - off
                 - weights.get("adjustment", SCORE_WEIGHTS["adjustment"]) * moved["count"]
             )
             Score.objects.update_or_create(
@@ -310,6 +479,7 @@ def scores_record(*, city, bulletin, weights=None) -> int:
                         "timeliness": round(timeliness, 4),
                         "blockers": round(blockers, 4),
                         "escalations": escalations,
+                        "escalation_points": off,
                         "adjustments": moved["count"],
                         "days_moved": moved["days"],
                         "weights": weights,
@@ -318,3 +488,29 @@ def scores_record(*, city, bulletin, weights=None) -> int:
             )
             made += 1
     return made
+
+
+def _rung_points(weight, level: str) -> float:
+    """The points one issued rung takes off a unit's score."""
+    if isinstance(weight, dict):
+        return float(weight.get(level, 0.0))
+    return float(weight)
+
+
+def notice_template_save(*, actor, city, level: str, body: str) -> NoticeTemplate:
+    """The office's own text for a rung's notices from now on (notices issued keep theirs)."""
+    require(is_supervisor(actor), user=actor, action="notice_template_save", target=city)
+    if level not in EscalationLevel.values:
+        raise ValidationError({"level": _("Choose a rung of the ladder.")})
+    if problems := template_problems(body):
+        raise ValidationError({"body": problems})
+    with transaction.atomic():
+        template, _created = NoticeTemplate.objects.update_or_create(
+            city=city,
+            level=level,
+            defaults={"body": body.strip(), "updated_by": actor, "updated_at": timezone.now()},
+        )
+        audit_record(
+            user=actor, action="notice_template_save", target=template, detail={"level": level}
+        )
+    return template

@@ -6,6 +6,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import Avg, Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from guatu.access import is_supervisor
@@ -14,9 +16,24 @@ from guatu.org.clock import city_today
 from guatu.org.selectors import current_city, current_city_or_404
 from guatu.projects.models import Project
 from guatu.supervision import render as formats
+from guatu.supervision.bulletins import ladder_choices
 from guatu.supervision.models import Bulletin, EscalationEvent, Score
-from guatu.supervision.selectors import bulletins_visible, divisions_above
-from guatu.supervision.services import bulletin_draft, bulletin_publish, escalation_resolve
+from guatu.supervision.notices import default_body, fields, template_text
+from guatu.supervision.render_notice import notice_docx, notice_filename, notice_pdf
+from guatu.supervision.selectors import (
+    answer_states,
+    bulletins_visible,
+    divisions_above,
+    escalations_visible,
+)
+from guatu.supervision.services import (
+    bulletin_draft,
+    bulletin_publish,
+    bulletin_rung_decide,
+    escalation_resolve,
+    notice_template_save,
+    publish_summary,
+)
 
 CONTENT_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -27,6 +44,9 @@ CONTENT_TYPES = {
 
 @login_required
 def bulletin_list_view(request: HttpRequest) -> HttpResponse:
+    # The draft form keeps what was written, and says what is wrong with the 期次 at the field.
+    period_errors: list[str] = []
+    failed = False
     if request.method == "POST":
         project = Project.objects.filter(code=request.POST.get("project") or "").first()
         try:
@@ -37,8 +57,12 @@ def bulletin_list_view(request: HttpRequest) -> HttpResponse:
                 project=project,
             )
         except ValidationError as error:
-            for problem in error.messages:
-                messages.error(request, problem)
+            failed = True
+            problems = error.message_dict if hasattr(error, "error_dict") else {"": error.messages}
+            period_errors = problems.pop("period", [])
+            for found in problems.values():
+                for problem in found:
+                    messages.error(request, problem)
         else:
             return redirect("supervision:bulletin", pk=bulletin.pk)
     return render(
@@ -51,7 +75,11 @@ def bulletin_list_view(request: HttpRequest) -> HttpResponse:
                 [] if getattr(request, "above_cities", False) else Project.objects.order_by("code")
             ),
             "may_write": is_supervisor(request.user),
+            "period_value": request.POST.get("period", "") if request.method == "POST" else "",
+            "project_value": request.POST.get("project", "") if request.method == "POST" else "",
+            "period_errors": period_errors,
         },
+        status=400 if failed else 200,
     )
 
 
@@ -62,6 +90,13 @@ def bulletin_view(request: HttpRequest, pk: int) -> HttpResponse:
         if bulletin.city_id in divisions_above(request.user):
             raise Http404("a bulletin of the division above is read here, not written")
         number = request.POST.get("number")
+        if not request.POST.get("confirm") and is_supervisor(request.user):
+            # 印发 records rungs and tells units: say what first, and ask.
+            return render(
+                request,
+                "supervision/bulletin_confirm.html",
+                {"bulletin": bulletin, "number": number, "summary": publish_summary(bulletin)},
+            )
         try:
             bulletin = bulletin_publish(
                 actor=request.user, bulletin=bulletin, number=int(number) if number else None
@@ -81,8 +116,39 @@ def bulletin_view(request: HttpRequest, pk: int) -> HttpResponse:
             "bulletin": bulletin,
             "body": formats.to_html(bulletin.content),
             "may_publish": bulletin.status == Bulletin.Status.DRAFT and is_supervisor(request.user),
+            "levels": ladder_choices(),
         },
     )
+
+
+@login_required
+def bulletin_rung_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Keep, lower or strike one proposed rung of a draft, with the reason (the office)."""
+    bulletin = get_object_or_404(bulletins_visible(user=request.user), pk=pk)
+    if request.method != "POST" or bulletin.city_id in divisions_above(request.user):
+        raise Http404("a rung is decided on its own city's draft, by a form")
+    try:
+        item = int(request.POST.get("work_item", ""))
+    except ValueError:
+        raise Http404("no such work item") from None
+    try:
+        bulletin_rung_decide(
+            actor=request.user,
+            bulletin=bulletin,
+            work_item_id=item,
+            level=request.POST.get("level", ""),
+            reason=request.POST.get("reason", ""),
+            interview_at=request.POST.get("interview_at", ""),
+            interview_place=request.POST.get("interview_place", ""),
+        )
+    except ValidationError as error:
+        for problem in error.messages:
+            messages.error(request, problem)
+    else:
+        messages.success(
+            request, _("The rung is decided; it is recorded when the bulletin is published.")
+        )
+    return redirect(f"{reverse('supervision:bulletin', args=[bulletin.pk])}#rungs")
 
 
 @login_required
@@ -114,13 +180,21 @@ def escalation_list_view(request: HttpRequest) -> HttpResponse:
             for problem in error.messages:
                 messages.error(request, problem)
         return redirect("supervision:escalations")
+    # A town or a department lists its own unit's rungs only; each row says where its
+    # unit's answer (整改反馈) stands, and ?overdue=1 keeps the rungs whose answer is late.
+    events = list(escalations_visible(user=request.user).order_by("resolved_at", "-period", "id"))
+    states = answer_states(events)
+    for event in events:
+        event.answer = states[event.pk]
+    overdue = [event for event in events if event.answer.state == "overdue"]
+    only_overdue = request.GET.get("overdue") == "1"
     return render(
         request,
         "supervision/escalations.html",
         {
-            "events": EscalationEvent.objects.select_related(
-                "work_item__project", "town", "department"
-            ).order_by("resolved_at", "-period", "id"),
+            "events": overdue if only_overdue else events,
+            "overdue_count": len(overdue),
+            "only_overdue": only_overdue,
             "may_resolve": is_supervisor(request.user),
         },
     )
@@ -128,13 +202,65 @@ def escalation_list_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def notice_view(request: HttpRequest, pk: int) -> HttpResponse:
-    event = get_object_or_404(
-        EscalationEvent.objects.select_related("work_item__project__city", "town", "department"),
+    """A rung's notice in Word, named as the office files it (督办单-石柱镇-….docx)."""
+    event = _notice_event(pk)
+    response = HttpResponse(notice_docx(event), content_type=CONTENT_TYPES["docx"])
+    response["Content-Disposition"] = content_disposition_header(
+        True, notice_filename(event, "docx")
+    )
+    return response
+
+
+@login_required
+def notice_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The same notice as a PDF that opens in the browser (a town official's phone)."""
+    event = _notice_event(pk)
+    response = HttpResponse(notice_pdf(event), content_type=CONTENT_TYPES["pdf"])
+    response["Content-Disposition"] = content_disposition_header(
+        False, notice_filename(event, "pdf")
+    )
+    return response
+
+
+@login_required
+def notice_templates_view(request: HttpRequest) -> HttpResponse:
+    """The office's wording of each rung's notice, with the fields it may use."""
+    city = current_city_or_404()
+    if request.method == "POST":
+        try:
+            notice_template_save(
+                actor=request.user,
+                city=city,
+                level=request.POST.get("level", ""),
+                body=request.POST.get("body", ""),
+            )
+        except ValidationError as error:
+            for problem in error.messages:
+                messages.error(request, problem)
+        else:
+            messages.success(request, _("Saved: notices issued from now on use this text."))
+        return redirect("supervision:notice-templates")
+    return render(
+        request,
+        "supervision/notice_templates.html",
+        {
+            "levels": [
+                (code, name, template_text(city, code), default_body(code))
+                for code, name in ladder_choices()
+            ],
+            "fields": fields(),
+            "may_write": is_supervisor(request.user),
+        },
+    )
+
+
+def _notice_event(pk: int) -> EscalationEvent:
+    return get_object_or_404(
+        EscalationEvent.objects.select_related(
+            "work_item__project__city", "town", "department", "city"
+        ),
         pk=pk,
     )
-    response = HttpResponse(formats.notice_docx(event), content_type=CONTENT_TYPES["docx"])
-    response["Content-Disposition"] = f'attachment; filename="notice-{event.pk}.docx"'
-    return response
 
 
 @login_required

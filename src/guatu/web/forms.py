@@ -146,5 +146,14 @@ class RulesForm(forms.Form):
     )
     window_days = forms.IntegerField(label=_("Forecast window (days)"), min_value=1, max_value=365)
     s_curve = forms.BooleanField(label=_("S-curve plan"), required=False)
+    ladder_reset_after = forms.IntegerField(
+        label=_("Ladder starts again after (periods out of the red)"), min_value=1, max_value=52
+    )
+    ladder_from = forms.DateField(
+        label=_("Ladder counts from (empty: every supervised period)"),
+        widget=DATE,
+        validators=DAY_VALIDATORS,
+        required=False,
+    )
     valid_from = forms.DateField(label=_("Valid from"), widget=DATE, validators=DAY_VALIDATORS)
     note = forms.CharField(label=_("Note"), max_length=200, required=False)

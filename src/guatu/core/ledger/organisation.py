@@ -142,6 +142,20 @@ RULES = SheetSpec(
             "window_days", "预测窗口（天）", gettext_noop("Forecast window (days)"), (), width=10
         ),
         Column("s_curve", "S曲线", gettext_noop("S-curve"), (), width=8),
+        Column(
+            "ladder_reset_after",
+            "问责重新起算（非红灯期数）",
+            gettext_noop("Ladder starts again after (periods out of the red)"),
+            ("问责重置",),
+            width=12,
+        ),
+        Column(
+            "ladder_from",
+            "问责起算日期",
+            gettext_noop("Ladder counts from"),
+            ("问责梯度起算",),
+            width=12,
+        ),
         Column("note", "说明", gettext_noop("Note"), (), width=30),
     ),
 )

@@ -21,13 +21,21 @@ def rules_view(request: HttpRequest) -> HttpResponse:
     city = current_city_or_404()
     today = city_today(city)
     current = rules_in_force(city, today)[2]
-    initial = {"valid_from": today, "window_days": 28, "yellow_lag": 10, "red_lag": 30}
+    initial = {
+        "valid_from": today,
+        "window_days": 28,
+        "yellow_lag": 10,
+        "red_lag": 30,
+        "ladder_reset_after": 1,
+    }
     if current:
         initial.update(
             yellow_lag=current.yellow_lag,
             red_lag=current.red_lag,
             window_days=current.window_days,
             s_curve=current.s_curve,
+            ladder_reset_after=current.ladder_reset_after,
+            ladder_from=current.ladder_from,
         )
     form = RulesForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():

@@ -1,0 +1,156 @@
+"""A rung's notice laid out as a 公文 (GB/T 9704, as the bulletin is): Word and PDF.
+
+版头: the office's mark in red and the notice's number over the red rule; the
+title by the rung (提醒函, 督办单, 约谈通知, 通报批评); 主送 the unit; the text as
+issued (``notices``); the table of the rung's facts — the same evidence the text
+cites, so the two agree; 落款 the office and 成文日期 in Chinese; page numbers
+"— 1 —". The PDF is the one a town official opens on a phone: inline, A4.
+"""
+
+import io
+import re
+from datetime import date
+from pathlib import Path
+
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Pt
+
+from guatu.core.periods import period_label
+from guatu.org.clock import city_today
+from guatu.progress.labels import light_label
+from guatu.supervision.notices import chinese_date, notice_body, number_text
+from guatu.supervision.render_docx import (
+    BODY_FONT,
+    SIZE_2,
+    SIZE_3,
+    TITLE_FONT,
+    _page_number_footer,
+    _paragraph,
+    _table,
+    gbt9704_document,
+    masthead,
+    set_font,
+)
+
+NOTICE_CSS = Path(__file__).parents[1] / "web" / "static" / "guatu" / "notice.css"
+#: Characters a file name may not carry on Windows, macOS or a phone.
+UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
+
+
+def notice_heading(level: str) -> str:
+    """The document's name by the rung: 提醒函, 督办单, 约谈通知, 通报批评."""
+    return {
+        "reminder": _("Reminder letter (提醒函)"),
+        "notice": _("Supervision notice (督办单)"),
+        "interview": _("Notice of interview (约谈通知)"),
+        "criticism": _("Notice of public criticism (通报批评)"),
+    }.get(level, _("Supervision notice (督办单)"))
+
+
+def notice_fields(event) -> list[list[str]]:
+    """The rows of a notice's table, every one filled from the evidence recorded with it."""
+    evidence = event.evidence or {}
+    lights = evidence.get("lights") or []
+    dates = evidence.get("dates") or []
+    history = (
+        "；".join(f"{day} {light_label(light)}" for day, light in zip(dates, lights, strict=False))
+        or "—"
+    )
+    planned, actual = evidence.get("planned"), evidence.get("actual")
+    rows = [
+        [_("Project"), event.work_item.project.name],
+        [_("Work item"), event.work_item.name],
+        [_("Town"), event.town.name if event.town else "—"],
+        [_("Owner department"), str(event.department or "—")],
+        [_("Level"), event.get_level_display()],
+        [_("Period"), period_label(event.period)],
+        [_("Why"), evidence.get("reason") or "—"],
+        [_("Lights, period by period"), history],
+        [
+            _("Planned % / reported %"),
+            f"{planned if planned is not None else '—'}% / "
+            f"{actual if actual is not None else '—'}%",
+        ],
+        [_("Lag (pp)"), str(evidence["lag"]) if evidence.get("lag") is not None else "—"],
+        [_("Late finish"), evidence.get("late_finish") or "—"],
+        [_("Last report"), evidence.get("last_report") or _("no report")],
+        [_("Answer due by"), chinese_date(event.reply_by)],
+    ]
+    return rows
+
+
+def notice_date(event) -> date:
+    """A notice is dated by the city's data date it judged, not by the machine's clock."""
+    as_of = (event.evidence or {}).get("as_of")
+    if as_of:
+        return date.fromisoformat(as_of)
+    return city_today(event.work_item.project.city)
+
+
+def notice_parts(event) -> dict:
+    """Everything the notice prints, once, for the Word and the PDF alike."""
+    city = event.work_item.project.city
+    return {
+        "mark": city.office_name or city.name,
+        "number": number_text(event),
+        "title": notice_heading(event.level),
+        "addressee": event.addressee or "",
+        "body": notice_body(event),
+        "fields": notice_fields(event),
+        "office": city.office_name or city.name,
+        "written": chinese_date(notice_date(event)),
+    }
+
+
+def notice_docx(event) -> bytes:
+    parts = notice_parts(event)
+    document = gbt9704_document()
+    # The office's mark alone is shorter than a bulletin's: it fits one line at 30 pt.
+    masthead(document, parts["mark"], parts["number"] or None, size=Pt(30))
+    _paragraph(
+        document,
+        parts["title"],
+        font=TITLE_FONT,
+        size=SIZE_2,
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+        indent=False,
+    )
+    _paragraph(document, indent=False)
+    if parts["addressee"]:
+        _paragraph(document, f"{parts['addressee']}：", indent=False)
+    for text in parts["body"].splitlines():
+        if text.strip():
+            _paragraph(document, text.strip())
+    _paragraph(document, indent=False)
+    _table(document, [_("Item"), _("Content")], parts["fields"])
+    _paragraph(document, indent=False)
+    _paragraph(document, parts["office"], indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    paragraph = _paragraph(document, indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    set_font(paragraph.add_run(parts["written"]), BODY_FONT, SIZE_3)
+    _page_number_footer(document, document.sections[0])
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def notice_pdf(event) -> bytes:
+    """The notice as an A4 PDF (WeasyPrint), page numbers "— 1 —" at the foot."""
+    from weasyprint import CSS, HTML
+
+    html = render_to_string("supervision/notice_print.html", {"notice": notice_parts(event)})
+    # Our own stylesheet, handed to WeasyPrint as a stylesheet: never through a template.
+    style = CSS(string=NOTICE_CSS.read_text(encoding="utf-8"))
+    return HTML(string=html).write_pdf(stylesheets=[style])
+
+
+def notice_filename(event, extension: str) -> str:
+    """督办单-石柱镇-金温铁路外迁征迁.docx: the rung, the unit, the item."""
+    heading = notice_heading(event.level)
+    short = heading[heading.find("（") + 1 : heading.find("）")] if "（" in heading else heading
+    short = re.sub(r".*\((.*)\).*", r"\1", short)
+    unit = event.town.name if event.town else str(event.department or "")
+    parts = [short, unit, event.work_item.name]
+    stem = "-".join(UNSAFE.sub("", part).strip() for part in parts if part)
+    return f"{stem[:80]}.{extension}"
