@@ -9,10 +9,14 @@ PHONE = {"width": 390, "height": 844}
 
 
 def test_a_notice_opens_as_a_pdf_on_a_phone(server, browser):
-    pk = guatu_shell(
-        "from guatu.supervision.models import EscalationEvent;"
-        "print(EscalationEvent.everywhere.filter(town__name='古山镇', level='notice').first().pk)"
-    ).strip().splitlines()[-1]
+    pk = (
+        guatu_shell(
+            "from guatu.supervision.models import EscalationEvent as E;"
+            "print(E.everywhere.filter(town__name='古山镇', level='notice').first().pk)"
+        )
+        .strip()
+        .splitlines()[-1]
+    )
     context = browser.new_context(viewport=PHONE, locale="zh-CN", device_scale_factor=2)
     page = context.new_page()
     sign_in(page, server, "town_gushan")

@@ -44,10 +44,13 @@ def test_the_dashboard_the_town_list_and_the_bulletin_rank_towns_alike(demo):
     ranked = [s for s in towns if s.share is not None]
     assert len(ranked) >= 5  # the demo's towns with work under way
     content = bulletin_content(city=city, period=parse_period("2019-W46"))
-    # The bulletin lists the towns with items, in the same order with the same figures.
-    assert [(row.name, row.share, row.change) for row in content.towns] == [
-        (s.name, s.share, s.change) for s in towns if sum(s.counts.values())
+    # The bulletin lists the towns with items, in the same order with the same figures;
+    # its change is against the previous published bulletin (none here), the dashboard's
+    # against a week before (issue 30: 较上期 is the last bulletin's, not 7 days ago).
+    assert [(row.name, row.share) for row in content.towns] == [
+        (s.name, s.share) for s in towns if sum(s.counts.values())
     ]
+    assert content.previous is None and {row.change for row in content.towns} == {None}
     percents = [(s.name, f"{round(s.share * 100)}%") for s in ranked]
     assert ranked_on(leader.get("/").text) == percents  # the dashboard shows the ranked ones
     unranked = [(s.name, "—") for s in towns if s.share is None]

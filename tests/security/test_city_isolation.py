@@ -93,6 +93,8 @@ FILL: dict[str, dict[str, str | tuple]] = {
     "bulletins/<int:pk>/": {"pk": "bulletin"},
     "bulletins/<int:pk>/bulletin.<str:fmt>": {"pk": "bulletin", "fmt": ("docx", "pdf", "xlsx")},
     "escalations/<int:pk>/notice.docx": {"pk": "escalation"},
+    "escalations/<int:pk>/notice.pdf": {"pk": "escalation"},
+    "bulletins/<int:pk>/rungs/": {"pk": "bulletin"},
     "escalations/<int:pk>/": {"pk": "escalation"},
     "reply-files/<int:pk>": {"pk": "reply_file"},
     "parks/<slug:code>/": {"code": "park"},

@@ -11,7 +11,7 @@ from guatu.accounts.models import User
 from guatu.audit.models import AuditEntry
 from guatu.notify.models import Kind, Notice
 from guatu.org.models import City
-from guatu.supervision.models import EscalationEvent, Score
+from guatu.supervision.models import Bulletin, EscalationEvent, Score
 from guatu.supervision.services import (
     bulletin_draft,
     bulletin_publish,
@@ -178,3 +178,34 @@ def test_no_points_off_for_rungs_never_issued_and_none_for_a_reminder(office):
         rungs = score.parts["escalations"]
         assert score.parts["escalation_points"] <= 4.0 * rungs
         assert score.score >= 0
+
+
+def test_a_draft_older_than_a_published_bulletin_is_not_published(office):
+    """Its rungs were worked out against the rungs issued before: drafted again, not stale."""
+    city = City.objects.get()
+    older = bulletin_draft(actor=office, city=city, period_text="2019-W46")
+    newer = bulletin_draft(actor=office, city=city, period_text="2019-W46")
+    bulletin_publish(actor=office, bulletin=newer)
+    with pytest.raises(ValidationError, match=r"重新生成|again"):
+        bulletin_publish(actor=office, bulletin=older)
+    assert Bulletin.objects.get(pk=older.pk).status == "draft"
+
+
+def test_the_office_sets_where_the_ladder_starts_and_when_it_starts_again(office):
+    """The rules page's two ladder fields reach the ladder (a new version of the rules)."""
+    client = Client()
+    client.force_login(office)
+    answer = client.post(
+        "/rules/",
+        {
+            "yellow_lag": "10", "red_lag": "30", "window_days": "28",
+            "ladder_reset_after": "2", "ladder_from": "2019-11-11",
+            "valid_from": "2019-11-15", "note": "问责自第46周起算",
+        },
+    )  # fmt: skip
+    assert answer.status_code == 302
+    page = client.get("/rules/").text
+    assert "2019-11-11" in page and "问责起算日期" in page
+    draft = bulletin_draft(actor=office, city=City.objects.get(), period_text="2019-W46")
+    for row in _proposed(draft):
+        assert row["evidence"]["dates"] == ["2019-11-15"] and row["evidence"]["red_periods"] == 1

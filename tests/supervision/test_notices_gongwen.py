@@ -161,7 +161,11 @@ def test_the_files_are_named_as_the_office_files_them_and_the_pdf_opens_inline(o
         EscalationEvent.objects.select_related("work_item", "town").filter(level="notice").first()
     )
     client = Client()
-    client.force_login(User.objects.get(username="town_shizhu"))
+    client.force_login(User.objects.filter(town=event.town).first())
+    other = Client()
+    other.force_login(User.objects.exclude(town=event.town).filter(town__isnull=False).first())
+    for kind in ("docx", "pdf"):  # another town's notice is not theirs to read
+        assert other.get(f"/escalations/{event.pk}/notice.{kind}").status_code == 404
     word = client.get(f"/escalations/{event.pk}/notice.docx")
     disposition = unquote(word["Content-Disposition"])
     assert disposition.startswith("attachment")

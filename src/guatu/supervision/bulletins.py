@@ -478,9 +478,7 @@ def _supervised_from(pks: list[int], ladder_from: date | None) -> np.ndarray:
     """Each item's first day under supervision (as an ordinal): its project's, or the
     office's start of the ladder when that is later."""
     floor = ladder_from.toordinal() if ladder_from else 0
-    since = dict(
-        WorkItem.objects.filter(pk__in=pks).values_list("pk", "project__supervised_from")
-    )
+    since = dict(WorkItem.objects.filter(pk__in=pks).values_list("pk", "project__supervised_from"))
     return np.array(
         [max(since[pk].toordinal() if since.get(pk) else 0, floor) for pk in pks],
         dtype=np.int64,

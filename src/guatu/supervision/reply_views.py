@@ -23,6 +23,7 @@ from guatu.common.pages import apply_errors
 from guatu.org.clock import city_today
 from guatu.progress.services import NOTE_LIMIT
 from guatu.supervision.models import EscalationEvent, NoticeReplyFile
+from guatu.supervision.notices import notice_body, number_text
 from guatu.supervision.replies import CONTENT_TYPES, MAX_FILES, notice_reply, stored_suffix
 from guatu.supervision.selectors import answer_state
 
@@ -52,7 +53,7 @@ def escalation_view(request: HttpRequest, pk: int) -> HttpResponse:
     """GET: the rung; POST: its unit answers (anyone else is refused, 403, audited)."""
     event = get_object_or_404(
         EscalationEvent.objects.select_related(
-            "work_item__project__city", "town", "department", "issued_by"
+            "work_item__project__city", "town", "department", "issued_by", "city"
         ),
         pk=pk,
     )
@@ -88,6 +89,8 @@ def escalation_view(request: HttpRequest, pk: int) -> HttpResponse:
         "supervision/escalation.html",
         {
             "event": event,
+            "number": number_text(event),
+            "body": notice_body(event),
             "answer": answer_state(event, city_today(event.work_item.project.city)),
             "see_answers": see_answers,
             "replies": replies,

@@ -289,6 +289,16 @@ def bulletin_publish(*, actor, bulletin, number: int | None = None) -> "Bulletin
         locked = Bulletin.objects.select_for_update().get(pk=bulletin.pk)
         if locked.status == Bulletin.Status.PUBLISHED:
             raise ValidationError(_("This bulletin is already published and cannot change."))
+        if Bulletin.objects.filter(
+            city=locked.city, status=Bulletin.Status.PUBLISHED, published_at__gt=locked.created_at
+        ).exists():
+            # Its ladder and its 较上期 were worked out before that one was issued.
+            raise ValidationError(
+                _(
+                    "Another bulletin was published after this draft was made: its rungs and "
+                    "comparisons may be out of date. Draft the period again."
+                )
+            )
         taken = Bulletin.objects.filter(city=locked.city, year=locked.year)
         # Numbers issued before the city moved into this database are taken too.
         before = issued_before(locked.city, locked.year)

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
-from guatu.access import is_supervisor
+from guatu.access import can_see_escalation, is_supervisor
 from guatu.common.pages import bad_query
 from guatu.org.clock import city_today
 from guatu.org.selectors import current_city, current_city_or_404
@@ -203,7 +203,7 @@ def escalation_list_view(request: HttpRequest) -> HttpResponse:
 @login_required
 def notice_view(request: HttpRequest, pk: int) -> HttpResponse:
     """A rung's notice in Word, named as the office files it (督办单-石柱镇-….docx)."""
-    event = _notice_event(pk)
+    event = _notice_event(request, pk)
     response = HttpResponse(notice_docx(event), content_type=CONTENT_TYPES["docx"])
     response["Content-Disposition"] = content_disposition_header(
         True, notice_filename(event, "docx")
@@ -214,7 +214,7 @@ def notice_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def notice_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
     """The same notice as a PDF that opens in the browser (a town official's phone)."""
-    event = _notice_event(pk)
+    event = _notice_event(request, pk)
     response = HttpResponse(notice_pdf(event), content_type=CONTENT_TYPES["pdf"])
     response["Content-Disposition"] = content_disposition_header(
         False, notice_filename(event, "pdf")
@@ -254,13 +254,17 @@ def notice_templates_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _notice_event(pk: int) -> EscalationEvent:
-    return get_object_or_404(
+def _notice_event(request: HttpRequest, pk: int) -> EscalationEvent:
+    """A rung's notice: a town or department reads its own unit's only."""
+    event = get_object_or_404(
         EscalationEvent.objects.select_related(
             "work_item__project__city", "town", "department", "city"
         ),
         pk=pk,
     )
+    if not can_see_escalation(request.user, event):
+        raise Http404("another unit's notice")
+    return event
 
 
 @login_required

@@ -147,7 +147,10 @@ class RulesForm(forms.Form):
     window_days = forms.IntegerField(label=_("Forecast window (days)"), min_value=1, max_value=365)
     s_curve = forms.BooleanField(label=_("S-curve plan"), required=False)
     ladder_reset_after = forms.IntegerField(
-        label=_("Ladder starts again after (periods out of the red)"), min_value=1, max_value=52
+        label=_("Ladder starts again after (periods out of the red)"),
+        min_value=1,
+        max_value=52,
+        required=False,
     )
     ladder_from = forms.DateField(
         label=_("Ladder counts from (empty: every supervised period)"),
@@ -157,3 +160,6 @@ class RulesForm(forms.Form):
     )
     valid_from = forms.DateField(label=_("Valid from"), widget=DATE, validators=DAY_VALIDATORS)
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+    def clean_ladder_reset_after(self) -> int:
+        return self.cleaned_data.get("ladder_reset_after") or 1  # DESIGN.md's: one period
