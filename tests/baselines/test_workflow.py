@@ -151,5 +151,5 @@ def test_an_approved_adjustment_costs_the_asking_unit_points_in_the_score(plan, 
     assert shizhu.parts["adjustments"] == 1 and shizhu.parts["days_moved"] == 21
     parts, weights = shizhu.parts, shizhu.parts["weights"]
     without = 100 * sum(weights[k] * parts[k] for k in ("on_track", "timeliness", "blockers"))
-    expected = without - weights["escalation"] * parts["escalations"] - weights["adjustment"]
+    expected = without - parts["escalation_points"] - weights["adjustment"]
     assert float(shizhu.score) == pytest.approx(expected, abs=0.01)

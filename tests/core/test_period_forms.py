@@ -97,3 +97,10 @@ def test_an_unknown_period_is_refused_naming_what_was_written(text):
         parse_period(text)
     assert caught.value.params["value"] == text
     assert f"“{text}”" in str(caught.value) and "2019年第46周" in str(caught.value)
+
+
+@pytest.mark.parametrize("text", ["9999-W52", "9999-12-31", "0001-W01", "1999-12-31..2019-01-01"])
+def test_a_period_out_of_any_bulletin_s_years_is_refused_not_a_crash(text):
+    """Year 9999 overflowed the week's end (OverflowError, a 500); year 1 broke the ladder."""
+    with pytest.raises(PeriodError):
+        parse_period(text)

@@ -64,7 +64,7 @@ def test_the_bulletin_says_the_chance_of_each_deadline(demo, settings, tmp_path)
     assert railway["target"] == "2020-06-30"
     assert railway["probability"] == round(page.target_probability * 100)
     text = "\n".join(p.text for p in Document(io.BytesIO(render.to_docx(draft.content))).paragraphs)
-    assert f"按目前节奏，2020-06-30前完成的达成概率为{railway['probability']}%" in text
+    assert f"按目前节奏，2020年6月30日前完成的达成概率为{railway['probability']}%" in text
     assert draft.content["risk_nodes"]  # nodes under even odds are listed
 
 

@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 from django.core.management import call_command
 from django.db import transaction
+from openpyxl import load_workbook
 
 from guatu.core.periods import parse_period
 from guatu.demo.build import demo_build
@@ -32,10 +33,10 @@ def test_a_city_set_up_today_starts_with_a_clean_slate(demo_ledger, tmp_path, se
     before it existed in guatu. Through the commands an IT officer runs."""
     settings.MEDIA_ROOT = tmp_path / "media"
     source = tmp_path / "city.xlsx"
-    source.write_bytes(demo_ledger)
+    source.write_bytes(_judging_today(demo_ledger))
     call_command("ledger", "import", str(source), stdout=io.StringIO())
     city = City.objects.get()
-    City.objects.filter(pk=city.pk).update(status_date=None)  # it judges the real today
+    assert city.status_date is None  # it judges the real today
     week = parse_period(_this_week())
     call_command(
         "bulletin", "--period", week.key, "--out", str(tmp_path / "out"), "--publish",
@@ -53,3 +54,19 @@ def test_a_city_set_up_today_starts_with_a_clean_slate(demo_ledger, tmp_path, se
 def _this_week() -> str:
     year, week, _day = date.today().isocalendar()
     return f"{year}-W{week:02d}"
+
+
+def _judging_today(ledger: bytes) -> bytes:
+    """The ledger with its 数据日期 left empty: a city set up today judges today."""
+    book = load_workbook(io.BytesIO(ledger))
+    sheet = book["城市"]
+    for row in sheet.iter_rows():
+        for cell in row:
+            if cell.value == "数据日期":
+                for below in sheet.iter_rows(
+                    min_row=cell.row + 1, min_col=cell.column, max_col=cell.column
+                ):
+                    below[0].value = None
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

@@ -188,3 +188,59 @@ def test_a_rung_recorded_before_notices_had_numbers_still_prints(office):
     assert lines[1] == "提醒函" and event.work_item.name in lines[2]
     notices_issue([event], city=City.objects.get(), on=date(2019, 11, 15))
     assert number_text(event)
+
+
+def test_a_notice_is_dated_and_given_its_answer_date_from_the_day_it_goes_out(office):
+    """The seen risk: W46 (data date 11-15) published on Wednesday 11-20 gave the unit
+    five working days from the data date, two of them already gone."""
+    city = _week(City.objects.get(), date(2019, 11, 20))
+    _publish(office, city, "2019-W46")
+    event = EscalationEvent.objects.filter(period="2019-W46", number__isnull=False).first()
+    assert event.evidence["as_of"] == "2019-11-17"  # W46 judged at its end
+    assert event.issued_on == date(2019, 11, 20) and event.reply_by == date(2019, 11, 27)
+    lines, _rest = _text(notice_docx(event))
+    assert lines[-1] == "2019年11月20日"  # 成文日期: the day it was issued
+
+
+def test_a_lowered_interview_calls_no_interview(office):
+    city = City.objects.get()
+    _publish(office, city, "2019-W46")
+    _publish(office, _week(city, date(2019, 11, 22)), "2019-W47")
+    draft = bulletin_draft(
+        actor=office, city=_week(city, date(2019, 11, 29)), period_text="2019-W48"
+    )
+    row = next(r for r in draft.content["escalations"] if r["level_code"] == "interview")
+    values = {"interview_at": "2019-12-02 09:30", "interview_place": "305室"}
+    bulletin_rung_decide(
+        actor=office, bulletin=draft, work_item_id=row["work_item"], level="interview",
+        reason="", **values,
+    )  # fmt: skip
+    bulletin_rung_decide(
+        actor=office, bulletin=draft, work_item_id=row["work_item"], level="notice",
+        reason="已约谈过分管领导",
+    )  # fmt: skip
+    draft.refresh_from_db()
+    rest = [r for r in draft.content["escalations"] if r["level_code"] == "interview"]
+    for other in rest:
+        bulletin_rung_decide(
+            actor=office, bulletin=draft, work_item_id=other["work_item"], level="interview",
+            reason="", **values,
+        )  # fmt: skip
+    bulletin_publish(actor=office, bulletin=draft)
+    lowered = EscalationEvent.objects.get(period="2019-W48", work_item_id=row["work_item"])
+    assert lowered.level == "notice" and lowered.interview_at is None
+    assert lowered.interview_place == ""
+    # The record names the rungs as people read them, not by their codes.
+    page = Client()
+    page.force_login(office)
+    text = page.get(f"/bulletins/{draft.pk}/").text
+    assert "约谈 → 督办单（已约谈过分管领导）" in text and "interview" not in text
+
+
+def test_an_earlier_period_is_not_published_after_a_later_one(office):
+    city = _week(City.objects.get(), date(2019, 11, 22))
+    _publish(office, city, "2019-W47")
+    draft = bulletin_draft(actor=office, city=city, period_text="2019-W46")
+    assert any(not row["recorded"] for row in draft.content["escalations"])
+    with pytest.raises(ValidationError, match="2019年第47周"):
+        bulletin_publish(actor=office, bulletin=draft)

@@ -125,6 +125,30 @@ def parse_period(text: str) -> Period:
     value = _normalised(text or "")
     if not value:
         raise PeriodError(gettext_noop("Write the period, e.g. 2019-W46 or 2019年第46周."))
+    period = _read(value)
+    if period is not None and not (FIRST_YEAR <= period.start.year <= period.end.year <= LAST_YEAR):
+        raise PeriodError(
+            gettext_noop("A period between %(first)d and %(last)d, please."),
+            first=FIRST_YEAR,
+            last=LAST_YEAR,
+        )
+    if period is not None:
+        return period
+    raise PeriodError(
+        gettext_noop(
+            "“%(value)s” is not a period: write a week (2019-W46, 2019年第46周 or any date "
+            "in it), a month (2019-11) or a range (2019-11-01..2019-11-15)."
+        ),
+        value=text.strip()[:40],
+    )
+
+
+#: The years a bulletin's period may lie in (year 9999 or 1 is a typing slip, not a week).
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
+def _read(value: str) -> "Period | None":
+    """The period *value* names, or None (dates out of the calendar's range included)."""
     try:
         if match := _WEEK.fullmatch(value):
             year, week = (int(n) for n in (match[1] or match[3], match[2] or match[4]))
@@ -140,15 +164,9 @@ def parse_period(text: str) -> Period:
             day = _day(value)
             start = day - timedelta(days=day.weekday())
             return Period(PeriodKind.WEEK, start, start + timedelta(days=6))
-    except ValueError:
-        pass
-    raise PeriodError(
-        gettext_noop(
-            "“%(value)s” is not a period: write a week (2019-W46, 2019年第46周 or any date "
-            "in it), a month (2019-11) or a range (2019-11-01..2019-11-15)."
-        ),
-        value=text.strip()[:40],
-    )
+    except (ValueError, OverflowError):
+        return None
+    return None
 
 
 def period_label(key: str) -> str:

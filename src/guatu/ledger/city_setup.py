@@ -393,9 +393,10 @@ def _check_rules(tables: list[Table], plan: _Plan, problems: list[Problem]) -> N
                 check.fail("red_lag", _("The red threshold cannot be below the yellow one."))
             if window < 1:
                 check.fail("window_days", _("Thresholds and the window must be positive."))
-            if reset_after < 1:
+            if not 1 <= reset_after <= 12:
                 check.fail(
-                    "ladder_reset_after", _("The ladder starts again after one period or more.")
+                    "ladder_reset_after",
+                    _("The ladder starts again after 1 to 12 periods out of the red."),
                 )
             if check.ok:
                 plan.rules.append(

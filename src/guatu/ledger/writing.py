@@ -13,7 +13,7 @@ from guatu.ledger.plan import PROJECT_FIELDS, Plan
 from guatu.ledger.result import ImportResult
 from guatu.progress.models import Blocker, ProgressReport, ReportReview
 from guatu.progress.services import report_row
-from guatu.projects.models import Dependency, Project, WorkItem
+from guatu.projects.models import Dependency, Project, WorkItem, supervision_start
 from guatu.projects.scheduling import schedule_recalculate
 
 
@@ -56,7 +56,9 @@ def _write_projects(plan: Plan) -> tuple[dict[str, Project], set[str]]:
     new_projects, changed_projects = [], []
     for code, (values, project) in plan.projects.items():
         if project is None:
-            project = Project(city=plan.city, code=code, **values)
+            project = Project(
+                city=plan.city, code=code, supervised_from=supervision_start(plan.city), **values
+            )
             new_projects.append(project)
             touched.add(code)
         elif any(getattr(project, key) != value for key, value in values.items()):

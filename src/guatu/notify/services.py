@@ -194,7 +194,7 @@ def on_escalations(events) -> int:
                 "level": first.get_level_display(),
                 "item": first.work_item.name,
             }
-            url = reverse("supervision:notice", args=[first.pk])
+            url = reverse("supervision:escalation", args=[first.pk])  # the page, its PDF
         else:
             title = _("%(count)d accountability notices for %(unit)s") % {
                 "count": len(rungs),

@@ -4,14 +4,16 @@ Writes go through ``guatu.projects.services``; in particular links are added
 there, where a cycle is refused before anything is stored.
 """
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from guatu.common.scope import CityScopedManager, UnscopedManager
 from guatu.core.units import UNITS
+from guatu.org.clock import city_today
 
 
 def unit_choices() -> list[tuple[str, str]]:
@@ -36,6 +38,18 @@ class Phase(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        if self._state.adding and self.supervised_from is None:
+            self.supervised_from = supervision_start(self.city)
+        super().save(*args, **kwargs)
+
+
+def supervision_start(city) -> date:
+    """A new project comes under supervision on its city's today (its data date when the
+    office judges an earlier day): red periods before it never count on the ladder. Every
+    way a project is made sets it here, ``bulk_create`` included (``ledger.writing``)."""
+    return city_today(city)
 
 
 class Project(models.Model):
@@ -71,7 +85,6 @@ class Project(models.Model):
         _("under supervision from"),
         null=True,
         blank=True,
-        default=timezone.localdate,
         help_text=_(
             "The day the project came under supervision in guatu (created or imported): "
             "red periods before it never count on the accountability ladder."

@@ -347,8 +347,13 @@ def _escalation_rows(
                 recorded=False,
             )
         )
+    return sorted(rows, key=escalation_order)
+
+
+def escalation_order(row: dict) -> tuple:
+    """Highest rung first, then by project and item: the bulletin's and the draft's order."""
     order = {level: k for k, level in enumerate(EscalationLevel.values)}
-    return sorted(rows, key=lambda r: (-order.get(r["level_code"], 0), r["project"], r["item"]))
+    return (-order.get(row["level_code"], 0), row["project"], row["item"])
 
 
 def _escalation_row(item, level, evidence, town, department, *, recorded: bool) -> dict:
@@ -461,7 +466,13 @@ def _ladder_window(city: City, period: Period, items: Q, ladder, inputs=None) ->
     _rules, _days, version = rules_in_force(city, as_of)
     reset_after = version.ladder_reset_after if version else 1
     count = window_periods(ladder, reset_after)
-    dates = [as_of - timedelta(days=period.days * k) for k in range(count)][::-1]
+    # Each earlier period judged at its own end (a month's at the month's end), as its
+    # bulletin judged it; this one at its data date.
+    dates, earlier = [as_of], period
+    for _k in range(count - 1):
+        earlier = earlier.previous()
+        dates.append(min(earlier.end, as_of))
+    dates.reverse()
     if inputs is None:
         inputs = status_inputs(items=items, up_to=as_of, city=city)
     tables = [status_table(as_of=day, inputs=inputs) for day in dates]
@@ -490,7 +501,7 @@ def _last_rungs(pks: list[int], period: Period, dates: list[date], ladder):
     (-1 when it lies before the window; the rung 0 when there is none)."""
     last = np.zeros(len(pks), dtype=np.int64)
     last_at = np.full(len(pks), -1, dtype=np.int64)
-    ends: dict[str, date | None] = {}
+    periods: dict[str, Period | None] = {}
     latest: dict[int, tuple[date, str]] = {}
     events = (
         EscalationEvent.objects.filter(work_item_id__in=pks)
@@ -498,14 +509,16 @@ def _last_rungs(pks: list[int], period: Period, dates: list[date], ladder):
         .values_list("work_item_id", "level", "period")
     )
     for item, level, key in events:
-        if key not in ends:
+        if key not in periods:
             try:
-                ends[key] = parse_period(key).end
+                periods[key] = parse_period(key)
             except CoreError:
-                ends[key] = None
-        end = ends[key]
-        if end is None or end >= period.start:
-            continue  # not before this bulletin's period
+                periods[key] = None
+        issued = periods[key]
+        # Rungs climb within one series: a monthly bulletin's ladder is not a weekly one's.
+        if issued is None or issued.kind is not period.kind or issued.end >= period.start:
+            continue
+        end = issued.end
         if item not in latest or end > latest[item][0]:
             latest[item] = (end, level)
     row = {pk: k for k, pk in enumerate(pks)}

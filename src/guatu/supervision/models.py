@@ -60,6 +60,7 @@ class EscalationEvent(models.Model):
     )
     year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
     number = models.PositiveIntegerField(_("number"), null=True, blank=True)
+    issued_on = models.DateField(_("issued on (成文日期)"), null=True, blank=True)
     addressee = models.CharField(_("addressed to (主送)"), max_length=200, blank=True)
     notice_body = models.TextField(_("text of the notice"), blank=True)
     reply_by = models.DateField(_("answer due by"), null=True, blank=True)

@@ -12,8 +12,10 @@ make-up days included), the unit must answer with its 整改反馈.
 import re
 from datetime import date, datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Max
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from guatu.core.calendar import WorkCalendar
@@ -40,7 +42,7 @@ def fields() -> list[tuple[str, str]]:
         ("实际", _("reported % at that date")),
         ("欠序时", _("percentage points behind plan")),
         ("红灯期数", _("red periods in a row")),
-        ("红灯期次", _("the red periods with their dates")),
+        ("红灯期次", _("the red periods in a row, with their dates")),
         ("最迟完成", _("the latest finish the schedule allows")),
         ("反馈期限", _("the date the unit must answer by")),
         ("约谈时间", _("the interview's time (约谈)")),
@@ -147,10 +149,16 @@ def facts(event: EscalationEvent) -> dict[str, str]:
     evidence = event.evidence or {}
     lights = evidence.get("lights") or []
     dates = evidence.get("dates") or []
-    red = [
-        f"{chinese_date(date.fromisoformat(day))}{light_label(light)}"
-        for day, light in zip(dates, lights, strict=False)
-    ]
+    run = int(evidence.get("red_periods", 0) or 0)
+    # The red periods in a row that the count names, with their dates: what the table shows.
+    red = (
+        [
+            f"{chinese_date(date.fromisoformat(day))}{light_label(light)}"
+            for day, light in list(zip(dates, lights, strict=False))[len(dates) - run :]
+        ]
+        if run
+        else []
+    )
     at, place = interview_text(event)
 
     def number(key: str) -> str:
@@ -167,7 +175,7 @@ def facts(event: EscalationEvent) -> dict[str, str]:
         "计划": number("planned"),
         "实际": number("actual"),
         "欠序时": number("lag"),
-        "红灯期数": str(evidence.get("red_periods", len([x for x in lights if x == "red"]))),
+        "红灯期数": str(run),
         "红灯期次": "、".join(red) or "—",
         "最迟完成": chinese_date(date.fromisoformat(late)) if late else "—",
         "反馈期限": chinese_date(event.reply_by),
@@ -191,6 +199,9 @@ def notices_issue(events: list[EscalationEvent], *, city: City, on: date) -> Non
     City.everywhere.select_for_update().filter(pk=city.pk).first()
     calendar = office_calendar(city)
     year = on.year
+    # A 公文 is written in the city's language, whoever's session issues it.
+    with translation.override(settings.LANGUAGE_CODE):
+        templates = {level: template_text(city, level) for level in {e.level for e in events}}
     taken = dict(
         EscalationEvent.everywhere.filter(city=city, year=year, number__isnull=False)
         .order_by()
@@ -201,12 +212,14 @@ def notices_issue(events: list[EscalationEvent], *, city: City, on: date) -> Non
     for event in events:
         taken[event.level] = taken.get(event.level, 0) + 1
         event.city, event.year, event.number = city, year, taken[event.level]
+        event.issued_on = on
         event.addressee = addressee(event.town, event.department)
         event.reply_by = calendar.working_days_after(on, ANSWER_DAYS.get(event.level, 5))
-        event.notice_body = fill(template_text(city, event.level), facts(event))
+        with translation.override(settings.LANGUAGE_CODE):
+            event.notice_body = fill(templates[event.level], facts(event))
         event.save(
             update_fields=[
-                "city", "year", "number", "addressee", "reply_by", "notice_body",
+                "city", "year", "number", "issued_on", "addressee", "reply_by", "notice_body",
                 "interview_at", "interview_place",
             ]
         )  # fmt: skip

@@ -12,7 +12,9 @@ import re
 from datetime import date
 from pathlib import Path
 
+from django.conf import settings
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.translation import gettext as _
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
@@ -82,7 +84,10 @@ def notice_fields(event) -> list[list[str]]:
 
 
 def notice_date(event) -> date:
-    """A notice is dated by the city's data date it judged, not by the machine's clock."""
+    """成文日期: the day the notice was issued (in the city's clock); for a rung recorded
+    before notices had one, the data date it judged."""
+    if event.issued_on:
+        return event.issued_on
     as_of = (event.evidence or {}).get("as_of")
     if as_of:
         return date.fromisoformat(as_of)
@@ -105,7 +110,8 @@ def notice_parts(event) -> dict:
 
 
 def notice_docx(event) -> bytes:
-    parts = notice_parts(event)
+    with translation.override(settings.LANGUAGE_CODE):  # a 公文 in the city's language
+        parts = notice_parts(event)
     document = gbt9704_document()
     # The office's mark alone is shorter than a bulletin's: it fits one line at 30 pt.
     masthead(document, parts["mark"], parts["number"] or None, size=Pt(30))
@@ -139,7 +145,8 @@ def notice_pdf(event) -> bytes:
     """The notice as an A4 PDF (WeasyPrint), page numbers "— 1 —" at the foot."""
     from weasyprint import CSS, HTML
 
-    html = render_to_string("supervision/notice_print.html", {"notice": notice_parts(event)})
+    with translation.override(settings.LANGUAGE_CODE):
+        html = render_to_string("supervision/notice_print.html", {"notice": notice_parts(event)})
     # Our own stylesheet, handed to WeasyPrint as a stylesheet: never through a template.
     style = CSS(string=NOTICE_CSS.read_text(encoding="utf-8"))
     return HTML(string=html).write_pdf(stylesheets=[style])

@@ -1,6 +1,6 @@
 """Write paths for supervision: recording a rung of the escalation ladder."""
 
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -24,14 +24,15 @@ from guatu.core.errors import CoreError
 from guatu.core.escalation import rung_of
 from guatu.core.periods import parse_period
 from guatu.errors import as_validation_error
-from guatu.org.clock import city_today
-from guatu.org.models import Department, Town
+from guatu.org.clock import city_time, city_today
+from guatu.org.models import City, Department, Town
 from guatu.org.numbering import issued_before, number_text
 from guatu.progress.models import Blocker, ProgressReport
 from guatu.projects.models import WorkItem
 from guatu.supervision import render
 from guatu.supervision.bulletins import (
     bulletin_content,
+    escalation_order,
     ladder_in_use,
     level_label,
 )
@@ -108,12 +109,15 @@ def escalations_record(*, rows: list[dict], period: str, actor, city=None, on=No
             announce=False,
         )
         row["recorded"] = True
-        if created:
-            interview = row.get("interview") or {}
-            if interview.get("at"):
-                event.interview_at = datetime.fromisoformat(interview["at"])
+        if not created:
+            # Recorded for this period already (another bulletin's): the row says what holds.
+            row["level_code"], row["level"] = event.level, level_label(event.level)
+            continue
+        interview = row.get("interview") or {}
+        if event.level == "interview" and interview.get("at"):
+            event.interview_at = datetime.fromisoformat(interview["at"])
             event.interview_place = interview.get("place", "")
-            made.append(event)
+        made.append(event)
     if made and city is not None:
         # Each rung's notice: its number, addressee, answer date and text, as issued.
         notices_issue(made, city=city, on=on or city_today(city))
@@ -159,6 +163,30 @@ def bulletin_draft(*, actor, city, period_text: str, project=None) -> "Bulletin"
             user=actor, action="bulletin_draft", target=bulletin, detail={"period": period.key}
         )
     return bulletin
+
+
+def _in_order(bulletin) -> None:
+    """Rungs climb bulletin by bulletin: a period is not published after a later one."""
+    if all(row["recorded"] for row in bulletin.content.get("escalations", [])):
+        return
+    this = parse_period(bulletin.period)
+    for key in (
+        Bulletin.objects.filter(city=bulletin.city, status=Bulletin.Status.PUBLISHED)
+        .values_list("period", flat=True)
+        .distinct()
+    ):
+        try:
+            later = parse_period(key)
+        except CoreError:
+            continue
+        if later.end > this.end:
+            raise ValidationError(
+                _(
+                    "The bulletin of %(later)s is already published: rungs for an earlier "
+                    "period would be recorded out of order."
+                )
+                % {"later": later.label()}
+            )
 
 
 def _interviews_set(rows: list[dict]) -> None:
@@ -215,7 +243,11 @@ def bulletin_rung_decide(
             raise ValidationError(
                 {"level": _("Keep the proposed rung or choose a lower one, or strike it.")}
             )
-        if level == "interview" and (interview_at or interview_place):
+        if len(reason) > 200:
+            raise ValidationError({"reason": _("At most 200 characters.")})
+        if level != "interview":
+            row.pop("interview", None)  # a rung lowered from 约谈 calls no interview
+        elif interview_at or interview_place:
             if len(interview_place) > 200:
                 raise ValidationError({"interview_place": _("At most 200 characters.")})
             moment = interview_parse(interview_at, locked.city) if interview_at else None
@@ -228,16 +260,19 @@ def bulletin_rung_decide(
             raise ValidationError({"reason": _("Say why the rung is lowered or struck.")})
         decision = {
             "proposed": proposed,
+            "proposed_name": level_label(proposed),
             "level": level or None,
+            "level_name": level_label(level) if level else "",
             "reason": reason.strip() if changed else "",
             "by": str(actor),
-            "at": timezone.now().isoformat(timespec="minutes"),
+            "at": f"{city_time(locked.city, timezone.now()):%Y-%m-%d %H:%M}",
         }
         (issued if row in issued else struck).remove(row)
         row["level_code"] = level or proposed
         row["level"] = level_label(row["level_code"])
         row["decision"] = decision if changed else None
         (issued if level else struck).append(row)
+        issued.sort(key=escalation_order)
         content.setdefault("decisions", []).append(
             {"item": row["item"], "project": row["project"], "work_item": work_item_id, **decision}
         )
@@ -286,6 +321,9 @@ def bulletin_publish(*, actor, bulletin, number: int | None = None) -> "Bulletin
 
     require(is_supervisor(actor), user=actor, action="bulletin_publish", target=bulletin)
     with transaction.atomic():
+        # The city's row first: one publish at a time per city, so two drafts cannot both
+        # pass the checks below and climb from the same last rung or take the same number.
+        City.everywhere.select_for_update().filter(pk=bulletin.city_id).first()
         locked = Bulletin.objects.select_for_update().get(pk=bulletin.pk)
         if locked.status == Bulletin.Status.PUBLISHED:
             raise ValidationError(_("This bulletin is already published and cannot change."))
@@ -311,19 +349,19 @@ def bulletin_publish(*, actor, bulletin, number: int | None = None) -> "Bulletin
                     % {"number": number, "year": locked.year}
                 }
             )
+        _in_order(locked)
         locked.content["number_text"] = number_text(locked.city, locked.year, number)
         locked.number = number
         _interviews_set(locked.content["escalations"])
         # The ladder's proposals become records now, with the bulletin that proposed them,
-        # each with its notice dated as the bulletin is (its data date).
+        # each with its notice, dated, numbered and given its answer date from the day it
+        # goes out (the city's today), not from the data date it judged.
         escalations_record(
             rows=locked.content["escalations"],
             period=locked.period,
             actor=actor,
             city=locked.city,
-            on=date.fromisoformat(
-                locked.content.get("as_of") or city_today(locked.city).isoformat()
-            ),
+            on=city_today(locked.city),
         )
         locked.status = Bulletin.Status.PUBLISHED
         locked.published_at = timezone.now()

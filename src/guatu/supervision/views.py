@@ -125,8 +125,10 @@ def bulletin_view(request: HttpRequest, pk: int) -> HttpResponse:
 def bulletin_rung_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Keep, lower or strike one proposed rung of a draft, with the reason (the office)."""
     bulletin = get_object_or_404(bulletins_visible(user=request.user), pk=pk)
-    if request.method != "POST" or bulletin.city_id in divisions_above(request.user):
-        raise Http404("a rung is decided on its own city's draft, by a form")
+    if bulletin.city_id in divisions_above(request.user):
+        raise Http404("a rung is decided on its own city's draft")
+    if request.method != "POST":  # the decisions are made in the draft's own section
+        return redirect(f"{reverse('supervision:bulletin', args=[bulletin.pk])}#rungs")
     try:
         item = int(request.POST.get("work_item", ""))
     except ValueError:

@@ -149,7 +149,7 @@ class RulesForm(forms.Form):
     ladder_reset_after = forms.IntegerField(
         label=_("Ladder starts again after (periods out of the red)"),
         min_value=1,
-        max_value=52,
+        max_value=12,
         required=False,
     )
     ladder_from = forms.DateField(

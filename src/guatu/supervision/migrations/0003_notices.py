@@ -215,5 +215,10 @@ class Migration(migrations.Migration):
                 fields=("city", "level"), name="supervision_template_once"
             ),
         ),
+        migrations.AddField(
+            model_name="escalationevent",
+            name="issued_on",
+            field=models.DateField(blank=True, null=True, verbose_name="issued on (成文日期)"),
+        ),
         migrations.RunPython(_cities, migrations.RunPython.noop),
     ]
