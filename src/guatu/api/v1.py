@@ -28,6 +28,7 @@ from guatu.parks.api import router as parks_router
 from guatu.progress.api import router as progress_router
 from guatu.projects.api import router as plans_router
 from guatu.risk.api import router as risk_router
+from guatu.supervision.bulletin_api import router as bulletins_router
 from guatu.supervision.region_api import router as region_router
 from guatu.supervision.reply_api import router as replies_router
 
@@ -196,4 +197,5 @@ api.add_router("/inbox", inbox_router)
 api.add_router("/", baselines_router)
 api.add_router("/", risk_router)
 api.add_router("/", region_router)
+api.add_router("/", bulletins_router)
 api.add_router("/", replies_router)

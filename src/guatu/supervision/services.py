@@ -320,6 +320,8 @@ def bulletin_publish(*, actor, bulletin, number: int | None = None) -> "Bulletin
     """
 
     require(is_supervisor(actor), user=actor, action="bulletin_publish", target=bulletin)
+    if number is not None and not 1 <= number <= 99999:
+        raise ValidationError({"number": _("A number from 1 to 99999.")})
     with transaction.atomic():
         # The city's row first: one publish at a time per city, so two drafts cannot both
         # pass the checks below and climb from the same last rung or take the same number.
