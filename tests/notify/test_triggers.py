@@ -33,7 +33,7 @@ def test_a_new_escalation_reaches_the_towns_officials_and_robot_once(land, users
     assert created
     (notice,) = Notice.objects.all()
     assert notice.recipient == users["town"] and notice.kind == Kind.ESCALATION
-    assert "外迁征地" in notice.title and notice.url.endswith(f"/{event.pk}/notice.docx")
+    assert "外迁征地" in notice.title and notice.url.endswith(f"/escalations/{event.pk}/")
     assert Delivery.objects.filter(robot__name="石柱镇工作群").count() == 1
     escalation_record(work_item=land, level="notice", period="2019-W46", evidence={})
     assert Notice.objects.count() == 1 and Delivery.objects.count() == 1

@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from guatu.core.periods import parse_period
 from guatu.demo.build import demo_build
-from guatu.ledger.exporting import ledger_workbook
+from guatu.ledger.exporting import ledger_workbook, organisation_workbook
 from guatu.org.models import City
 from guatu.supervision.models import Bulletin, EscalationEvent, Score
 
@@ -23,7 +23,11 @@ def demo_ledger(django_db_setup, django_db_blocker):
     """The demo city's ledger (its 2019 red record included), made and rolled back."""
     with django_db_blocker.unblock(), transaction.atomic():
         demo_build()
-        exported = ledger_workbook(city=City.objects.get())
+        city = City.objects.get()
+        exported = {
+            "ledger": ledger_workbook(city=city),
+            "organisation": organisation_workbook(city=city),
+        }
         transaction.set_rollback(True)
     return exported
 
@@ -32,8 +36,13 @@ def test_a_city_set_up_today_starts_with_a_clean_slate(demo_ledger, tmp_path, se
     """The seen bug: a new city's first bulletin recorded 74 通报批评 from red periods
     before it existed in guatu. Through the commands an IT officer runs."""
     settings.MEDIA_ROOT = tmp_path / "media"
-    source = tmp_path / "city.xlsx"
-    source.write_bytes(_judging_today(demo_ledger))
+    organisation, source = tmp_path / "org.xlsx", tmp_path / "city.xlsx"
+    organisation.write_bytes(_judging_today(demo_ledger["organisation"]))
+    source.write_bytes(_judging_today(demo_ledger["ledger"]))
+    call_command(
+        "city", "init", str(organisation), "--passwords", str(tmp_path / "pw.csv"),
+        stdout=io.StringIO(),
+    )  # fmt: skip
     call_command("ledger", "import", str(source), stdout=io.StringIO())
     city = City.objects.get()
     assert city.status_date is None  # it judges the real today

@@ -39,11 +39,6 @@ class Phase(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args, **kwargs) -> None:
-        if self._state.adding and self.supervised_from is None:
-            self.supervised_from = supervision_start(self.city)
-        super().save(*args, **kwargs)
-
 
 def supervision_start(city) -> date:
     """A new project comes under supervision on its city's today (its data date when the
@@ -123,6 +118,11 @@ class Project(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        if self._state.adding and self.supervised_from is None:
+            self.supervised_from = supervision_start(self.city)
+        super().save(*args, **kwargs)
 
 
 class TaskForceMember(models.Model):
