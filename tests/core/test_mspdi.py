@@ -159,7 +159,6 @@ def test_the_official_calendar_is_exported_with_its_holidays(tmp_path):
 )
 def test_mpxj_reads_our_export(tmp_path):
     import jpype
-    import jpype.imports  # lets Python import Java packages (org.mpxj…)
     import mpxj  # noqa: F401  (puts MPXJ's jars on the class path)
 
     out = tmp_path / "railway.xml"
@@ -167,9 +166,11 @@ def test_mpxj_reads_our_export(tmp_path):
     write_mspdi(out, project)
     if not jpype.isJVMStarted():
         jpype.startJVM()
-    from org.mpxj.reader import UniversalProjectReader
+    # By class name, not ``import org.mpxj``: under pytest-xdist a worker may already hold
+    # another top-level ``org`` module, and the Java import hook then never sees the name.
+    reader = jpype.JClass("org.mpxj.reader.UniversalProjectReader")
 
-    read = UniversalProjectReader().read(str(out))
+    read = reader().read(str(out))
     tasks = {int(str(t.getUniqueID())): t for t in read.getTasks() if t.getName() is not None}
     assert {uid: str(t.getName()) for uid, t in tasks.items()} == {
         task.uid: task.name for task in project.tasks
