@@ -297,7 +297,6 @@ def test_the_unit_answers_on_the_rungs_page_and_the_office_reads_it(rung, media)
         got = client.get(f"/reply-files/{record.pk}")
         assert got.status_code == 200, name
         assert b"".join(got.streaming_content) == pdf_bytes()
-        got.close()
         assert (
             got["Content-Type"] == "application/pdf" and "attachment" in got["Content-Disposition"]
         )
