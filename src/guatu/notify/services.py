@@ -21,6 +21,7 @@ from guatu.access import is_supervisor, require
 from guatu.accounts.models import Role, User
 from guatu.audit.services import audit_record
 from guatu.common.scope import scoped_to
+from guatu.core.periods import period_label
 from guatu.notify.models import Channel, Delivery, Kind, Notice, Preference, Robot, Rules
 from guatu.notify.sealed import Unreadable
 from guatu.org.clock import city_today
@@ -185,7 +186,7 @@ def on_escalations(events) -> int:
                 "level": event.get_level_display(),
                 "project": event.work_item.project.name,
                 "item": event.work_item.name,
-                "period": event.period,
+                "period": period_label(event.period),
             }
             for event in rungs
         ]
@@ -225,7 +226,7 @@ def on_bulletin_published(bulletin) -> int:
     towns = list(Town.objects.filter(city=city))
     departments = list(Department.objects.filter(city=city))
     body = _("The bulletin of %(period)s (%(number)s) is published.") % {
-        "period": bulletin.period,
+        "period": period_label(bulletin.period),
         "number": bulletin.content.get("number_text", ""),
     }
     return _bulletin_notice(
@@ -246,7 +247,7 @@ def _region_bulletin_published(bulletin) -> int:
     region = bulletin.city
     body = _("%(office)s published the bulletin of %(period)s (%(number)s) on its cities.") % {
         "office": bulletin.content.get("office", region.name),
-        "period": bulletin.period,
+        "period": period_label(bulletin.period),
         "number": bulletin.content.get("number_text", ""),
     }
     below = City.everywhere.filter(pk__in=cities_below(region.pk)).order_by("code")

@@ -49,6 +49,9 @@ class RungOut(Schema):
     proposed: str | None
     reason: str
     decision_reason: str
+    #: A 约谈's time (ISO, the city's zone) and place, when the office gave them.
+    interview_at: str
+    interview_place: str
     recorded: bool
 
 
@@ -123,6 +126,8 @@ def _rung(row: dict) -> RungOut:
         proposed=decision.get("proposed"),
         reason=(row.get("evidence") or {}).get("reason", ""),
         decision_reason=decision.get("reason", ""),
+        interview_at=(row.get("interview") or {}).get("at", ""),
+        interview_place=(row.get("interview") or {}).get("place", ""),
         recorded=row["recorded"],
     )
 

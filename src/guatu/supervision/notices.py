@@ -89,6 +89,8 @@ def template_problems(text: str) -> list[str]:
     problems = []
     if not text.strip():
         problems.append(_("Write the text of the notice."))
+    if text.count("{") != text.count("}"):
+        problems.append(_("A field is written between braces, like {事项}: one is not closed."))
     for name in FIELD.findall(text):
         if name not in known:
             problems.append(
@@ -163,7 +165,9 @@ def facts(event: EscalationEvent) -> dict[str, str]:
 
     def number(key: str) -> str:
         value = evidence.get(key)
-        return "—" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
+        if value is None:
+            return "0"  # nothing reported yet: nothing done, as far as the office knows
+        return f"{value:g}" if isinstance(value, float) else str(value)
 
     late = evidence.get("late_finish")
     as_of = evidence.get("as_of")
@@ -214,7 +218,9 @@ def notices_issue(events: list[EscalationEvent], *, city: City, on: date) -> Non
         event.city, event.year, event.number = city, year, taken[event.level]
         event.issued_on = on
         event.addressee = addressee(event.town, event.department)
-        event.reply_by = calendar.working_days_after(on, ANSWER_DAYS.get(event.level, 5))
+        # An interview's answer comes after the interview, never before it.
+        start = max(on, city_time(city, event.interview_at).date()) if event.interview_at else on
+        event.reply_by = calendar.working_days_after(start, ANSWER_DAYS.get(event.level, 5))
         with translation.override(settings.LANGUAGE_CODE):
             event.notice_body = fill(templates[event.level], facts(event))
         event.save(

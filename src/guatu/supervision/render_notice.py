@@ -57,7 +57,10 @@ def notice_fields(event) -> list[list[str]]:
     lights = evidence.get("lights") or []
     dates = evidence.get("dates") or []
     history = (
-        "；".join(f"{day} {light_label(light)}" for day, light in zip(dates, lights, strict=False))
+        "；".join(
+            f"{_printed(day)} {light_label(light)}"
+            for day, light in zip(dates, lights, strict=False)
+        )
         or "—"
     )
     planned, actual = evidence.get("planned"), evidence.get("actual")
@@ -76,11 +79,16 @@ def notice_fields(event) -> list[list[str]]:
             f"{actual if actual is not None else '—'}%",
         ],
         [_("Lag (pp)"), str(evidence["lag"]) if evidence.get("lag") is not None else "—"],
-        [_("Late finish"), evidence.get("late_finish") or "—"],
-        [_("Last report"), evidence.get("last_report") or _("no report")],
+        [_("Late finish"), _printed(evidence.get("late_finish")) or "—"],
+        [_("Last report"), _printed(evidence.get("last_report")) or _("no report")],
         [_("Answer due by"), chinese_date(event.reply_by)],
     ]
     return rows
+
+
+def _printed(day: str | None) -> str:
+    """An ISO date of the evidence as a 公文 prints it (2019年11月15日)."""
+    return chinese_date(date.fromisoformat(day)) if day else ""
 
 
 def notice_date(event) -> date:

@@ -92,7 +92,9 @@ def answer_state(event: EscalationEvent, today: date) -> AnswerState:
         answers = event.replies.aggregate(first=Min("created_at"), count=Count("id"))
         first, count = answers["first"], answers["count"]
     if first is not None:
-        day = city_time(event.work_item.project.city, first).date()
+        # On the city's clock: a city judging an earlier day (its data date, the demo's
+        # 2019-11-15) receives an answer sent now on that day, not on the machine's.
+        day = min(city_time(event.work_item.project.city, first).date(), today)
         late = event.reply_by is not None and day > event.reply_by
         return AnswerState("answered", day, late, count)
     if event.resolved_at is not None:

@@ -140,7 +140,7 @@ def bulletin_draft(*, actor, city, period_text: str, project=None) -> "Bulletin"
         raise as_validation_error(error, "period") from error
     if period.start > city_today(city):
         raise ValidationError(
-            {"period": _("The period %(period)s has not started yet.") % {"period": period.key}}
+            {"period": _("The period %(period)s has not started yet.") % {"period": period.label()}}
         )
     if is_region(city):
         # The level above: its cities side by side, never one project of theirs.
@@ -189,18 +189,23 @@ def _in_order(bulletin) -> None:
             )
 
 
+def _interviews_unset(rows: list[dict]) -> list[str]:
+    """The proposed 约谈 still without their time or place, each named with its unit."""
+    unset = []
+    for row in rows:
+        interview = row.get("interview") or {}
+        if (
+            not row["recorded"]
+            and row["level_code"] == "interview"
+            and not (interview.get("at") and interview.get("place"))
+        ):
+            unset.append(f"{row['item']}（{row['town'] or row['department']}）")
+    return unset
+
+
 def _interviews_set(rows: list[dict]) -> None:
     """A 约谈 is not announced without its time and place: name each one missing them."""
-    missing = [
-        row["item"]
-        for row in rows
-        if not row["recorded"]
-        and row["level_code"] == "interview"
-        and not (
-            (row.get("interview") or {}).get("at") and (row.get("interview") or {}).get("place")
-        )
-    ]
-    if missing:
+    if missing := _interviews_unset(rows):
         raise ValidationError(
             _("Give the time and place of each interview (约谈) before publishing: %(items)s.")
             % {"items": "、".join(missing)}
@@ -251,11 +256,18 @@ def bulletin_rung_decide(
             if len(interview_place) > 200:
                 raise ValidationError({"interview_place": _("At most 200 characters.")})
             moment = interview_parse(interview_at, locked.city) if interview_at else None
+            if moment is not None and moment.date() < city_today(locked.city):
+                raise ValidationError(
+                    {"interview_at": _("An interview is called for a day still to come.")}
+                )
             row["interview"] = {
                 "at": moment.isoformat() if moment else "",
                 "place": interview_place.strip(),
             }
         changed = level != proposed
+        earlier = row.get("decision") or {}
+        if changed and not reason.strip() and earlier.get("level") == level:
+            reason = earlier.get("reason", "")  # the same decision, its time and place added
         if changed and not reason.strip():
             raise ValidationError({"reason": _("Say why the rung is lowered or struck.")})
         decision = {
@@ -267,15 +279,22 @@ def bulletin_rung_decide(
             "by": str(actor),
             "at": f"{city_time(locked.city, timezone.now()):%Y-%m-%d %H:%M}",
         }
+        before = None if row in struck else row["level_code"]
         (issued if row in issued else struck).remove(row)
         row["level_code"] = level or proposed
         row["level"] = level_label(row["level_code"])
         row["decision"] = decision if changed else None
         (issued if level else struck).append(row)
         issued.sort(key=escalation_order)
-        content.setdefault("decisions", []).append(
-            {"item": row["item"], "project": row["project"], "work_item": work_item_id, **decision}
-        )
+        if (level or None) != before:  # the record lists what changed, not every save
+            content.setdefault("decisions", []).append(
+                {
+                    "item": row["item"],
+                    "project": row["project"],
+                    "work_item": work_item_id,
+                    **decision,
+                }
+            )
         locked.save(update_fields=["content"])
         audit_record(
             user=actor,
@@ -308,7 +327,9 @@ def publish_summary(bulletin) -> dict:
             for unit, levels in sorted(by_unit.items())
         ],
         "struck": len(bulletin.content.get("struck", [])),
-        "lowered": sum(1 for r in rows if r.get("decision")),
+        "lowered": sum(1 for r in rows if r.get("decision") and r["decision"].get("level")),
+        # 约谈 still without their time and place: publishing will refuse until given.
+        "interviews_missing": _interviews_unset(rows),
     }
 
 

@@ -99,7 +99,9 @@ def bulletin_view(request: HttpRequest, pk: int) -> HttpResponse:
             )
         try:
             bulletin = bulletin_publish(
-                actor=request.user, bulletin=bulletin, number=int(number) if number else None
+                actor=request.user,
+                bulletin=bulletin,
+                number=_number(number),
             )
         except (ValidationError, ValueError) as error:
             for problem in getattr(error, "messages", [str(error)]):
@@ -119,6 +121,15 @@ def bulletin_view(request: HttpRequest, pk: int) -> HttpResponse:
             "levels": ladder_choices(),
         },
     )
+
+
+def _number(text: str | None) -> int | None:
+    """The number the office typed (empty: the next of the year)."""
+    if not text:
+        return None
+    if not text.strip().isdigit():
+        raise ValidationError({"number": _("A number from 1 to 99999.")})
+    return int(text.strip())
 
 
 @login_required
@@ -175,7 +186,10 @@ def bulletin_file_view(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 @login_required
 def escalation_list_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
-        event = get_object_or_404(EscalationEvent, pk=request.POST.get("event"))
+        raw = request.POST.get("event", "")
+        if not raw.isdigit():
+            raise Http404("no such rung")
+        event = get_object_or_404(EscalationEvent, pk=int(raw))
         try:
             escalation_resolve(actor=request.user, event=event, note=request.POST.get("note", ""))
         except ValidationError as error:
