@@ -90,7 +90,7 @@ def test_an_empty_or_unknown_period_is_an_error_at_the_field(office, settings, t
 def test_a_period_not_yet_begun_is_said_at_the_field_too(office):
     answer = office.post("/bulletins/", {"period": "2019-12-02", "project": ""})
     assert answer.status_code == 400
-    assert "2019-W49" in _field(answer.text)
+    assert "2019年第49周" in _field(answer.text)  # as people write it
 
 
 # -- section numbers ---------------------------------------------------------------------

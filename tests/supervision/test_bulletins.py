@@ -308,7 +308,7 @@ def test_the_pages(draft, demo):
         cells = {row.cells[0].text: row.cells[1].text for row in notice.tables[0].rows}
         assert "—" not in (cells["各期灯色"], cells["欠序时（百分点）"], cells["最迟完成（倒排）"])
         assert "red" not in cells["各期灯色"] and "红灯" in cells["各期灯色"]
-        assert cells["期次"].endswith("周") and cells["最近填报"].startswith("2019-")
+        assert cells["期次"].endswith("周") and cells["最近填报"].startswith("2019年")
     assert "古山镇" in client.get("/scores/?year=2019").text
     town = Client()
     town.force_login(User.objects.get(username="town_shizhu"))
