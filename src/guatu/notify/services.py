@@ -9,7 +9,7 @@ a retry or two workers never send one event twice. Sending is the worker's
 """
 
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -29,8 +29,10 @@ from guatu.org.models import City, Department, Town
 from guatu.org.selectors import cities_below
 from guatu.progress.my_work import my_work
 from guatu.progress.selectors import blocker_overdue, blockers_due_within
+from guatu.supervision.selectors import answers_due, answers_overdue
 
 __all__ = [
+    "answer_alerts",
     "blocker_alerts",
     "notify",
     "on_bulletin_published",
@@ -458,6 +460,53 @@ def blocker_alerts(city: City, today: date | None = None) -> int:
             url=reverse("web:item-detail", args=[blocker.work_item_id]),
             users=unit_users(departments=departments),
             departments=departments,
+        )
+    return queued
+
+
+#: Days before a notice's answer date that its unit is reminded.
+ANSWER_REMINDER_DAYS = 2
+
+
+def answer_alerts(city: City, today: date | None = None) -> int:
+    """Remind each unit of a notice whose answer (整改反馈) is due within two days, and
+    when the date has passed without one tell the unit and the office (the worker's
+    sweep). Each alert's key carries the due date: a sweep repeated adds nothing."""
+    today = today or city_today(city)
+    queued = 0
+    soon = answers_due(city=city, first=today, last=today + timedelta(ANSWER_REMINDER_DAYS))
+    late = answers_overdue(city=city, today=today)
+    for event, overdue in [(e, False) for e in soon] + [(e, True) for e in late]:
+        item = event.work_item
+        towns = [event.town] if event.town_id else []
+        departments = [event.department] if event.department_id else []
+        words = {"level": event.get_level_display(), "item": item.name}
+        if overdue:
+            title = _("No answer to the %(level)s: %(item)s") % words
+        else:
+            title = _("Answer the %(level)s by %(date)s: %(item)s") % {
+                **words,
+                "date": f"{event.reply_by.month}月{event.reply_by.day}日",
+            }
+        body = _("%(project)s · %(item)s — the answer (整改反馈) is due %(date)s.") % {
+            "project": item.project.name,
+            "item": item.name,
+            "date": f"{event.reply_by.year}年{event.reply_by.month}月{event.reply_by.day}日",
+        }
+        users = unit_users(towns=towns, departments=departments)
+        if overdue:
+            users = users + office_users(city=city)
+        queued += notify(
+            city=city,
+            kind=Kind.ESCALATION,
+            event=f"answer-due:{event.pk}:{'late' if overdue else 'soon'}:{event.reply_by}",
+            title=title,
+            body=body,
+            url=reverse("supervision:escalation", args=[event.pk]),
+            users=users,
+            towns=towns,
+            departments=departments,
+            office=overdue,
         )
     return queued
 

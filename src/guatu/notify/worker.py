@@ -2,7 +2,7 @@
 
 Every ``SEND_EVERY_S`` it sends what is due; every ``SWEEP_EVERY_S`` it pauses
 the robots whose address fails the check (``notify.webhooks``) and looks for
-the day's reminders and blocker alerts (each event is written once, so a
+the day's reminders, blocker alerts and 整改反馈 due dates (each event is written once, so a
 sweep repeated within the day adds nothing).
 """
 
@@ -14,7 +14,12 @@ from django.db import close_old_connections
 
 from guatu.common.scope import scoped_to
 from guatu.notify.delivery import deliver_due
-from guatu.notify.services import blocker_alerts, report_reminders, robots_check
+from guatu.notify.services import (
+    answer_alerts,
+    blocker_alerts,
+    report_reminders,
+    robots_check,
+)
 from guatu.org.models import City
 
 log = logging.getLogger(__name__)
@@ -28,7 +33,7 @@ def sweep() -> int:
     queued = 0
     for city in City.objects.all():
         with scoped_to((city.pk,)):  # each city's reminders read that city only
-            queued += report_reminders(city) + blocker_alerts(city)
+            queued += report_reminders(city) + blocker_alerts(city) + answer_alerts(city)
     return queued
 
 

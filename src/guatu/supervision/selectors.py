@@ -116,11 +116,30 @@ def answer_states(events) -> dict[int, AnswerState]:
     return states
 
 
+def answers_due(*, city: City, first: date, last: date):
+    """The city's open rungs whose answer falls due between *first* and *last* and has
+    not come (the worker reminds their units)."""
+    answered = NoticeReply.objects.filter(escalation_id=OuterRef("pk"))
+    return (
+        EscalationEvent.objects.filter(
+            work_item__project__city=city,
+            reply_by__range=(first, last),
+            resolved_at__isnull=True,
+        )
+        .exclude(Exists(answered))
+        .select_related("work_item__project", "town", "department")
+    )
+
+
 def answers_overdue(*, city: City, today: date | None = None):
     """The city's open rungs whose answer is overdue: due before *today* (the city's by
     default) and not answered."""
     today = today or city_today(city)
     answered = NoticeReply.objects.filter(escalation_id=OuterRef("pk"))
-    return EscalationEvent.objects.filter(
-        work_item__project__city=city, reply_by__lt=today, resolved_at__isnull=True
-    ).exclude(Exists(answered))
+    return (
+        EscalationEvent.objects.filter(
+            work_item__project__city=city, reply_by__lt=today, resolved_at__isnull=True
+        )
+        .exclude(Exists(answered))
+        .select_related("work_item__project", "town", "department")
+    )
