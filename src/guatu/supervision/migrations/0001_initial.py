@@ -7,116 +7,36 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
-        ("org", "0001_initial"),
-        ("projects", "0001_initial"),
+        ('org', '0001_initial'),
+        ('projects', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="EscalationEvent",
+            name='EscalationEvent',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "level",
-                    models.CharField(
-                        choices=[
-                            ("reminder", "reminder (提醒)"),
-                            ("notice", "supervision notice (督办单)"),
-                            ("interview", "interview (约谈)"),
-                            ("criticism", "public criticism and accountability (通报批评/问责)"),
-                        ],
-                        max_length=10,
-                        verbose_name="level",
-                    ),
-                ),
-                (
-                    "period",
-                    models.CharField(
-                        help_text="The bulletin period, e.g. 2019-W46.",
-                        max_length=20,
-                        verbose_name="period",
-                    ),
-                ),
-                ("evidence", models.JSONField(blank=True, default=dict, verbose_name="evidence")),
-                (
-                    "created_at",
-                    models.DateTimeField(
-                        default=django.utils.timezone.now, editable=False, verbose_name="created at"
-                    ),
-                ),
-                (
-                    "resolved_at",
-                    models.DateTimeField(blank=True, null=True, verbose_name="resolved at"),
-                ),
-                ("resolution_note", models.TextField(blank=True, verbose_name="resolution note")),
-                (
-                    "department",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        to="org.department",
-                        verbose_name="department",
-                    ),
-                ),
-                (
-                    "issued_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="issued by",
-                    ),
-                ),
-                (
-                    "town",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        to="org.town",
-                        verbose_name="town",
-                    ),
-                ),
-                (
-                    "work_item",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="escalations",
-                        to="projects.workitem",
-                        verbose_name="work item",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('level', models.CharField(choices=[('reminder', 'reminder (提醒)'), ('notice', 'supervision notice (督办单)'), ('interview', 'interview (约谈)'), ('criticism', 'public criticism and accountability (通报批评/问责)')], max_length=10, verbose_name='level')),
+                ('period', models.CharField(help_text='The bulletin period, e.g. 2019-W46.', max_length=20, verbose_name='period')),
+                ('evidence', models.JSONField(blank=True, default=dict, verbose_name='evidence')),
+                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created at')),
+                ('resolved_at', models.DateTimeField(blank=True, null=True, verbose_name='resolved at')),
+                ('resolution_note', models.TextField(blank=True, verbose_name='resolution note')),
+                ('department', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='org.department', verbose_name='department')),
+                ('issued_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL, verbose_name='issued by')),
+                ('town', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='org.town', verbose_name='town')),
+                ('work_item', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='escalations', to='projects.workitem', verbose_name='work item')),
             ],
             options={
-                "verbose_name": "escalation event",
-                "verbose_name_plural": "escalation events",
-                "ordering": ["-created_at"],
-                "constraints": [
-                    models.UniqueConstraint(
-                        fields=("work_item", "period"),
-                        name="supervision_escalation_once_per_period",
-                    ),
-                    models.CheckConstraint(
-                        condition=models.Q(
-                            ("resolved_at__isnull", True),
-                            models.Q(("resolution_note", ""), _negated=True),
-                            _connector="OR",
-                        ),
-                        name="supervision_escalation_resolved_has_note",
-                        violation_error_message="A resolved escalation needs a note.",
-                    ),
-                ],
+                'verbose_name': 'escalation event',
+                'verbose_name_plural': 'escalation events',
+                'ordering': ['-created_at'],
+                'constraints': [models.UniqueConstraint(fields=('work_item', 'period'), name='supervision_escalation_once_per_period'), models.CheckConstraint(condition=models.Q(('resolved_at__isnull', True), models.Q(('resolution_note', ''), _negated=True), _connector='OR'), name='supervision_escalation_resolved_has_note', violation_error_message='A resolved escalation needs a note.')],
             },
         ),
     ]

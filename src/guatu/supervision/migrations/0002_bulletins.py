@@ -7,178 +7,58 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("org", "0005_bulletins"),
-        ("projects", "0004_calendar_per_project"),
-        ("supervision", "0001_initial"),
+        ('org', '0005_bulletins'),
+        ('projects', '0004_calendar_per_project'),
+        ('supervision', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="Bulletin",
+            name='Bulletin',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("period", models.CharField(max_length=30, verbose_name="period")),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[("draft", "draft"), ("published", "published")],
-                        default="draft",
-                        max_length=10,
-                        verbose_name="status",
-                    ),
-                ),
-                ("year", models.PositiveSmallIntegerField(verbose_name="year")),
-                (
-                    "number",
-                    models.PositiveIntegerField(blank=True, null=True, verbose_name="number"),
-                ),
-                ("content", models.JSONField(default=dict, verbose_name="content")),
-                ("docx", models.FileField(blank=True, upload_to="bulletins/", verbose_name="Word")),
-                ("pdf", models.FileField(blank=True, upload_to="bulletins/", verbose_name="PDF")),
-                (
-                    "xlsx",
-                    models.FileField(blank=True, upload_to="bulletins/", verbose_name="Excel"),
-                ),
-                (
-                    "created_at",
-                    models.DateTimeField(
-                        default=django.utils.timezone.now, verbose_name="created at"
-                    ),
-                ),
-                (
-                    "published_at",
-                    models.DateTimeField(blank=True, null=True, verbose_name="published at"),
-                ),
-                (
-                    "city",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="bulletins",
-                        to="org.city",
-                    ),
-                ),
-                (
-                    "created_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="created by",
-                    ),
-                ),
-                (
-                    "project",
-                    models.ForeignKey(
-                        blank=True,
-                        help_text="Empty for the whole city.",
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        to="projects.project",
-                        verbose_name="project",
-                    ),
-                ),
-                (
-                    "published_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="published by",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('period', models.CharField(max_length=30, verbose_name='period')),
+                ('status', models.CharField(choices=[('draft', 'draft'), ('published', 'published')], default='draft', max_length=10, verbose_name='status')),
+                ('year', models.PositiveSmallIntegerField(verbose_name='year')),
+                ('number', models.PositiveIntegerField(blank=True, null=True, verbose_name='number')),
+                ('content', models.JSONField(default=dict, verbose_name='content')),
+                ('docx', models.FileField(blank=True, upload_to='bulletins/', verbose_name='Word')),
+                ('pdf', models.FileField(blank=True, upload_to='bulletins/', verbose_name='PDF')),
+                ('xlsx', models.FileField(blank=True, upload_to='bulletins/', verbose_name='Excel')),
+                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='created at')),
+                ('published_at', models.DateTimeField(blank=True, null=True, verbose_name='published at')),
+                ('city', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='bulletins', to='org.city')),
+                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
+                ('project', models.ForeignKey(blank=True, help_text='Empty for the whole city.', null=True, on_delete=django.db.models.deletion.PROTECT, to='projects.project', verbose_name='project')),
+                ('published_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='published by')),
             ],
             options={
-                "verbose_name": "bulletin (定期通报)",
-                "verbose_name_plural": "bulletins (定期通报)",
-                "ordering": ["-year", "-number", "-created_at"],
-                "constraints": [
-                    models.UniqueConstraint(
-                        fields=("city", "year", "number"), name="supervision_bulletin_number_once"
-                    ),
-                    models.CheckConstraint(
-                        condition=models.Q(
-                            ("status", "draft"),
-                            models.Q(("number__isnull", False), ("published_at__isnull", False)),
-                            _connector="OR",
-                        ),
-                        name="supervision_bulletin_published_numbered",
-                        violation_error_message="A published bulletin has a number and a date.",
-                    ),
-                ],
+                'verbose_name': 'bulletin (定期通报)',
+                'verbose_name_plural': 'bulletins (定期通报)',
+                'ordering': ['-year', '-number', '-created_at'],
+                'constraints': [models.UniqueConstraint(fields=('city', 'year', 'number'), name='supervision_bulletin_number_once'), models.CheckConstraint(condition=models.Q(('status', 'draft'), models.Q(('number__isnull', False), ('published_at__isnull', False)), _connector='OR'), name='supervision_bulletin_published_numbered', violation_error_message='A published bulletin has a number and a date.')],
             },
         ),
         migrations.CreateModel(
-            name="Score",
+            name='Score',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("period", models.CharField(max_length=30, verbose_name="period")),
-                ("year", models.PositiveSmallIntegerField(verbose_name="year")),
-                (
-                    "score",
-                    models.DecimalField(decimal_places=2, max_digits=6, verbose_name="score"),
-                ),
-                ("parts", models.JSONField(default=dict, verbose_name="parts")),
-                (
-                    "city",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="scores",
-                        to="org.city",
-                    ),
-                ),
-                (
-                    "department",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        to="org.department",
-                        verbose_name="department",
-                    ),
-                ),
-                (
-                    "town",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        to="org.town",
-                        verbose_name="town",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('period', models.CharField(max_length=30, verbose_name='period')),
+                ('year', models.PositiveSmallIntegerField(verbose_name='year')),
+                ('score', models.DecimalField(decimal_places=2, max_digits=6, verbose_name='score')),
+                ('parts', models.JSONField(default=dict, verbose_name='parts')),
+                ('city', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='scores', to='org.city')),
+                ('department', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='org.department', verbose_name='department')),
+                ('town', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='org.town', verbose_name='town')),
             ],
             options={
-                "verbose_name": "score (督查考核)",
-                "verbose_name_plural": "scores (督查考核)",
-                "ordering": ["-year", "period", "-score"],
-                "constraints": [
-                    models.UniqueConstraint(
-                        condition=models.Q(("town__isnull", False)),
-                        fields=("city", "period", "town"),
-                        name="supervision_score_town",
-                    ),
-                    models.UniqueConstraint(
-                        condition=models.Q(("department__isnull", False)),
-                        fields=("city", "period", "department"),
-                        name="supervision_score_department",
-                    ),
-                ],
+                'verbose_name': 'score (督查考核)',
+                'verbose_name_plural': 'scores (督查考核)',
+                'ordering': ['-year', 'period', '-score'],
+                'constraints': [models.UniqueConstraint(condition=models.Q(('town__isnull', False)), fields=('city', 'period', 'town'), name='supervision_score_town'), models.UniqueConstraint(condition=models.Q(('department__isnull', False)), fields=('city', 'period', 'department'), name='supervision_score_department')],
             },
         ),
     ]
