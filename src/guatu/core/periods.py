@@ -78,10 +78,10 @@ class Period:
             return f"{iso.year}年第{iso.week}周"
         if self.kind is PeriodKind.MONTH:
             return f"{self.start.year}年{self.start.month}月"
-        return f"{_chinese_date(self.start)}—{_chinese_date(self.end)}"
+        return f"{chinese_date(self.start)}—{chinese_date(self.end)}"
 
 
-def _chinese_date(day: date) -> str:
+def chinese_date(day: date) -> str:
     """2019年11月1日: a date as a 公文 writes it, month and day without a leading zero."""
     return f"{day.year}年{day.month}月{day.day}日"
 

@@ -21,7 +21,7 @@ from guatu.access import is_supervisor, require
 from guatu.accounts.models import Role, User
 from guatu.audit.services import audit_record
 from guatu.common.scope import scoped_to
-from guatu.core.periods import period_label
+from guatu.core.periods import chinese_date, period_label
 from guatu.notify.models import Channel, Delivery, Kind, Notice, Preference, Robot, Rules
 from guatu.notify.sealed import Unreadable
 from guatu.org.clock import city_today
@@ -491,7 +491,7 @@ def answer_alerts(city: City, today: date | None = None) -> int:
         body = _("%(project)s · %(item)s — the answer (整改反馈) is due %(date)s.") % {
             "project": item.project.name,
             "item": item.name,
-            "date": f"{event.reply_by.year}年{event.reply_by.month}月{event.reply_by.day}日",
+            "date": chinese_date(event.reply_by),
         }
         users = unit_users(towns=towns, departments=departments)
         if overdue:

@@ -19,6 +19,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from guatu.core.calendar import WorkCalendar
+from guatu.core.periods import chinese_date
 from guatu.org.clock import city_time, city_zone
 from guatu.org.models import CalendarException, City, Town
 from guatu.progress.labels import light_label
@@ -131,8 +132,9 @@ def number_text(event: EscalationEvent) -> str:
     return f"{prefix}{MARKS.get(event.level, '')}〔{event.year}〕{event.number}号"
 
 
-def chinese_date(value: date | None) -> str:
-    return f"{value.year}年{value.month}月{value.day}日" if value else "—"
+def printed_day(value: date | None) -> str:
+    """A date as the notice prints it (2019年11月15日), a dash for none."""
+    return chinese_date(value) if value else "—"
 
 
 def interview_text(event: EscalationEvent) -> tuple[str, str]:
@@ -182,7 +184,7 @@ def facts(event: EscalationEvent) -> dict[str, str]:
         "红灯期数": str(run),
         "红灯期次": "、".join(red) or "—",
         "最迟完成": chinese_date(date.fromisoformat(late)) if late else "—",
-        "反馈期限": chinese_date(event.reply_by),
+        "反馈期限": printed_day(event.reply_by),
         "约谈时间": at,
         "约谈地点": place,
     }
@@ -197,10 +199,10 @@ def office_calendar(city: City) -> WorkCalendar:
 def notices_issue(events: list[EscalationEvent], *, city: City, on: date) -> None:
     """Give each new rung its notice: number, addressee, answer date and text.
 
-    Called in the publishing transaction with the city's row locked, so two
-    bulletins published at once never take the same number.
+    Called in the publishing transaction, which locked the city's row first
+    (``bulletin_publish``), so two bulletins published at once never take the same
+    number.
     """
-    City.everywhere.select_for_update().filter(pk=city.pk).first()
     calendar = office_calendar(city)
     year = on.year
     # A 公文 is written in the city's language, whoever's session issues it.

@@ -26,6 +26,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
+from guatu.core.periods import chinese_date
 from guatu.progress.labels import change_label
 
 TITLE_FONT = "方正小标宋简体"
@@ -208,7 +209,7 @@ def render_docx(content: dict, labels: dict[str, str], charts: list[bytes] = ())
     # 成文日期 in Arabic numerals (GB/T 9704-2012, 7.3.5.3).
     _paragraph(
         document,
-        f"{written.year}年{written.month}月{written.day}日",
+        chinese_date(written),
         align=WD_ALIGN_PARAGRAPH.RIGHT,
         indent=False,
     )

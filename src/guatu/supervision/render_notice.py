@@ -19,10 +19,10 @@ from django.utils.translation import gettext as _
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
 
-from guatu.core.periods import period_label
+from guatu.core.periods import chinese_date, period_label
 from guatu.org.clock import city_today
 from guatu.progress.labels import light_label
-from guatu.supervision.notices import chinese_date, notice_body, number_text
+from guatu.supervision.notices import notice_body, number_text, printed_day
 from guatu.supervision.render_docx import (
     BODY_FONT,
     SIZE_2,
@@ -81,7 +81,7 @@ def notice_fields(event) -> list[list[str]]:
         [_("Lag (pp)"), str(evidence["lag"]) if evidence.get("lag") is not None else "—"],
         [_("Late finish"), _printed(evidence.get("late_finish")) or "—"],
         [_("Last report"), _printed(evidence.get("last_report")) or _("no report")],
-        [_("Answer due by"), chinese_date(event.reply_by)],
+        [_("Answer due by"), printed_day(event.reply_by)],
     ]
     return rows
 
