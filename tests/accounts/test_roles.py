@@ -49,6 +49,8 @@ def test_an_admin_edit_reschedules_in_the_same_transaction(users, project):
     from guatu.projects.models import WorkItem
     from guatu.projects.services import work_item_create
 
+    project.city.status_date = date(2016, 6, 30)  # seen before it starts: the plan
+    project.city.save(update_fields=["status_date"])
     item = work_item_create(
         actor=office(),
         project=project,

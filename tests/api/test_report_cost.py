@@ -27,7 +27,11 @@ pytestmark = pytest.mark.django_db
 #: in one transaction the item's lock, its reports in force and the two inserts (4).
 #: Before issue 29's cut it was 32: the database cache's five, the token's update,
 #: three lookups of the city, the model's constraint checks and the answer's re-read.
-REPORT_QUERIES = 9
+#: Issue 31 adds the schedule from the data date, moved by the report in its own
+#: transaction (one truth: no page shows a report beside a schedule that has not heard of
+#: it): a savepoint, the project's items, links, calendar days and reports, the items whose
+#: dates moved and the project's finish, the release (8). The project is the one already read.
+REPORT_QUERIES = 9 + 8
 
 
 def _report(client, item, token, day="2019-11-15", quantity=1.2):
@@ -58,7 +62,7 @@ def test_a_report_sends_few_queries(demo):
     assert len(statements) <= REPORT_QUERIES, "\n".join(s[:120] for s in statements)
     # The item is read in its city's scope once; its lock and its record hang from it
     # without joining the project again (they did: 3 joins, a third of a burst's time).
-    joins = [s[:120] for s in statements if '"projects_project"' in s]
+    joins = [s[:120] for s in statements if '"projects_project"' in s and s.startswith("SELECT")]
     assert len(joins) == 1, joins
     assert ProgressReport.objects.filter(work_item=item, reported_on="2019-11-15").exists()
     # The answer says the new report is superseded by nothing, without asking the database.

@@ -103,7 +103,7 @@ def test_the_lights_of_a_past_day_replay_what_the_project_page_showed(project, m
     first = baseline_freeze(project=project, actor=users["supervisor"], name="计划批复")
     Baseline.objects.filter(pk=first.pk).update(created_at=at(date(2016, 7, 15)))
     land.refresh_from_db()
-    day1 = land.early_start + (land.early_finish - land.early_start) * 3 // 4
+    day1 = land.plan_start + (land.plan_finish - land.plan_start) * 3 // 4
     report_submit(
         work_item=land, reported_by=users["town"], reported_on=day1, percent=Decimal(5),
         today=day1, submitted_at=at(day1),
@@ -118,7 +118,7 @@ def test_the_lights_of_a_past_day_replay_what_the_project_page_showed(project, m
     )
     adjustment_review(actor=users["supervisor"], adjustment=request, note="同意")
     adjustment_decide(actor=users["leader"], adjustment=request, approve=True)
-    later = day1 + (day1 - land.early_start)
+    later = day1 + (day1 - land.plan_start)
     report_submit(
         work_item=land, reported_by=users["town"], reported_on=later, percent=Decimal(100),
         today=later, submitted_at=at(later),

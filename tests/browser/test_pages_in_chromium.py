@@ -81,7 +81,7 @@ def test_a_leader_sees_the_dashboard_and_the_wall_chart(server, browser, screens
     page.wait_for_load_state("networkidle")
     page.click("#wallchart >> text=季度")  # htmx swaps the chart in place
     # A locator, not wait_for_function: the pages' CSP forbids evaluating strings.
-    page.locator("#wallchart svg text", has_text="Q4").first.wait_for()
+    page.locator("#wallchart svg text", has_text="四季度").first.wait_for()
     assert re.search(r"今天 2019-11-15", page.locator("#wallchart").inner_html())
     # The columns a supervisor reads first are on screen; the rest unfold on demand.
     for header in ("灯色", "已报进度", "欠序时", "时间节点", "总时差"):

@@ -1,6 +1,8 @@
 """The wall chart on screen, in headless Chromium: it opens on today and the target at
-every zoom, the labels and the date header stay while the bars scroll, and a bar
-tells its story when hovered or tapped."""
+every zoom, the labels and the date header stay while the bars scroll, the header
+names its dates in Chinese, and a bar tells its story when hovered or tapped."""
+
+import re
 
 import pytest
 
@@ -26,10 +28,17 @@ def test_the_chart_opens_on_today_and_keeps_its_labels(server, browser, screensh
     page.goto(f"{server}/projects/jintai-railway/")
     page.wait_for_load_state("networkidle")
     page.locator("#wallchart").scroll_into_view_if_needed()
+    # The header's words at each zoom (issue 31: not 19W41, 2017Q2, 2019-11).
+    header = {"周": r"^第\d+周$", "月": r"^\d{4}年\d+月$", "季度": r"^\d{4}年[一二三四]季度$"}
     for zoom in ("周", "月", "季度", "月"):
         page.click(f"#wallchart .chart-controls >> text={zoom}")
         page.locator("#wallchart .chart-controls a.active", has_text=zoom).first.wait_for()
         page.locator("#wallchart .chart-scroll[data-placed]").wait_for()
+        words = page.locator("#wallchart .wc-head text").all_text_contents()
+        assert any(re.match(header[zoom], word) for word in words), (zoom, words)
+        assert not any(re.search(r"\d{2}W\d{2}|\d{4}Q\d", word) for word in words), words
+        if zoom == "周":  # the weeks are named under a band naming their years
+            assert {"2019年", "2020年"} <= set(words), words
         assert in_view(page, "#wallchart .wc-body line.wc-today"), zoom
         if zoom != "周":  # a week is 7 px a day: the target (2020-06-30) is months away
             assert in_view(page, "#wallchart .wc-body line.wc-target"), zoom

@@ -51,14 +51,18 @@ def test_subscribing_twice_runs_once_and_other_kinds_are_not_called(clean):
 
 
 def test_the_apps_subscribe_when_they_start():
-    """notify answers stored reports, escalations and bulletins; projects the calendar."""
+    """notify answers stored reports, escalations and bulletins; projects the calendar and
+    the reports (the schedule from the data date moves with them, first)."""
     names = {
         kind.__name__: [f"{h.__module__}.{h.__name__}" for h in subscribers(kind)]
         for kind in (ReportsStored, events.EscalationRecorded, events.BulletinPublished,
                      CalendarChanged)
     }  # fmt: skip
     assert names == {
-        "ReportsStored": ["guatu.notify.subscribers.reports_stored"],
+        "ReportsStored": [
+            "guatu.projects.subscribers.reports_stored",
+            "guatu.notify.subscribers.reports_stored",
+        ],
         "EscalationRecorded": ["guatu.notify.subscribers.escalation_recorded"],
         "BulletinPublished": ["guatu.notify.subscribers.bulletin_published"],
         "CalendarChanged": ["guatu.projects.subscribers.calendar_changed"],

@@ -19,6 +19,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def design(city, departments) -> WorkItem:
+    city.status_date = date(2019, 9, 25)  # seen before it starts: the schedule is the plan
+    city.save(update_fields=["status_date"])
     project = Project.objects.create(
         city=city, code="park", name="石柱镇小微企业园", start_date=date(2019, 9, 26),
         deadline=date(2019, 10, 31), calendar=Project.Calendar.WORKING_DAY,

@@ -13,6 +13,7 @@ from guatu.org.models import CalendarException
 from guatu.progress.models import ProgressReport
 from guatu.projects.interchange import project_export_mspdi, project_import_mspdi
 from guatu.projects.models import Dependency, Project, WorkItem
+from guatu.projects.scheduling import planned_schedule
 from tests.office import office
 
 pytestmark = pytest.mark.django_db
@@ -33,13 +34,17 @@ def test_import_keeps_tasks_links_constraints_and_microsofts_schedule(city, depa
     week_lag = Dependency.objects.get(successor__code="uid-8")
     assert (week_lag.type, week_lag.lag_days) == ("FS", 5)
     assert project.work_items.get(code="uid-1").planned_start == date(2014, 10, 17)
-    # The stored 倒排 dates are Microsoft Project's own.
+    # The plan's 倒排 dates (nothing reported) are Microsoft Project's own; the stored plan
+    # start is its early start.
     plan = read_mspdi(DATA / "task-links-project2010-mspdi.xml")
+    planned = planned_schedule(project)
     for task in schedule_project(plan).tasks:
         item = project.work_items.get(code=f"uid-{task.uid}")
-        assert item.early_start.isoformat() == task.computed["EarlyStart"][:10]
-        assert item.late_finish.isoformat() == task.computed["LateFinish"][:10]
-        assert item.total_float == int(task.computed["TotalSlack"]) // 4800
+        assert item.plan_start.isoformat() == task.computed["EarlyStart"][:10]
+        mine = planned[item.pk]
+        assert mine["early_start"].isoformat() == task.computed["EarlyStart"][:10]
+        assert mine["late_finish"].isoformat() == task.computed["LateFinish"][:10]
+        assert mine["total_float"] == int(task.computed["TotalSlack"]) // 4800
 
 
 def test_manual_tasks_are_imported_fixed(city, departments):
@@ -94,9 +99,13 @@ def test_export_then_import_gives_the_same_schedule(project, make_item, city, de
     finally:
         path.unlink()
     original = {
-        i.name: (i.early_start, i.late_finish, i.total_float) for i in project.work_items.all()
+        i.name: (i.plan_start, i.early_start, i.late_finish, i.total_float)
+        for i in project.work_items.all()
     }
-    copied = {i.name: (i.early_start, i.late_finish, i.total_float) for i in again.work_items.all()}
+    copied = {
+        i.name: (i.plan_start, i.early_start, i.late_finish, i.total_float)
+        for i in again.work_items.all()
+    }
     assert copied == original
 
 

@@ -18,6 +18,14 @@ from tests.office import office
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _seen_before_the_start(city):
+    """These tests are about the plan: seen before the projects start, nothing is pushed
+    to a data date (``test_data_date.py`` schedules from one)."""
+    city.status_date = date(2016, 6, 30)
+    city.save(update_fields=["status_date"])
+
+
 @pytest.fixture
 def working_project(city, departments) -> Project:
     return Project.objects.create(

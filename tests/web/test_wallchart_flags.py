@@ -43,3 +43,17 @@ def test_a_task_s_own_time_node_is_flagged_like_a_milestone(city, users, project
     assert rows["due_today"].tip.endswith(TODAY.isoformat())
     assert rows["node"].tip.endswith("2016-08-20")
     assert rows["due_yesterday"].tip.endswith("2016-08-14（已逾期）")
+
+
+def test_no_hover_text_on_the_demo_shows_empty_brackets(demo):
+    """Issue 31: “时间节点 2020-06-30（）” on the demo's projects. A bracket is written only
+    around words (``core.wallchart.noted``), whatever the node's flag."""
+    from django.utils import translation
+
+    from guatu.projects.models import Project
+
+    with translation.override("zh-hans"):
+        tips = [row.tip for project in Project.objects.all() for row in wall_rows(project=project)]
+    nodes = [tip for tip in tips if "时间节点" in tip]
+    assert nodes, "the demo's time nodes have hover texts"
+    assert not [tip for tip in tips if "（）" in tip or "()" in tip]

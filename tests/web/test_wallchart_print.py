@@ -88,6 +88,46 @@ def test_the_railway_chart_fills_one_sheet(demo, paper):
     preview(response.content, f"wallchart-railway-{paper}")
 
 
+def label_column(pdf: bytes) -> list[str]:
+    """Per page, the text of the label column (left of the line that parts it from the bars),
+    its lines joined without spaces or line breaks: a wrapped name reads whole."""
+    out = []
+    with pdfplumber.open(io.BytesIO(pdf)) as document:
+        for page in document.pages:
+            # The column's right edge: the leftmost vertical line running most of the page
+            # (from the date header down; today's and the target's lines start lower).
+            parting = min(
+                line["x0"]
+                for line in page.lines
+                if abs(line["x0"] - line["x1"]) < 0.5
+                and line["bottom"] - line["top"] > page.height / 2
+            )
+            column = page.crop((0, 0, parting - 0.5, page.height))
+            out.append("".join(column.extract_text().split()))
+    return out
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("paper", ["A3", "A1", "A0"])
+def test_no_name_is_cut_on_the_printed_sheets(demo, paper):
+    """Every item's and milestone's name reads whole in the printed label column: a name
+    too long for it wraps (the key milestone's is the longest) instead of ending in …"""
+    from guatu.projects.models import WorkItem
+
+    leader = Client()
+    leader.force_login(User.objects.get(username="leader"))
+    response = leader.get(f"/projects/jintai-railway/wallchart.pdf?paper={paper}")
+    assert response.status_code == 200
+    column = "".join(label_column(response.content))
+    names = list(
+        WorkItem.objects.filter(project__code="jintai-railway").values_list("name", flat=True)
+    )
+    assert "主线、连接线和相关站场同期交付（具备通车条件）" in names
+    cut = [name for name in names if "".join(name.split()) not in column]
+    assert not cut, cut
+    assert "…" not in column
+
+
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 
 

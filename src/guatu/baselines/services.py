@@ -80,8 +80,10 @@ def _freeze(*, project: Project, actor, name: str) -> Baseline:
                 planned_start=item.planned_start,
                 duration_days=item.duration_days,
                 deadline=item.deadline,
-                early_start=item.early_start,
-                early_finish=item.early_finish,
+                # The plan as agreed (计划), not the schedule from the data date: what
+                # 序时进度 is measured against then, and what an adjustment changes.
+                early_start=item.plan_start,
+                early_finish=item.plan_finish,
                 late_start=item.late_start,
                 late_finish=item.late_finish,
             )
@@ -104,8 +106,8 @@ def _plan_row(row) -> PlanRow:
         row.planned_start,
         row.duration_days,
         row.deadline,
-        row.early_finish,
-        row.early_start,
+        getattr(row, "plan_finish", row.early_finish),  # a work item's plan, as frozen
+        getattr(row, "plan_start", row.early_start),
     )
 
 

@@ -102,6 +102,13 @@ class CalendarChanged(Event):
 
 
 @dataclass(frozen=True)
+class DataDateChanged(Event):
+    """A city's status date (数据日期) was set, changed or cleared."""
+
+    city_id: int
+
+
+@dataclass(frozen=True)
 class RisksWarmed(Event):
     """The worker's periodic run brought every city's schedule risk up to date."""
 

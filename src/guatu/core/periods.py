@@ -30,7 +30,18 @@ from enum import StrEnum
 from guatu.core.errors import CoreError
 from guatu.core.i18n import gettext_noop
 
-__all__ = ["Period", "PeriodError", "PeriodKind", "parse_period", "period_label"]
+__all__ = [
+    "Period",
+    "PeriodError",
+    "PeriodKind",
+    "chinese_date",
+    "month_label",
+    "parse_period",
+    "period_label",
+    "quarter_label",
+    "week_label",
+    "year_label",
+]
 
 
 class PeriodError(CoreError):
@@ -74,16 +85,61 @@ class Period:
     def label(self) -> str:
         """How a Chinese bulletin names the period."""
         if self.kind is PeriodKind.WEEK:
-            iso = self.start.isocalendar()
-            return f"{iso.year}年第{iso.week}周"
+            return week_label(self.start)
         if self.kind is PeriodKind.MONTH:
-            return f"{self.start.year}年{self.start.month}月"
+            return month_label(self.start)
         return f"{chinese_date(self.start)}—{chinese_date(self.end)}"
 
 
 def chinese_date(day: date) -> str:
     """2019年11月1日: a date as a 公文 writes it, month and day without a leading zero."""
     return f"{day.year}年{day.month}月{day.day}日"
+
+
+# How a bulletin, a 公文 and the wall chart's date header name a week, a month, a
+# quarter and a year. ``year=False`` leaves the year out, for a label read under
+# a band that already names it (the wall chart's header when the cells are narrow).
+
+
+def week_label(day: date, *, year: bool = True) -> str:
+    """The ISO week holding *day*: 2019年第41周, or 第41周 without the year.
+
+    >>> week_label(date(2019, 10, 9)), week_label(date(2019, 12, 30), year=False)
+    ('2019年第41周', '第1周')
+    """
+    iso = day.isocalendar()
+    return f"{iso.year}年第{iso.week}周" if year else f"第{iso.week}周"
+
+
+def month_label(day: date, *, year: bool = True) -> str:
+    """The month holding *day*: 2019年11月, or 11月.
+
+    >>> month_label(date(2019, 11, 15)), month_label(date(2019, 11, 15), year=False)
+    ('2019年11月', '11月')
+    """
+    return f"{day.year}年{day.month}月" if year else f"{day.month}月"
+
+
+_QUARTERS = "一二三四"
+
+
+def quarter_label(day: date, *, year: bool = True) -> str:
+    """The quarter holding *day*: 2017年二季度, or 二季度.
+
+    >>> quarter_label(date(2017, 5, 1)), quarter_label(date(2017, 12, 31), year=False)
+    ('2017年二季度', '四季度')
+    """
+    quarter = f"{_QUARTERS[(day.month - 1) // 3]}季度"
+    return f"{day.year}年{quarter}" if year else quarter
+
+
+def year_label(year: int) -> str:
+    """A year: 2019年.
+
+    >>> year_label(2019)
+    '2019年'
+    """
+    return f"{year}年"
 
 
 def _month(year: int, month: int) -> Period:

@@ -20,6 +20,16 @@ Manually fixed items keep their start whatever their predecessors say (as
 Microsoft Project's manually scheduled tasks do); their late dates are still
 computed, so a fixed item that is too late shows negative float.
 
+**From the data date** (``Progress``), as Primavera P6 and Microsoft Project
+schedule a plan under way: a finished item keeps its actual dates; an item
+under way keeps its actual start and does what is left of it from the data
+date on; an item not started cannot start before the data date. Links keep
+their logic (retained logic): what is left of an item under way still waits
+for its unfinished predecessors. ``TF = LF − EF`` then says by how many working
+days an item misses its node (negative) however it came to be late. The
+progress is folded into the network before the passes (``progressed``), so
+the same compiled passes — and the risk engine's — schedule both.
+
 The passes are compiled with numba: the links are counting-sorted into a
 compact CSR layout, the forward pass runs inside Kahn's topological sort,
 and the backward pass computes free float on the same sweep, all O(n + m).
@@ -30,6 +40,23 @@ A million items and two million links take well under a second.
 >>> result = schedule(net, deadline=8)
 >>> result.es.tolist(), result.lf.tolist(), result.tf.tolist()
 ([0, 4, 6], [5, 8, 8], [2, 2, 2])
+
+The same network seen on day 6 (the data date: work left starts on day 6),
+the first item finished late on day 5, the second 50 % done after starting
+on day 5: its last day is worked on day 6, and the node on day 8 still holds
+with one day to spare. Had nothing been reported, both would start on day 6:
+
+>>> NONE = NO_DAY
+>>> done = Progress.from_percent(network=net, data_date=6, actual_start=[1, 5, NONE],
+...     actual_finish=[5, NONE, NONE], percent=[100, 50, 0])
+>>> result = schedule(net, deadline=8, progress=done)
+>>> result.es.tolist(), result.ef.tolist(), result.tf.tolist(), result.done.tolist()
+([1, 5, 7], [5, 7, 7], [0, 1, 1], [True, False, False])
+>>> late = Progress.from_percent(network=net, data_date=6, actual_start=[NONE] * 3,
+...     actual_finish=[NONE] * 3, percent=[0, 0, 0])
+>>> result = schedule(net, deadline=8, progress=late)
+>>> result.es.tolist(), result.ef.tolist(), result.tf.tolist()
+([6, 10, 12], [9, 12, 12], [-4, -4, -4])
 """
 
 from collections.abc import Callable, Sequence
@@ -54,9 +81,12 @@ __all__ = [
     "SS",
     "Constraints",
     "Network",
+    "Progress",
+    "Progressed",
     "Schedule",
     "critical_of",
     "forward_only_into_fixed",
+    "progressed",
     "schedule",
 ]
 
@@ -70,6 +100,8 @@ FORWARD_ONLY = 4
 NO_EARLIEST = np.int64(-(1 << 60))
 NO_LATEST = np.int64(1 << 60)
 NO_FIX = np.int64(-(1 << 61))
+#: No actual date (an item not started, not finished).
+NO_DAY = NO_FIX
 
 
 @dataclass(frozen=True)
@@ -211,6 +243,124 @@ class Constraints:
 
 
 @dataclass(frozen=True)
+class Progress:
+    """What has been done by the data date, per item (exclusive day offsets, like EF).
+
+    ``data_date``: the first working day the work left can be done on (the day
+    after the status date: a report "as of" a day covers that day's work).
+    ``actual_start``: the day an item started, ``NO_DAY`` if it has not;
+    ``actual_finish``: the exclusive day it finished, ``NO_DAY`` if it has not;
+    ``remaining``: the working days left of an item under way (ignored otherwise).
+    """
+
+    data_date: int
+    actual_start: np.ndarray
+    actual_finish: np.ndarray
+    remaining: np.ndarray
+
+    @classmethod
+    def from_percent(
+        cls,
+        *,
+        network: Network,
+        data_date: int,
+        actual_start: Sequence[int] | np.ndarray,
+        actual_finish: Sequence[int] | np.ndarray,
+        percent: Sequence[float] | np.ndarray,
+    ) -> "Progress":
+        """Progress whose work left is the planned duration times the share not done.
+
+        Rounded up to whole days and at least one: an item under way is not done.
+
+        >>> net = Network.from_arrays(duration=[10, 3], pred=[], succ=[], kind=[], lag=[])
+        >>> Progress.from_percent(network=net, data_date=4, actual_start=[0, 1],
+        ...     actual_finish=[NO_DAY, NO_DAY], percent=[35, 99.9]).remaining.tolist()
+        [7, 1]
+        """
+        left = np.ceil(
+            network.duration * (100.0 - np.asarray(percent, dtype=np.float64)) / 100.0 - 1e-9
+        )
+        return cls(
+            data_date=int(data_date),
+            actual_start=np.ascontiguousarray(actual_start, dtype=np.int64),
+            actual_finish=np.ascontiguousarray(actual_finish, dtype=np.int64),
+            remaining=np.maximum(left, 1).astype(np.int64),
+        )
+
+
+@dataclass(frozen=True)
+class Progressed:
+    """A network with its progress folded in, ready for the passes (``progressed``).
+
+    ``network`` holds each item's duration as the passes see it (what is left
+    of an item under way, the actual span of a finished one) and only the links
+    that still bind; ``constraints`` add the data date and the bounds of the
+    links from actual starts. ``started``/``done`` mark items under way and
+    finished; ``actual_start`` is where their bars begin.
+    """
+
+    network: Network
+    constraints: Constraints
+    started: np.ndarray
+    done: np.ndarray
+    actual_start: np.ndarray
+
+
+def progressed(network: Network, constraints: Constraints | None, progress: Progress) -> Progressed:
+    """Fold *progress* into *network* so that the ordinary passes schedule from the data date.
+
+    - a finished item becomes fixed at its actual start, as long as it actually took;
+      links into it no longer bind (it is done whatever they said);
+    - an item under way is as long as what is left of it and cannot continue before
+      the data date; FS links into it still hold what is left back (retained logic),
+      FF and SF links its finish; an SS link into it is spent (it has started);
+    - a start-based link (SS, SF) out of an item under way counts from its actual
+      start, a day already past: it becomes a start-no-earlier-than on its successor;
+    - an item not started cannot start (nor be fixed) before the data date.
+    """
+    n = network.size
+    earliest, latest, fixed = (constraints or Constraints()).arrays(n)
+    start = np.asarray(progress.actual_start, dtype=np.int64)
+    finish = np.asarray(progress.actual_finish, dtype=np.int64)
+    if len(start) != n or len(finish) != n or len(progress.remaining) != n:
+        raise ScheduleError(gettext_noop("A progress array has the wrong length."))
+    done = finish != NO_DAY
+    start = np.where(done & (start == NO_DAY), finish - network.duration, start)
+    start = np.where(done, np.minimum(start, finish), start)
+    started = (start != NO_DAY) & ~done
+    today = max(int(progress.data_date), 0)
+    duration = np.where(
+        done, finish - start, np.where(started, progress.remaining, network.duration)
+    ).astype(np.int64)
+    earliest = np.where(started, today, np.maximum(earliest, today))
+    fixed = np.where(done, start, np.where(started | (fixed == NO_FIX), NO_FIX, fixed))
+    fixed = np.where((fixed != NO_FIX) & ~done, np.maximum(fixed, today), fixed)
+    pred, succ, kind, lag = network.pred, network.succ, network.kind, network.lag
+    base = kind & 3
+    from_started = started[pred] & ((base == SS) | (base == SF))
+    spent = done[succ] | (started[succ] & (base == SS))
+    if from_started.any():
+        p, s = pred[from_started], succ[from_started]
+        bound = start[p] + lag[from_started] - np.where(base[from_started] == SF, duration[s], 0)
+        bound = bound[~spent[from_started]]
+        np.maximum.at(earliest, s[~spent[from_started]], bound)
+    keep = ~(from_started | spent)
+    return Progressed(
+        network=Network(
+            duration=duration,
+            pred=np.ascontiguousarray(pred[keep]),
+            succ=np.ascontiguousarray(succ[keep]),
+            kind=np.ascontiguousarray(kind[keep]),
+            lag=np.ascontiguousarray(lag[keep]),
+        ),
+        constraints=Constraints(earliest_start=earliest, latest_finish=latest, fixed_start=fixed),
+        started=started,
+        done=done,
+        actual_start=np.where(started | done, start, NO_DAY),
+    )
+
+
+@dataclass(frozen=True)
 class Schedule:
     """Early and late dates (offsets), floats and the critical set, by item index."""
 
@@ -224,10 +374,15 @@ class Schedule:
     finish: int
     #: The project's early finish, max(EF).
     early_finish: int
+    #: Items finished by the data date (their floats read 0); all False without progress.
+    done: np.ndarray | None = None
 
     @property
     def critical(self) -> np.ndarray:
-        return self.tf <= 0
+        """Total float at most 0; a finished item is never critical."""
+        if self.done is None:
+            return self.tf <= 0
+        return (self.tf <= 0) & ~self.done
 
     @property
     def days_late(self) -> np.ndarray:
@@ -389,6 +544,7 @@ def schedule(
     deadline: int | None = None,
     constraints: Constraints | None = None,
     names: Callable[[int], str] | None = None,
+    progress: Progress | None = None,
 ) -> Schedule:
     """Return the CPM schedule of *network*.
 
@@ -401,6 +557,9 @@ def schedule(
         Per-item start-no-earlier-than, finish-no-later-than and fixed starts.
     names
         Gives an item's name by index, for the message of a cycle.
+    progress
+        What has been done by the data date: the schedule then runs from it
+        (``progressed``); early dates of started items begin at their actual start.
 
     Raises
     ------
@@ -408,6 +567,23 @@ def schedule(
         If the links form a cycle; the message names its items in order.
     """
     n = network.size
+    if progress is not None:
+        folded = progressed(network, constraints, progress)
+        _check_cycle_free(network, names)
+        result = schedule(folded.network, deadline=deadline, constraints=folded.constraints)
+        started = folded.started | folded.done
+        zero = np.where(folded.done, 0, 1)
+        return Schedule(
+            es=np.where(started, folded.actual_start, result.es),
+            ef=result.ef,
+            ls=result.ls,
+            lf=result.lf,
+            tf=result.tf * zero,
+            ff=result.ff * zero,
+            finish=result.finish,
+            early_finish=result.early_finish,
+            done=folded.done,
+        )
     earliest, latest, fixed = (constraints or Constraints()).arrays(n)
     offsets, to, types, lags = _out_csr(n, network.pred, network.succ, network.kind, network.lag)
     es, order, reached, early_finish = _forward(
@@ -424,11 +600,46 @@ def schedule(
         ef=ef,
         ls=ls,
         lf=lf,
-        tf=ls - es,
+        tf=lf - ef,
         ff=ff,
         finish=int(horizon),
         early_finish=int(early_finish),
     )
+
+
+def _check_cycle_free(network: Network, names: Callable[[int], str] | None) -> None:
+    """Raise the ``CycleError`` of *network*'s own links: progress drops links, never a cycle."""
+    offsets, to, _types, _lags = _out_csr(
+        network.size, network.pred, network.succ, network.kind, network.lag
+    )
+    _order, reached = _topological(offsets, to, network.size)
+    if reached < network.size:
+        _raise_cycle(network, _order[:reached], names)
+
+
+@numba.njit(cache=True, nogil=True)
+def _topological(offsets, to, n):  # pragma: no cover - compiled
+    """Kahn's order alone (how many items it reaches; fewer than n means a cycle)."""
+    indegree = np.zeros(n, dtype=np.int64)
+    for k in range(len(to)):
+        indegree[to[k]] += 1
+    order = np.empty(n, dtype=np.int64)
+    tail = 0
+    for v in range(n):
+        if indegree[v] == 0:
+            order[tail] = v
+            tail += 1
+    head = 0
+    while head < tail:
+        v = order[head]
+        head += 1
+        for k in range(offsets[v], offsets[v + 1]):
+            s = to[k]
+            indegree[s] -= 1
+            if indegree[s] == 0:
+                order[tail] = s
+                tail += 1
+    return order, tail
 
 
 def _raise_cycle(network: Network, reached: np.ndarray, names: Callable[[int], str] | None):

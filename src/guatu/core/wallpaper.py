@@ -26,6 +26,8 @@ from html import escape
 
 from guatu.core.wallchart import (
     FONT,
+    HEAD,
+    YEAR_BAND,
     Axis,
     Line,
     Pen,
@@ -36,9 +38,11 @@ from guatu.core.wallchart import (
     draw_head,
     draw_labels,
     draw_legend,
+    lines_height,
     lines_of,
     text_width,
     ticks,
+    wrap_text,
 )
 
 __all__ = ["MARGIN_MM", "MIN_FONT_PT", "PAPER_MM", "SheetWords", "render_sheets", "sheet_lines"]
@@ -96,15 +100,33 @@ def sheet_lines(lines: Sequence[Line], per_sheet: int) -> list[list[Line]]:
         count += 1
 
 
+def _row_need(lines: Sequence[Line], label_w: float, pen: Pen, continued: str) -> float:
+    """The row height the longest name needs, wrapped at the smallest size, in a column
+    *label_w* wide (the widths ``draw_labels`` gives group and item names); 0 when every
+    name fits on one line at the pen's size."""
+    need = 0.0
+    for line in lines:
+        text, room = (
+            (line.group + continued, label_w - pen.font)  # as a continued sheet names it
+            if line.row is None
+            else (line.row.name, label_w - pen.indent - pen.font * 0.5)
+        )
+        if text_width(text, pen.font) > room:
+            count = len(wrap_text(text, MIN_FONT_PT, room))
+            need = max(need, lines_height(count, MIN_FONT_PT))
+    return need
+
+
 def _divisions(first: date, last: date, width: float, size: float):
-    """The finest divisions whose labels fit between their lines at *size*."""
+    """The finest divisions whose labels fit between their lines at *size* (named without
+    their year if need be: the header's year band names it)."""
     days = max((last - first).days, 1)
     per_day = width / days
     for zoom, label, span in (
-        ("week", "19W52", 7),
-        ("month", "2019-12", 30),
-        ("quarter", "2019Q4", 91),
-        ("year", "2019", 365),
+        ("week", "第52周", 7),
+        ("month", "12月", 28),
+        ("quarter", "四季度", 90),
+        ("year", "2019年", 365),
     ):
         if span * per_day >= text_width(label, size) + size:
             return ticks(first, last, zoom)
@@ -158,7 +180,8 @@ def _frame(paper: str) -> _Frame:
         info_size=info_size,
         title_h=title_size * 1.25 + info_size * 3.0,
         head_size=head_size,
-        head_h=head_size * 4.6,  # the divisions plus today's and the target's dates above them
+        # The divisions, the year band above them and today's and the target's dates above it.
+        head_h=head_size * (HEAD + YEAR_BAND),
     )
 
 
@@ -175,16 +198,22 @@ def render_sheets(
     margin, inner_w, rows_h = frame.margin, frame.inner_w, frame.rows_h
     lines = lines_of(rows)
     per_sheet = max(int(rows_h // (MIN_FONT_PT * ROW_PER_FONT)), 2)
-    sheets = sheet_lines(lines, per_sheet)
-    row_h = rows_h / max(max(len(sheet) for sheet in sheets), 1)
-    font = min(row_h / ROW_PER_FONT, MAX_FONT_A3 * frame.grow)
-    pen = Pen(row=row_h, font=font, small=max(MIN_FONT_PT, font * 0.85), indent=font * 1.2)
-
-    longest = max((text_width(row.name, font) for row in rows), default=0.0)
-    label_w = min(max(longest + pen.indent + font, inner_w * 0.12), inner_w * 0.28)
     first, last = chart_span(rows, today, target)
-    chart_left = margin + label_w
     days = max((last - first).days, 1)
+    while True:
+        sheets = sheet_lines(lines, per_sheet)
+        row_h = rows_h / max(max(len(sheet) for sheet in sheets), 1)
+        font = min(row_h / ROW_PER_FONT, MAX_FONT_A3 * frame.grow)
+        pen = Pen(row=row_h, font=font, small=max(MIN_FONT_PT, font * 0.85), indent=font * 1.2)
+        longest = max((text_width(row.name, font) for row in rows), default=0.0)
+        label_w = min(max(longest + pen.indent + font, inner_w * 0.12), inner_w * 0.28)
+        # Names are never cut: one too long for the column wraps, and when even at 7 pt
+        # its lines need more height than a row has, the sheets hold fewer, taller rows.
+        need = _row_need(lines, label_w, pen, words.labels.continued)
+        if need <= row_h or per_sheet <= 2:
+            break
+        per_sheet = max(min(per_sheet - 1, int(rows_h // need)), 2)
+    chart_left = margin + label_w
     axis = Axis(first, last, 0.0, (frame.page_w - margin - font - chart_left) / days)
     divisions = _divisions(first, last, axis.right, frame.head_size)
 
@@ -214,9 +243,12 @@ def render_sheets(
             pen=pen,
             today=today,
             target=target,
+            labels=words.labels,
         )
         side: list[str] = []
-        draw_labels(side.append, sheet, width=label_w, pen=pen, labels=words.labels)
+        draw_labels(
+            side.append, sheet, width=label_w, pen=pen, labels=words.labels, wrap=MIN_FONT_PT
+        )
         held = sum(1 for line in sheet if line.row is not None)
         block = _title_block(
             words,

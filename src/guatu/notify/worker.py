@@ -1,8 +1,9 @@
 """The notifier: a thread of ``guatu bulletin_worker`` (or ``guatu notify``) that sweeps and sends.
 
 Every ``SEND_EVERY_S`` it sends what is due; every ``SWEEP_EVERY_S`` it pauses
-the robots whose address fails the check (``notify.webhooks``) and looks for
-the day's reminders, blocker alerts and 整改反馈 due dates (each event is written once, so a
+the robots whose address fails the check (``notify.webhooks``), brings the
+schedules forward to a new data date (overnight), and looks for the day's
+reminders, blocker alerts and 整改反馈 due dates (each event is written once, so a
 sweep repeated within the day adds nothing).
 """
 
@@ -21,6 +22,7 @@ from guatu.notify.services import (
     robots_check,
 )
 from guatu.org.models import City
+from guatu.projects.scheduling import schedules_bring_forward
 
 log = logging.getLogger(__name__)
 SEND_EVERY_S = 10.0
@@ -33,6 +35,7 @@ def sweep() -> int:
     queued = 0
     for city in City.objects.all():
         with scoped_to((city.pk,)):  # each city's reminders read that city only
+            schedules_bring_forward(city)  # a new day: the schedules run from it first
             queued += report_reminders(city) + blocker_alerts(city) + answer_alerts(city)
     return queued
 

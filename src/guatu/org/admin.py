@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.db import transaction
 
+from guatu.common.events import DataDateChanged, publish
 from guatu.org.models import CalendarException, City, Department, Town, Village
 from guatu.org.services import calendar_exception_delete, calendar_exception_save
 
@@ -21,6 +23,13 @@ class CityAdmin(admin.ModelAdmin):
         if request.user.is_superuser:
             return readonly
         return (*readonly, "level", "parent", "code", "bulletin_numbers")
+
+    def save_model(self, request, obj, form, change) -> None:
+        """A new status date (数据日期) moves every schedule of the city to it, in the save."""
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            if change and "status_date" in form.changed_data:
+                publish(DataDateChanged(city_id=obj.pk))
 
 
 @admin.register(Town)

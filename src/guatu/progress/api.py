@@ -48,6 +48,8 @@ class ProjectOut(Schema):
     owner_department: str
     light: str | None
     items: int
+    early_finish: date | None = Field(description="The schedule's finish from its data date.")
+    data_date: date | None = Field(description="The data date (数据日期) it is scheduled from.")
 
 
 class ItemOut(Schema):
@@ -62,11 +64,20 @@ class ItemOut(Schema):
     unit: str
     duration_days: int
     deadline: date | None
-    early_start: date | None
-    early_finish: date | None
+    plan_start: date | None = Field(description="计划开始: the plan as agreed, nothing reported.")
+    plan_finish: date | None = Field(description="计划完成: the plan as agreed.")
+    early_start: date | None = Field(
+        description="Actual start once started, else from the data date."
+    )
+    early_finish: date | None = Field(
+        description="Actual finish once done, else from the data date."
+    )
     late_start: date | None
     late_finish: date | None
-    total_float: int | None
+    total_float: int | None = Field(
+        description="Working days; negative: misses its node by that many. None once done."
+    )
+    free_float: int | None
     critical: bool
     light: str | None
     reason: str | None
@@ -175,11 +186,14 @@ def _item_out(item: WorkItem, status: ItemStatus | None) -> ItemOut:
         unit=item.unit,
         duration_days=item.duration_days,
         deadline=item.deadline,
+        plan_start=item.plan_start,
+        plan_finish=item.plan_finish,
         early_start=item.early_start,
         early_finish=item.early_finish,
         late_start=item.late_start,
         late_finish=item.late_finish,
         total_float=item.total_float,
+        free_float=item.free_float,
         critical=item.critical,
         light=status.light if status else None,
         reason=status.reason if status else None,
@@ -266,6 +280,8 @@ def projects(request):
             owner_department=str(p.owner_department),
             light=lights.get(p.pk),
             items=p.item_count + p.milestone_count,
+            early_finish=p.early_finish,
+            data_date=p.scheduled_for,
         )
         for p in rows
     ]

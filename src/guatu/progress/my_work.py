@@ -17,6 +17,7 @@ from guatu.progress.models import Blocker
 from guatu.progress.selectors import LatestReport, blockers_open, latest_report_values
 from guatu.progress.status import ItemStatus, items_status
 from guatu.projects.models import WorkItem
+from guatu.projects.selectors import is_under_way_by
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,7 @@ def my_work(user, today: date) -> MyWork:
     )
     statuses = items_status(items=every, as_of=today)
     counted = Counter(status.light for status in statuses.values())
-    items = [item for item in every if item.early_start and item.early_start <= sunday]
+    items = [item for item in every if is_under_way_by(item, sunday)]
     latest = latest_report_values(work_item_ids=[item.pk for item in items])
     rows = [
         DueItem(

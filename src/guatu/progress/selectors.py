@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.db.models import Q
 
 from guatu.progress.models import Blocker, ProgressReport, ReportReview
+from guatu.projects.scheduling import Reported
 
 #: A report in force: nothing has superseded it by a correction. One date of
 #: an item has at most one report in force.
@@ -125,3 +126,44 @@ def blocker_overdue(blocker: Blocker, *, today: date) -> bool:
     due, not yet overdue. A resolved blocker is never overdue.
     """
     return blocker.status != Blocker.Status.RESOLVED and blocker.due_on < today
+
+
+def reported_by(project_ids, data_dates: dict[int, date]) -> dict:
+    """What each item's effective reports say by its project's data date (``Reported``):
+    the first report with progress, the one that reached 100 % if it still stands there,
+    the latest percentage, the last report before any progress that said nothing was done.
+    The schedule reads progress through this (``read_reported_with``), in the same order
+    and with the same rule (``COUNTS``) as the lights."""
+    if not data_dates:
+        return {}
+    rows = (
+        ProgressReport.everywhere.filter(
+            COUNTS,
+            work_item__project_id__in=list(project_ids),
+            reported_on__lte=max(data_dates.values()),
+        )
+        .order_by("work_item_id", "reported_on", "created_at", "id")
+        .values_list("work_item__project_id", "work_item_id", "reported_on", "percent_complete")
+    )
+    facts: dict[int, list] = {}
+    for project_id, item_id, day, percent in rows:
+        if day > data_dates.get(project_id, day):
+            continue
+        value = float(percent)
+        fact = facts.setdefault(item_id, [None, None, 0.0, None])
+        if value > 0 and fact[0] is None:
+            fact[0] = day
+        if value <= 0 and fact[0] is None:
+            fact[3] = day  # still nothing done that day
+        if value >= 100.0 and fact[1] is None:
+            fact[1] = day
+        fact[2] = value
+    return {
+        item_id: Reported(
+            started_on=started,
+            done_on=done if percent >= 100.0 else None,
+            percent=percent,
+            idle_on=idle,
+        )
+        for item_id, (started, done, percent, idle) in facts.items()
+    }

@@ -1,6 +1,8 @@
 """Lights for work items, projects and towns, from the stored schedule and reports.
 
-Reads the items' 倒排 schedule (stored by ``schedule_recalculate``) and their
+Reads the items' 倒排 schedule (stored by ``schedule_recalculate``: 序时进度 runs
+along the plan as agreed, ``plan_start``; the node is the late finish from the
+data date) and their
 effective reports as plain value rows (no model objects: a city has tens of
 thousands of items), turns every date into working-day offsets on each
 project's calendar with numpy, and hands the arrays for all items at once to
@@ -43,7 +45,7 @@ ITEM_FIELDS = (
     "town_id",
     "duration_days",
     "kind",
-    "early_start",
+    "plan_start",
     "late_finish",
     "critical",
     "planned_value",

@@ -34,7 +34,11 @@ from guatu.errors import as_validation_error
 from guatu.org.models import CalendarException, City, Department
 from guatu.projects.models import Dependency, Project, WorkItem
 from guatu.projects.plan_files import as_mspdi
-from guatu.projects.scheduling import project_calendar, schedule_recalculate
+from guatu.projects.scheduling import (
+    planned_schedule,
+    project_calendar,
+    schedule_recalculate,
+)
 from guatu.projects.services import Link, dependencies_add, work_item_create
 
 MONDAY_TO_FRIDAY = (True, True, True, True, True, False, False)
@@ -88,7 +92,7 @@ def project_import_mspdi(
             project=project, links=_links(plan, tasks, items), reschedule=False, actor=actor
         )
         schedule_recalculate(project=project)
-        _check_same_schedule(scheduled, items, start_date)
+        _check_same_schedule(scheduled, items, start_date, planned_schedule(project))
         audit_record(
             user=actor,
             action="project_import_mspdi",
@@ -201,9 +205,14 @@ def _shown(value) -> str:
 
 
 def _check_same_schedule(
-    scheduled: ScheduledMspdi, items: dict[int, WorkItem], start_date: date
+    scheduled: ScheduledMspdi, items: dict[int, WorkItem], start_date: date, planned: dict
 ) -> None:
-    """Refuse (and so roll back) a project whose day schedule is not Microsoft Project's."""
+    """Refuse (and so roll back) a project whose day schedule is not Microsoft Project's.
+
+    Compared with the plan as guatu schedules it with nothing reported (*planned*,
+    ``planned_schedule``): the file's dates are Microsoft's plan, which does not move work
+    not started to a status date the way the stored schedule does from the city's data date.
+    """
     axis, r = scheduled.axis, scheduled.result
     origin = axis.offset(datetime.combine(start_date, time(0)))
 
@@ -215,16 +224,15 @@ def _check_same_schedule(
 
     per_day = scheduled.project.minutes_per_day
     for i, (task, when) in enumerate(zip(scheduled.tasks, scheduled.times(), strict=True)):
-        item = items[task.uid]
-        item.refresh_from_db()
+        mine = planned[items[task.uid].pk]
         ours = {
-            _("early start"): item.early_start,
-            _("early finish"): item.early_finish,
-            _("late start"): item.late_start,
-            _("late finish"): item.late_finish,
-            _("total float (days)"): item.total_float,
-            _("free float (days)"): item.free_float,
-            _("critical"): item.critical,
+            _("early start"): mine["early_start"],
+            _("early finish"): mine["early_finish"],
+            _("late start"): mine["late_start"],
+            _("late finish"): mine["late_finish"],
+            _("total float (days)"): mine["total_float"],
+            _("free float (days)"): mine["free_float"],
+            _("critical"): mine["critical"],
         }
         theirs = {
             _("early start"): _day(int(r.es[i]), int(r.ef[i]), start=True),

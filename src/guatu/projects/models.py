@@ -87,6 +87,13 @@ class Project(models.Model):
     )
     # Written by schedule_recalculate, never by hand.
     scheduled_at = models.DateTimeField(_("scheduled at"), null=True, blank=True, editable=False)
+    scheduled_for = models.DateField(
+        _("scheduled as of (数据日期)"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("The data date the stored schedule runs from."),
+    )
     early_finish = models.DateField(_("early finish"), null=True, blank=True, editable=False)
     calendar_uncovered_years = models.JSONField(
         _("years without official holiday data"),
@@ -173,8 +180,11 @@ class TaskForceMember(models.Model):
 
 
 #: The schedule a work item stores, computed by ``scheduling.schedule_recalculate`` (read-only
-#: everywhere else: the admin shows them, the project page and the plan read them).
+#: everywhere else: the admin shows them, the project page and the plan read them): the plan
+#: as agreed (``plan_*``, what 序时进度 is measured against) and the schedule from the data date.
 SCHEDULE_FIELDS = (
+    "plan_start",
+    "plan_finish",
     "early_start",
     "early_finish",
     "late_start",
@@ -254,7 +264,14 @@ class WorkItem(models.Model):
         help_text=_("Starts on its planned start whatever its predecessors do."),
     )
     order = models.PositiveIntegerField(_("display order"), default=0)
-    # The 倒排 schedule, written by schedule_recalculate whenever an input changes.
+    # The 倒排 schedule, written by schedule_recalculate whenever an input or the progress
+    # changes: the plan with nothing reported (plan_*), then the schedule from the data date.
+    plan_start = models.DateField(
+        _("planned start (计划开始)"), null=True, blank=True, editable=False
+    )
+    plan_finish = models.DateField(
+        _("planned finish (计划完成)"), null=True, blank=True, editable=False
+    )
     early_start = models.DateField(_("early start"), null=True, blank=True, editable=False)
     early_finish = models.DateField(_("early finish"), null=True, blank=True, editable=False)
     late_start = models.DateField(_("late start"), null=True, blank=True, editable=False)

@@ -4,9 +4,16 @@ Called by every service that changes a schedule input (an item's duration,
 planned start, time node or fixing; a link; the project's dates or
 calendar), inside that service's transaction: the stored late dates are
 always those of the stored network, and a change that cannot be scheduled
-(a cycle) leaves nothing behind.
+(a cycle) leaves nothing behind. Reports and the data date are inputs too
+(``subscribers``): the schedule runs from the data date with what has been
+reported (``core.schedule.Progress``).
+
+What has been reported is read through ``read_reported_with``: the progress
+app, which sits above this one on the floor plan, registers its reader when
+it starts, so the projects app schedules with progress without importing it.
 """
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -20,17 +27,21 @@ from guatu.core.calendar import CalendarAxis, CalendarKind, WorkCalendar
 from guatu.core.errors import CoreError
 from guatu.core.schedule import (
     LINK_TYPES,
+    NO_DAY,
     NO_EARLIEST,
     NO_FIX,
     NO_LATEST,
     Constraints,
     Network,
+    Progress,
+    Schedule,
     critical_of,
     forward_only_into_fixed,
     schedule,
 )
 from guatu.errors import as_validation_error
-from guatu.org.models import CalendarException
+from guatu.org.clock import city_today
+from guatu.org.models import CalendarException, City
 from guatu.projects.models import SCHEDULE_FIELDS, Dependency, Project, WorkItem
 
 
@@ -65,6 +76,45 @@ def _offsets(axis: CalendarAxis, dates: list[date | None], convert, missing: np.
     return values
 
 
+@dataclass(frozen=True, slots=True)
+class Reported:
+    """What an item's effective reports say by a data date."""
+
+    #: The first report with any progress; None if nothing has been reported done.
+    started_on: date | None
+    #: The report that reached 100 %, if the item stands at 100 % by the data date.
+    done_on: date | None
+    #: The latest effective percentage by the data date.
+    percent: float
+    #: The last report, before any progress, that said nothing was done (0 %).
+    idle_on: date | None = None
+
+
+#: Reads the reports of the items of some projects, each up to its own data date:
+#: ``reader(project_ids, {project_id: data_date}) → {item_pk: Reported}``.
+ReportedReader = Callable[[Sequence[int], dict[int, date]], dict[int, Reported]]
+_reported_reader: list[ReportedReader] = []
+
+
+def read_reported_with(reader: ReportedReader) -> None:
+    """Register how reports are read (the progress app does, in its ``ready``)."""
+    _reported_reader[:] = [reader]
+
+
+def _reported(projects: list[Project], data_dates: dict[int, date]) -> dict[int, Reported]:
+    if not _reported_reader or not projects:
+        return {}
+    return _reported_reader[0]([project.pk for project in projects], data_dates)
+
+
+def data_dates_of(projects: list[Project]) -> dict[int, date]:
+    """Each project's data date: its city's status date, else the city's today."""
+    loaded = {p.city_id: p.city for p in projects if Project.city.is_cached(p)}
+    wanted = {project.city_id for project in projects} - set(loaded)
+    cities = {**loaded, **(City.everywhere.in_bulk(wanted) if wanted else {})}
+    return {project.pk: city_today(cities.get(project.city_id)) for project in projects}
+
+
 @dataclass(frozen=True)
 class PlanNetwork:
     """A project's items and links as the engine's arrays, with its calendar axis.
@@ -81,6 +131,14 @@ class PlanNetwork:
     deadline: int | None
     fixed: np.ndarray
     linked: np.ndarray
+    #: The data date the progress is read by, and the progress (None: nothing reported
+    #: and the data date not past the start — the schedule is the plan).
+    data_date: date | None = None
+    progress: Progress | None = None
+    #: Item index → what its reports say (only items with a report).
+    reported: dict[int, Reported] | None = None
+    #: The plan as agreed: the schedule with nothing reported.
+    planned: Schedule | None = None
 
 
 #: The item fields a plan reads (``PlanItem``), in query order.
@@ -109,6 +167,8 @@ class PlanItem:
     fixed: bool
     town_id: int | None
     phase_id: int | None
+    plan_start: date | None
+    plan_finish: date | None
     early_start: date | None
     early_finish: date | None
     late_start: date | None
@@ -123,24 +183,35 @@ def plan_network(project: Project) -> PlanNetwork:
     return plan_networks([project])[project.pk]
 
 
-def plan_networks(projects: list[Project]) -> dict[int, PlanNetwork]:
-    """The plans of *projects*, from one query of items, one of links and one of calendar
-    days, whatever their number (a city's risk reads all of them)."""
+def plan_networks(
+    projects: list[Project], *, data_dates: dict[int, date] | None = None
+) -> dict[int, PlanNetwork]:
+    """The plans of *projects* with their progress by each one's data date (its city's,
+    unless *data_dates* says otherwise), from one query of items, one of links, one of
+    calendar days and one of reports, whatever their number (a city's risk reads all)."""
     ids = [project.pk for project in projects]
     items_of: dict[int, list[PlanItem]] = {pk: [] for pk in ids}
-    rows = WorkItem.objects.filter(project_id__in=ids).order_by("pk").values_list(*PLAN_FIELDS)
+    # The projects were read in their city's scope by the caller: no second join to it.
+    rows = WorkItem.everywhere.filter(project_id__in=ids).order_by("pk").values_list(*PLAN_FIELDS)
     for row in rows:
         item = PlanItem(*row)
         items_of[item.project_id].append(item)
     links_of: dict[int, list[tuple]] = {pk: [] for pk in ids}
-    for row in Dependency.objects.filter(predecessor__project_id__in=ids).values_list(
+    for row in Dependency.everywhere.filter(predecessor__project_id__in=ids).values_list(
         "predecessor__project_id", "predecessor_id", "successor_id", "type", "lag_days"
     ):
         links_of[row[0]].append(row[1:])
     calendars = _calendars(projects)
+    data_dates = data_dates if data_dates is not None else data_dates_of(projects)
+    reported = _reported(projects, data_dates)
     return {
         project.pk: _plan(
-            project, items_of[project.pk], links_of[project.pk], calendars[project.pk]
+            project,
+            items_of[project.pk],
+            links_of[project.pk],
+            calendars[project.pk],
+            data_dates.get(project.pk),
+            reported,
         )
         for project in projects
     }
@@ -177,7 +248,14 @@ def _calendars(projects: list[Project]) -> dict[int, WorkCalendar]:
     return found
 
 
-def _plan(project: Project, items: list[PlanItem], links: list[tuple], calendar) -> PlanNetwork:
+def _plan(
+    project: Project,
+    items: list[PlanItem],
+    links: list[tuple],
+    calendar,
+    data_date: date | None,
+    reported: dict[int, Reported],
+) -> PlanNetwork:
     index = {item.pk: i for i, item in enumerate(items)}
     fixed = np.array([item.fixed for item in items], dtype=bool)
     pred = [index[p] for p, _, _, _ in links]
@@ -207,42 +285,120 @@ def _plan(project: Project, items: list[PlanItem], links: list[tuple], calendar)
         ),
     )
     deadline = int(axis.offset_of_finish([project.deadline])[0]) if project.deadline else None
-    return PlanNetwork(items, network, constraints, calendar, axis, deadline, fixed, linked)
+    own = {i: reported[item.pk] for i, item in enumerate(items) if item.pk in reported}
+    planned = schedule(
+        network, deadline=deadline, constraints=constraints, names=lambda i: items[i].name
+    )
+    return PlanNetwork(
+        items, network, constraints, calendar, axis, deadline, fixed, linked,
+        data_date, _progress(project, network, axis, data_date, own, planned.es), own, planned,
+    )  # fmt: skip
+
+
+def _progress(
+    project: Project,
+    network: Network,
+    axis: CalendarAxis,
+    data_date: date | None,
+    reported: dict[int, Reported],
+    plan_start: np.ndarray,
+) -> Progress | None:
+    """The engine's progress: the data date as the day after it (work reported "as of"
+    a day covers that day), finishes at the end of the report that reached 100 %.
+
+    Reports give no start date, so an actual start is the plan's, kept between what the
+    reports allow: no later than the day of the first report with progress, no earlier
+    than the day after the last one saying nothing was done. A city that began reporting
+    years into a plan does not see every item "start" on its first report.
+    """
+    if data_date is None or (data_date < project.start_date and not reported):
+        return None
+    n = network.size
+    start = np.full(n, NO_DAY, dtype=np.int64)
+    finish = np.full(n, NO_DAY, dtype=np.int64)
+    percent = np.zeros(n)
+    if reported:
+        index = np.fromiter(reported, dtype=np.int64, count=len(reported))
+        facts = list(reported.values())
+        percent[index] = [fact.percent for fact in facts]
+        started = [(i, f) for i, f in zip(index, facts, strict=True) if f.started_on]
+        if started:
+            where = np.array([i for i, _ in started], dtype=np.int64)
+            ends = axis.offset_of_finish([f.started_on for _, f in started])
+            idle = [f.idle_on for _, f in started]
+            after = np.zeros(len(started), dtype=np.int64)
+            known = [k for k, day in enumerate(idle) if day is not None]
+            if known:
+                after[known] = axis.offset_of_finish([idle[k] for k in known])
+            milestone = network.duration[where] == 0
+            latest = np.where(milestone, ends, np.maximum(ends - 1, 0))
+            start[where] = np.minimum(np.maximum(plan_start[where], after), latest)
+        done = [(i, f.done_on) for i, f in zip(index, facts, strict=True) if f.done_on]
+        if done:
+            where = np.array([i for i, _ in done], dtype=np.int64)
+            finish[where] = np.maximum(axis.offset_of_finish([day for _, day in done]), 0)
+    today = 0 if data_date < project.start_date else int(axis.offset_of_finish([data_date])[0])
+    return Progress.from_percent(
+        network=network, data_date=today, actual_start=start, actual_finish=finish,
+        percent=np.minimum(percent, 100.0),
+    )  # fmt: skip
+
+
+def _dates(axis: CalendarAxis, milestone: np.ndarray, start: np.ndarray, finish: np.ndarray):
+    """Offsets as the calendar dates an item starts and finishes on (a milestone: its day)."""
+    starts = np.where(milestone, axis.milestone_dates(start), axis.dates(start))
+    finishes = np.where(milestone, starts, axis.finish_dates(finish))
+    return starts, finishes
 
 
 def schedule_recalculate(*, project: Project) -> ScheduleSummary:
-    """Compute the project's CPM schedule and store it on its items, atomically.
+    """Compute the project's CPM schedule and store it on its items, atomically: the plan
+    as agreed (nothing reported: ``plan_start``/``plan_finish``) and the schedule from the
+    data date with what has been reported (early and late dates, floats, critical).
+
+    A finished item keeps its actual dates as early dates and the plan's late dates (the
+    node it was measured against); it has no float and is never critical.
 
     Raises ``ValidationError`` (translated) if the links form a cycle.
     """
     with transaction.atomic():
-        plan = plan_network(project)
-        items, network, constraints, axis = plan.items, plan.network, plan.constraints, plan.axis
-        fixed, linked, calendar, deadline = plan.fixed, plan.linked, plan.calendar, plan.deadline
         try:
-            result = schedule(
-                network,
-                deadline=deadline,
-                constraints=constraints,
-                names=lambda i: items[i].name,
+            plan = plan_network(project)
+            items, network, constraints = plan.items, plan.network, plan.constraints
+            fixed, linked, calendar, deadline = (
+                plan.fixed,
+                plan.linked,
+                plan.calendar,
+                plan.deadline,
             )
+            axis, planned = plan.axis, plan.planned
+            result = planned
+            if plan.progress is not None:
+                result = schedule(
+                    network, deadline=deadline, constraints=constraints, progress=plan.progress
+                )
         except CoreError as error:
             raise as_validation_error(error) from error
         milestone = np.array([item.kind == WorkItem.Kind.MILESTONE for item in items], dtype=bool)
-        early_start = np.where(milestone, axis.milestone_dates(result.es), axis.dates(result.es))
-        early_finish = np.where(milestone, early_start, axis.finish_dates(result.ef))
-        late_start = np.where(milestone, axis.milestone_dates(result.ls), axis.dates(result.ls))
-        late_finish = np.where(milestone, late_start, axis.finish_dates(result.lf))
-        critical = critical_of(result.tf, fixed, linked)
+        done = result.done if result.done is not None else np.zeros(len(items), dtype=bool)
+        plan_start, plan_finish = _dates(axis, milestone, planned.es, planned.ef)
+        early_start, early_finish = _dates(axis, milestone, result.es, result.ef)
+        late_start, late_finish = _dates(
+            axis, milestone, np.where(done, planned.ls, result.ls),
+            np.where(done, planned.lf, result.lf),
+        )  # fmt: skip
+        critical = critical_of(result.tf, fixed, linked) & ~done
         changed = []
         for i, item in enumerate(items):
             values = (
+                plan_start[i].item(),
+                plan_finish[i].item(),
                 early_start[i].item(),
                 early_finish[i].item(),
                 late_start[i].item(),
                 late_finish[i].item(),
-                int(result.tf[i]),
-                int(result.ff[i]),
+                None if done[i] else int(result.tf[i]),
+                None if done[i] else int(result.ff[i]),
                 bool(critical[i]),
             )
             if values != tuple(getattr(item, name) for name in SCHEDULE_FIELDS):
@@ -255,11 +411,17 @@ def schedule_recalculate(*, project: Project) -> ScheduleSummary:
             project.start_date,
             max(finish or project.start_date, project.deadline or finish or project.start_date),
         )
-        project.scheduled_at = timezone.now()
-        project.early_finish = finish
-        project.calendar_uncovered_years = uncovered
-        project.save(update_fields=["scheduled_at", "early_finish", "calendar_uncovered_years"])
-    late = result.days_late
+        facts = (plan.data_date, finish, uncovered)
+        stored = (project.scheduled_for, project.early_finish, project.calendar_uncovered_years)
+        if project.scheduled_at is None or changed or facts != stored:
+            project.scheduled_at = timezone.now()
+            project.scheduled_for, project.early_finish, project.calendar_uncovered_years = facts
+            project.save(
+                update_fields=[
+                    "scheduled_at", "scheduled_for", "early_finish", "calendar_uncovered_years"
+                ]
+            )  # fmt: skip
+    late = _days_late(result, done)
     return ScheduleSummary(
         items=len(items),
         critical=int(critical.sum()),
@@ -268,3 +430,49 @@ def schedule_recalculate(*, project: Project) -> ScheduleSummary:
         early_finish=finish,
         uncovered_years=uncovered,
     )
+
+
+def _days_late(result: Schedule, done: np.ndarray) -> np.ndarray:
+    return np.where(done, 0, result.days_late)
+
+
+def planned_schedule(project: Project) -> dict[int, dict[str, object]]:
+    """Each item's schedule as planned, with nothing reported and no data date: early and
+    late dates, floats and the critical flag, by item pk (not stored). A plan imported
+    from Microsoft Project is checked against it: Microsoft's file is such a plan."""
+    try:
+        plan = plan_network(project)
+    except CoreError as error:
+        raise as_validation_error(error) from error
+    items, axis, result = plan.items, plan.axis, plan.planned
+    milestone = np.array([item.kind == WorkItem.Kind.MILESTONE for item in items], dtype=bool)
+    early_start, early_finish = _dates(axis, milestone, result.es, result.ef)
+    late_start, late_finish = _dates(axis, milestone, result.ls, result.lf)
+    critical = critical_of(result.tf, plan.fixed, plan.linked)
+    return {
+        item.pk: {
+            "early_start": early_start[i].item(),
+            "early_finish": early_finish[i].item(),
+            "late_start": late_start[i].item(),
+            "late_finish": late_finish[i].item(),
+            "total_float": int(result.tf[i]),
+            "free_float": int(result.ff[i]),
+            "critical": bool(critical[i]),
+        }
+        for i, item in enumerate(items)
+    }
+
+
+def schedules_bring_forward(city: City) -> int:
+    """Reschedule the city's projects whose schedule runs from another day than the city's
+    data date (the real date moved on overnight, or the status date was changed); answer
+    how many. The worker's sweep calls it, so a new day's schedule is ready by morning."""
+    today = city_today(city)
+    stale = Project.everywhere.filter(city=city, scheduled_at__isnull=False).exclude(
+        scheduled_for=today
+    )
+    count = 0
+    for project in stale.order_by("pk"):
+        schedule_recalculate(project=project)
+        count += 1
+    return count

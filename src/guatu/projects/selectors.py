@@ -1,5 +1,6 @@
 """Read paths for projects: lists, a project with its network, joint-milestone state."""
 
+from datetime import date
 from decimal import Decimal
 
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
@@ -107,3 +108,15 @@ def critical_chains(*, items: list[WorkItem]) -> list[list[WorkItem]]:
         for chain in chains.values()
     ]
     return sorted(ordered, key=lambda chain: (chain[0].early_start, chain[0].order))
+
+
+def under_way_by(day: date) -> Q:
+    """Items that should be under way by *day* (and so reported): planned to have started
+    by then, or started or scheduled to start by then. The plan keeps an item that is late
+    to start on the list; the schedule from the data date adds one that started early."""
+    return Q(plan_start__lte=day) | Q(early_start__lte=day)
+
+
+def is_under_way_by(item, day: date) -> bool:
+    """``under_way_by`` on an item already read."""
+    return any(start is not None and start <= day for start in (item.plan_start, item.early_start))

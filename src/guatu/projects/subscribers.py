@@ -1,7 +1,13 @@
 """What the projects app does when something happens elsewhere (``guatu.common.events``)."""
 
-from guatu.common.events import CalendarChanged, subscribe
-from guatu.projects.models import Project
+from guatu.common.events import (
+    CalendarChanged,
+    DataDateChanged,
+    ReportReviewed,
+    ReportsStored,
+    subscribe,
+)
+from guatu.projects.models import Project, WorkItem
 from guatu.projects.scheduling import schedule_recalculate
 
 
@@ -16,6 +22,40 @@ def calendar_changed(event: CalendarChanged) -> None:
         schedule_recalculate(project=project)
 
 
+def _reschedule(project_ids: set[int]) -> None:
+    projects = Project.everywhere.filter(pk__in=project_ids).select_related("city")
+    for project in projects.order_by("pk"):
+        schedule_recalculate(project=project)
+
+
+def reports_stored(event: ReportsStored) -> None:
+    """A report moves the schedule from the data date: what is left, and when it ends.
+
+    In the report's own transaction, so that no page ever shows a report beside a
+    schedule that has not heard of it. The project the report path read is reused."""
+    loaded: dict[int, Project] = {}
+    for report in event.reports:
+        item = report.work_item
+        if WorkItem.project.is_cached(item) and Project.city.is_cached(item.project):
+            loaded.setdefault(item.project_id, item.project)
+    for project in loaded.values():
+        schedule_recalculate(project=project)
+    _reschedule({report.work_item.project_id for report in event.reports} - set(loaded))
+
+
+def report_reviewed(event: ReportReviewed) -> None:
+    """A confirmed (or rejected) report above the target counts (or does not) from now on."""
+    _reschedule({event.review.report.work_item.project_id})
+
+
+def data_date_changed(event: DataDateChanged) -> None:
+    """A new status date (数据日期) moves every project of the city to it."""
+    _reschedule(set(Project.everywhere.filter(city_id=event.city_id).values_list("pk", flat=True)))
+
+
 def connect() -> None:
     """Subscribe the handlers (``ProjectsConfig.ready``)."""
     subscribe(CalendarChanged, calendar_changed)
+    subscribe(ReportsStored, reports_stored)
+    subscribe(ReportReviewed, report_reviewed)
+    subscribe(DataDateChanged, data_date_changed)

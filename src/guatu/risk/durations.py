@@ -1,10 +1,11 @@
 """What each item's remaining duration is drawn from, in a project's risk run.
 
-A time node takes no time; a finished item is fixed at the day it finished;
-an item under way continues from today with what is left of its duration (at
-its recent pace when it has one); an item not started starts no earlier than
-today. The analyst's three-point estimate, where there is one, overrides the
-city's record (``calibration``) for that item, scaled by what is left.
+The network is the stored schedule's (``projects.scheduling``): a finished
+item keeps its actual dates; an item under way continues from the data date
+with what is left of its duration (at its recent pace when it has one); an
+item not started starts no earlier than the data date. The analyst's
+three-point estimate, where there is one, overrides the city's record
+(``calibration``) for that item, scaled by what is left.
 """
 
 import math
@@ -14,7 +15,7 @@ import numpy as np
 from django.utils.translation import gettext as _
 
 from guatu.core.risk import Dist
-from guatu.core.schedule import NO_FIX, Constraints
+from guatu.core.schedule import Constraints, Network, progressed
 from guatu.projects.models import WorkItem
 from guatu.projects.scheduling import PlanNetwork
 from guatu.risk.calibration import Calibration
@@ -27,6 +28,8 @@ __all__ = ["Durations", "item_durations"]
 class Durations:
     """Each item's distribution (``Dist`` and its three parameters) and start constraints."""
 
+    #: The network the runs schedule: the plan's, progress folded in.
+    network: Network
     dist: np.ndarray
     p1: np.ndarray
     p2: np.ndarray
@@ -41,22 +44,27 @@ class Durations:
 def item_durations(
     plan: PlanNetwork,
     *,
-    now: int,
     extra_days: dict[int, int],
     calibration: Calibration,
     estimates: dict[int, ThreePoint],
 ) -> Durations:
-    """What each of *plan*'s items is drawn from, as of the working day *now*.
+    """What each of *plan*'s items is drawn from, as of its data date.
 
-    *extra_days* (item pk → days) are a what-if's, added to what is left.
+    The network is the schedule's own, progress folded in (``core.schedule.progressed``):
+    a run with every item at its planned pace is the stored schedule. *extra_days*
+    (item pk → days) are a what-if's, added to what is left.
     """
-    items, axis = plan.items, plan.axis
+    items = plan.items
     n = len(items)
-    progress = calibration.progress  # the same day's figures, fetched once for the city
-    earliest, latest, fixed = plan.constraints.arrays(n)
-    earliest, fixed = earliest.copy(), fixed.copy()
+    network, constraints = plan.network, plan.constraints
+    done = np.zeros(n, dtype=bool)
+    if plan.progress is not None:
+        folded = progressed(network, constraints, plan.progress)
+        network, constraints, done = folded.network, folded.constraints, folded.done
+    pace = calibration.progress  # the same day's figures, fetched once for the city
+    reported = plan.reported or {}
     dist = np.full(n, Dist.FIXED, dtype=np.int64)
-    p1 = plan.network.duration.astype(np.float64)
+    p1 = network.duration.astype(np.float64)
     p2 = np.zeros(n)
     p3 = np.zeros(n)
     used: dict[str, list] = {}
@@ -64,40 +72,30 @@ def item_durations(
     analyst = _("analyst's three-point estimate")
     no_duration = _("no duration (a time node)")
     for i, item in enumerate(items):
-        extra = extra_days.get(item.pk, 0)
-        done = progress.get(item.pk)
         if item.kind == WorkItem.Kind.MILESTONE or item.duration_days == 0:
-            p1[i] = 0.0
             source_of[i] = no_duration
             continue
-        if done is not None and done.done_on is not None:
-            p1[i] = 0.0  # finished: successors wait only for the day it finished
-            fixed[i] = int(axis.offset_of_finish([done.done_on])[0])
-            source_of[i] = _("finished on %(date)s") % {"date": done.done_on.isoformat()}
+        if done[i]:
+            source_of[i] = _("finished on %(date)s") % {"date": reported[i].done_on.isoformat()}
             continue
+        extra = extra_days.get(item.pk, 0)
+        left = float(network.duration[i])  # what is left (the whole of it, not started)
+        share = left / item.duration_days
         fit = calibration.for_item(item)
-        share = 1.0 - (done.percent / 100.0 if done else 0.0)  # what is left of the work
-        left = max(item.duration_days * share + extra, 0.0)
         mu = fit.mu
-        if done is not None and done.percent > 0:
-            fixed[i] = max(now, int(earliest[i]) if earliest[i] > 0 else 0)  # under way
-            if done.pace_ratio is not None:
-                mu = math.log(done.pace_ratio)
-        else:
-            earliest[i] = max(int(earliest[i]), now)
-            if fixed[i] != NO_FIX:
-                fixed[i] = max(int(fixed[i]), now)
+        recent = pace.get(item.pk)
+        if i in reported and reported[i].started_on and recent and recent.pace_ratio:
+            mu = math.log(recent.pace_ratio)  # under way: at its recent pace
         estimate = estimates.get(item.pk)
         if estimate is not None:  # the analyst's range overrides the history
             dist[i], p1[i], p2[i], p3[i] = _three_point(estimate, share, extra)
             source_of[i] = analyst
             used.setdefault(analyst, [0, None])[0] += 1
             continue
-        dist[i], p1[i], p2[i], p3[i] = Dist.LOGNORMAL, left, mu, fit.sigma
+        dist[i], p1[i], p2[i], p3[i] = Dist.LOGNORMAL, max(left + extra, 0.0), mu, fit.sigma
         source_of[i] = fit.source
         used.setdefault(fit.source, [0, fit])[0] += 1
-    constraints = Constraints(earliest_start=earliest, latest_finish=latest, fixed_start=fixed)
-    return Durations(dist, p1, p2, p3, constraints, source_of, used)
+    return Durations(network, dist, p1, p2, p3, constraints, source_of, used)
 
 
 def _three_point(

@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from guatu.projects.models import WorkItem
 from guatu.risk.models import ThreePoint
@@ -12,7 +13,10 @@ class WhatIfForm(forms.Form):
         label=_("Move the time node of"), queryset=WorkItem.objects.none(), required=False
     )
     node_date = forms.DateField(
-        label=_("to"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        # "Move the time node of [item] to [date]": a change (改为), not notify's recipient.
+        label=pgettext_lazy("change", "to"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     delay_item = forms.ModelChoiceField(
         label=_("Add days to"), queryset=WorkItem.objects.none(), required=False

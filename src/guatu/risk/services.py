@@ -5,7 +5,7 @@ Each item's remaining work is drawn from the calibration of its town × phase
 day it finished, an item under way continues from today with what is left of
 its duration (at its recent pace when it has one), an item not started starts
 no earlier than today (``durations``). The network, links, calendars and nodes are the
-project's own (``projects.scheduling.plan_network``, the same builder as the
+project's own (``projects.scheduling.plan_networks``, the same builder as the
 CPM). A what-if (move a node, add days to an item) is applied to the inputs
 only: nothing is stored.
 """
@@ -21,7 +21,7 @@ from guatu.core.risk import RiskInput, RiskResult, run_risk
 from guatu.org.clock import city_today
 from guatu.progress.models import ProgressReport, ReportReview
 from guatu.projects.models import Project, WorkItem
-from guatu.projects.scheduling import PlanItem, PlanNetwork, plan_network, plan_networks
+from guatu.projects.scheduling import PlanItem, PlanNetwork, plan_networks
 from guatu.risk.calibration import calibrate
 from guatu.risk.durations import Durations, item_durations
 from guatu.risk.models import ThreePoint
@@ -36,12 +36,14 @@ TORNADO = 10
 
 __all__ = [
     "AtRisk",
+    "Headline",
     "ItemRisk",
     "NodeRisk",
     "ProjectRisk",
     "WhatIf",
     "city_calibration",
     "city_risks",
+    "headlines",
     "nodes_at_risk",
     "project_risk",
     "project_risk_cached",
@@ -163,22 +165,22 @@ def project_risk(
     today = today or city_today(project.city)
     what_if = what_if or WhatIf()
     what_if_check(project, what_if)
-    plan = plan or plan_network(project)
-    items, axis = plan.items, plan.axis
+    plan = plan or plan_networks([project], data_dates={project.pk: today})[project.pk]
+    items = plan.items
     n = len(items)
     if n == 0 or any(item.early_start is None for item in items):
         return None
     calibration = calibration or city_calibration(project.city, today)
-    now = int(axis.offset_of_start([today])[0]) if today >= project.start_date else 0
+    now = plan.progress.data_date if plan.progress is not None else 0
     if estimates is None:
         rows = ThreePoint.objects.filter(work_item__project=project)
         estimates = {e.work_item_id: e for e in rows}
     durations = item_durations(
-        plan, now=now, extra_days=what_if.extra_days, calibration=calibration, estimates=estimates
+        plan, extra_days=what_if.extra_days, calibration=calibration, estimates=estimates
     )
     nodes = [i for i, item in enumerate(items) if item.deadline or item.pk in what_if.nodes]
     data = RiskInput(
-        plan.network,
+        durations.network,
         dist=durations.dist,
         p1=durations.p1,
         p2=durations.p2,
@@ -313,6 +315,53 @@ def what_if_risk(
     return today, tried
 
 
+@dataclass(frozen=True)
+class Headline:
+    """One lead line of the page: a date and the chance of meeting it, and with a
+    what-if, the date tried (``new``, the same when the change does not move it) and
+    the chance of meeting that one."""
+
+    name: str | None  # the moved node's work item; None: the project's target
+    old: date | None  # None: the item had no time node before
+    before: float | None
+    new: date | None = None  # None: no what-if
+    after: float | None = None
+
+    @property
+    def moved(self) -> bool:
+        return self.new is not None and self.new != self.old
+
+
+def headlines(risk: ProjectRisk | None, tried: ProjectRisk | None) -> list[Headline]:
+    """The page's lead: each node the what-if moves (its old date and today's chance of
+    meeting it → its new date and the chance with the change, read from the same rows
+    as the table), then the project's target, unless a moved node carried it (the key
+    time node, whose line then says what the target's would)."""
+    if risk is None:
+        return []
+    lines: list[Headline] = []
+    if tried is not None:
+        before = {row.item.pk: row for row in risk.nodes}
+        for row in tried.nodes:
+            old = before.get(row.item.pk)
+            old_date = old.node if old else None
+            if row.node != old_date:
+                lines.append(
+                    Headline(
+                        row.item.name, old_date, old.probability if old else None,
+                        row.node, row.probability,
+                    )
+                )  # fmt: skip
+    if risk.target is not None and all(line.old != risk.target for line in lines):
+        lines.append(
+            Headline(
+                None, risk.target, risk.target_probability,
+                tried.target if tried else None, tried.target_probability if tried else None,
+            )
+        )  # fmt: skip
+    return lines
+
+
 def _dates(axis, offsets: np.ndarray, milestone: list[bool]) -> list[list[date]]:
     """Calendar dates of (rows × quantiles) finish offsets: a fractional offset is the
     day it falls in; a milestone's row reads as milestone dates."""
@@ -402,7 +451,7 @@ def city_risks(city, *, today: date | None = None) -> list[ProjectRisk]:
     def compute() -> list[ProjectRisk]:
         calibration = city_calibration(city, today, version)
         projects = list(Project.objects.filter(city=city).select_related("city").order_by("code"))
-        plans = plan_networks(projects)
+        plans = plan_networks(projects, data_dates={p.pk: today for p in projects})
         estimates: dict[int, dict] = {}
         for e in ThreePoint.objects.filter(work_item__project__city=city).select_related(
             "work_item"

@@ -18,6 +18,7 @@ from guatu.risk.forms import EstimateForm, WhatIfForm
 from guatu.risk.models import ThreePoint
 from guatu.risk.services import (
     WhatIf,
+    headlines,
     nodes_at_risk,
     project_risk,
     project_risk_cached,
@@ -58,6 +59,7 @@ def risk_view(request: HttpRequest, code: str, estimate_form=None) -> HttpRespon
             "project": project,
             "risk": risk,
             "tried": tried,
+            "headlines": headlines(risk, tried),
             "rows": rows,
             "form": form,
             "may_estimate": is_supervisor(request.user),

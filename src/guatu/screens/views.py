@@ -1,62 +1,38 @@
 """The command-room screen (大屏) and the office's page for its tokens."""
 
-from datetime import date, timedelta
-
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from guatu.access import role_required
 from guatu.accounts.models import Role
-from guatu.core.wallchart import render_svg
 from guatu.org.clock import city_time
 from guatu.org.middleware import enter_city
 from guatu.org.selectors import current_city_or_404
 from guatu.projects.models import Project
+from guatu.screens.chart import screen_chart, urgent_rows
 from guatu.screens.models import ScreenToken
+from guatu.screens.panels import attention_list, town_board
 from guatu.screens.services import screen_for_token, screen_token_create, screen_token_revoke
 from guatu.web.dashboard import dashboard
 from guatu.web.wallchart import wall_labels, wall_rows
 
 REFRESH_SECONDS = 180
 REFRESH_BOUNDS = (10, 3600)
-CHART_ROWS = 10
-#: The chart's days around today, and its pixels a day before the screen scales it.
-CHART_BEFORE, CHART_AFTER, CHART_REACH = (
-    timedelta(days=70),
-    timedelta(days=112),
-    timedelta(days=150),
-)
-CHART_PER_DAY = 7.0
-LIST_ROWS = {"attention": 6, "towns": 8, "nodes": 6}
-URGENCY = {"red": 0, "yellow": 1}
+#: How often a refused screen asks again: it shows the city as soon as its link works.
+RETRY_SECONDS = 60
+#: Table rows each list has on the screen (a line for what is left out comes under).
+LIST_ROWS = {"attention": 9, "towns": 10, "nodes": 9}
 
 
-def _urgent_rows(rows):
-    """At most CHART_ROWS rows for the screen: red, yellow and critical first, in chart order."""
-    ranked = sorted(
-        range(len(rows)),
-        key=lambda k: (URGENCY.get(rows[k].light, 2), not rows[k].critical, k),
-    )
-    keep = sorted(ranked[:CHART_ROWS])
-    return [rows[k] for k in keep]
-
-
-def _window(today: date, target: date | None) -> tuple[date, date]:
-    """A few months around today, stretched to the project's target when it is near."""
-    last = today + CHART_AFTER
-    if target is not None and today < target <= today + CHART_REACH:
-        last = max(last, target + timedelta(days=14))
-    return today - CHART_BEFORE, last
-
-
-def _refresh(request: HttpRequest) -> int:
+def _refresh(request: HttpRequest, default: int = REFRESH_SECONDS) -> int:
     try:
-        seconds = int(request.GET.get("refresh", REFRESH_SECONDS))
+        seconds = int(request.GET.get("refresh", default))
     except ValueError:
-        seconds = REFRESH_SECONDS
+        seconds = default
     return min(max(seconds, REFRESH_BOUNDS[0]), REFRESH_BOUNDS[1])
 
 
@@ -64,9 +40,20 @@ def _refresh(request: HttpRequest) -> int:
 def screen_view(request: HttpRequest, token: str) -> HttpResponse:
     """The city at a glance for a wall screen: read-only, no session, refreshing itself.
 
-    Each refresh moves the chart on to the next project (``n``).
+    Each refresh moves the chart on to the next project (``n``). A revoked or unknown
+    link gets a page of its own that names no city and asks again every minute.
     """
-    screen = screen_for_token(token)
+    try:
+        screen = screen_for_token(token)
+    except PermissionDenied:
+        return _screen_page(
+            render(
+                request,
+                "screens/refused.html",
+                {"refresh": _refresh(request, RETRY_SECONDS)},
+                status=403,
+            )
+        )
     enter_city(screen.created_by)  # the city of the office that issued it, whoever looks
     city = current_city_or_404()
     board = dashboard(city=city)
@@ -79,38 +66,46 @@ def screen_view(request: HttpRequest, token: str) -> HttpResponse:
     project = None
     if projects:
         project = projects[turn % len(projects)]
-        rows = _urgent_rows(wall_rows(project=project))
-        chart = render_svg(
-            rows,
+        chart = screen_chart(
+            urgent_rows(wall_rows(project=project)),
             today=board.today,
             target=project.deadline,
             labels=wall_labels(project),
-            window=_window(board.today, project.deadline),
-            per_day=CHART_PER_DAY,
+            title=project.name,
+            subtitle=_("project %(turn)s of %(count)s, the most urgent rows")
+            % {"turn": turn % len(projects) + 1, "count": len(projects)},
         )
     refresh = _refresh(request)
     query = f"?n={(turn + 1) % max(len(projects), 1)}"
     if "refresh" in request.GET:
         query += f"&refresh={refresh}"
-    response = render(
-        request,
-        "screens/wall.html",
-        {
-            "screen": screen,
-            "city": city,
-            "board": board,
-            "attention": board.attention[: LIST_ROWS["attention"]],
-            "towns": [row for row in board.towns if row.share is not None][: LIST_ROWS["towns"]],
-            "nodes": board.next_nodes[: LIST_ROWS["nodes"]],
-            "project": project,
-            "turn": (turn % len(projects)) + 1 if projects else 0,
-            "projects": len(projects),
-            "chart": chart,
-            "refresh": refresh,
-            "next_url": reverse("screens:wall", args=[token]) + query,
-            "shown_at": city_time(city, screen.last_seen_at) if screen.last_seen_at else None,
-        },
+    return _screen_page(
+        render(
+            request,
+            "screens/wall.html",
+            {
+                "screen": screen,
+                "city": city,
+                "board": board,
+                "attention": attention_list(
+                    board.attention, board.counts, rows=LIST_ROWS["attention"]
+                ),
+                "towns": town_board(board.towns, rows=LIST_ROWS["towns"]),
+                "nodes": board.next_nodes[: LIST_ROWS["nodes"]],
+                "project": project,
+                "turn": (turn % len(projects)) + 1 if projects else 0,
+                "projects": len(projects),
+                "chart": chart,
+                "refresh": refresh,
+                "next_url": reverse("screens:wall", args=[token]) + query,
+                "shown_at": city_time(city, screen.last_seen_at) if screen.last_seen_at else None,
+            },
+        )
     )
+
+
+def _screen_page(response: HttpResponse) -> HttpResponse:
+    """Never kept by a cache or a search engine."""
     response["Cache-Control"] = "no-store"
     response["X-Robots-Tag"] = "noindex"
     return response

@@ -29,6 +29,7 @@ from guatu.org.models import City, Department, Town
 from guatu.org.numbering import issued_before, number_text
 from guatu.progress.models import Blocker, ProgressReport
 from guatu.projects.models import WorkItem
+from guatu.projects.selectors import under_way_by
 from guatu.supervision import render
 from guatu.supervision.bulletins import (
     bulletin_content,
@@ -503,8 +504,8 @@ def scores_record(*, city, bulletin, weights=None) -> int:
             if owner is None:
                 continue
             items = WorkItem.objects.filter(
+                under_way_by(period.end),
                 kind=WorkItem.Kind.TASK,
-                early_start__lte=period.end,
                 **{"town" if key == "town" else "owner_department": owner},
             )
             under_way = [pk for pk in items.values_list("pk", flat=True)]

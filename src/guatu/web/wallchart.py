@@ -11,7 +11,14 @@ from django.utils.translation import gettext as _
 
 from guatu.baselines.models import BaselineItem
 from guatu.core.status import node_flag
-from guatu.core.wallchart import ScreenChart, WallLabels, WallRow, render_screen, render_svg
+from guatu.core.wallchart import (
+    ScreenChart,
+    WallLabels,
+    WallRow,
+    noted,
+    render_screen,
+    render_svg,
+)
 from guatu.core.wallpaper import PAPER_MM, SheetWords, render_sheets
 from guatu.org.clock import city_today
 from guatu.progress.labels import flag_label, light_label
@@ -133,8 +140,9 @@ class _TipWords:
         if item.total_float is not None:
             parts.append(self.float % {"days": item.total_float})
         if item.deadline is not None:
+            # A pending node (or any flag without words) has no bracket at all.
             node = self.node % {"date": item.deadline.isoformat()}
-            parts.append(f"{node}（{self.flags[flag]}）" if flag in self.flags else node)
+            parts.append(noted(node, self.flags.get(flag) or flag_label(flag)))
         return " · ".join(parts)
 
 
@@ -157,6 +165,7 @@ def wall_labels(project: Project) -> WallLabels:
         today=_("today"),
         target=_("target"),
         continued=_("(continued)"),
+        p80=_("P80 %(date)s"),
         legend={
             "green": _("green"),
             "yellow": _("yellow"),

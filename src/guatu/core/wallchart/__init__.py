@@ -2,7 +2,8 @@
 
 Each work item is a row, grouped (by town or by phase): the planned bar from
 early start to early finish, the reported progress filled in the colour of
-its light, a thin line on to the late finish (the float it still has), the
+its light (the whole bar tinted with it, so that any part of it in view carries
+the light), a thin line on to the late finish (the float it still has), the
 critical path outlined in red, milestones as diamonds and time nodes as
 flags — a red flag when reached on time, an orange one when reached late, a
 black one when overdue — a dashed line for today and a solid one for the
@@ -28,28 +29,44 @@ True
 """
 
 from guatu.core.wallchart.bars import draw_bars
-from guatu.core.wallchart.labels import draw_head, draw_labels, draw_legend
+from guatu.core.wallchart.labels import (
+    HEAD,
+    YEAR_BAND,
+    draw_head,
+    draw_labels,
+    draw_legend,
+    head_height,
+)
 from guatu.core.wallchart.layout import (
     FLAG_FILL,
     FONT,
     LIGHT_FILL,
+    LIGHT_TINT,
     ZOOM_PX_PER_DAY,
     Axis,
+    Division,
     Pen,
     chart_span,
+    fit_lines,
     fit_text,
+    lines_height,
     text_width,
     ticks,
+    wrap_text,
 )
-from guatu.core.wallchart.rows import Line, WallLabels, WallRow, lines_of
+from guatu.core.wallchart.rows import Line, WallLabels, WallRow, lines_of, noted
 from guatu.core.wallchart.screen import ScreenChart, render_screen, render_svg
 
 __all__ = [
     "FLAG_FILL",
     "FONT",
+    "HEAD",
     "LIGHT_FILL",
+    "LIGHT_TINT",
+    "YEAR_BAND",
     "ZOOM_PX_PER_DAY",
     "Axis",
+    "Division",
     "Line",
     "Pen",
     "ScreenChart",
@@ -60,10 +77,15 @@ __all__ = [
     "draw_head",
     "draw_labels",
     "draw_legend",
+    "fit_lines",
     "fit_text",
+    "head_height",
+    "lines_height",
     "lines_of",
+    "noted",
     "render_screen",
     "render_svg",
     "text_width",
     "ticks",
+    "wrap_text",
 ]

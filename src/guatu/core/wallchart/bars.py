@@ -8,14 +8,16 @@ from guatu.core.limits import shifted
 from guatu.core.wallchart.layout import (
     FLAG_FILL,
     LIGHT_FILL,
+    LIGHT_TINT,
     P80_COLOUR,
     TARGET,
     Add,
     Axis,
+    Division,
     Pen,
     text_width,
 )
-from guatu.core.wallchart.rows import Line, WallRow
+from guatu.core.wallchart.rows import Line, WallLabels, WallRow
 
 __all__ = ["draw_bars"]
 
@@ -24,18 +26,20 @@ def draw_bars(
     add: Add,
     lines: Sequence[Line],
     axis: Axis,
-    divisions: list[tuple[date, str]],
+    divisions: list[Division],
     *,
     height: float,
     pen: Pen,
     today: date,
     target: date | None,
+    labels: WallLabels | None = None,
 ) -> None:
     """The bars' area: shaded divisions, group bands, one bar per item, today and the target."""
-    for k, (day, _text) in enumerate(divisions):
+    labels = labels or WallLabels()
+    for k, division in enumerate(divisions):
         if k % 2:
-            end = divisions[k + 1][0] if k + 1 < len(divisions) else axis.last
-            left = max(axis.x(day), axis.left)
+            end = divisions[k + 1].day if k + 1 < len(divisions) else axis.last
+            left = max(axis.x(division.day), axis.left)
             add(
                 f'<rect x="{left:.1f}" y="0" width="{axis.x(end) - left:.1f}" '
                 f'height="{height:.1f}" fill="#f5f6f8"/>'
@@ -48,7 +52,7 @@ def draw_bars(
                 f'height="{pen.row:.1f}" fill="#eef2f6" fill-opacity="0.8"/>'
             )
         else:
-            _bar(add, line.row, top, axis, pen)
+            _bar(add, line.row, top, axis, pen, labels)
     if target is not None:
         x = axis.x(shifted(target, 1))
         add(
@@ -64,8 +68,8 @@ def draw_bars(
     )
 
 
-def _bar(add: Add, row: WallRow, top: float, axis: Axis, pen: Pen) -> None:
-    """One item's row: its float, baseline and P80 beneath, then the bar or diamond, its flag."""
+def _bar(add: Add, row: WallRow, top: float, axis: Axis, pen: Pen, labels: WallLabels) -> None:
+    """One item's row: its float and baseline beneath, the bar or diamond, its P80, its flag."""
     h = pen.row
     mid = top + h / 2
     if row.tip:
@@ -84,8 +88,6 @@ def _bar(add: Add, row: WallRow, top: float, axis: Axis, pen: Pen) -> None:
         _float(add, row, mid, axis, h)
     if row.baseline_start is not None and row.baseline_finish is not None:
         _baseline(add, row, top, axis, h)
-    if row.p80 is not None and row.p80 > row.finish:
-        _p80(add, row, top, axis, h)
     critical = f' stroke="#d92d20" stroke-width="{h / 11:.2f}"' if row.critical else ""
     if row.milestone:
         cx, r = axis.x(shifted(row.start, 1)), h * 0.32
@@ -95,6 +97,8 @@ def _bar(add: Add, row: WallRow, top: float, axis: Axis, pen: Pen) -> None:
         )
     else:
         _planned(add, row, top, axis, pen, colour, critical)
+    if row.p80 is not None and row.p80 > row.finish:
+        _p80(add, row, top, axis, pen, labels.p80)
     if row.deadline is not None:
         _flag(add, row, top, axis, h)
     add("</g>")
@@ -124,19 +128,61 @@ def _baseline(add: Add, row: WallRow, top: float, axis: Axis, h: float) -> None:
     )
 
 
-def _p80(add: Add, row: WallRow, top: float, axis: Axis, h: float) -> None:
-    """The P80 whisker from the planned finish, cut at the chart's edge."""
-    x1 = axis.x(shifted(row.finish, 1))
-    x2 = min(axis.x(shifted(row.p80, 1)), axis.right)  # past the chart: to its edge
+def _p80(add: Add, row: WallRow, top: float, axis: Axis, pen: Pen, words: str) -> None:
+    """The P80 whisker from the planned finish, ended by a tick, inside the chart.
+
+    A P80 past the chart's right edge (a window of a few months, on the 大屏) is
+    drawn up to an arrow at that edge with its date beside it, so the whisker is
+    never cut without saying where it ends; one wholly before the window is not drawn.
+    """
+    h = pen.row
+    x1 = max(axis.x(shifted(row.finish, 1)), axis.left)
+    x2 = axis.x(shifted(row.p80, 1))
     y = top + h * 0.9
+    stroke = f'stroke="{P80_COLOUR}" stroke-width="{h / 14:.2f}"'
+    if x2 < axis.left:
+        return
+    if x2 <= axis.right:
+        add(
+            f'<line class="wc-p80" x1="{x1:.1f}" y1="{y:.1f}" x2="{x2:.1f}" y2="{y:.1f}" {stroke}/>'
+        )
+        add(
+            f'<line x1="{x2:.1f}" y1="{y - h * 0.14:.1f}" x2="{x2:.1f}" '
+            f'y2="{y + h * 0.08:.1f}" {stroke}/>'
+        )
+        return
+    # Beyond the edge: the whisker runs to an arrow at the edge, and the P80 date is
+    # written left of it (of a milestone's diamond, when that is near the edge), on a
+    # light ground so that it reads over a bar ending there.
+    arrow = h * 0.3
+    tip_x, base_x = axis.right, axis.right - arrow
+    y = top + h * 0.85  # a little higher, so that the arrow stays inside the row
+    text = words % {"date": row.p80.isoformat()}
+    wide = text_width(text, pen.small)
+    text_x = base_x - pen.small * 0.3
+    if row.milestone:  # keep the node's diamond in sight: the date goes left of it
+        text_x = max(min(text_x, x1 - h * 0.32 - pen.small * 0.3), axis.left + wide)
+    mid = top + h / 2
+    add('<g class="wc-p80-beyond">')
+    if x1 < base_x:
+        add(
+            f'<line class="wc-p80" x1="{x1:.1f}" y1="{y:.1f}" x2="{base_x:.1f}" y2="{y:.1f}" '
+            f"{stroke}/>"
+        )
     add(
-        f'<line class="wc-p80" x1="{x1:.1f}" y1="{y:.1f}" x2="{x2:.1f}" y2="{y:.1f}" '
-        f'stroke="{P80_COLOUR}" stroke-width="{h / 14:.2f}"/>'
+        f'<path d="M{base_x:.1f} {y - h * 0.12:.1f} L{tip_x:.1f} {y:.1f} '
+        f'L{base_x:.1f} {y + h * 0.12:.1f} Z" fill="{P80_COLOUR}"/>'
     )
     add(
-        f'<line x1="{x2:.1f}" y1="{y - h * 0.14:.1f}" x2="{x2:.1f}" y2="{y + h * 0.08:.1f}" '
-        f'stroke="{P80_COLOUR}" stroke-width="{h / 14:.2f}"/>'
+        f'<rect x="{text_x - wide - pen.small * 0.2:.1f}" y="{mid - pen.small * 0.6:.1f}" '
+        f'width="{wide + pen.small * 0.4:.1f}" height="{pen.small * 1.2:.1f}" '
+        f'fill="#ffffff" fill-opacity="0.85" rx="{pen.small * 0.2:.1f}"/>'
     )
+    add(
+        f'<text x="{text_x:.1f}" y="{mid + pen.small * 0.36:.1f}" font-size="{pen.small:.1f}" '
+        f'text-anchor="end" fill="{P80_COLOUR}">{escape(text)}</text>'
+    )
+    add("</g>")
 
 
 def _planned(
@@ -148,10 +194,19 @@ def _planned(
     left, right = axis.x(row.start), axis.x(shifted(row.finish, 1))
     bar = max(right - left, h / 11)
     stroke = critical or f' stroke="#98a2b3" stroke-width="{h / 22:.2f}"'
-    add(
-        f'<rect x="{left:.1f}" y="{top + h * 0.23:.1f}" width="{bar:.1f}" '
-        f'height="{h * 0.54:.1f}" fill="#e4e7ec"{stroke} rx="{h / 11:.1f}"/>'
-    )
+    box = f'x="{left:.1f}" y="{top + h * 0.23:.1f}" width="{bar:.1f}" height="{h * 0.54:.1f}"'
+    tint = LIGHT_TINT.get(row.light)
+    if tint is None:
+        add(f'<rect {box} fill="#e4e7ec"{stroke} rx="{h / 11:.1f}"/>')
+    else:
+        # The whole bar tinted with its light, under its outline: whatever part of the bar
+        # a window shows (the progress may end before it) carries the light's colour.
+        add(f'<rect {box} fill="#e4e7ec" rx="{h / 11:.1f}"/>')
+        add(
+            f'<rect class="wc-light" {box} fill="{colour}" fill-opacity="{tint}" '
+            f'rx="{h / 11:.1f}"/>'
+        )
+        add(f'<rect {box} fill="none"{stroke} rx="{h / 11:.1f}"/>')
     if row.percent:
         done = bar * min(max(row.percent, 0.0), 100.0) / 100.0
         add(

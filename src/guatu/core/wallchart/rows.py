@@ -4,7 +4,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-__all__ = ["Line", "WallLabels", "WallRow", "lines_of"]
+__all__ = ["Line", "WallLabels", "WallRow", "lines_of", "noted"]
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,8 @@ class WallLabels:
     today: str = "today"
     target: str = "target"
     continued: str = "(continued)"
+    #: Beside the arrow of a P80 whisker that runs past the chart's edge.
+    p80: str = "P80 %(date)s"
     legend: dict[str, str] = field(default_factory=dict)
 
 
@@ -61,3 +63,14 @@ def lines_of(rows: Sequence[WallRow]) -> list[Line]:
             lines.append(Line(row.group))
         lines.append(Line(row.group, row))
     return lines
+
+
+def noted(text: str, note: str | None) -> str:
+    """*text* with *note* in brackets after it, or *text* alone when there is no note:
+    a hover text never shows empty brackets.
+
+    >>> noted("时间节点 2020-06-30", "已逾期"), noted("时间节点 2020-06-30", "")
+    ('时间节点 2020-06-30（已逾期）', '时间节点 2020-06-30')
+    """
+    note = (note or "").strip()
+    return f"{text}（{note}）" if note else text

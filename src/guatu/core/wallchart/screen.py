@@ -7,10 +7,9 @@ from html import escape
 
 from guatu.core.limits import shifted
 from guatu.core.wallchart.bars import draw_bars
-from guatu.core.wallchart.labels import draw_head, draw_labels, draw_legend
+from guatu.core.wallchart.labels import draw_head, draw_labels, draw_legend, head_height
 from guatu.core.wallchart.layout import (
     FONT,
-    HEADER,
     LABEL_WIDTH,
     TITLE,
     ZOOM_PX_PER_DAY,
@@ -35,7 +34,7 @@ class ScreenChart:
     label_width: int
     width: float  # of the bars' area
     height: float  # of the label column and the bars' area
-    head_height: int
+    head_height: float
     today_x: float  # in the bars' area
     target_x: float | None
 
@@ -71,28 +70,30 @@ def render_screen(
     lines = lines_of(rows)
     pen = Pen()
     width, height = axis.right + 20, max(len(lines), 1) * pen.row
+    head_h = head_height(axis, divisions, pen.small)
     head: list[str] = []
     draw_head(
-        head.append, axis, divisions, height=HEADER, pen=pen, today=today, target=target,
+        head.append, axis, divisions, height=head_h, pen=pen, today=today, target=target,
         labels=labels,
     )  # fmt: skip
     side: list[str] = []
     draw_labels(side.append, lines, width=LABEL_WIDTH, pen=pen, labels=labels)
     body: list[str] = []
     draw_bars(
-        body.append, lines, axis, divisions, height=height, pen=pen, today=today, target=target
-    )
+        body.append, lines, axis, divisions, height=height, pen=pen, today=today, target=target,
+        labels=labels,
+    )  # fmt: skip
     legend: list[str] = []
     end = draw_legend(legend.append, labels, x=2, y=14, size=11)
     return ScreenChart(
-        head=_svg(width, HEADER, "".join(head)),
+        head=_svg(width, head_h, "".join(head)),
         side=_svg(LABEL_WIDTH, height, "".join(side)),
         body=_svg(width, height, "".join(body), f' role="img" aria-label="{escape(labels.title)}"'),
         legend=_svg(end, 20, "".join(legend), ' class="wc-legend"'),
         label_width=LABEL_WIDTH,
         width=width,
         height=height,
-        head_height=HEADER,
+        head_height=head_h,
         today_x=axis.x(today),
         target_x=axis.x(shifted(target, 1)) if target is not None else None,
     )
@@ -115,7 +116,7 @@ def render_svg(
         per_day=per_day,
     )  # fmt: skip
     width = LABEL_WIDTH + chart.width
-    top = TITLE + HEADER
+    top = TITLE + chart.head_height
     height = top + chart.height + 40
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0f}" height="{height:.0f}" '
@@ -124,8 +125,8 @@ def render_svg(
         f'<rect x="0" y="0" width="{width:.0f}" height="{height:.0f}" fill="#ffffff"/>'
         f'<text x="8" y="18" font-size="15" font-weight="bold">{escape(labels.title)}</text>'
         f'<svg x="{LABEL_WIDTH}" y="{TITLE}"{chart.head[4:]}'
-        f'<svg x="0" y="{top}"{chart.side[4:]}'
-        f'<svg x="{LABEL_WIDTH}" y="{top}"{chart.body[4:]}'
+        f'<svg x="0" y="{top:.0f}"{chart.side[4:]}'
+        f'<svg x="{LABEL_WIDTH}" y="{top:.0f}"{chart.body[4:]}'
         f'<svg x="8" y="{top + chart.height + 12:.0f}"{chart.legend[4:]}'
         "</svg>"
     )

@@ -1,0 +1,83 @@
+"""What the 大屏's lists show when they hold more than fits: never without the worst.
+
+The towns' ranking keeps its best few and always its worst, with a line for
+how many between them are not shown; the red and yellow list says how many
+of each it leaves out. Towns with nothing under way have no share to rank
+and are counted apart.
+
+>>> from guatu.progress.overview import Standing
+>>> towns = [Standing(k, f"镇{k}", 1 - k / 20, None, {}) for k in range(12)]
+>>> board = town_board([*towns, Standing(99, "空镇", None, None, {})], rows=5)
+>>> [(line.rank, line.town.name if line.town else line.rest) for line in board.lines]
+[(1, '镇0'), (None, 8), (10, '镇9'), (11, '镇10'), (12, '镇11')]
+>>> board.idle
+1
+>>> [line.rank for line in town_board(towns[:5], rows=5).lines]
+[1, 2, 3, 4, 5]
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from guatu.progress.overview import Standing
+
+#: The best towns kept at the top when the ranking must be cut (at most a third of it).
+BEST = 2
+
+
+@dataclass(frozen=True)
+class TownLine:
+    """A ranked town, or (``town`` None) the line saying how many are not shown."""
+
+    rank: int | None
+    town: Standing | None
+    rest: int = 0
+
+
+@dataclass(frozen=True)
+class TownBoard:
+    lines: list[TownLine]
+    #: Towns with no work under way: no share, so no place in the ranking.
+    idle: int
+
+
+def town_board(standings: Sequence[Standing], *, rows: int) -> TownBoard:
+    """*standings* (best first) in at most *rows* table rows.
+
+    All of them when they fit; else the best ``BEST`` (fewer on a short board),
+    a row saying how many are not shown, and the worst down to the last.
+    """
+    ranked = [s for s in standings if s.share is not None]
+    idle = len(standings) - len(ranked)
+    if len(ranked) <= rows:
+        return TownBoard([TownLine(k + 1, s) for k, s in enumerate(ranked)], idle)
+    best = min(BEST, (rows - 1) // 3)
+    worst = max(rows - 1 - best, 1)
+    start = len(ranked) - worst
+    lines = [TownLine(k + 1, s) for k, s in enumerate(ranked[:best])]
+    lines.append(TownLine(None, None, rest=start - best))
+    lines += [TownLine(start + k + 1, s) for k, s in enumerate(ranked[start:])]
+    return TownBoard(lines, idle)
+
+
+@dataclass(frozen=True)
+class AttentionList:
+    rows: list
+    #: Red and yellow items not in *rows*.
+    more_red: int
+    more_yellow: int
+
+
+def attention_list(attention: Sequence, counts: dict[str, int], *, rows: int) -> AttentionList:
+    """The first *rows* of *attention* (red first) and how many red and yellow are left out.
+
+    *counts* are the city's items by light: the attention list itself may be cut
+    shorter than the number of red items.
+    """
+    shown = list(attention[:rows])
+    lights = [status.light for _item, status in shown]
+    return AttentionList(
+        shown,
+        more_red=max(counts.get("red", 0) - lights.count("red"), 0),
+        more_yellow=max(counts.get("yellow", 0) - lights.count("yellow"), 0),
+    )
