@@ -82,9 +82,7 @@ def test_what_is_left_of_an_item_under_way_waits_for_its_predecessor():
     # left); its predecessor A(4) has not started. On day 3 A works 3–6, and B's last
     # two days wait for it: 7–8. B's bar still begins on day 1.
     network = net([4, 4], [(0, 1, FS, 0)])
-    result = schedule(
-        network, progress=progress(network, 3, start=[N, 1], percent=[0, 50])
-    )
+    result = schedule(network, progress=progress(network, 3, start=[N, 1], percent=[0, 50]))
     assert result.es.tolist() == [3, 1]
     assert result.ef.tolist() == [7, 9]
     assert result.tf.tolist() == [0, 0]

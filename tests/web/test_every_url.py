@@ -101,7 +101,7 @@ def test_no_page_fails_or_shows_a_code(role, values):
                 if response.status_code in (400, 403, 404):
                     text = response.content.decode()
                     # The 大屏's refusal is its own dark page (a wall screen, no menu).
-                    if "topbar" not in text and 's-refused' not in text:
+                    if "topbar" not in text and "s-refused" not in text:
                         problems.append(f"{url}{query}: {response.status_code} outside the site")
                 if response.get("Content-Type", "").startswith("text/html"):
                     pages += 1
