@@ -141,6 +141,15 @@ def test_a_finished_milestone_sits_on_its_day():
     assert result.ef.tolist() == [3, 3]
 
 
+def test_a_time_node_is_reached_on_its_day_whatever_start_it_is_given():
+    network = net([2, 0], [(0, 1, FS, 0)])
+    result = schedule(
+        network,
+        progress=progress(network, 5, start=[0, 1], finish=[3, 4], percent=[100, 50]),
+    )
+    assert result.es.tolist() == [0, 4] and result.ef.tolist() == [3, 4]
+
+
 def test_a_fixed_item_not_started_moves_to_the_data_date():
     network = net([2], [])
     fixed = Constraints(fixed_start=np.array([1]))

@@ -327,7 +327,9 @@ def progressed(network: Network, constraints: Constraints | None, progress: Prog
     done = finish != NO_DAY
     start = np.where(done & (start == NO_DAY), finish - network.duration, start)
     start = np.where(done, np.minimum(start, finish), start)
-    started = (start != NO_DAY) & ~done
+    node = network.duration == 0  # a time node is reached at once or not at all
+    start = np.where(done & node, finish, start)
+    started = (start != NO_DAY) & ~done & ~node
     today = max(int(progress.data_date), 0)
     duration = np.where(
         done, finish - start, np.where(started, progress.remaining, network.duration)
