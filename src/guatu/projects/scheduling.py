@@ -351,7 +351,7 @@ def _dates(axis: CalendarAxis, milestone: np.ndarray, start: np.ndarray, finish:
     return starts, finishes
 
 
-def schedule_recalculate(*, project: Project) -> ScheduleSummary:
+def schedule_recalculate(*, project: Project, wait: bool = True) -> ScheduleSummary | None:
     """Compute the project's CPM schedule and store it on its items, atomically: the plan
     as agreed (nothing reported: ``plan_start``/``plan_finish``) and the schedule from the
     data date with what has been reported (early and late dates, floats, critical).
@@ -359,9 +359,19 @@ def schedule_recalculate(*, project: Project) -> ScheduleSummary:
     A finished item keeps its actual dates as early dates and the plan's late dates (the
     node it was measured against); it has no float and is never critical.
 
+    One project is rescheduled by one transaction at a time (its row is locked first):
+    a schedule is computed from what is committed, and a transaction that waited reads
+    what the one before it wrote. With *wait* False (a report: a burst of 200 officials
+    must not queue behind one project's lock) a project that another transaction is
+    rescheduling is left to it and to the worker's catch-up (``progress.catch_up``),
+    which reschedules every project reported on since its last round; answers None then.
+
     Raises ``ValidationError`` (translated) if the links form a cycle.
     """
     with transaction.atomic():
+        locked = Project.everywhere.select_for_update(skip_locked=not wait).filter(pk=project.pk)
+        if not list(locked.values_list("pk")):
+            return None
         try:
             plan = plan_network(project)
             items, network, constraints = plan.items, plan.network, plan.constraints

@@ -1,5 +1,10 @@
 """What the projects app does when something happens elsewhere (``guatu.common.events``)."""
 
+from datetime import timedelta
+
+from django.conf import settings
+from django.utils import timezone
+
 from guatu.common.events import (
     CalendarChanged,
     DataDateChanged,
@@ -31,15 +36,21 @@ def _reschedule(project_ids: set[int]) -> None:
 def reports_stored(event: ReportsStored) -> None:
     """A report moves the schedule from the data date: what is left, and when it ends.
 
-    In the report's own transaction, so that no page ever shows a report beside a
-    schedule that has not heard of it. The project the report path read is reused."""
+    In the report's own transaction, so that a page shows a report beside a schedule that
+    has heard of it. In a burst (the project rescheduled less than
+    ``GUATU_RESCHEDULE_DEBOUNCE_S`` ago, or being rescheduled by another report right now)
+    it is left to the worker's catch-up, within its round of seconds: two hundred
+    officials reporting at once do not each reschedule, nor queue behind one lock.
+    The project the report path read is reused."""
     loaded: dict[int, Project] = {}
     for report in event.reports:
         item = report.work_item
         if WorkItem.project.is_cached(item) and Project.city.is_cached(item.project):
             loaded.setdefault(item.project_id, item.project)
+    recent = timezone.now() - timedelta(seconds=settings.GUATU_RESCHEDULE_DEBOUNCE_S)
     for project in loaded.values():
-        schedule_recalculate(project=project)
+        if project.scheduled_at is None or project.scheduled_at <= recent:
+            schedule_recalculate(project=project, wait=False)
     _reschedule({report.work_item.project_id for report in event.reports} - set(loaded))
 
 

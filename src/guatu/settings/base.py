@@ -90,6 +90,9 @@ TEMPLATES = [
 DEFAULT_DATABASE_URL = f"sqlite:///{DATA_DIR / 'guatu.sqlite3'}"
 #: Threads per `guatu serve` worker; on PostgreSQL also each worker's pool size.
 GUATU_THREADS = max(int(os.environ.get("GUATU_THREADS", "4")), 1)
+#: A report reschedules its project at once unless the project was rescheduled less than
+#: this many seconds ago (a burst): then the worker's catch-up does, within its round.
+GUATU_RESCHEDULE_DEBOUNCE_S = float(os.environ.get("GUATU_RESCHEDULE_DEBOUNCE_S", "2"))
 DATABASES = {
     "default": database_from_url(os.environ.get("GUATU_DATABASE_URL") or DEFAULT_DATABASE_URL),
 }
