@@ -1,6 +1,9 @@
 """Scheduling from the data date (``core.schedule.Progress``): hand-made cases with their
 numbers worked out on paper, and the rule that nothing reported by day 0 is the plan."""
 
+import gzip
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -18,6 +21,7 @@ from guatu.core.schedule import (
 )
 
 N = NO_DAY
+DATA = Path(__file__).parent / "data"
 
 
 def net(durations, links):
@@ -180,3 +184,23 @@ def test_progress_arrays_of_the_wrong_length_are_refused():
     )
     with pytest.raises(ScheduleError):
         schedule(network, progress=bad)
+
+
+def test_a_plan_that_moves_parts_of_tasks_to_its_status_date_is_refused(tmp_path):
+    """Microsoft Project splits tasks at the status date with these options: not modelled."""
+    from guatu.core.mspdi import read_mspdi
+    from guatu.core.mspdi_schedule import plan_refusals
+
+    source = DATA / "mspdi-corpus" / "enterprise.xml.gz"
+    original = gzip.decompress(source.read_bytes()).decode("utf-8")
+    text = original.replace(
+        "<MoveRemainingStartsForward>0</MoveRemainingStartsForward>",
+        "<MoveRemainingStartsForward>1</MoveRemainingStartsForward>",
+    )
+    assert text != original
+    moved, plain = tmp_path / "moves.xml", tmp_path / "plain.xml"
+    moved.write_text(text, encoding="utf-8")
+    plain.write_text(original, encoding="utf-8")
+    refusals = list(plan_refusals(read_mspdi(moved)))
+    assert any(r.detail == "MoveRemainingStartsForward" and r.whole_plan for r in refusals)
+    assert not any(r.detail.startswith("Move") for r in plan_refusals(read_mspdi(plain)))

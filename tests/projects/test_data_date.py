@@ -13,7 +13,7 @@ from guatu.org.models import City
 from guatu.progress.services import report_submit
 from guatu.progress.status import items_status
 from guatu.projects.models import Project, WorkItem
-from guatu.projects.scheduling import planned_schedule
+from guatu.projects.scheduling import planned_schedule, schedule_recalculate
 from guatu.projects.services import Link, dependencies_add
 from tests.office import office
 
@@ -136,3 +136,17 @@ def test_a_burst_of_reports_is_rescheduled_once_then_caught_up(chain, users, set
     assert fresh(road)[0].early_finish == before  # not yet: the project was just scheduled
     run_once()
     assert fresh(road)[0].early_finish < before  # 征地 done: 路基 can start on the 15th
+
+
+def test_without_a_target_date_the_plans_finish_is_the_target(chain):
+    land, road, node = fresh(*chain)
+    project = node.project
+    WorkItem.objects.filter(pk=node.pk).update(deadline=None)
+    project.deadline = None
+    project.save(update_fields=["deadline"])
+    schedule_recalculate(project=project)
+    land, node = fresh(land, node)
+    # Nothing done by 2016-08-12 of work planned from 2016-07-01: late against the plan's
+    # own finish, not moving it.
+    assert node.late_finish == node.plan_finish
+    assert node.total_float < 0 and land.total_float < 0

@@ -16,12 +16,12 @@ pytestmark = pytest.mark.django_db
 def finish(item, users, days_late: int):
     """Report the item done *days_late* days after its planned finish."""
     item.refresh_from_db()
-    done = item.early_finish + timedelta(days=days_late)
+    done = item.plan_finish + timedelta(days=days_late)
     report_submit(
         work_item=item, reported_by=users["town"], reported_on=done, percent=Decimal(100),
         today=done,
     )  # fmt: skip
-    span = (item.early_finish - item.early_start).days + 1
+    span = (item.plan_finish - item.plan_start).days + 1
     return (span + days_late) / span
 
 

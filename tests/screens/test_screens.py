@@ -105,12 +105,13 @@ def cells(text: str) -> list[list[str]]:
 
 
 def board():
-    from guatu.org.middleware import enter_city
+    from guatu.common.scope import scoped_to
     from guatu.org.models import City
     from guatu.web.dashboard import dashboard
 
-    enter_city(User.objects.get(username="supervisor"))
-    return dashboard(city=City.objects.get())
+    city = City.objects.get()
+    with scoped_to((city.pk,)):  # as the office's request is, and left afterwards
+        return dashboard(city=city)
 
 
 def test_every_town_is_ranked_and_the_worst_always_shown(demo, monkeypatch):
@@ -242,3 +243,12 @@ def test_a_screen_needs_a_name(demo):
     page = signed_in("supervisor").post("/screens/", {"action": "create", "name": "  "})
     assert page.status_code == 422 and "为大屏命名" in page.text
     assert not ScreenToken.objects.exists()
+
+
+def test_a_refused_link_left_on_a_wall_is_audited_once_an_hour(demo):
+    """Its page asks again every minute: a screen left on would write 1,440 rows a day."""
+    before = AuditEntry.everywhere.filter(action="screen_view", allowed=False).count()
+    for _ in range(3):
+        assert Client().get("/screen/not-a-real-link/").status_code == 403
+    after = AuditEntry.everywhere.filter(action="screen_view", allowed=False).count()
+    assert after == before + 1

@@ -36,6 +36,7 @@ from guatu.common.events import AdjustmentChanged, publish
 from guatu.core.baselines import PlanRow
 from guatu.progress.services import length_problem
 from guatu.projects.models import Dependency, Project, WorkItem
+from guatu.projects.scheduling import planned_schedule
 from guatu.projects.services import work_item_change
 
 #: The longest reason, evidence text or opinion an adjustment keeps (its fields' max_length).
@@ -71,6 +72,7 @@ def _freeze(*, project: Project, actor, name: str) -> Baseline:
         baseline = Baseline.objects.create(
             project=project, number=number, name=name[:100], created_by=actor, links=links
         )
+        planned = planned_schedule(project)  # the plan's own late dates, nothing reported
         BaselineItem.objects.bulk_create(
             BaselineItem(
                 baseline=baseline,
@@ -82,10 +84,10 @@ def _freeze(*, project: Project, actor, name: str) -> Baseline:
                 deadline=item.deadline,
                 # The plan as agreed (计划), not the schedule from the data date: what
                 # 序时进度 is measured against then, and what an adjustment changes.
-                early_start=item.plan_start,
-                early_finish=item.plan_finish,
-                late_start=item.late_start,
-                late_finish=item.late_finish,
+                early_start=planned[item.pk]["early_start"],
+                early_finish=planned[item.pk]["early_finish"],
+                late_start=planned[item.pk]["late_start"],
+                late_finish=planned[item.pk]["late_finish"],
             )
             for item in project.work_items.order_by("order", "code")
         )

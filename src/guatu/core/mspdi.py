@@ -122,6 +122,9 @@ class MspdiProject:
     from_start: bool = True
     multiple_critical_paths: bool = False
     status_date: datetime | None = None
+    #: Microsoft's options that move finished or remaining parts of tasks to the status
+    #: date (``MoveCompletedEndsBack`` …) that are on.
+    status_moves: tuple[str, ...] = ()
 
 
 def _text(element: ET.Element, tag: str) -> str | None:
@@ -248,6 +251,16 @@ def _calendars(root: ET.Element) -> tuple[dict[int, WorkingTime], dict[int, str]
     for uid in raw:
         resolve(uid, frozenset())
     return resolved, recurring
+
+
+#: Microsoft Project's "move … parts after/before the status date" options (File ›
+#: Options › Advanced, "Calculation options for this project").
+STATUS_MOVES = (
+    "MoveCompletedEndsBack",
+    "MoveRemainingStartsBack",
+    "MoveRemainingStartsForward",
+    "MoveCompletedEndsForward",
+)
 
 
 def _as_work_calendar(working: WorkingTime) -> WorkCalendar:
@@ -411,6 +424,7 @@ def read_mspdi(path: str | Path) -> MspdiProject:
         from_start=_text(root, "ScheduleFromStart") != "0",
         multiple_critical_paths=_text(root, "MultipleCriticalPaths") == "1",
         status_date=status,
+        status_moves=tuple(name for name in STATUS_MOVES if _text(root, name) == "1"),
     )
 
 

@@ -170,6 +170,13 @@ def plan_refusals(project: MspdiProject) -> Iterator[Refusal]:
         yield Refusal(
             project.name, gettext_noop("it calculates multiple critical paths"), whole_plan=True
         )
+    for option in project.status_moves:  # Microsoft splits tasks at the status date
+        yield Refusal(
+            project.name,
+            gettext_noop("it moves parts of tasks to the status date"),
+            option,
+            whole_plan=True,
+        )
     if not project.working.has_work():
         yield Refusal(
             project.name, gettext_noop("its project calendar has no working time"), whole_plan=True

@@ -14,7 +14,7 @@ from guatu.ledger.result import ImportResult
 from guatu.progress.models import Blocker, ProgressReport, ReportReview
 from guatu.progress.services import report_row
 from guatu.projects.models import Dependency, Project, WorkItem, supervision_start
-from guatu.projects.scheduling import schedule_recalculate
+from guatu.projects.scheduling import projects_lock, schedule_recalculate
 
 
 def _fetch_new_items(plan: Plan, project_ids: set[int], projects: dict[str, Project]) -> None:
@@ -33,8 +33,11 @@ def plan_write(plan: Plan, actor, result: ImportResult) -> None:
 
     Projects, then items, their villages, links, reports (with their reviews)
     and blockers, in the order each needs the ids of the one before; then each
-    touched project is rescheduled.
+    touched project is rescheduled. The existing projects' rows are locked first, as every
+    writer of a schedule input does (``projects_lock``).
     """
+    existing = [p.pk for _values, p in plan.projects.values() if p is not None]
+    projects_lock([*existing, *(p.pk for p in plan.known_projects.values())])
     projects, touched = _write_projects(plan)
     touched |= _write_items(plan, projects)
     _write_villages(plan)

@@ -67,6 +67,9 @@ def start_notifier() -> threading.Event:
                 started = timezone.now()
                 schedules_catch_up(since=caught_up - CATCH_UP_MARGIN)
                 caught_up = started
+            except Exception:  # the schedules must not stop the sending
+                log.exception("schedules' catch-up failed")
+            try:
                 if time.monotonic() - last_sweep >= SWEEP_EVERY_S:
                     sweep()
                     last_sweep = time.monotonic()

@@ -7,23 +7,43 @@ held the lock computed from what was committed when it read, so the worker's not
 reschedules, every round, each project reported on since shortly before its last round.
 """
 
-from datetime import datetime
+import logging
+from datetime import datetime, timedelta
 
-from django.db.models import Q
+from django.db.models import Max, Q
 
 from guatu.progress.models import ProgressReport
 from guatu.projects.models import Project
 from guatu.projects.scheduling import schedule_recalculate
 
 __all__ = ["schedules_catch_up"]
+log = logging.getLogger(__name__)
 
 
-def schedules_catch_up(*, since: datetime) -> int:
-    """Reschedule every project with a report stored or reviewed since *since*; answer how many."""
-    reported = ProgressReport.everywhere.filter(
-        Q(created_at__gte=since) | Q(review__reviewed_at__gte=since)
-    ).values_list("work_item__project_id", flat=True)
-    ids = set(reported.distinct())
-    for project in Project.everywhere.filter(pk__in=ids).select_related("city").order_by("pk"):
-        schedule_recalculate(project=project)
-    return len(ids)
+def schedules_catch_up(*, since: datetime, margin: timedelta = timedelta(seconds=15)) -> int:
+    """Reschedule every project with a report stored or reviewed since *since* whose
+    schedule may not have heard of it (computed less than *margin* after the newest such
+    report: a transaction still open then could have been missed); answer how many.
+
+    One project's failure is logged and the others go on (the notifier must keep sending).
+    """
+    recent = Q(created_at__gte=since) | Q(review__reviewed_at__gte=since)
+    latest = (
+        ProgressReport.everywhere.filter(recent)
+        .values("work_item__project_id")
+        .annotate(last=Max("created_at"), reviewed=Max("review__reviewed_at"))
+    )
+    newest = {
+        row["work_item__project_id"]: max(t for t in (row["last"], row["reviewed"]) if t)
+        for row in latest
+    }
+    done = 0
+    for project in Project.everywhere.filter(pk__in=newest).select_related("city").order_by("pk"):
+        if project.scheduled_at is not None and project.scheduled_at > newest[project.pk] + margin:
+            continue
+        try:
+            schedule_recalculate(project=project)
+            done += 1
+        except Exception:
+            log.exception("rescheduling project %s after its reports failed", project.pk)
+    return done

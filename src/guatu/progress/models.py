@@ -76,7 +76,11 @@ class ProgressReport(models.Model):
         verbose_name = _("progress report")
         verbose_name_plural = _("progress reports")
         ordering = ["work_item", "reported_on", "created_at", "id"]
-        indexes = [models.Index(fields=["work_item", "reported_on"])]
+        indexes = [
+            models.Index(fields=["work_item", "reported_on"]),
+            # The worker's catch-up looks for the reports stored since its last round.
+            models.Index(fields=["created_at"], name="progress_report_created"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(supersedes__isnull=True) | ~Q(correction_reason=""),

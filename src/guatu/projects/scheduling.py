@@ -13,6 +13,7 @@ app, which sits above this one on the floor plan, registers its reader when
 it starts, so the projects app schedules with progress without importing it.
 """
 
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -43,6 +44,8 @@ from guatu.errors import as_validation_error
 from guatu.org.clock import city_today
 from guatu.org.models import CalendarException, City
 from guatu.projects.models import SCHEDULE_FIELDS, Dependency, Project, WorkItem
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -351,6 +354,18 @@ def _dates(axis: CalendarAxis, milestone: np.ndarray, start: np.ndarray, finish:
     return starts, finishes
 
 
+def projects_lock(project_ids) -> None:
+    """Lock the projects' rows, in one order: a service that changes a schedule input takes
+    it before writing any item, as ``schedule_recalculate`` does before rewriting them — so
+    an office's edit and a report's reschedule never each hold what the other waits for."""
+    list(
+        Project.everywhere.select_for_update()
+        .filter(pk__in=list(project_ids))
+        .order_by("pk")
+        .values_list("pk")
+    )
+
+
 def schedule_recalculate(*, project: Project, wait: bool = True) -> ScheduleSummary | None:
     """Compute the project's CPM schedule and store it on its items, atomically: the plan
     as agreed (nothing reported: ``plan_start``/``plan_finish``) and the schedule from the
@@ -384,8 +399,11 @@ def schedule_recalculate(*, project: Project, wait: bool = True) -> ScheduleSumm
             axis, planned = plan.axis, plan.planned
             result = planned
             if plan.progress is not None:
+                # Without a target date the plan's own finish is the target: late work
+                # is late against it, rather than moving it.
+                target = deadline if deadline is not None else planned.early_finish
                 result = schedule(
-                    network, deadline=deadline, constraints=constraints, progress=plan.progress
+                    network, deadline=target, constraints=constraints, progress=plan.progress
                 )
         except CoreError as error:
             raise as_validation_error(error) from error
@@ -482,7 +500,10 @@ def schedules_bring_forward(city: City) -> int:
         scheduled_for=today
     )
     count = 0
-    for project in stale.order_by("pk"):
-        schedule_recalculate(project=project)
-        count += 1
+    for project in stale.select_related("city").order_by("pk"):
+        try:
+            schedule_recalculate(project=project)
+            count += 1
+        except Exception:  # one bad plan must not keep the others (or the notifier) back
+            log.exception("bringing project %s to the data date failed", project.pk)
     return count

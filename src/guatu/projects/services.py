@@ -21,7 +21,7 @@ from guatu.core.network import check_acyclic, check_joint_branches
 from guatu.errors import as_validation_error
 from guatu.projects.models import SCHEDULE_INPUTS, Dependency, Project, WorkItem
 from guatu.projects.plan_lock import refuse_links_change, refuse_plan_move
-from guatu.projects.scheduling import schedule_recalculate
+from guatu.projects.scheduling import projects_lock, schedule_recalculate
 
 #: The fields of a work item that the schedule is computed from.
 
@@ -54,6 +54,7 @@ def work_item_create(
     item = WorkItem(project=project, **fields)
     item.full_clean()
     with transaction.atomic():
+        projects_lock([project.pk])
         item.save()
         if villages:
             item.villages.set(villages)
@@ -83,6 +84,8 @@ def work_item_change(*, item: WorkItem, actor, action: str, **fields: Any) -> Wo
         setattr(item, name, value)
     item.full_clean()
     with transaction.atomic():
+        if SCHEDULE_INPUTS & fields.keys():
+            projects_lock([item.project_id])
         item.save(update_fields=list(fields))
         if SCHEDULE_INPUTS & fields.keys():
             schedule_recalculate(project=item.project)
@@ -116,7 +119,7 @@ def dependencies_add(
     with transaction.atomic():
         # Serialise link changes per project, so two concurrent edits cannot
         # each pass the cycle check and together form a cycle.
-        Project.objects.select_for_update().filter(pk=project.pk).first()
+        projects_lock([project.pk])
         existing = list(
             Dependency.objects.filter(predecessor__project=project).values_list(
                 "predecessor_id", "successor_id"

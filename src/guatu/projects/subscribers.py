@@ -33,30 +33,46 @@ def _reschedule(project_ids: set[int]) -> None:
         schedule_recalculate(project=project)
 
 
+def _reschedule_unless_burst(projects: dict[int, Project | None]) -> None:
+    """Reschedule each project now unless a burst is on: it was rescheduled less than
+    ``GUATU_RESCHEDULE_DEBOUNCE_S`` ago, or another transaction is rescheduling it right
+    now — then the worker's catch-up does it within its round of seconds
+    (``progress.catch_up``). *projects*: id → the project already read, or None."""
+    missing = [pk for pk, project in projects.items() if project is None]
+    if missing:
+        read = Project.everywhere.filter(pk__in=missing).select_related("city")
+        projects = {**projects, **{project.pk: project for project in read}}
+    recent = timezone.now() - timedelta(seconds=settings.GUATU_RESCHEDULE_DEBOUNCE_S)
+    for _pk, project in sorted(projects.items()):
+        if project is not None and (project.scheduled_at is None or project.scheduled_at <= recent):
+            schedule_recalculate(project=project, wait=False)
+
+
+def _project_of(item: WorkItem) -> Project | None:
+    """The item's project if the caller already read it with its city (no query)."""
+    if WorkItem.project.is_cached(item) and Project.city.is_cached(item.project):
+        return item.project
+    return None
+
+
 def reports_stored(event: ReportsStored) -> None:
     """A report moves the schedule from the data date: what is left, and when it ends.
 
     In the report's own transaction, so that a page shows a report beside a schedule that
-    has heard of it. In a burst (the project rescheduled less than
-    ``GUATU_RESCHEDULE_DEBOUNCE_S`` ago, or being rescheduled by another report right now)
-    it is left to the worker's catch-up, within its round of seconds: two hundred
-    officials reporting at once do not each reschedule, nor queue behind one lock.
-    The project the report path read is reused."""
-    loaded: dict[int, Project] = {}
+    has heard of it; two hundred officials reporting at once do not each reschedule, nor
+    queue behind one lock (``_reschedule_unless_burst``)."""
+    projects: dict[int, Project | None] = {}
     for report in event.reports:
         item = report.work_item
-        if WorkItem.project.is_cached(item) and Project.city.is_cached(item.project):
-            loaded.setdefault(item.project_id, item.project)
-    recent = timezone.now() - timedelta(seconds=settings.GUATU_RESCHEDULE_DEBOUNCE_S)
-    for project in loaded.values():
-        if project.scheduled_at is None or project.scheduled_at <= recent:
-            schedule_recalculate(project=project, wait=False)
-    _reschedule({report.work_item.project_id for report in event.reports} - set(loaded))
+        projects[item.project_id] = projects.get(item.project_id) or _project_of(item)
+    _reschedule_unless_burst(projects)
 
 
 def report_reviewed(event: ReportReviewed) -> None:
-    """A confirmed (or rejected) report above the target counts (or does not) from now on."""
-    _reschedule({event.review.report.work_item.project_id})
+    """A confirmed (or rejected) report above the target counts (or does not) from now on;
+    a ledger's many reviews are one burst."""
+    item = event.review.report.work_item
+    _reschedule_unless_burst({item.project_id: _project_of(item)})
 
 
 def data_date_changed(event: DataDateChanged) -> None:

@@ -162,9 +162,11 @@ def calibrate(city, today: date) -> Calibration:
     """Fit the city's history as of *today* (only reports dated by then)."""
     rows = value_rows(
         WorkItem.objects.filter(
-            project__city=city, early_start__isnull=False, duration_days__gt=0
+            project__city=city, plan_start__isnull=False, duration_days__gt=0
         ).order_by("pk"),
-        "pk", "early_start", "early_finish", "town_id", "phase_id",
+        # The plan as agreed: the early dates run from the data date (a finished item's
+        # are its actual ones), which would make every finished item look on time.
+        "pk", "plan_start", "plan_finish", "town_id", "phase_id",
     )  # fmt: skip
     items = _Items(
         pk=np.array([r[0] for r in rows], dtype=np.int64),

@@ -41,7 +41,7 @@ def items_workbook(risk: ProjectRisk) -> bytes:
                 row.item.name,
                 towns.get(row.item.town_id, ""),
                 phases.get(row.item.phase_id, ""),
-                row.item.early_finish,
+                row.item.plan_finish,
                 node.node if node else None,
                 row.p10,
                 row.p50,

@@ -4,6 +4,7 @@ import hashlib
 import secrets
 from datetime import timedelta
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -54,6 +55,10 @@ def screen_token_revoke(*, actor, screen: ScreenToken) -> ScreenToken:
     return screen
 
 
+#: A refused link is audited once in this many seconds (its page retries every minute).
+REFUSAL_AUDIT_EVERY_S = 3600
+
+
 def screen_for_token(token: str) -> ScreenToken:
     """The screen *token* belongs to, if it is still in force; PermissionDenied otherwise."""
     screen = (
@@ -63,14 +68,16 @@ def screen_for_token(token: str) -> ScreenToken:
     )
     if screen is None or screen.revoked_at is not None:
         # Audited like every refusal: the revoked screen, or no target for a link that
-        # matches none (the token itself is never written down).
-        audit_record(
-            user=None,
-            action="screen_view",
-            target=screen,
-            detail={"revoked": screen is not None},
-            allowed=False,
-        )
+        # matches none (the token itself is never written down) — once an hour per link,
+        # as the refused page asks again every minute on a wall nobody watches.
+        if cache.add(f"guatu:screen-refused:{_digest(token or '')}", 1, REFUSAL_AUDIT_EVERY_S):
+            audit_record(
+                user=None,
+                action="screen_view",
+                target=screen,
+                detail={"revoked": screen is not None},
+                allowed=False,
+            )
         raise PermissionDenied("screen token")
     now = timezone.now()
     if screen.last_seen_at is None or now - screen.last_seen_at > SEEN_EVERY:

@@ -117,6 +117,7 @@ class _TipWords:
 
     def __init__(self) -> None:
         self.plan = _("plan %(start)s – %(finish)s")
+        self.scheduled = _("from the data date %(start)s – %(finish)s")
         self.reported = _("reported %(actual)s, planned %(planned)s")
         self.light = _("light: %(light)s")
         self.float = _("total float %(days)s days")
@@ -125,12 +126,19 @@ class _TipWords:
         self.flags = {name: flag_label(name) for name in FLAGS}
 
     def tip(self, item: WorkItem, status, flag: str) -> str:
-        """What hovering or tapping a bar says: plan, progress, light, float and node."""
-        parts = [
-            item.name,
-            self.plan
-            % {"start": item.early_start.isoformat(), "finish": item.early_finish.isoformat()},
-        ]
+        """What hovering or tapping a bar says: the plan, the bar's own dates from the data
+        date where they differ, progress, light, float and node."""
+        parts = [item.name]
+        if item.plan_start is not None and item.plan_finish is not None:
+            parts.append(
+                self.plan
+                % {"start": item.plan_start.isoformat(), "finish": item.plan_finish.isoformat()}
+            )
+        if (item.early_start, item.early_finish) != (item.plan_start, item.plan_finish):
+            parts.append(
+                self.scheduled
+                % {"start": item.early_start.isoformat(), "finish": item.early_finish.isoformat()}
+            )
         if status is not None:
             progress = "—" if status.actual is None else f"{status.actual:.0f}%"
             parts.append(self.reported % {"actual": progress, "planned": f"{status.planned:.0f}%"})
