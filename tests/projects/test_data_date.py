@@ -139,7 +139,7 @@ def test_a_burst_of_reports_is_rescheduled_once_then_caught_up(chain, users, set
 
 
 def test_without_a_target_date_the_plans_finish_is_the_target(chain):
-    land, road, node = fresh(*chain)
+    land, _road, node = fresh(*chain)
     project = node.project
     WorkItem.objects.filter(pk=node.pk).update(deadline=None)
     project.deadline = None
