@@ -3,22 +3,32 @@ chart, the API, the risk's run with no uncertainty, the dashboard and the 大屏
 of every item of every demo project — its early and late finish, its float, its node flag."""
 
 import re
+from datetime import date, timedelta
+from decimal import Decimal
 from html import unescape
 
 import numpy as np
 import pytest
 from django.test import Client
 
+from guatu.accounts.models import Role
+from guatu.accounts.services import user_create
+from guatu.common.scope import scoped_to
+from guatu.core.periods import parse_period
 from guatu.core.risk import Dist
 from guatu.core.risk.engine import run_risk
 from guatu.core.risk.model import RiskInput
+from guatu.core.schedule import schedule
 from guatu.org.clock import city_today
 from guatu.org.models import City
-from guatu.progress.status import items_status, status_table
-from guatu.projects.models import Project, WorkItem
-from guatu.projects.scheduling import plan_networks
+from guatu.progress.services import report_submit
+from guatu.progress.status import items_status
+from guatu.projects.models import Dependency, Project, WorkItem
+from guatu.projects.scheduling import plan_networks, schedule_recalculate
 from guatu.risk.durations import item_durations
 from guatu.risk.services import city_calibration
+from guatu.supervision.bulletins import bulletin_content
+from guatu.web.dashboard import dashboard
 from guatu.web.wallchart import wall_rows
 from tests.office import office
 
@@ -123,10 +133,86 @@ def test_every_page_tells_the_same_story_of_every_demo_item(demo):
             assert day.item() == item.early_finish, (project.code, item.name)
         assert np.ptp(runs.project_finish) == 0
 
-    # The dashboard and the 大屏 count the lights the items have.
-    table = status_table(city=city)
-    counts = {light: int((np.array(table.light_names()) == light).sum()) for light in ("red",)}
-    assert counts["red"] == sum(
-        1 for status in items_status(items=list(WorkItem.objects.all())).values()
-        if status.light == "red"
-    )  # fmt: skip
+    # The dashboard, the 大屏 and the bulletin: the same lights, nodes and late finishes.
+    every = list(WorkItem.objects.select_related("project"))
+    statuses = items_status(items=every)
+    tasks = [item for item in every if item.kind == WorkItem.Kind.TASK]
+    red = sum(1 for item in tasks if statuses[item.pk].light == "red")
+    with scoped_to((city.pk,)):
+        board = dashboard(city=city)
+    assert board.counts["red"] == red
+    black_flags = sum(
+        1 for item in every if item.is_milestone and statuses[item.pk].flag == "overdue"
+    )
+    assert board.overdue_nodes >= black_flags
+    issued = client.post("/screens/", {"action": "create", "name": "大屏"}).content.decode()
+    link = re.search(r'<code class="screen-url">http://testserver(/screen/[^<]+/)</code>', issued)
+    link = link[1]
+    screen = Client().get(link).content.decode()
+    counts = re.search(r's-count-red"><strong>(\d+)</strong>', screen)
+    assert counts and int(counts[1]) == board.counts["red"]
+    content = bulletin_content(city=city, period=parse_period(f"{city_today(city):%G-W%V}"))
+    assert content.counts == board.counts
+    by_key = {(item.project.name, item.name): item for item in tasks}
+    assert content.red_items
+    for row in content.red_items:
+        item = by_key[(row["project"], row["item"])]
+        assert row["late_finish"] == item.late_finish.isoformat()
+        assert row["light"] == statuses[item.pk].light == "red"
+
+
+def test_a_generated_city_of_300_projects_stores_what_its_engine_computes(city, departments):
+    """300 projects with links, reports before the data date and nodes: every stored early
+    and late finish and float is the engine's from the data date, the API's the same."""
+    rng = np.random.default_rng(31)
+    city.status_date = date(2020, 6, 30)
+    city.save(update_fields=["status_date"])
+    official = user_create(username="gen-office", password="pw-gen-office-1", role=Role.SUPERVISOR)
+    projects = []
+    for p in range(300):
+        project = Project.objects.create(
+            city=city, code=f"g{p}", name=f"项目{p}", start_date=date(2020, 1, 2),
+            deadline=date(2020, 1, 2) + timedelta(days=int(rng.integers(150, 400))),
+            owner_department=departments["交通局"],
+        )  # fmt: skip
+        count = int(rng.integers(2, 7))
+        items = WorkItem.objects.bulk_create(
+            WorkItem(
+                project=project, code=f"i{k}", name=f"事项{k}",
+                duration_days=int(rng.integers(0, 60)) if k else int(rng.integers(1, 60)),
+                kind=WorkItem.Kind.TASK, order=k,
+            )
+            for k in range(count)
+        )  # fmt: skip
+        for k in range(1, count):
+            Dependency.objects.create(
+                predecessor=items[int(rng.integers(0, k))], successor=items[k],
+                type=["FS", "SS", "FF", "SF"][int(rng.integers(0, 4))],
+                lag_days=int(rng.integers(-2, 5)),
+            )  # fmt: skip
+        schedule_recalculate(project=project)
+        projects.append(project)
+    for item in WorkItem.objects.filter(project__city=city, duration_days__gt=0):
+        roll = rng.random()
+        if roll < 0.5 and item.plan_start < city.status_date:
+            report_submit(
+                work_item=item, reported_by=official, reported_on=city.status_date,
+                percent=Decimal(100 if roll < 0.2 else int(rng.integers(1, 99))),
+                today=city.status_date,
+            )  # fmt: skip
+    plans = plan_networks(projects)
+    for project in projects:
+        plan = plans[project.pk]
+        planned = schedule(plan.network, deadline=plan.deadline, constraints=plan.constraints)
+        target = plan.deadline if plan.deadline is not None else planned.early_finish
+        result = schedule(
+            plan.network, deadline=target, constraints=plan.constraints, progress=plan.progress
+        )
+        stored = {item.pk: item for item in project.work_items.all()}
+        for i, planned_item in enumerate(plan.items):
+            item = stored[planned_item.pk]
+            finish = plan.axis.finish_dates([result.ef[i]])[0].item()
+            if item.duration_days:
+                assert item.early_finish == finish, (project.code, item.code)
+            done = result.done[i]
+            assert item.total_float == (None if done else int(result.tf[i])), item.code
