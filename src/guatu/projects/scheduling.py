@@ -16,7 +16,7 @@ it starts, so the projects app schedules with progress without importing it.
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 import numpy as np
 from django.db import transaction
@@ -366,7 +366,9 @@ def projects_lock(project_ids) -> None:
     )
 
 
-def schedule_recalculate(*, project: Project, wait: bool = True) -> ScheduleSummary | None:
+def schedule_recalculate(
+    *, project: Project, wait: bool = True, unless_since: datetime | None = None
+) -> ScheduleSummary | None:
     """Compute the project's CPM schedule and store it on its items, atomically: the plan
     as agreed (nothing reported: ``plan_start``/``plan_finish``) and the schedule from the
     data date with what has been reported (early and late dates, floats, critical).
@@ -381,11 +383,15 @@ def schedule_recalculate(*, project: Project, wait: bool = True) -> ScheduleSumm
     rescheduling is left to it and to the worker's catch-up (``progress.catch_up``),
     which reschedules every project reported on since its last round; answers None then.
 
+    With *unless_since*, a project whose schedule was stored after that moment (read once
+    its row is locked: by another report of the same burst) is left as it is too.
+
     Raises ``ValidationError`` (translated) if the links form a cycle.
     """
     with transaction.atomic():
         locked = Project.everywhere.select_for_update(skip_locked=not wait).filter(pk=project.pk)
-        if not list(locked.values_list("pk")):
+        row = locked.values_list("scheduled_at").first()
+        if row is None or (unless_since is not None and row[0] and row[0] > unless_since):
             return None
         try:
             plan = plan_network(project)

@@ -45,7 +45,7 @@ def _reschedule_unless_burst(projects: dict[int, Project | None]) -> None:
     recent = timezone.now() - timedelta(seconds=settings.GUATU_RESCHEDULE_DEBOUNCE_S)
     for _pk, project in sorted(projects.items()):
         if project is not None and (project.scheduled_at is None or project.scheduled_at <= recent):
-            schedule_recalculate(project=project, wait=False)
+            schedule_recalculate(project=project, wait=False, unless_since=recent)
 
 
 def _project_of(item: WorkItem) -> Project | None:
