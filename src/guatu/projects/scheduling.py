@@ -388,73 +388,84 @@ def schedule_recalculate(
 
     Raises ``ValidationError`` (translated) if the links form a cycle.
     """
+    if transaction.get_connection().in_atomic_block:
+        # Inside the caller's transaction (a report, an edit): no savepoint of its own —
+        # nothing is written before every check has passed, and two statements a report
+        # are a burst's time.
+        return _recalculate(project, wait, unless_since)
     with transaction.atomic():
-        locked = Project.everywhere.select_for_update(skip_locked=not wait).filter(pk=project.pk)
-        row = locked.values_list("scheduled_at").first()
-        if row is None or (unless_since is not None and row[0] and row[0] > unless_since):
-            return None
-        try:
-            plan = plan_network(project)
-            items, network, constraints = plan.items, plan.network, plan.constraints
-            fixed, linked, calendar, deadline = (
-                plan.fixed,
-                plan.linked,
-                plan.calendar,
-                plan.deadline,
-            )
-            axis, planned = plan.axis, plan.planned
-            result = planned
-            if plan.progress is not None:
-                # Without a target date the plan's own finish is the target: late work
-                # is late against it, rather than moving it.
-                target = deadline if deadline is not None else planned.early_finish
-                result = schedule(
-                    network, deadline=target, constraints=constraints, progress=plan.progress
-                )
-        except CoreError as error:
-            raise as_validation_error(error) from error
-        milestone = np.array([item.kind == WorkItem.Kind.MILESTONE for item in items], dtype=bool)
-        done = result.done if result.done is not None else np.zeros(len(items), dtype=bool)
-        plan_start, plan_finish = _dates(axis, milestone, planned.es, planned.ef)
-        early_start, early_finish = _dates(axis, milestone, result.es, result.ef)
-        late_start, late_finish = _dates(
-            axis, milestone, np.where(done, planned.ls, result.ls),
-            np.where(done, planned.lf, result.lf),
-        )  # fmt: skip
-        critical = critical_of(result.tf, fixed, linked) & ~done
-        changed = []
-        for i, item in enumerate(items):
-            values = (
-                plan_start[i].item(),
-                plan_finish[i].item(),
-                early_start[i].item(),
-                early_finish[i].item(),
-                late_start[i].item(),
-                late_finish[i].item(),
-                None if done[i] else int(result.tf[i]),
-                None if done[i] else int(result.ff[i]),
-                bool(critical[i]),
-            )
-            if values != tuple(getattr(item, name) for name in SCHEDULE_FIELDS):
-                changed.append((*values, item.pk))
-        # Only the items whose dates moved are written (see guatu.common.bulk for why not
-        # bulk_update).
-        rows_update(WorkItem, SCHEDULE_FIELDS, changed)
-        finish = axis.finish_dates([result.early_finish])[0].item() if items else None
-        uncovered = calendar.uncovered_years(
-            project.start_date,
-            max(finish or project.start_date, project.deadline or finish or project.start_date),
+        return _recalculate(project, wait, unless_since)
+
+
+def _recalculate(
+    project: Project, wait: bool, unless_since: datetime | None
+) -> ScheduleSummary | None:
+    locked = Project.everywhere.select_for_update(skip_locked=not wait).filter(pk=project.pk)
+    row = locked.values_list("scheduled_at").first()
+    if row is None or (unless_since is not None and row[0] and row[0] > unless_since):
+        return None
+    try:
+        plan = plan_network(project)
+        items, network, constraints = plan.items, plan.network, plan.constraints
+        fixed, linked, calendar, deadline = (
+            plan.fixed,
+            plan.linked,
+            plan.calendar,
+            plan.deadline,
         )
-        facts = (plan.data_date, finish, uncovered)
-        stored = (project.scheduled_for, project.early_finish, project.calendar_uncovered_years)
-        if project.scheduled_at is None or changed or facts != stored:
-            project.scheduled_at = timezone.now()
-            project.scheduled_for, project.early_finish, project.calendar_uncovered_years = facts
-            project.save(
-                update_fields=[
-                    "scheduled_at", "scheduled_for", "early_finish", "calendar_uncovered_years"
-                ]
-            )  # fmt: skip
+        axis, planned = plan.axis, plan.planned
+        result = planned
+        if plan.progress is not None:
+            # Without a target date the plan's own finish is the target: late work
+            # is late against it, rather than moving it.
+            target = deadline if deadline is not None else planned.early_finish
+            result = schedule(
+                network, deadline=target, constraints=constraints, progress=plan.progress
+            )
+    except CoreError as error:
+        raise as_validation_error(error) from error
+    milestone = np.array([item.kind == WorkItem.Kind.MILESTONE for item in items], dtype=bool)
+    done = result.done if result.done is not None else np.zeros(len(items), dtype=bool)
+    plan_start, plan_finish = _dates(axis, milestone, planned.es, planned.ef)
+    early_start, early_finish = _dates(axis, milestone, result.es, result.ef)
+    late_start, late_finish = _dates(
+        axis, milestone, np.where(done, planned.ls, result.ls),
+        np.where(done, planned.lf, result.lf),
+    )  # fmt: skip
+    critical = critical_of(result.tf, fixed, linked) & ~done
+    changed = []
+    for i, item in enumerate(items):
+        values = (
+            plan_start[i].item(),
+            plan_finish[i].item(),
+            early_start[i].item(),
+            early_finish[i].item(),
+            late_start[i].item(),
+            late_finish[i].item(),
+            None if done[i] else int(result.tf[i]),
+            None if done[i] else int(result.ff[i]),
+            bool(critical[i]),
+        )
+        if values != tuple(getattr(item, name) for name in SCHEDULE_FIELDS):
+            changed.append((*values, item.pk))
+    # Only the items whose dates moved are written (see guatu.common.bulk for why not
+    # bulk_update).
+    rows_update(WorkItem, SCHEDULE_FIELDS, changed)
+    finish = axis.finish_dates([result.early_finish])[0].item() if items else None
+    uncovered = calendar.uncovered_years(
+        project.start_date,
+        max(finish or project.start_date, project.deadline or finish or project.start_date),
+    )
+    facts = (plan.data_date, finish, uncovered)
+    stored = (project.scheduled_for, project.early_finish, project.calendar_uncovered_years)
+    if project.scheduled_at is None or changed or facts != stored:
+        project.scheduled_at = timezone.now()
+        project.scheduled_for, project.early_finish, project.calendar_uncovered_years = facts
+        project.save(
+            update_fields=[
+                "scheduled_at", "scheduled_for", "early_finish", "calendar_uncovered_years"
+            ]
+        )  # fmt: skip
     late = _days_late(result, done)
     return ScheduleSummary(
         items=len(items),
