@@ -10,8 +10,10 @@ import pytest
 from guatu.core.errors import CycleError, ScheduleError
 from guatu.core.schedule import (
     FF,
+    FORWARD_ONLY,
     FS,
     NO_DAY,
+    NO_LATEST,
     SF,
     SS,
     Constraints,
@@ -159,6 +161,20 @@ def test_a_fixed_item_not_started_moves_to_the_data_date():
     fixed = Constraints(fixed_start=np.array([1]))
     result = schedule(network, constraints=fixed, progress=progress(network, 4))
     assert result.es.tolist() == [4]
+
+
+def test_a_fixed_item_under_way_holds_its_predecessors_late_dates_again():
+    # SF A→B into a fixed B is forward-only while B is fixed (it cannot move). Once B has
+    # started, what is left of it is scheduled, and the link bounds A again: B's node is
+    # day 5, so A must start by 5 − 2 = 3 and finish by 6 (not the project's day 10).
+    network = Network.from_arrays(
+        duration=[3, 4], pred=[0], succ=[1], kind=[SF + FORWARD_ONLY], lag=[2]
+    )
+    constraints = Constraints(fixed_start=np.array([N, 0]), latest_finish=np.array([NO_LATEST, 5]))
+    started = progress(network, 2, start=[N, 0], percent=[0, 50])
+    assert schedule(network, deadline=10, constraints=constraints).lf[0] == 10  # fixed: no
+    result = schedule(network, deadline=10, constraints=constraints, progress=started)
+    assert result.lf[0] == 6
 
 
 def test_a_data_date_before_the_start_changes_nothing():

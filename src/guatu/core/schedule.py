@@ -338,6 +338,11 @@ def progressed(network: Network, constraints: Constraints | None, progress: Prog
     fixed = np.where(done, start, np.where(started | (fixed == NO_FIX), NO_FIX, fixed))
     fixed = np.where((fixed != NO_FIX) & ~done, np.maximum(fixed, today), fixed)
     pred, succ, kind, lag = network.pred, network.succ, network.kind, network.lag
+    # A fixed item under way is fixed no more (its start is past, what is left is
+    # scheduled): links into it bound its predecessors' late dates again.
+    kind = np.where(started[succ] & (kind >= FORWARD_ONLY), kind - FORWARD_ONLY, kind).astype(
+        np.int8
+    )
     base = kind & 3
     from_started = started[pred] & ((base == SS) | (base == SF))
     spent = done[succ] | (started[succ] & (base == SS))
