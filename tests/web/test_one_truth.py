@@ -21,6 +21,7 @@ from guatu.core.risk.model import RiskInput
 from guatu.core.schedule import schedule
 from guatu.org.clock import city_today
 from guatu.org.models import City
+from guatu.progress.nodes import item_flag
 from guatu.progress.services import report_submit
 from guatu.progress.status import items_status
 from guatu.projects.models import Dependency, Project, WorkItem
@@ -97,7 +98,8 @@ def test_every_page_tells_the_same_story_of_every_demo_item(demo):
             assert row["late_finish"] == item.late_finish.isoformat(), item.name
             assert row["total_float"] == item.total_float, item.name
             assert row["critical"] == item.critical, item.name
-            assert row["flag"] == status.flag and row["light"] == status.light, item.name
+            flag = item_flag(item, status, city_today(city)) or None
+            assert row["flag"] == flag and row["light"] == status.light, item.name
             # A node overdue can no longer be met: its float says so.
             if status.flag == "overdue" or status.reason == "overdue":
                 assert item.total_float is not None and item.total_float < 0, item.name
@@ -105,6 +107,7 @@ def test_every_page_tells_the_same_story_of_every_demo_item(demo):
         # The wall chart.
         for row in wall_rows(project=project, items=items, statuses=statuses):
             item = by_name[row.name]
+            assert (row.flag or None) == (api[item.name]["flag"] or None), item.name
             assert (row.start, row.finish) == (item.early_start, item.early_finish), row.name
             assert row.late_finish == item.late_finish and row.total_float == item.total_float
             assert row.light == statuses[item.pk].light

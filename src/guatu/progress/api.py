@@ -20,6 +20,7 @@ from guatu.common.bounds import Day, Percent, Quantity
 from guatu.org.clock import city_today
 from guatu.org.models import Department
 from guatu.progress.models import Blocker, ProgressReport, ReportPhoto
+from guatu.progress.nodes import item_flag
 from guatu.progress.selectors import (
     blocker_overdue,
     report_counts,
@@ -85,7 +86,9 @@ class ItemOut(Schema):
     planned_percent: float | None
     actual_percent: float | None
     lag: float | None
-    forecast_finish: date | None
+    forecast_finish: date | None = Field(
+        description="At the recent pace (the 预警), not the schedule: see early_finish."
+    )
     flag: str | None
 
 
@@ -202,7 +205,8 @@ def _item_out(item: WorkItem, status: ItemStatus | None) -> ItemOut:
         actual_percent=status.actual if status else None,
         lag=status.lag if status else None,
         forecast_finish=status.forecast_finish if status else None,
-        flag=status.flag if status else None,
+        # The wall chart's rule: a task with a time node of its own is judged against it.
+        flag=(item_flag(item, status, city_today(item.project.city)) or None) if status else None,
     )
 
 
@@ -260,7 +264,7 @@ def _blocker_out(blocker: Blocker) -> BlockerOut:
 
 
 def _items(queryset) -> list[WorkItem]:
-    return list(queryset.select_related("project", "town", "owner_department"))
+    return list(queryset.select_related("project__city", "town", "owner_department"))
 
 
 router = Router()
@@ -302,7 +306,7 @@ def project_items(request, code: str):
 @router.get("/items/{item_id}", response=ItemOut, summary="One work item")
 def item_detail(request, item_id: int):
     item = get_object_or_404(
-        WorkItem.objects.select_related("project", "town", "owner_department"), pk=item_id
+        WorkItem.objects.select_related("project__city", "town", "owner_department"), pk=item_id
     )
     return _item_out(item, items_status(items=[item]).get(item.pk))
 

@@ -12,11 +12,23 @@ import numpy as np
 from django.db.models import Q
 
 from guatu.core.status import Flag, Light, node_flag
-from guatu.progress.status import StatusTable, status_table
+from guatu.progress.status import FLAG_NAMES, StatusTable, status_table
 from guatu.projects.models import WorkItem
 
 #: The items that carry a time node: milestones, and tasks given a date of their own.
 NODES = Q(kind=WorkItem.Kind.MILESTONE) | Q(kind=WorkItem.Kind.TASK, deadline__isnull=False)
+
+
+def item_flag(item: WorkItem, status, today: date) -> str:
+    """The flag on an item's time node (the wall chart's, the API's, the table's): a
+    milestone's comes with its status (against its late finish); a task with a time node
+    of its own is judged against that date; other tasks have none ("")."""
+    if status is None:
+        return ""
+    if item.is_milestone or item.deadline is None:
+        return status.flag if item.is_milestone else ""
+    done = status.light == "done" and status.done_on is not None
+    return FLAG_NAMES[node_flag(done, status.done_on, item.deadline, today)]
 
 
 def overdue_mask(table: StatusTable, as_of: date) -> np.ndarray:

@@ -2,6 +2,7 @@
 
 from datetime import date
 from decimal import Decimal
+from itertools import pairwise
 
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 
@@ -96,10 +97,12 @@ def critical_chains(*, items: list[WorkItem]) -> list[list[WorkItem]]:
         return pk
 
     project_id = next(iter(critical.values())).project_id
+    linked = set()
     for pred, succ in Dependency.objects.filter(
         predecessor__project_id=project_id, predecessor__critical=True, successor__critical=True
     ).values_list("predecessor_id", "successor_id"):
         group[root(pred)] = root(succ)
+        linked.add((pred, succ))
     chains: dict[int, list[WorkItem]] = {}
     for pk, item in critical.items():
         chains.setdefault(root(pk), []).append(item)
@@ -107,6 +110,11 @@ def critical_chains(*, items: list[WorkItem]) -> list[list[WorkItem]]:
         sorted(chain, key=lambda item: (item.early_start, item.early_finish, item.order))
         for chain in chains.values()
     ]
+    for chain in ordered:
+        # "→" only where one item follows the one before it; parallel branches of one
+        # group (two towns' sections feeding one node) are listed side by side.
+        for before, item in pairwise(chain):
+            item.follows_previous = (before.pk, item.pk) in linked
     return sorted(ordered, key=lambda chain: (chain[0].early_start, chain[0].order))
 
 

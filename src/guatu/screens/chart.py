@@ -95,12 +95,25 @@ def fitting_zoom(first: date, last: date, width: float) -> str:
 
 
 def urgent_rows(rows: Sequence[WallRow], lines: int = LINES) -> list[WallRow]:
-    """The most urgent rows (red, yellow, critical, in that order) that fit *lines* lines
-    with their towns' bands, in the chart's order."""
-    ranked = sorted(
-        range(len(rows)),
-        key=lambda k: (URGENCY.get(rows[k].light, 2), not rows[k].critical, k),
-    )
+    """The most urgent rows that fit *lines* lines with their towns' bands, in the chart's
+    order: first those that can no longer meet their node (negative float, the most days
+    first — the project's own target among them), then red, yellow, critical.
+
+    >>> from datetime import date
+    >>> row = lambda name, light, tf: WallRow(group="", name=name, start=date(2020, 1, 1),
+    ...     finish=date(2020, 2, 1), light=light, total_float=tf, critical=tf is not None
+    ...     and tf <= 0)
+    >>> [r.name for r in urgent_rows([row("绿", "green", 5), row("红", "red", 3),
+    ...     row("未开工但赶不上", "not_started", -84)], lines=3)]
+    ['红', '未开工但赶不上']
+    """
+
+    def urgency(k: int) -> tuple:
+        tf = rows[k].total_float
+        late = tf is not None and tf < 0
+        return (not late, tf if late else 0, URGENCY.get(rows[k].light, 2), not rows[k].critical, k)
+
+    ranked = sorted(range(len(rows)), key=urgency)
     keep: list[int] = []
     for k in ranked:
         if len(lines_of([rows[i] for i in sorted([*keep, k])])) > lines:

@@ -10,7 +10,6 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from guatu.baselines.models import BaselineItem
-from guatu.core.status import node_flag
 from guatu.core.wallchart import (
     ScreenChart,
     WallLabels,
@@ -22,7 +21,8 @@ from guatu.core.wallchart import (
 from guatu.core.wallpaper import PAPER_MM, SheetWords, render_sheets
 from guatu.org.clock import city_today
 from guatu.progress.labels import flag_label, light_label
-from guatu.progress.status import FLAG_NAMES, status_table
+from guatu.progress.nodes import item_flag
+from guatu.progress.status import status_table
 from guatu.projects.models import Project, WorkItem
 from guatu.risk.services import project_risk_cached
 
@@ -269,14 +269,5 @@ def wallchart_pdf(
 
 
 def _node_flag(item: WorkItem, status, today) -> str:
-    """The flag on an item's time node, by the status's rule (``core.status.node_flag``).
-
-    A milestone's flag comes with its status (against its late finish); a task
-    with a time node of its own is judged against that date.
-    """
-    if status is None:
-        return ""
-    if item.is_milestone or item.deadline is None:
-        return status.flag if item.is_milestone else ""
-    done = status.light == "done" and status.done_on is not None
-    return FLAG_NAMES[node_flag(done, status.done_on, item.deadline, today)]
+    """The flag on an item's time node (``progress.nodes.item_flag``, one rule for all)."""
+    return item_flag(item, status, today)

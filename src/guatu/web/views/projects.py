@@ -16,6 +16,7 @@ from guatu.org.clock import city_today
 from guatu.org.selectors import current_city
 from guatu.progress.joint import joint_milestone_state
 from guatu.progress.models import Blocker, ProgressReport
+from guatu.progress.nodes import item_flag
 from guatu.progress.selectors import latest_report_values
 from guatu.progress.status import lights_by_project, projects_light, status_table
 from guatu.projects.interchange import project_export_mspdi, project_import_upload
@@ -61,6 +62,9 @@ def project_detail_view(request: HttpRequest, code: str) -> HttpResponse:
     statuses = table.statuses()
     page = Paginator(items, TABLE_ROWS).get_page(request.GET.get("page"))
     rows = [(item, latest.get(item.pk), statuses.get(item.pk)) for item in page]
+    today = city_today(project.city)
+    for item, _report, status in rows:  # the wall chart's flag, tasks' own nodes included
+        item.flag_shown = item_flag(item, status, today)
     project_light = lights_by_project(table, [project.pk]).get(project.pk, "")
     late_items = sorted(
         (item for item in items if item.total_float is not None and item.total_float < 0),
