@@ -7,17 +7,15 @@ held the lock computed from what was committed when it read, so the worker's not
 reschedules, every round, each project reported on since shortly before its last round.
 """
 
-import logging
 from datetime import datetime, timedelta
 
 from django.db.models import Max, Q
 
 from guatu.progress.models import ProgressReport
 from guatu.projects.models import Project
-from guatu.projects.scheduling import schedule_recalculate
+from guatu.projects.scheduling import reschedule_each
 
 __all__ = ["schedules_catch_up"]
-log = logging.getLogger(__name__)
 
 
 def schedules_catch_up(*, since: datetime, margin: timedelta = timedelta(seconds=15)) -> int:
@@ -37,13 +35,9 @@ def schedules_catch_up(*, since: datetime, margin: timedelta = timedelta(seconds
         row["work_item__project_id"]: max(t for t in (row["last"], row["reviewed"]) if t)
         for row in latest
     }
-    done = 0
-    for project in Project.everywhere.filter(pk__in=newest).select_related("city").order_by("pk"):
-        if project.scheduled_at is not None and project.scheduled_at > newest[project.pk] + margin:
-            continue
-        try:
-            schedule_recalculate(project=project)
-            done += 1
-        except Exception:
-            log.exception("rescheduling project %s after its reports failed", project.pk)
-    return done
+    projects = Project.everywhere.filter(pk__in=newest).select_related("city").order_by("pk")
+    return reschedule_each(
+        project
+        for project in projects
+        if project.scheduled_at is None or project.scheduled_at <= newest[project.pk] + margin
+    )

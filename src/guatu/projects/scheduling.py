@@ -516,11 +516,18 @@ def schedules_bring_forward(city: City) -> int:
     stale = Project.everywhere.filter(city=city, scheduled_at__isnull=False).exclude(
         scheduled_for=today
     )
+    return reschedule_each(stale.select_related("city").order_by("pk"))
+
+
+def reschedule_each(projects) -> int:
+    """Reschedule *projects* one by one for the worker, each in its own transaction; one
+    that fails is logged and the others go on (the notifier must keep sending). Answers
+    how many were rescheduled."""
     count = 0
-    for project in stale.select_related("city").order_by("pk"):
+    for project in projects:
         try:
             schedule_recalculate(project=project)
             count += 1
-        except Exception:  # one bad plan must not keep the others (or the notifier) back
-            log.exception("bringing project %s to the data date failed", project.pk)
+        except Exception:
+            log.exception("rescheduling project %s failed", project.pk)
     return count

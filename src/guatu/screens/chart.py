@@ -1,7 +1,7 @@
 """The 大屏's chart: the wall chart drawn large enough to be read across a room.
 
-It is drawn by the wall chart's own pieces (``draw_head``, ``draw_labels``,
-``draw_bars``, ``draw_legend``) with a pen sized for the screen, in units of
+It is drawn by the wall chart's own pieces (``draw_pieces``, the page's, and
+``draw_legend``) with the same words and a pen sized for the screen, in units of
 one CSS pixel of a 1920 × 1080 screen: the page stretches it to its box
 (``screen.css``), so 3840 × 2160 shows the same at twice the size. Its
 smallest text is ``PEN.small`` units, 19 px at 1920 × 1080, and the window
@@ -41,10 +41,8 @@ from guatu.core.wallchart import (
     Pen,
     WallLabels,
     WallRow,
-    draw_bars,
-    draw_head,
-    draw_labels,
     draw_legend,
+    draw_pieces,
     fit_text,
     head_height,
     lines_of,
@@ -166,17 +164,9 @@ def screen_chart(
     lines = lines_of(rows)
     body_height = max(len(lines), 1) * PEN.row
     top = math.ceil(head_height(axis, divisions, PEN.small))
-    head: list[str] = []
-    draw_head(
-        head.append, axis, divisions, height=top, pen=PEN, today=today, target=target,
-        labels=labels,
-    )  # fmt: skip
-    side: list[str] = []
-    draw_labels(side.append, lines, width=LABEL_WIDTH, pen=PEN, labels=labels)
-    body: list[str] = []
-    draw_bars(
-        body.append, lines, axis, divisions, height=body_height, pen=PEN, today=today,
-        target=target,
+    head, side, body = draw_pieces(
+        lines, axis, divisions, head_height=top, height=body_height, pen=PEN, today=today,
+        target=target, labels=labels, label_width=LABEL_WIDTH,
     )  # fmt: skip
     legend: list[str] = []
     bottom = top + body_height + LEGEND_SIZE * 0.6

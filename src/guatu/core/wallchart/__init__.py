@@ -55,7 +55,7 @@ from guatu.core.wallchart.layout import (
     wrap_text,
 )
 from guatu.core.wallchart.rows import Line, WallLabels, WallRow, lines_of, noted
-from guatu.core.wallchart.screen import ScreenChart, render_screen, render_svg
+from guatu.core.wallchart.screen import ScreenChart, draw_pieces, render_screen, render_svg
 
 __all__ = [
     "FLAG_FILL",
@@ -77,6 +77,7 @@ __all__ = [
     "draw_head",
     "draw_labels",
     "draw_legend",
+    "draw_pieces",
     "fit_lines",
     "fit_text",
     "head_height",

@@ -20,7 +20,7 @@ from guatu.core.wallchart.layout import (
 )
 from guatu.core.wallchart.rows import WallLabels, WallRow, lines_of
 
-__all__ = ["ScreenChart", "render_screen", "render_svg"]
+__all__ = ["ScreenChart", "draw_pieces", "render_screen", "render_svg"]
 
 
 @dataclass(frozen=True)
@@ -44,6 +44,36 @@ def _svg(width: float, height: float, content: str, extra: str = "") -> str:
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0f}" height="{height:.0f}" '
         f'viewBox="0 0 {width:.0f} {height:.0f}" font-family="{FONT}"{extra}>{content}</svg>'
     )
+
+
+def draw_pieces(
+    lines: list,
+    axis: Axis,
+    divisions: Sequence,
+    *,
+    head_height: float,
+    height: float,
+    pen: Pen,
+    today: date,
+    target: date | None,
+    labels: WallLabels,
+    label_width: float = LABEL_WIDTH,
+) -> tuple[list[str], list[str], list[str]]:
+    """The date header, the label column and the bars' area of *lines*, drawn with the same
+    words and pen (the page's chart and the 大屏's; paper tiles them sheet by sheet)."""
+    head: list[str] = []
+    draw_head(
+        head.append, axis, divisions, height=head_height, pen=pen, today=today, target=target,
+        labels=labels,
+    )  # fmt: skip
+    side: list[str] = []
+    draw_labels(side.append, lines, width=label_width, pen=pen, labels=labels)
+    body: list[str] = []
+    draw_bars(
+        body.append, lines, axis, divisions, height=height, pen=pen, today=today, target=target,
+        labels=labels,
+    )  # fmt: skip
+    return head, side, body
 
 
 def render_screen(
@@ -71,17 +101,9 @@ def render_screen(
     pen = Pen()
     width, height = axis.right + 20, max(len(lines), 1) * pen.row
     head_h = head_height(axis, divisions, pen.small)
-    head: list[str] = []
-    draw_head(
-        head.append, axis, divisions, height=head_h, pen=pen, today=today, target=target,
-        labels=labels,
-    )  # fmt: skip
-    side: list[str] = []
-    draw_labels(side.append, lines, width=LABEL_WIDTH, pen=pen, labels=labels)
-    body: list[str] = []
-    draw_bars(
-        body.append, lines, axis, divisions, height=height, pen=pen, today=today, target=target,
-        labels=labels,
+    head, side, body = draw_pieces(
+        lines, axis, divisions, head_height=head_h, height=height, pen=pen, today=today,
+        target=target, labels=labels,
     )  # fmt: skip
     legend: list[str] = []
     end = draw_legend(legend.append, labels, x=2, y=14, size=11)
