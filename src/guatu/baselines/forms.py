@@ -23,6 +23,16 @@ class ProposeForm(forms.Form):
     new_duration_days = forms.IntegerField(
         label=_("proposed duration (working days)"), required=False, min_value=0, max_value=5000
     )
+    new_target_date = forms.DateField(
+        label=_("proposed project target"),
+        required=False,
+        widget=DATE,
+        validators=DAY_VALIDATORS,
+        help_text=_(
+            "Only when the new node is later than the project's target: the same approval "
+            "then moves the target too."
+        ),
+    )
     reason = forms.CharField(
         label=_("reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -38,6 +48,27 @@ class ProposeForm(forms.Form):
         required=False,
         help_text=_("Up to 5 PDFs or photos (JPEG, PNG, WebP), 10 MB each."),
     )
+
+
+class PreviewForm(forms.Form):
+    """The figures of a request being written, for its consequence (nothing is stored)."""
+
+    new_deadline = ProposeForm.base_fields["new_deadline"]
+    new_duration_days = ProposeForm.base_fields["new_duration_days"]
+    new_target_date = ProposeForm.base_fields["new_target_date"]
+
+
+class ListFilterForm(forms.Form):
+    """The list of requests: by state, town and project (codes of the acting city only)."""
+
+    status = forms.ChoiceField(label=_("status"), required=False)
+    town = forms.TypedChoiceField(label=_("town"), required=False, coerce=int, empty_value=None)
+    project = forms.CharField(label=_("project"), required=False, max_length=40)
+
+    def __init__(self, *args, towns=(), states=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", _("all")), *states]
+        self.fields["town"].choices = [("", _("all")), *((t.pk, t.name) for t in towns)]
 
 
 class NoteForm(forms.Form):

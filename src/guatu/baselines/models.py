@@ -74,9 +74,11 @@ class Adjustment(models.Model):
 
     class Status(models.TextChoices):
         PENDING = "pending", _("awaiting the office's review")
+        RETURNED = "returned", _("returned for revision")
         REVIEWED = "reviewed", _("awaiting a leader's decision")
         APPROVED = "approved", _("approved")
         REJECTED = "rejected", _("rejected")
+        REFUSED = "refused", _("refused by the office")
 
     project = models.ForeignKey(
         "projects.Project", on_delete=models.CASCADE, related_name="adjustments"
@@ -90,6 +92,10 @@ class Adjustment(models.Model):
     old_deadline = models.DateField(_("time node before"), null=True, blank=True)
     new_deadline = models.DateField(_("proposed time node"), null=True, blank=True)
     old_duration_days = models.IntegerField(_("duration before"), null=True, blank=True)
+    #: A node later than the project's target only counts if the target moves too: the
+    #: request then asks for both, and one approval moves both.
+    old_target_date = models.DateField(_("project target before"), null=True, blank=True)
+    new_target_date = models.DateField(_("proposed project target"), null=True, blank=True)
     new_duration_days = models.IntegerField(
         _("proposed duration (working days)"), null=True, blank=True
     )
@@ -134,7 +140,7 @@ class Adjustment(models.Model):
             # One open request per item: a second waits until the first is decided.
             models.UniqueConstraint(
                 fields=["work_item"],
-                condition=models.Q(status__in=["pending", "reviewed"]),
+                condition=models.Q(status__in=["pending", "returned", "reviewed"]),
                 name="adjustment_one_open_per_item",
             )
         ]
@@ -142,11 +148,52 @@ class Adjustment(models.Model):
     def __str__(self) -> str:
         return f"{self.work_item} — {self.get_status_display()}"
 
+    #: A request still in the workflow: awaiting the office, its proposer or a leader.
+    OPEN = ("pending", "returned", "reviewed")
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN
+
     @property
     def days_moved(self) -> int | None:
         if self.old_deadline and self.new_deadline:
             return (self.new_deadline - self.old_deadline).days
         return None
+
+
+class AdjustmentStep(models.Model):
+    """One step of a request's way (proposed, returned, resubmitted, reviewed, refused,
+    approved, rejected) with who took it and why: the history the page shows; never
+    changed (a request returned twice keeps both reasons)."""
+
+    class Action(models.TextChoices):
+        PROPOSED = "proposed", _("proposed")
+        RETURNED = "returned", _("returned for revision")
+        RESUBMITTED = "resubmitted", _("revised and resubmitted")
+        REVIEWED = "reviewed", _("reviewed and forwarded to a leader")
+        REFUSED = "refused", _("refused by the office")
+        APPROVED = "approved", _("approved")
+        REJECTED = "rejected", _("rejected")
+
+    adjustment = models.ForeignKey(Adjustment, on_delete=models.CASCADE, related_name="steps")
+    action = models.CharField(_("step"), max_length=12, choices=Action.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
+    )
+    note = models.TextField(_("note"), max_length=2000, blank=True)
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    objects = CityScopedManager("adjustment__project__city")
+    everywhere = UnscopedManager()
+
+    class Meta:
+        verbose_name = _("adjustment step")
+        verbose_name_plural = _("adjustment steps")
+        ordering = ["adjustment", "at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.adjustment_id} {self.action}"
 
 
 def _evidence_path(record: "AdjustmentFile", filename: str) -> str:

@@ -1,10 +1,15 @@
 """Freezing baselines and the 节点调整 workflow: propose → review → approve or reject.
 
 A town or department proposes for items it answers for (``can_propose_adjustment``); the
-supervision office reviews and forwards with its opinion; a leader approves or
-rejects. The office may propose too (it can no longer edit an approved node
-directly, ``guard``): its request starts reviewed, with its reason as the
-opinion, and still waits for a leader. Evidence files (PDF, photos) are
+supervision office reviews and forwards with its opinion, returns it to its
+proposer for revision (who revises and resubmits it), or refuses it; a leader
+approves or rejects. Every step is kept (``AdjustmentStep``) and published
+(``AdjustmentChanged``): notify tells the next actor and the proposer.
+A request that would change nothing (a node later than the project's target
+or than a following item's node, ``consequence``) is refused at its field.
+The office may propose too (it can no longer edit an approved node directly):
+its request starts reviewed, with its reason as the opinion, and still waits
+for a leader. Evidence files (PDF, photos) are
 checked and stored with the request, in the same transaction.
 
 Until a leader approves, nothing of the plan changes — the lights go on
@@ -30,14 +35,15 @@ from guatu.access import (
     require,
 )
 from guatu.audit.services import audit_record
+from guatu.baselines.consequence import consequence, refuse_if_empty
 from guatu.baselines.evidence import check_evidence, evidence_files_delete, save_evidence
-from guatu.baselines.models import Adjustment, Baseline, BaselineItem
+from guatu.baselines.models import Adjustment, AdjustmentStep, Baseline, BaselineItem
 from guatu.common.events import AdjustmentChanged, publish
 from guatu.core.baselines import PlanRow
 from guatu.progress.services import length_problem
 from guatu.projects.models import Dependency, Project, WorkItem
 from guatu.projects.scheduling import planned_schedule
-from guatu.projects.services import work_item_change
+from guatu.projects.services import project_target_change, work_item_change
 
 #: The longest reason, evidence text or opinion an adjustment keeps (its fields' max_length).
 TEXT_LIMIT = 2000
@@ -46,7 +52,10 @@ __all__ = [
     "adjustment_attach",
     "adjustment_decide",
     "adjustment_propose",
+    "adjustment_refuse",
+    "adjustment_return",
     "adjustment_review",
+    "adjustment_revise",
     "baseline_freeze",
     "baseline_rows",
     "current_rows",
@@ -121,6 +130,64 @@ def current_rows(project: Project) -> list[PlanRow]:
     return [_plan_row(item) for item in project.work_items.order_by("order", "code")]
 
 
+def _request_problems(
+    work_item: WorkItem,
+    *,
+    reason: str,
+    evidence: str,
+    new_deadline: date | None,
+    new_duration_days: int | None,
+    new_target_date: date | None,
+) -> tuple[dict[str, list[str]], dict]:
+    """The field errors of a request as written, and its changes (only what moves)."""
+    errors: dict[str, list[str]] = {}
+    if not reason.strip():
+        errors["reason"] = [_("Say why the node must move.")]
+    for name, text in (("reason", reason), ("evidence", evidence)):
+        if problem := length_problem(text.strip(), TEXT_LIMIT):
+            errors.setdefault(name, []).append(problem)
+    changes = {
+        "new_deadline": new_deadline
+        if new_deadline is not None and new_deadline != work_item.deadline
+        else None,
+        "new_duration_days": new_duration_days
+        if new_duration_days is not None and new_duration_days != work_item.duration_days
+        else None,
+        "new_target_date": new_target_date
+        if new_target_date is not None and new_target_date != work_item.project.deadline
+        else None,
+    }
+    if changes["new_deadline"] is None and changes["new_duration_days"] is None:
+        errors["new_deadline"] = [_("Propose a new time node or a new duration.")]
+    if new_duration_days is not None and new_duration_days < 0:
+        errors["new_duration_days"] = [_("A duration cannot be negative.")]
+    if not errors:
+        for name, problems in consequence(work_item, **changes).problems.items():
+            errors.setdefault(name, []).extend(problems)
+    return errors, changes
+
+
+_AUDITED_AS = {
+    AdjustmentStep.Action.RESUBMITTED: "adjustment_revise",
+    AdjustmentStep.Action.REVIEWED: "adjustment_review",
+    AdjustmentStep.Action.RETURNED: "adjustment_return",
+    AdjustmentStep.Action.REFUSED: "adjustment_refuse",
+}
+
+
+def _step(adjustment: Adjustment, action: str, actor, note: str = "") -> None:
+    """Keep the step, audit it, and tell who must hear of it (``AdjustmentChanged``)."""
+    AdjustmentStep.objects.create(adjustment=adjustment, action=action, actor=actor, note=note)
+    if audited := _AUDITED_AS.get(action):  # proposing and deciding audit their own details
+        audit_record(
+            user=actor,
+            action=audited,
+            target=adjustment,
+            detail={"status": adjustment.status, "note": note[:300]},
+        )
+    publish(AdjustmentChanged(adjustment, adjustment.status, action))
+
+
 def adjustment_propose(
     *,
     actor,
@@ -128,36 +195,30 @@ def adjustment_propose(
     reason: str,
     new_deadline: date | None = None,
     new_duration_days: int | None = None,
+    new_target_date: date | None = None,
     evidence: str = "",
     files: Sequence = (),
 ) -> Adjustment:
-    """A town or department asks to move its item's node or change its duration."""
+    """A town or department asks to move its item's node or change its duration (and, for a
+    node past the project's target, the target with it)."""
     require(
         can_propose_adjustment(actor, work_item),
         user=actor,
         action="adjustment_propose",
         target=work_item,
     )
-    errors: dict[str, list[str]] = {}
+    errors, changes = _request_problems(
+        work_item,
+        reason=reason,
+        evidence=evidence,
+        new_deadline=new_deadline,
+        new_duration_days=new_duration_days,
+        new_target_date=new_target_date,
+    )
     checked, problems = check_evidence(files)
     if problems:
         errors["files"] = problems
-    if not reason.strip():
-        errors["reason"] = [_("Say why the node must move.")]
-    for field, text in (("reason", reason), ("evidence", evidence)):
-        if problem := length_problem(text.strip(), TEXT_LIMIT):
-            errors.setdefault(field, []).append(problem)
-    changes_node = new_deadline is not None and new_deadline != work_item.deadline
-    changes_duration = (
-        new_duration_days is not None and new_duration_days != work_item.duration_days
-    )
-    if not (changes_node or changes_duration):
-        errors["new_deadline"] = [_("Propose a new time node or a new duration.")]
-    if new_duration_days is not None and new_duration_days < 0:
-        errors["new_duration_days"] = [_("A duration cannot be negative.")]
-    if Adjustment.objects.filter(
-        work_item=work_item, status__in=[Adjustment.Status.PENDING, Adjustment.Status.REVIEWED]
-    ).exists():
+    if Adjustment.objects.filter(work_item=work_item, status__in=Adjustment.OPEN).exists():
         errors.setdefault("new_deadline", []).append(
             _("This item already has a request awaiting a decision.")
         )
@@ -171,9 +232,9 @@ def adjustment_propose(
                 project=work_item.project,
                 work_item=work_item,
                 old_deadline=work_item.deadline,
-                new_deadline=new_deadline if changes_node else None,
                 old_duration_days=work_item.duration_days,
-                new_duration_days=new_duration_days if changes_duration else None,
+                old_target_date=work_item.project.deadline,
+                **changes,
                 reason=reason.strip(),
                 evidence=evidence.strip(),
                 proposed_by=actor,
@@ -192,21 +253,76 @@ def adjustment_propose(
                     "adjustment": adjustment.pk,
                     "new_deadline": str(adjustment.new_deadline),
                     "new_duration_days": adjustment.new_duration_days,
+                    "new_target_date": str(adjustment.new_target_date),
                     "files": [record.name for record in written],
                 },
             )
-            publish(AdjustmentChanged(adjustment, adjustment.status))
+            _step(adjustment, AdjustmentStep.Action.PROPOSED, actor, reason.strip())
     except BaseException:
         evidence_files_delete(written)  # written before the commit that failed
         raise
     return adjustment
 
 
+def adjustment_revise(
+    *,
+    actor,
+    adjustment: Adjustment,
+    reason: str,
+    new_deadline: date | None = None,
+    new_duration_days: int | None = None,
+    new_target_date: date | None = None,
+    evidence: str = "",
+    files: Sequence = (),
+) -> Adjustment:
+    """Its proposer revises a request the office returned and sends it again for review."""
+    require(
+        adjustment.proposed_by_id == actor.pk
+        and can_propose_adjustment(actor, adjustment.work_item),
+        user=actor,
+        action="adjustment_revise",
+        target=adjustment,
+    )
+    written: list = []
+    try:
+        with transaction.atomic():
+            locked = Adjustment.objects.select_for_update().get(pk=adjustment.pk)
+            if locked.status != Adjustment.Status.RETURNED:
+                raise ValidationError(_("Only a request returned for revision can be revised."))
+            item = WorkItem.objects.select_related("project").get(pk=locked.work_item_id)
+            errors, changes = _request_problems(
+                item,
+                reason=reason,
+                evidence=evidence,
+                new_deadline=new_deadline,
+                new_duration_days=new_duration_days,
+                new_target_date=new_target_date,
+            )
+            checked, problems = check_evidence(files, already=locked.files.count())
+            if problems:
+                errors["files"] = problems
+            if errors:
+                raise ValidationError(errors)
+            for name, value in changes.items():
+                setattr(locked, name, value)
+            locked.old_deadline = item.deadline
+            locked.old_duration_days = item.duration_days
+            locked.old_target_date = item.project.deadline
+            locked.reason, locked.evidence = reason.strip(), evidence.strip()
+            locked.status = Adjustment.Status.PENDING
+            locked.save()
+            save_evidence(locked, checked, actor, written)
+            _step(locked, AdjustmentStep.Action.RESUBMITTED, actor, reason.strip())
+    except BaseException:
+        evidence_files_delete(written)
+        raise
+    return locked
+
+
 def adjustment_attach(*, actor, adjustment: Adjustment, files: Sequence) -> list:
     """Add evidence to an open request (its proposer, before a leader decides)."""
     require(
-        adjustment.proposed_by_id == actor.pk
-        and adjustment.status in (Adjustment.Status.PENDING, Adjustment.Status.REVIEWED),
+        adjustment.proposed_by_id == actor.pk and adjustment.is_open,
         user=actor,
         action="adjustment_attach",
         target=adjustment,
@@ -231,25 +347,76 @@ def adjustment_attach(*, actor, adjustment: Adjustment, files: Sequence) -> list
     return written
 
 
-def adjustment_review(*, actor, adjustment: Adjustment, note: str) -> Adjustment:
-    """The office reviews a pending request and forwards it, with its opinion, to a leader."""
-    require(is_supervisor(actor), user=actor, action="adjustment_review", target=adjustment)
+def _office_note(note: str, field: str, missing: str) -> str:
+    note = note.strip()
+    if not note:
+        raise ValidationError({field: [missing]})
+    if problem := length_problem(note, TEXT_LIMIT):
+        raise ValidationError({field: [problem]})
+    return note
+
+
+def _office_step(*, actor, adjustment: Adjustment, note: str, to: str, action: str, missing: str):
+    """The office's step on a request awaiting its review: to a leader, back, or refused."""
+    require(is_supervisor(actor), user=actor, action=f"adjustment_{action}", target=adjustment)
     with transaction.atomic():
         locked = Adjustment.objects.select_for_update().get(pk=adjustment.pk)
         if locked.status != Adjustment.Status.PENDING:
             raise ValidationError(_("Only a request awaiting review can be reviewed."))
-        if not note.strip():
-            raise ValidationError({"review_note": [_("Give the office's opinion.")]})
-        if problem := length_problem(note.strip(), TEXT_LIMIT):
-            raise ValidationError({"review_note": [problem]})
-        locked.status = Adjustment.Status.REVIEWED
-        locked.review_note = note.strip()
+        text = _office_note(note, "review_note", missing)
+        if to == Adjustment.Status.REVIEWED:
+            # The plan may have moved since it was proposed: forward nothing empty.
+            refuse_if_empty(
+                consequence(
+                    locked.work_item,
+                    new_deadline=locked.new_deadline,
+                    new_duration_days=locked.new_duration_days,
+                    new_target_date=locked.new_target_date,
+                )
+            )
+        locked.status = to
+        locked.review_note = text
         locked.reviewed_by = actor
         locked.reviewed_at = timezone.now()
         locked.save()
-        audit_record(user=actor, action="adjustment_review", target=locked, detail={"note": note})
-        publish(AdjustmentChanged(locked, locked.status))
+        _step(locked, action, actor, text)
     return locked
+
+
+def adjustment_review(*, actor, adjustment: Adjustment, note: str) -> Adjustment:
+    """The office reviews a pending request and forwards it, with its opinion, to a leader."""
+    return _office_step(
+        actor=actor,
+        adjustment=adjustment,
+        note=note,
+        to=Adjustment.Status.REVIEWED,
+        action=AdjustmentStep.Action.REVIEWED,
+        missing=_("Give the office's opinion."),
+    )
+
+
+def adjustment_return(*, actor, adjustment: Adjustment, note: str) -> Adjustment:
+    """The office sends a pending request back to its proposer, saying what to revise."""
+    return _office_step(
+        actor=actor,
+        adjustment=adjustment,
+        note=note,
+        to=Adjustment.Status.RETURNED,
+        action=AdjustmentStep.Action.RETURNED,
+        missing=_("Say what the proposer must revise."),
+    )
+
+
+def adjustment_refuse(*, actor, adjustment: Adjustment, note: str) -> Adjustment:
+    """The office refuses a pending request (it does not reach a leader), with its reason."""
+    return _office_step(
+        actor=actor,
+        adjustment=adjustment,
+        note=note,
+        to=Adjustment.Status.REFUSED,
+        action=AdjustmentStep.Action.REFUSED,
+        missing=_("Say why the request is refused."),
+    )
 
 
 def adjustment_decide(
@@ -267,14 +434,28 @@ def adjustment_decide(
         locked.decided_at = timezone.now()
         locked.decision_note = note.strip()
         if approve:
+            item = WorkItem.objects.select_related("project").get(pk=locked.work_item_id)
+            refuse_if_empty(
+                consequence(
+                    item,
+                    new_deadline=locked.new_deadline,
+                    new_duration_days=locked.new_duration_days,
+                    new_target_date=locked.new_target_date,
+                )
+            )
+            if locked.new_target_date is not None:
+                project_target_change(
+                    project=item.project,
+                    actor=actor,
+                    action="adjustment_apply",
+                    deadline=locked.new_target_date,
+                )
             fields = {}
             if locked.new_deadline is not None:
                 fields["deadline"] = locked.new_deadline
             if locked.new_duration_days is not None:
                 fields["duration_days"] = locked.new_duration_days
-            work_item_change(
-                item=locked.work_item, actor=actor, action="adjustment_apply", **fields
-            )
+            work_item_change(item=item, actor=actor, action="adjustment_apply", **fields)
             locked.status = Adjustment.Status.APPROVED
             number = (
                 Adjustment.objects.filter(
@@ -297,5 +478,10 @@ def adjustment_decide(
             target=locked,
             detail={"approve": approve, "note": note},
         )
-        publish(AdjustmentChanged(locked, locked.status))
+        _step(
+            locked,
+            AdjustmentStep.Action.APPROVED if approve else AdjustmentStep.Action.REJECTED,
+            actor,
+            note.strip(),
+        )
     return locked

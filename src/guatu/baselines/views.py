@@ -6,6 +6,7 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -19,22 +20,28 @@ from guatu.access import (
     reads_everything,
 )
 from guatu.baselines.asof import project_as_of
-from guatu.baselines.forms import FreezeForm, NoteForm, ProposeForm
+from guatu.baselines.consequence import consequence
+from guatu.baselines.forms import FreezeForm, ListFilterForm, PreviewForm, ProposeForm
 from guatu.baselines.models import Adjustment, AdjustmentFile, Baseline
 from guatu.baselines.services import (
     adjustment_attach,
     adjustment_decide,
     adjustment_propose,
+    adjustment_refuse,
+    adjustment_return,
     adjustment_review,
+    adjustment_revise,
     baseline_freeze,
     baseline_rows,
     current_rows,
 )
 from guatu.baselines.workbook import as_of_filename, as_of_workbook
 from guatu.common.bounds import EARLIEST, LATEST, day_in_bounds
-from guatu.common.pages import apply_errors, xlsx_response
+from guatu.common.pages import apply_errors, bad_query, xlsx_response
 from guatu.core.baselines import compare
 from guatu.org.clock import city_today
+from guatu.org.models import Town
+from guatu.org.selectors import current_city
 from guatu.progress.photos import without_location
 from guatu.projects.models import Project, WorkItem
 
@@ -88,36 +95,121 @@ def _rows(project: Project, which: str):
     return baseline_rows(baseline)
 
 
+def _adjustment_rows(queryset):
+    return queryset.select_related(
+        "work_item__project", "work_item__town", "proposed_by", "reviewed_by", "decided_by",
+        "baseline",
+    ).prefetch_related("files")  # fmt: skip
+
+
 @login_required
 def adjustments_view(request: HttpRequest, code: str) -> HttpResponse:
     project = get_object_or_404(Project, code=code)
-    rows = project.adjustments.select_related(
-        "work_item", "proposed_by", "reviewed_by", "decided_by", "baseline"
-    ).prefetch_related("files")
     return render(
         request,
         "baselines/adjustments.html",
         {
             "project": project,
-            "rows": rows,
-            "may_review": is_supervisor(request.user),
-            "may_decide": can_decide_adjustment(request.user),
-            "note_form": NoteForm(),
-            "open_states": (Adjustment.Status.PENDING, Adjustment.Status.REVIEWED),
+            "rows": _adjustment_rows(project.adjustments.all()),
+            "open_states": Adjustment.OPEN,
         },
     )
 
 
 @login_required
-@require_POST
-def adjustment_act_view(request: HttpRequest, pk: int) -> HttpResponse:
-    adjustment = get_object_or_404(Adjustment.objects.select_related("project"), pk=pk)
+def adjustments_all_view(request: HttpRequest) -> HttpResponse:
+    """Every request of the city, newest first, by state, town and project."""
+    towns = list(Town.objects.filter(city=current_city()).order_by("code", "name"))
+    form = ListFilterForm(request.GET or None, towns=towns, states=Adjustment.Status.choices)
+    rows = Adjustment.objects.all()
+    if form.is_bound and not form.is_valid():
+        field, problems = next(iter(form.errors.items()))
+        return bad_query(
+            request, f"{form.fields[field].label if field in form.fields else field}：{problems[0]}"
+        )
+    data = form.cleaned_data if form.is_bound else {}
+    if data.get("status"):
+        rows = rows.filter(status=data["status"])
+    if data.get("town"):
+        rows = rows.filter(work_item__town_id=data["town"])
+    if data.get("project"):
+        rows = rows.filter(project__code=data["project"])
+    page = Paginator(_adjustment_rows(rows), LIST_ROWS).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "baselines/all.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": page.object_list,
+            "query": _query_without_page(request),
+        },
+    )
+
+
+LIST_ROWS = 50
+
+
+def _query_without_page(request: HttpRequest) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+def _consequence_of(adjustment: Adjustment):
+    """What the request would change now (open requests only; decided ones are history)."""
+    if not adjustment.is_open:
+        return None
+    try:
+        return consequence(
+            adjustment.work_item,
+            new_deadline=adjustment.new_deadline,
+            new_duration_days=adjustment.new_duration_days,
+            new_target_date=adjustment.new_target_date,
+        )
+    except ValidationError:
+        return None
+
+
+@login_required
+def adjustment_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """One request: what it asks, what it would change, its steps, and the next step's form
+    for whoever takes it (the office, a leader, its proposer)."""
+    adjustment = get_object_or_404(
+        _adjustment_rows(Adjustment.objects.all()).prefetch_related("steps__actor"), pk=pk
+    )
+    if request.method == "POST":
+        return _act(request, adjustment)
+    user = request.user
+    return render(
+        request,
+        "baselines/request.html",
+        {
+            "row": adjustment,
+            "project": adjustment.project,
+            "consequence": _consequence_of(adjustment),
+            "may_review": is_supervisor(user) and adjustment.status == Adjustment.Status.PENDING,
+            "may_decide": can_decide_adjustment(user)
+            and adjustment.status == Adjustment.Status.REVIEWED,
+            "may_revise": adjustment.status == Adjustment.Status.RETURNED
+            and adjustment.proposed_by_id == user.pk,
+            "may_attach": adjustment.is_open and adjustment.proposed_by_id == user.pk,
+        },
+    )
+
+
+def _act(request: HttpRequest, adjustment: Adjustment) -> HttpResponse:
     action = request.POST.get("action")
     note = request.POST.get("note", "")
+    office_steps = {
+        "review": adjustment_review,
+        "return": adjustment_return,
+        "refuse": adjustment_refuse,
+    }
 
     def act() -> None:
-        if action == "review":
-            adjustment_review(actor=request.user, adjustment=adjustment, note=note)
+        if action in office_steps:
+            office_steps[action](actor=request.user, adjustment=adjustment, note=note)
         elif action in ("approve", "reject"):
             adjustment_decide(
                 actor=request.user, adjustment=adjustment, approve=action == "approve", note=note
@@ -129,7 +221,7 @@ def adjustment_act_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _done(request: HttpRequest, act, adjustment: Adjustment) -> HttpResponse:
-    """Run *act*; say what came of it on the adjustments page (a refusal, or saved)."""
+    """Run *act*; say what came of it on the request's page (a refusal, or saved)."""
     try:
         act()
     except ValidationError as error:
@@ -137,7 +229,38 @@ def _done(request: HttpRequest, act, adjustment: Adjustment) -> HttpResponse:
             messages.error(request, problem)
     else:
         messages.success(request, _("Saved."))
-    return redirect("baselines:adjustments", code=adjustment.project.code)
+    return redirect("baselines:request", pk=adjustment.pk)
+
+
+def _propose_form_page(request, item, form, *, adjustment=None, allowed=True):
+    pending = None if adjustment else item.adjustments.filter(status__in=Adjustment.OPEN).first()
+    found = None
+    if form.is_bound and hasattr(form, "cleaned_data"):  # checked (its errors kept)
+        found = _preview(item, form.cleaned_data)
+    return render(
+        request,
+        "baselines/propose.html",
+        {
+            "item": item,
+            "form": form,
+            "allowed": allowed,
+            "pending": pending,
+            "adjustment": adjustment,
+            "consequence": found,
+        },
+    )
+
+
+def _preview(item: WorkItem, data: dict):
+    wanted = {
+        name: data.get(name) for name in ("new_deadline", "new_duration_days", "new_target_date")
+    }
+    if wanted["new_deadline"] is None and wanted["new_duration_days"] is None:
+        return None
+    try:
+        return consequence(item, **wanted)
+    except ValidationError:
+        return None
 
 
 @login_required
@@ -147,19 +270,53 @@ def propose_view(request: HttpRequest, pk: int) -> HttpResponse:
     form = ProposeForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            adjustment_propose(actor=request.user, work_item=item, **form.cleaned_data)
+            adjustment = adjustment_propose(actor=request.user, work_item=item, **form.cleaned_data)
         except ValidationError as error:
             apply_errors(form, error)
         else:
             messages.success(request, _("Request sent to the supervision office."))
-            return redirect("web:item-detail", pk=item.pk)
-    pending = item.adjustments.filter(
-        status__in=[Adjustment.Status.PENDING, Adjustment.Status.REVIEWED]
-    ).first()
+            return redirect("baselines:request", pk=adjustment.pk)
+    return _propose_form_page(request, item, form, allowed=allowed)
+
+
+@login_required
+def revise_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Its proposer revises a returned request (the form filled with it) and sends it again."""
+    adjustment = get_object_or_404(Adjustment.objects.select_related("work_item__project"), pk=pk)
+    item = adjustment.work_item
+    allowed = (
+        adjustment.proposed_by_id == request.user.pk
+        and adjustment.status == Adjustment.Status.RETURNED
+    )
+    initial = {
+        "new_deadline": adjustment.new_deadline,
+        "new_duration_days": adjustment.new_duration_days,
+        "new_target_date": adjustment.new_target_date,
+        "reason": adjustment.reason,
+        "evidence": adjustment.evidence,
+    }
+    form = ProposeForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            adjustment_revise(actor=request.user, adjustment=adjustment, **form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Request sent to the supervision office again."))
+            return redirect("baselines:request", pk=adjustment.pk)
+    return _propose_form_page(request, item, form, adjustment=adjustment, allowed=allowed)
+
+
+@login_required
+def preview_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The consequence of the figures being typed (htmx, as the proposer changes them)."""
+    item = get_object_or_404(WorkItem.objects.select_related("project"), pk=pk)
+    form = PreviewForm(request.GET)
+    found = _preview(item, form.cleaned_data) if form.is_valid() else None
     return render(
         request,
-        "baselines/propose.html",
-        {"item": item, "form": form, "allowed": allowed, "pending": pending},
+        "baselines/_consequence.html",
+        {"consequence": found, "item": item, "form_errors": form.errors},
     )
 
 

@@ -87,10 +87,12 @@ class BulletinPublished(Event):
 
 @dataclass(frozen=True)
 class AdjustmentChanged(Event):
-    """A request to move a time node (节点调整) was proposed, reviewed or decided."""
+    """A request to move a time node (节点调整) took a step: proposed, returned to its
+    proposer, resubmitted, reviewed (for a leader), refused, approved or rejected."""
 
     adjustment: Any  # Adjustment
-    status: str  # the status it reached: pending, reviewed (for a leader), approved, rejected
+    status: str  # the status it reached: pending, returned, reviewed, approved, …
+    action: str = ""  # the step (AdjustmentStep.Action): proposed, resubmitted, …
 
 
 @dataclass(frozen=True)

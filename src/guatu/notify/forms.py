@@ -24,6 +24,7 @@ class RulesForm(forms.ModelForm):
             "escalations",
             "bulletins",
             "reviews",
+            "adjustments",
             "quiet_start",
             "quiet_end",
             "daily_digest",

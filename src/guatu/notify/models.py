@@ -23,6 +23,7 @@ class Kind(models.TextChoices):
     ESCALATION = "escalation", _("new escalation")
     BULLETIN = "bulletin", _("bulletin published")
     REVIEW = "review", _("report awaiting review")
+    ADJUSTMENT = "adjustment", _("node adjustment steps")
 
 
 class Channel(models.TextChoices):
@@ -231,6 +232,7 @@ class Rules(models.Model):
     escalations = models.BooleanField(_("new escalations"), default=True)
     bulletins = models.BooleanField(_("published bulletins"), default=True)
     reviews = models.BooleanField(_("reports awaiting review"), default=True)
+    adjustments = models.BooleanField(_("node adjustment steps"), default=True)
     quiet_start = models.TimeField(
         _("quiet hours from"), default=time(22, 0), null=True, blank=True
     )
@@ -266,6 +268,7 @@ class Rules(models.Model):
             Kind.ESCALATION: self.escalations,
             Kind.BULLETIN: self.bulletins,
             Kind.REVIEW: self.reviews,
+            Kind.ADJUSTMENT: self.adjustments,
         }.get(kind, True)
 
 

@@ -5,6 +5,7 @@ Each handler turns one event into notices through the functions of
 """
 
 from guatu.common.events import (
+    AdjustmentChanged,
     BulletinPublished,
     EscalationRecorded,
     EscalationResolved,
@@ -13,6 +14,7 @@ from guatu.common.events import (
     subscribe,
 )
 from guatu.notify.services import (
+    on_adjustment_step,
     on_bulletin_published,
     on_escalation_resolved,
     on_escalations,
@@ -52,6 +54,10 @@ def bulletin_published(event: BulletinPublished) -> None:
     on_bulletin_published(event.bulletin)
 
 
+def adjustment_changed(event: AdjustmentChanged) -> None:
+    on_adjustment_step(event.adjustment, event.action)
+
+
 def connect() -> None:
     """Subscribe the handlers (``NotifyConfig.ready``)."""
     subscribe(ReportsStored, reports_stored)
@@ -59,3 +65,4 @@ def connect() -> None:
     subscribe(BulletinPublished, bulletin_published)
     subscribe(NoticeAnswered, notice_answered)
     subscribe(EscalationResolved, escalation_resolved)
+    subscribe(AdjustmentChanged, adjustment_changed)

@@ -181,13 +181,19 @@ class PlanItem:
     critical: bool
 
 
-def plan_network(project: Project) -> PlanNetwork:
-    """The plan of *project* as the engine's arrays."""
-    return plan_networks([project])[project.pk]
+def plan_network(project: Project, *, changes: dict[int, dict] | None = None) -> PlanNetwork:
+    """The plan of *project* as the engine's arrays; *changes* (item pk → field → value,
+    e.g. a proposed node) are applied to the items read, nothing is stored."""
+    if not changes:
+        return plan_networks([project])[project.pk]
+    return plan_networks([project], changes=changes)[project.pk]
 
 
 def plan_networks(
-    projects: list[Project], *, data_dates: dict[int, date] | None = None
+    projects: list[Project],
+    *,
+    data_dates: dict[int, date] | None = None,
+    changes: dict[int, dict] | None = None,
 ) -> dict[int, PlanNetwork]:
     """The plans of *projects* with their progress by each one's data date (its city's,
     unless *data_dates* says otherwise), from one query of items, one of links, one of
@@ -198,6 +204,8 @@ def plan_networks(
     rows = WorkItem.everywhere.filter(project_id__in=ids).order_by("pk").values_list(*PLAN_FIELDS)
     for row in rows:
         item = PlanItem(*row)
+        for field, value in (changes or {}).get(item.pk, {}).items():
+            setattr(item, field, value)
         items_of[item.project_id].append(item)
     links_of: dict[int, list[tuple]] = {pk: [] for pk in ids}
     for row in Dependency.everywhere.filter(predecessor__project_id__in=ids).values_list(
@@ -481,14 +489,24 @@ def _days_late(result: Schedule, done: np.ndarray) -> np.ndarray:
     return np.where(done, 0, result.days_late)
 
 
-def planned_schedule(project: Project) -> dict[int, dict[str, object]]:
+def planned_schedule(
+    project: Project, *, changes: dict[int, dict] | None = None
+) -> dict[int, dict[str, object]]:
     """Each item's schedule as planned, with nothing reported and no data date: early and
     late dates, floats and the critical flag, by item pk (not stored). A plan imported
-    from Microsoft Project is checked against it: Microsoft's file is such a plan."""
+    from Microsoft Project is checked against it: Microsoft's file is such a plan.
+
+    *changes* asks "what if": item pk → field → value (``duration_days``, ``deadline``)
+    applied before scheduling; a project target to try goes on *project* (a copy)."""
     try:
-        plan = plan_network(project)
+        plan = plan_network(project, changes=changes)
     except CoreError as error:
         raise as_validation_error(error) from error
+    return planned_dates(plan)
+
+
+def planned_dates(plan: PlanNetwork) -> dict[int, dict[str, object]]:
+    """``planned_schedule`` of a plan already built (a what-if reads its offsets too)."""
     items, axis, result = plan.items, plan.axis, plan.planned
     milestone = np.array([item.kind == WorkItem.Kind.MILESTONE for item in items], dtype=bool)
     early_start, early_finish = _dates(axis, milestone, result.es, result.ef)
