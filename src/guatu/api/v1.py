@@ -23,6 +23,7 @@ from guatu.baselines.api import router as baselines_router
 from guatu.intake.api import router as intake_router
 from guatu.ledger.api import router as ledger_router
 from guatu.notify.api import router as inbox_router
+from guatu.notify.api import todo_router
 from guatu.org.middleware import enter_city
 from guatu.parks.api import router as parks_router
 from guatu.progress.api import router as progress_router
@@ -194,6 +195,7 @@ api.add_router("/parks", parks_router)
 api.add_router("/intake", intake_router)
 api.add_router("/plans", plans_router)
 api.add_router("/inbox", inbox_router)
+api.add_router("/", todo_router)
 api.add_router("/", baselines_router)
 api.add_router("/", risk_router)
 api.add_router("/", region_router)

@@ -50,6 +50,7 @@ ACTIONS = {
     "notify_preferences_save": _("notification preferences saved"),
     "notify_robot_delete": _("group robot removed"),
     "notify_robot_save": _("group robot saved"),
+    "notify_unreported_remind": _("units not yet reported reminded"),
     "notify_rules_save": _("notification rules saved"),
     "park_criteria_change": _("park criteria changed"),
     "park_manage": _("park managed"),

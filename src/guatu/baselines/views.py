@@ -119,7 +119,7 @@ def adjustments_view(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 def adjustments_all_view(request: HttpRequest) -> HttpResponse:
     """Every request of the city, newest first, by state, town and project."""
-    towns = list(Town.objects.filter(city=current_city()).order_by("code", "name"))
+    towns = list(Town.objects.filter(city=current_city()).order_by("order", "name"))
     form = ListFilterForm(request.GET or None, towns=towns, states=Adjustment.Status.choices)
     rows = Adjustment.objects.all()
     if form.is_bound and not form.is_valid():

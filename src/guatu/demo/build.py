@@ -291,6 +291,9 @@ def _project(
             title=title,
             role=role,
             department=departments[dept] if dept else None,
+            # The demo's leader leads the railway's task force (领导包联): its 待办
+            # lists the railway's red items.
+            user=users.get("leader") if role == "lead" and spec.code == "jintai-railway" else None,
         )
     phases = {phase.code: phase for phase in Phase.objects.all()}
     taken: dict[str, int] = {}

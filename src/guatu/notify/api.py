@@ -1,12 +1,13 @@
 """Inbox endpoints of the REST API: one's own messages, and marking them read."""
 
-from datetime import datetime
-
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 
+from guatu.common.times import LocalDateTime
 from guatu.notify.models import Notice
 from guatu.notify.services import notices_read
+from guatu.notify.todo import todo
+from guatu.org.selectors import current_city
 
 router = Router(tags=["inbox"])
 LIMIT = 200
@@ -19,8 +20,8 @@ class NoticeOut(Schema):
     title: str
     body: str
     url: str
-    created_at: datetime
-    read_at: datetime | None
+    created_at: LocalDateTime
+    read_at: LocalDateTime | None
 
 
 class ReadOut(Schema):
@@ -59,3 +60,37 @@ def read_one(request, notice_id: int):
 @router.post("/read", response=ReadOut, summary="Mark all my messages read")
 def read_all(request):
     return ReadOut(marked=notices_read(user=request.user))
+
+
+todo_router = Router(tags=["to do"])
+
+
+class TodoRowOut(Schema):
+    text: str
+    url: str
+
+
+class TodoOut(Schema):
+    kind: str
+    title: str
+    count: int
+    url: str
+    rows: list[TodoRowOut]
+
+
+@todo_router.get(
+    "/todo",
+    response=list[TodoOut],
+    summary="My 待办: what waits for me, by kind, each with its count and where it is done",
+)
+def my_todo(request):
+    return [
+        TodoOut(
+            kind=entry.kind,
+            title=entry.title,
+            count=entry.count,
+            url=entry.url,
+            rows=[TodoRowOut(text=row.text, url=row.url) for row in entry.rows],
+        )
+        for entry in todo(request.user, current_city())
+    ]

@@ -1,10 +1,26 @@
-"""The unread count beside the inbox link on every page (one COUNT query, signed-in only)."""
+"""The unread count beside the inbox link and the 待办 count in the menu, on every page.
+
+The unread count is one COUNT query; the 待办 count is worked out only when a
+page shows it (and once a page), from the same ``todo`` the home page lists.
+"""
+
+from functools import cache
 
 from guatu.notify.models import Notice
+from guatu.notify.todo import todo_count
+from guatu.org.selectors import current_city
 
 
 def unread(request) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"unread_notices": Notice.objects.filter(recipient=user, read_at__isnull=True).count()}
+
+    @cache
+    def waiting() -> int:
+        return todo_count(user, current_city())
+
+    return {
+        "unread_notices": Notice.objects.filter(recipient=user, read_at__isnull=True).count(),
+        "todo_waiting": waiting,
+    }

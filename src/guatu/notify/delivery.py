@@ -283,7 +283,7 @@ def _email_send(batch: list[Delivery], clock: Clock) -> str:
         if len(batch) == 1:
             subject, text = first.title, _email_body(first)
         else:
-            subject = _("guatu: %(count)d messages") % {"count": len(batch)}
+            subject = _("Key projects wall chart: %(count)d messages") % {"count": len(batch)}
             text = "\n\n".join(f"■ {d.title}\n{_email_body(d)}" for d in batch)
     digest = uuid4().hex if len(batch) > 1 else ""
     try:

@@ -27,7 +27,7 @@ from guatu.notify.sealed import Unreadable
 from guatu.org.clock import city_today
 from guatu.org.models import City, Department, Town
 from guatu.org.selectors import cities_below
-from guatu.progress.my_work import my_work
+from guatu.progress.my_work import my_work, units_not_reported
 from guatu.progress.selectors import blocker_overdue, blockers_due_within
 from guatu.supervision.selectors import answers_due, answers_overdue
 
@@ -633,3 +633,147 @@ def notices_read(*, user, ids: Iterable[int] | None = None, now: datetime | None
     if ids is not None:
         found = found.filter(pk__in=list(ids))
     return found.update(read_at=now or timezone.now())
+
+
+def on_adjustment_step(adjustment, action: str) -> int:
+    """A step of a 节点调整 to whoever acts next and to its proposer, with the reason.
+
+    proposed / resubmitted → the office (a request the office made itself goes to the
+    leaders); reviewed → the city's leaders, and the proposer learns it went up;
+    returned / refused → the proposer; approved / rejected → the proposer, the office
+    and the item's own units. The person who took the step is not told of it.
+    """
+    item = adjustment.work_item
+    project = item.project
+    city = project.city
+    proposer = adjustment.proposed_by
+    step = adjustment.steps.order_by("-id").first()
+    actor = step.actor if step else None
+    words = {"item": item.name, "project": project.name}
+    titles = {
+        "proposed": _("Node adjustment to review: %(item)s"),
+        "resubmitted": _("Node adjustment revised, to review: %(item)s"),
+        "reviewed": _("Node adjustment to decide: %(item)s"),
+        "returned": _("Node adjustment returned for revision: %(item)s"),
+        "refused": _("Node adjustment refused by the office: %(item)s"),
+        "approved": _("Node adjustment approved: %(item)s"),
+        "rejected": _("Node adjustment rejected: %(item)s"),
+    }
+    office = leaders = False
+    users: list = []
+    towns: list = []
+    departments: list = []
+    if action in ("proposed", "resubmitted"):
+        if adjustment.status == "reviewed":  # the office's own request: to a leader
+            leaders, titles[action] = True, titles["reviewed"]
+        else:
+            office = True
+    elif action == "reviewed":
+        leaders = True
+        users.append(proposer)
+    elif action in ("returned", "refused"):
+        users.append(proposer)
+    else:  # approved, rejected
+        office = True
+        users.append(proposer)
+        towns = [item.town] if item.town_id else []
+        departments = [item.owner_department] if item.owner_department_id else []
+        users += unit_users(towns=towns, departments=departments)
+    if office:
+        users += office_users(city=city)
+    if leaders:
+        users += User.objects.filter(is_active=True, role=Role.LEADER, city=city)
+    if proposer.town_id and proposer in users:
+        towns = [*towns, proposer.town]
+    if proposer.department_id and proposer in users:
+        departments = [*departments, proposer.department]
+    users = [user for user in users if actor is None or user.pk != actor.pk]
+    return notify(
+        city=city,
+        kind=Kind.ADJUSTMENT,
+        event=f"adjustment:{adjustment.pk}:{step.pk if step else action}",
+        title=titles.get(action, titles["proposed"]) % words,
+        body=_adjustment_text(adjustment, step),
+        url=reverse("baselines:request", args=[adjustment.pk]),
+        users=users,
+        towns=list(dict.fromkeys(towns)),
+        departments=list(dict.fromkeys(departments)),
+        office=office,
+    )
+
+
+def _adjustment_text(adjustment, step) -> str:
+    """What is asked (node, duration, target: before → after) and the step's reason."""
+    lines = [f"{adjustment.work_item.project.name} · {adjustment.work_item.name}"]
+    if adjustment.new_deadline:
+        lines.append(
+            _("Time node %(before)s → %(after)s")
+            % {
+                "before": chinese_date(adjustment.old_deadline) if adjustment.old_deadline else "—",
+                "after": chinese_date(adjustment.new_deadline),
+            }
+        )
+    if adjustment.new_duration_days is not None:
+        lines.append(
+            _("Duration %(before)s → %(after)s working days")
+            % {"before": adjustment.old_duration_days, "after": adjustment.new_duration_days}
+        )
+    if adjustment.new_target_date:
+        lines.append(
+            _("Project target %(before)s → %(after)s")
+            % {
+                "before": chinese_date(adjustment.old_target_date)
+                if adjustment.old_target_date
+                else "—",
+                "after": chinese_date(adjustment.new_target_date),
+            }
+        )
+    if step is not None and step.note:
+        lines.append(_("%(who)s: %(note)s") % {"who": step.actor, "note": step.note[:300]})
+    return "\n".join(lines)
+
+
+def unreported_remind(*, actor, city: City, today: date | None = None) -> int:
+    """The office reminds exactly the units that have not reported this week (their people
+    and their robots), each with its own list; once a day at most per unit. Answers how
+    many units were reminded (0 when all were reminded today already)."""
+    require(is_supervisor(actor), user=actor, action="notify_unreported_remind", target=city)
+    today = today or city_today(city)
+    reminded = 0
+    with transaction.atomic():
+        for due in units_not_reported(city, today):
+            town = due.kind == "town"
+            names = [f"{row.item.project.name} · {row.item.name}" for row in due.rows]
+            event = f"remind:office:{due.kind}:{due.unit.pk}:{today.isoformat()}"
+            if (
+                Notice.objects.filter(event=event).exists()
+                or Delivery.objects.filter(event=event).exists()
+            ):
+                continue
+            reminded += 1
+            notify(
+                city=city,
+                kind=Kind.REPORT_REMINDER,
+                event=event,
+                title=_("The supervision office: %(unit)s has %(count)d items to report this week")
+                % {"unit": due.unit, "count": len(names)},
+                body="\n".join(f"- {name}" for name in names[:20])
+                + (
+                    _("\n… and %(count)d more") % {"count": len(names) - 20}
+                    if len(names) > 20
+                    else ""
+                ),
+                url=reverse("web:my-work"),
+                users=unit_users(
+                    towns=[due.unit] if town else [], departments=[] if town else [due.unit]
+                ),
+                towns=[due.unit] if town else [],
+                departments=[] if town else [due.unit],
+            )
+        audit_record(
+            user=actor,
+            action="notify_unreported_remind",
+            target=city,
+            detail={"units": reminded, "day": today.isoformat()},
+        )
+    return reminded

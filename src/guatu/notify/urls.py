@@ -11,4 +11,6 @@ urlpatterns = [
     path("notify/", views.settings_view, name="settings"),
     path("notify/robots/<int:pk>/", views.robot_change_view, name="robot"),
     path("notify/log/", views.log_view, name="log"),
+    path("todo/", views.todo_view, name="todo"),
+    path("todo/unreported/", views.unreported_view, name="unreported"),
 ]

@@ -8,11 +8,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from guatu.access import role_required
 from guatu.accounts.models import Role
 from guatu.common.pages import apply_errors
+from guatu.core.periods import period_label
 from guatu.notify.forms import PreferenceForm, RobotForm, RulesForm
 from guatu.notify.models import Delivery, Notice, Preference, Robot
 from guatu.notify.services import (
@@ -22,8 +24,12 @@ from guatu.notify.services import (
     robot_save,
     rules_for,
     rules_save,
+    unreported_remind,
 )
-from guatu.org.selectors import current_city_or_404
+from guatu.notify.todo import todo
+from guatu.org.clock import city_today
+from guatu.org.selectors import current_city, current_city_or_404
+from guatu.progress.my_work import units_not_reported
 
 PAGE = 50
 
@@ -143,4 +149,43 @@ def log_view(request: HttpRequest) -> HttpResponse:
         request,
         "notify/log.html",
         {"page": page, "status": status, "statuses": Delivery.Status.choices},
+    )
+
+
+@login_required
+def todo_view(request: HttpRequest) -> HttpResponse:
+    """待办: what waits for the acting user, each entry with its rows and where to do them."""
+    return render(
+        request,
+        "notify/todo.html",
+        {"entries": todo(request.user, current_city()), "today": city_today(current_city())},
+    )
+
+
+@role_required(Role.SUPERVISOR)
+def unreported_view(request: HttpRequest) -> HttpResponse:
+    """The units that have not reported this week, with their items, and one button that
+    reminds exactly them."""
+    city = current_city_or_404()
+    today = city_today(city)
+    if request.method == "POST":
+        count = unreported_remind(actor=request.user, city=city, today=today)
+        if count:
+            messages.success(
+                request,
+                ngettext("%(count)d unit reminded.", "%(count)d units reminded.", count)
+                % {"count": count},
+            )
+        else:
+            messages.info(request, _("Every unit listed was reminded today already."))
+        return redirect("notify:unreported")
+    week = today.isocalendar()
+    return render(
+        request,
+        "notify/unreported.html",
+        {
+            "units": units_not_reported(city, today),
+            "today": today,
+            "period": period_label(f"{week.year}-W{week.week:02d}"),
+        },
     )

@@ -46,11 +46,33 @@ class MyWork:
     lights: list[tuple[str, int]]  # every own item's light, counted, red first
 
 
+def _week(today: date) -> tuple[date, date]:
+    monday = today - timedelta(days=today.weekday())
+    return monday, monday + timedelta(days=6)
+
+
+def due_items(items: list[WorkItem], statuses: dict, today: date) -> list[DueItem]:
+    """Of *items* (tasks, with their *statuses*), those under way this week and not done,
+    each with its last report: the one rule of "to report this week" for a person's page,
+    the reminders, the office's list of units not yet reported and the 待办."""
+    monday, sunday = _week(today)
+    under_way = [item for item in items if is_under_way_by(item, sunday)]
+    latest = latest_report_values(work_item_ids=[item.pk for item in under_way])
+    return [
+        DueItem(
+            item,
+            statuses.get(item.pk),
+            latest.get(item.pk),
+            latest.get(item.pk) is not None and latest[item.pk].reported_on >= monday,
+        )
+        for item in under_way
+        if statuses.get(item.pk) is None or statuses[item.pk].light != "done"
+    ]
+
+
 def my_work(user, today: date) -> MyWork:
     """Items under way this week (unreported first), the lights of all one's items, and
     one's open blockers."""
-    monday = today - timedelta(days=today.weekday())
-    sunday = monday + timedelta(days=6)
     every = list(
         WorkItem.objects.filter(own_items(user), kind=WorkItem.Kind.TASK)
         .select_related("project")
@@ -58,18 +80,7 @@ def my_work(user, today: date) -> MyWork:
     )
     statuses = items_status(items=every, as_of=today)
     counted = Counter(status.light for status in statuses.values())
-    items = [item for item in every if is_under_way_by(item, sunday)]
-    latest = latest_report_values(work_item_ids=[item.pk for item in items])
-    rows = [
-        DueItem(
-            item,
-            statuses.get(item.pk),
-            latest.get(item.pk),
-            latest.get(item.pk) is not None and latest[item.pk].reported_on >= monday,
-        )
-        for item in items
-        if statuses.get(item.pk) is None or statuses[item.pk].light != "done"
-    ]
+    rows = due_items(every, statuses, today)
     rows.sort(key=lambda row: row.reported_this_week)
     blockers = blockers_open().filter(own_items(user))
     return MyWork(
@@ -77,3 +88,35 @@ def my_work(user, today: date) -> MyWork:
         blockers=list(blockers.select_related("work_item__project").order_by("due_on")),
         lights=[(light, counted[light]) for light in LIGHT_ORDER if counted[light]],
     )
+
+
+@dataclass(frozen=True)
+class UnitDue:
+    """A town or a department with items still to report this week."""
+
+    unit: object  # Town or Department
+    kind: str  # "town" or "department"
+    rows: list[DueItem]
+
+
+def units_not_reported(city, today: date) -> list[UnitDue]:
+    """Every town and department of *city* with an item under way this week that nobody
+    has reported yet, with those items (the office's 待办 and its reminder)."""
+    every = list(
+        WorkItem.objects.filter(project__city=city, kind=WorkItem.Kind.TASK)
+        .select_related("project", "town", "owner_department")
+        .order_by("project__code", "order", "code")
+    )
+    statuses = items_status(items=every, as_of=today)
+    found: dict[tuple[str, int], UnitDue] = {}
+    for row in due_items(every, statuses, today):
+        if row.reported_this_week:
+            continue
+        item = row.item
+        for kind, unit in (("town", item.town), ("department", item.owner_department)):
+            if unit is not None:
+                key = (kind, unit.pk)
+                if key not in found:
+                    found[key] = UnitDue(unit, kind, [])
+                found[key].rows.append(row)
+    return sorted(found.values(), key=lambda due: (due.kind != "town", -len(due.rows)))

@@ -5,6 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from guatu.access import can_report
+from guatu.notify.todo import todo
 from guatu.org.clock import city_today
 from guatu.org.models import Town
 from guatu.org.selectors import current_city, oversees_cities
@@ -21,7 +22,11 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
     city = current_city()
     if city is None:
         return redirect("web:project-list")
-    return render(request, "web/dashboard.html", {"board": dashboard(city=city)})
+    return render(
+        request,
+        "web/dashboard.html",
+        {"board": dashboard(city=city), "entries": todo(request.user, city)},
+    )
 
 
 @login_required

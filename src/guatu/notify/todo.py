@@ -1,0 +1,284 @@
+"""待办: what waits for the acting user, by role, each entry linking to where it is done.
+
+One function answers for the home page, the count in the menu and
+``GET /api/v1/todo``, so the three never disagree. An entry is computed
+from the records themselves (a request awaiting review, a report above its
+target not yet judged, an item not reported this week…), never stored: when
+the work is done the entry is gone, without anyone ticking it off.
+
+- the office (督查办): units not yet reported this week, reports to verify
+  (超目标待核实), 节点调整 to review, blockers escalated to it, bulletin
+  drafts to publish, notices whose answer is late;
+- a leader: 节点调整 to decide, the red items of the projects they lead;
+- a town or a department: items to report this week, requests returned to
+  them, notices to answer, blockers they answer for.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Exists, OuterRef
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from guatu.access import reports_own_items
+from guatu.accounts.models import Role
+from guatu.baselines.models import Adjustment
+from guatu.core.periods import period_label
+from guatu.org.clock import city_today
+from guatu.org.models import City
+from guatu.progress.models import Blocker
+from guatu.progress.my_work import my_work, own_items, units_not_reported
+from guatu.progress.selectors import blockers_open, reports_awaiting_review
+from guatu.progress.status import items_status
+from guatu.projects.models import TaskForceMember, WorkItem
+from guatu.supervision.models import Bulletin, EscalationEvent, NoticeReply
+from guatu.supervision.selectors import answers_overdue
+
+#: Rows listed under an entry on the page (the count is always the full one).
+SHOWN = 20
+
+
+@dataclass(frozen=True)
+class TodoRow:
+    text: str
+    url: str
+
+
+@dataclass(frozen=True)
+class TodoEntry:
+    """One kind of waiting work: how many, and where it is done."""
+
+    kind: str
+    title: str
+    count: int
+    url: str
+    rows: list[TodoRow] = field(default_factory=list)
+
+
+def todo(user, city: City | None, today: date | None = None) -> list[TodoEntry]:
+    """The acting user's 待办 in *city* (their own), the largest first within each role."""
+    if city is None or not getattr(user, "is_authenticated", False):
+        return []
+    today = today or city_today(city)
+    entries: list[TodoEntry] = []
+    if user.role == Role.SUPERVISOR:  # the office's work, not a system administrator's
+        entries += _office(city, today)
+    if user.role == Role.LEADER:
+        entries += _leader(user, city, today)
+    if reports_own_items(user):
+        entries += _unit(user, today)
+    return [entry for entry in entries if entry.count]
+
+
+def todo_count(user, city: City | None) -> int:
+    return sum(entry.count for entry in todo(user, city))
+
+
+def _entry(kind: str, title: str, rows: list[TodoRow], url: str) -> TodoEntry:
+    """An entry linking to its only row's place when there is one, else to its list."""
+    return TodoEntry(kind, title, len(rows), rows[0].url if len(rows) == 1 else url, rows[:SHOWN])
+
+
+def _office(city: City, today: date) -> list[TodoEntry]:
+    units = units_not_reported(city, today)
+    unreported = TodoEntry(
+        "unreported",
+        _("Units not yet reported this week"),
+        len(units),
+        reverse("notify:unreported"),
+        [
+            TodoRow(
+                _("%(unit)s: %(count)d items") % {"unit": due.unit, "count": len(due.rows)},
+                reverse("notify:unreported"),
+            )
+            for due in units[:SHOWN]
+        ],
+    )
+    reviews = [
+        TodoRow(
+            _("%(project)s · %(item)s — %(percent)s%% reported by %(who)s")
+            % {
+                "project": report.work_item.project.name,
+                "item": report.work_item.name,
+                "percent": report.percent_complete,
+                "who": report.reported_by,
+            },
+            reverse("web:item-detail", args=[report.work_item_id]) + "#reports",
+        )
+        for report in reports_awaiting_review(city=city)
+    ]
+    adjustments = [
+        TodoRow(f"{row.project.name} · {row.work_item.name}", _request_url(row))
+        for row in _adjustments(city, Adjustment.Status.PENDING)
+    ]
+    escalated = [
+        TodoRow(
+            f"{blocker.work_item.project.name} · {blocker.description[:60]}",
+            reverse("web:item-detail", args=[blocker.work_item_id]) + "#blockers",
+        )
+        for blocker in Blocker.objects.filter(
+            work_item__project__city=city, status=Blocker.Status.ESCALATED
+        ).select_related("work_item__project")
+    ]
+    drafts = [
+        TodoRow(
+            _("Bulletin of %(period)s") % {"period": period_label(bulletin.period)},
+            reverse("supervision:bulletin", args=[bulletin.pk]),
+        )
+        for bulletin in Bulletin.objects.filter(city=city, status=Bulletin.Status.DRAFT).order_by(
+            "-created_at"
+        )
+    ]
+    late = [
+        TodoRow(
+            _("%(unit)s · %(level)s: %(item)s, answer due %(date)s")
+            % {
+                "unit": event.town or event.department,
+                "level": event.get_level_display(),
+                "item": event.work_item.name,
+                "date": event.reply_by.isoformat(),
+            },
+            reverse("supervision:escalation", args=[event.pk]),
+        )
+        for event in answers_overdue(city=city, today=today)
+    ]
+    return [
+        unreported,
+        _entry("review", _("Reports above target to verify"), reviews, reverse("web:dashboard")),
+        _entry(
+            "adjustment_review",
+            _("Node adjustments to review"),
+            adjustments,
+            reverse("baselines:all") + "?status=pending",
+        ),
+        _entry(
+            "blocker_escalated",
+            _("Blockers escalated to the office"),
+            escalated,
+            reverse("web:blocker-board") + "?status=escalated",
+        ),
+        _entry(
+            "bulletin_draft",
+            _("Bulletin drafts to publish"),
+            drafts,
+            reverse("supervision:bulletins"),
+        ),
+        _entry(
+            "answer_late",
+            _("Notices whose answer is late"),
+            late,
+            reverse("supervision:escalations"),
+        ),
+    ]
+
+
+def _leader(user, city: City, today: date) -> list[TodoEntry]:
+    decide = [
+        TodoRow(f"{row.project.name} · {row.work_item.name}", _request_url(row))
+        for row in _adjustments(city, Adjustment.Status.REVIEWED)
+    ]
+    projects = TaskForceMember.objects.filter(user=user).values_list("project_id", flat=True)
+    items = list(
+        WorkItem.objects.filter(project_id__in=projects, project__city=city).select_related(
+            "project"
+        )
+    )
+    statuses = items_status(items=items, as_of=today) if items else {}
+    red = [
+        TodoRow(
+            f"{item.project.name} · {item.name}",
+            reverse("web:item-detail", args=[item.pk]),
+        )
+        for item in items
+        if statuses.get(item.pk) is not None and statuses[item.pk].light == "red"
+    ]
+    return [
+        _entry(
+            "adjustment_decide",
+            _("Node adjustments to decide"),
+            decide,
+            reverse("baselines:all") + "?status=reviewed",
+        ),
+        _entry(
+            "red_items",
+            _("Red items of the projects you lead"),
+            red,
+            reverse("web:item-list") + "?light=red",
+        ),
+    ]
+
+
+def _unit(user, today: date) -> list[TodoEntry]:
+    work = my_work(user, today)
+    to_report = [
+        TodoRow(
+            f"{row.item.project.name} · {row.item.name}",
+            reverse("web:item-report", args=[row.item.pk]),
+        )
+        for row in work.rows
+        if not row.reported_this_week
+    ]
+    returned = [
+        TodoRow(f"{row.project.name} · {row.work_item.name}", _request_url(row))
+        for row in Adjustment.objects.filter(
+            proposed_by=user, status=Adjustment.Status.RETURNED
+        ).select_related("project", "work_item")
+    ]
+    unit = (
+        {"town_id": user.town_id}
+        if user.role == Role.TOWN
+        else {"department_id": user.department_id}
+    )
+    answered = NoticeReply.objects.filter(escalation_id=OuterRef("pk"))
+    notices = [
+        TodoRow(
+            _("%(level)s: %(item)s, answer due %(date)s")
+            % {
+                "level": event.get_level_display(),
+                "item": event.work_item.name,
+                "date": event.reply_by.isoformat(),
+            },
+            reverse("supervision:escalation", args=[event.pk]),
+        )
+        for event in EscalationEvent.objects.filter(
+            **unit, reply_by__isnull=False, resolved_at__isnull=True
+        )
+        .exclude(Exists(answered))
+        .select_related("work_item")
+        .order_by("reply_by")
+    ]
+    blockers = [
+        TodoRow(
+            f"{blocker.work_item.project.name} · {blocker.description[:60]}",
+            reverse("web:item-detail", args=[blocker.work_item_id]) + "#blockers",
+        )
+        for blocker in blockers_open().filter(own_items(user)).select_related("work_item__project")
+    ]
+    return [
+        _entry("report_to_file", _("Items to report this week"), to_report, reverse("web:my-work")),
+        _entry(
+            "adjustment_returned",
+            _("Node adjustments returned to you"),
+            returned,
+            reverse("baselines:all") + "?status=returned",
+        ),
+        _entry(
+            "notice_answer", _("Notices to answer"), notices, reverse("supervision:escalations")
+        ),
+        _entry(
+            "blocker_assigned", _("Blockers you answer for"), blockers, reverse("web:blocker-board")
+        ),
+    ]
+
+
+def _adjustments(city: City, status: str):
+    return (
+        Adjustment.objects.filter(project__city=city, status=status)
+        .select_related("project", "work_item")
+        .order_by("proposed_at")
+    )
+
+
+def _request_url(adjustment: Adjustment) -> str:
+    return reverse("baselines:request", args=[adjustment.pk])
