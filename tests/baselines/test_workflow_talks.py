@@ -92,7 +92,7 @@ def test_every_step_reaches_the_next_actor_and_the_proposer(plan, users):
 
 
 def test_the_office_refuses_and_a_leader_rejects_and_the_proposer_hears_both(plan, users):
-    land, works = plan
+    _land, works = plan
     inbox = Inbox()
     first = adjustment_propose(
         actor=users["town"], work_item=works, new_duration_days=15, reason="雨季"
@@ -192,3 +192,42 @@ def test_the_page_shows_the_consequence_and_the_steps_to_the_office(plan, users)
         not in client.get("/adjustments/?status=approved").content.decode()
     )
     assert client.get("/adjustments/?town=abc").status_code == 400
+
+
+def test_the_api_returns_revises_and_tells_the_consequence(plan, users):
+    _land, works = plan
+    town, office_client = Client(), Client()
+    town.force_login(users["town"])
+    office_client.force_login(users["supervisor"])
+    seen = town.get(
+        f"/api/v1/items/{works.pk}/adjustments/consequence", {"new_deadline": "2020-09-30"}
+    ).json()
+    assert seen["late_before"] == "2020-06-30" and "new_deadline" in seen["problems"]
+    refused = town.post(
+        f"/api/v1/items/{works.pk}/adjustments",
+        {"new_deadline": "2020-09-30", "reason": "征迁滞后"},
+        content_type="application/json",
+    )
+    assert refused.status_code in (400, 422) and not Adjustment.objects.exists()
+    made = town.post(
+        f"/api/v1/items/{works.pk}/adjustments",
+        {"new_duration_days": 12, "reason": "雨季"},
+        content_type="application/json",
+    ).json()
+    back = office_client.post(
+        f"/api/v1/adjustments/{made['id']}/return",
+        {"note": "请说明天数"},
+        content_type="application/json",
+    ).json()
+    assert back["status"] == "returned" and back["steps"][-1]["note"] == "请说明天数"
+    assert back["steps"][-1]["at"].endswith("+08:00")
+    again = town.post(
+        f"/api/v1/adjustments/{made['id']}/revise",
+        {"new_duration_days": 11, "reason": "雨季三天，已扣除一天"},
+        content_type="application/json",
+    ).json()
+    assert again["status"] == "pending" and again["new_duration_days"] == 11
+    assert [s["action"] for s in again["steps"]] == ["proposed", "returned", "resubmitted"]
+    listed = office_client.get("/api/v1/adjustments", {"status": "pending"}).json()
+    assert [row["id"] for row in listed] == [made["id"]]
+    assert office_client.get("/api/v1/adjustments", {"status": "nope"}).status_code == 422

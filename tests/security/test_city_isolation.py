@@ -44,7 +44,7 @@ from guatu.api.v1 import api
 from guatu.audit.models import AuditEntry
 from guatu.ledger.exporting import ledger_workbook
 from guatu.org.models import City
-from guatu.projects.models import Project
+from guatu.projects.models import Dependency, Project
 from tests.security.two_cities import (
     B_CITY,
     B_PROJECT,
@@ -109,7 +109,9 @@ FILL: dict[str, dict[str, str | tuple]] = {
     "projects/<slug:code>/baselines/": {"code": "project"},
     "projects/<slug:code>/adjustments/": {"code": "project"},
     "adjustments/<int:pk>/": {"pk": "adjustment"},
+    "adjustments/<int:pk>/revise/": {"pk": "adjustment"},
     "items/<int:pk>/adjust/": {"pk": "item"},
+    "items/<int:pk>/adjust/preview/": {"pk": "item"},
     "adjustments/<int:pk>/files/": {"pk": "adjustment"},
     "adjustment-files/<int:pk>": {"pk": "adjustment_file"},
     "projects/<slug:code>/as-of/": {"code": "project"},
@@ -121,6 +123,11 @@ FILL: dict[str, dict[str, str | tuple]] = {
         "code": "estimate_project",
         "pk": "estimate_item",
     },
+    "projects/<slug:code>/edit/": {"code": "project"},
+    "projects/<slug:code>/items/new/": {"code": "project"},
+    "projects/<slug:code>/links/": {"code": "project"},
+    "projects/<slug:code>/links/<int:pk>/remove/": {"code": "link_project", "pk": "link"},
+    "items/<int:pk>/edit/": {"pk": "item"},
     "admin/r/<path:content_type_id>/<path:object_id>/": {
         "content_type_id": "project_type",
         "object_id": "project_pk",
@@ -142,6 +149,11 @@ B_ROUTES = {
     "projects/<slug:code>/risk/estimates/",
     "items/<int:pk>/",
     "items/<int:pk>/adjust/",
+    "items/<int:pk>/adjust/preview/",
+    "projects/<slug:code>/edit/",
+    "projects/<slug:code>/items/new/",
+    "projects/<slug:code>/links/",
+    "items/<int:pk>/edit/",
 }
 
 #: Routes not walked as the others, each with its reason. The test fails when a route
@@ -183,7 +195,17 @@ STATIC = {
 
 #: Query strings naming A's objects on routes that take none in their path.
 QUERIES = {
-    "items/": [{"town": "town"}, {"light": "red", "town": "town"}],
+    "items/": [
+        {"town": "town"},
+        {"light": "red", "town": "town"},
+        {"project": "project_pk", "export": "xlsx"},
+    ],
+    "projects/": [{"town": "town"}, {"department": "department", "export": "xlsx"}],
+    "blockers/": [{"town": "town", "state": ""}, {"department": "department", "export": "xlsx"}],
+    "reports/": [{"town": "town"}, {"export": "xlsx"}],
+    "escalations/": [{"town": "town"}, {"export": "xlsx"}],
+    "bulletins/": [{"export": "xlsx"}],
+    "parks/": [{"town": "town"}, {"export": "xlsx"}],
     "scores/": [{"year": "2019"}],
     "risk/nodes/": [{"fragment": "1"}],
 }
@@ -204,12 +226,20 @@ ADMIN_APPS = ["accounts", "org", "projects", "progress", "supervision", "parks",
 #: The actions each page carries out on a POST (``action=…``); one plausible form each.
 ACTIONS = {
     "items/<int:pk>/": ["report", "blocker", "review", "resolve", "escalate"],
-    "adjustments/<int:pk>/": ["review", "approve", "reject"],
+    "adjustments/<int:pk>/": ["review", "return", "refuse", "approve", "reject"],
     "notify/robots/<int:pk>/": ["delete", "toggle"],
     "notify/": ["rules", "robot"],
     "screens/": ["revoke", "create"],
     "intake/": ["accept", "read"],
     "ledger/import/": ["check", "write"],
+}
+#: The office's project forms: their plausible form names A's town, items and department.
+PROJECT_FORMS = {
+    "projects/new/",
+    "projects/<slug:code>/edit/",
+    "projects/<slug:code>/items/new/",
+    "projects/<slug:code>/links/",
+    "items/<int:pk>/edit/",
 }
 #: Routes whose plausible form is not posted: it would change the walker's own password
 #: or sign-in (no city's data in either); they are still posted empty.
@@ -303,6 +333,8 @@ def _build_world() -> World:
     project = Project.objects.get(code=ids["project"][0])
     ids["project_type"] = [ContentType.objects.get_for_model(Project).pk]
     ids["project_pk"] = [project.pk]
+    link = Dependency.objects.filter(successor__project=project).order_by("pk").first()
+    ids["link"], ids["link_project"] = [link.pk], [project.code]
     office = Client(raise_request_exception=False)
     office.force_login(User.objects.get(username="supervisor"))
     small = Project.objects.get(code=ids["project"][1])
@@ -397,6 +429,19 @@ def page_form(world: World, pattern: str, action: str | None) -> dict:
         "mobile": "",
         "post": "yes",
     }
+    if pattern in PROJECT_FORMS:
+        # The office's project forms (issue 32): every choice names A's rows.
+        form.update(
+            town=one("town"),
+            predecessor=one("item"),
+            successor=one("item"),
+            type="FS",
+            lag_days="0",
+            kind="task",
+            duration_days="5",
+            start_date=day(),
+            calendar="calendar_day",
+        )
     if pattern == "parks/<slug:code>/allocate/":
         form["unit"] = ""
         from guatu.parks.models import ParkUnit

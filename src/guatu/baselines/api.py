@@ -6,21 +6,27 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from ninja import Field, File, Router, Schema
+from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from ninja.responses import Status
 
 from guatu.baselines.asof import project_as_of
+from guatu.baselines.consequence import consequence
 from guatu.baselines.models import Adjustment, Baseline
 from guatu.baselines.services import (
     adjustment_attach,
     adjustment_decide,
     adjustment_propose,
+    adjustment_refuse,
+    adjustment_return,
     adjustment_review,
+    adjustment_revise,
     baseline_rows,
 )
 from guatu.baselines.workbook import as_of_filename, as_of_workbook
 from guatu.common.bounds import Day, Days
 from guatu.common.pages import xlsx_response
+from guatu.common.times import LocalDateTime
 from guatu.projects.models import Project, WorkItem
 
 router = Router(tags=["baselines"])
@@ -52,6 +58,7 @@ class BaselineDetailOut(BaselineOut):
 class AdjustmentIn(Schema):
     new_deadline: Day | None = None
     new_duration_days: Days | None = None
+    new_target_date: Day | None = None
     reason: str
     evidence: str = ""
 
@@ -71,6 +78,14 @@ class EvidenceFileOut(Schema):
     url: str
 
 
+class StepOut(Schema):
+    action: str
+    action_label: str
+    actor: str
+    note: str
+    at: LocalDateTime
+
+
 class AdjustmentOut(Schema):
     id: int
     project: str
@@ -81,11 +96,14 @@ class AdjustmentOut(Schema):
     new_deadline: date | None
     old_duration_days: int | None
     new_duration_days: int | None
+    old_target_date: date | None
+    new_target_date: date | None
     reason: str
     review_note: str
     decision_note: str
     baseline: int | None
     files: list[EvidenceFileOut]
+    steps: list[StepOut]
 
 
 def _adjustment(row: Adjustment) -> AdjustmentOut:
@@ -99,6 +117,8 @@ def _adjustment(row: Adjustment) -> AdjustmentOut:
         new_deadline=row.new_deadline,
         old_duration_days=row.old_duration_days,
         new_duration_days=row.new_duration_days,
+        old_target_date=row.old_target_date,
+        new_target_date=row.new_target_date,
         reason=row.reason,
         review_note=row.review_note,
         decision_note=row.decision_note,
@@ -111,6 +131,16 @@ def _adjustment(row: Adjustment) -> AdjustmentOut:
                 url=reverse("baselines:file", args=[record.pk]),
             )
             for record in row.files.all()
+        ],
+        steps=[
+            StepOut(
+                action=step.action,
+                action_label=str(step.get_action_display()),
+                actor=str(step.actor),
+                note=step.note,
+                at=step.at,
+            )
+            for step in row.steps.select_related("actor")
         ],
     )
 
@@ -259,3 +289,99 @@ def as_of(request, code: str, date: Day):
 def as_of_xlsx(request, code: str, date: Day) -> HttpResponse:
     project = get_object_or_404(Project.objects.select_related("city"), code=code)
     return xlsx_response(as_of_workbook(project, date), as_of_filename(project, date))
+
+
+@router.get(
+    "/adjustments",
+    response=list[AdjustmentOut],
+    summary="Every 节点调整 request of the city, newest first (optionally in one status)",
+)
+def adjustments_all(request, status: str = ""):
+    rows = Adjustment.objects.select_related("project", "baseline")
+    if status:
+        if status not in Adjustment.Status.values:
+            raise HttpError(422, f"status: {', '.join(Adjustment.Status.values)}")
+        rows = rows.filter(status=status)
+    return [_adjustment(row) for row in rows[:500]]
+
+
+@router.get(
+    "/adjustments/{adjustment_id}",
+    response=AdjustmentOut,
+    summary="One request with its steps (who did what, and why)",
+)
+def adjustment_one(request, adjustment_id: int):
+    return _adjustment(
+        get_object_or_404(Adjustment.objects.select_related("project"), pk=adjustment_id)
+    )
+
+
+@router.post(
+    "/adjustments/{adjustment_id}/return",
+    response=AdjustmentOut,
+    summary="Return a request to its proposer for revision, saying what (the office)",
+)
+def return_(request, adjustment_id: int, payload: NoteIn):
+    row = get_object_or_404(Adjustment, pk=adjustment_id)
+    return _adjustment(adjustment_return(actor=request.user, adjustment=row, note=payload.note))
+
+
+@router.post(
+    "/adjustments/{adjustment_id}/refuse",
+    response=AdjustmentOut,
+    summary="Refuse a request, with the reason; it does not reach a leader (the office)",
+)
+def refuse(request, adjustment_id: int, payload: NoteIn):
+    row = get_object_or_404(Adjustment, pk=adjustment_id)
+    return _adjustment(adjustment_refuse(actor=request.user, adjustment=row, note=payload.note))
+
+
+@router.post(
+    "/adjustments/{adjustment_id}/revise",
+    response=AdjustmentOut,
+    summary="Revise a returned request and send it again (its proposer)",
+)
+def revise(request, adjustment_id: int, payload: AdjustmentIn):
+    row = get_object_or_404(Adjustment.objects.select_related("work_item"), pk=adjustment_id)
+    return _adjustment(adjustment_revise(actor=request.user, adjustment=row, **payload.dict()))
+
+
+class NodeMoveOut(Schema):
+    item: str
+    before: date | None
+    after: date | None
+
+
+class ConsequenceOut(Schema):
+    late_before: date | None
+    late_after: date | None
+    finish_before: date | None
+    finish_after: date | None
+    target_before: date | None
+    target_after: date | None
+    nodes: list[NodeMoveOut]
+    problems: dict[str, list[str]]
+    warnings: list[str]
+
+
+@router.get(
+    "/items/{item_id}/adjustments/consequence",
+    response=ConsequenceOut,
+    summary="What a request would change (before sending it): the item's latest finish, "
+    "the project's finish and nodes, and why it would be refused",
+)
+def consequence_of(
+    request,
+    item_id: int,
+    new_deadline: Day | None = None,
+    new_duration_days: Days | None = None,
+    new_target_date: Day | None = None,
+):
+    item = get_object_or_404(WorkItem.objects.select_related("project"), pk=item_id)
+    found = consequence(
+        item,
+        new_deadline=new_deadline,
+        new_duration_days=new_duration_days,
+        new_target_date=new_target_date,
+    )
+    return ConsequenceOut(**{**vars(found), "nodes": [NodeMoveOut(**vars(n)) for n in found.nodes]})
