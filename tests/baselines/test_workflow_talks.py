@@ -2,8 +2,10 @@
 (messages counted at every step); the office returns or refuses; the proposer revises;
 a node past the project's target or a following node is refused at its field."""
 
+import io
 from datetime import date
 
+import openpyxl
 import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
@@ -231,3 +233,21 @@ def test_the_api_returns_revises_and_tells_the_consequence(plan, users):
     listed = office_client.get("/api/v1/adjustments", {"status": "pending"}).json()
     assert [row["id"] for row in listed] == [made["id"]]
     assert office_client.get("/api/v1/adjustments", {"status": "nope"}).status_code == 422
+
+
+def test_the_list_exports_exactly_the_filtered_rows(plan, users):
+    land, works = plan
+    first = adjustment_propose(
+        actor=users["town"], work_item=land, new_deadline=date(2016, 8, 31), reason="迁改滞后"
+    )
+    adjustment_propose(actor=users["town"], work_item=works, new_duration_days=12, reason="雨季")
+    adjustment_refuse(actor=users["supervisor"], adjustment=first, note="不予受理")
+    client = Client()
+    client.force_login(users["supervisor"])
+    page = client.get("/adjustments/", {"status": "pending"}).content.decode()
+    assert "开工" in page and "外迁征地" not in page
+    book = openpyxl.load_workbook(
+        io.BytesIO(client.get("/adjustments/", {"status": "pending", "export": "xlsx"}).content)
+    )
+    rows = [row for row in book.active.iter_rows(min_row=3, values_only=True) if any(row)]
+    assert len(rows) == 1 and "开工" in rows[0] and "工期 10 → 12 个工作日" in rows[0]

@@ -174,7 +174,7 @@ def test_overdue_nodes_and_nodes_at_risk_are_the_city_s_own(region):
     assert rows["永康市"]["overdue_nodes"] == board.overdue_nodes > 0
     assert rows["永康市"]["nodes_at_risk"] == len(at_risk)
     # The dashboard's number, the list behind it and the level above's column agree.
-    assert listed.context["total"] == board.overdue_nodes
+    assert listed.context["listing"].total == board.overdue_nodes
     assert (
         f"<strong>{board.overdue_nodes}</strong>"
         in client.get(f"/region/{yongkang.code}/").content.decode()

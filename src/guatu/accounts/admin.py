@@ -12,11 +12,11 @@ class UserAdmin(DjangoUserAdmin):
     search_fields = ["username", "full_name"]
     fieldsets = [
         *DjangoUserAdmin.fieldsets,
-        (_("Role in guatu"), {"fields": ["full_name", "role", "town", "department"]}),
+        (_("Role in the system"), {"fields": ["full_name", "role", "town", "department"]}),
     ]
     add_fieldsets = [
         *DjangoUserAdmin.add_fieldsets,
-        (_("Role in guatu"), {"fields": ["full_name", "role", "town", "department"]}),
+        (_("Role in the system"), {"fields": ["full_name", "role", "town", "department"]}),
     ]
     #: What only the deployment's operator (a superuser) may change: a city's
     #: administrator manages its users' roles, never their powers or their city.

@@ -102,6 +102,15 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.full_name or self.username
 
+    def get_full_name(self) -> str:
+        """The person's name as written (``full_name``; Django's first and last name
+        otherwise); empty when none was given. What people are shown by, never a login."""
+        return self.full_name or super().get_full_name()
+
+    def get_short_name(self) -> str:
+        """The name the admin greets by: the full name, as Chinese names are not split."""
+        return self.full_name or super().get_short_name()
+
     def save(self, *args, **kwargs) -> None:
         # The town or department decides the city; a deployment with one city
         # puts everyone else in it, as before cities were many.

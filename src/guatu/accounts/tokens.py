@@ -19,7 +19,7 @@ class PasswordChangeRequired(PermissionDenied):
     the API answers 403 with this message, and no token is made for them.
     """
 
-    message = _("Change your first password before using guatu (sign in on the web to do so).")
+    message = _("Change your first password before using the system (sign in on the web to do so).")
 
 
 def _digest(key: str) -> str:

@@ -27,6 +27,7 @@ from guatu.notify.api import todo_router
 from guatu.org.middleware import enter_city
 from guatu.parks.api import router as parks_router
 from guatu.progress.api import router as progress_router
+from guatu.projects.api import EDIT_OPERATIONS
 from guatu.projects.api import router as plans_router
 from guatu.risk.api import router as risk_router
 from guatu.supervision.bulletin_api import router as bulletins_router
@@ -189,6 +190,8 @@ def _on_http(request, exc: HttpError):
     return _error(request, exc.status_code, str(exc))
 
 
+for method, path, view, options in EDIT_OPERATIONS:
+    progress_router.add_api_operation(path, [method], view, **options)
 api.add_router("/", progress_router)
 api.add_router("/ledger", ledger_router)
 api.add_router("/parks", parks_router)

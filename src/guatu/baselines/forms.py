@@ -58,19 +58,6 @@ class PreviewForm(forms.Form):
     new_target_date = ProposeForm.base_fields["new_target_date"]
 
 
-class ListFilterForm(forms.Form):
-    """The list of requests: by state, town and project (codes of the acting city only)."""
-
-    status = forms.ChoiceField(label=_("status"), required=False)
-    town = forms.TypedChoiceField(label=_("town"), required=False, coerce=int, empty_value=None)
-    project = forms.CharField(label=_("project"), required=False, max_length=40)
-
-    def __init__(self, *args, towns=(), states=(), **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [("", _("all")), *states]
-        self.fields["town"].choices = [("", _("all")), *((t.pk, t.name) for t in towns)]
-
-
 class NoteForm(forms.Form):
     note = forms.CharField(
         label=_("opinion"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})

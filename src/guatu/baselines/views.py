@@ -6,10 +6,12 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from guatu.access import (
@@ -21,7 +23,7 @@ from guatu.access import (
 )
 from guatu.baselines.asof import project_as_of
 from guatu.baselines.consequence import consequence
-from guatu.baselines.forms import FreezeForm, ListFilterForm, PreviewForm, ProposeForm
+from guatu.baselines.forms import FreezeForm, PreviewForm, ProposeForm
 from guatu.baselines.models import Adjustment, AdjustmentFile, Baseline
 from guatu.baselines.services import (
     adjustment_attach,
@@ -37,11 +39,11 @@ from guatu.baselines.services import (
 )
 from guatu.baselines.workbook import as_of_filename, as_of_workbook
 from guatu.common.bounds import EARLIEST, LATEST, day_in_bounds
-from guatu.common.pages import apply_errors, bad_query, xlsx_response
+from guatu.common.listing import Column, Filter, ListSpec
+from guatu.common.pages import apply_errors, xlsx_response
 from guatu.core.baselines import compare
 from guatu.org.clock import city_today
 from guatu.org.models import Town
-from guatu.org.selectors import current_city
 from guatu.progress.photos import without_location
 from guatu.projects.models import Project, WorkItem
 
@@ -116,44 +118,81 @@ def adjustments_view(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
+def _change_text(row: Adjustment) -> str:
+    """What a request moves, in one line (the list's column, the same on the page and in
+    the workbook)."""
+    parts = []
+    if row.new_deadline:
+        parts.append(
+            _("time node %(before)s → %(after)s")
+            % {"before": _day(row.old_deadline), "after": _day(row.new_deadline)}
+        )
+    if row.new_duration_days is not None:
+        parts.append(
+            _("duration %(before)s → %(after)s working days")
+            % {"before": row.old_duration_days, "after": row.new_duration_days}
+        )
+    if row.new_target_date:
+        parts.append(
+            _("project target %(before)s → %(after)s")
+            % {"before": _day(row.old_target_date), "after": _day(row.new_target_date)}
+        )
+    return "；".join(parts)
+
+
+def _day(day) -> str:
+    return day.isoformat() if day else "—"
+
+
+def _proposed_on(row: Adjustment):
+    return timezone.localtime(row.proposed_at).date()
+
+
+ADJUSTMENTS = ListSpec(
+    name=gettext_lazy("Node adjustments"),
+    columns=(
+        Column("proposed", gettext_lazy("proposed at"), _proposed_on, kind="date"),
+        Column("project", gettext_lazy("project"), lambda row: row.project.name),
+        Column(
+            "item",
+            gettext_lazy("work item"),
+            lambda row: row.work_item.name,
+            link=lambda row: reverse("baselines:request", args=[row.pk]),
+        ),
+        Column("town", gettext_lazy("town"), lambda row: str(row.work_item.town or "—")),
+        Column("change", gettext_lazy("change"), _change_text, sort=False),
+        Column("status", gettext_lazy("status"), lambda row: str(row.get_status_display())),
+        Column("proposer", gettext_lazy("proposed by"), lambda row: str(row.proposed_by)),
+    ),
+    filters=(
+        Filter.choice("status", gettext_lazy("status"), Adjustment.Status.choices, lookup="status"),
+        Filter.units(
+            "town",
+            gettext_lazy("town"),
+            lambda: Town.objects.order_by("order", "name"),
+            "work_item__town",
+        ),
+        Filter.units(
+            "project", gettext_lazy("project"), lambda: Project.objects.order_by("code"), "project"
+        ),
+        Filter.dates("proposed", gettext_lazy("proposed at"), value=_proposed_on),
+    ),
+    search=("work_item__name", "project__name", "reason"),
+    sort="-proposed",
+)
+
+
 @login_required
 def adjustments_all_view(request: HttpRequest) -> HttpResponse:
-    """Every request of the city, newest first, by state, town and project."""
-    towns = list(Town.objects.filter(city=current_city()).order_by("order", "name"))
-    form = ListFilterForm(request.GET or None, towns=towns, states=Adjustment.Status.choices)
-    rows = Adjustment.objects.all()
-    if form.is_bound and not form.is_valid():
-        field, problems = next(iter(form.errors.items()))
-        return bad_query(
-            request, f"{form.fields[field].label if field in form.fields else field}：{problems[0]}"
+    """Every request of the city: by status, town, project and date, searched, sorted,
+    paged and exported as shown (``common.listing``)."""
+
+    def rows(query):
+        return _adjustment_rows(Adjustment.objects.filter(query.where())).order_by(
+            "-proposed_at", "-id"
         )
-    data = form.cleaned_data if form.is_bound else {}
-    if data.get("status"):
-        rows = rows.filter(status=data["status"])
-    if data.get("town"):
-        rows = rows.filter(work_item__town_id=data["town"])
-    if data.get("project"):
-        rows = rows.filter(project__code=data["project"])
-    page = Paginator(_adjustment_rows(rows), LIST_ROWS).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "baselines/all.html",
-        {
-            "form": form,
-            "page": page,
-            "rows": page.object_list,
-            "query": _query_without_page(request),
-        },
-    )
 
-
-LIST_ROWS = 50
-
-
-def _query_without_page(request: HttpRequest) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
+    return ADJUSTMENTS.respond(request, rows, template="baselines/all.html")
 
 
 def _consequence_of(adjustment: Adjustment):

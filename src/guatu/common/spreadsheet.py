@@ -16,12 +16,27 @@ from openpyxl.cell.cell import Cell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-__all__ = ["FORMULA_TRIGGERS", "csv_safe", "safe_row", "safe_value", "write_sheet"]
+__all__ = [
+    "FORMULA_TRIGGERS",
+    "book_properties",
+    "csv_safe",
+    "safe_row",
+    "safe_value",
+    "write_sheet",
+]
 
 _BOLD = Font(bold=True)
 
 #: What a spreadsheet program may read as the start of a formula.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def book_properties(book, *, creator: str, title: str) -> None:
+    """A workbook handed to a person names who issues it (the city's office) and what it
+    is, as Excel's file properties show them; openpyxl would say "openpyxl" made it."""
+    properties = book.properties
+    properties.creator = properties.lastModifiedBy = creator
+    properties.title = title
 
 
 def csv_safe(value: Any) -> Any:

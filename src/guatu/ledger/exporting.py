@@ -25,6 +25,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from guatu.common.spreadsheet import book_properties
 from guatu.core.ledger.cells import format_links
 from guatu.core.ledger.columns import BLOCKERS, ITEMS, PROGRESS, PROJECTS
 from guatu.core.ledger.organisation import (
@@ -112,6 +113,7 @@ def ledger_workbook(*, city: City, projects: Iterable[Project] | None = None) ->
         "city": city.name,
         "date": f"{today.year}年{today.month}月{today.day}日" if chinese else today.isoformat(),
     }
+    book_properties(book, creator=city.issuer, title=title)
     write_sheet(book, PROJECTS, title, _project_rows(city, projects, today), options)
     write_sheet(book, ITEMS, title, _item_rows(projects, today), options)
     write_sheet(book, PROGRESS, title, _progress_rows(projects), options)
@@ -130,11 +132,14 @@ def organisation_workbook(*, city: City | None = None) -> bytes:
     book = Workbook(write_only=True)
     if city is None:
         title = _("Organisation of a new city (fill in and upload)")
+        book_properties(book, creator=_("Key projects wall chart"), title=title)
         specs = (CITY, TOWNS, VILLAGES, DEPARTMENTS, USERS, RULES, CALENDAR)
         for spec, rows in zip(specs, EXAMPLE, strict=True):
             write_sheet(book, spec, title, rows, {})
     else:
-        organisation_sheets(book, city, _("%(city)s organisation") % {"city": city.name}, {})
+        title = _("%(city)s organisation") % {"city": city.name}
+        book_properties(book, creator=city.issuer, title=title)
+        organisation_sheets(book, city, title, {})
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

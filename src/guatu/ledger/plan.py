@@ -298,7 +298,7 @@ class Plan:
         """The row's project (one the file or guatu has) and item code."""
         project = check.cell("project", parse_code, required=True)
         if project is not None and project not in known:
-            check.fail("project", _("no project has this code (in this file or in guatu)."))
+            check.fail("project", _("no project has this code (in this file or in the system)."))
         code = check.cell("code", parse_code, required=True)
         if code is not None and len(code) > 40:
             check.fail("code", _("at most %(count)d characters.") % {"count": 40})

@@ -334,7 +334,7 @@ def item_reference(check: CellChecker, plan: "Plan", known) -> tuple[Any, Any, A
     a project neither in this file nor in guatu, an item its project does not have."""
     project = check.cell("project", parse_code, required=True)
     if project is not None and project not in known:
-        check.fail("project", _("no project has this code (in this file or in guatu)."))
+        check.fail("project", _("no project has this code (in this file or in the system)."))
         project = None
     code = check.cell("item", parse_code, required=True)
     item = plan._item_state(project, code) if project and code else None

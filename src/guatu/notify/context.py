@@ -4,11 +4,8 @@ The unread count is one COUNT query; the 待办 count is worked out only when a
 page shows it (and once a page), from the same ``todo`` the home page lists.
 """
 
-from functools import cache
-
 from guatu.notify.models import Notice
-from guatu.notify.todo import todo_count
-from guatu.org.selectors import current_city
+from guatu.notify.todo import todo_of_request
 
 
 def unread(request) -> dict:
@@ -16,9 +13,8 @@ def unread(request) -> dict:
     if user is None or not user.is_authenticated:
         return {}
 
-    @cache
     def waiting() -> int:
-        return todo_count(user, current_city())
+        return sum(entry.count for entry in todo_of_request(request))
 
     return {
         "unread_notices": Notice.objects.filter(recipient=user, read_at__isnull=True).count(),

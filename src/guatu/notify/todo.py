@@ -27,6 +27,7 @@ from guatu.baselines.models import Adjustment
 from guatu.core.periods import period_label
 from guatu.org.clock import city_today
 from guatu.org.models import City
+from guatu.org.selectors import current_city
 from guatu.progress.models import Blocker
 from guatu.progress.my_work import my_work, own_items, units_not_reported
 from guatu.progress.selectors import blockers_open, reports_awaiting_review
@@ -145,7 +146,12 @@ def _office(city: City, today: date) -> list[TodoEntry]:
     ]
     return [
         unreported,
-        _entry("review", _("Reports above target to verify"), reviews, reverse("web:dashboard")),
+        _entry(
+            "review",
+            _("Reports above target to verify"),
+            reviews,
+            reverse("web:report-list") + "?above_target=1",
+        ),
         _entry(
             "adjustment_review",
             _("Node adjustments to review"),
@@ -156,7 +162,7 @@ def _office(city: City, today: date) -> list[TodoEntry]:
             "blocker_escalated",
             _("Blockers escalated to the office"),
             escalated,
-            reverse("web:blocker-board") + "?status=escalated",
+            reverse("web:blocker-board") + "?state=escalated",
         ),
         _entry(
             "bulletin_draft",
@@ -282,3 +288,13 @@ def _adjustments(city: City, status: str):
 
 def _request_url(adjustment: Adjustment) -> str:
     return reverse("baselines:request", args=[adjustment.pk])
+
+
+def todo_of_request(request) -> list[TodoEntry]:
+    """``todo`` for the request's user in their city, worked out once per request (the
+    home page's card and the menu's count read the same entries)."""
+    found = getattr(request, "_guatu_todo", None)
+    if found is None:
+        found = todo(request.user, current_city())
+        request._guatu_todo = found
+    return found

@@ -89,6 +89,12 @@ class City(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def issuer(self) -> str:
+        """The unit the city's documents are issued by, as their properties name it: the
+        supervision office (发文机关), or the city itself when no office is named."""
+        return self.office_name or self.name
+
     def clean(self) -> None:
         """A county-level city is the lowest level of cities (towns are below it): nothing
         may be filed under it, so "the level above" means one thing everywhere."""

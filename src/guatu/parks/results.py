@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
-from guatu.common.spreadsheet import safe_row
+from guatu.common.spreadsheet import book_properties, safe_row
 from guatu.core.admission import indicators
 from guatu.parks.models import Park
 from guatu.parks.selectors import applications_ranked
@@ -41,7 +41,9 @@ def screening_workbook(park: Park) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = "入园评价"
-    sheet.append(safe_row(sheet, [_("%(park)s: admission and 亩均 grading") % {"park": park.name}]))
+    heading = _("%(park)s: admission and 亩均 grading") % {"park": park.name}
+    book_properties(book, creator=park.city.issuer, title=heading)
+    sheet.append(safe_row(sheet, [heading]))
     sheet.append(HEADERS)
     for cell in sheet[2]:
         cell.font = Font(bold=True)

@@ -3,14 +3,19 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from guatu.access import can_manage_park, can_see_applications, is_supervisor, require
+from guatu.common.listing import Column, Filter, ListSpec
 from guatu.common.pages import apply_errors, xlsx_response
 from guatu.core.admission import indicators
 from guatu.org.clock import city_today
+from guatu.org.models import Town
 from guatu.org.selectors import current_city_or_404
 from guatu.parks.forms import (
     INDICATOR_LABELS,
@@ -33,11 +38,51 @@ from guatu.parks.services import (
 )
 
 
+def _towns():
+    return Town.objects.order_by("order", "name")
+
+
+def _occupancy_share(row) -> float | None:
+    share = row[1].share
+    return None if share is None else round(float(share), 1)
+
+
+PARKS = ListSpec(
+    name=gettext_lazy("Parks (小微企业园)"),
+    columns=(
+        Column(
+            "name",
+            gettext_lazy("Park"),
+            lambda row: row[0].name,
+            link=lambda row: reverse("parks:park", args=[row[0].code]),
+        ),
+        Column("town", gettext_lazy("Town"), lambda row: str(row[0].town)),
+        Column("land", gettext_lazy("Land (亩)"), lambda row: row[0].land_area_mu, kind="num"),
+        Column(
+            "floor", gettext_lazy("Floor area (㎡)"), lambda row: row[0].floor_area_m2, kind="num"
+        ),
+        Column("units", gettext_lazy("Units"), lambda row: row[1].units, kind="num"),
+        Column("vacant", gettext_lazy("Vacant"), lambda row: row[1].vacant, kind="num"),
+        Column("occupancy", gettext_lazy("Occupancy %"), _occupancy_share, kind="num"),
+        Column("applications", gettext_lazy("Applications"), lambda row: row[2], kind="num"),
+        Column(
+            "industries",
+            gettext_lazy("Leading industries"),
+            lambda row: row[0].leading_industries_note,
+        ),
+    ),
+    filters=(Filter.units("town", gettext_lazy("Town"), _towns),),
+    search=("name", "code", "leading_industries_note", "town__name"),
+)
+
+
 @login_required
 def park_list_view(request: HttpRequest) -> HttpResponse:
-    parks = list(park_list())
-    rows = [(park, park_occupancy(park), park.applications.count()) for park in parks]
-    return render(request, "parks/park_list.html", {"rows": rows})
+    def rows(query):
+        parks = park_list().filter(query.where()).annotate(application_count=Count("applications"))
+        return [(park, park_occupancy(park), park.application_count) for park in parks]
+
+    return PARKS.respond(request, rows, template="parks/park_list.html")
 
 
 def _park_context(request, park: Park, **extra):

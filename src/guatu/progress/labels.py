@@ -74,7 +74,7 @@ def photo_watermark_lines(*, taken, latitude, longitude, uploader, uploaded, ite
         else _("time taken unknown (the photo does not record it)")
     )
     place = place_label(latitude, longitude)
-    who = uploader.get_full_name() or uploader.username
+    who = uploader.get_full_name() or uploader.username  # a name; the login only without one
     if place:
         when = "{}　{}".format(when, _("place %(place)s") % {"place": place})
     lines = [when]

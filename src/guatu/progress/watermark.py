@@ -8,7 +8,7 @@ machine (Debian's fonts-noto-cjk, which `make test` and `make demo` install;
 
 import io
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import cache
 from pathlib import Path
 
@@ -46,24 +46,61 @@ def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
     return ImageFont.truetype(path, size, index=index)
 
 
+def wrap(text: str, width: float, measure: Callable[[str], float]) -> list[str]:
+    """*text* broken into lines no wider than *width* as *measure* reads them, nothing cut.
+
+    A line breaks at a space (the Chinese 　 included) when one fits, else between
+    any two characters (Chinese has no spaces between words); a space at a break is
+    dropped. A single character wider than *width* stands alone on its line.
+    """
+    lines: list[str] = []
+    rest = text.strip()
+    while rest:
+        if measure(rest) <= width:
+            lines.append(rest)
+            break
+        fit = 1  # the longest head that fits, by bisection (widths grow with length)
+        low, high = 1, len(rest)
+        while low <= high:
+            middle = (low + high) // 2
+            if measure(rest[:middle]) <= width:
+                fit, low = middle, middle + 1
+            else:
+                high = middle - 1
+        space = max(rest.rfind(" ", 1, fit + 1), rest.rfind("　", 1, fit + 1))
+        cut = space if space > 0 and fit < len(rest) else fit
+        lines.append(rest[:cut].rstrip(" 　"))
+        rest = rest[cut:].lstrip(" 　")
+    return lines
+
+
+def layout(lines: Sequence[str], width: int, height: int) -> tuple[int, list[str]]:
+    """The font size of the 水印 on a *width* × *height* photo and its *lines* wrapped to
+    the photo's width less the band's margins: on a portrait photo a line is longer than
+    the photo is wide and goes on over further lines, nothing cut off."""
+    size = max(14, min(width, height) // 28)
+    font = _font(size)
+    room = width - 2 * (size // 2)
+    wrapped = [part for line in lines for part in wrap(line, room, font.getlength)]
+    return size, wrapped
+
+
 def watermarked(image: Image.Image, lines: Sequence[str]) -> bytes:
     """*image* (already upright) no larger than the display size, with *lines* along its foot."""
     image = image.convert("RGB")
     image.thumbnail((DISPLAY_SIDE, DISPLAY_SIDE))
-    size = max(14, min(image.width, image.height) // 28)
+    size, lines = layout(lines, image.width, image.height)
     font = _font(size)
     pad = size // 2
-    band = pad * 2 + len(lines) * int(size * 1.45)
+    step = int(size * 1.45)
+    band = min(image.height, pad * 2 + len(lines) * step)
     overlay = Image.new("RGBA", image.size, (0, 0, 0, 0))
     draw = ImageDraw.Draw(overlay)
     draw.rectangle((0, image.height - band, image.width, image.height), fill=(0, 0, 0, 150))
     y = image.height - band + pad
     for line in lines:
-        text = line
-        while text and draw.textlength(text, font=font) > image.width - 2 * pad:
-            text = text[:-2] + "…"
-        draw.text((pad, y), text, font=font, fill=(255, 255, 255, 255))
-        y += int(size * 1.45)
+        draw.text((pad, y), line, font=font, fill=(255, 255, 255, 255))
+        y += step
     out = io.BytesIO()
     Image.alpha_composite(image.convert("RGBA"), overlay).convert("RGB").save(
         out, "JPEG", quality=85

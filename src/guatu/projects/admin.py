@@ -12,8 +12,20 @@ from guatu.projects.models import (
     WorkItem,
 )
 from guatu.projects.plan_lock import refuse_plan_move
-from guatu.projects.scheduling import schedule_recalculate
-from guatu.projects.services import work_item_create, work_item_update
+from guatu.projects.services import (
+    PROJECT_FIELDS,
+    project_check,
+    project_create,
+    project_update,
+    work_item_check,
+    work_item_create,
+    work_item_update,
+)
+
+
+def _errors_at_fields(form, error: ValidationError) -> None:
+    for field, problems in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, problems)
 
 
 class TaskForceInline(admin.TabularInline):
@@ -26,18 +38,56 @@ class PhaseAdmin(admin.ModelAdmin):
     list_display = ["name", "code", "order"]
 
 
+class ProjectAdminForm(forms.ModelForm):
+    """Refuses at the field what ``project_check`` refuses on every path."""
+
+    class Meta:
+        model = Project
+        fields = "__all__"  # noqa: DJ007 - the admin lists its own fields
+
+    def clean(self):
+        data = super().clean()
+        city = data.get("city") or getattr(self.instance, "city", None)
+        if city is not None:
+            values = {k: data[k] for k in PROJECT_FIELDS if k in data and k in self.changed_data}
+            try:
+                project_check(city=city, values=values, project=self.instance)
+            except ValidationError as error:
+                _errors_at_fields(self, error)
+        return data
+
+
 @admin.register(Project)
 class ProjectAdmin(admin.ModelAdmin):
+    form = ProjectAdminForm
     list_display = ["name", "code", "programme", "start_date", "deadline", "owner_department"]
     list_filter = ["programme", "owner_department"]
     search_fields = ["name", "code"]
     inlines = [TaskForceInline]
     readonly_fields = ["early_finish", "scheduled_at", "calendar_uncovered_years"]
 
+    def get_readonly_fields(self, request, obj=None):
+        # A project does not move to another city: its towns and reports stay in its own.
+        return [*self.readonly_fields, "city"] if obj is not None else self.readonly_fields
+
     def save_model(self, request, obj, form, change) -> None:
-        """Save, then reschedule: the admin wraps both in one transaction."""
-        super().save_model(request, obj, form, change)
-        schedule_recalculate(project=obj)
+        """Write through the services (as the web form does): role, checks, schedule, audit."""
+        if change:
+            fields = {
+                name: form.cleaned_data[name]
+                for name in form.changed_data
+                if name in form.cleaned_data and name != "city"
+            }
+            project_update(project=obj, actor=request.user, **fields)
+            return
+        values = {
+            field.name: getattr(obj, field.name)
+            for field in Project._meta.concrete_fields
+            if field.editable and not field.primary_key and field.name != "city"
+        }
+        created = project_create(city=obj.city, actor=request.user, **values)
+        obj.pk = created.pk
+        obj._state.adding = False
 
 
 class WorkItemAdminForm(forms.ModelForm):
@@ -53,8 +103,14 @@ class WorkItemAdminForm(forms.ModelForm):
             try:
                 refuse_plan_move(self.instance, {k: data[k] for k in NODE_FIELDS if k in data})
             except ValidationError as error:
-                for field, problems in error.message_dict.items():
-                    self.add_error(field, problems)
+                _errors_at_fields(self, error)
+        project = data.get("project")
+        if project is not None:
+            values = {k: v for k, v in data.items() if k in self.changed_data and k != "villages"}
+            try:
+                work_item_check(project=project, values=values, item=self.instance)
+            except ValidationError as error:
+                _errors_at_fields(self, error)
         return data
 
 

@@ -248,7 +248,7 @@ def _check_same_schedule(
                 raise ValidationError(
                     {
                         "file": _(
-                            "Task %(task)s: as a guatu project its %(field)s would be "
+                            "Task %(task)s: as a project in the system its %(field)s would be "
                             "%(ours)s, but Microsoft Project's is %(theirs)s; the plan is "
                             "not imported."
                         )

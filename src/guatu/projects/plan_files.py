@@ -44,7 +44,9 @@ def as_mspdi(path: Path, folder: Path) -> Path:
         return path
     if suffix not in MPXJ_FORMATS:
         raise MspdiError(
-            gettext_noop("%(file)s is not a plan guatu reads (.xml, .mpp, .xer, .mpx, .pmxml)."),
+            gettext_noop(
+                "%(file)s is not a plan the system reads (.xml, .mpp, .xer, .mpx, .pmxml)."
+            ),
             file=path.name,
         )
     if java_runtime() is None:

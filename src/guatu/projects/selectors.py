@@ -4,7 +4,7 @@ from datetime import date
 from decimal import Decimal
 from itertools import pairwise
 
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Count, IntegerField, Max, Q, QuerySet, Value, When
 
 from guatu.projects.models import (
     SCHEDULE_FIELDS,
@@ -128,3 +128,10 @@ def under_way_by(day: date) -> Q:
 def is_under_way_by(item, day: date) -> bool:
     """``under_way_by`` on an item already read."""
     return any(start is not None and start <= day for start in (item.plan_start, item.early_start))
+
+
+def next_item_order(*, project: Project) -> int:
+    """The display order for a new item of *project*: after every item it has (as the
+    ledger places its new rows)."""
+    top = project.work_items.aggregate(top=Max("order"))["top"]
+    return (top or 0) + 1

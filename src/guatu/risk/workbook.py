@@ -11,7 +11,7 @@ import io
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from guatu.common.spreadsheet import write_sheet
+from guatu.common.spreadsheet import book_properties, write_sheet
 from guatu.org.models import Town
 from guatu.projects.models import Phase
 from guatu.risk.services import ProjectRisk
@@ -32,6 +32,7 @@ def items_workbook(risk: ProjectRisk) -> bytes:
     heading = _(
         "%(project)s — finish of every work item as of %(date)s (%(runs)d Monte Carlo runs)"
     ) % {"project": risk.project.name, "date": risk.today.isoformat(), "runs": risk.runs}
+    book_properties(book, creator=risk.project.city.issuer, title=heading)
     rows = []
     for row in risk.items:
         node = nodes.get(row.item.pk)

@@ -24,7 +24,7 @@ GUATU_TRUSTED_PROXIES = [
 ]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "guatu.accounts.admin_config.GuatuAdminConfig",  # django.contrib.admin, our site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

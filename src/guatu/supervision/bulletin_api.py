@@ -6,13 +6,14 @@ place) and publishes; everyone else reads what they may (published bulletins;
 a town or department only its own unit's rungs). Another city's ids are 404.
 """
 
-from datetime import date, datetime
+from datetime import date
 
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from ninja import Router, Schema
 from ninja.responses import Status
 
+from guatu.common.times import LocalDateTime
 from guatu.org.selectors import current_city_or_404
 from guatu.projects.models import Project
 from guatu.supervision.models import Bulletin
@@ -34,7 +35,7 @@ class BulletinOut(Schema):
     status: str
     title: str
     number_text: str
-    published_at: datetime | None
+    published_at: LocalDateTime | None
 
 
 class RungOut(Schema):

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from guatu.common.scope import CityScopedManager, UnscopedManager
+from guatu.core.periods import period_label
 
 
 class EscalationLevel(models.TextChoices):
@@ -93,7 +94,7 @@ class EscalationEvent(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_level_display()} · {self.work_item} · {self.period}"
+        return f"{self.get_level_display()} · {self.work_item} · {period_label(self.period)}"
 
 
 class NoticeTemplate(models.Model):
@@ -235,7 +236,7 @@ class Bulletin(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.content.get("title", self.period)
+        return self.content.get("title") or period_label(self.period)
 
 
 class Score(models.Model):
@@ -278,4 +279,4 @@ class Score(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.period} {self.town or self.department}: {self.score}"
+        return f"{period_label(self.period)} {self.town or self.department}: {self.score}"

@@ -1,10 +1,11 @@
 """``GET /api/v1/region``: the cities below a prefecture or province, as its page ranks them."""
 
-from datetime import date, datetime
+from datetime import date
 
 from django.http import Http404
 from ninja import Router, Schema
 
+from guatu.common.times import LocalDateTime
 from guatu.org.selectors import current_city, oversees_cities
 from guatu.supervision.region import region_standings
 
@@ -15,7 +16,7 @@ class CityStandingOut(Schema):
     code: str
     name: str
     as_of: date
-    computed_at: datetime
+    computed_at: LocalDateTime
     on_track: float | None
     planned: float
     actual: float

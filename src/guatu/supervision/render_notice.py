@@ -120,7 +120,8 @@ def notice_parts(event) -> dict:
 def notice_docx(event) -> bytes:
     with translation.override(settings.LANGUAGE_CODE):  # a 公文 in the city's language
         parts = notice_parts(event)
-    document = gbt9704_document()
+    title = " ".join(part for part in (parts["title"], parts["number"]) if part)
+    document = gbt9704_document(author=parts["office"], title=title)
     # The office's mark alone is shorter than a bulletin's: it fits one line at 30 pt.
     masthead(document, parts["mark"], parts["number"] or None, size=Pt(30))
     _paragraph(

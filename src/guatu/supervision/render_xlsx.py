@@ -17,7 +17,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from guatu.common.spreadsheet import safe_row
+from guatu.common.spreadsheet import book_properties, safe_row
 from guatu.supervision.render_docx import region_columns
 
 #: A sheet: its title, its header and its rows.
@@ -27,7 +27,7 @@ Sheet = tuple[str, list[str], list[list]]
 def render_xlsx(content: dict, labels: dict[str, str]) -> bytes:
     """Return the bulletin *content* as .xlsx bytes; *labels* are the words, translated."""
     if content.get("kind") == "region":
-        return _book([_cities(content["cities"], labels)])
+        return _book([_cities(content["cities"], labels)], content)
     sheets = [
         _towns(content["towns"], labels),
         _departments(content["departments"], labels),
@@ -42,7 +42,7 @@ def render_xlsx(content: dict, labels: dict[str, str]) -> bytes:
         sheets.append(_schedule_risk(content["risk_nodes"], labels))
     if content.get("adjustments"):
         sheets.append(_adjustments(content["adjustments"], labels))
-    return _book(sheets)
+    return _book(sheets, content)
 
 
 def _cities(cities: list[dict], labels: dict[str, str]) -> Sheet:
@@ -68,9 +68,10 @@ def _cities(cities: list[dict], labels: dict[str, str]) -> Sheet:
     return labels["cities_sheet"], header, rows
 
 
-def _book(sheets: list[Sheet]) -> bytes:
+def _book(sheets: list[Sheet], content: dict) -> bytes:
     # Write-only: a city's workbook has tens of thousands of rows.
     book = Workbook(write_only=True)
+    book_properties(book, creator=content["office"], title=content["title"])
     head, fill = Font(bold=True), PatternFill("solid", fgColor="EEF2F6")
     for title, header, rows in sheets:
         _sheet(book, title, header, rows, head=head, fill=fill)

@@ -5,7 +5,7 @@ department answers (a JSON body with the text; files go through the page), and
 the unit, leaders and the office read the answers. Another city's rung is 404.
 """
 
-from datetime import date, datetime
+from datetime import date
 
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -13,6 +13,7 @@ from ninja import Router, Schema
 from ninja.responses import Status
 
 from guatu.access import can_see_notice_answers, require
+from guatu.common.times import LocalDateTime
 from guatu.org.clock import city_today
 from guatu.supervision.models import EscalationEvent, NoticeReply
 from guatu.supervision.replies import notice_reply
@@ -35,7 +36,7 @@ class ReplyOut(Schema):
     id: int
     text: str
     created_by: str
-    created_at: datetime
+    created_at: LocalDateTime
     files: list[ReplyFileOut]
 
 

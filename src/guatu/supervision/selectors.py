@@ -1,17 +1,20 @@
 """Read paths for supervision: which bulletins a user may see; which rungs of the ladder,
-and where each stands with its unit's answer (整改反馈)."""
+and where each stands with its unit's answer (整改反馈); each unit's score of a year and
+what makes it up."""
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Exists, Min, OuterRef
+from django.utils.translation import gettext_lazy
 
 from guatu.access import is_supervisor
 from guatu.accounts.models import Role
 from guatu.org.clock import city_time, city_today
 from guatu.org.models import City
 from guatu.org.selectors import oversees_cities
-from guatu.supervision.models import Bulletin, EscalationEvent, NoticeReply
+from guatu.supervision.models import Bulletin, EscalationEvent, NoticeReply, Score
 
 
 def divisions_above(user) -> list[int]:
@@ -143,3 +146,101 @@ def answers_overdue(*, city: City, today: date | None = None):
         .exclude(Exists(answered))
         .select_related("work_item__project", "town", "department")
     )
+
+
+# --- the score and what makes it up ------------------------------------------------------
+
+#: The rules of a 督查考核 score in the order shown: key, words, and whether the figure is
+#: a share (the unit's on-track share, its timely reports, its blockers resolved on time)
+#: or a count (rungs issued, 节点调整 approved), which take points off.
+SCORE_RULES = (
+    ("on_track", gettext_lazy("Work on track (share, weighted)"), "share"),
+    ("timeliness", gettext_lazy("Reports on time (share of items under way)"), "share"),
+    ("blockers", gettext_lazy("Blockers resolved by their due date (share)"), "share"),
+    ("escalations", gettext_lazy("Rungs of the ladder issued"), "count"),
+    ("adjustments", gettext_lazy("Node adjustments approved"), "count"),
+)
+TENTH = Decimal("0.1")
+
+
+@dataclass(frozen=True)
+class ScorePart:
+    """One rule of a unit's score over the year: its figure (an average share in % or a
+    count of the year) and its points (the average per period; off the score if < 0)."""
+
+    rule: str
+    label: str
+    figure: Decimal
+    is_share: bool
+    points: Decimal
+
+
+@dataclass(frozen=True)
+class UnitScore:
+    """A town's or department's score of the year: the average of its periods' scores,
+    to one decimal, and the parts that make it up (they add up to it exactly)."""
+
+    name: str
+    score: Decimal
+    periods: int
+    parts: list[ScorePart]
+
+
+def _period_points(parts: dict) -> dict[str, float]:
+    """The points each rule gave one period's score (``supervision.scores_record``'s sum)."""
+    weights = parts.get("weights") or {}
+    adjustment = float(weights.get("adjustment", 0.0))
+    return {
+        "on_track": 100 * float(weights.get("on_track", 0)) * float(parts.get("on_track") or 0),
+        "timeliness": 100 * float(weights.get("timeliness", 0)) * float(parts["timeliness"]),
+        "blockers": 100 * float(weights.get("blockers", 0)) * float(parts["blockers"]),
+        "escalations": -float(parts.get("escalation_points") or 0),
+        "adjustments": -adjustment * int(parts.get("adjustments") or 0),
+    }
+
+
+def apportion(values: list[float], total: Decimal, step: Decimal = TENTH) -> list[Decimal]:
+    """*values* rounded to *step* so that they add up to *total* exactly (largest remainder:
+    the values nearest to the next step take the rounding's difference).
+
+    >>> apportion([33.34, 33.33, 33.33], Decimal("100.0"))
+    [Decimal('33.4'), Decimal('33.3'), Decimal('33.3')]
+    """
+    units = [Decimal(repr(v)) / step for v in values]
+    floors = [u.to_integral_value(rounding=ROUND_FLOOR) for u in units]
+    left = int(total / step - sum(floors))
+    order = sorted(range(len(values)), key=lambda i: units[i] - floors[i], reverse=left > 0)
+    for i in order[: abs(left)]:
+        floors[i] += 1 if left > 0 else -1
+    return [(f * step).quantize(step) for f in floors]
+
+
+def unit_scores(*, year: int, unit: str) -> list[UnitScore]:
+    """Each town's (*unit* ``town``) or department's (``department``) score of *year*, best
+    first, with what makes it up (``SCORE_RULES``)."""
+    by_unit: dict[int, list] = {}
+    names: dict[int, str] = {}
+    scores = Score.objects.filter(year=year, **{f"{unit}__isnull": False}).select_related(unit)
+    for score in scores.order_by("period", "id"):
+        key = getattr(score, f"{unit}_id")
+        names[key] = str(getattr(score, unit))
+        by_unit.setdefault(key, []).append(score)
+    result = []
+    for key, periods in by_unit.items():
+        n = len(periods)
+        average = sum(s.score for s in periods) / n
+        shown = Decimal(average).quantize(TENTH, rounding=ROUND_HALF_UP)
+        points = [_period_points(s.parts) for s in periods]
+        values = [sum(p[rule] for p in points) / n for rule, _label, _kind in SCORE_RULES]
+        apportioned = apportion(values, shown)
+        parts = []
+        for (rule, label, kind), value in zip(SCORE_RULES, apportioned, strict=True):
+            if kind == "share":
+                figure = sum(float(s.parts.get(rule) or 0) for s in periods) / n * 100
+                figure = Decimal(repr(figure)).quantize(TENTH, rounding=ROUND_HALF_UP)
+            else:
+                figure = Decimal(sum(int(s.parts.get(rule) or 0) for s in periods))
+            parts.append(ScorePart(rule, str(label), figure, kind == "share", value))
+        result.append(UnitScore(names[key], shown, n, parts))
+    result.sort(key=lambda u: (-u.score, u.name))
+    return result

@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Avg, Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,6 +16,7 @@ from guatu.org.selectors import current_city, current_city_or_404
 from guatu.projects.models import Project
 from guatu.supervision import render as formats
 from guatu.supervision.bulletins import ladder_choices
+from guatu.supervision.lists import BULLETINS, ESCALATIONS
 from guatu.supervision.models import Bulletin, EscalationEvent, Score
 from guatu.supervision.notices import default_body, fields, template_text
 from guatu.supervision.render_notice import notice_docx, notice_filename, notice_pdf
@@ -25,6 +25,7 @@ from guatu.supervision.selectors import (
     bulletins_visible,
     divisions_above,
     escalations_visible,
+    unit_scores,
 )
 from guatu.supervision.services import (
     bulletin_draft,
@@ -65,11 +66,15 @@ def bulletin_list_view(request: HttpRequest) -> HttpResponse:
                     messages.error(request, problem)
         else:
             return redirect("supervision:bulletin", pk=bulletin.pk)
-    return render(
+    return BULLETINS.respond(
         request,
-        "supervision/bulletin_list.html",
-        {
-            "bulletins": bulletins_visible(user=request.user),
+        lambda query: (
+            bulletins_visible(user=request.user)
+            .filter(query.where())
+            .order_by("-year", "-period", "-id")
+        ),
+        template="supervision/bulletin_list.html",
+        context={
             # The level above drafts for its cities together, never one project of theirs.
             "projects": (
                 [] if getattr(request, "above_cities", False) else Project.objects.order_by("code")
@@ -179,7 +184,10 @@ def bulletin_file_view(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
             bulletin.content
         )
     response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="bulletin-{bulletin.period}.{fmt}"'
+    # The PDF opens in the browser (a phone's own viewer); Word and Excel are files to keep.
+    response["Content-Disposition"] = content_disposition_header(
+        fmt != "pdf", f"bulletin-{bulletin.period}.{fmt}"
+    )
     return response
 
 
@@ -198,19 +206,27 @@ def escalation_list_view(request: HttpRequest) -> HttpResponse:
         return redirect("supervision:escalations")
     # A town or a department lists its own unit's rungs only; each row says where its
     # unit's answer (整改反馈) stands, and ?overdue=1 keeps the rungs whose answer is late.
-    events = list(escalations_visible(user=request.user).order_by("resolved_at", "-period", "id"))
-    states = answer_states(events)
-    for event in events:
-        event.answer = states[event.pk]
-    overdue = [event for event in events if event.answer.state == "overdue"]
-    only_overdue = request.GET.get("overdue") == "1"
-    return render(
+    overdue_count = 0
+
+    def rows(query):
+        nonlocal overdue_count
+        events = list(
+            escalations_visible(user=request.user)
+            .filter(query.where())
+            .order_by("resolved_at", "-period", "id")
+        )
+        states = answer_states(events)
+        for event in events:
+            event.answer = states[event.pk]
+        overdue_count = sum(event.answer.state == "overdue" for event in events)
+        return events
+
+    return ESCALATIONS.respond(
         request,
-        "supervision/escalations.html",
-        {
-            "events": overdue if only_overdue else events,
-            "overdue_count": len(overdue),
-            "only_overdue": only_overdue,
+        rows,
+        template="supervision/escalations.html",
+        context={
+            "overdue_count": lambda: overdue_count,
             "may_resolve": is_supervisor(request.user),
         },
     )
@@ -292,22 +308,12 @@ def score_view(request: HttpRequest) -> HttpResponse:
         )
     latest = Score.objects.order_by("-year").values_list("year", flat=True).first()
     year = int(asked) if asked else (latest or city_today(current_city()).year)
-    scores = Score.objects.filter(year=year)
-
-    def ranking(field: str):
-        return (
-            scores.filter(**{f"{field}__isnull": False})
-            .values(f"{field}__name")
-            .annotate(average=Avg("score"), periods=Count("id"))
-            .order_by("-average")
-        )
-
     return render(
         request,
         "supervision/scores.html",
         {
             "year": year,
-            "towns": ranking("town"),
-            "departments": ranking("department"),
+            "towns": unit_scores(year=year, unit="town"),
+            "departments": unit_scores(year=year, unit="department"),
         },
     )

@@ -37,7 +37,7 @@ class MspdiImportForm(forms.Form):
         label=_("Plan file"),
         help_text=_(
             "Microsoft Project (.xml, .mpp, .mpx) or Primavera P6 (.xer, .pmxml). A plan is "
-            "imported only if guatu reproduces every date and float the file stores."
+            "imported only if the system reproduces every date and float the file stores."
         ),
         widget=forms.ClearableFileInput(attrs={"accept": ",".join(PLAN_SUFFIXES)}),
     )

@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from guatu.access import reports_own_items
-from guatu.notify.todo import todo
+from guatu.notify.todo import todo_of_request
 from guatu.org.clock import city_today
 from guatu.org.selectors import current_city
 from guatu.progress.my_work import my_work
@@ -41,6 +41,6 @@ def my_work_view(request: HttpRequest) -> HttpResponse:
             "due": sum(not row.reported_this_week for row in work.rows),
             "blockers": work.blockers,
             "lights": work.lights,
-            "entries": todo(request.user, current_city(), today),
+            "entries": todo_of_request(request),
         },
     )

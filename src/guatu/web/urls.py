@@ -3,6 +3,7 @@
 from django.urls import path
 
 from guatu.web import my_work, views
+from guatu.web.views import project_edit
 
 app_name = "web"
 urlpatterns = [
@@ -12,7 +13,18 @@ urlpatterns = [
     path("projects/", views.project_list_view, name="project-list"),
     path("items/", views.item_list_view, name="item-list"),
     path("blockers/", views.blocker_board_view, name="blocker-board"),
+    path("reports/", views.report_list_view, name="report-list"),
     path("projects/import/", views.project_import_view, name="project-import"),
+    path("projects/new/", project_edit.project_create_view, name="project-create"),
+    path("projects/<slug:code>/edit/", project_edit.project_edit_view, name="project-edit"),
+    path("projects/<slug:code>/items/new/", project_edit.item_create_view, name="item-create"),
+    path("projects/<slug:code>/links/", project_edit.links_view, name="project-links"),
+    path(
+        "projects/<slug:code>/links/<int:pk>/remove/",
+        project_edit.link_remove_view,
+        name="project-link-remove",
+    ),
+    path("items/<int:pk>/edit/", project_edit.item_edit_view, name="item-edit"),
     path("projects/<slug:code>/", views.project_detail_view, name="project-detail"),
     path("projects/<slug:code>/mspdi.xml", views.project_export_view, name="project-export"),
     path("projects/<slug:code>/wallchart/", views.wallchart_fragment_view, name="wallchart"),

@@ -2,26 +2,26 @@
 
 ``projects`` (the list, a project's page, its MSPDI import and export),
 ``charts`` (the wall chart on screen and to print), ``items`` (an item's page
-with its report, blocker and review forms, the list behind a dashboard number,
-site photos), ``city`` (the dashboard and the towns), ``blockers`` (the board)
-and ``rules`` (the status rules). The routes in ``guatu.web.urls`` name each
+with its report, blocker and review forms, site photos), ``lists`` (the lists of
+projects, work items, blockers and reports: search, filters, sorting, paging and
+their Excel export), ``city`` (the dashboard and the towns) and ``rules`` (the
+status rules). The routes in ``guatu.web.urls`` name each
 view from here.
 """
 
-from guatu.web.views.blockers import blocker_board_view
 from guatu.web.views.charts import wallchart_export_view, wallchart_fragment_view
 from guatu.web.views.city import dashboard_view, town_detail_view, town_list_view
-from guatu.web.views.items import (
-    item_detail_view,
+from guatu.web.views.items import item_detail_view, item_report_view, photo_view
+from guatu.web.views.lists import (
+    blocker_board_view,
     item_list_view,
-    item_report_view,
-    photo_view,
+    project_list_view,
+    report_list_view,
 )
 from guatu.web.views.projects import (
     project_detail_view,
     project_export_view,
     project_import_view,
-    project_list_view,
 )
 from guatu.web.views.region import region_city_view, region_view
 from guatu.web.views.rules import rules_view
@@ -39,6 +39,7 @@ __all__ = [
     "project_list_view",
     "region_city_view",
     "region_view",
+    "report_list_view",
     "rules_view",
     "town_detail_view",
     "town_list_view",

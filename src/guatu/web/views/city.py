@@ -5,7 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from guatu.access import can_report
-from guatu.notify.todo import todo
+from guatu.notify.todo import todo_of_request
 from guatu.org.clock import city_today
 from guatu.org.models import Town
 from guatu.org.selectors import current_city, oversees_cities
@@ -25,7 +25,7 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "web/dashboard.html",
-        {"board": dashboard(city=city), "entries": todo(request.user, city)},
+        {"board": dashboard(city=city), "entries": todo_of_request(request)},
     )
 
 

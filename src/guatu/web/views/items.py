@@ -1,14 +1,12 @@
 """An item's pages: its page with the report, blocker and review forms, the report
-form's own address, the list behind a dashboard number, and its site photos."""
+form's own address, and its site photos (the list of items: ``lists``)."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import numpy as np
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -24,13 +22,10 @@ from guatu.access import (
     require,
 )
 from guatu.common.pages import apply_errors
-from guatu.core.status import LIGHT_NAMES, Reason
 from guatu.org.clock import city_today
-from guatu.org.models import Town
-from guatu.org.selectors import current_city_or_404
+from guatu.progress.held import Holding, held_photos, photos_hold, photos_release
 from guatu.progress.models import Blocker, ProgressReport, ReportPhoto
-from guatu.progress.nodes import NODES, overdue_mask
-from guatu.progress.selectors import report_history
+from guatu.progress.selectors import report_history, reports_in_force
 from guatu.progress.services import (
     blocker_escalate,
     blocker_open,
@@ -38,9 +33,8 @@ from guatu.progress.services import (
     report_review,
     report_submit,
 )
-from guatu.progress.status import items_status, status_table
+from guatu.progress.status import items_status
 from guatu.projects.models import WorkItem
-from guatu.web.dashboard import items_for
 from guatu.web.forms import BlockerForm, ReportForm, ResolveForm
 
 
@@ -50,6 +44,8 @@ class _ItemForms:
 
     report: ReportForm
     blocker: BlockerForm
+    #: The photos of a refused report, kept for the retry (``progress.held``).
+    held: Holding | None = None
 
 
 @login_required
@@ -64,7 +60,9 @@ def item_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         blocker=BlockerForm(initial={"owner_department": item.owner_department_id}),
     )
     if request.method == "POST" and _item_action(request, item, forms):
-        return redirect("web:item-detail", pk=item.pk)
+        # The message is at the top of the page: open there, not on the form the post
+        # came from (a redirect without a fragment keeps the posted page's #report).
+        return redirect(f"{reverse('web:item-detail', args=[item.pk])}#top")
     return render(request, "web/item_detail.html", _item_context(request.user, item, forms))
 
 
@@ -93,22 +91,31 @@ def _submit_report(request: HttpRequest, item: WorkItem, forms: _ItemForms) -> b
     user = request.user
     require(can_report(user, item), user=user, action="report_submit", target=item)
     forms.report = ReportForm(request.POST, request.FILES, item=item)
+    # Photos of an earlier refused try, kept for this one (the file input comes back empty).
+    token = request.POST.get("held_photos", "")
+    uploads = request.FILES.getlist("photos")
     if not forms.report.is_valid():
+        forms.held = photos_hold(uploads, token=token, user=user, item=item)
         return False
     data = forms.report.cleaned_data
-    report_submit(
-        work_item=item,
-        reported_by=user,
-        reported_on=data["reported_on"],
-        quantity=data.get("quantity"),
-        unit=data.get("unit") or "",
-        percent=data.get("percent"),
-        note=data["note"],
-        above_target=data["above_target"],
-        supersedes=data["supersedes"],
-        correction_reason=data["correction_reason"],
-        photos=data["photos"],
-    )
+    try:
+        report_submit(
+            work_item=item,
+            reported_by=user,
+            reported_on=data["reported_on"],
+            quantity=data.get("quantity"),
+            unit=data.get("unit") or "",
+            percent=data.get("percent"),
+            note=data["note"],
+            above_target=data["above_target"],
+            supersedes=data["supersedes"],
+            correction_reason=data["correction_reason"],
+            photos=[*held_photos(token, user=user, item=item), *data["photos"]],
+        )
+    except ValidationError:
+        forms.held = photos_hold(uploads, token=token, user=user, item=item)
+        raise
+    photos_release(token, user=user, item=item)
     messages.success(request, _("Report saved."))
     return True
 
@@ -178,7 +185,9 @@ def _item_context(user, item: WorkItem, forms: _ItemForms) -> dict:
         "item": item,
         "status": items_status(items=[item]).get(item.pk),
         "today": city_today(item.project.city),
-        "history": report_history(work_item_id=item.pk),
+        "history": report_history(work_item_id=item.pk).reverse(),  # the newest first
+        "last_report": reports_in_force(work_item_ids=[item.pk]).last(),
+        "held": forms.held,
         "blockers": item.blockers.select_related("owner_department").order_by("due_on"),
         "report_form": forms.report if can_report(user, item) else None,
         "blocker_form": forms.blocker if can_open_blocker(user, item) else None,
@@ -196,47 +205,6 @@ def item_report_view(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(WorkItem.objects.select_related("project"), pk=pk)
     require(can_report(request.user, item), user=request.user, action="report_form", target=item)
     return redirect(f"{reverse('web:item-detail', args=[item.pk])}#report")
-
-
-ITEM_LIST_LIMIT = 500
-
-
-@login_required
-def item_list_view(request: HttpRequest) -> HttpResponse:
-    """The list behind a number on the dashboard: items filtered by light, town, warning,
-    or the time nodes passed undone (``overdue``)."""
-    light = request.GET.get("light")
-    town = request.GET.get("town")
-    warning = request.GET.get("warning") == "1"
-    overdue = request.GET.get("overdue") == "1"
-    query = NODES if overdue else Q(kind=WorkItem.Kind.TASK)
-    if town and town.isdigit():
-        query &= Q(town_id=int(town))
-    today = city_today(current_city_or_404())
-    table = status_table(items=query)
-    keep = np.ones(len(table.pks), dtype=bool)
-    if light in LIGHT_NAMES:
-        keep &= table.light == LIGHT_NAMES.index(light)
-    if warning:
-        keep &= table.result.reason == Reason.FORECAST
-    if overdue:
-        keep &= overdue_mask(table, today)
-    chosen = np.flatnonzero(keep)
-    chosen = chosen[np.argsort(-table.result.lag[chosen], kind="stable")]
-    return render(
-        request,
-        "web/item_list.html",
-        {
-            "rows": items_for(table, chosen[:ITEM_LIST_LIMIT]),
-            "total": len(chosen),
-            "limit": ITEM_LIST_LIMIT,
-            "light": light,
-            "warning": warning,
-            "overdue": overdue,
-            "town": Town.objects.filter(pk=town).first() if town and town.isdigit() else None,
-            "today": today,
-        },
-    )
 
 
 @login_required

@@ -1,4 +1,4 @@
-"""The projects' pages: the list, a project's page, its MSPDI import and export."""
+"""The projects' pages: a project's page, its MSPDI import and export (the list: ``lists``)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,38 +13,23 @@ from guatu.access import role_required
 from guatu.accounts.models import Role
 from guatu.common.pages import apply_errors
 from guatu.org.clock import city_today
-from guatu.org.selectors import current_city
 from guatu.progress.joint import joint_milestone_state
 from guatu.progress.models import Blocker, ProgressReport
 from guatu.progress.nodes import item_flag
 from guatu.progress.selectors import latest_report_values
-from guatu.progress.status import lights_by_project, projects_light, status_table
+from guatu.progress.status import lights_by_project, status_table
 from guatu.projects.interchange import project_export_mspdi, project_import_upload
 from guatu.projects.models import Project
 from guatu.projects.plan_files import java_runtime
 from guatu.projects.selectors import (
     critical_chains,
     project_dependencies,
-    project_list,
     project_task_force,
     project_work_items,
 )
 from guatu.web.forms import MspdiImportForm
 from guatu.web.views.charts import chart_options
 from guatu.web.wallchart import chart_choices, wallchart_screen
-
-
-@login_required
-def project_list_view(request: HttpRequest) -> HttpResponse:
-    projects = list(project_list())
-    lights = projects_light(projects=projects)
-    for project in projects:
-        project.light = lights.get(project.pk, "")
-    city = current_city()
-    return render(
-        request, "web/project_list.html", {"projects": projects, "today": city_today(city)}
-    )
-
 
 #: Rows of the work-item table per page; the wall chart above it shows every item.
 TABLE_ROWS = 200

@@ -78,3 +78,31 @@ document.addEventListener("submit", (event) => {
   const question = event.submitter && event.submitter.dataset.confirm;
   if (question && !window.confirm(question)) event.preventDefault();
 });
+
+// On a phone each table row becomes a card (guatu.css, 600 px and narrower): every
+// cell carries its column's heading as data-label, read from the table's one-row head.
+// A table marked .no-cards, or with a head of several rows, keeps its columns.
+function labelCells(root) {
+  root.querySelectorAll("table").forEach((table) => {
+    const head = table.tHead;
+    if (!head || head.rows.length !== 1 || table.classList.contains("no-cards")) return;
+    const names = [];
+    for (const th of head.rows[0].cells) {
+      for (let i = 0; i < th.colSpan; i++) names.push(th.textContent.trim().replace(/\s+/g, " "));
+    }
+    for (const body of table.tBodies) {
+      for (const row of body.rows) {
+        let column = 0;
+        for (const cell of row.cells) {
+          if (cell.colSpan === 1 && names[column] && !cell.dataset.label) {
+            cell.dataset.label = names[column];
+          }
+          column += cell.colSpan;
+        }
+      }
+    }
+    table.classList.add("cards");
+  });
+}
+document.addEventListener("DOMContentLoaded", () => labelCells(document));
+document.addEventListener("htmx:afterSettle", (event) => labelCells(event.target.parentNode || document));

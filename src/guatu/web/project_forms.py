@@ -1,0 +1,173 @@
+"""Forms of the office's project pages: a project, a work item, a link (前置关系).
+
+Input schemas only: each field is bounded (``common.bounds``) and its choices are
+read per form in the request's city; the services (``projects.services``) check
+again and decide, and their refusals are put back at the fields they name.
+"""
+
+from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils.translation import gettext_lazy as _
+
+from guatu.common.bounds import DAY_VALIDATORS, MAX_QUANTITY
+from guatu.core.limits import MAX_DAYS
+from guatu.org.models import Department, Town
+from guatu.projects.models import Dependency, Phase, Project, WorkItem, unit_choices
+from guatu.web.forms import DATE
+
+#: Codes the project pages' own addresses use (``/projects/new/``, ``/projects/import/``).
+RESERVED_CODES = frozenset({"new", "import"})
+
+
+def _date(field: forms.Field) -> None:
+    field.widget = DATE
+    field.validators = [*field.validators, *DAY_VALIDATORS]
+
+
+class ProjectForm(forms.ModelForm):
+    """新建 / 编辑项目: what the office types; the code is fixed once the project exists."""
+
+    owner_department = forms.ModelChoiceField(
+        label=_("owner department"), queryset=Department.objects.none()
+    )
+
+    class Meta:
+        model = Project
+        fields = [
+            "code",
+            "name",
+            "programme",
+            "owner_department",
+            "start_date",
+            "deadline",
+            "calendar",
+            "description",
+        ]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Read per form, in the request's city: a queryset made at import sees every city.
+        self.fields["owner_department"].queryset = Department.objects.order_by("name")
+        for name in ("start_date", "deadline"):
+            _date(self.fields[name])
+        if self.instance.pk:
+            self.fields["code"].disabled = True
+            self.fields["code"].help_text = _("The code stays: ledgers and links name it.")
+
+    def clean_code(self) -> str:
+        code = self.cleaned_data["code"]
+        if not self.instance.pk and code in RESERVED_CODES:
+            raise forms.ValidationError(_("This code is reserved; choose another."))
+        return code
+
+    def _post_clean(self) -> None:
+        # The service validates the project (its city, code and nodes): the form's
+        # instance has no city yet, so the model's own clean would fail on it.
+        pass
+
+
+class WorkItemForm(forms.ModelForm):
+    """添加 / 编辑工作事项."""
+
+    phase = forms.ModelChoiceField(label=_("phase"), queryset=Phase.objects.none(), required=False)
+    town = forms.ModelChoiceField(label=_("town"), queryset=Town.objects.none(), required=False)
+    owner_department = forms.ModelChoiceField(
+        label=_("owner department"), queryset=Department.objects.none(), required=False
+    )
+    quantity_target = forms.DecimalField(
+        label=_("target quantity"),
+        required=False,
+        max_digits=16,
+        decimal_places=4,
+        min_value=0,
+        max_value=MAX_QUANTITY,
+    )
+    duration_days = forms.IntegerField(
+        label=_("duration (days)"), min_value=0, max_value=MAX_DAYS, initial=0
+    )
+
+    class Meta:
+        model = WorkItem
+        fields = [
+            "code",
+            "name",
+            "kind",
+            "phase",
+            "town",
+            "owner_department",
+            "quantity_target",
+            "unit",
+            "planned_value",
+            "duration_days",
+            "planned_start",
+            "deadline",
+            "fixed",
+        ]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["phase"].queryset = Phase.objects.order_by("order", "code")
+        self.fields["town"].queryset = Town.objects.order_by("order", "name")
+        self.fields["owner_department"].queryset = Department.objects.order_by("name")
+        self.fields["unit"].choices = [("", "—"), *unit_choices()]
+        self.fields["planned_value"].validators = [
+            *self.fields["planned_value"].validators,
+            MinValueValidator(0),
+            MaxValueValidator(MAX_QUANTITY),
+        ]
+        for name in ("planned_start", "deadline"):
+            _date(self.fields[name])
+
+    def clean(self):
+        data = super().clean()
+        # The database's rules (ARCHITECTURE: rules kept by the database), said at the field.
+        if data.get("quantity_target") is not None and not data.get("unit"):
+            self.add_error("unit", _("A target quantity needs a unit, and a unit a target."))
+        elif data.get("unit") and data.get("quantity_target") is None and "quantity_target" in data:
+            self.add_error(
+                "quantity_target", _("A target quantity needs a unit, and a unit a target.")
+            )
+        if data.get("quantity_target") == 0:
+            self.add_error("quantity_target", _("The target quantity must be greater than zero."))
+        if data.get("kind") == WorkItem.Kind.MILESTONE and data.get("duration_days"):
+            self.add_error("duration_days", _("A milestone has no duration."))
+        if data.get("fixed") and not data.get("planned_start"):
+            self.add_error("planned_start", _("A fixed work item needs its planned start."))
+        return data
+
+    def _post_clean(self) -> None:
+        # The service validates the item against its project (``work_item_check``, then
+        # the model's rules); an instance filled here would be half new, half stored.
+        pass
+
+
+class LinkForm(forms.Form):
+    """添加前置关系: predecessor → successor, its type and lag, within one project."""
+
+    predecessor = forms.ModelChoiceField(label=_("predecessor"), queryset=WorkItem.objects.none())
+    successor = forms.ModelChoiceField(label=_("successor"), queryset=WorkItem.objects.none())
+    type = forms.ChoiceField(
+        label=_("type"), choices=Dependency.Type.choices, initial=Dependency.Type.FS
+    )
+    lag_days = forms.IntegerField(
+        label=_("lag (days)"),
+        initial=0,
+        min_value=-MAX_DAYS,
+        max_value=MAX_DAYS,
+        help_text=_("Negative for a lead."),
+    )
+
+    def __init__(self, *args, project: Project, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        items = project.work_items.order_by("order", "code")
+        self.fields["predecessor"].queryset = items
+        self.fields["successor"].queryset = items
+        for name in ("predecessor", "successor"):
+            self.fields[name].label_from_instance = lambda item: f"{item.code} {item.name}"
+
+    def clean(self):
+        data = super().clean()
+        if data.get("predecessor") and data.get("predecessor") == data.get("successor"):
+            self.add_error("successor", _("A work item cannot depend on itself."))
+        return data
