@@ -148,7 +148,7 @@ def test_blockers_through_the_api(demo):
 
 def test_the_openapi_schema(demo):
     schema = Client().get("/api/v1/openapi.json").json()
-    assert schema["info"]["title"] == "guatu API"
+    assert schema["info"]["title"] == "重点项目挂图作战 API"
     for path in (
         "/api/v1/projects",
         "/api/v1/items/{item_id}/reports",

@@ -251,3 +251,5 @@ def test_the_list_exports_exactly_the_filtered_rows(plan, users):
     )
     rows = [row for row in book.active.iter_rows(min_row=3, values_only=True) if any(row)]
     assert len(rows) == 1 and "开工" in rows[0] and "工期 10 → 12 个工作日" in rows[0]
+    # Handed out by the city's office, as the file's properties say (not "openpyxl").
+    assert book.properties.creator == land.project.city.issuer

@@ -5,7 +5,7 @@ description, a reporter's name, a bulletin's number — went into the 钉钉
 actionCard and 企业微信 markdown as it was, so ``[点此领取](https://evil.example/)``
 arrived in the group as a link. Here a set of payloads goes through every kind
 of message that reaches a robot (escalation, bulletin, report to review,
-reminders, blocker alerts), through the real services and the worker, to
+reminders, blocker alerts, 节点调整 steps), through the real services and the worker, to
 loopback robot servers of both platforms, with and without @ (企业微信 then
 sends text); each message received is parsed as CommonMark (markdown-it) and
 must hold no link but guatu's own, no image, HTML, heading but guatu's title,
@@ -21,6 +21,7 @@ import pytest
 from django.utils import timezone
 from markdown_it import MarkdownIt
 
+from guatu.baselines.services import adjustment_propose, adjustment_return
 from guatu.common.events import BulletinPublished, publish
 from guatu.notify.chat import chat_line, chat_text
 from guatu.notify.delivery import deliver_due
@@ -114,6 +115,10 @@ def _every_kind(city, users, departments, make_item, project) -> None:
         opened_on=date(2019, 11, 1), due_on=date(2019, 11, 18),
     )  # fmt: skip
     blocker_alerts(city, today=date(2019, 11, 15))
+    request = adjustment_propose(
+        actor=town, work_item=items[1], new_duration_days=12, reason="\n".join(PAYLOADS)
+    )
+    adjustment_return(actor=office(), adjustment=request, note=DESCRIPTION)
     number = "[通报](https://evil.example/b) @所有人"
     bulletin = Bulletin.objects.create(
         city=city, period="2019-W46", year=2019, content={"number_text": number}

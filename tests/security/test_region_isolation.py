@@ -309,6 +309,8 @@ def b_extras(b) -> dict[str, list]:
         "estimate_item": [b.item.pk],
         "estimate_project": [b.project.code],
         "user": [office.pk],
+        "link": [Dependency.objects.filter(predecessor=b.item).order_by("pk").first().pk],
+        "link_project": [b.project.code],
     }
 
 

@@ -111,7 +111,7 @@ class GuatuAPI(NinjaAPI):
 
 
 api = GuatuAPI(
-    title="guatu API",
+    title="重点项目挂图作战 API",
     version="1",
     description="重点项目挂图作战 — projects, work items and their lights, progress reports, "
     "blockers (卡点).",

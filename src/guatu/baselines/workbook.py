@@ -16,7 +16,7 @@ from openpyxl import Workbook
 
 from guatu.baselines.asof import AsOf, project_as_of
 from guatu.baselines.models import BaselineItem
-from guatu.common.spreadsheet import write_sheet
+from guatu.common.spreadsheet import book_properties, write_sheet
 from guatu.org.clock import city_zone
 from guatu.progress.labels import light_label
 from guatu.projects.models import Project
@@ -39,6 +39,11 @@ def as_of_workbook(project: Project, day: date) -> bytes:
     """The .xlsx of *project* as of *day*: the comparison, the baselines, the adjustments."""
     result = project_as_of(project, day)
     book = Workbook(write_only=True)
+    book_properties(
+        book,
+        creator=project.city.issuer,
+        title=_("%(project)s as of %(day)s") % {"project": project.name, "day": day.isoformat()},
+    )
     _as_of_sheet(book, project, day, result)
     _baselines_sheet(book, project)
     _adjustments_sheet(book, project)

@@ -59,7 +59,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from guatu.common.pages import bad_query, xlsx_response
-from guatu.common.spreadsheet import write_sheet
+from guatu.common.spreadsheet import book_properties, write_sheet
 
 __all__ = [
     "BadParameter",
@@ -386,7 +386,11 @@ class ListSpec:
         if query.export:
             summary = listing.summary()
             title = heading or str(self.name)
-            return listing.download(heading=f"{title}（{summary}）" if summary else title)
+            city = getattr(request.user, "city", None)
+            return listing.download(
+                heading=f"{title}（{summary}）" if summary else title,
+                creator=getattr(city, "issuer", "") or "",
+            )
         return render(request, template, {**(context or {}), "listing": listing}, status=status)
 
 
@@ -578,15 +582,18 @@ class Listing:
     def page_url(self, number: int) -> str:
         return self.query.url(page=number)
 
-    def workbook(self, *, heading: str) -> bytes:
-        """Every row of the list (all pages) as a workbook, formula-safe."""
+    def workbook(self, *, heading: str, creator: str = "") -> bytes:
+        """Every row of the list (all pages) as a workbook, formula-safe; *creator* is who
+        hands it out (the acting user's city's office), as the file's properties say."""
         book = Workbook(write_only=True)
+        book_properties(book, creator=creator, title=heading)
         headers = [str(column.header) for column in self.spec.columns]
         write_sheet(book, str(self.spec.name)[:31], heading, headers, self.export_rows())
         out = BytesIO()
         book.save(out)
         return out.getvalue()
 
-    def download(self, *, heading: str) -> HttpResponse:
+    def download(self, *, heading: str, creator: str = "") -> HttpResponse:
         stamp = timezone.localdate().isoformat()
-        return xlsx_response(self.workbook(heading=heading), f"{self.spec.name}-{stamp}.xlsx")
+        data = self.workbook(heading=heading, creator=creator)
+        return xlsx_response(data, f"{self.spec.name}-{stamp}.xlsx")

@@ -103,6 +103,32 @@ function labelCells(root) {
     }
     table.classList.add("cards");
   });
+  root.querySelectorAll("td").forEach(keepDates);
+}
+// A browser may break a line after a date's hyphen ("2019-10-" / "31"): a date inside a
+// cell's running text goes in a span that keeps it on one line.
+const DATE = /\d{4}-\d{2}-\d{2}(?: \d{2}:\d{2})?/g;
+function keepDates(cell) {
+  const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+  const texts = [];
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (!node.parentElement.closest(".nowrap, .date") && DATE.test(node.data)) texts.push(node);
+    DATE.lastIndex = 0;
+  }
+  for (const text of texts) {
+    const parts = document.createDocumentFragment();
+    let from = 0;
+    for (const match of text.data.matchAll(DATE)) {
+      parts.append(text.data.slice(from, match.index));
+      const span = document.createElement("span");
+      span.className = "nowrap";
+      span.textContent = match[0];
+      parts.append(span);
+      from = match.index + match[0].length;
+    }
+    parts.append(text.data.slice(from));
+    text.replaceWith(parts);
+  }
 }
 document.addEventListener("DOMContentLoaded", () => labelCells(document));
 document.addEventListener("htmx:afterSettle", (event) => labelCells(event.target.parentNode || document));
