@@ -236,3 +236,58 @@ def test_an_evidence_photo_keeps_its_place_for_the_office_only(approved, users, 
         seen[role] = exif_facts(b"".join(response.streaming_content))[1:]
     assert seen["supervisor"] == seen["leader"] != (None, None)
     assert seen["department"] == seen["town"] == (None, None)
+
+
+def _ledger_with(city, sheet_title: str, code_header: str, code: str, header: str, value):
+    book = load_workbook(io.BytesIO(ledger_workbook(city=city)))
+    sheet = next(s for s in book.worksheets if s.title == sheet_title)
+    headers = [cell.value for cell in sheet[2]]
+    column, key = headers.index(header) + 1, headers.index(code_header) + 1
+    row = next(r for r in range(3, sheet.max_row + 1) if sheet.cell(r, key).value == code)
+    sheet.cell(row, column).value = value
+    buffer = io.BytesIO()
+    book.save(buffer)
+    buffer.seek(0)
+    return buffer, row
+
+
+def test_an_approved_plans_target_moves_by_adjustment_only_on_every_path(
+    approved, users, city, project
+):
+    office = Client()
+    office.force_login(users["supervisor"])
+    moved = office.patch(
+        f"/api/v1/projects/{project.code}",
+        {"deadline": "2020-12-31"},
+        content_type="application/json",
+    )
+    assert moved.status_code == 400 and "基线 #1" in moved.json()["errors"]["deadline"][0]
+    cleared = office.patch(
+        f"/api/v1/projects/{project.code}", {"deadline": None}, content_type="application/json"
+    )
+    assert cleared.status_code == 400
+    buffer, row = _ledger_with(
+        city, "项目", "项目编码", project.code, "目标日期", date(2020, 12, 31)
+    )
+    result = ledger_import(source=buffer, name="台账.xlsx", actor=users["supervisor"])
+    texts = [str(problem) for problem in result.problems]
+    assert not result.ok and any(f"第 {row} 行" in t and "基线 #1" in t for t in texts), texts
+    project.refresh_from_db()
+    assert project.deadline == date(2020, 6, 30)
+    renamed = office.patch(
+        f"/api/v1/projects/{project.code}",
+        {"name": "金台铁路（改名）"},
+        content_type="application/json",
+    )
+    assert renamed.status_code == 200  # what is not the plan still changes
+
+
+def test_a_ledger_node_past_the_projects_target_is_refused_at_its_cell(
+    project, make_item, users, city
+):
+    make_item("zz", name="收尾", duration_days=5)
+    buffer, row = _ledger_with(city, "工作事项", "事项编码", "zz", "时间节点", date(2020, 9, 30))
+    result = ledger_import(source=buffer, name="台账.xlsx", actor=users["supervisor"])
+    texts = [str(problem) for problem in result.problems]
+    assert not result.ok
+    assert any(f"第 {row} 行" in t and "时间节点" in t and "2020-06-30" in t for t in texts), texts

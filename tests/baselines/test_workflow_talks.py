@@ -7,7 +7,7 @@ from datetime import date
 
 import openpyxl
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 
 from guatu.baselines.models import Adjustment, AdjustmentStep
@@ -18,6 +18,7 @@ from guatu.baselines.services import (
     adjustment_return,
     adjustment_review,
     adjustment_revise,
+    adjustment_withdraw,
 )
 from guatu.notify.models import Notice
 from guatu.projects.models import Project
@@ -82,6 +83,7 @@ def test_every_step_reaches_the_next_actor_and_the_proposer(plan, users):
     step = inbox.new()
     assert sorted(step) == ["leader", "town"]  # the next actor, and the proposer learns it
     assert "待决定" in step["leader"][0].title and "属实，建议同意" in step["town"][0].body
+    assert "已报市领导" in step["town"][0].title  # the proposer cannot decide it
 
     adjustment_decide(actor=leader, adjustment=request, approve=True, note="同意")
     step = inbox.new()
@@ -194,6 +196,7 @@ def test_the_page_shows_the_consequence_and_the_steps_to_the_office(plan, users)
         not in client.get("/adjustments/?status=approved").content.decode()
     )
     assert client.get("/adjustments/?town=abc").status_code == 400
+    assert client.get("/adjustments/?q=%00").status_code == 400  # a 500 on PostgreSQL
 
 
 def test_the_api_returns_revises_and_tells_the_consequence(plan, users):
@@ -253,3 +256,61 @@ def test_the_list_exports_exactly_the_filtered_rows(plan, users):
     assert len(rows) == 1 and "开工" in rows[0] and "工期 10 → 12 个工作日" in rows[0]
     # Handed out by the city's office, as the file's properties say (not "openpyxl").
     assert book.properties.creator == land.project.city.issuer
+
+
+def test_its_proposer_withdraws_and_the_office_hears_and_the_item_is_free(plan, users):
+    land, _works = plan
+    inbox = Inbox()
+    request = adjustment_propose(
+        actor=users["town"], work_item=land, new_deadline=date(2016, 8, 31), reason="迁改"
+    )
+    inbox.new()
+    with pytest.raises(PermissionDenied):
+        adjustment_withdraw(actor=users["department"], adjustment=request)
+    adjustment_withdraw(actor=users["town"], adjustment=request, note="已解决，不再需要")
+    step = inbox.new()
+    assert list(step) == ["supervisor"] and "撤回" in step["supervisor"][0].title
+    again = adjustment_propose(
+        actor=users["town"], work_item=land, new_deadline=date(2016, 8, 20), reason="迁改"
+    )
+    adjustment_return(actor=users["supervisor"], adjustment=again, note="补充材料")
+    # Left unanswered, a returned request is closed by the office: the item is free again.
+    adjustment_refuse(actor=users["supervisor"], adjustment=again, note="逾期未补充")
+    assert Adjustment.objects.get(pk=again.pk).status == "refused"
+    adjustment_propose(
+        actor=users["town"], work_item=land, new_deadline=date(2016, 8, 25), reason="迁改"
+    )
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "words"),
+    [
+        ({"new_duration_days": 3}, "new_duration_days", "没有工期"),  # on the milestone
+        ({"new_deadline": date(2016, 6, 1)}, "new_deadline", "2016-07-01"),  # before the start
+        (
+            {"new_deadline": date(2016, 8, 31), "new_target_date": date(2020, 12, 31)},
+            "new_target_date",
+            "晚于项目目标日期",
+        ),
+        (
+            {"new_deadline": date(2020, 9, 30), "new_target_date": date(2020, 5, 31)},
+            "new_target_date",
+            "只能推后",
+        ),
+    ],
+)
+def test_a_request_that_cannot_be_applied_is_refused_at_its_field(
+    plan, users, make_item, fields, field, words
+):
+    land, works = plan
+    node = make_item("jd", name="节点", kind="milestone", duration_days=0)
+    item = (
+        node
+        if "new_duration_days" in fields
+        else (
+            works if "new_target_date" in fields and fields["new_deadline"].year == 2020 else land
+        )
+    )
+    with pytest.raises(ValidationError) as refused:
+        adjustment_propose(actor=users["supervisor"], work_item=item, reason="测试", **fields)
+    assert words in " ".join(refused.value.message_dict[field])

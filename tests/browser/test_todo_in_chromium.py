@@ -61,7 +61,7 @@ def test_the_office_forwards_the_request_and_the_leader_decides_it(server, brows
     office.wait_for_load_state("networkidle")
     assert "待督查办审核" in office.locator("h1").inner_text()
     assert "即使批准" in office.content()  # the chain after it binds: everyone is told
-    office.fill("#note", "情况属实，报市领导")
+    office.fill("#office-note", "情况属实，报市领导")
     office.click("button[value=review]")
     office.wait_for_load_state("networkidle")
     office.goto(f"{server}/")
@@ -83,7 +83,7 @@ def test_the_office_forwards_the_request_and_the_leader_decides_it(server, brows
     assert entries(leader).get("adjustment_decide") == 1
     leader.click("#todo li[data-kind=adjustment_decide] a")
     leader.wait_for_load_state("networkidle")
-    leader.fill("#note", "同意")
+    leader.fill("#leader-note", "同意")
     leader.click("button[value=approve]")
     leader.wait_for_load_state("networkidle")
     assert "已批准" in leader.locator("h1").inner_text()

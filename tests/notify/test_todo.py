@@ -124,3 +124,12 @@ def test_an_answered_notice_leaves_the_towns_list(demo):
     event = EscalationEvent.objects.get(town=town.town, reply_by=date(2019, 11, 22))
     notice_reply(actor=town, escalation=event, text="已约谈3户，力争月底签约。")
     assert "notice_answer" not in kinds("town_shizhu")
+
+
+def test_the_offices_reminder_goes_out_even_with_the_weekly_reminders_off(demo):
+    from guatu.notify.models import Rules
+
+    Rules.objects.update_or_create(city=City.objects.get(), defaults={"report_reminders": False})
+    answer = signed_in("supervisor").post("/todo/unreported/", follow=True).content.decode()
+    assert "已提醒 5 个单位" in answer
+    assert Notice.objects.filter(recipient__username="town_shizhu", kind="report_reminder").exists()

@@ -101,3 +101,16 @@ def test_nobody_but_the_office_writes(project, users, make_item, role):
     )
     item.refresh_from_db()
     assert item.duration_days == 5
+
+
+def test_the_pages_own_addresses_are_no_project_codes(users, departments):
+    office = client_of(users["supervisor"])
+    for code in ("new", "import"):
+        answer = office.post(
+            "/api/v1/projects",
+            {"code": code, "name": "x", "owner_department": departments["交通局"].pk,
+             "start_date": "2020-01-01"},
+            content_type=JSON,
+        )  # fmt: skip
+        assert answer.status_code == 400 and "code" in answer.json()["errors"]
+    assert not Project.objects.exists()

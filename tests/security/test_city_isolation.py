@@ -226,7 +226,7 @@ ADMIN_APPS = ["accounts", "org", "projects", "progress", "supervision", "parks",
 #: The actions each page carries out on a POST (``action=…``); one plausible form each.
 ACTIONS = {
     "items/<int:pk>/": ["report", "blocker", "review", "resolve", "escalate"],
-    "adjustments/<int:pk>/": ["review", "return", "refuse", "approve", "reject"],
+    "adjustments/<int:pk>/": ["review", "return", "refuse", "withdraw", "approve", "reject"],
     "notify/robots/<int:pk>/": ["delete", "toggle"],
     "notify/": ["rules", "robot"],
     "screens/": ["revoke", "create"],

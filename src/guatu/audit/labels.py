@@ -19,6 +19,7 @@ ACTIONS = {
     "adjustment_return": _("node adjustment returned for revision"),
     "adjustment_review": _("node adjustment reviewed"),
     "adjustment_revise": _("node adjustment revised and resubmitted"),
+    "adjustment_withdraw": _("node adjustment withdrawn by its proposer"),
     "admin": _("administration page"),
     "application_evaluate": _("park application evaluated"),
     "application_read": _("park application read"),

@@ -21,6 +21,7 @@ from guatu.baselines.services import (
     adjustment_return,
     adjustment_review,
     adjustment_revise,
+    adjustment_withdraw,
     baseline_rows,
 )
 from guatu.baselines.workbook import as_of_filename, as_of_workbook
@@ -140,7 +141,7 @@ def _adjustment(row: Adjustment) -> AdjustmentOut:
                 note=step.note,
                 at=step.at,
             )
-            for step in row.steps.select_related("actor")
+            for step in row.steps.all()
         ],
     )
 
@@ -179,7 +180,8 @@ def baseline(request, code: str, number: int):
 )
 def adjustments(request, code: str):
     project = get_object_or_404(Project, code=code)
-    return [_adjustment(a) for a in project.adjustments.select_related("project", "baseline")]
+    rows = project.adjustments.select_related("project", "baseline")
+    return [_adjustment(a) for a in rows.prefetch_related("files", "steps__actor")]
 
 
 @router.post(
@@ -297,7 +299,9 @@ def as_of_xlsx(request, code: str, date: Day) -> HttpResponse:
     summary="Every 节点调整 request of the city, newest first (optionally in one status)",
 )
 def adjustments_all(request, status: str = ""):
-    rows = Adjustment.objects.select_related("project", "baseline")
+    rows = Adjustment.objects.select_related("project", "baseline").prefetch_related(
+        "files", "steps__actor"
+    )
     if status:
         if status not in Adjustment.Status.values:
             raise HttpError(422, f"status: {', '.join(Adjustment.Status.values)}")
@@ -334,6 +338,16 @@ def return_(request, adjustment_id: int, payload: NoteIn):
 def refuse(request, adjustment_id: int, payload: NoteIn):
     row = get_object_or_404(Adjustment, pk=adjustment_id)
     return _adjustment(adjustment_refuse(actor=request.user, adjustment=row, note=payload.note))
+
+
+@router.post(
+    "/adjustments/{adjustment_id}/withdraw",
+    response=AdjustmentOut,
+    summary="Withdraw an open request (its proposer)",
+)
+def withdraw(request, adjustment_id: int, payload: NoteIn):
+    row = get_object_or_404(Adjustment, pk=adjustment_id)
+    return _adjustment(adjustment_withdraw(actor=request.user, adjustment=row, note=payload.note))
 
 
 @router.post(

@@ -79,6 +79,7 @@ class Adjustment(models.Model):
         APPROVED = "approved", _("approved")
         REJECTED = "rejected", _("rejected")
         REFUSED = "refused", _("refused by the office")
+        WITHDRAWN = "withdrawn", _("withdrawn by its proposer")
 
     project = models.ForeignKey(
         "projects.Project", on_delete=models.CASCADE, related_name="adjustments"
@@ -175,6 +176,7 @@ class AdjustmentStep(models.Model):
         REFUSED = "refused", _("refused by the office")
         APPROVED = "approved", _("approved")
         REJECTED = "rejected", _("rejected")
+        WITHDRAWN = "withdrawn", _("withdrawn by its proposer")
 
     adjustment = models.ForeignKey(Adjustment, on_delete=models.CASCADE, related_name="steps")
     action = models.CharField(_("step"), max_length=12, choices=Action.choices)

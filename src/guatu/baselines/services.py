@@ -56,6 +56,7 @@ __all__ = [
     "adjustment_return",
     "adjustment_review",
     "adjustment_revise",
+    "adjustment_withdraw",
     "baseline_freeze",
     "baseline_rows",
     "current_rows",
@@ -161,6 +162,27 @@ def _request_problems(
         errors["new_deadline"] = [_("Propose a new time node or a new duration.")]
     if new_duration_days is not None and new_duration_days < 0:
         errors["new_duration_days"] = [_("A duration cannot be negative.")]
+    if changes["new_duration_days"] is not None and work_item.kind == WorkItem.Kind.MILESTONE:
+        errors["new_duration_days"] = [_("A time node (milestone) has no duration.")]
+    project = work_item.project
+    first = max(day for day in (project.start_date, work_item.planned_start) if day)
+    if changes["new_deadline"] is not None and changes["new_deadline"] < first:
+        errors.setdefault("new_deadline", []).append(
+            _("The node cannot be before the work may start (%(day)s).")
+            % {"day": first.isoformat()}
+        )
+    target = changes["new_target_date"]
+    if target is not None:
+        node = changes["new_deadline"]
+        if project.deadline is not None and target < project.deadline:
+            errors["new_target_date"] = [
+                _("A request moves the project's target later only (now %(day)s).")
+                % {"day": project.deadline.isoformat()}
+            ]
+        elif node is None or (project.deadline is not None and node <= project.deadline):
+            errors["new_target_date"] = [
+                _("Ask for the target only with a node later than the project's target.")
+            ]
     if not errors:
         for name, problems in consequence(work_item, **changes).problems.items():
             errors.setdefault(name, []).extend(problems)
@@ -168,6 +190,7 @@ def _request_problems(
 
 
 _AUDITED_AS = {
+    AdjustmentStep.Action.WITHDRAWN: "adjustment_withdraw",
     AdjustmentStep.Action.RESUBMITTED: "adjustment_revise",
     AdjustmentStep.Action.REVIEWED: "adjustment_review",
     AdjustmentStep.Action.RETURNED: "adjustment_return",
@@ -319,6 +342,27 @@ def adjustment_revise(
     return locked
 
 
+def adjustment_withdraw(*, actor, adjustment: Adjustment, note: str = "") -> Adjustment:
+    """Its proposer withdraws a request still open (awaiting the office, a leader, or its
+    own revision): the item is free for a new request, and who was to act hears of it."""
+    require(
+        adjustment.proposed_by_id == actor.pk,
+        user=actor,
+        action="adjustment_withdraw",
+        target=adjustment,
+    )
+    with transaction.atomic():
+        locked = Adjustment.objects.select_for_update().get(pk=adjustment.pk)
+        if not locked.is_open:
+            raise ValidationError(_("Only an open request can be withdrawn."))
+        if problem := length_problem(note.strip(), TEXT_LIMIT):
+            raise ValidationError({"note": [problem]})
+        locked.status = Adjustment.Status.WITHDRAWN
+        locked.save()
+        _step(locked, AdjustmentStep.Action.WITHDRAWN, actor, note.strip())
+    return locked
+
+
 def adjustment_attach(*, actor, adjustment: Adjustment, files: Sequence) -> list:
     """Add evidence to an open request (its proposer, before a leader decides)."""
     require(
@@ -358,10 +402,15 @@ def _office_note(note: str, field: str, missing: str) -> str:
 
 def _office_step(*, actor, adjustment: Adjustment, note: str, to: str, action: str, missing: str):
     """The office's step on a request awaiting its review: to a leader, back, or refused."""
-    require(is_supervisor(actor), user=actor, action=f"adjustment_{action}", target=adjustment)
+    require(is_supervisor(actor), user=actor, action=_AUDITED_AS[action], target=adjustment)
     with transaction.atomic():
         locked = Adjustment.objects.select_for_update().get(pk=adjustment.pk)
-        if locked.status != Adjustment.Status.PENDING:
+        # A request returned and left unanswered may be refused (closed), or its item
+        # would stay locked for requests for good.
+        allowed = (Adjustment.Status.PENDING,) + (
+            (Adjustment.Status.RETURNED,) if to == Adjustment.Status.REFUSED else ()
+        )
+        if locked.status not in allowed:
             raise ValidationError(_("Only a request awaiting review can be reviewed."))
         text = _office_note(note, "review_note", missing)
         if to == Adjustment.Status.REVIEWED:

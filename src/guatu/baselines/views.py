@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_POST
 
 from guatu.access import (
@@ -33,6 +33,7 @@ from guatu.baselines.services import (
     adjustment_return,
     adjustment_review,
     adjustment_revise,
+    adjustment_withdraw,
     baseline_freeze,
     baseline_rows,
     current_rows,
@@ -137,7 +138,7 @@ def _change_text(row: Adjustment) -> str:
             _("project target %(before)s → %(after)s")
             % {"before": _day(row.old_target_date), "after": _day(row.new_target_date)}
         )
-    return "；".join(parts)
+    return pgettext("list separator", "; ").join(parts)
 
 
 def _day(day) -> str:
@@ -230,8 +231,10 @@ def adjustment_view(request: HttpRequest, pk: int) -> HttpResponse:
             "may_review": is_supervisor(user) and adjustment.status == Adjustment.Status.PENDING,
             "may_decide": can_decide_adjustment(user)
             and adjustment.status == Adjustment.Status.REVIEWED,
+            "may_close": is_supervisor(user) and adjustment.status == Adjustment.Status.RETURNED,
             "may_revise": adjustment.status == Adjustment.Status.RETURNED
             and adjustment.proposed_by_id == user.pk,
+            "may_withdraw": adjustment.is_open and adjustment.proposed_by_id == user.pk,
             "may_attach": adjustment.is_open and adjustment.proposed_by_id == user.pk,
         },
     )
@@ -249,6 +252,8 @@ def _act(request: HttpRequest, adjustment: Adjustment) -> HttpResponse:
     def act() -> None:
         if action in office_steps:
             office_steps[action](actor=request.user, adjustment=adjustment, note=note)
+        elif action == "withdraw":
+            adjustment_withdraw(actor=request.user, adjustment=adjustment, note=note)
         elif action in ("approve", "reject"):
             adjustment_decide(
                 actor=request.user, adjustment=adjustment, approve=action == "approve", note=note

@@ -352,6 +352,8 @@ class ListSpec:
             if value is not None:
                 values[f.key] = value
         search = (query.get("q") or "").strip()[:MAX_SEARCH]
+        if "\x00" in search:  # PostgreSQL compares no text with a NUL in it: a 500 there
+            raise BadParameter("q", search.replace("\x00", ""), _("it holds a NUL character."))
         sort = (query.get("sort") or self.sort).strip()
         column = self.column(sort.removeprefix("-")) if sort else None
         if sort and (column is None or not column.sortable):

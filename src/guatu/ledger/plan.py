@@ -174,16 +174,23 @@ class Plan:
                     )
                 seen[code] = number
             if check.ok:
-                rows.append((number, code, values))
+                rows.append((number, code, values, row))
         # Codes are unique within a city: another city's project of the same code is not this one.
         existing = {
             project.code: project
             for project in Project.objects.filter(
-                city=self.city, code__in=[code for _n, code, _v in rows]
+                city=self.city, code__in=[code for _n, code, _v, _r in rows]
             )
         }
-        for _number, code, values in rows:
+        approved = approved_baselines([project.pk for project in existing.values()])
+        for number, code, values, row in rows:
             project = existing.get(code)
+            if project is not None and project.pk in approved:
+                # An approved plan's target, start and calendar move by 节点调整 only.
+                for name in ("start_date", "deadline", "calendar"):
+                    if name in values and values[name] != getattr(project, name):
+                        check.start(number, row)
+                        check.fail(name, locked_message(approved[project.pk]))
             self.projects[code] = (values, project)
             if project is None:
                 result.projects.created.append(code)
@@ -202,6 +209,16 @@ class Plan:
                 return False
             self.known_projects[code] = project
         return self.known_projects[code]
+
+    def _project_deadline(self, code: str) -> date | None:
+        """The project's target date as it will be (the file's row, else the stored one)."""
+        if code in self.projects:
+            values, project = self.projects[code]
+            if "deadline" in values:
+                return values["deadline"]
+            return project.deadline if project else None
+        project = self._project(code)
+        return project.deadline if project else None
 
     def _project_start(self, code: str) -> date | None:
         if code in self.projects:
@@ -375,6 +392,13 @@ class Plan:
             **values,
         }
         self._check_item_rules(check, merged)
+        target = self._project_deadline(project)
+        if merged.get("deadline") and target and merged["deadline"] > target:
+            check.fail(
+                "deadline",
+                _("the time node is later than the project's target date %(target)s.")
+                % {"target": target.isoformat()},
+            )
         if existing is not None and project in self.baselined:
             stored = {name: getattr(existing, name) for name in NODE_FIELDS}
             for name in moved_fields(stored, values):

@@ -84,14 +84,16 @@ def notify(
     towns: Iterable[Town] = (),
     departments: Iterable[Department] = (),
     office: bool = False,
+    always: bool = False,
 ) -> int:
     """Inbox notices for *users*, deliveries to their email and to the units' robots.
 
     Returns how many deliveries were queued (0 when the city's rules switch
-    this kind off). Nothing is written twice for one *event*.
+    this kind off, unless *always*: a person asked for it to be sent now). Nothing
+    is written twice for one *event*.
     """
     rules = rules_for(city)
-    if not rules.allows(kind):
+    if not always and not rules.allows(kind):
         return 0
     people = {user.pk: user for user in users if user is not None and user.is_active}
     Notice.objects.bulk_create(
@@ -647,7 +649,8 @@ def on_adjustment_step(adjustment, action: str) -> int:
     project = item.project
     city = project.city
     proposer = adjustment.proposed_by
-    step = adjustment.steps.order_by("-id").first()
+    last_two = list(adjustment.steps.select_related("actor").order_by("-id")[:2])
+    step = last_two[0] if last_two else None
     actor = step.actor if step else None
     words = {"item": item.name, "project": project.name}
     titles = {
@@ -658,6 +661,7 @@ def on_adjustment_step(adjustment, action: str) -> int:
         "refused": _("Node adjustment refused by the office: %(item)s"),
         "approved": _("Node adjustment approved: %(item)s"),
         "rejected": _("Node adjustment rejected: %(item)s"),
+        "withdrawn": _("Node adjustment withdrawn by its proposer: %(item)s"),
     }
     office = leaders = False
     users: list = []
@@ -670,7 +674,15 @@ def on_adjustment_step(adjustment, action: str) -> int:
             office = True
     elif action == "reviewed":
         leaders = True
-        users.append(proposer)
+        users.append(proposer)  # told below in words of its own: it went to a leader
+    elif action == "withdrawn":
+        # Whoever was to act: the office, and the leaders if it was before them.
+        office = True
+        before = last_two[1] if len(last_two) > 1 else None
+        leaders = before is not None and (
+            before.action == "reviewed"
+            or (before.action == "proposed" and adjustment.reviewed_by_id == proposer.pk)
+        )
     elif action in ("returned", "refused"):
         users.append(proposer)
     else:  # approved, rejected
@@ -688,13 +700,32 @@ def on_adjustment_step(adjustment, action: str) -> int:
     if proposer.department_id and proposer in users:
         departments = [*departments, proposer.department]
     users = [user for user in users if actor is None or user.pk != actor.pk]
+    event = f"adjustment:{adjustment.pk}:{step.pk if step else action}"
+    body = _adjustment_text(adjustment, step)
+    url = reverse("baselines:request", args=[adjustment.pk])
+    if action == "reviewed" and proposer in users:
+        # The proposer cannot decide: they learn it went to a leader, with the opinion.
+        users.remove(proposer)
+        notify(
+            city=city,
+            kind=Kind.ADJUSTMENT,
+            event=f"{event}:proposer",
+            title=_("Node adjustment forwarded to a city leader: %(item)s") % words,
+            body=body,
+            url=url,
+            users=[proposer],
+            towns=[proposer.town] if proposer.town_id else [],
+            departments=[proposer.department] if proposer.department_id else [],
+        )
+        towns = [town for town in towns if town != proposer.town]
+        departments = [d for d in departments if d != proposer.department]
     return notify(
         city=city,
         kind=Kind.ADJUSTMENT,
-        event=f"adjustment:{adjustment.pk}:{step.pk if step else action}",
+        event=event,
         title=titles.get(action, titles["proposed"]) % words,
-        body=_adjustment_text(adjustment, step),
-        url=reverse("baselines:request", args=[adjustment.pk]),
+        body=body,
+        url=url,
         users=users,
         towns=list(dict.fromkeys(towns)),
         departments=list(dict.fromkeys(departments)),
@@ -750,8 +781,8 @@ def unreported_remind(*, actor, city: City, today: date | None = None) -> int:
                 or Delivery.objects.filter(event=event).exists()
             ):
                 continue
-            reminded += 1
             notify(
+                always=True,  # the office's own act, not the weekly automatic reminder
                 city=city,
                 kind=Kind.REPORT_REMINDER,
                 event=event,
@@ -769,6 +800,12 @@ def unreported_remind(*, actor, city: City, today: date | None = None) -> int:
                 ),
                 towns=[due.unit] if town else [],
                 departments=[] if town else [due.unit],
+            )
+            # Reminded when someone or a group robot got it (a unit with nobody to tell
+            # is not counted, and is tried again on the next press).
+            reminded += (
+                Notice.objects.filter(event=event).exists()
+                or Delivery.objects.filter(event=event).exists()
             )
         audit_record(
             user=actor,

@@ -115,7 +115,10 @@ def report_record(reports) -> list[Prior]:
 
 
 def length_problem(text: str, limit: int) -> str | None:
-    """The message for a text longer than *limit* characters (TextFields keep no limit)."""
+    """The message for a text longer than *limit* characters (TextFields keep no limit),
+    or holding a NUL character (PostgreSQL stores none in a text column: a 500 there)."""
+    if "\x00" in text:
+        return _("The text contains a NUL character; remove it.")
     if len(text) <= limit:
         return None
     return _("At most %(limit)d characters (this has %(length)d).") % {

@@ -31,7 +31,12 @@ from guatu.core.network import check_acyclic, check_joint_branches
 from guatu.errors import as_validation_error
 from guatu.org.models import Town
 from guatu.projects.models import SCHEDULE_INPUTS, Dependency, Project, WorkItem
-from guatu.projects.plan_lock import refuse_links_change, refuse_plan_move
+from guatu.projects.plan_lock import (
+    approved_baselines,
+    locked_message,
+    refuse_links_change,
+    refuse_plan_move,
+)
 from guatu.projects.scheduling import projects_lock, schedule_recalculate
 
 #: The fields of a project a person edits (the rest is the schedule's, or the city's).
@@ -47,6 +52,8 @@ PROJECT_FIELDS = (
 )
 #: The fields of a project its schedule is computed from: changing one reschedules it.
 PROJECT_SCHEDULE_INPUTS = frozenset({"start_date", "deadline", "calendar"})
+#: Codes the project pages' own addresses use (``/projects/new/``, ``/projects/import/``).
+RESERVED_CODES = frozenset({"new", "import"})
 
 
 def _bounds_problems(values: dict[str, Any], days: tuple[str, ...], numbers: dict) -> dict:
@@ -78,6 +85,18 @@ def project_check(*, city, values: dict[str, Any], project: Project | None = Non
     """
     problems = _bounds_problems(values, ("start_date", "deadline"), {})
     code = values.get("code")
+    if code in RESERVED_CODES and project is None:
+        problems["code"] = [_("This code is reserved; choose another.")]
+    if project is not None and project.pk:
+        number = approved_baselines([project.pk]).get(project.pk)
+        moved = [
+            name
+            for name in sorted(PROJECT_SCHEDULE_INPUTS & values.keys())
+            if values[name] != getattr(project, name)
+        ]
+        if number and moved:  # the target moves with a 节点调整 a leader approves
+            for name in moved:
+                problems.setdefault(name, []).append(locked_message(number))
     if code and (
         Project.everywhere.filter(city=city, code=code)
         .exclude(pk=project.pk if project else None)

@@ -13,10 +13,8 @@ from guatu.common.bounds import DAY_VALIDATORS, MAX_QUANTITY
 from guatu.core.limits import MAX_DAYS
 from guatu.org.models import Department, Town
 from guatu.projects.models import Dependency, Phase, Project, WorkItem, unit_choices
+from guatu.projects.services import RESERVED_CODES
 from guatu.web.forms import DATE
-
-#: Codes the project pages' own addresses use (``/projects/new/``, ``/projects/import/``).
-RESERVED_CODES = frozenset({"new", "import"})
 
 
 def _date(field: forms.Field) -> None:

@@ -23,7 +23,7 @@ from guatu.org.selectors import current_city_or_404
 from guatu.progress.labels import light_label
 from guatu.progress.models import Blocker, ProgressReport
 from guatu.progress.nodes import NODES, overdue_mask
-from guatu.progress.selectors import blocker_overdue
+from guatu.progress.selectors import AWAITING_REVIEW, blocker_overdue
 from guatu.progress.status import projects_light, status_table
 from guatu.projects.models import Phase, Project, WorkItem
 from guatu.projects.selectors import project_list
@@ -340,6 +340,9 @@ REPORTS = ListSpec(
         Filter.dates("reported_on", gettext_lazy("Progress as of"), "reported_on"),
         Filter.flag(
             "above_target", gettext_lazy("Above target"), where=lambda: Q(above_target=True)
+        ),
+        Filter.flag(
+            "to_review", gettext_lazy("Awaiting the office's review"), where=lambda: AWAITING_REVIEW
         ),
     ),
     search=("note", "work_item__name", "work_item__project__name", "reported_by__full_name"),
