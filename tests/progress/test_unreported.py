@@ -7,7 +7,13 @@ import pytest
 from django.db.models import Q
 
 from guatu.org.models import City
-from guatu.progress.my_work import due_items, unreported_items
+from guatu.progress.my_work import (
+    due_items,
+    unreported_items,
+    unreported_query,
+    units_not_reported,
+    units_not_reported_count,
+)
 from guatu.progress.status import items_status
 from guatu.projects.models import WorkItem
 
@@ -24,3 +30,8 @@ def test_the_cut_keeps_exactly_what_the_rule_keeps(demo, today):
     )
     found = sorted(row.item.pk for row in unreported_items(Q(project__city=city), today))
     assert found == expected and expected  # and there is something to report
+    # The database's query alone is the rule: what the menu's count reads on every page.
+    assert sorted(unreported_query(Q(project__city=city), today).values_list("pk", flat=True)) == (
+        expected
+    )
+    assert units_not_reported_count(city, today) == len(units_not_reported(city, today))

@@ -29,7 +29,13 @@ from guatu.org.clock import city_today
 from guatu.org.models import City
 from guatu.org.selectors import current_city
 from guatu.progress.models import Blocker
-from guatu.progress.my_work import own_items, units_not_reported, unreported_items
+from guatu.progress.my_work import (
+    own_items,
+    units_not_reported,
+    units_not_reported_count,
+    unreported_items,
+    unreported_query,
+)
 from guatu.progress.selectors import blockers_open, reports_awaiting_review
 from guatu.progress.status import items_status
 from guatu.projects.models import TaskForceMember, WorkItem
@@ -57,18 +63,24 @@ class TodoEntry:
     rows: list[TodoRow] = field(default_factory=list)
 
 
-def todo(user, city: City | None, today: date | None = None) -> list[TodoEntry]:
-    """The acting user's 待办 in *city* (their own), the largest first within each role."""
+def todo(
+    user, city: City | None, today: date | None = None, *, rows: bool = True
+) -> list[TodoEntry]:
+    """The acting user's 待办 in *city* (their own), the largest first within each role.
+
+    Without *rows* (the menu's count and the home page's card: every page), what is
+    still to report is counted by the database alone (``unreported_query``); the entries
+    then carry no rows for those kinds, and the same counts."""
     if city is None or not getattr(user, "is_authenticated", False):
         return []
     today = today or city_today(city)
     entries: list[TodoEntry] = []
     if user.role == Role.SUPERVISOR:  # the office's work, not a system administrator's
-        entries += _office(city, today)
+        entries += _office(city, today, rows)
     if user.role == Role.LEADER:
         entries += _leader(user, city, today)
     if reports_own_items(user):
-        entries += _unit(user, today)
+        entries += _unit(user, today, rows)
     return [entry for entry in entries if entry.count]
 
 
@@ -81,12 +93,20 @@ def _entry(kind: str, title: str, rows: list[TodoRow], url: str, shown: int = SH
     return TodoEntry(kind, title, len(rows), rows[0].url if len(rows) == 1 else url, rows[:shown])
 
 
-def _office(city: City, today: date) -> list[TodoEntry]:
-    units = units_not_reported(city, today)
+def _counted(kind: str, title: str, query, place: str, url: str) -> TodoEntry:
+    """An entry counted by the database (no rows): linking to its only row's *place*
+    (a route taking the row's pk) when there is one, else to its list."""
+    pks = list(query.values_list("pk", flat=True)[:2])
+    count = query.count() if len(pks) > 1 else len(pks)
+    return TodoEntry(kind, title, count, reverse(place, args=[pks[0]]) if count == 1 else url)
+
+
+def _office(city: City, today: date, rows: bool) -> list[TodoEntry]:
+    units = units_not_reported(city, today) if rows else []
     unreported = TodoEntry(
         "unreported",
         _("Units not yet reported this week"),
-        len(units),
+        len(units) if rows else units_not_reported_count(city, today),
         reverse("notify:unreported"),
         [
             TodoRow(
@@ -217,13 +237,13 @@ def _leader(user, city: City, today: date) -> list[TodoEntry]:
     ]
 
 
-def _unit(user, today: date) -> list[TodoEntry]:
+def _unit(user, today: date, rows: bool) -> list[TodoEntry]:
     to_report = [
         TodoRow(
             f"{row.item.project.name} · {row.item.name}",
             reverse("web:item-report", args=[row.item.pk]),
         )
-        for row in unreported_items(own_items(user), today)
+        for row in (unreported_items(own_items(user), today) if rows else [])
     ]
     returned = [
         TodoRow(f"{row.project.name} · {row.work_item.name}", _request_url(row))
@@ -262,7 +282,15 @@ def _unit(user, today: date) -> list[TodoEntry]:
         for blocker in blockers_open().filter(own_items(user)).select_related("work_item__project")
     ]
     return [
-        _entry("report_to_file", _("Items to report this week"), to_report, reverse("web:my-work")),
+        _entry("report_to_file", _("Items to report this week"), to_report, reverse("web:my-work"))
+        if rows
+        else _counted(
+            "report_to_file",
+            _("Items to report this week"),
+            unreported_query(own_items(user), today),
+            "web:item-report",
+            reverse("web:my-work"),
+        ),
         _entry(
             "adjustment_returned",
             _("Node adjustments returned to you"),
@@ -291,10 +319,11 @@ def _request_url(adjustment: Adjustment) -> str:
 
 
 def todo_of_request(request) -> list[TodoEntry]:
-    """``todo`` for the request's user in their city, worked out once per request (the
-    home page's card and the menu's count read the same entries)."""
+    """``todo`` for the request's user in their city, counted (no rows of what is still
+    to report), worked out once per request: the home page's card and the menu's count
+    read the same entries."""
     found = getattr(request, "_guatu_todo", None)
     if found is None:
-        found = todo(request.user, current_city())
+        found = todo(request.user, current_city(), rows=False)
         request._guatu_todo = found
     return found

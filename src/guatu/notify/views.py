@@ -26,9 +26,9 @@ from guatu.notify.services import (
     rules_save,
     unreported_remind,
 )
-from guatu.notify.todo import todo_of_request
+from guatu.notify.todo import todo
 from guatu.org.clock import city_today
-from guatu.org.selectors import current_city_or_404
+from guatu.org.selectors import current_city, current_city_or_404
 from guatu.progress.my_work import units_not_reported
 
 PAGE = 50
@@ -158,7 +158,7 @@ def todo_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "notify/todo.html",
-        {"entries": todo_of_request(request)},
+        {"entries": todo(request.user, current_city())},
     )
 
 

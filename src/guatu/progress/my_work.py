@@ -105,12 +105,12 @@ class UnitDue:
     rows: list[DueItem]
 
 
-def unreported_items(where: Q, today: date) -> list[DueItem]:
-    """The tasks of *where* still to report this week (``due_items``, not reported since
-    Monday), read without judging every item: the database first keeps the tasks under way
-    by Sunday that have no report since Monday and are not done (their latest report that
-    counts is below 100 %), then ``due_items`` applies the one rule to those alone. The 待办
-    count is on every page: a city's 20,000 finished or reported items cost nothing."""
+def unreported_query(where: Q, today: date):
+    """The tasks of *where* still to report this week, as one query: under way by Sunday,
+    no report in force since Monday, not done (their latest report that counts, as of
+    *today*, is below 100 %, or there is none). The same items as ``due_items`` keeps and
+    marks unreported — checked item for item in tests/progress/test_unreported.py — but
+    counted by the database: the 待办 count is on every page."""
     monday, sunday = _week(today)
     this_week = ProgressReport.objects.filter(
         IN_FORCE, work_item=OuterRef("pk"), reported_on__gte=monday
@@ -120,16 +120,32 @@ def unreported_items(where: Q, today: date) -> list[DueItem]:
         .order_by("-reported_on", "-created_at", "-id")
         .values("percent_complete")[:1]
     )
-    candidates = list(
+    return (
         WorkItem.objects.filter(where, under_way_by(sunday), kind=WorkItem.Kind.TASK)
         .exclude(Exists(this_week))
         .annotate(latest_percent=Subquery(latest))
         .filter(Q(latest_percent__isnull=True) | Q(latest_percent__lt=100))
+    )
+
+
+def unreported_items(where: Q, today: date) -> list[DueItem]:
+    """``unreported_query``'s items with their status and last report, the rule applied to
+    them again (``due_items``) for the lists that show them."""
+    candidates = list(
+        unreported_query(where, today)
         .select_related("project", "town", "owner_department")
         .order_by("project__code", "order", "code")
     )
     statuses = items_status(items=candidates, as_of=today) if candidates else {}
     return [row for row in due_items(candidates, statuses, today) if not row.reported_this_week]
+
+
+def units_not_reported_count(city, today: date) -> int:
+    """How many towns and departments ``units_not_reported`` lists, counted by the database."""
+    found = unreported_query(Q(project__city=city), today)
+    towns = found.exclude(town=None).values("town_id").distinct().count()
+    departments = found.exclude(owner_department=None).values("owner_department_id")
+    return towns + departments.distinct().count()
 
 
 def units_not_reported(city, today: date) -> list[UnitDue]:
