@@ -61,9 +61,9 @@ def main() -> None:
     from guatu.org.models import City
     from guatu.progress.my_work import (
         due_items,
+        units_not_reported_count,
         unreported_items,
         unreported_query,
-        units_not_reported_count,
     )
     from guatu.progress.status import items_status
     from guatu.projects.models import WorkItem

@@ -81,3 +81,17 @@ def test_the_printed_sheets_carry_the_baseline_bars_too(demo):
     assert c.get(url + "&baseline=2").content.decode().count('class="wc-baseline"') >= 10
     pdf = c.get("/projects/jintai-railway/wallchart.pdf?paper=A3&baseline=1")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+
+
+def test_the_consequence_speaks_of_the_finish_the_project_page_shows(demo):
+    """The preview's 项目最早完成 is the project's, from the data date (not the plan's)."""
+    from guatu.projects.models import Project, WorkItem
+
+    c = Client()
+    c.force_login(User.objects.get(username="town_shizhu"))
+    project = Project.objects.get(code="jintai-railway")
+    item = WorkItem.objects.get(project=project, code="wq-zd")
+    preview = c.get(f"/items/{item.pk}/adjust/preview/", {"new_duration_days": 400}).content
+    finish = project.early_finish.isoformat()
+    assert f"{finish}</span> → " in preview.decode()
+    assert finish in c.get(f"/projects/{project.code}/").content.decode()

@@ -65,6 +65,12 @@ def test_every_step_reaches_the_next_actor_and_the_proposer(plan, users):
     assert f"/adjustments/{request.pk}/" == step["supervisor"][0].url
 
     adjustment_return(actor=supervisor, adjustment=request, note="请补充迁改协议")
+    # The call to act is settled once acted on: no stale 待审核 stays unread.
+    assert (
+        not Notice.objects.filter(event__startswith=f"adjustment:{request.pk}:")
+        .filter(recipient__role="supervisor", read_at__isnull=True)
+        .exists()
+    )
     step = inbox.new()
     assert list(step) == ["town"]
     assert "退回修改" in step["town"][0].title and "请补充迁改协议" in step["town"][0].body
@@ -197,6 +203,12 @@ def test_the_page_shows_the_consequence_and_the_steps_to_the_office(plan, users)
     )
     assert client.get("/adjustments/?town=abc").status_code == 400
     assert client.get("/adjustments/?q=%00").status_code == 400  # a 500 on PostgreSQL
+    # The search box opens empty (it read "None", and a filter then found nothing) and
+    # keeps the search and the sort when filtering again.
+    empty = client.get("/adjustments/").content.decode()
+    assert 'name="q" value=""' in empty
+    kept = client.get("/adjustments/?q=外迁&sort=item").content.decode()
+    assert 'name="q" value="外迁"' in kept and 'name="sort" value="item"' in kept
 
 
 def test_the_api_returns_revises_and_tells_the_consequence(plan, users):

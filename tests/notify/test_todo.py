@@ -133,3 +133,26 @@ def test_the_offices_reminder_goes_out_even_with_the_weekly_reminders_off(demo):
     answer = signed_in("supervisor").post("/todo/unreported/", follow=True).content.decode()
     assert "已提醒 5 个单位" in answer
     assert Notice.objects.filter(recipient__username="town_shizhu", kind="report_reminder").exists()
+
+
+def test_the_reporter_learns_whether_the_office_confirmed_a_figure_above_target(demo):
+    from decimal import Decimal
+
+    from guatu.progress.services import report_review, report_submit
+    from guatu.projects.models import WorkItem
+
+    town = User.objects.get(username="town_shizhu")
+    item = WorkItem.objects.get(project__code="jintai-railway", code="wq-xl")  # 8.6 公里
+    report = report_submit(
+        work_item=item, reported_by=town, reported_on=date(2019, 11, 15), quantity=Decimal(9),
+        above_target=True, note="超出", today=date(2019, 11, 15),
+    )  # fmt: skip
+    assert kinds("supervisor")["review"] == 1
+    office = User.objects.get(username="supervisor")
+    asked = Notice.objects.get(recipient=office, event=f"review:{report.pk}")
+    report_review(actor=office, report=report, confirm=False, note="现场核实未完成")
+    assert "review" not in kinds("supervisor")
+    asked.refresh_from_db()
+    assert asked.read_at is not None  # the call to verify is settled
+    told = Notice.objects.get(recipient=town, event=f"reviewed:{report.pk}")
+    assert "未予认定" in told.title and "现场核实未完成" in told.body

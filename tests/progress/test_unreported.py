@@ -9,10 +9,10 @@ from django.db.models import Q
 from guatu.org.models import City
 from guatu.progress.my_work import (
     due_items,
-    unreported_items,
-    unreported_query,
     units_not_reported,
     units_not_reported_count,
+    unreported_items,
+    unreported_query,
 )
 from guatu.progress.status import items_status
 from guatu.projects.models import WorkItem

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from guatu.core.schedule import NO_LATEST
 from guatu.projects.models import Dependency, Project, WorkItem
-from guatu.projects.scheduling import plan_network, planned_dates
+from guatu.projects.scheduling import plan_network, planned_dates, scheduled_finish
 
 
 @dataclass(frozen=True)
@@ -87,8 +87,9 @@ def consequence(
     result = Consequence(
         late_before=before[item.pk]["late_finish"],
         late_after=after[item.pk]["late_finish"],
-        finish_before=max((row["early_finish"] for row in before.values()), default=None),
-        finish_after=max((row["early_finish"] for row in after.values()), default=None),
+        # From the data date, as the project's page says it (最早完成), before and after.
+        finish_before=scheduled_finish(before_plan),
+        finish_after=scheduled_finish(after_plan),
         target_before=project.deadline,
         target_after=new_target_date or project.deadline,
         nodes=nodes,
@@ -100,7 +101,7 @@ def consequence(
         and result.finish_after
         and new_target_date < (result.finish_after)
     ):
-        result.problems.setdefault("new_target_date", []).append(
+        result.warnings.append(  # behind already: a target may still ask for a catch-up
             _("The project's earliest finish would be %(finish)s, after this target.")
             % {"finish": result.finish_after.isoformat()}
         )

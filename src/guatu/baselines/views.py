@@ -261,18 +261,29 @@ def _act(request: HttpRequest, adjustment: Adjustment) -> HttpResponse:
         else:
             raise ValidationError(_("Unknown action."))
 
-    return _done(request, act, adjustment)
+    return _done(request, act, adjustment, DONE_WORDS.get(action))
 
 
-def _done(request: HttpRequest, act, adjustment: Adjustment) -> HttpResponse:
-    """Run *act*; say what came of it on the request's page (a refusal, or saved)."""
+#: What each step says once taken (its proposer and the next actor hear of it too).
+DONE_WORDS = {
+    "review": gettext_lazy("Reviewed and forwarded to the city's leaders."),
+    "return": gettext_lazy("Returned to its proposer for revision."),
+    "refuse": gettext_lazy("Refused; its proposer is told why."),
+    "withdraw": gettext_lazy("Withdrawn; the supervision office is told."),
+    "approve": gettext_lazy("Approved: the plan is changed and a new baseline frozen."),
+    "reject": gettext_lazy("Rejected; its proposer is told why."),
+}
+
+
+def _done(request: HttpRequest, act, adjustment: Adjustment, words=None) -> HttpResponse:
+    """Run *act*; say what came of it on the request's page (a refusal, or what was done)."""
     try:
         act()
     except ValidationError as error:
         for problem in error.messages:
             messages.error(request, problem)
     else:
-        messages.success(request, _("Saved."))
+        messages.success(request, words or _("Saved."))
     return redirect("baselines:request", pk=adjustment.pk)
 
 

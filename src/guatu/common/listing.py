@@ -408,7 +408,9 @@ class Query:
     page: int
     export: bool
 
-    def __getitem__(self, key: str) -> Any:
+    def value(self, key: str) -> Any:
+        """A filter's value (None: not filtered). A method, not ``query[key]``: Django's
+        templates try ``[]`` first, so ``{{ listing.query.search }}`` would read a filter."""
         return self.values.get(key)
 
     def where(self) -> Q:

@@ -701,6 +701,7 @@ def on_adjustment_step(adjustment, action: str) -> int:
         departments = [*departments, proposer.department]
     users = [user for user in users if actor is None or user.pk != actor.pk]
     event = f"adjustment:{adjustment.pk}:{step.pk if step else action}"
+    notices_settled(prefix=f"adjustment:{adjustment.pk}:", keep=event)
     body = _adjustment_text(adjustment, step)
     url = reverse("baselines:request", args=[adjustment.pk])
     if action == "reviewed" and proposer in users:
@@ -764,6 +765,18 @@ def _adjustment_text(adjustment, step) -> str:
     return "\n".join(lines)
 
 
+def office_reminder_event(due, today: date) -> str:
+    """The key of the office's reminder to one unit on one day (once a day a unit)."""
+    return f"remind:office:{due.kind}:{due.unit.pk}:{today.isoformat()}"
+
+
+def reminded_today(units, today: date) -> set[str]:
+    """The keys of those of *units* the office has reminded today (a notice or a delivery)."""
+    keys = [office_reminder_event(due, today) for due in units]
+    found = set(Notice.objects.filter(event__in=keys).values_list("event", flat=True))
+    return found | set(Delivery.objects.filter(event__in=keys).values_list("event", flat=True))
+
+
 def unreported_remind(*, actor, city: City, today: date | None = None) -> int:
     """The office reminds exactly the units that have not reported this week (their people
     and their robots), each with its own list; once a day at most per unit. Answers how
@@ -775,7 +788,7 @@ def unreported_remind(*, actor, city: City, today: date | None = None) -> int:
         for due in units_not_reported(city, today):
             town = due.kind == "town"
             names = [f"{row.item.project.name} · {row.item.name}" for row in due.rows]
-            event = f"remind:office:{due.kind}:{due.unit.pk}:{today.isoformat()}"
+            event = office_reminder_event(due, today)
             if (
                 Notice.objects.filter(event=event).exists()
                 or Delivery.objects.filter(event=event).exists()
@@ -814,3 +827,45 @@ def unreported_remind(*, actor, city: City, today: date | None = None) -> int:
             detail={"units": reminded, "day": today.isoformat()},
         )
     return reminded
+
+
+def notices_settled(*, prefix: str, keep: str = "") -> int:
+    """Mark read every unread notice of an event whose key starts with *prefix* (but
+    *keep*'s): the step it asked for was taken — by its reader or by someone else — and
+    a new notice says where things stand. An inbox keeps no stale calls to act."""
+    found = Notice.objects.filter(event__startswith=prefix, read_at__isnull=True)
+    if keep:
+        found = found.exclude(event__startswith=keep)
+    return found.update(read_at=timezone.now())
+
+
+def on_report_reviewed(review) -> int:
+    """The office's check of a report above its target (超目标待核实) to whoever reported
+    it, with the note: they learn whether it counts. The office's own notice to verify it
+    is settled."""
+    report = review.report
+    item = report.work_item
+    notices_settled(prefix=f"review:{report.pk}")
+    confirmed = review.decision == "confirmed"
+    title = (
+        _("Your report was confirmed: %(item)s")
+        if confirmed
+        else _("Your report was not confirmed: %(item)s")
+    ) % {"item": item.name}
+    body = _("%(percent)s%% as of %(date)s. The supervision office: %(note)s") % {
+        "percent": report.percent_complete,
+        "date": report.reported_on.isoformat(),
+        "note": review.note[:300] or "—",
+    }
+    reporter = report.reported_by
+    return notify(
+        city=item.project.city,
+        kind=Kind.REVIEW,
+        event=f"reviewed:{report.pk}",
+        title=title,
+        body=body,
+        url=reverse("web:item-detail", args=[item.pk]),
+        users=[reporter] if reporter and reporter.pk != review.reviewed_by_id else [],
+        towns=[reporter.town] if reporter and reporter.town_id else [],
+        departments=[reporter.department] if reporter and reporter.department_id else [],
+    )

@@ -10,6 +10,7 @@ from guatu.common.events import (
     EscalationRecorded,
     EscalationResolved,
     NoticeAnswered,
+    ReportReviewed,
     ReportsStored,
     subscribe,
 )
@@ -19,6 +20,7 @@ from guatu.notify.services import (
     on_escalation_resolved,
     on_escalations,
     on_notice_answered,
+    on_report_reviewed,
     on_report_to_review,
 )
 from guatu.progress.models import ReportReview
@@ -58,6 +60,10 @@ def adjustment_changed(event: AdjustmentChanged) -> None:
     on_adjustment_step(event.adjustment, event.action)
 
 
+def report_reviewed(event: ReportReviewed) -> None:
+    on_report_reviewed(event.review)
+
+
 def connect() -> None:
     """Subscribe the handlers (``NotifyConfig.ready``)."""
     subscribe(ReportsStored, reports_stored)
@@ -66,3 +72,4 @@ def connect() -> None:
     subscribe(NoticeAnswered, notice_answered)
     subscribe(EscalationResolved, escalation_resolved)
     subscribe(AdjustmentChanged, adjustment_changed)
+    subscribe(ReportReviewed, report_reviewed)

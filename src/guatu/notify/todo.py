@@ -259,9 +259,10 @@ def _unit(user, today: date, rows: bool) -> list[TodoEntry]:
     answered = NoticeReply.objects.filter(escalation_id=OuterRef("pk"))
     notices = [
         TodoRow(
-            _("%(level)s: %(item)s, answer due %(date)s")
+            _("%(level)s: %(project)s · %(item)s, answer due %(date)s")
             % {
                 "level": event.get_level_display(),
+                "project": event.work_item.project.name,
                 "item": event.work_item.name,
                 "date": event.reply_by.isoformat(),
             },
@@ -271,7 +272,7 @@ def _unit(user, today: date, rows: bool) -> list[TodoEntry]:
             **unit, reply_by__isnull=False, resolved_at__isnull=True
         )
         .exclude(Exists(answered))
-        .select_related("work_item")
+        .select_related("work_item__project")
         .order_by("reply_by")
     ]
     blockers = [

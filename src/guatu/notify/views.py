@@ -19,7 +19,9 @@ from guatu.notify.forms import PreferenceForm, RobotForm, RulesForm
 from guatu.notify.models import Delivery, Notice, Preference, Robot
 from guatu.notify.services import (
     notices_read,
+    office_reminder_event,
     preferences_save,
+    reminded_today,
     robot_delete,
     robot_save,
     rules_for,
@@ -180,11 +182,15 @@ def unreported_view(request: HttpRequest) -> HttpResponse:
             messages.info(request, _("Every unit listed was reminded today already."))
         return redirect("notify:unreported")
     week = today.isocalendar()
+    units = units_not_reported(city, today)
+    reminded = reminded_today(units, today)
+    rows = [(due, office_reminder_event(due, today) in reminded) for due in units]
     return render(
         request,
         "notify/unreported.html",
         {
-            "units": units_not_reported(city, today),
+            "units": rows,
+            "to_remind": sum(not done for _due, done in rows),
             "today": today,
             "period": period_label(f"{week.year}-W{week.week:02d}"),
         },

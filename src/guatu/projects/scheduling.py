@@ -181,6 +181,26 @@ class PlanItem:
     critical: bool
 
 
+def from_data_date(plan: PlanNetwork) -> Schedule:
+    """The schedule of *plan* from its data date (the plan itself when nothing is reported):
+    what ``schedule_recalculate`` stores, and what a what-if compares."""
+    if plan.progress is None:
+        return plan.planned
+    # Without a target date the plan's own finish is the target: late work is late
+    # against it, rather than moving it.
+    target = plan.deadline if plan.deadline is not None else plan.planned.early_finish
+    return schedule(
+        plan.network, deadline=target, constraints=plan.constraints, progress=plan.progress
+    )
+
+
+def scheduled_finish(plan: PlanNetwork) -> date | None:
+    """The project's earliest finish from the data date (``Project.early_finish``)."""
+    if not plan.items:
+        return None
+    return plan.axis.finish_dates([from_data_date(plan).early_finish])[0].item()
+
+
 def plan_network(project: Project, *, changes: dict[int, dict] | None = None) -> PlanNetwork:
     """The plan of *project* as the engine's arrays; *changes* (item pk → field → value,
     e.g. a proposed node) are applied to the items read, nothing is stored."""
@@ -414,22 +434,9 @@ def _recalculate(
         return None
     try:
         plan = plan_network(project)
-        items, network, constraints = plan.items, plan.network, plan.constraints
-        fixed, linked, calendar, deadline = (
-            plan.fixed,
-            plan.linked,
-            plan.calendar,
-            plan.deadline,
-        )
+        items, fixed, linked, calendar = plan.items, plan.fixed, plan.linked, plan.calendar
         axis, planned = plan.axis, plan.planned
-        result = planned
-        if plan.progress is not None:
-            # Without a target date the plan's own finish is the target: late work
-            # is late against it, rather than moving it.
-            target = deadline if deadline is not None else planned.early_finish
-            result = schedule(
-                network, deadline=target, constraints=constraints, progress=plan.progress
-            )
+        result = from_data_date(plan)
     except CoreError as error:
         raise as_validation_error(error) from error
     milestone = np.array([item.kind == WorkItem.Kind.MILESTONE for item in items], dtype=bool)

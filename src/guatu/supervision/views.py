@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from guatu.access import can_see_escalation, is_supervisor
 from guatu.common.pages import bad_query
+from guatu.core.periods import period_label
 from guatu.org.clock import city_today
 from guatu.org.selectors import current_city, current_city_or_404
 from guatu.projects.models import Project
@@ -186,7 +187,8 @@ def bulletin_file_view(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
     # The PDF opens in the browser (a phone's own viewer); Word and Excel are files to keep.
     response["Content-Disposition"] = content_disposition_header(
-        fmt != "pdf", f"bulletin-{bulletin.period}.{fmt}"
+        fmt != "pdf",
+        _("Bulletin %(period)s") % {"period": period_label(bulletin.period)} + f".{fmt}",
     )
     return response
 

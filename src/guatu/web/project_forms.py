@@ -49,6 +49,13 @@ class ProjectForm(forms.ModelForm):
         self.fields["owner_department"].queryset = Department.objects.order_by("name")
         for name in ("start_date", "deadline"):
             _date(self.fields[name])
+        self.fields["code"].help_text = _(
+            "Letters, digits, - and _ (e.g. jintai-railway): the project's address and its "
+            "name in ledgers."
+        )
+        self.fields["code"].error_messages["invalid"] = _(
+            "Use letters, digits, - or _ only: no Chinese characters and no spaces."
+        )
         if self.instance.pk:
             self.fields["code"].disabled = True
             self.fields["code"].help_text = _("The code stays: ledgers and links name it.")

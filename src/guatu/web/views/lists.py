@@ -202,10 +202,10 @@ def item_list_view(request: HttpRequest) -> HttpResponse:
     today = city_today(current_city_or_404())
 
     def rows(query):
-        base = NODES if query["overdue"] else Q(kind=WorkItem.Kind.TASK)
+        base = NODES if query.value("overdue") else Q(kind=WorkItem.Kind.TASK)
         table = status_table(items=base & query.where())
         keep = np.ones(len(table.pks), dtype=bool)
-        if query["overdue"]:
+        if query.value("overdue"):
             keep &= overdue_mask(table, today)
         return items_for(table, np.flatnonzero(keep))
 
@@ -318,7 +318,9 @@ REPORTS = ListSpec(
             lambda r: _text(r.work_item.owner_department),
         ),
         Column("quantity", gettext_lazy("Quantity done"), lambda r: r.quantity_done, kind="num"),
-        Column("unit", gettext_lazy("Unit"), lambda r: r.work_item.unit, sort=False),
+        Column(
+            "unit", gettext_lazy("Unit"), lambda r: str(r.work_item.get_unit_display()), sort=False
+        ),
         Column(
             "percent", gettext_lazy("Percent complete"), lambda r: r.percent_complete, kind="num"
         ),
