@@ -1,7 +1,10 @@
 """A project's approved plans, frozen, and the requests that move a time node."""
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from guatu.common.scope import CityScopedManager, UnscopedManager
@@ -155,6 +158,31 @@ class Adjustment(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in self.OPEN
+
+    def changes(self, day=date.isoformat) -> list[str]:
+        """What the request moves, a line each (node, duration, target: before → after),
+        its dates written by *day*: the list's column and workbook, and the messages."""
+
+        def when(value) -> str:
+            return day(value) if value else "—"
+
+        lines = []
+        if self.new_deadline:
+            lines.append(
+                gettext("Time node %(before)s → %(after)s")
+                % {"before": when(self.old_deadline), "after": when(self.new_deadline)}
+            )
+        if self.new_duration_days is not None:
+            lines.append(
+                gettext("Duration %(before)s → %(after)s working days")
+                % {"before": self.old_duration_days, "after": self.new_duration_days}
+            )
+        if self.new_target_date:
+            lines.append(
+                gettext("Project target %(before)s → %(after)s")
+                % {"before": when(self.old_target_date), "after": when(self.new_target_date)}
+            )
+        return lines
 
     @property
     def days_moved(self) -> int | None:

@@ -120,29 +120,9 @@ def adjustments_view(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _change_text(row: Adjustment) -> str:
-    """What a request moves, in one line (the list's column, the same on the page and in
-    the workbook)."""
-    parts = []
-    if row.new_deadline:
-        parts.append(
-            _("time node %(before)s → %(after)s")
-            % {"before": _day(row.old_deadline), "after": _day(row.new_deadline)}
-        )
-    if row.new_duration_days is not None:
-        parts.append(
-            _("duration %(before)s → %(after)s working days")
-            % {"before": row.old_duration_days, "after": row.new_duration_days}
-        )
-    if row.new_target_date:
-        parts.append(
-            _("project target %(before)s → %(after)s")
-            % {"before": _day(row.old_target_date), "after": _day(row.new_target_date)}
-        )
-    return pgettext("list separator", "; ").join(parts)
-
-
-def _day(day) -> str:
-    return day.isoformat() if day else "—"
+    """What a request moves, in one line (the list's column, on the page and in the
+    workbook alike)."""
+    return pgettext("list separator", "; ").join(row.changes())
 
 
 def _proposed_on(row: Adjustment):

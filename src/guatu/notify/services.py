@@ -737,29 +737,7 @@ def on_adjustment_step(adjustment, action: str) -> int:
 def _adjustment_text(adjustment, step) -> str:
     """What is asked (node, duration, target: before → after) and the step's reason."""
     lines = [f"{adjustment.work_item.project.name} · {adjustment.work_item.name}"]
-    if adjustment.new_deadline:
-        lines.append(
-            _("Time node %(before)s → %(after)s")
-            % {
-                "before": chinese_date(adjustment.old_deadline) if adjustment.old_deadline else "—",
-                "after": chinese_date(adjustment.new_deadline),
-            }
-        )
-    if adjustment.new_duration_days is not None:
-        lines.append(
-            _("Duration %(before)s → %(after)s working days")
-            % {"before": adjustment.old_duration_days, "after": adjustment.new_duration_days}
-        )
-    if adjustment.new_target_date:
-        lines.append(
-            _("Project target %(before)s → %(after)s")
-            % {
-                "before": chinese_date(adjustment.old_target_date)
-                if adjustment.old_target_date
-                else "—",
-                "after": chinese_date(adjustment.new_target_date),
-            }
-        )
+    lines += adjustment.changes(day=chinese_date)
     if step is not None and step.note:
         lines.append(_("%(who)s: %(note)s") % {"who": step.actor, "note": step.note[:300]})
     return "\n".join(lines)
@@ -770,11 +748,16 @@ def office_reminder_event(due, today: date) -> str:
     return f"remind:office:{due.kind}:{due.unit.pk}:{today.isoformat()}"
 
 
+def _sent(events) -> set[str]:
+    """Which of *events* reached someone: an inbox notice or a queued delivery."""
+    events = list(events)
+    found = set(Notice.objects.filter(event__in=events).values_list("event", flat=True))
+    return found | set(Delivery.objects.filter(event__in=events).values_list("event", flat=True))
+
+
 def reminded_today(units, today: date) -> set[str]:
-    """The keys of those of *units* the office has reminded today (a notice or a delivery)."""
-    keys = [office_reminder_event(due, today) for due in units]
-    found = set(Notice.objects.filter(event__in=keys).values_list("event", flat=True))
-    return found | set(Delivery.objects.filter(event__in=keys).values_list("event", flat=True))
+    """The keys of those of *units* the office has reminded today."""
+    return _sent(office_reminder_event(due, today) for due in units)
 
 
 def unreported_remind(*, actor, city: City, today: date | None = None) -> int:
@@ -789,10 +772,7 @@ def unreported_remind(*, actor, city: City, today: date | None = None) -> int:
             town = due.kind == "town"
             names = [f"{row.item.project.name} · {row.item.name}" for row in due.rows]
             event = office_reminder_event(due, today)
-            if (
-                Notice.objects.filter(event=event).exists()
-                or Delivery.objects.filter(event=event).exists()
-            ):
+            if _sent([event]):
                 continue
             notify(
                 always=True,  # the office's own act, not the weekly automatic reminder
@@ -816,10 +796,7 @@ def unreported_remind(*, actor, city: City, today: date | None = None) -> int:
             )
             # Reminded when someone or a group robot got it (a unit with nobody to tell
             # is not counted, and is tried again on the next press).
-            reminded += (
-                Notice.objects.filter(event=event).exists()
-                or Delivery.objects.filter(event=event).exists()
-            )
+            reminded += bool(_sent([event]))
         audit_record(
             user=actor,
             action="notify_unreported_remind",

@@ -84,10 +84,6 @@ def todo(
     return [entry for entry in entries if entry.count]
 
 
-def todo_count(user, city: City | None) -> int:
-    return sum(entry.count for entry in todo(user, city))
-
-
 def _entry(kind: str, title: str, rows: list[TodoRow], url: str, shown: int = SHOWN) -> TodoEntry:
     """An entry linking to its only row's place when there is one, else to its list."""
     return TodoEntry(kind, title, len(rows), rows[0].url if len(rows) == 1 else url, rows[:shown])

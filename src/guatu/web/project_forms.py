@@ -13,7 +13,6 @@ from guatu.common.bounds import DAY_VALIDATORS, MAX_QUANTITY
 from guatu.core.limits import MAX_DAYS
 from guatu.org.models import Department, Town
 from guatu.projects.models import Dependency, Phase, Project, WorkItem, unit_choices
-from guatu.projects.services import RESERVED_CODES
 from guatu.web.forms import DATE
 
 
@@ -59,12 +58,6 @@ class ProjectForm(forms.ModelForm):
         if self.instance.pk:
             self.fields["code"].disabled = True
             self.fields["code"].help_text = _("The code stays: ledgers and links name it.")
-
-    def clean_code(self) -> str:
-        code = self.cleaned_data["code"]
-        if not self.instance.pk and code in RESERVED_CODES:
-            raise forms.ValidationError(_("This code is reserved; choose another."))
-        return code
 
     def _post_clean(self) -> None:
         # The service validates the project (its city, code and nodes): the form's
