@@ -4,7 +4,7 @@ from datetime import date
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from guatu.common.scope import CityScopedManager, UnscopedManager
@@ -80,7 +80,7 @@ class Adjustment(models.Model):
         RETURNED = "returned", _("returned for revision")
         REVIEWED = "reviewed", _("awaiting a leader's decision")
         APPROVED = "approved", _("approved")
-        REJECTED = "rejected", _("rejected")
+        REJECTED = "rejected", pgettext_lazy("adjustment", "rejected")
         REFUSED = "refused", _("refused by the office")
         WITHDRAWN = "withdrawn", _("withdrawn by its proposer")
 
@@ -203,7 +203,7 @@ class AdjustmentStep(models.Model):
         REVIEWED = "reviewed", _("reviewed and forwarded to a leader")
         REFUSED = "refused", _("refused by the office")
         APPROVED = "approved", _("approved")
-        REJECTED = "rejected", _("rejected")
+        REJECTED = "rejected", pgettext_lazy("adjustment", "rejected")
         WITHDRAWN = "withdrawn", _("withdrawn by its proposer")
 
     adjustment = models.ForeignKey(Adjustment, on_delete=models.CASCADE, related_name="steps")
