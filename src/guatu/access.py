@@ -60,6 +60,21 @@ def can_report(user, item: "WorkItem") -> bool:
     return False
 
 
+def can_report_investment(user, project) -> bool:
+    """A project's monthly investment: its responsible town, its lead department, the office."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.role == Role.SUPERVISOR:
+        return True
+    if user.role == Role.TOWN:
+        return (
+            project.responsible_town_id is not None and project.responsible_town_id == user.town_id
+        )
+    if user.role == Role.DEPARTMENT:
+        return project.owner_department_id == user.department_id
+    return False
+
+
 def can_open_blocker(user, item: "WorkItem") -> bool:
     return can_report(user, item)
 

@@ -121,6 +121,20 @@ Handler = Callable[[Any], None]
 _subscribers: dict[type[Event], list[tuple[Handler, bool]]] = defaultdict(list)
 
 
+@dataclass(frozen=True)
+class InvestmentReported(Event):
+    """A project's monthly investment was reported (a form, the API, the 月报 workbook)."""
+
+    reports: tuple[Any, ...]  # investment.MonthlyReport instances
+
+
+@dataclass(frozen=True)
+class InvestmentReviewed(Event):
+    """The office approved or returned a monthly investment report."""
+
+    review: Any  # investment.MonthlyReview
+
+
 def subscribe(kind: type[Event], handler: Handler, *, after_commit: bool = False) -> None:
     """Call *handler* with every *kind* event published from now on (once per handler)."""
     entry = (handler, after_commit)

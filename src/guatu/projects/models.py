@@ -55,6 +55,23 @@ class Project(models.Model):
         CALENDAR_DAY = "calendar_day", _("calendar days (日历天)")
         WEEKLY = "weekly", _("Monday to Friday, no public holidays (imported plans)")
 
+    class Level(models.TextChoices):
+        PROVINCIAL = "provincial", _("省重点")
+        CITY = "city", _("市重点")
+        COUNTY = "county", _("县重点")
+
+    class Category(models.TextChoices):
+        NEW = "new", _("新开工")
+        CONTINUING = "continuing", _("续建")
+        COMPLETING = "completing", _("竣工投产")
+        PREPARATORY = "preparatory", _("前期预备")
+
+    class Stage(models.TextChoices):
+        PLANNING = "planning", _("谋划")
+        STARTED = "started", _("开工")
+        BUILDING = "building", _("建设")
+        OPERATING = "operating", _("投产")
+
     city = models.ForeignKey("org.City", on_delete=models.PROTECT, related_name="projects")
     code = models.SlugField(_("code"), max_length=40)  # unique in its city
     name = models.CharField(_("name"), max_length=100)
@@ -75,6 +92,49 @@ class Project(models.Model):
         verbose_name=_("owner department"),
         on_delete=models.PROTECT,
         related_name="owned_projects",
+    )
+    # 投资调度's master data (docs/INVESTMENT.md): what the 投资项目在线审批监管平台 and
+    # the office's monthly table know a project by. All optional: a city's first ledger
+    # may have none of them.
+    project_code = models.CharField(
+        _("项目代码"),
+        max_length=24,
+        blank=True,
+        help_text=_("The national code YYYY-AAAAAA-BB-CC-NNNNNN (GB/T 40058)."),
+    )
+    builder = models.CharField(_("建设单位"), max_length=100, blank=True)
+    total_investment = models.DecimalField(
+        _("total investment (万元)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    level = models.CharField(_("level"), max_length=10, choices=Level.choices, blank=True)
+    category = models.CharField(_("category"), max_length=12, choices=Category.choices, blank=True)
+    stage = models.CharField(_("stage"), max_length=12, choices=Stage.choices, blank=True)
+    planned_groundbreaking = models.DateField(
+        _("planned start of works (计划开工)"), null=True, blank=True
+    )
+    planned_completion = models.DateField(_("planned completion (计划竣工)"), null=True, blank=True)
+    groundbreaking = models.DateField(
+        _("actual start of works (实际开工)"),
+        null=True,
+        blank=True,
+        help_text=_("A 新开工 project counts as started for 开工率 from this day."),
+    )
+    main_content = models.TextField(_("main construction content (主要建设内容)"), blank=True)
+    responsible_leader = models.CharField(_("responsible leader"), max_length=50, blank=True)
+    responsible_town = models.ForeignKey(
+        "org.Town",
+        verbose_name=_("responsible town"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="responsible_projects",
+        help_text=_("The town that reports the project's monthly investment with its department."),
+    )
+    preparation = models.CharField(
+        _("preliminary work (前期进展)"),
+        max_length=200,
+        blank=True,
+        help_text=_("Where a project not yet started stands: 用地报批, 施工许可 …"),
     )
     supervised_from = models.DateField(
         _("under supervision from"),
@@ -120,6 +180,11 @@ class Project(models.Model):
                 condition=Q(deadline__isnull=True) | Q(deadline__gte=F("start_date")),
                 name="projects_project_deadline_after_start",
                 violation_error_message=_("The target date cannot be before the start date."),
+            ),
+            models.CheckConstraint(
+                condition=Q(total_investment__isnull=True) | Q(total_investment__gte=0),
+                name="projects_project_total_investment_not_negative",
+                violation_error_message=_("The total investment cannot be negative."),
             ),
         ]
 

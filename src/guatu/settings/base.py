@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "guatu.supervision",
     "guatu.ledger",
     "guatu.parks",
+    "guatu.investment",
     "guatu.intake",
     "guatu.screens",
     "guatu.notify",

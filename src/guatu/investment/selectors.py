@@ -1,0 +1,281 @@
+"""The city's investment standing for a month: one computation every page lays out.
+
+The dashboard's line, the investment page's tables, the project page, the 大屏, the
+bulletin and the API all read ``city_standing`` (and ``project_months`` for one project),
+so they agree on every figure. What counts: each month's report in force (nothing has
+corrected it) that the office has not returned; a report waiting for review counts, and
+the pages say how many are waiting.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+import numpy as np
+from django.db.models import Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from guatu.core import investment as core
+from guatu.investment.models import FUND_SOURCES, AnnualPlan, CheckFlag, MonthlyReport
+from guatu.investment.rules import month_end, rules_for
+from guatu.projects.models import Project
+
+#: The dimensions a city's figures are summed by (key, label).
+DIMENSIONS = (
+    ("category", gettext_lazy("by category")),
+    ("level", gettext_lazy("by level")),
+    ("town", gettext_lazy("by town")),
+    ("department", gettext_lazy("by lead department")),
+)
+#: Why a project is behind its 序时, as the offices write it.
+REASON_START = gettext_lazy("开工滞后")
+REASON_INVESTMENT = gettext_lazy("投资滞后")
+
+
+def counted() -> Q:
+    """The reports that count: in force and not returned."""
+    return Q(superseded_by__isnull=True) & ~Q(review__decision="returned")
+
+
+@dataclass
+class ProjectStanding:
+    project: Project
+    plan: float
+    done: float  # January to the month
+    month_done: float  # the month alone
+    share: float
+    standing: core.Standing
+    light: str
+    reported: bool  # the month is reported (and counts)
+    started: bool
+    reason: str = ""
+
+
+@dataclass
+class GroupRow:
+    label: str
+    count: int
+    done: float
+    plan: float
+    rate: float
+    schedule: float
+    gap: float
+    light: str
+
+
+@dataclass
+class StartRate:
+    started: int
+    total: int
+    rate: float
+    target: float | None
+    not_started: list[Project]
+
+
+@dataclass
+class CityStanding:
+    year: int
+    month: int
+    rules_version: int | None
+    rows: list[ProjectStanding]
+    total: GroupRow
+    groups: dict[str, list[GroupRow]] = field(default_factory=dict)
+    start: StartRate | None = None
+    waiting_review: int = 0
+    open_checks: int = 0
+    unreported: list[Project] = field(default_factory=list)
+
+    @property
+    def behind(self) -> list[ProjectStanding]:
+        """未达序时: the projects behind their 序时, furthest behind first."""
+        rows = [row for row in self.rows if row.plan > 0 and row.standing.gap < 0]
+        return sorted(rows, key=lambda row: row.standing.gap)
+
+    @property
+    def has_figures(self) -> bool:
+        return self.total.plan > 0
+
+
+def month_share(plan: AnnualPlan | None, rules: core.InvestmentRules, month: int) -> float:
+    """The share of *plan* due by the end of *month*: the project's curve, else the city's."""
+    if plan is not None and plan.curve:
+        return core.schedule_share(month, [float(v) / 100 for v in plan.curve])
+    return core.schedule_share(month, rules.curve)
+
+
+def city_standing(city, year: int, month: int) -> CityStanding:
+    """Every project with a plan for *year*, January to *month*, and the sums of them."""
+    version, rules = rules_for(city, year, month)
+    plans = {
+        plan.project_id: plan for plan in AnnualPlan.objects.filter(project__city=city, year=year)
+    }
+    projects = list(
+        Project.objects.filter(city=city)
+        .filter(Q(pk__in=plans.keys()) | Q(category=Project.Category.NEW))
+        .select_related("responsible_town", "owner_department")
+        .order_by("code")
+    )
+    done: dict[int, float] = defaultdict(float)
+    this_month: dict[int, float] = defaultdict(float)
+    reported: set[int] = set()
+    for project_id, report_month, amount in MonthlyReport.objects.filter(
+        counted(), project__city=city, year=year, month__lte=month
+    ).values_list("project_id", "month", "amount"):
+        done[project_id] += float(amount)
+        if report_month == month:
+            this_month[project_id] += float(amount)
+            reported.add(project_id)
+    end = month_end(year, month)
+    rows = []
+    for project in projects:
+        plan = plans.get(project.pk)
+        amount = float(plan.amount) if plan else 0.0
+        share = month_share(plan, rules, month)
+        position = core.standing(done=done[project.pk], plan=amount, share=share)
+        started = project.groundbreaking is not None and project.groundbreaking <= end
+        row = ProjectStanding(
+            project=project,
+            plan=amount,
+            done=done[project.pk],
+            month_done=this_month[project.pk],
+            share=share,
+            standing=position,
+            light=core.LIGHTS[core.light_of(position.gap, rules, has_plan=amount > 0)],
+            reported=project.pk in reported,
+            started=started,
+        )
+        if amount > 0 and position.gap < 0:
+            late_start = project.category == Project.Category.NEW and not started
+            row.reason = str(REASON_START if late_start else REASON_INVESTMENT)
+        rows.append(row)
+    planned = [row for row in rows if row.plan > 0]
+    standing = CityStanding(
+        year=year,
+        month=month,
+        rules_version=version,
+        rows=planned,
+        total=_groups(planned, lambda row: 0, [_("the city")], rules)[0],
+    )
+    for key, _label in DIMENSIONS:
+        labels, index = _labels(planned, key)
+        standing.groups[key] = _groups(planned, index, labels, rules)
+    standing.start = _start_rate(rows, end, month, rules)
+    standing.waiting_review = MonthlyReport.objects.filter(
+        project__city=city, superseded_by__isnull=True, review__isnull=True
+    ).count()
+    standing.open_checks = (
+        CheckFlag.objects.filter(
+            report__project__city=city, report__superseded_by__isnull=True, cleared_at__isnull=True
+        )
+        .exclude(report__review__decision="returned")
+        .count()
+    )
+    standing.unreported = [row.project for row in planned if not row.reported]
+    return standing
+
+
+def _labels(rows: list[ProjectStanding], key: str):
+    """The group names of dimension *key* and a function from a row to its group's index."""
+
+    def name(row: ProjectStanding) -> str:
+        project = row.project
+        if key == "category":
+            return project.get_category_display() or _("not set")
+        if key == "level":
+            return project.get_level_display() or _("not set")
+        if key == "town":
+            return project.responsible_town.name if project.responsible_town else _("not set")
+        return project.owner_department.name
+
+    labels: list[str] = []
+    seen: dict[str, int] = {}
+    for row in rows:
+        label = name(row)
+        if label not in seen:
+            seen[label] = len(labels)
+            labels.append(label)
+    return labels, lambda row: seen[name(row)]
+
+
+def _groups(rows, index, labels: list[str], rules: core.InvestmentRules) -> list[GroupRow]:
+    """Sum *rows* into *labels* with the core's one roll-up."""
+    sums = core.rollup(
+        np.array([index(row) for row in rows], dtype=np.int64),
+        len(labels),
+        done=np.array([row.done for row in rows], dtype=float),
+        plan=np.array([row.plan for row in rows], dtype=float),
+        share=np.array([row.share for row in rows], dtype=float),
+    )
+    lights = sums.lights(rules)
+    return [
+        GroupRow(
+            label=label,
+            count=int(sums.count[i]),
+            done=float(sums.done[i]),
+            plan=float(sums.plan[i]),
+            rate=float(sums.rate[i]),
+            schedule=float(sums.schedule[i]),
+            gap=float(sums.gap[i]),
+            light=core.LIGHTS[int(lights[i])],
+        )
+        for i, label in enumerate(labels)
+    ]
+
+
+def _start_rate(rows, end: date, month: int, rules) -> StartRate:
+    new = [row for row in rows if row.project.category == Project.Category.NEW]
+    started, total, rate = core.start_rate([row.project.groundbreaking for row in new], end)
+    return StartRate(
+        started=started,
+        total=total,
+        rate=rate,
+        target=core.quarter_target(month, rules),
+        not_started=[row.project for row in new if not row.started],
+    )
+
+
+@dataclass
+class ProjectMonth:
+    month: int
+    plan_due: float  # cumulative plan due by the month's end
+    done: float | None  # cumulative done (None: not reported yet, or a future month)
+    amount: float | None
+    report: MonthlyReport | None
+
+
+def project_months(project: Project, year: int, upto: int) -> list[ProjectMonth]:
+    """*project*'s twelve months of *year*: the plan's cumulative curve and what was done
+    (reported months up to *upto*), for the S-curve and the monthly bars."""
+    _version, rules = rules_for(project.city, year, max(upto, 1))
+    plan = AnnualPlan.objects.filter(project=project, year=year).first()
+    amount = float(plan.amount) if plan else 0.0
+    reports = {
+        report.month: report
+        for report in MonthlyReport.objects.filter(counted(), project=project, year=year)
+    }
+    months, total = [], 0.0
+    for month in range(1, 13):
+        report = reports.get(month) if month <= upto else None
+        if report is not None:
+            total += float(report.amount)
+        months.append(
+            ProjectMonth(
+                month=month,
+                plan_due=amount * month_share(plan, rules, month),
+                done=total if month <= upto and any(m <= month for m in reports) else None,
+                amount=float(report.amount) if report else None,
+                report=report,
+            )
+        )
+    return months
+
+
+def funds_by_source(project: Project, year: int) -> list[tuple[str, Decimal]]:
+    """资金到位 of *year* by source (the reports that count)."""
+    totals = {name: Decimal(0) for name, _label in FUND_SOURCES}
+    for report in MonthlyReport.objects.filter(counted(), project=project, year=year):
+        for name in totals:
+            totals[name] += getattr(report, name)
+    return [(str(label), totals[name]) for name, label in FUND_SOURCES]

@@ -1,0 +1,408 @@
+"""Writes of 投资调度: rules, annual plans, monthly reports, reviews and cleared checks.
+
+Every path (the page, the API, the 月报 workbook, the demo) comes through here, so the
+same roles, checks and events hold whatever wrote. Who may write:
+
+- a monthly report: the project's responsible town, its lead department (牵头单位), or the
+  office (``access.can_report_investment``);
+- plans, rules, reviews and clearing a check: the office.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from itertools import pairwise
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from guatu.access import can_report_investment, is_supervisor, require
+from guatu.audit.services import audit_record
+from guatu.common.events import InvestmentReported, InvestmentReviewed, publish
+from guatu.core import investment as core
+from guatu.errors import translate
+from guatu.investment.models import (
+    FUND_SOURCES,
+    SPLIT,
+    AnnualPlan,
+    CheckFlag,
+    InvestmentRuleSet,
+    MonthlyReport,
+    MonthlyReview,
+)
+from guatu.investment.rules import rules_for
+from guatu.org.clock import city_today
+from guatu.projects.models import Project
+
+#: Bounds of a figure in 万元 (DecimalField(14, 2)); a month may be negative (核减).
+MAX_MONEY = Decimal("999999999999.99")
+TEXT_LIMIT = 2000
+
+
+@dataclass(frozen=True)
+class MonthFigures:
+    """What a unit reports for a month (万元; None: not split)."""
+
+    amount: Decimal
+    construction: Decimal | None = None
+    equipment: Decimal | None = None
+    other: Decimal | None = None
+    funds: tuple[tuple[str, Decimal], ...] = ()  # (field, 万元), fields of FUND_SOURCES
+    progress_text: str = ""
+    in_library: bool = False
+    in_statistics: bool = False
+
+
+def figures_problems(figures: MonthFigures) -> dict[str, list[str]]:
+    """Every problem of *figures* by field (the form, the API and the workbook share it)."""
+    errors: dict[str, list[str]] = {}
+
+    def add(field: str, message: str) -> None:
+        errors.setdefault(field, []).append(message)
+
+    if abs(figures.amount) > MAX_MONEY:
+        add("amount", _("At most %(max)s 万元.") % {"max": MAX_MONEY})
+    split = [getattr(figures, name) for name, _label in SPLIT]
+    for (name, _label), value in zip(SPLIT, split, strict=True):
+        if value is not None and abs(value) > MAX_MONEY:
+            add(name, _("At most %(max)s 万元.") % {"max": MAX_MONEY})
+    given = [value for value in split if value is not None]
+    if given and "amount" not in errors and sum(given) != figures.amount:
+        add(
+            "amount",
+            _("建安工程, 设备购置 and 其他费用 add up to %(sum)s 万元, not %(amount)s.")
+            % {"sum": sum(given), "amount": figures.amount},
+        )
+    known = {name for name, _label in FUND_SOURCES}
+    for name, value in figures.funds:
+        if name not in known:
+            add("funds", _("Unknown source of funds: %(name)s.") % {"name": name})
+        elif value < 0:
+            add(name, _("Funds in place cannot be negative."))
+        elif value > MAX_MONEY:
+            add(name, _("At most %(max)s 万元.") % {"max": MAX_MONEY})
+    if "\x00" in figures.progress_text:
+        add("progress_text", _("The text contains a NUL character; remove it."))
+    elif len(figures.progress_text) > TEXT_LIMIT:
+        add(
+            "progress_text",
+            _("At most %(limit)d characters (this has %(length)d).")
+            % {"limit": TEXT_LIMIT, "length": len(figures.progress_text)},
+        )
+    return errors
+
+
+def in_force(project: Project, year: int, month: int) -> MonthlyReport | None:
+    """The report of *project*'s month that nothing has corrected (None: not reported)."""
+    return (
+        MonthlyReport.objects.filter(
+            project=project, year=year, month=month, superseded_by__isnull=True
+        )
+        .select_related("review")
+        .first()
+    )
+
+
+def monthly_submit(
+    *,
+    actor,
+    project: Project,
+    year: int,
+    month: int,
+    figures: MonthFigures,
+    confirmation=None,
+    supersedes: MonthlyReport | None = None,
+    correction_reason: str = "",
+    today: date | None = None,
+    submitted_at=None,
+) -> MonthlyReport:
+    """Record *project*'s investment in *month* of *year*; run the statistics checks.
+
+    A month is reported once; a second figure for it is a correction that names the
+    report it *supersedes* and gives its reason (a returned report is corrected the same
+    way). A month not yet over, or before the project came under supervision's first
+    year, is refused. Raises ``ValidationError`` keyed by field with every problem found.
+    """
+    action = "investment_correct" if supersedes is not None else "investment_report"
+    require(can_report_investment(actor, project), user=actor, action=action, target=project)
+    today = today or city_today(project.city)
+    errors = figures_problems(figures)
+    if not 1 <= month <= 12:
+        errors.setdefault("month", []).append(_("A month is between 1 and 12."))
+    elif (year, month) >= (today.year, today.month):
+        errors.setdefault("month", []).append(
+            _("%(year)s-%(month)02d is not over yet: a month is reported once it has ended.")
+            % {"year": year, "month": month}
+        )
+    elif year < 2000:
+        errors.setdefault("year", []).append(_("Choose a year from 2000 on."))
+    if supersedes is not None and not correction_reason.strip():
+        errors.setdefault("correction_reason", []).append(_("A correction must give its reason."))
+    if len(correction_reason) > TEXT_LIMIT or "\x00" in correction_reason:
+        errors.setdefault("correction_reason", []).append(
+            _("At most %(limit)d characters, and no NUL.") % {"limit": TEXT_LIMIT}
+        )
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        # One report at a time per project: the "once a month" rule is read under the lock.
+        list(Project.everywhere.select_for_update().filter(pk=project.pk).values_list("pk"))
+        current = in_force(project, year, month)
+        if supersedes is None and current is not None:
+            raise ValidationError(
+                {
+                    "month": _(
+                        "%(year)s-%(month)02d is already reported (%(amount)s 万元); "
+                        "correct that report instead."
+                    )
+                    % {"year": year, "month": month, "amount": current.amount}
+                }
+            )
+        if supersedes is not None and (current is None or supersedes.pk != current.pk):
+            raise ValidationError(
+                {"supersedes": _("Correct the month's report in force, not an earlier one.")}
+            )
+        version, rules = rules_for(project.city, year, month)
+        report = MonthlyReport(
+            project=project,
+            year=year,
+            month=month,
+            amount=figures.amount,
+            construction=figures.construction,
+            equipment=figures.equipment,
+            other=figures.other,
+            progress_text=figures.progress_text,
+            in_library=figures.in_library,
+            in_statistics=figures.in_statistics,
+            reported_by=actor,
+            supersedes=supersedes,
+            correction_reason=correction_reason,
+            rules_version=version,
+            **dict(figures.funds),
+        )
+        if submitted_at is not None:
+            report.created_at = submitted_at
+        if confirmation is not None:
+            report.confirmation.save(confirmation.name, confirmation, save=False)
+        report.save(force_insert=True)
+        _raise_checks(report, rules, version)
+        audit_record(
+            user=actor,
+            action=action,
+            target=project,
+            detail={
+                "year": year,
+                "month": month,
+                "amount": str(figures.amount),
+                "supersedes": supersedes.pk if supersedes else None,
+            },
+        )
+        publish(InvestmentReported((report,)))
+    return report
+
+
+def _raise_checks(report: MonthlyReport, rules: core.InvestmentRules, version: int | None):
+    """Store each statistics check the new *report* raises (read with the project's other
+    months in force)."""
+    facts = month_facts(report)
+    CheckFlag.objects.bulk_create(
+        CheckFlag(report=report, check_code=int(check), params=params, rules_version=version)
+        for check, params in core.month_checks(facts, rules).items()
+    )
+
+
+def month_facts(report: MonthlyReport) -> core.MonthFigures:
+    """What the checks read of *report*'s month: its project's months in force up to it."""
+    project = report.project
+    months = list(
+        MonthlyReport.objects.filter(project=project, superseded_by__isnull=True)
+        .exclude(pk=report.supersedes_id)
+        .filter(year__lte=report.year)
+        .values_list("pk", "year", "month", "amount", "confirmation")
+    )
+    months = [row for row in months if (row[1], row[2]) <= (report.year, report.month)]
+    if report.pk not in {row[0] for row in months}:
+        months.append(
+            (report.pk, report.year, report.month, report.amount, report.confirmation.name)
+        )
+    this_year = [row for row in months if row[1] == report.year]
+    by_month = {row[2]: row[3] for row in this_year}
+    idle = 0
+    for month in range(report.month, 0, -1):
+        if by_month.get(month, Decimal(0)) != 0:
+            break
+        idle += 1
+    plan = AnnualPlan.objects.filter(project=project, year=report.year).first()
+    return core.MonthFigures(
+        amount=float(report.amount),
+        year_total=float(sum(row[3] for row in this_year)),
+        cumulative=float(sum(row[3] for row in months)),
+        annual_plan=float(plan.amount) if plan else 0.0,
+        total_investment=float(project.total_investment or 0),
+        in_operation=project.stage == Project.Stage.OPERATING,
+        under_construction=project.stage in (Project.Stage.STARTED, Project.Stage.BUILDING),
+        months_idle=idle,
+        confirmation=any(row[4] for row in this_year),
+        in_library=report.in_library,
+    )
+
+
+def check_text(flag: CheckFlag) -> str:
+    """The sentence of a raised check, in the active language."""
+    return translate(core.CheckMessage(core.CHECKS[core.Check(flag.check_code)], **flag.params))
+
+
+def flag_clear(*, actor, flag: CheckFlag, note: str) -> CheckFlag:
+    """Clear a raised check: the office has looked and says why the figure stands."""
+    require(
+        is_supervisor(actor), user=actor, action="investment_flag_clear", target=flag.report.project
+    )
+    if not note.strip():
+        raise ValidationError({"note": _("Say why the figure stands.")})
+    if len(note) > TEXT_LIMIT or "\x00" in note:
+        raise ValidationError(
+            {"note": _("At most %(limit)d characters, and no NUL.") % {"limit": TEXT_LIMIT}}
+        )
+    with transaction.atomic():
+        flag = CheckFlag.objects.select_for_update().get(pk=flag.pk)
+        if flag.cleared_at is not None:
+            raise ValidationError(_("This check has already been cleared."))
+        flag.cleared_by, flag.cleared_at, flag.clear_note = actor, timezone.now(), note
+        flag.save(update_fields=["cleared_by", "cleared_at", "clear_note"])
+        audit_record(
+            user=actor,
+            action="investment_flag_clear",
+            target=flag.report.project,
+            detail={"report": flag.report_id, "check": flag.check_code, "note": note},
+        )
+    return flag
+
+
+def monthly_review(*, actor, report: MonthlyReport, approve: bool, note: str = "") -> MonthlyReview:
+    """同意 or 退回 a monthly report (the office). A report with a check not yet cleared is
+    not approved; a returned one says why, stops counting, and is corrected by its unit."""
+    require(is_supervisor(actor), user=actor, action="investment_review", target=report.project)
+    if not approve and not note.strip():
+        raise ValidationError({"note": _("Say why the report is returned.")})
+    if len(note) > TEXT_LIMIT or "\x00" in note:
+        raise ValidationError(
+            {"note": _("At most %(limit)d characters, and no NUL.") % {"limit": TEXT_LIMIT}}
+        )
+    with transaction.atomic():
+        list(Project.everywhere.select_for_update().filter(pk=report.project_id).values_list("pk"))
+        if MonthlyReview.objects.filter(report=report).exists():
+            raise ValidationError(_("This report has already been reviewed."))
+        if MonthlyReport.objects.filter(supersedes=report).exists():
+            raise ValidationError(_("This report has been corrected; review the correction."))
+        if approve and report.flags.filter(cleared_at__isnull=True).exists():
+            raise ValidationError(
+                _(
+                    "Clear each statistics check of this report (say why the figure stands) "
+                    "before approving it, or return it."
+                )
+            )
+        review = MonthlyReview(
+            report=report,
+            decision=MonthlyReview.Decision.APPROVED
+            if approve
+            else MonthlyReview.Decision.RETURNED,
+            note=note,
+            reviewed_by=actor,
+        )
+        review.save(force_insert=True)
+        audit_record(
+            user=actor,
+            action="investment_review",
+            target=report.project,
+            detail={"report": report.pk, "decision": review.decision, "note": note},
+        )
+        publish(InvestmentReviewed(review))
+    return review
+
+
+def plan_set(
+    *, actor, project: Project, year: int, amount: Decimal, curve: Sequence[float] | None = None
+) -> AnnualPlan:
+    """Set *project*'s 年度投资计划 for *year* (the office; a mid-year change is audited
+    with the figure it replaces)."""
+    require(is_supervisor(actor), user=actor, action="investment_plan", target=project)
+    errors: dict[str, list[str]] = {}
+    if not 2000 <= year <= 2100:
+        errors["year"] = [_("Choose a year between 2000 and 2100.")]
+    if amount < 0 or amount > MAX_MONEY:
+        errors["amount"] = [_("Between 0 and %(max)s 万元.") % {"max": MAX_MONEY}]
+    if curve is not None and (problem := curve_problem(curve)):
+        errors["curve"] = [problem]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        plan = AnnualPlan.objects.select_for_update().filter(project=project, year=year).first()
+        before = str(plan.amount) if plan else None
+        if plan is None:
+            plan = AnnualPlan(project=project, year=year)
+        plan.amount, plan.curve, plan.set_by, plan.set_at = amount, curve, actor, timezone.now()
+        plan.save()
+        audit_record(
+            user=actor,
+            action="investment_plan",
+            target=project,
+            detail={"year": year, "amount": str(amount), "before": before},
+        )
+    return plan
+
+
+def curve_problem(curve: Sequence[float]) -> str | None:
+    """What is wrong with a plan curve (twelve cumulative percentages rising to 100)."""
+    try:
+        values = [float(value) for value in curve]
+    except (TypeError, ValueError):
+        return _("A plan curve is twelve numbers.")
+    if len(values) != 12:
+        return _("A plan curve is twelve numbers (this has %(count)d).") % {"count": len(values)}
+    if any(not 0 <= value <= 100 for value in values) or values[-1] != 100:
+        return _("Each month's share is between 0 and 100, and December's is 100.")
+    if any(later < earlier for earlier, later in pairwise(values)):
+        return _("A plan curve never falls from one month to the next.")
+    return None
+
+
+def rules_change(*, actor, city, valid_from: date | None = None, **fields) -> InvestmentRuleSet:
+    """Add a version of the city's investment rules from *valid_from* (never in the past)."""
+    require(is_supervisor(actor), user=actor, action="investment_rules", target=city)
+    today = city_today(city)
+    valid_from = valid_from or today
+    if valid_from < today:
+        raise ValidationError(
+            {
+                "valid_from": _("Rules cannot be changed for the past: choose %(today)s or later.")
+                % {"today": today}
+            }
+        )
+    if fields.get("curve") is not None and (problem := curve_problem(fields["curve"])):
+        raise ValidationError({"curve": problem})
+    with transaction.atomic():
+        latest = (
+            InvestmentRuleSet.objects.select_for_update()
+            .filter(city=city)
+            .order_by("-version")
+            .first()
+        )
+        rules = InvestmentRuleSet(
+            city=city,
+            version=(latest.version + 1) if latest else 1,
+            valid_from=valid_from,
+            created_by=actor,
+            **fields,
+        )
+        rules.full_clean(exclude=("city", "created_by"))
+        rules.save(force_insert=True)
+        audit_record(
+            user=actor,
+            action="investment_rules",
+            target=city,
+            detail={"version": rules.version, "valid_from": valid_from.isoformat()},
+        )
+    return rules
