@@ -1,0 +1,7 @@
+"""The pages of 投资调度 (docs/INVESTMENT.md). Each module adds its own patterns here."""
+
+from guatu.investment import views_pages, views_workbook
+
+app_name = "investment"
+
+urlpatterns = [*views_pages.urlpatterns, *views_workbook.urlpatterns]
