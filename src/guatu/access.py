@@ -75,6 +75,13 @@ def can_report_investment(user, project) -> bool:
     return False
 
 
+def can_approve_exemption(user) -> bool:
+    """A unit kept off the 红黑榜 for a month: a city leader approves it (and so records it)."""
+    return bool(getattr(user, "is_authenticated", False)) and (
+        user.role == Role.LEADER or user.is_superuser
+    )
+
+
 def can_open_blocker(user, item: "WorkItem") -> bool:
     return can_report(user, item)
 

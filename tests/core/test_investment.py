@@ -71,7 +71,10 @@ def test_groups_are_summed_not_averaged():
 
 def test_a_project_left_out():
     sums = rollup(
-        np.array([-1, 0]), 1, done=np.array([5.0, 1.0]), plan=np.array([5.0, 2.0]),
+        np.array([-1, 0]),
+        1,
+        done=np.array([5.0, 1.0]),
+        plan=np.array([5.0, 2.0]),
         share=np.array([1.0, 1.0]),
     )
     assert float(sums.done[0]) == 1.0
@@ -79,9 +82,16 @@ def test_a_project_left_out():
 
 def month(**changes) -> MonthFigures:
     values = dict(
-        amount=100.0, year_total=500.0, cumulative=2000.0, annual_plan=1200.0,
-        total_investment=10000.0, in_operation=False, under_construction=True, months_idle=0,
-        confirmation=False, in_library=True,
+        amount=100.0,
+        year_total=500.0,
+        cumulative=2000.0,
+        annual_plan=1200.0,
+        total_investment=10000.0,
+        in_operation=False,
+        under_construction=True,
+        months_idle=0,
+        confirmation=False,
+        in_library=True,
     )
     return MonthFigures(**{**values, **changes})
 
@@ -143,3 +153,21 @@ def test_rules_refuse_a_bad_curve():
         InvestmentRules(curve=(0.5,) * 11)
     with pytest.raises(ValueError):
         InvestmentRules(curve=(0.5, 0.4) + even_curve()[2:])
+
+
+def test_red_and_black_lists():
+    from guatu.core.investment import red_black
+
+    units = [("甲", 5.0), ("乙", -2.0), ("丙", 1.0), ("丁", -9.0), ("戊", 0.0)]
+    red, black = red_black(units, 2)
+    assert [r.name for r in red] == ["甲", "丙"]
+    assert [b.name for b in black] == ["丁", "乙"]
+    # Only units ahead are red, only units behind are black, whatever the size.
+    red, black = red_black([("甲", -1.0), ("乙", -3.0)], 1)
+    assert red == [] and [b.name for b in black] == ["乙"]
+    red, black = red_black([("甲", 1.0), ("乙", 3.0)], 5)
+    assert [r.name for r in red] == ["乙", "甲"] and black == []
+    # An exempt unit is on neither list and takes nobody's place.
+    red, black = red_black(units, 1, frozenset({"甲", "丁"}))
+    assert [r.name for r in red] == ["丙"] and [b.name for b in black] == ["乙"]
+    assert red_black([], 3) == ([], [])

@@ -79,7 +79,10 @@ def test_a_month_not_over_and_bad_figures(invested, users):
     assert "month" in refused.value.message_dict
     with pytest.raises(ValidationError) as split:
         submit(
-            users["town"], invested, 1, 0,
+            users["town"],
+            invested,
+            1,
+            0,
             figs=figures(100, construction=Decimal(60), equipment=Decimal(30)),
         )
     assert "amount" in split.value.message_dict

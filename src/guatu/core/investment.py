@@ -43,6 +43,7 @@ __all__ = [
     "light_of",
     "month_checks",
     "quarter_target",
+    "red_black",
     "rollup",
     "schedule_share",
     "standing",
@@ -281,3 +282,31 @@ def start_rate(started: Sequence[date | None], by: date) -> tuple[int, int, floa
     total = len(started)
     done = sum(1 for day in started if day is not None and day <= by)
     return done, total, (done / total * 100 if total else 0.0)
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """A unit's place on the 红黑榜 of its 序列 (towns, or departments)."""
+
+    name: str
+    gap: float
+    rank: int  # 1: furthest ahead of its 序时
+
+
+def red_black(
+    units: Sequence[tuple[str, float]], size: int, exempt: frozenset[str] = frozenset()
+) -> tuple[list[Ranked], list[Ranked]]:
+    """The 红榜 and 黑榜 of one 序列: *units* are (name, 超欠序时 in points) of units with a
+    plan. Red: ahead of (or on) its 序时 and among the *size* best; black: behind it and
+    among the *size* worst. An *exempt* unit (an exemption with its reason and approver)
+    is on neither list and takes no one's place; ties keep the order given (by name).
+
+    >>> red, black = red_black([("甲", 5.0), ("乙", -2.0), ("丙", 1.0), ("丁", -9.0)], 1)
+    >>> [r.name for r in red], [b.name for b in black]
+    (['甲'], ['丁'])
+    """
+    ranked = sorted((unit for unit in units if unit[0] not in exempt), key=lambda unit: -unit[1])
+    places = [Ranked(name, gap, rank) for rank, (name, gap) in enumerate(ranked, start=1)]
+    red = [place for place in places[:size] if place.gap >= 0]
+    black = [place for place in places[::-1][:size] if place.gap < 0]
+    return red, black

@@ -24,6 +24,7 @@ from guatu.baselines.services import (
 from guatu.core.periods import parse_period
 from guatu.core.units import convert
 from guatu.demo import scenario
+from guatu.demo.investment import build_investment
 from guatu.demo.parks import build_parks
 from guatu.demo.scenario import TODAY, Item, ProjectSpec
 from guatu.notify.models import Robot, Rules
@@ -138,6 +139,7 @@ def _build() -> None:
     _blockers(departments, users["supervisor"])
     _escalations(users["supervisor"])
     _adjustments(users)
+    build_investment(city, users)
     build_parks(city, towns, users["supervisor"])
 
 

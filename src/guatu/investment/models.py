@@ -93,6 +93,24 @@ class InvestmentRuleSet(models.Model):
             'Month → share of 新开工 projects started by its end, e.g. {"3": 30, "6": 60}.'
         ),
     )
+    score_weight = models.DecimalField(
+        _("weight of investment in the 督查考核 score (%)"),
+        max_digits=4,
+        decimal_places=1,
+        default=0,
+        help_text=_(
+            "The share of a unit's score given to its projects' investment against 序时 "
+            "(the progress rules share the rest); 0 leaves investment out of the score."
+        ),
+    )
+    list_size = models.PositiveSmallIntegerField(
+        _("红黑榜: units on each list"),
+        default=3,
+        help_text=_(
+            "Red: ahead of 序时 and among this many best of its 序列 (towns; departments); "
+            "black: behind it and among this many worst."
+        ),
+    )
     note = models.CharField(_("note"), max_length=200, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -116,6 +134,11 @@ class InvestmentRuleSet(models.Model):
                 condition=Q(red_gap__gte=models.F("yellow_gap")) & Q(yellow_gap__gte=0),
                 name="investment_rules_red_above_yellow",
                 violation_error_message=_("The red threshold cannot be below the yellow one."),
+            ),
+            models.CheckConstraint(
+                condition=Q(score_weight__gte=0) & Q(score_weight__lte=100),
+                name="investment_rules_score_weight",
+                violation_error_message=_("A weight is between 0 and 100."),
             ),
             models.CheckConstraint(
                 condition=Q(due_day__gte=1) & Q(due_day__lte=28),
@@ -339,3 +362,59 @@ class CheckFlag(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report} · {self.check_code}"
+
+
+class Exemption(models.Model):
+    """A unit kept off the 红黑榜 for one month, with its reason and the leader who
+    approved it (the approver is the one who records it: no exemption without one)."""
+
+    city = models.ForeignKey("org.City", on_delete=models.PROTECT, related_name="exemptions")
+    year = models.PositiveSmallIntegerField(_("year"))
+    month = models.PositiveSmallIntegerField(_("month"))
+    town = models.ForeignKey(
+        "org.Town", verbose_name=_("town"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    department = models.ForeignKey(
+        "org.Department",
+        verbose_name=_("department"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+    )
+    reason = models.TextField(_("reason"), max_length=2000)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved by"),
+        on_delete=models.PROTECT,
+        related_name="investment_exemptions",
+    )
+    approved_at = models.DateTimeField(_("approved at"), default=timezone.now, editable=False)
+
+    objects = CityScopedManager("city")
+    everywhere = UnscopedManager()
+
+    class Meta:
+        verbose_name = _("红黑榜 exemption")
+        verbose_name_plural = _("红黑榜 exemptions")
+        ordering = ["-year", "-month", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(town__isnull=False) & Q(department__isnull=True))
+                | (Q(town__isnull=True) & Q(department__isnull=False)),
+                name="investment_exemption_one_unit",
+                violation_error_message=_("An exemption is for one town or one department."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(reason=""),
+                name="investment_exemption_has_reason",
+                violation_error_message=_("An exemption gives its reason."),
+            ),
+            models.CheckConstraint(
+                condition=Q(month__gte=1) & Q(month__lte=12),
+                name="investment_exemption_month",
+                violation_error_message=_("A month is between 1 and 12."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}-{self.month:02d} {self.town or self.department}"

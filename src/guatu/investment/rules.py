@@ -12,9 +12,13 @@ DEFAULT_DUE_DAY = 5
 
 def version_for(city, year: int, month: int) -> InvestmentRuleSet | None:
     """The version valid on the last day of *month* (a month is judged as it ended)."""
-    end = month_end(year, month)
+    return version_on(city, month_end(year, month))
+
+
+def version_on(city, day: date) -> InvestmentRuleSet | None:
+    """The version in force on *day*."""
     return (
-        InvestmentRuleSet.objects.filter(city=city, valid_from__lte=end)
+        InvestmentRuleSet.objects.filter(city=city, valid_from__lte=day)
         .order_by("-valid_from", "-version")
         .first()
     )
@@ -57,3 +61,13 @@ def month_end(year: int, month: int) -> date:
 def reporting_month(today: date) -> tuple[int, int]:
     """The last month that has ended on *today*: what a report or a bulletin covers."""
     return (today.year, today.month - 1) if today.month > 1 else (today.year - 1, 12)
+
+
+def figures_month(city, today: date) -> tuple[int, int]:
+    """The last month whose reports were due by *today* (the due day passed): the month a
+    bulletin, the dashboard, the 大屏 and the score publish. Before the due day the month
+    before is still the one shown, so a month half reported never reads as behind."""
+    year, month = reporting_month(today)
+    if today.day > due_day(city, year, month):
+        return year, month
+    return reporting_month(date(year, month, 1))

@@ -55,6 +55,7 @@ class ProjectStanding:
 
 @dataclass
 class GroupRow:
+    key: object  # the category's or level's code, the town's or department's id; None: not set
     label: str
     count: int
     done: float
@@ -156,11 +157,11 @@ def city_standing(city, year: int, month: int) -> CityStanding:
         month=month,
         rules_version=version,
         rows=planned,
-        total=_groups(planned, lambda row: 0, [_("the city")], rules)[0],
+        total=_groups(planned, lambda row: 0, [(None, _("the city"))], rules)[0],
     )
     for key, _label in DIMENSIONS:
-        labels, index = _labels(planned, key)
-        standing.groups[key] = _groups(planned, index, labels, rules)
+        keys, index = _labels(planned, key)
+        standing.groups[key] = _groups(planned, index, keys, rules)
     standing.start = _start_rate(rows, end, month, rules)
     standing.waiting_review = MonthlyReport.objects.filter(
         project__city=city, superseded_by__isnull=True, review__isnull=True
@@ -177,33 +178,38 @@ def city_standing(city, year: int, month: int) -> CityStanding:
 
 
 def _labels(rows: list[ProjectStanding], key: str):
-    """The group names of dimension *key* and a function from a row to its group's index."""
+    """The groups of dimension *key* — (key, name) pairs in order of first appearance; a
+    town or department is keyed by its id, never by its name — and a function from a row
+    to its group's index."""
 
-    def name(row: ProjectStanding) -> str:
+    def group(row: ProjectStanding) -> tuple[object, str]:
         project = row.project
         if key == "category":
-            return project.get_category_display() or _("not set")
+            return project.category, project.get_category_display() or _("not set")
         if key == "level":
-            return project.get_level_display() or _("not set")
+            return project.level, project.get_level_display() or _("not set")
         if key == "town":
-            return project.responsible_town.name if project.responsible_town else _("not set")
-        return project.owner_department.name
+            town = project.responsible_town
+            return (town.pk, town.name) if town else (None, _("not set"))
+        return project.owner_department_id, project.owner_department.name
 
-    labels: list[str] = []
-    seen: dict[str, int] = {}
+    groups: list[tuple[object, str]] = []
+    seen: dict[object, int] = {}
     for row in rows:
-        label = name(row)
-        if label not in seen:
-            seen[label] = len(labels)
-            labels.append(label)
-    return labels, lambda row: seen[name(row)]
+        found, label = group(row)
+        if found not in seen:
+            seen[found] = len(groups)
+            groups.append((found, label))
+    return groups, lambda row: seen[group(row)[0]]
 
 
-def _groups(rows, index, labels: list[str], rules: core.InvestmentRules) -> list[GroupRow]:
-    """Sum *rows* into *labels* with the core's one roll-up."""
+def _groups(
+    rows, index, keys: list[tuple[object, str]], rules: core.InvestmentRules
+) -> list[GroupRow]:
+    """Sum *rows* into the groups *keys* with the core's one roll-up."""
     sums = core.rollup(
         np.array([index(row) for row in rows], dtype=np.int64),
-        len(labels),
+        len(keys),
         done=np.array([row.done for row in rows], dtype=float),
         plan=np.array([row.plan for row in rows], dtype=float),
         share=np.array([row.share for row in rows], dtype=float),
@@ -211,6 +217,7 @@ def _groups(rows, index, labels: list[str], rules: core.InvestmentRules) -> list
     lights = sums.lights(rules)
     return [
         GroupRow(
+            key=key,
             label=label,
             count=int(sums.count[i]),
             done=float(sums.done[i]),
@@ -220,7 +227,7 @@ def _groups(rows, index, labels: list[str], rules: core.InvestmentRules) -> list
             gap=float(sums.gap[i]),
             light=core.LIGHTS[int(lights[i])],
         )
-        for i, label in enumerate(labels)
+        for i, (key, label) in enumerate(keys)
     ]
 
 

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from guatu.access import can_report_investment, is_supervisor, require
+from guatu.access import can_approve_exemption, can_report_investment, is_supervisor, require
 from guatu.audit.services import audit_record
 from guatu.common.events import InvestmentReported, InvestmentReviewed, publish
 from guatu.core import investment as core
@@ -29,6 +29,7 @@ from guatu.investment.models import (
     SPLIT,
     AnnualPlan,
     CheckFlag,
+    Exemption,
     InvestmentRuleSet,
     MonthlyReport,
     MonthlyReview,
@@ -255,7 +256,7 @@ def check_text(flag: CheckFlag) -> str:
     return translate(core.CheckMessage(core.CHECKS[core.Check(flag.check_code)], **flag.params))
 
 
-def flag_clear(*, actor, flag: CheckFlag, note: str) -> CheckFlag:
+def flag_clear(*, actor, flag: CheckFlag, note: str, at=None) -> CheckFlag:
     """Clear a raised check: the office has looked and says why the figure stands."""
     require(
         is_supervisor(actor), user=actor, action="investment_flag_clear", target=flag.report.project
@@ -270,7 +271,8 @@ def flag_clear(*, actor, flag: CheckFlag, note: str) -> CheckFlag:
         flag = CheckFlag.objects.select_for_update().get(pk=flag.pk)
         if flag.cleared_at is not None:
             raise ValidationError(_("This check has already been cleared."))
-        flag.cleared_by, flag.cleared_at, flag.clear_note = actor, timezone.now(), note
+        # *at* loads past history (the demo's story); requests never pass it.
+        flag.cleared_by, flag.cleared_at, flag.clear_note = actor, at or timezone.now(), note
         flag.save(update_fields=["cleared_by", "cleared_at", "clear_note"])
         audit_record(
             user=actor,
@@ -281,7 +283,9 @@ def flag_clear(*, actor, flag: CheckFlag, note: str) -> CheckFlag:
     return flag
 
 
-def monthly_review(*, actor, report: MonthlyReport, approve: bool, note: str = "") -> MonthlyReview:
+def monthly_review(
+    *, actor, report: MonthlyReport, approve: bool, note: str = "", at=None
+) -> MonthlyReview:
     """同意 or 退回 a monthly report (the office). A report with a check not yet cleared is
     not approved; a returned one says why, stops counting, and is corrected by its unit."""
     require(is_supervisor(actor), user=actor, action="investment_review", target=report.project)
@@ -312,6 +316,8 @@ def monthly_review(*, actor, report: MonthlyReport, approve: bool, note: str = "
             note=note,
             reviewed_by=actor,
         )
+        if at is not None:  # past history (the demo's story); requests never pass it
+            review.reviewed_at = at
         review.save(force_insert=True)
         audit_record(
             user=actor,
@@ -377,7 +383,9 @@ def rules_change(*, actor, city, valid_from: date | None = None, **fields) -> In
     if valid_from < today:
         raise ValidationError(
             {
-                "valid_from": _("Rules cannot be changed for the past: choose %(today)s or later.")
+                "valid_from": _(
+                    "Investment rules cannot be changed for the past: choose %(today)s or later."
+                )
                 % {"today": today}
             }
         )
@@ -406,3 +414,49 @@ def rules_change(*, actor, city, valid_from: date | None = None, **fields) -> In
             detail={"version": rules.version, "valid_from": valid_from.isoformat()},
         )
     return rules
+
+
+def exemption_grant(
+    *, actor, city, year: int, month: int, reason: str, town=None, department=None
+) -> Exemption:
+    """Keep one town or department off *month*'s 红黑榜: a leader approves it, with a reason."""
+    require(can_approve_exemption(actor), user=actor, action="investment_exemption", target=city)
+    errors: dict[str, list[str]] = {}
+    if (town is None) == (department is None):
+        errors["unit"] = [_("Choose one town or one department.")]
+    elif (town or department).city_id != city.pk:
+        errors["unit"] = [_("Choose a unit of this city.")]
+    if not 1 <= month <= 12 or not 2000 <= year <= 2100:
+        errors["month"] = [_("Choose a month between 2000 and 2100.")]
+    if not reason.strip():
+        errors["reason"] = [_("An exemption gives its reason.")]
+    elif len(reason) > TEXT_LIMIT or "\x00" in reason:
+        errors["reason"] = [_("At most %(limit)d characters, and no NUL.") % {"limit": TEXT_LIMIT}]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        if Exemption.objects.filter(
+            city=city, year=year, month=month, town=town, department=department
+        ).exists():
+            raise ValidationError({"unit": _("This unit is already exempted for that month.")})
+        exemption = Exemption.objects.create(
+            city=city,
+            year=year,
+            month=month,
+            town=town,
+            department=department,
+            reason=reason,
+            approved_by=actor,
+        )
+        audit_record(
+            user=actor,
+            action="investment_exemption",
+            target=city,
+            detail={
+                "year": year,
+                "month": month,
+                "unit": str(town or department),
+                "reason": reason,
+            },
+        )
+    return exemption

@@ -25,6 +25,7 @@ class RulesForm(forms.ModelForm):
             "bulletins",
             "reviews",
             "adjustments",
+            "investment",
             "quiet_start",
             "quiet_end",
             "daily_digest",

@@ -24,6 +24,7 @@ class Kind(models.TextChoices):
     BULLETIN = "bulletin", _("bulletin published")
     REVIEW = "review", _("report awaiting review")
     ADJUSTMENT = "adjustment", _("node adjustment steps")
+    INVESTMENT = "investment", _("monthly investment reports")
 
 
 class Channel(models.TextChoices):
@@ -233,6 +234,9 @@ class Rules(models.Model):
     bulletins = models.BooleanField(_("published bulletins"), default=True)
     reviews = models.BooleanField(_("reports awaiting review"), default=True)
     adjustments = models.BooleanField(_("node adjustment steps"), default=True)
+    investment = models.BooleanField(
+        _("monthly investment reports, reviews and reminders"), default=True
+    )
     quiet_start = models.TimeField(
         _("quiet hours from"), default=time(22, 0), null=True, blank=True
     )
@@ -269,6 +273,7 @@ class Rules(models.Model):
             Kind.BULLETIN: self.bulletins,
             Kind.REVIEW: self.reviews,
             Kind.ADJUSTMENT: self.adjustments,
+            Kind.INVESTMENT: self.investment,
         }.get(kind, True)
 
 

@@ -9,11 +9,14 @@ from guatu.common.events import (
     BulletinPublished,
     EscalationRecorded,
     EscalationResolved,
+    InvestmentReported,
+    InvestmentReviewed,
     NoticeAnswered,
     ReportReviewed,
     ReportsStored,
     subscribe,
 )
+from guatu.notify.investment import on_investment_reported, on_investment_reviewed
 from guatu.notify.services import (
     on_adjustment_step,
     on_bulletin_published,
@@ -64,6 +67,15 @@ def report_reviewed(event: ReportReviewed) -> None:
     on_report_reviewed(event.review)
 
 
+def investment_reported(event: InvestmentReported) -> None:
+    for report in event.reports:
+        on_investment_reported(report)
+
+
+def investment_reviewed(event: InvestmentReviewed) -> None:
+    on_investment_reviewed(event.review)
+
+
 def connect() -> None:
     """Subscribe the handlers (``NotifyConfig.ready``)."""
     subscribe(ReportsStored, reports_stored)
@@ -73,3 +85,5 @@ def connect() -> None:
     subscribe(EscalationResolved, escalation_resolved)
     subscribe(AdjustmentChanged, adjustment_changed)
     subscribe(ReportReviewed, report_reviewed)
+    subscribe(InvestmentReported, investment_reported)
+    subscribe(InvestmentReviewed, investment_reviewed)

@@ -11,7 +11,9 @@ the work is done the entry is gone, without anyone ticking it off.
   drafts to publish, notices whose answer is late;
 - a leader: 节点调整 to decide, the red items of the projects they lead;
 - a town or a department: items to report this week, requests returned to
-  them, notices to answer, blockers they answer for.
+  them, notices to answer, blockers they answer for;
+- 投资调度 (``notify.investment``): the office's months to review, checks to clear and
+  months overdue; a unit's last month to report and its returned months.
 """
 
 from dataclasses import dataclass, field
@@ -25,6 +27,7 @@ from guatu.access import reports_own_items
 from guatu.accounts.models import Role
 from guatu.baselines.models import Adjustment
 from guatu.core.periods import period_label
+from guatu.notify import investment
 from guatu.org.clock import city_today
 from guatu.org.models import City
 from guatu.org.selectors import current_city
@@ -80,7 +83,7 @@ def todo(
     if user.role == Role.LEADER:
         entries += _leader(user, city, today)
     if reports_own_items(user):
-        entries += _unit(user, today, rows)
+        entries += _unit(user, city, today, rows)
     return [entry for entry in entries if entry.count]
 
 
@@ -162,6 +165,7 @@ def _office(city: City, today: date, rows: bool) -> list[TodoEntry]:
     ]
     return [
         unreported,
+        *_office_investment(city, today),
         _entry(
             "review",
             _("Reports above target to verify"),
@@ -191,6 +195,43 @@ def _office(city: City, today: date, rows: bool) -> list[TodoEntry]:
             _("Notices whose answer is late"),
             late,
             reverse("supervision:escalations") + "?overdue=1",
+        ),
+    ]
+
+
+def _office_investment(city: City, today: date) -> list[TodoEntry]:
+    """The office's 投资调度: months to review, checks to clear, months overdue."""
+    month = _("%(year)s-%(month)02d")
+    waiting = [
+        TodoRow(
+            f"{report.project.name} · "
+            + month % {"year": report.year, "month": report.month}
+            + f" · {report.amount} 万元",
+            investment.project_url(report.project_id),
+        )
+        for report in investment.waiting_review(city)
+    ]
+    checks = [
+        TodoRow(
+            f"{flag.report.project.name} · "
+            + month % {"year": flag.report.year, "month": flag.report.month},
+            investment.project_url(flag.report.project_id),
+        )
+        for flag in investment.open_checks(city)
+    ]
+    late = [
+        TodoRow(project.name, investment.project_url(project.pk))
+        for project in investment.overdue(city, today)
+    ]
+    review_list = reverse("investment:review")
+    return [
+        _entry("investment_review", _("Monthly investment to review"), waiting, review_list),
+        _entry("investment_checks", _("Statistics checks to clear"), checks, review_list),
+        _entry(
+            "investment_overdue",
+            _("Monthly investment overdue"),
+            late,
+            reverse("investment:city") + "#unreported",
         ),
     ]
 
@@ -233,7 +274,7 @@ def _leader(user, city: City, today: date) -> list[TodoEntry]:
     ]
 
 
-def _unit(user, today: date, rows: bool) -> list[TodoEntry]:
+def _unit(user, city: City, today: date, rows: bool) -> list[TodoEntry]:
     to_report = [
         TodoRow(
             f"{row.item.project.name} · {row.item.name}",
@@ -278,7 +319,33 @@ def _unit(user, today: date, rows: bool) -> list[TodoEntry]:
         )
         for blocker in blockers_open().filter(own_items(user)).select_related("work_item__project")
     ]
+    month = _("%(year)s-%(month)02d")
+    investment_due = [
+        TodoRow(project.name, investment.project_url(project.pk))
+        for project in investment.to_report(user, city, today)
+    ]
+    investment_returned = [
+        TodoRow(
+            f"{report.project.name} · "
+            + month % {"year": report.year, "month": report.month}
+            + f" · {report.review.note[:60]}",
+            investment.project_url(report.project_id),
+        )
+        for report in investment.returned_to(user)
+    ]
     return [
+        _entry(
+            "investment_to_report",
+            _("Last month's investment to report"),
+            investment_due,
+            reverse("investment:city"),
+        ),
+        _entry(
+            "investment_returned",
+            _("Monthly investment returned to you"),
+            investment_returned,
+            reverse("investment:city"),
+        ),
         _entry("report_to_file", _("Items to report this week"), to_report, reverse("web:my-work"))
         if rows
         else _counted(

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from guatu.common.scope import scoped_to
 from guatu.notify.delivery import deliver_due
+from guatu.notify.investment import investment_reminders
 from guatu.notify.services import (
     answer_alerts,
     blocker_alerts,
@@ -44,6 +45,7 @@ def sweep() -> int:
         with scoped_to((city.pk,)):  # each city's reminders read that city only
             schedules_bring_forward(city)  # a new day: the schedules run from it first
             queued += report_reminders(city) + blocker_alerts(city) + answer_alerts(city)
+            queued += investment_reminders(city)
     return queued
 
 

@@ -157,6 +157,7 @@ SCORE_RULES = (
     ("on_track", gettext_lazy("Work on track (share, weighted)"), "share"),
     ("timeliness", gettext_lazy("Reports on time (share of items under way)"), "share"),
     ("blockers", gettext_lazy("Blockers resolved by their due date (share)"), "share"),
+    ("investment", gettext_lazy("Investment against 序时 (share, weighted)"), "share"),
     ("escalations", gettext_lazy("Rungs of the ladder issued"), "count"),
     ("adjustments", gettext_lazy("Node adjustments approved"), "count"),
 )
@@ -190,10 +191,13 @@ def _period_points(parts: dict) -> dict[str, float]:
     """The points each rule gave one period's score (``supervision.scores_record``'s sum)."""
     weights = parts.get("weights") or {}
     adjustment = float(weights.get("adjustment", 0.0))
+    invest = float(parts.get("investment_weight") or 0)  # scores before issue 33: none
+    rest = 100 * (1 - invest)
     return {
-        "on_track": 100 * float(weights.get("on_track", 0)) * float(parts.get("on_track") or 0),
-        "timeliness": 100 * float(weights.get("timeliness", 0)) * float(parts["timeliness"]),
-        "blockers": 100 * float(weights.get("blockers", 0)) * float(parts["blockers"]),
+        "on_track": rest * float(weights.get("on_track", 0)) * float(parts.get("on_track") or 0),
+        "timeliness": rest * float(weights.get("timeliness", 0)) * float(parts["timeliness"]),
+        "blockers": rest * float(weights.get("blockers", 0)) * float(parts["blockers"]),
+        "investment": 100 * invest * float(parts.get("investment", 1.0)),
         "escalations": -float(parts.get("escalation_points") or 0),
         "adjustments": -adjustment * int(parts.get("adjustments") or 0),
     }
@@ -231,10 +235,16 @@ def unit_scores(*, year: int, unit: str) -> list[UnitScore]:
         average = sum(s.score for s in periods) / n
         shown = Decimal(average).quantize(TENTH, rounding=ROUND_HALF_UP)
         points = [_period_points(s.parts) for s in periods]
-        values = [sum(p[rule] for p in points) / n for rule, _label, _kind in SCORE_RULES]
+        # Investment is shown only where the city scores it (a weight in its rules).
+        rules = [
+            rule
+            for rule in SCORE_RULES
+            if rule[0] != "investment" or any(s.parts.get("investment_weight") for s in periods)
+        ]
+        values = [sum(p[rule] for p in points) / n for rule, _label, _kind in rules]
         apportioned = apportion(values, shown)
         parts = []
-        for (rule, label, kind), value in zip(SCORE_RULES, apportioned, strict=True):
+        for (rule, label, kind), value in zip(rules, apportioned, strict=True):
             if kind == "share":
                 figure = sum(float(s.parts.get(rule) or 0) for s in periods) / n * 100
                 figure = Decimal(repr(figure)).quantize(TENTH, rounding=ROUND_HALF_UP)

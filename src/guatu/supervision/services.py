@@ -24,6 +24,9 @@ from guatu.core.errors import CoreError
 from guatu.core.escalation import rung_of
 from guatu.core.periods import parse_period
 from guatu.errors import as_validation_error
+from guatu.investment.rules import figures_month
+from guatu.investment.rules import version_on as investment_version
+from guatu.investment.selectors import city_standing
 from guatu.org.clock import city_time, city_today
 from guatu.org.models import City, Department, Town
 from guatu.org.numbering import issued_before, number_text
@@ -493,6 +496,7 @@ def scores_record(*, city, bulletin, weights=None) -> int:
         )
     )
     adjusted = {row["unit"]: row for row in content.get("adjustments") or []}
+    invested, invest_weight = investment_parts(city, period.end)
     made = 0
     for model, key, standings in (
         (Town, "town", content["towns"]),
@@ -529,12 +533,18 @@ def scores_record(*, city, bulletin, weights=None) -> int:
             off = sum(_rung_points(weights["escalation"], level) for level in rungs)
             share = standing["share"] or 0.0
             moved = adjusted.get(str(owner), {"count": 0, "days": 0})
+            # A unit with no project investing is neither rewarded nor punished for it.
+            investment = invested.get((key, owner.pk), 1.0)
             score = (
                 100
                 * (
-                    weights["on_track"] * share
-                    + weights["timeliness"] * timeliness
-                    + weights["blockers"] * blockers
+                    (1 - invest_weight)
+                    * (
+                        weights["on_track"] * share
+                        + weights["timeliness"] * timeliness
+                        + weights["blockers"] * blockers
+                    )
+                    + invest_weight * investment
                 )
                 - off
                 - weights.get("adjustment", SCORE_WEIGHTS["adjustment"]) * moved["count"]
@@ -554,12 +564,33 @@ def scores_record(*, city, bulletin, weights=None) -> int:
                         "escalation_points": off,
                         "adjustments": moved["count"],
                         "days_moved": moved["days"],
+                        "investment": round(investment, 4),
+                        "investment_weight": invest_weight,
                         "weights": weights,
                     },
                 },
             )
             made += 1
     return made
+
+
+def investment_parts(city, day) -> tuple[dict[tuple[str, int], float], float]:
+    """Each unit's investment part of the score for the month published on *day* (Σ done ÷ Σ
+    plan due, at most 1, from the same standing as the tables) and the city's weight of it
+    (``InvestmentRuleSet.score_weight``; 0: investment is not scored)."""
+    year, month = figures_month(city, day)
+    version = investment_version(city, day)  # the weight in force when the score is made
+    weight = float(version.score_weight) / 100 if version else 0.0
+    if not weight:
+        return {}, 0.0
+    standing = city_standing(city, year, month)
+    parts = {}
+    for series in ("town", "department"):
+        for group in standing.groups.get(series, []):
+            due = group.plan * group.schedule / 100
+            if group.key is not None and due > 0:
+                parts[(series, group.key)] = min(1.0, group.done / due)
+    return parts, weight
 
 
 def _rung_points(weight, level: str) -> float:

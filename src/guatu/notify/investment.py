@@ -1,0 +1,223 @@
+"""投资调度's messages: every step reaches the next person, and the proposer the outcome.
+
+- a monthly report stored → the office (to review; its checks named);
+- the office's 同意 / 退回 → the unit that reported (with the reason), the office's own
+  notice settled;
+- the due day of the month coming (two days before, the day itself) → the units whose
+  projects' last month is not reported, each with its list, once a day;
+- the 待办 entries (``investment_todo``) are computed from the records, like the others.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from guatu.accounts.models import Role
+from guatu.investment.models import AnnualPlan, CheckFlag, MonthlyReport
+from guatu.investment.rules import due_day, reporting_month
+from guatu.investment.services import check_text
+from guatu.notify.models import Kind
+from guatu.notify.services import notices_settled, notify, office_users, unit_users
+from guatu.org.clock import city_today
+from guatu.org.models import City
+from guatu.projects.models import Project
+
+
+def project_url(project_id: int) -> str:
+    return reverse("investment:project", args=[project_id])
+
+
+def on_investment_reported(report: MonthlyReport) -> int:
+    """A unit's month to the office, to review; the checks it raised named."""
+    project = report.project
+    flags = list(report.flags.all())
+    title = _("Monthly investment to review: %(project)s, %(year)s-%(month)02d") % {
+        "project": project.name,
+        "year": report.year,
+        "month": report.month,
+    }
+    body = _("%(who)s reported %(amount)s 万元.") % {
+        "who": report.reported_by,
+        "amount": report.amount,
+    }
+    if report.supersedes_id:
+        body += " " + _("A correction: %(reason)s") % {"reason": report.correction_reason[:300]}
+    if flags:
+        body += "\n" + "\n".join(f"- {check_text(flag)}" for flag in flags)
+    return notify(
+        city=project.city,
+        kind=Kind.INVESTMENT,
+        event=f"investment:{report.pk}",
+        title=title,
+        body=body,
+        url=project_url(project.pk),
+        users=office_users(city=project.city),
+        office=True,
+    )
+
+
+def on_investment_reviewed(review) -> int:
+    """The office's decision to the unit that reported, with the reason; its notice settled."""
+    report = review.report
+    project = report.project
+    notices_settled(prefix=f"investment:{report.pk}")
+    approved = review.decision == "approved"
+    words = {"project": project.name, "year": report.year, "month": report.month}
+    title = (
+        _("Monthly investment approved: %(project)s, %(year)s-%(month)02d")
+        if approved
+        else _("Monthly investment returned: %(project)s, %(year)s-%(month)02d — correct it")
+    ) % words
+    body = _("%(amount)s 万元. The supervision office: %(note)s") % {
+        "amount": report.amount,
+        "note": review.note[:300] or "—",
+    }
+    reporter = report.reported_by
+    return notify(
+        city=project.city,
+        kind=Kind.INVESTMENT,
+        event=f"investment-reviewed:{report.pk}",
+        title=title,
+        body=body,
+        url=project_url(project.pk),
+        users=[reporter] if reporter.pk != review.reviewed_by_id else [],
+        towns=[reporter.town] if reporter.town_id else [],
+        departments=[reporter.department] if reporter.department_id else [],
+    )
+
+
+@dataclass(frozen=True)
+class UnitDue:
+    """A unit and its projects whose month is not reported."""
+
+    unit: object  # Town or Department
+    kind: str  # "town" | "department"
+    projects: list[Project]
+
+
+def unreported_month(city: City, year: int, month: int) -> list[Project]:
+    """The projects with a plan for *year* whose *month* has no report in force."""
+    reported = MonthlyReport.objects.filter(
+        project__city=city, year=year, month=month, superseded_by__isnull=True
+    ).values("project_id")
+    planned = AnnualPlan.objects.filter(project__city=city, year=year, amount__gt=0).values(
+        "project_id"
+    )
+    return list(
+        Project.objects.filter(city=city, pk__in=planned)
+        .exclude(pk__in=reported)
+        .select_related("responsible_town", "owner_department")
+        .order_by("code")
+    )
+
+
+def units_due(city: City, year: int, month: int) -> list[UnitDue]:
+    """Who reports each unreported project: its responsible town, else its lead department."""
+    towns: dict[int, UnitDue] = {}
+    departments: dict[int, UnitDue] = {}
+    for project in unreported_month(city, year, month):
+        if project.responsible_town_id is not None:
+            due = towns.setdefault(
+                project.responsible_town_id, UnitDue(project.responsible_town, "town", [])
+            )
+        else:
+            due = departments.setdefault(
+                project.owner_department_id, UnitDue(project.owner_department, "department", [])
+            )
+        due.projects.append(project)
+    return [*towns.values(), *departments.values()]
+
+
+def investment_reminders(city: City, today: date | None = None) -> int:
+    """Two days before the due day and on it: each unit with last month still to report."""
+    today = today or city_today(city)
+    year, month = reporting_month(today)
+    left = due_day(city, year, month) - today.day
+    if left not in (2, 0):
+        return 0
+    queued = 0
+    for due in units_due(city, year, month):
+        town = due.kind == "town"
+        names = [project.name for project in due.projects]
+        queued += notify(
+            city=city,
+            kind=Kind.INVESTMENT,
+            event=f"investment-remind:{year}-{month:02d}:{due.kind}:{due.unit.pk}:{left}",
+            title=_("%(unit)s: %(count)d projects' investment of %(year)s-%(month)02d to report")
+            % {"unit": due.unit, "count": len(names), "year": year, "month": month},
+            body=(
+                _("Due on %(date)s.") % {"date": today.replace(day=today.day + left).isoformat()}
+                + "\n"
+                + "\n".join(f"- {name}" for name in names[:20])
+            ),
+            url=reverse("investment:city"),
+            users=unit_users(
+                towns=[due.unit] if town else [], departments=[] if town else [due.unit]
+            ),
+            towns=[due.unit] if town else [],
+            departments=[] if town else [due.unit],
+        )
+    return queued
+
+
+def waiting_review(city: City):
+    """The reports in force the office has not decided yet."""
+    return (
+        MonthlyReport.objects.filter(
+            project__city=city, superseded_by__isnull=True, review__isnull=True
+        )
+        .select_related("project")
+        .order_by("created_at")
+    )
+
+
+def open_checks(city: City):
+    """The raised checks not cleared, on reports still in force and not returned."""
+    return (
+        CheckFlag.objects.filter(
+            report__project__city=city,
+            report__superseded_by__isnull=True,
+            cleared_at__isnull=True,
+        )
+        .exclude(report__review__decision="returned")
+        .select_related("report__project")
+    )
+
+
+def own_projects(user) -> Q:
+    """The projects whose investment *user* reports (as ``access.can_report_investment``)."""
+    if user.role == Role.TOWN:
+        return Q(responsible_town_id=user.town_id) if user.town_id else Q(pk__in=[])
+    if user.role == Role.DEPARTMENT:
+        return Q(owner_department_id=user.department_id)
+    return Q(pk__in=[])
+
+
+def returned_to(user):
+    """The returned reports of *user*'s projects that no correction has replaced."""
+    own = Project.objects.filter(own_projects(user)).values("pk")
+    return (
+        MonthlyReport.objects.filter(
+            project__in=own, superseded_by__isnull=True, review__decision="returned"
+        )
+        .select_related("project", "review")
+        .order_by("year", "month")
+    )
+
+
+def to_report(user, city: City, today: date) -> list[Project]:
+    """*user*'s projects whose last month is not reported yet."""
+    year, month = reporting_month(today)
+    own = set(Project.objects.filter(own_projects(user)).values_list("pk", flat=True))
+    return [project for project in unreported_month(city, year, month) if project.pk in own]
+
+
+def overdue(city: City, today: date) -> list[Project]:
+    """The projects whose last month is still not reported after its due day."""
+    year, month = reporting_month(today)
+    if today.day <= due_day(city, year, month):
+        return []
+    return unreported_month(city, year, month)
