@@ -156,3 +156,17 @@ def test_the_reporter_learns_whether_the_office_confirmed_a_figure_above_target(
     assert asked.read_at is not None  # the call to verify is settled
     told = Notice.objects.get(recipient=town, event=f"reviewed:{report.pk}")
     assert "未予认定" in told.title and "现场核实未完成" in told.body
+
+
+def test_settling_one_reports_call_leaves_another_whose_number_starts_alike(city, users):
+    """The office's 待核实 notice of report 1 was marked read when report 12 (or 10, 13 …)
+    was reviewed: the settling matched event keys by their beginning."""
+    from guatu.notify.services import notice_settled
+
+    office = users["supervisor"]
+    for event in ("review:1", "review:12"):
+        Notice.objects.create(
+            recipient=office, kind="review", event=event, title="待核实", body="…"
+        )
+    assert notice_settled("review:1") == 1
+    assert Notice.objects.get(event="review:12").read_at is None

@@ -52,6 +52,7 @@ ACTIONS = {
     "investment_report": _("monthly investment reported"),
     "investment_review": _("monthly investment report reviewed"),
     "investment_rules": _("investment rules changed"),
+    "investment_workbook_import": _("月报 workbook imported"),
     "joint_milestone_create": _("joint time node created"),
     "ledger_import": _("ledger imported"),
     "not_found": _("asked for something not there (or of another city)"),

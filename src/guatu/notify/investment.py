@@ -20,7 +20,7 @@ from guatu.investment.models import AnnualPlan, CheckFlag, MonthlyReport
 from guatu.investment.rules import due_day, reporting_month
 from guatu.investment.services import check_text
 from guatu.notify.models import Kind
-from guatu.notify.services import notices_settled, notify, office_users, unit_users
+from guatu.notify.services import notice_settled, notify, office_users, unit_users
 from guatu.org.clock import city_today
 from guatu.org.models import City
 from guatu.projects.models import Project
@@ -63,7 +63,7 @@ def on_investment_reviewed(review) -> int:
     """The office's decision to the unit that reported, with the reason; its notice settled."""
     report = review.report
     project = report.project
-    notices_settled(prefix=f"investment:{report.pk}")
+    notice_settled(f"investment:{report.pk}")
     approved = review.decision == "approved"
     words = {"project": project.name, "year": report.year, "month": report.month}
     title = (

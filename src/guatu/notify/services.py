@@ -806,6 +806,11 @@ def unreported_remind(*, actor, city: City, today: date | None = None) -> int:
     return reminded
 
 
+def notice_settled(event: str) -> int:
+    """Mark read the unread notices of exactly *event* (``review:1`` is not ``review:12``)."""
+    return Notice.objects.filter(event=event, read_at__isnull=True).update(read_at=timezone.now())
+
+
 def notices_settled(*, prefix: str, keep: str = "") -> int:
     """Mark read every unread notice of an event whose key starts with *prefix* (but
     *keep*'s): the step it asked for was taken — by its reader or by someone else — and
@@ -822,7 +827,7 @@ def on_report_reviewed(review) -> int:
     is settled."""
     report = review.report
     item = report.work_item
-    notices_settled(prefix=f"review:{report.pk}")
+    notice_settled(f"review:{report.pk}")
     confirmed = review.decision == "confirmed"
     title = (
         _("Your report was confirmed: %(item)s")
