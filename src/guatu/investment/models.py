@@ -418,3 +418,40 @@ class Exemption(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}-{self.month:02d} {self.town or self.department}"
+
+
+def _month_photo_path(photo: "MonthPhoto", filename: str) -> str:
+    return f"investment/{timezone.now():%Y/%m}/{photo.report_id}-{filename}"
+
+
+class MonthPhoto(models.Model):
+    """A site photo of a month's 形象进度, kept as progress photos are (``progress.photos``):
+    the original byte for byte, a thumbnail, and the copy shown with its 水印."""
+
+    report = models.ForeignKey(
+        MonthlyReport,
+        on_delete=models.PROTECT,
+        related_name="photos",
+        verbose_name=_("monthly investment report"),
+    )
+    image = models.FileField(_("photo"), upload_to=_month_photo_path)
+    thumbnail = models.FileField(_("thumbnail"), upload_to=_month_photo_path)
+    display = models.FileField(_("displayed copy (水印)"), upload_to=_month_photo_path)
+    content_type = models.CharField(_("type"), max_length=30)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    width = models.PositiveIntegerField(_("width"))
+    height = models.PositiveIntegerField(_("height"))
+    taken_at = models.DateTimeField(_("taken at (camera)"), null=True, blank=True)
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
+
+    objects = CityScopedManager("report__project__city")
+    everywhere = UnscopedManager()
+
+    class Meta:
+        verbose_name = _("形象进度 photo")
+        verbose_name_plural = _("形象进度 photos")
+        ordering = ["report", "id"]
+
+    def __str__(self) -> str:
+        return self.image.name

@@ -118,16 +118,18 @@ def city_standing(city, year: int, month: int) -> CityStanding:
         .select_related("responsible_town", "owner_department")
         .order_by("code")
     )
-    done: dict[int, float] = defaultdict(float)
+    # Summed as the database stores them (exact 万元 to the fen), then made floats.
+    exact: dict[int, Decimal] = defaultdict(Decimal)
     this_month: dict[int, float] = defaultdict(float)
     reported: set[int] = set()
     for project_id, report_month, amount in MonthlyReport.objects.filter(
         counted(), project__city=city, year=year, month__lte=month
     ).values_list("project_id", "month", "amount"):
-        done[project_id] += float(amount)
+        exact[project_id] += amount
         if report_month == month:
-            this_month[project_id] += float(amount)
+            this_month[project_id] = float(amount)
             reported.add(project_id)
+    done = defaultdict(float, {key: float(value) for key, value in exact.items()})
     end = month_end(year, month)
     rows = []
     for project in projects:
@@ -262,16 +264,16 @@ def project_months(project: Project, year: int, upto: int) -> list[ProjectMonth]
         report.month: report
         for report in MonthlyReport.objects.filter(counted(), project=project, year=year)
     }
-    months, total = [], 0.0
+    months, total = [], Decimal(0)
     for month in range(1, 13):
         report = reports.get(month) if month <= upto else None
         if report is not None:
-            total += float(report.amount)
+            total += report.amount
         months.append(
             ProjectMonth(
                 month=month,
                 plan_due=amount * month_share(plan, rules, month),
-                done=total if month <= upto and any(m <= month for m in reports) else None,
+                done=float(total) if month <= upto and any(m <= month for m in reports) else None,
                 amount=float(report.amount) if report else None,
                 report=report,
             )

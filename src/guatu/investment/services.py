@@ -33,13 +33,16 @@ from guatu.investment.models import (
     InvestmentRuleSet,
     MonthlyReport,
     MonthlyReview,
+    MonthPhoto,
 )
+from guatu.investment.photos import check_photos, month_photos_delete, month_photos_save
 from guatu.investment.rules import rules_for
 from guatu.org.clock import city_today
 from guatu.projects.models import Project
 
 #: Bounds of a figure in 万元 (DecimalField(14, 2)); a month may be negative (核减).
 MAX_MONEY = Decimal("999999999999.99")
+MAX_CONFIRMATION = 10 * 1024 * 1024
 TEXT_LIMIT = 2000
 
 
@@ -119,6 +122,7 @@ def monthly_submit(
     correction_reason: str = "",
     today: date | None = None,
     submitted_at=None,
+    photos: Sequence = (),
 ) -> MonthlyReport:
     """Record *project*'s investment in *month* of *year*; run the statistics checks.
 
@@ -146,8 +150,44 @@ def monthly_submit(
         errors.setdefault("correction_reason", []).append(
             _("At most %(limit)d characters, and no NUL.") % {"limit": TEXT_LIMIT}
         )
+    if confirmation is not None and (problem := confirmation_problem(confirmation)):
+        errors.setdefault("confirmation", []).append(problem)
+    checked_photos, photo_problems = check_photos(photos)
+    if photo_problems:
+        errors.setdefault("photos", []).extend(photo_problems)
     if errors:
         raise ValidationError(errors)
+    written: list = []
+    try:
+        return _stored(
+            actor, project, year, month, figures, confirmation, supersedes, correction_reason,
+            submitted_at, checked_photos, written,
+        )  # fmt: skip
+    except BaseException:
+        # Files were written before the commit that failed: remove them.
+        month_photos_delete([row for row in written if isinstance(row, MonthPhoto)])
+        for report in written:
+            if isinstance(report, MonthlyReport) and report.confirmation:
+                report.confirmation.delete(save=False)
+        raise
+
+
+def confirmation_problem(upload) -> str | None:
+    """What is wrong with a 形象进度确认单: a scan (PDF or a photo), at most 10 MB."""
+    if upload.size > MAX_CONFIRMATION:
+        return _("The 形象进度确认单 is larger than 10 MB.")
+    head = upload.read(8)
+    upload.seek(0)
+    if head.startswith(b"%PDF-") or head.startswith((b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n")):
+        return None
+    return _("The 形象进度确认单 must be a PDF, JPEG or PNG file.")
+
+
+def _stored(
+    actor, project, year, month, figures, confirmation, supersedes, correction_reason,
+    submitted_at, photos, written,
+) -> MonthlyReport:  # fmt: skip
+    """The write of ``monthly_submit``, its checks passed: one transaction."""
     with transaction.atomic():
         # One report at a time per project: the "once a month" rule is read under the lock.
         list(Project.everywhere.select_for_update().filter(pk=project.pk).values_list("pk"))
@@ -186,19 +226,22 @@ def monthly_submit(
         )
         if submitted_at is not None:
             report.created_at = submitted_at
+        written.append(report)
         if confirmation is not None:
             report.confirmation.save(confirmation.name, confirmation, save=False)
         report.save(force_insert=True)
+        month_photos_save(report, photos, written)
         _raise_checks(report, rules, version)
         audit_record(
             user=actor,
-            action=action,
+            action="investment_correct" if supersedes is not None else "investment_report",
             target=project,
             detail={
                 "year": year,
                 "month": month,
                 "amount": str(figures.amount),
                 "supersedes": supersedes.pk if supersedes else None,
+                "photos": [photo.image.name for photo in written[1:]],
             },
         )
         publish(InvestmentReported((report,)))

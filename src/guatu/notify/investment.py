@@ -20,7 +20,7 @@ from guatu.investment.models import AnnualPlan, CheckFlag, MonthlyReport
 from guatu.investment.rules import due_day, reporting_month
 from guatu.investment.services import check_text
 from guatu.notify.models import Kind
-from guatu.notify.services import notice_settled, notify, office_users, unit_users
+from guatu.notify.services import notice_settled, notify, office_users, sent, unit_users
 from guatu.org.clock import city_today
 from guatu.org.models import City
 from guatu.projects.models import Project
@@ -132,20 +132,25 @@ def units_due(city: City, year: int, month: int) -> list[UnitDue]:
 
 
 def investment_reminders(city: City, today: date | None = None) -> int:
-    """Two days before the due day and on it: each unit with last month still to report."""
+    """Two days before the due day and on it: each unit with last month still to report,
+    once. Answers how many units were reminded."""
     today = today or city_today(city)
     year, month = reporting_month(today)
     left = due_day(city, year, month) - today.day
     if left not in (2, 0):
         return 0
-    queued = 0
+    reminded = 0
     for due in units_due(city, year, month):
         town = due.kind == "town"
         names = [project.name for project in due.projects]
-        queued += notify(
+        event = f"investment-remind:{year}-{month:02d}:{due.kind}:{due.unit.pk}:{left}"
+        if sent([event]):
+            continue
+        reminded += 1
+        notify(
             city=city,
             kind=Kind.INVESTMENT,
-            event=f"investment-remind:{year}-{month:02d}:{due.kind}:{due.unit.pk}:{left}",
+            event=event,
             title=_("%(unit)s: %(count)d projects' investment of %(year)s-%(month)02d to report")
             % {"unit": due.unit, "count": len(names), "year": year, "month": month},
             body=(
@@ -160,7 +165,7 @@ def investment_reminders(city: City, today: date | None = None) -> int:
             towns=[due.unit] if town else [],
             departments=[] if town else [due.unit],
         )
-    return queued
+    return reminded
 
 
 def waiting_review(city: City):

@@ -748,7 +748,7 @@ def office_reminder_event(due, today: date) -> str:
     return f"remind:office:{due.kind}:{due.unit.pk}:{today.isoformat()}"
 
 
-def _sent(events) -> set[str]:
+def sent(events) -> set[str]:
     """Which of *events* reached someone: an inbox notice or a queued delivery."""
     events = list(events)
     found = set(Notice.objects.filter(event__in=events).values_list("event", flat=True))
@@ -757,7 +757,7 @@ def _sent(events) -> set[str]:
 
 def reminded_today(units, today: date) -> set[str]:
     """The keys of those of *units* the office has reminded today."""
-    return _sent(office_reminder_event(due, today) for due in units)
+    return sent(office_reminder_event(due, today) for due in units)
 
 
 def unreported_remind(*, actor, city: City, today: date | None = None) -> int:
@@ -772,7 +772,7 @@ def unreported_remind(*, actor, city: City, today: date | None = None) -> int:
             town = due.kind == "town"
             names = [f"{row.item.project.name} · {row.item.name}" for row in due.rows]
             event = office_reminder_event(due, today)
-            if _sent([event]):
+            if sent([event]):
                 continue
             notify(
                 always=True,  # the office's own act, not the weekly automatic reminder
@@ -796,7 +796,7 @@ def unreported_remind(*, actor, city: City, today: date | None = None) -> int:
             )
             # Reminded when someone or a group robot got it (a unit with nobody to tell
             # is not counted, and is tried again on the next press).
-            reminded += bool(_sent([event]))
+            reminded += bool(sent([event]))
         audit_record(
             user=actor,
             action="notify_unreported_remind",

@@ -66,8 +66,11 @@ def place_label(latitude: float | None, longitude: float | None) -> str:
     )
 
 
-def photo_watermark_lines(*, taken, latitude, longitude, uploader, uploaded, item) -> list[str]:
-    """The 水印 on a photo's displayed copy: when, where, who uploaded it, for what."""
+def photo_watermark_lines(
+    *, taken, latitude, longitude, uploader, uploaded, item=None, subject: str = ""
+) -> list[str]:
+    """The 水印 on a photo's displayed copy: when, where, who uploaded it, for what (a work
+    *item*, or a *subject* such as a project's month of investment)."""
     when = (
         _("taken %(time)s (camera)") % {"time": f"{taken:%Y-%m-%d %H:%M}"}
         if taken is not None
@@ -81,5 +84,5 @@ def photo_watermark_lines(*, taken, latitude, longitude, uploader, uploaded, ite
     lines.append(
         _("uploaded by %(user)s at %(time)s") % {"user": who, "time": f"{uploaded:%Y-%m-%d %H:%M}"}
     )
-    lines.append(f"{item.project.name} · {item.name}")
+    lines.append(subject or f"{item.project.name} · {item.name}")
     return lines
