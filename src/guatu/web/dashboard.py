@@ -5,6 +5,9 @@ from datetime import date
 
 import numpy as np
 
+from guatu.investment import lines
+from guatu.investment.rules import figures_month
+from guatu.investment.selectors import CityStanding, city_standing
 from guatu.org.models import City
 from guatu.progress.models import Blocker
 from guatu.progress.nodes import overdue_nodes
@@ -28,6 +31,30 @@ class Dashboard:
     towns: list[Standing]
     blockers_due: list[Blocker]
     next_nodes: list[WorkItem]
+    investment: "InvestmentCard | None" = None
+
+
+@dataclass(frozen=True)
+class InvestmentCard:
+    """The month's 投资调度 in the lines an office publishes (``investment.lines``), read
+    from the same standing as the investment page, the bulletin and the API."""
+
+    standing: CityStanding
+    headline: str
+    start: str
+
+    @property
+    def behind(self):
+        return self.standing.behind[:8]
+
+
+def investment_card(city: City, today: date) -> InvestmentCard | None:
+    """The month published on *today* (its due day passed); None before any plan exists."""
+    year, month = figures_month(city, today)
+    standing = city_standing(city, year, month)
+    if not standing.has_figures:
+        return None
+    return InvestmentCard(standing, lines.headline(standing), lines.start_line(standing))
 
 
 def items_for(table: StatusTable, indexes: np.ndarray) -> list[tuple[WorkItem, ItemStatus]]:
@@ -62,4 +89,5 @@ def dashboard(*, city: City) -> Dashboard:
         towns=overview.towns(),
         blockers_due=blockers_due,
         next_nodes=next_nodes,
+        investment=investment_card(city, today),
     )
