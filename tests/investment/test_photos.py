@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from PIL import Image
 
+from guatu.demo.investment import confirmation_pdf
 from guatu.investment.models import MonthlyReport, MonthPhoto
 from guatu.investment.services import monthly_submit
 from tests.investment.conftest import TODAY, figures
@@ -78,7 +79,7 @@ def test_not_a_photo_and_not_a_scan_are_refused_with_nothing_written(invested, u
 
 
 def test_a_failed_write_leaves_no_file(invested, users, media):
-    scan = SimpleUploadedFile("确认单.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+    scan = SimpleUploadedFile("确认单.pdf", confirmation_pdf(), content_type="application/pdf")
     with (
         mock.patch("guatu.investment.services._raise_checks", side_effect=RuntimeError("disk")),
         pytest.raises(RuntimeError),

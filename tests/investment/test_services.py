@@ -10,6 +10,7 @@ from guatu.core.investment import Check
 from guatu.investment.models import MonthlyReport
 from guatu.investment.selectors import city_standing
 from guatu.investment.services import (
+    MonthFigures,
     flag_clear,
     monthly_review,
     monthly_submit,
@@ -120,13 +121,11 @@ def test_each_stored_check(invested, users):
     assert not reports[2].flags.exists()
     neg = submit(users["town"], invested, 4, -10)
     assert {f.check_code for f in neg.flags.all()} == {Check.NEGATIVE}
-    lib = submit(users["town"], invested, 5, 10, figs=MonthlyFigures(50))
+    lib = submit(users["town"], invested, 5, 10, figs=not_in_library(50))
     assert Check.NOT_IN_LIBRARY in {f.check_code for f in lib.flags.all()}
 
 
-def MonthlyFigures(amount):  # noqa: N802 - a report not 入库
-    from guatu.investment.services import MonthFigures
-
+def not_in_library(amount) -> MonthFigures:
     return MonthFigures(amount=Decimal(amount), in_library=False)
 
 

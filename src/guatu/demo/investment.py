@@ -8,12 +8,14 @@ started (古山: 开工滞后, its 前期 state named), a flagged month waiting 
 Everything is written through the services, as a unit and the office would.
 """
 
+import io
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
 from django.core.files.base import ContentFile
+from pypdf import PdfWriter
 
 from guatu.accounts.models import Role, User
 from guatu.investment.models import InvestmentRuleSet
@@ -167,13 +169,14 @@ STORIES = (
     ),
 )
 
-#: A one-page PDF standing for a scanned 形象进度确认单 (示例).
-CONFIRMATION = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
-    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
-    b"trailer<</Root 1 0 R>>\n%%EOF\n"
-)
+def confirmation_pdf() -> bytes:
+    """A blank one-page A4 PDF standing for a scanned 形象进度确认单 (示例)."""
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    writer.add_metadata({"/Title": "形象进度确认单（示例）"})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 def monthly_amounts(total: int, months: int) -> list[Decimal]:
@@ -264,7 +267,7 @@ def _months(project: Project, story: Story, office: User) -> None:
                 in_library=story.in_library,
                 in_statistics=story.in_library,
             ),
-            confirmation=ContentFile(CONFIRMATION, name="形象进度确认单（示例）.pdf")
+            confirmation=ContentFile(confirmation_pdf(), name="形象进度确认单（示例）.pdf")
             if month == 1
             else None,
             today=TODAY,

@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal
 
 import numpy as np
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -73,6 +73,7 @@ class StartRate:
     rate: float
     target: float | None
     not_started: list[Project]
+    target_month: int | None = None  # the month the target in force falls due
 
 
 @dataclass
@@ -179,6 +180,36 @@ def city_standing(city, year: int, month: int) -> CityStanding:
     return standing
 
 
+def waiting_reports(city):
+    """Reports waiting for the office: in force, not reviewed (the review page, the 待办,
+    the API's list and ``city_standing``'s count read these very rows)."""
+    return (
+        MonthlyReport.objects.filter(
+            project__city=city, superseded_by__isnull=True, review__isnull=True
+        )
+        .select_related("project", "reported_by")
+        .prefetch_related(
+            Prefetch("flags", queryset=CheckFlag.objects.filter(cleared_at__isnull=True))
+        )
+        .order_by("year", "month", "created_at", "id")
+    )
+
+
+def open_flags(city):
+    """Checks not cleared on reports in force and not returned: a returned month's checks
+    wait for its correction (the review page, the 待办, the API and the count)."""
+    return (
+        CheckFlag.objects.filter(
+            report__project__city=city,
+            report__superseded_by__isnull=True,
+            cleared_at__isnull=True,
+        )
+        .exclude(report__review__decision="returned")
+        .select_related("report__project")
+        .order_by("report__year", "report__month", "report__project__code", "check_code")
+    )
+
+
 def _labels(rows: list[ProjectStanding], key: str):
     """The groups of dimension *key* — (key, name) pairs in order of first appearance; a
     town or department is keyed by its id, never by its name — and a function from a row
@@ -242,6 +273,7 @@ def _start_rate(rows, end: date, month: int, rules) -> StartRate:
         rate=rate,
         target=core.quarter_target(month, rules),
         not_started=[row.project for row in new if not row.started],
+        target_month=max((m for m, _share in rules.start_targets if m <= month), default=None),
     )
 
 

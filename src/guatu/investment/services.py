@@ -15,12 +15,14 @@ from decimal import Decimal
 from itertools import pairwise
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from guatu.access import can_approve_exemption, can_report_investment, is_supervisor, require
 from guatu.audit.services import audit_record
+from guatu.baselines.evidence import check_evidence
 from guatu.common.events import InvestmentReported, InvestmentReviewed, publish
 from guatu.core import investment as core
 from guatu.errors import translate
@@ -42,7 +44,8 @@ from guatu.projects.models import Project
 
 #: Bounds of a figure in 万元 (DecimalField(14, 2)); a month may be negative (核减).
 MAX_MONEY = Decimal("999999999999.99")
-MAX_CONFIRMATION = 10 * 1024 * 1024
+#: A stored file's own name is kept to this many characters (the field holds its path too).
+NAME_LIMIT = 80
 TEXT_LIMIT = 2000
 
 
@@ -150,8 +153,10 @@ def monthly_submit(
         errors.setdefault("correction_reason", []).append(
             _("At most %(limit)d characters, and no NUL.") % {"limit": TEXT_LIMIT}
         )
-    if confirmation is not None and (problem := confirmation_problem(confirmation)):
-        errors.setdefault("confirmation", []).append(problem)
+    if confirmation is not None:
+        confirmation, problems = checked_confirmation(confirmation)
+        if problems:
+            errors.setdefault("confirmation", []).extend(problems)
     checked_photos, photo_problems = check_photos(photos)
     if photo_problems:
         errors.setdefault("photos", []).extend(photo_problems)
@@ -172,15 +177,18 @@ def monthly_submit(
         raise
 
 
-def confirmation_problem(upload) -> str | None:
-    """What is wrong with a 形象进度确认单: a scan (PDF or a photo), at most 10 MB."""
-    if upload.size > MAX_CONFIRMATION:
-        return _("The 形象进度确认单 is larger than 10 MB.")
-    head = upload.read(8)
-    upload.seek(0)
-    if head.startswith(b"%PDF-") or head.startswith((b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n")):
-        return None
-    return _("The 形象进度确认单 must be a PDF, JPEG or PNG file.")
+def checked_confirmation(upload) -> tuple[ContentFile | None, list[str]]:
+    """A 形象进度确认单 as checked by its content — a PDF that opens, or a photo — by the
+    one rule for every document guatu keeps (``baselines.evidence``), its name shortened
+    to what the file field holds; or what is wrong with it."""
+    checked, problems = check_evidence([upload])
+    if problems:
+        return None, problems
+    name = checked[0].name
+    if len(name) > NAME_LIMIT:
+        stem, dot, suffix = name.rpartition(".")
+        name = f"{stem[: NAME_LIMIT - len(suffix) - 1]}.{suffix}" if dot else name[:NAME_LIMIT]
+    return ContentFile(checked[0].data, name=name), []
 
 
 def _stored(

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from guatu.accounts.models import Role
-from guatu.investment.models import AnnualPlan, CheckFlag, MonthlyReport
+from guatu.investment.models import AnnualPlan, MonthlyReport
 from guatu.investment.rules import due_day, reporting_month
 from guatu.investment.services import check_text
 from guatu.notify.models import Kind
@@ -166,30 +166,6 @@ def investment_reminders(city: City, today: date | None = None) -> int:
             departments=[] if town else [due.unit],
         )
     return reminded
-
-
-def waiting_review(city: City):
-    """The reports in force the office has not decided yet."""
-    return (
-        MonthlyReport.objects.filter(
-            project__city=city, superseded_by__isnull=True, review__isnull=True
-        )
-        .select_related("project")
-        .order_by("created_at")
-    )
-
-
-def open_checks(city: City):
-    """The raised checks not cleared, on reports still in force and not returned."""
-    return (
-        CheckFlag.objects.filter(
-            report__project__city=city,
-            report__superseded_by__isnull=True,
-            cleared_at__isnull=True,
-        )
-        .exclude(report__review__decision="returned")
-        .select_related("report__project")
-    )
 
 
 def own_projects(user) -> Q:

@@ -27,6 +27,7 @@ from guatu.access import reports_own_items
 from guatu.accounts.models import Role
 from guatu.baselines.models import Adjustment
 from guatu.core.periods import period_label
+from guatu.investment.selectors import open_flags, waiting_reports
 from guatu.notify import investment
 from guatu.org.clock import city_today
 from guatu.org.models import City
@@ -209,7 +210,7 @@ def _office_investment(city: City, today: date) -> list[TodoEntry]:
             + f" · {report.amount} 万元",
             investment.project_url(report.project_id),
         )
-        for report in investment.waiting_review(city)
+        for report in waiting_reports(city)
     ]
     checks = [
         TodoRow(
@@ -217,7 +218,7 @@ def _office_investment(city: City, today: date) -> list[TodoEntry]:
             + month % {"year": flag.report.year, "month": flag.report.month},
             investment.project_url(flag.report.project_id),
         )
-        for flag in investment.open_checks(city)
+        for flag in open_flags(city)
     ]
     late = [
         TodoRow(project.name, investment.project_url(project.pk))

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from guatu.access import role_required
 from guatu.accounts.models import Role
 from guatu.common.pages import apply_errors
+from guatu.investment.views_pages import project_panel
 from guatu.org.clock import city_today
 from guatu.progress.joint import joint_milestone_state
 from guatu.progress.models import Blocker, ProgressReport
@@ -62,6 +63,7 @@ def project_detail_view(request: HttpRequest, code: str) -> HttpResponse:
         "web/project_detail.html",
         {
             "project": project,
+            "investment_panel": project_panel(project),
             "open_adjustments": project.adjustments.filter(
                 status__in=["pending", "reviewed"]
             ).count(),
