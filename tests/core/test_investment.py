@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 
 from guatu.core.investment import (
+    LIGHTS,
     Check,
     InvestmentRules,
     MonthFigures,
-    LIGHTS,
     even_curve,
     light_of,
     month_checks,
@@ -152,7 +152,7 @@ def test_rules_refuse_a_bad_curve():
     with pytest.raises(ValueError):
         InvestmentRules(curve=(0.5,) * 11)
     with pytest.raises(ValueError):
-        InvestmentRules(curve=(0.5, 0.4) + even_curve()[2:])
+        InvestmentRules(curve=(0.5, 0.4, *even_curve()[2:]))
 
 
 def test_red_and_black_lists():

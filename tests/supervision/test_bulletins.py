@@ -200,7 +200,7 @@ def test_the_excel_workbook_reads_back(draft):
     book = load_workbook(io.BytesIO(render.to_xlsx(draft.content)))
     assert book.sheetnames == [
         "镇街区", "部门", "红灯事项", "预警事项", "卡点", "问责", "目标达成概率", "进度风险",
-        "节点调整",
+        "节点调整", "投资月报",
     ]  # fmt: skip
     assert list(book["节点调整"].iter_rows(values_only=True))[1][:2] == ("舟山镇", 1)
     towns = list(book["镇街区"].iter_rows(values_only=True))

@@ -169,6 +169,7 @@ STORIES = (
     ),
 )
 
+
 def confirmation_pdf() -> bytes:
     """A blank one-page A4 PDF standing for a scanned 形象进度确认单 (示例)."""
     writer = PdfWriter()

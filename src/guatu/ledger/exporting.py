@@ -48,7 +48,13 @@ from guatu.ledger.layout import (
     yes_no,
 )
 from guatu.ledger.organisation_sheets import EXAMPLE, organisation_sheets
-from guatu.ledger.reference import CALENDAR_NAMES, KIND_NAMES
+from guatu.ledger.reference import (
+    CALENDAR_NAMES,
+    CATEGORY_NAMES,
+    KIND_NAMES,
+    LEVEL_NAMES,
+    STAGE_NAMES,
+)
 from guatu.org.clock import city_today
 from guatu.org.models import City, Department, Town, Village
 from guatu.progress.labels import light_label
@@ -153,6 +159,9 @@ def _options(city: City) -> dict[str, list[str]]:
         "kind": list(KIND_NAMES.values()),
         "yes_no": [YES, NO],
         "calendar": list(CALENDAR_NAMES.values()),
+        "level": list(LEVEL_NAMES.values()),
+        "category": list(CATEGORY_NAMES.values()),
+        "stage": list(STAGE_NAMES.values()),
         "department": list(Department.objects.filter(city=city).values_list("name", flat=True)),
     }
 
@@ -160,6 +169,7 @@ def _options(city: City) -> dict[str, list[str]]:
 def _project_rows(city: City, projects: list[Project], today: date):
     lights = projects_light(projects=projects, as_of=today)
     departments = dict(Department.objects.filter(city=city).values_list("pk", "name"))
+    towns = dict(Town.objects.filter(city=city).values_list("pk", "name"))
     for project in projects:
         yield [
             project.code,
@@ -170,6 +180,20 @@ def _project_rows(city: City, projects: list[Project], today: date):
             project.deadline,
             CALENDAR_NAMES.get(project.calendar, project.calendar),
             project.description,
+            # 项目信息, as the import reads them back.
+            project.project_code or None,
+            project.builder or None,
+            plain_number(project.total_investment),
+            LEVEL_NAMES.get(project.level),
+            CATEGORY_NAMES.get(project.category),
+            STAGE_NAMES.get(project.stage),
+            project.planned_groundbreaking,
+            project.planned_completion,
+            project.groundbreaking,
+            project.main_content or None,
+            project.responsible_leader or None,
+            towns.get(project.responsible_town_id),
+            project.preparation or None,
             light_label(lights[project.pk]) if project.pk in lights else None,
             project.early_finish,
         ]

@@ -45,6 +45,10 @@ YES, NO = "是", "否"
 _LISTS = {
     ("projects", "owner_department"): "department",
     ("projects", "calendar"): "calendar",
+    ("projects", "level"): "level",
+    ("projects", "category"): "category",
+    ("projects", "stage"): "stage",
+    ("projects", "responsible_town"): "town",
     ("items", "kind"): "kind",
     ("items", "joint"): "yes_no",
     ("items", "phase"): "phase",
@@ -108,6 +112,9 @@ def write_sheet(book: Workbook, spec: SheetSpec, title: str, rows, options) -> N
         in {
             "start_date",
             "deadline",
+            "planned_groundbreaking",
+            "planned_completion",
+            "groundbreaking",
             "planned_start",
             "early_start",
             "early_finish",

@@ -25,20 +25,29 @@ from guatu.core.ledger.cells import (
     plain_text,
 )
 from guatu.core.ledger.workbook import Table
+from guatu.core.project_code import normalise_project_code
 from guatu.core.units import convert, parse_unit
 from guatu.ledger.checking import CellChecker
 from guatu.ledger.problems import Problem, expected
 from guatu.ledger.progress_sheet import ProgressSheet
 from guatu.ledger.reference import (
     CALENDAR_WORDS,
+    CATEGORY_NAMES,
+    CATEGORY_WORDS,
     KIND_WORDS,
+    LEVEL_NAMES,
+    LEVEL_WORDS,
+    STAGE_NAMES,
+    STAGE_WORDS,
     Reference,
     unit_expected,
+    word_key,
 )
 from guatu.ledger.result import ImportResult
 from guatu.org.models import City
 from guatu.projects.models import Dependency, Project, WorkItem
 from guatu.projects.plan_lock import NODE_FIELDS, approved_baselines, locked_message, moved_fields
+from guatu.projects.services import MAX_INVESTMENT, project_code_problems
 
 if TYPE_CHECKING:
     from guatu.ledger.blockers_sheet import BlockerSheet
@@ -48,6 +57,22 @@ QUANTITY_STEP = Decimal("0.0001")
 MONEY_STEP = Decimal("0.01")
 PERCENT_STEP = Decimal("0.01")
 
+#: The master data (项目信息), each set only by a sheet that has its column.
+MASTER_FIELDS = (
+    "project_code",
+    "builder",
+    "total_investment",
+    "level",
+    "category",
+    "stage",
+    "planned_groundbreaking",
+    "planned_completion",
+    "groundbreaking",
+    "main_content",
+    "responsible_leader",
+    "responsible_town_id",
+    "preparation",
+)
 PROJECT_FIELDS = (
     "name",
     "programme",
@@ -56,7 +81,21 @@ PROJECT_FIELDS = (
     "deadline",
     "calendar",
     "description",
+    *MASTER_FIELDS,
 )
+#: The master data's text columns and their longest text (the model's).
+MASTER_TEXTS = {
+    "builder": 100,
+    "main_content": 5000,
+    "responsible_leader": 50,
+    "preparation": 200,
+}
+#: The master data's choice columns: the words read, and how a message lists them.
+MASTER_CHOICES = {
+    "level": (LEVEL_WORDS, LEVEL_NAMES),
+    "category": (CATEGORY_WORDS, CATEGORY_NAMES),
+    "stage": (STAGE_WORDS, STAGE_NAMES),
+}
 ITEM_FIELDS = (
     "name",
     "kind",
@@ -166,6 +205,7 @@ class Plan:
                     values["calendar"] = CALENDAR_WORDS[word]
                 else:
                     check.fail("calendar", expected(_("日历天, 工作日 or 周一至周五")))
+            self._check_master(check, values)
             if code is not None:
                 if code in seen:
                     check.fail(
@@ -183,6 +223,7 @@ class Plan:
             )
         }
         approved = approved_baselines([project.pk for project in existing.values()])
+        self._check_master_rows(table, rows, existing)
         for number, code, values, row in rows:
             project = existing.get(code)
             if project is not None and project.pk in approved:
@@ -198,6 +239,100 @@ class Plan:
                 result.projects.updated.append(code)
             else:
                 result.projects.unchanged.append(code)
+
+    def _check_master(self, check: CellChecker, values: dict[str, Any]) -> None:
+        """The row's master data (项目信息), for the columns the sheet has: the 项目代码 by
+        the service's rule (``project_code_problems``: shape, each part, the city's
+        division, no year after this one), the 总投资 within its column, the choices by
+        their names, the responsible town by a name of the city's."""
+        if check.has("project_code"):
+            code = normalise_project_code(check.text("project_code", max_length=60))
+            values["project_code"] = code
+            if code:
+                for message in project_code_problems(
+                    city=self.city, code=code, year=self.year, unique=False
+                ):
+                    check.fail("project_code", message)
+        for name, limit in MASTER_TEXTS.items():
+            if check.has(name):
+                values[name] = check.text(name, max_length=limit)
+        if check.has("total_investment"):
+            amount = check.cell("total_investment", parse_amount)
+            if amount is not None and not 0 <= amount <= MAX_INVESTMENT:
+                check.fail(
+                    "total_investment",
+                    expected(
+                        _("an amount in 万元 between 0 and %(high)s") % {"high": MAX_INVESTMENT}
+                    ),
+                )
+                amount = None
+            values["total_investment"] = (
+                None if amount is None else amount.quantize(MONEY_STEP, ROUND_HALF_EVEN)
+            )
+        for name, (words, names) in MASTER_CHOICES.items():
+            if check.has(name):
+                word = word_key(plain_text(check.raw(name)))
+                if word in words:
+                    values[name] = words[word]
+                else:
+                    check.fail(name, expected("、".join(names.values())))
+        for name in ("planned_groundbreaking", "planned_completion", "groundbreaking"):
+            if check.has(name):
+                values[name] = check.date(name)
+        if check.has("responsible_town"):
+            town = plain_text(check.raw("responsible_town"))
+            values["responsible_town_id"] = self.reference.towns.get(town) if town else None
+            if town and values["responsible_town_id"] is None:
+                check.fail("responsible_town", expected(self.reference.town_expected()))
+
+    def _check_master_rows(self, table: Table, rows: list, existing: dict[str, Project]) -> None:
+        """What a row's master data may not be beside the others: a 项目代码 another row
+        or another project of the city has, a completion planned before the start of
+        works (the row's dates, else the stored ones)."""
+        check = CellChecker(table, self.problems, self.year)
+        given = [
+            values["project_code"] for _n, _c, values, _r in rows if values.get("project_code")
+        ]
+        held = dict(
+            Project.objects.filter(city=self.city, project_code__in=given).values_list(
+                "project_code", "code"
+            )
+        )
+        seen: dict[str, int] = {}
+        for number, code, values, row in rows:
+            check.start(number, row)
+            national = values.get("project_code")
+            if national:
+                if national in seen:
+                    check.fail(
+                        "project_code",
+                        _("this 项目代码 already appears in row %(row)d.")
+                        % {"row": seen[national]},
+                    )
+                elif held.get(national, code) != code:
+                    check.fail(
+                        "project_code",
+                        _("the project %(code)s already has this 项目代码.")
+                        % {"code": held[national]},
+                    )
+                seen[national] = number
+            project = existing.get(code)
+
+            def merged(name: str, values=values, project=project):
+                return values[name] if name in values else getattr(project, name, None)
+
+            start, finish = merged("planned_groundbreaking"), merged("planned_completion")
+            if start and finish and finish < start:
+                check.fail(
+                    "planned_completion"
+                    if "planned_completion" in values
+                    else "planned_groundbreaking",
+                    _(
+                        "the planned completion %(finish)s is before the planned start of works "
+                        "%(start)s."
+                    )
+                    % {"finish": finish.isoformat(), "start": start.isoformat()},
+                )
 
     def _project(self, code: str) -> Project | bool | None:
         """Return the stored project *code*, None if only the file has it, False if unknown."""

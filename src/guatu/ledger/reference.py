@@ -48,6 +48,39 @@ CALENDAR_NAMES = {
     Project.Calendar.WEEKLY: "周一至周五",
 }
 
+#: The master data's choices as a ledger writes them (the names offices use), and the
+#: other ways they are written → the stored value.
+LEVEL_NAMES = {
+    Project.Level.PROVINCIAL: "省重点",
+    Project.Level.CITY: "市重点",
+    Project.Level.COUNTY: "县重点",
+}
+CATEGORY_NAMES = {
+    Project.Category.NEW: "新开工",
+    Project.Category.CONTINUING: "续建",
+    Project.Category.COMPLETING: "竣工投产",
+    Project.Category.PREPARATORY: "前期预备",
+}
+STAGE_NAMES = {
+    Project.Stage.PLANNING: "谋划",
+    Project.Stage.STARTED: "开工",
+    Project.Stage.BUILDING: "建设",
+    Project.Stage.OPERATING: "投产",
+}
+
+
+def _words(names: dict[str, str], other: dict[str, str]) -> dict[str, str]:
+    """Every way a choice is written (its name, its stored value, the *other* words
+    offices use) → its value, by ``word_key``; an empty cell clears it."""
+    words = {"": ""}
+    for value, name in names.items():
+        words[word_key(name)] = value
+        words[word_key(value)] = value
+    for word, value in other.items():
+        words[word_key(word)] = value
+    return words
+
+
 #: How the 核实情况 of an above-target report may be written → the decision ("" awaits review).
 REVIEW_WORDS = {
     "": "",
@@ -83,6 +116,34 @@ BLOCKER_STATUS_WORDS = {
 def word_key(text: str) -> str:
     """How a choice is looked up: no blanks, lower case (Awaiting review → awaitingreview)."""
     return "".join(text.split()).lower()
+
+
+LEVEL_WORDS = _words(
+    LEVEL_NAMES,
+    {
+        "省级重点": "provincial",
+        "省级": "provincial",
+        "市级重点": "city",
+        "市级": "city",
+        "县级重点": "county",
+        "县级": "county",
+        "区重点": "county",
+    },
+)
+CATEGORY_WORDS = _words(
+    CATEGORY_NAMES,
+    {
+        "新建": "new",
+        "新开工项目": "new",
+        "续建项目": "continuing",
+        "竣工": "completing",
+        "竣工项目": "completing",
+        "前期": "preparatory",
+        "前期项目": "preparatory",
+        "预备": "preparatory",
+    },
+)
+STAGE_WORDS = _words(STAGE_NAMES, {"在建": "building", "建设中": "building", "已投产": "operating"})
 
 
 def listing(names: list[str]) -> str:
@@ -177,9 +238,15 @@ __all__ = [
     "BLOCKER_STATUS_WORDS",
     "CALENDAR_NAMES",
     "CALENDAR_WORDS",
+    "CATEGORY_NAMES",
+    "CATEGORY_WORDS",
     "KIND_NAMES",
     "KIND_WORDS",
+    "LEVEL_NAMES",
+    "LEVEL_WORDS",
     "REVIEW_WORDS",
+    "STAGE_NAMES",
+    "STAGE_WORDS",
     "Reference",
     "UnitError",
     "listing",

@@ -36,11 +36,12 @@ from guatu.progress.services import (
     report_submit,
 )
 from guatu.progress.status import ItemStatus, items_status, projects_light
+from guatu.projects.api import MasterDataOut, master_data
 from guatu.projects.models import Project, WorkItem
 from guatu.projects.selectors import project_list
 
 
-class ProjectOut(Schema):
+class ProjectOut(MasterDataOut):
     code: str
     name: str
     programme: str
@@ -272,7 +273,7 @@ router = Router()
 
 @router.get("/projects", response=list[ProjectOut], summary="List projects with their light")
 def projects(request):
-    rows = list(project_list())
+    rows = list(project_list().select_related("responsible_town"))
     lights = projects_light(projects=rows)
     return [
         ProjectOut(
@@ -286,6 +287,7 @@ def projects(request):
             items=p.item_count + p.milestone_count,
             early_finish=p.early_finish,
             data_date=p.scheduled_for,
+            **master_data(p),
         )
         for p in rows
     ]

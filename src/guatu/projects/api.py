@@ -6,6 +6,8 @@ reproduced; a refusal is a 400 whose message names the task and the reason.
 """
 
 from datetime import date
+from decimal import Decimal
+from typing import Annotated
 
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
@@ -23,6 +25,7 @@ from guatu.projects.interchange import project_export_mspdi, project_import_uplo
 from guatu.projects.models import Dependency, Phase, Project, WorkItem
 from guatu.projects.selectors import next_item_order
 from guatu.projects.services import (
+    MAX_INVESTMENT,
     Link,
     dependencies_add,
     project_create,
@@ -102,7 +105,78 @@ def _edit(method: str, path: str, **options):
     return register
 
 
-class ProjectIn(Schema):
+#: 总投资 (万元) as sent: what DecimalField(14, 2) holds, never NaN or infinite.
+Investment = Annotated[
+    Decimal,
+    Field(ge=0, le=MAX_INVESTMENT, max_digits=14, decimal_places=2, allow_inf_nan=False),
+]
+_CODE_HELP = (
+    "项目代码 of the 投资项目在线审批监管平台, YYYY-AAAAAA-BB-CC-NNNNNN (GB/T 40058); "
+    "fullwidth digits are accepted. Judged against the city's division and this year; "
+    "the check character's algorithm is not verified."
+)
+
+
+class MasterDataOut(Schema):
+    """The project's master data (项目信息) as every project representation carries it."""
+
+    project_code: str = Field(description="项目代码 (GB/T 40058), empty when not known.")
+    builder: str = Field(description="建设单位")
+    total_investment: Decimal | None = Field(description="总投资 (万元)")
+    level: str = Field(description="provincial, city, county or empty")
+    category: str = Field(description="new, continuing, completing, preparatory or empty")
+    stage: str = Field(description="planning, started, building, operating or empty")
+    planned_groundbreaking: date | None = Field(description="计划开工")
+    planned_completion: date | None = Field(description="计划竣工")
+    groundbreaking: date | None = Field(description="实际开工")
+    main_content: str = Field(description="主要建设内容")
+    responsible_leader: str
+    responsible_town: str | None = Field(description="The responsible town's name.")
+    preparation: str = Field(description="前期进展")
+    lead_department: str = Field(description="牵头单位: the owner department's full name.")
+
+
+def master_data(project: Project) -> dict:
+    """*project*'s master data as ``MasterDataOut`` takes them (one place for every API)."""
+    return {
+        "project_code": project.project_code,
+        "builder": project.builder,
+        "total_investment": project.total_investment,
+        "level": project.level,
+        "category": project.category,
+        "stage": project.stage,
+        "planned_groundbreaking": project.planned_groundbreaking,
+        "planned_completion": project.planned_completion,
+        "groundbreaking": project.groundbreaking,
+        "main_content": project.main_content,
+        "responsible_leader": project.responsible_leader,
+        "responsible_town": project.responsible_town.name if project.responsible_town else None,
+        "preparation": project.preparation,
+        "lead_department": project.owner_department.name,
+    }
+
+
+class MasterDataIn(Schema):
+    """The project's master data (项目信息), each optional; judged by ``project_check``."""
+
+    project_code: str = Field("", max_length=60, description=_CODE_HELP)
+    builder: str = Field("", max_length=100, description="建设单位")
+    total_investment: Investment | None = Field(None, description="总投资 (万元)")
+    level: str = Field("", max_length=12, description="provincial, city or county (省/市/县重点)")
+    category: str = Field(
+        "", max_length=12, description="new, continuing, completing or preparatory"
+    )
+    stage: str = Field("", max_length=12, description="planning, started, building, operating")
+    planned_groundbreaking: Day | None = Field(None, description="计划开工")
+    planned_completion: Day | None = Field(None, description="计划竣工")
+    groundbreaking: Day | None = Field(None, description="实际开工")
+    main_content: str = Field("", max_length=5000, description="主要建设内容")
+    responsible_leader: str = Field("", max_length=50)
+    responsible_town: int | None = Field(None, ge=1, le=2**62, description="A town's id")
+    preparation: str = Field("", max_length=200, description="前期进展")
+
+
+class ProjectIn(MasterDataIn):
     code: str = Field(max_length=40)
     name: str = Field(max_length=100)
     owner_department: int = Field(ge=1, le=2**62)
@@ -120,9 +194,22 @@ class ProjectPatch(Schema):
     deadline: Day | None = None
     programme: str | None = Field(None, max_length=100)
     description: str | None = Field(None, max_length=2000)
+    project_code: str | None = Field(None, max_length=60, description=_CODE_HELP)
+    builder: str | None = Field(None, max_length=100)
+    total_investment: Investment | None = None
+    level: str | None = Field(None, max_length=12)
+    category: str | None = Field(None, max_length=12)
+    stage: str | None = Field(None, max_length=12)
+    planned_groundbreaking: Day | None = None
+    planned_completion: Day | None = None
+    groundbreaking: Day | None = None
+    main_content: str | None = Field(None, max_length=5000)
+    responsible_leader: str | None = Field(None, max_length=50)
+    responsible_town: int | None = Field(None, ge=1, le=2**62)
+    preparation: str | None = Field(None, max_length=200)
 
 
-class ProjectEditOut(Schema):
+class ProjectEditOut(MasterDataOut):
     code: str
     name: str
     start_date: date
@@ -183,7 +270,19 @@ def _one(model, pk: int | None, field: str):
     return found
 
 
+#: Text fields a PATCH may clear with null: stored as "" (the model keeps no NULL text).
+_TEXTS = frozenset(
+    {"programme", "description", "project_code", "builder", "level", "category", "stage"}
+    | {"main_content", "responsible_leader", "preparation"}
+)
+
+
 def _units(values: dict) -> dict:
+    for name in _TEXTS & values.keys():
+        if values[name] is None:
+            values[name] = ""
+    if "responsible_town" in values:
+        values["responsible_town"] = _one(Town, values["responsible_town"], "responsible_town")
     if "owner_department" in values:
         values["owner_department"] = _one(
             Department, values["owner_department"], "owner_department"
@@ -207,6 +306,7 @@ def _project_out(project: Project) -> ProjectEditOut:
         start_date=project.start_date,
         deadline=project.deadline,
         early_finish=project.early_finish,
+        **master_data(project),
     )
 
 
@@ -228,6 +328,19 @@ def project_new(request, payload: ProjectIn):
     values = _units(payload.dict())
     project = project_create(city=current_city(), actor=request.user, **values)
     return Status(201, _project_out(project))
+
+
+@_edit(
+    "GET",
+    "/projects/{code}",
+    response=ProjectEditOut,
+    summary="One project with its master data (项目代码, 建设单位, 总投资 …)",
+)
+def project_one(request, code: str):
+    project = get_object_or_404(
+        Project.objects.select_related("owner_department", "responsible_town"), code=code
+    )
+    return _project_out(project)
 
 
 @_edit(

@@ -5,6 +5,12 @@ only outline and are left out), a dependency per link, the constraints
 guatu knows (start no earlier than → planned start, finish no later than →
 time node, manually scheduled → fixed), and the plan's own calendar
 exceptions. Export writes a project with its computed schedule.
+
+Neither way carries the project's master data (项目信息: 项目代码, 建设单位, 总投资 …):
+MSPDI has no field for them, and its project properties (``Company``, ``Manager``,
+``Author``) describe whoever drew the plan — usually the 施工单位, not the 建设单位 or
+the 市领导 who 包联 the project — so guessing from them would store a wrong 建设单位.
+The office enters them on the form, the API or the ledger (docs/PROJECTS.md).
 """
 
 import re

@@ -11,11 +11,19 @@ A project is created and changed by ``project_create`` and ``project_update``
 model's own validation does not: a code in use in the city or the project, a
 date or a figure outside ``core.limits``, a town or department of another city,
 a time node later than the project's target date.
+
+The project's master data (项目信息: 项目代码, 建设单位, 总投资 …, ``MASTER_FIELDS``)
+goes the same way: ``project_values`` writes the 项目代码 as the platform does
+(fullwidth digits typed with a Chinese input method made ASCII), and
+``project_check`` judges it against the city's division and today's year with
+``core.project_code`` — the one rule the form, the API, the admin and the ledger
+share.
 """
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -28,7 +36,9 @@ from guatu.common.bounds import MAX_QUANTITY
 from guatu.core.errors import CoreError
 from guatu.core.limits import EARLIEST, LATEST, MAX_DAYS
 from guatu.core.network import check_acyclic, check_joint_branches
-from guatu.errors import as_validation_error
+from guatu.core.project_code import check_project_code, normalise_project_code
+from guatu.errors import as_validation_error, translate
+from guatu.org.clock import city_today
 from guatu.org.models import Town
 from guatu.projects.models import SCHEDULE_INPUTS, Dependency, Project, WorkItem
 from guatu.projects.plan_lock import (
@@ -49,6 +59,36 @@ PROJECT_FIELDS = (
     "deadline",
     "calendar",
     "owner_department",
+)
+#: The project's master data (项目信息) for 投资调度; the lead department (牵头单位) is
+#: ``owner_department``. All optional: a city's first ledger may have none of them.
+MASTER_FIELDS = (
+    "project_code",
+    "builder",
+    "total_investment",
+    "level",
+    "category",
+    "stage",
+    "planned_groundbreaking",
+    "planned_completion",
+    "groundbreaking",
+    "main_content",
+    "responsible_leader",
+    "responsible_town",
+    "preparation",
+)
+PROJECT_FIELDS = (*PROJECT_FIELDS, *MASTER_FIELDS)
+#: The largest 总投资 (万元) the column holds (DecimalField(14, 2)).
+MAX_INVESTMENT = Decimal("999999999999.99")
+#: Text fields checked for a NUL character (PostgreSQL stores none in a text column).
+TEXT_FIELDS = (
+    "name",
+    "programme",
+    "description",
+    "builder",
+    "main_content",
+    "responsible_leader",
+    "preparation",
 )
 #: The fields of a project its schedule is computed from: changing one reschedules it.
 PROJECT_SCHEDULE_INPUTS = frozenset({"start_date", "deadline", "calendar"})
@@ -75,15 +115,103 @@ def _bounds_problems(values: dict[str, Any], days: tuple[str, ...], numbers: dic
     return problems
 
 
+def project_values(values: dict[str, Any]) -> dict[str, Any]:
+    """*values* as stored: the 项目代码 written as the platform writes it (trimmed, fullwidth
+    digits and letters made ASCII, upper case), so that one code never reads two ways."""
+    code = values.get("project_code")
+    if isinstance(code, str):
+        return {**values, "project_code": normalise_project_code(code)}
+    return values
+
+
+def project_code_problems(
+    *,
+    city,
+    code: str,
+    project: Project | None = None,
+    year: int | None = None,
+    unique: bool = True,
+) -> list[str]:
+    """Each thing wrong with the 项目代码 *code* (written as ``project_values`` writes it)
+    for a project of *city*, in the active language: its shape and each part
+    (``core.project_code``: a year after *year*, today's by default, or a division
+    neither the city's nor below it, named), or another project of the city having it
+    (unless not *unique*: the ledger compares a whole sheet's codes in one query).
+    The form, the API, the admin and the ledger all ask here."""
+    year = city_today(city).year if year is None else year
+    found = check_project_code(code, division=city.code, year=year)
+    if found:
+        return [translate(problem) for problem in found]
+    if not unique:
+        return []
+    other = Project.everywhere.filter(city=city, project_code=code)
+    if project is not None and project.pk:
+        other = other.exclude(pk=project.pk)
+    if other.exists():
+        return [_("Another project of the city has the 项目代码 %(code)s.") % {"code": code}]
+    return []
+
+
+def _master_problems(city, values: dict[str, Any], project: Project | None) -> dict:
+    """What the master data may not be: a 项目代码 of another division or a future year
+    (each part named, ``core.project_code``) or one the city already gave another project;
+    a 总投资 out of its column's bounds; a town of another city; a completion planned
+    before the start of works; a NUL character in a text."""
+    problems: dict[str, list[str]] = _bounds_problems(
+        values, ("planned_groundbreaking", "planned_completion", "groundbreaking"), {}
+    )
+    for name in TEXT_FIELDS:
+        text = values.get(name)
+        if isinstance(text, str) and "\x00" in text:
+            problems[name] = [_("The text contains a NUL character; remove it.")]
+    code = values.get("project_code")
+    if code and "project_code" not in problems:
+        found = project_code_problems(city=city, code=code, project=project)
+        if found:
+            problems["project_code"] = found
+    amount = values.get("total_investment")
+    if amount is not None and not (
+        isinstance(amount, Decimal | int)
+        and Decimal(amount).is_finite()
+        and 0 <= amount <= MAX_INVESTMENT
+    ):
+        problems["total_investment"] = [
+            _("Enter an amount (万元) between 0 and %(high)s.") % {"high": MAX_INVESTMENT}
+        ]
+    town = values.get("responsible_town")
+    if town is not None and town.city_id != city.pk:
+        problems["responsible_town"] = [_("Choose a town of the project's city.")]
+
+    def merged(name: str):
+        return values[name] if name in values else getattr(project, name, None)
+
+    start, finish = merged("planned_groundbreaking"), merged("planned_completion")
+    if (
+        start
+        and finish
+        and finish < start
+        and not {"planned_groundbreaking", "planned_completion"} & problems.keys()
+    ):
+        field = "planned_completion" if "planned_completion" in values else "planned_groundbreaking"
+        problems[field] = [
+            _("The planned completion %(finish)s is before the planned start of works %(start)s.")
+            % {"finish": finish.isoformat(), "start": start.isoformat()}
+        ]
+    return problems
+
+
 def project_check(*, city, values: dict[str, Any], project: Project | None = None) -> None:
     """Raise ``ValidationError``, at each field, for what *values* may not be in *city*.
 
     A code the city already uses, a date outside ``core.limits``, an owner
-    department of another city, and (for a stored *project*) a target date
-    earlier than one of its items' time nodes. The model's own rules (a target
-    before the start, required fields) are ``full_clean``'s.
+    department of another city, (for a stored *project*) a target date
+    earlier than one of its items' time nodes, and the master data's own rules
+    (``_master_problems``). The model's own rules (a target before the start,
+    required fields, a level not in its list) are ``full_clean``'s.
     """
+    values = project_values(values)
     problems = _bounds_problems(values, ("start_date", "deadline"), {})
+    problems.update(_master_problems(city, values, project))
     code = values.get("code")
     if code in RESERVED_CODES and project is None:
         problems["code"] = [_("This code is reserved; choose another.")]
@@ -132,6 +260,7 @@ def project_create(*, city, actor, **fields: Any) -> Project:
     model's rules), stored, scheduled and audited in one transaction.
     """
     require(can_manage_projects(actor), user=actor, action="project_create", target=city)
+    fields = project_values(fields)
     project_check(city=city, values=fields)
     project = Project(city=city, **fields)
     project.full_clean()
@@ -154,6 +283,7 @@ def project_update(*, project: Project, actor, **fields: Any) -> Project:
     refused when one of the project's time nodes lies after it. One transaction.
     """
     require(can_manage_projects(actor), user=actor, action="project_update", target=project)
+    fields = project_values(fields)
     project_check(city=project.city, values=fields, project=project)
     for name, value in fields.items():
         setattr(project, name, value)

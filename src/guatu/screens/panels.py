@@ -3,7 +3,8 @@
 The towns' ranking keeps its best few and always its worst, with a line for
 how many between them are not shown; the red and yellow list says how many
 of each it leaves out. Towns with nothing under way have no share to rank
-and are counted apart.
+and are counted apart. The investment line (``investment_line``) is the month's
+headline and 开工率 in ``investment.lines``' own words, or nothing.
 
 >>> from guatu.progress.overview import Standing
 >>> towns = [Standing(k, f"镇{k}", 1 - k / 20, None, {}) for k in range(12)]
@@ -18,7 +19,11 @@ and are counted apart.
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
+from guatu.investment import lines
+from guatu.investment.rules import figures_month
+from guatu.investment.selectors import city_standing
 from guatu.progress.overview import Standing
 
 #: The best towns kept at the top when the ranking must be cut (at most a third of it).
@@ -80,4 +85,30 @@ def attention_list(attention: Sequence, counts: dict[str, int], *, rows: int) ->
         shown,
         more_red=max(counts.get("red", 0) - lights.count("red"), 0),
         more_yellow=max(counts.get("yellow", 0) - lights.count("yellow"), 0),
+    )
+
+
+@dataclass(frozen=True)
+class InvestmentLine:
+    """The 投资调度 line under the screen's title: the month's headline, the 开工率 line
+    (``lines.start_line``'s own words, also when the city has no 新开工 project) and the
+    city's light, which colours the line's mark."""
+
+    headline: str
+    start: str
+    light: str
+
+
+def investment_line(city, today: date) -> InvestmentLine | None:
+    """The line for the month published on *today* (``figures_month``: its due day
+    passed), read from ``city_standing`` and worded by ``investment.lines`` as the
+    dashboard and the bulletin word it; None when the city has no annual plan for that
+    year (``has_figures``: the screen shows nothing rather than a line of zeros)."""
+    standing = city_standing(city, *figures_month(city, today))
+    if not standing.has_figures:
+        return None
+    return InvestmentLine(
+        headline=lines.headline(standing),
+        start=lines.start_line(standing),
+        light=standing.total.light,
     )

@@ -15,7 +15,7 @@ from guatu.org.selectors import current_city_or_404
 from guatu.projects.models import Project
 from guatu.screens.chart import screen_chart, urgent_rows
 from guatu.screens.models import ScreenToken
-from guatu.screens.panels import attention_list, town_board
+from guatu.screens.panels import attention_list, investment_line, town_board
 from guatu.screens.services import screen_for_token, screen_token_create, screen_token_revoke
 from guatu.web.dashboard import dashboard
 from guatu.web.wallchart import wall_labels, wall_rows
@@ -92,6 +92,7 @@ def screen_view(request: HttpRequest, token: str) -> HttpResponse:
                 ),
                 "towns": town_board(board.towns, rows=LIST_ROWS["towns"]),
                 "nodes": board.next_nodes[: LIST_ROWS["nodes"]],
+                "investment": investment_line(city, board.today),
                 "project": project,
                 "turn": (turn % len(projects)) + 1 if projects else 0,
                 "projects": len(projects),

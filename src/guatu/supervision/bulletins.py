@@ -27,6 +27,9 @@ from guatu.core.escalation import (
 )
 from guatu.core.periods import Period, parse_period
 from guatu.core.status import LIGHT_NAMES, Light
+from guatu.investment import lines
+from guatu.investment.rules import figures_month
+from guatu.investment.selectors import DIMENSIONS, GroupRow, ProjectStanding, city_standing
 from guatu.org.clock import city_time, city_today
 from guatu.org.models import City
 from guatu.progress.labels import reason_label
@@ -87,6 +90,9 @@ class BulletinContent:
     #: The published bulletin the changes (较上期) and ``previous_counts`` are against:
     #: its number, period and date; None when none was published before (no change shown).
     previous: dict | None = None
+    #: 投资调度 of the month the bulletin's date reports (``investment_content``); None when
+    #: the city has no annual plan for that year, or the bulletin is one project's.
+    investment: dict | None = None
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -145,7 +151,77 @@ def bulletin_content(
         risk_nodes=risk_nodes,
         curves=_curves(city, project, as_of, period),
         previous=_reference(previous),
+        investment=None if project else investment_content(city, as_of),
     )
+
+
+def investment_content(city: City, as_of: date) -> dict | None:
+    """投资调度 as the bulletin of *as_of* prints it: the month published on that day
+    (``figures_month``: its due day passed), its standard lines, the sums by category,
+    level, town and lead department, the projects behind their 序时 and every project's
+    month (the Excel sheet).
+
+    Everything is read from ``city_standing`` and the sentences from ``investment.lines``,
+    so the bulletin says what the dashboard, the 大屏 and the API say. A city without an
+    annual plan for the year (``has_figures``) gets no section (None): a new city's
+    bulletin is unchanged.
+    """
+    standing = city_standing(city, *figures_month(city, as_of))
+    if not standing.has_figures:
+        return None
+    return {
+        "year": standing.year,
+        "month": standing.month,
+        "headline": lines.headline(standing),
+        "start": lines.start_line(standing),
+        "behind_line": lines.behind_line(standing),
+        "total": _group_row(standing.total),
+        "groups": [
+            {"key": key, "label": str(label), "rows": [_group_row(g) for g in standing.groups[key]]}
+            for key, label in DIMENSIONS
+        ],
+        "behind": [_investment_row(row) for row in standing.behind],
+        "projects": [_investment_row(row) for row in standing.rows],
+        "waiting_review": standing.waiting_review,
+        "unreported": len(standing.unreported),
+    }
+
+
+def _group_row(row: GroupRow) -> dict:
+    """A category's, level's, town's or department's sums (万元, %, percentage points)."""
+    return {
+        "label": row.label,
+        "count": row.count,
+        "plan": row.plan,
+        "done": row.done,
+        "rate": row.rate,
+        "schedule": row.schedule,
+        "gap": row.gap,
+        "light": row.light,
+    }
+
+
+def _investment_row(row: ProjectStanding) -> dict:
+    """One project's month as the standing has it: who builds and leads it, the plan, the
+    month's and the year's investment, 完成率, 序时, the gap, the light and why it is behind."""
+    project = row.project
+    return {
+        "project_code": project.project_code,
+        "code": project.code,
+        "project": project.name,
+        "builder": project.builder,
+        "department": project.owner_department.name,
+        "town": project.responsible_town.name if project.responsible_town else "",
+        "plan": row.plan,
+        "month_done": row.month_done,
+        "done": row.done,
+        "rate": row.standing.rate,
+        "schedule": row.standing.schedule,
+        "gap": row.standing.gap,
+        "light": row.light,
+        "reason": row.reason,
+        "reported": row.reported,
+    }
 
 
 def previous_bulletin(

@@ -123,6 +123,31 @@ def labels() -> dict[str, str]:
         "green": _("green"),
         "yellow": _("yellow"),
         "done": _("done"),
+        # 投资调度 (``bulletins.investment_content``): the month's lines and tables.
+        "investment": pgettext("bulletin section", "Investment in key projects"),
+        "investment_behind": pgettext(
+            "bulletin section", "Projects behind their investment schedule"
+        ),
+        # A report waiting for review counts until it is returned (investment.selectors).
+        "investment_waiting": _(
+            "Monthly reports awaiting review: {waiting}; projects that have not reported the "
+            "month: {unreported}."
+        ),
+        "investment_group": pgettext("investment table", "Grouped by"),
+        "investment_total": pgettext("investment table", "Whole city"),
+        "investment_count": pgettext("investment table", "Projects"),
+        "investment_plan": pgettext("investment table", "Annual plan (万元)"),
+        "investment_month": pgettext("investment table", "Done this month (万元)"),
+        "investment_done": pgettext("investment table", "Done this year (万元)"),
+        "investment_rate": pgettext("investment table", "Completion rate (%)"),
+        "investment_schedule": pgettext("investment table", "Schedule (序时进度, %)"),
+        "investment_gap": pgettext("investment table", "Ahead (+) or behind (−) schedule (pp)"),
+        "investment_sheet": pgettext("bulletin sheet", "Monthly investment"),
+        "project_code": _("项目代码"),
+        "builder": _("建设单位"),
+        "lead_department": _("Lead department"),
+        "name": _("Name"),
+        "light": _("Light"),
     }
 
 

@@ -15,6 +15,7 @@ the notices' too (``render_notice``).
 
 import io
 from datetime import UTC, date, datetime
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.formats import date_format
 from django.utils.translation import get_language
@@ -27,6 +28,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
 from guatu.core.periods import chinese_date
+from guatu.investment import lines
 from guatu.progress.labels import change_label
 
 TITLE_FONT = "方正小标宋简体"
@@ -335,6 +337,8 @@ def _city_sections(content: dict, labels: dict[str, str]):
     adjustments = content.get("adjustments") or []
     if adjustments:
         yield _adjustments(adjustments, labels)
+    if content.get("investment"):
+        yield from _investment(content["investment"], labels)
 
 
 def region_columns(labels: dict[str, str]) -> list[str]:
@@ -397,7 +401,9 @@ def region_sections(content: dict, labels: dict[str, str]):
 
 
 def _overview(content: dict, labels: dict[str, str]):
-    """1. The counts of lights and the investment, planned, on track and weighted."""
+    """1. The counts of lights and the investment, planned, on track and weighted; then,
+    when the city has annual plans, the month's investment lines (the headline, 开工率)
+    as the offices open a 通报 with them (their tables come at the end)."""
     text = labels["overview_text"].format(
         **content["counts"],
         **{
@@ -407,7 +413,9 @@ def _overview(content: dict, labels: dict[str, str]):
             "weighted_actual": content["weighted_actual"],
         },
     )
-    return labels["overview"], [text], None
+    investment = content.get("investment")
+    said = [investment["headline"], investment["start"]] if investment else []
+    return labels["overview"], [text, *(line for line in said if line)], None
 
 
 def _compared_with(content: dict, labels: dict[str, str]) -> list[str]:
@@ -583,6 +591,104 @@ def _adjustments(adjustments: list[dict], labels: dict[str, str]):
             ],
         ),
     )
+
+
+def investment_columns(labels: dict[str, str]) -> list[str]:
+    """The columns of the investment sums, printed and in the workbook alike."""
+    return [
+        labels["investment_group"],
+        labels["name"],
+        labels["investment_count"],
+        labels["investment_plan"],
+        labels["investment_done"],
+        labels["investment_rate"],
+        labels["investment_schedule"],
+        labels["investment_gap"],
+    ]
+
+
+def _investment(investment: dict, labels: dict[str, str]):
+    """投资调度 of the month, after the bulletin's other sections (its standard lines open
+    the bulletin, in 总体情况): the sums of the city and by category, level, town and lead
+    department; then the projects behind their 序时, furthest behind first, each with why
+    (开工滞后 / 投资滞后) and by how much.
+
+    The sentences are ``investment.lines``' own, stored when the bulletin was computed:
+    the bulletin never words a figure of its own."""
+    paragraphs = []
+    if investment.get("waiting_review") or investment.get("unreported"):
+        paragraphs.append(
+            labels["investment_waiting"].format(
+                waiting=investment.get("waiting_review", 0),
+                unreported=investment.get("unreported", 0),
+            )
+        )
+    rows = [_sums_row(labels["investment_total"], "", investment["total"])]
+    for group in investment["groups"]:
+        rows += [
+            _sums_row(group["label"] if k == 0 else "", row["label"], row)
+            for k, row in enumerate(group["rows"])
+        ]
+    yield labels["investment"], paragraphs, (investment_columns(labels), rows)
+    behind, more = _cap(investment["behind"], labels)
+    if not behind:  # the line says that every project has reached its 序时
+        yield labels["investment_behind"], [investment["behind_line"] or labels["none"]], None
+        return
+    yield _listed(
+        labels["investment_behind"],
+        [text for text in (investment["behind_line"],) if text] + more,
+        [
+            labels["project"],
+            labels["unit"],
+            labels["investment_rate"],
+            labels["investment_schedule"],
+            labels["investment_gap"],
+            labels["reason"],
+        ],
+        [
+            [
+                r["project"],
+                r["town"] or r["department"],
+                percent(r["rate"]),
+                percent(r["schedule"]),
+                points(r["gap"]),
+                r["reason"],
+            ]
+            for r in behind
+        ],
+        labels,
+    )
+
+
+def _sums_row(group: str, name: str, row: dict) -> list:
+    return [
+        group,
+        name,
+        row["count"],
+        money(row["plan"]),
+        money(row["done"]),
+        percent(row["rate"]),
+        percent(row["schedule"]),
+        points(row["gap"]),
+    ]
+
+
+def money(value: float) -> str:
+    """万元 as the offices' tables print them: two decimals (half up, as ``lines`` rounds),
+    thousands grouped."""
+    return f"{Decimal(repr(float(value))).quantize(Decimal('0.01'), ROUND_HALF_UP):,}"
+
+
+def percent(value: float) -> str:
+    """A percentage (完成率, 序时进度) as the headline writes it (``lines.percent``)."""
+    return lines.percent(value)
+
+
+def points(value: float) -> str:
+    """超(+)/欠(−)序时 in percentage points as the headline rounds it (``lines.points``),
+    its sign always written; a gap that rounds to nothing is 0.0, neither ahead nor behind."""
+    gap = lines.points(value)
+    return f"{gap:+f}" if gap else "0.0"
 
 
 def _pct(value) -> str:

@@ -3,8 +3,8 @@
 The printed bulletin (Word, PDF, HTML) shows the first rows of a long list and
 points here for the rest. Sheets, in order: towns, departments, red items,
 early warnings, blockers, accountability, and when the bulletin has them the
-deadlines' chances, the time nodes at risk and the node adjustments (the level
-above's bulletin: one sheet, its cities ranked). Each
+deadlines' chances, the time nodes at risk, the node adjustments and 投资月报 (every
+project's month of investment) (the level above's bulletin: one sheet, its cities ranked). Each
 sheet's header is bold on a grey fill and frozen; cells that a spreadsheet
 would read as a formula are written as text (``common.spreadsheet.safe_row``).
 """
@@ -42,6 +42,8 @@ def render_xlsx(content: dict, labels: dict[str, str]) -> bytes:
         sheets.append(_schedule_risk(content["risk_nodes"], labels))
     if content.get("adjustments"):
         sheets.append(_adjustments(content["adjustments"], labels))
+    if content.get("investment"):
+        sheets.append(_investment(content["investment"]["projects"], labels))
     return _book(sheets, content)
 
 
@@ -244,4 +246,45 @@ def _adjustments(adjustments: list[dict], labels: dict[str, str]) -> Sheet:
         _("Node adjustments"),
         [labels["unit"], labels["adjustment_count"], labels["days_moved"], labels["item"]],
         [[a["unit"], a["count"], a["days"], "、".join(a["items"])] for a in adjustments],
+    )
+
+
+def _investment(projects: list[dict], labels: dict[str, str]) -> Sheet:
+    """投资月报: every project with a plan, its month as the city's standing has it — the
+    plan, the month's and the year's investment in 万元, 完成率 and 序时 in %, the gap in
+    percentage points (two decimals, as numbers a spreadsheet sums), its light and why it
+    is behind."""
+    return (
+        labels["investment_sheet"],
+        [
+            labels["project_code"],
+            labels["project"],
+            labels["builder"],
+            labels["lead_department"],
+            labels["investment_plan"],
+            labels["investment_month"],
+            labels["investment_done"],
+            labels["investment_rate"],
+            labels["investment_schedule"],
+            labels["investment_gap"],
+            labels["light"],
+            labels["reason"],
+        ],
+        [
+            [
+                p["project_code"],
+                p["project"],
+                p["builder"],
+                p["department"],
+                round(p["plan"], 2),
+                round(p["month_done"], 2),
+                round(p["done"], 2),
+                round(p["rate"], 2),
+                round(p["schedule"], 2),
+                round(p["gap"], 2),
+                labels.get(p["light"], "") if p["light"] != "none" else "",
+                p["reason"],
+            ]
+            for p in projects
+        ],
     )

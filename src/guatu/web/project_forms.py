@@ -13,6 +13,7 @@ from guatu.common.bounds import DAY_VALIDATORS, MAX_QUANTITY
 from guatu.core.limits import MAX_DAYS
 from guatu.org.models import Department, Town
 from guatu.projects.models import Dependency, Phase, Project, WorkItem, unit_choices
+from guatu.projects.services import MAX_INVESTMENT
 from guatu.web.forms import DATE
 
 
@@ -21,11 +22,54 @@ def _date(field: forms.Field) -> None:
     field.validators = [*field.validators, *DAY_VALIDATORS]
 
 
+#: The form's fields of the project's master data, shown in their own fieldset.
+MASTER_FIELDS = (
+    "project_code",
+    "builder",
+    "total_investment",
+    "level",
+    "category",
+    "stage",
+    "planned_groundbreaking",
+    "planned_completion",
+    "groundbreaking",
+    "responsible_leader",
+    "responsible_town",
+    "preparation",
+    "main_content",
+)
+
+
 class ProjectForm(forms.ModelForm):
-    """新建 / 编辑项目: what the office types; the code is fixed once the project exists."""
+    """新建 / 编辑项目: what the office types; the code is fixed once the project exists.
+
+    The master data (投资调度信息) sit in a fieldset of their own; the 项目代码 is
+    taken as typed (a fullwidth one too) and judged by the service, which names the
+    part that is wrong — the form only bounds its length.
+    """
 
     owner_department = forms.ModelChoiceField(
         label=_("owner department"), queryset=Department.objects.none()
+    )
+    project_code = forms.CharField(
+        label=_("项目代码"),
+        required=False,
+        max_length=60,
+        help_text=_(
+            "The national code of the 投资项目在线审批监管平台: YYYY-AAAAAA-BB-CC-NNNNNN "
+            "(GB/T 40058), e.g. 2019-330784-48-01-012345."
+        ),
+    )
+    total_investment = forms.DecimalField(
+        label=_("total investment (万元)"),
+        required=False,
+        max_digits=14,
+        decimal_places=2,
+        min_value=0,
+        max_value=MAX_INVESTMENT,
+    )
+    responsible_town = forms.ModelChoiceField(
+        label=_("responsible town"), queryset=Town.objects.none(), required=False
     )
 
     class Meta:
@@ -39,14 +83,25 @@ class ProjectForm(forms.ModelForm):
             "deadline",
             "calendar",
             "description",
+            *MASTER_FIELDS,
         ]
-        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "main_content": forms.Textarea(attrs={"rows": 3}),
+        }
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         # Read per form, in the request's city: a queryset made at import sees every city.
         self.fields["owner_department"].queryset = Department.objects.order_by("name")
-        for name in ("start_date", "deadline"):
+        self.fields["responsible_town"].queryset = Town.objects.order_by("order", "name")
+        for name in (
+            "start_date",
+            "deadline",
+            "planned_groundbreaking",
+            "planned_completion",
+            "groundbreaking",
+        ):
             _date(self.fields[name])
         self.fields["code"].help_text = _(
             "Letters, digits, - and _ (e.g. jintai-railway): the project's address and its "
@@ -58,6 +113,13 @@ class ProjectForm(forms.ModelForm):
         if self.instance.pk:
             self.fields["code"].disabled = True
             self.fields["code"].help_text = _("The code stays: ledgers and links name it.")
+
+    def sections(self) -> list[tuple[str, list]]:
+        """The fields by fieldset: the project, then its 投资调度信息 (master data)."""
+        return [
+            ("", [self[name] for name in self.fields if name not in MASTER_FIELDS]),
+            (_("投资调度信息"), [self[name] for name in MASTER_FIELDS]),
+        ]
 
     def _post_clean(self) -> None:
         # The service validates the project (its city, code and nodes): the form's

@@ -327,15 +327,38 @@ def _header(
 
 
 def _match(spec: SheetSpec, texts: list[tuple[str, str]]) -> dict[str, tuple[int, str, str]]:
+    """The sheet's columns by key: each cell first to the column whose own header (or
+    English name) it is, then the others by any name a column goes by.
+
+    A required column left without a cell takes the one an optional column holds when
+    that cell names it too: an office's sheet headed 项目代码 over its only key column
+    (项目编码's old alias, since the national 项目代码's own header) or 计划开工 over its
+    only start date still reads as it did.
+    """
     columns: dict[str, tuple[int, str, str]] = {}
     names = {column.key: column.names() for column in spec.columns}
-    for c, (own, combined) in enumerate(texts):
-        for text in (combined, own):
-            if not text:
+    own = {
+        column.key: {header_key(column.header), header_key(column.label)} for column in spec.columns
+    }
+    taken: set[int] = set()
+    for pool in (own, names):
+        for c, (text_own, combined) in enumerate(texts):
+            if c in taken:
                 continue
-            key = _column_for(header_key(text), spec.columns, names)
-            if key is not None and key not in columns:
-                columns[key] = (c, get_column_letter(c + 1), text)
+            for text in (combined, text_own):
+                if not text:
+                    continue
+                key = _column_for(header_key(text), spec.columns, pool)
+                if key is not None and key not in columns:
+                    columns[key] = (c, get_column_letter(c + 1), text)
+                    taken.add(c)
+                    break
+    for column in spec.columns:
+        if not column.required or column.key in columns:
+            continue
+        for key, place in list(columns.items()):
+            if not spec.column(key).required and header_key(place[2]) in names[column.key]:
+                columns[column.key] = columns.pop(key)
                 break
     return columns
 
