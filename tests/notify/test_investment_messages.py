@@ -44,7 +44,7 @@ def test_report_review_return_correct_approve(city, users, invested):
     assert "investment_to_report" not in kinds(town, city)
     # The office hears of it, with the check it raised (above half the plan).
     asked = Notice.objects.get(recipient=supervisor, event=f"investment:{report.pk}")
-    assert "2019-10" in asked.title and "50%" in asked.body
+    assert "2019年10月" in asked.title and "50%" in asked.body
     office_todo = kinds(supervisor, city)
     assert office_todo["investment_review"] == 1 and office_todo["investment_checks"] == 1
     # Returned with a reason: the unit hears it and has it to correct.
