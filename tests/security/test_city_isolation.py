@@ -133,10 +133,27 @@ FILL: dict[str, dict[str, str | tuple]] = {
         "object_id": "project_pk",
     },
     "admin/accounts/user/<id>/password/": {"id": "user"},
+    "projects/<int:pk>/investment/": {"pk": "project_pk"},
+    "investment/reports/<int:pk>/confirmation/": {"pk": "investment_confirmation"},
+    "investment/photos/<int:pk>/<str:kind>": {
+        "pk": "investment_photo",
+        "kind": ("thumb", "full", "original"),
+    },
 }
+
+#: Routes whose parameters are a period, not an object (the 月报 of a month): walked as
+#: the routes without parameters are, with these values — what they answer is the
+#: walker's own city's, and must name nothing of A.
+PERIODS: dict[str, dict[str, str]] = {
+    "investment/workbook/<int:year>/<int:month>/": {"year": "2019", "month": "10"},
+}
+#: A city's 月报 of October 2019, downloaded by its office: the upload's plausible file.
+MONTH_WORKBOOK = "/investment/workbook/2019/10/"
 
 #: B's own objects, for the pages B's users should see (and the drop-downs in them).
 FILL_B = {"code": "project", "pk": "item"}
+#: B's routes whose ``pk`` names something other than a work item.
+FILL_B_ROUTE = {"projects/<int:pk>/investment/": {"pk": "project_pk"}}
 B_ROUTES = {
     "projects/<slug:code>/",
     "projects/<slug:code>/wallchart/",
@@ -154,6 +171,7 @@ B_ROUTES = {
     "projects/<slug:code>/items/new/",
     "projects/<slug:code>/links/",
     "items/<int:pk>/edit/",
+    "projects/<int:pk>/investment/",
 }
 
 #: Routes not walked as the others, each with its reason. The test fails when a route
@@ -208,6 +226,8 @@ QUERIES = {
     "parks/": [{"town": "town"}, {"export": "xlsx"}],
     "scores/": [{"year": "2019"}],
     "risk/nodes/": [{"fragment": "1"}],
+    "investment/": [{"year": "2019", "month": "10"}, {"year": "2019"}],
+    "investment/workbook/upload/": [{"year": "2019", "month": "10"}],
 }
 
 #: Answers of 5xx that are not errors: the health check says 503 while the worker's
@@ -232,6 +252,7 @@ ACTIONS = {
     "screens/": ["revoke", "create"],
     "intake/": ["accept", "read"],
     "ledger/import/": ["check", "write"],
+    "projects/<int:pk>/investment/": ["report", "review", "clear", "plan"],
 }
 #: The office's project forms: their plausible form names A's town, items and department.
 PROJECT_FORMS = {
@@ -340,7 +361,13 @@ def _build_world() -> World:
     small = Project.objects.get(code=ids["project"][1])
     plan = office.get(f"/projects/{small.code}/mspdi.xml")
     assert plan.status_code == 200, "A's office cannot export A's plan"
-    files = {"ledger": ledger_workbook(city=a, projects=[small]), "mspdi": plan.content}
+    month = office.get(MONTH_WORKBOOK)
+    assert month.status_code == 200, "A's office cannot download A's 月报"
+    files = {
+        "ledger": ledger_workbook(city=a, projects=[small]),
+        "mspdi": plan.content,
+        "investment": month.content,
+    }
     clients, tokens = {}, {}
     for user in b.users.values():
         client = Client(raise_request_exception=False)
@@ -442,6 +469,28 @@ def page_form(world: World, pattern: str, action: str | None) -> dict:
             start_date=day(),
             calendar="calendar_day",
         )
+    if pattern == "projects/<int:pk>/investment/":
+        # The project's investment page: each action's form names A's report and check.
+        report, flag = one("investment_report"), one("investment_check")
+        form.update(
+            {
+                "year": "2019",
+                "month": "10",
+                "amount": "1",
+                "report": report,
+                f"r{report}-decision": "approve",
+                f"r{report}-note": "隔离测试",
+                "flag": flag,
+                f"f{flag}-note": "隔离测试",
+                "plan-year": "2019",
+                "plan-amount": "1",
+            }
+        )
+    if pattern == "investment/workbook/upload/":
+        form.update(year="2019", month="10")
+    if pattern == "investment/rules/":
+        form.update(yellow_gap="5", red_gap="10", due_day="5", overrun_ratio="1.2",
+                    idle_months="3", month_share="50")  # fmt: skip
     if pattern == "parks/<slug:code>/allocate/":
         form["unit"] = ""
         from guatu.parks.models import ParkUnit
@@ -471,7 +520,9 @@ def page_form(world: World, pattern: str, action: str | None) -> dict:
         "adjustments/<int:pk>/files/": {"files": ("a.pdf", b"%PDF-1.4 isolation\n")},
         "items/<int:pk>/adjust/": {"files": ("a.pdf", b"%PDF-1.4 isolation\n")},
         "items/<int:pk>/": {"photos": ("a.jpg", jpeg_bytes())},
+        "projects/<int:pk>/investment/": {"photos": ("a.jpg", jpeg_bytes())},
         "setup/city/": {},
+        "investment/workbook/upload/": {"file": ("a-month.xlsx", world.files["investment"])},
     }.get(pattern, {})
     for key, (name, content) in files.items():
         form[key] = SimpleUploadedFile(name, content)
@@ -547,6 +598,16 @@ API_JSON = {
     "DraftIn": lambda w: {"period": day()},
     "RungIn": lambda w: {"work_item": _first(w, "item"), "level": "", "reason": "隔离测试"},
     "PublishIn": lambda w: {},
+    "InvestmentMonthIn": lambda w: {
+        "year": 2019,
+        "month": 10,
+        "amount": "1",
+        "supersedes": _first(w, "investment_report"),
+        "correction_reason": "隔离测试更正",
+    },
+    "InvestmentReviewIn": lambda w: {"approve": False, "note": "隔离测试"},
+    "InvestmentClearIn": lambda w: {"note": "隔离测试"},
+    "InvestmentPlanIn": lambda w: {"amount": "1"},
 }
 API_FILES = {
     "/api/v1/parks/{code}/screen": lambda w: {
@@ -576,6 +637,10 @@ API_PARAMS = {
     "escalation_id": "escalation",
     "bulletin_id": "bulletin",
     "number": "baseline",
+    "project_id": "project_pk",
+    "investment_report_id": "investment_report",
+    "check_id": "investment_check",
+    "year": "investment_year",
 }
 
 
@@ -777,7 +842,7 @@ class Walker:
         world, client = self.world, self.world.clients[login]
         unfilled = []
         for route in all_routes:
-            if not route.params or known_reason(route):
+            if not route.params or known_reason(route) or route.pattern in PERIODS:
                 continue
             model = admin_model(route)
             ids = set(route.params)  # the parameters that name an object (not a format)
@@ -824,7 +889,12 @@ class Walker:
         id that A's own users cannot open either would prove nothing."""
         world = self.world
         for route in all_routes:
-            if not route.params or known_reason(route) or route.pattern in CAPABILITY:
+            if (
+                not route.params
+                or known_reason(route)
+                or route.pattern in CAPABILITY
+                or route.pattern in PERIODS
+            ):
                 continue
             model = admin_model(route)
             if model is not None and world.owned.get(model):
@@ -885,11 +955,13 @@ class Walker:
     # step 2
     def reads(self, login: str, all_routes: list[Route]) -> None:
         world, client = self.world, self.world.clients[login]
-        b_values = {"project": world.b.project.code, "item": world.b.item.pk}
         for route in all_routes:
             if known_reason(route) or route.pattern in ("logout/",):
                 continue
-            if not route.params:
+            if route.pattern in PERIODS:
+                url = route.url(PERIODS[route.pattern])
+                self.send("read", login, client, "GET", url, "period", route.pattern)
+            elif not route.params:
                 self.send("read", login, client, "GET", route.url({}), route=route.pattern)
                 for query in QUERIES.get(route.pattern, []):
                     data = {k: world.ids[v][0] if v in world.ids else v for k, v in query.items()}
@@ -904,7 +976,7 @@ class Walker:
                         data=data,
                     )
             elif route.pattern in B_ROUTES:
-                url = route.url({n: b_values[FILL_B[n]] for n in route.params})
+                url = route.url(b_fill(world, route))
                 self.send("read", login, client, "GET", url, "B's own", route.pattern)
         for app in ADMIN_APPS:
             self.send("read", login, client, "GET", f"/admin/{app}/", route="admin/<app_label>/")
@@ -921,13 +993,15 @@ class Walker:
     # step 3
     def writes(self, login: str, all_routes: list[Route]) -> None:
         world, client = self.world, self.world.clients[login]
-        b_values = {"project": world.b.project.code, "item": world.b.item.pk}
         for route in all_routes:
             if known_reason(route) or route.pattern in CAPABILITY:
                 continue
-            if route.params and route.pattern not in B_ROUTES:
+            if route.params and route.pattern not in B_ROUTES | PERIODS.keys():
                 continue
-            url = route.url({n: b_values[FILL_B[n]] for n in route.params})
+            if route.pattern in PERIODS:
+                url = route.url(PERIODS[route.pattern])
+            else:
+                url = route.url(b_fill(world, route))
             if route.pattern.startswith("admin/") and route.pattern.endswith("/add/"):
                 model = apps.get_model(*route.pattern.split("/")[1:3])
                 self.send(
@@ -969,6 +1043,17 @@ class Walker:
                     )
 
 
+def b_fill(world: World, route: Route) -> dict:
+    """The values of B's own objects for *route*'s parameters."""
+    values = {
+        "project": world.b.project.code,
+        "item": world.b.item.pk,
+        "project_pk": world.b.project.pk,
+    }
+    fill = {**FILL_B, **FILL_B_ROUTE.get(route.pattern, {})}
+    return {name: values[fill[name]] for name in route.params}
+
+
 def _stale_known(all_routes: list[Route]) -> list[str]:
     patterns = [r.pattern for r in all_routes]
     stale = []
@@ -981,7 +1066,9 @@ def _stale_known(all_routes: list[Route]) -> list[str]:
             hit = key in patterns
         if not hit:
             stale.append(key)
-    stale += [key for key in (*FILL, *CAPABILITY, *STATIC) if key not in patterns]
+    stale += [
+        key for key in (*FILL, *CAPABILITY, *STATIC, *PERIODS, *B_ROUTES) if key not in patterns
+    ]
     return stale
 
 

@@ -23,6 +23,7 @@ from markdown_it import MarkdownIt
 
 from guatu.baselines.services import adjustment_propose, adjustment_return
 from guatu.common.events import BulletinPublished, publish
+from guatu.investment.services import MonthFigures, monthly_review, monthly_submit, plan_set
 from guatu.notify.chat import chat_line, chat_text
 from guatu.notify.delivery import deliver_due
 from guatu.notify.models import Channel, Delivery, Kind, Robot, Rules
@@ -119,6 +120,15 @@ def _every_kind(city, users, departments, make_item, project) -> None:
         actor=town, work_item=items[1], new_duration_days=12, reason="\n".join(PAYLOADS)
     )
     adjustment_return(actor=office(), adjustment=request, note=DESCRIPTION)
+    invested = Project.objects.get(pk=project.pk)
+    invested.responsible_town = town.town
+    invested.save()
+    plan_set(actor=office(), project=invested, year=2019, amount=Decimal(100))
+    month = monthly_submit(
+        actor=town, project=invested, year=2019, month=10, today=date(2019, 11, 15),
+        figures=MonthFigures(amount=Decimal(90), progress_text=DESCRIPTION),
+    )  # fmt: skip
+    monthly_review(actor=office(), report=month, approve=False, note=DESCRIPTION)
     number = "[通报](https://evil.example/b) @所有人"
     bulletin = Bulletin.objects.create(
         city=city, period="2019-W46", year=2019, content={"number_text": number}

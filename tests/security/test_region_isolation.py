@@ -71,6 +71,7 @@ from guatu.org.models import City, Department, Town
 from tests.security.test_city_isolation import (
     FULL,
     HEALTH,
+    MONTH_WORKBOOK,
     STATIC,
     Answer,
     Walker,
@@ -86,6 +87,7 @@ from tests.security.two_cities import (
     Writes,
     changed,
     db_fingerprint,
+    investment_ids,
     jpeg_bytes,
     owned_fingerprint,
     owned_rows,
@@ -284,6 +286,7 @@ def b_extras(b) -> dict[str, list]:
             pessimistic=Decimal(90),
         )
         screen, token = screen_token_create(actor=office, name="建德指挥中心大屏")
+        investment = investment_ids(b.city, office)
     return {
         "project": [b.project.code],
         "item": [b.item.pk],
@@ -311,6 +314,7 @@ def b_extras(b) -> dict[str, list]:
         "user": [office.pk],
         "link": [Dependency.objects.filter(predecessor=b.item).order_by("pk").first().pk],
         "link_project": [b.project.code],
+        **investment,
     }
 
 
@@ -407,6 +411,8 @@ def _build_region() -> Region:
     b_control = _signed_in(b_office)
     plan = b_control.get(f"/projects/{world.b.project.code}/mspdi.xml")
     assert plan.status_code == 200, "B's office cannot export B's plan"
+    month = b_control.get(MONTH_WORKBOOK)
+    assert month.status_code == 200, "B's office cannot download B's 月报"
     b_user_pks = {u.pk for u in world.b.users.values()}
     b_owned = owned_rows(b, b_user_pks)
     b_owned[AuditEntry] = set(
@@ -438,6 +444,7 @@ def _build_region() -> Region:
         files={
             "ledger": ledger_workbook(city=b, projects=[world.b.project]),
             "mspdi": plan.content,
+            "investment": month.content,
         },
         owned=b_owned,
         control={"office": b_control, "root": world.control["root"]},

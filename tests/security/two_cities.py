@@ -273,6 +273,77 @@ def a_extras(city: City) -> dict:
     }
 
 
+def investment_ids(city: City, office: User) -> dict[str, list]:
+    """A city's 投资调度 ids a route names: reports (one waiting with a check open, one
+    reviewed), checks (open, cleared), a report with its 形象进度确认单, the year. The demo
+    has them for A; a city without them (B) is given one project's months here, through
+    the services, as its units and office would."""
+    from guatu.investment.models import CheckFlag, MonthlyReport, MonthPhoto
+    from guatu.investment.services import (
+        MonthFigures,
+        flag_clear,
+        monthly_review,
+        monthly_submit,
+        plan_set,
+    )
+    from guatu.projects.models import Project
+
+    reports = MonthlyReport.everywhere.filter(project__city=city)
+    if not reports.exists():
+        project = Project.everywhere.filter(city=city).order_by("pk").first()
+        plan_set(actor=office, project=project, year=2019, amount=Decimal(1000))
+        reviewed = monthly_submit(
+            actor=office,
+            project=project,
+            year=2019,
+            month=9,
+            figures=MonthFigures(amount=Decimal(800)),  # above half the plan, not 入库
+            confirmation=ContentFile(jpeg_bytes(), name="isolation-confirm.jpg"),  # a scan
+            today=TODAY,
+        )
+        for flag in reviewed.flags.all():
+            flag_clear(actor=office, flag=flag, note="隔离测试核实")
+        monthly_review(actor=office, report=reviewed, approve=True)
+        monthly_submit(
+            actor=office,
+            project=project,
+            year=2019,
+            month=10,
+            figures=MonthFigures(amount=Decimal(-10)),  # 核减: a check raised, waiting
+            today=TODAY,
+        )
+    flags = CheckFlag.everywhere.filter(report__project__city=city)
+    waiting = reports.filter(superseded_by__isnull=True, review__isnull=True)
+    report = (
+        waiting.filter(flags__cleared_at__isnull=True).order_by("pk").first()
+        or waiting.order_by("pk").first()
+    )
+    confirmed = reports.exclude(confirmation="").order_by("pk").first()
+    storage = confirmed.confirmation.storage
+    if not storage.exists(confirmed.confirmation.name):
+        # The demo's rows are written again for each module, its files are not: the file
+        # goes back where the row says it is (the row itself is history, never updated).
+        storage.save(confirmed.confirmation.name, ContentFile(jpeg_bytes()))
+    photo = MonthPhoto(report=report, content_type="image/jpeg", size=100, width=64, height=48)
+    for attr in ("image", "thumbnail", "display"):
+        getattr(photo, attr).save(
+            f"{city.pk}-month-{attr}.jpg", ContentFile(jpeg_bytes()), save=False
+        )
+    photo.save()
+    return {
+        "investment_report": _distinct(
+            report, reports.filter(review__isnull=False).order_by("pk").first()
+        ),
+        "investment_photo": [photo.pk],
+        "investment_check": _distinct(
+            flags.filter(cleared_at__isnull=True).order_by("pk").first(),
+            flags.filter(cleared_at__isnull=False).order_by("pk").first(),
+        ),
+        "investment_confirmation": [confirmed.pk],
+        "investment_year": [2019],
+    }
+
+
 def a_ids(city: City, extras: dict) -> dict[str, list]:
     """A handful of A's ids of every kind a route names, chosen to differ in state
     (open and settled, draft and decided); the walk fills each route with each."""
@@ -333,6 +404,7 @@ def a_ids(city: City, extras: dict) -> dict[str, list]:
         "estimate_item": [extras["estimate_item"]],
         "estimate_project": [WorkItem.objects.get(pk=extras["estimate_item"]).project.code],
         "user": [User.objects.get(username="supervisor").pk],
+        **investment_ids(city, User.objects.get(username="supervisor")),
     }
     empty = [key for key, values in ids.items() if not values]
     assert not empty, f"the demo has no {empty} of A to name"

@@ -21,6 +21,7 @@ from ninja.security import SessionAuth as NinjaSessionAuth
 from guatu.accounts.tokens import PasswordChangeRequired, token_user
 from guatu.baselines.api import router as baselines_router
 from guatu.intake.api import router as intake_router
+from guatu.investment.api import router as investment_router
 from guatu.ledger.api import router as ledger_router
 from guatu.notify.api import router as inbox_router
 from guatu.notify.api import todo_router
@@ -204,3 +205,4 @@ api.add_router("/", risk_router)
 api.add_router("/", region_router)
 api.add_router("/", bulletins_router)
 api.add_router("/", replies_router)
+api.add_router("/", investment_router)

@@ -44,6 +44,7 @@ ACTIONS = {
     "evidence_accept": _("evidence accepted"),
     "grading_change": _("park grading changed"),
     "intake_read": _("newspaper page read in"),
+    "investment_confirmation_read": _("形象进度确认单 opened"),
     "investment_correct": _("monthly investment corrected"),
     "investment_exemption": _("unit exempted from the 红黑榜"),
     "investment_flag_clear": _("statistics check cleared"),

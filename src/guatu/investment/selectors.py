@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from guatu.core import investment as core
 from guatu.investment.models import FUND_SOURCES, AnnualPlan, CheckFlag, MonthlyReport
 from guatu.investment.rules import month_end, rules_for
+from guatu.org.models import Department, Town
 from guatu.projects.models import Project
 
 #: The dimensions a city's figures are summed by (key, label).
@@ -108,17 +109,24 @@ def month_share(plan: AnnualPlan | None, rules: core.InvestmentRules, month: int
 
 
 def city_standing(city, year: int, month: int) -> CityStanding:
-    """Every project with a plan for *year*, January to *month*, and the sums of them."""
+    """Every project with a plan for *year*, January to *month*, and the sums of them.
+
+    A page reads it once, so it is kept lean: plans and reports are read as values, the
+    towns and departments once each (not joined to every project), each group's name
+    worked out once."""
     version, rules = rules_for(city, year, month)
     plans = {
-        plan.project_id: plan for plan in AnnualPlan.objects.filter(project__city=city, year=year)
+        project_id: (float(amount), curve)
+        for project_id, amount, curve in AnnualPlan.objects.filter(
+            project__city=city, year=year
+        ).values_list("project_id", "amount", "curve")
     }
     projects = list(
         Project.objects.filter(city=city)
         .filter(Q(pk__in=plans.keys()) | Q(category=Project.Category.NEW))
-        .select_related("responsible_town", "owner_department")
         .order_by("code")
     )
+    _attach_units(city, projects)
     # Summed as the database stores them (exact 万元 to the fen), then made floats.
     exact: dict[int, Decimal] = defaultdict(Decimal)
     this_month: dict[int, float] = defaultdict(float)
@@ -130,19 +138,20 @@ def city_standing(city, year: int, month: int) -> CityStanding:
         if report_month == month:
             this_month[project_id] = float(amount)
             reported.add(project_id)
-    done = defaultdict(float, {key: float(value) for key, value in exact.items()})
     end = month_end(year, month)
+    city_share = core.schedule_share(month, rules.curve)
+    reason_start, reason_investment = str(REASON_START), str(REASON_INVESTMENT)
     rows = []
     for project in projects:
-        plan = plans.get(project.pk)
-        amount = float(plan.amount) if plan else 0.0
-        share = month_share(plan, rules, month)
-        position = core.standing(done=done[project.pk], plan=amount, share=share)
+        amount, curve = plans.get(project.pk, (0.0, None))
+        share = core.schedule_share(month, [v / 100 for v in curve]) if curve else city_share
+        done = float(exact.get(project.pk, 0))
+        position = core.standing(done=done, plan=amount, share=share)
         started = project.groundbreaking is not None and project.groundbreaking <= end
         row = ProjectStanding(
             project=project,
             plan=amount,
-            done=done[project.pk],
+            done=done,
             month_done=this_month[project.pk],
             share=share,
             standing=position,
@@ -152,7 +161,7 @@ def city_standing(city, year: int, month: int) -> CityStanding:
         )
         if amount > 0 and position.gap < 0:
             late_start = project.category == Project.Category.NEW and not started
-            row.reason = str(REASON_START if late_start else REASON_INVESTMENT)
+            row.reason = reason_start if late_start else reason_investment
         rows.append(row)
     planned = [row for row in rows if row.plan > 0]
     standing = CityStanding(
@@ -160,24 +169,28 @@ def city_standing(city, year: int, month: int) -> CityStanding:
         month=month,
         rules_version=version,
         rows=planned,
-        total=_groups(planned, lambda row: 0, [(None, _("the city"))], rules)[0],
+        total=_groups(planned, [0] * len(planned), [(None, _("the city"))], rules)[0],
     )
     for key, _label in DIMENSIONS:
         keys, index = _labels(planned, key)
         standing.groups[key] = _groups(planned, index, keys, rules)
     standing.start = _start_rate(rows, end, month, rules)
-    standing.waiting_review = MonthlyReport.objects.filter(
-        project__city=city, superseded_by__isnull=True, review__isnull=True
-    ).count()
-    standing.open_checks = (
-        CheckFlag.objects.filter(
-            report__project__city=city, report__superseded_by__isnull=True, cleared_at__isnull=True
-        )
-        .exclude(report__review__decision="returned")
-        .count()
-    )
+    standing.waiting_review = waiting_reports(city).count()
+    standing.open_checks = open_flags(city).count()
     standing.unreported = [row.project for row in planned if not row.reported]
     return standing
+
+
+def _attach_units(city, projects: list[Project]) -> None:
+    """Give each project its responsible town and lead department, read once for the
+    city rather than joined to every row."""
+    towns = {town.pk: town for town in Town.objects.filter(city=city)}
+    departments = {unit.pk: unit for unit in Department.objects.filter(city=city)}
+    town_field = Project._meta.get_field("responsible_town")
+    department_field = Project._meta.get_field("owner_department")
+    for project in projects:
+        town_field.set_cached_value(project, towns.get(project.responsible_town_id))
+        department_field.set_cached_value(project, departments.get(project.owner_department_id))
 
 
 def waiting_reports(city):
@@ -210,38 +223,46 @@ def open_flags(city):
     )
 
 
-def _labels(rows: list[ProjectStanding], key: str):
+def _labels(rows: list[ProjectStanding], key: str) -> tuple[list[tuple[object, str]], list]:
     """The groups of dimension *key* — (key, name) pairs in order of first appearance; a
-    town or department is keyed by its id, never by its name — and a function from a row
-    to its group's index."""
+    town or department is keyed by its id, never by its name — and each row's group index.
+    Each group's name is worked out once."""
+    unset = _("not set")
+    if key in ("category", "level"):
+        names = {value: str(label) for value, label in Project._meta.get_field(key).flatchoices}
+        pairs = [(getattr(row.project, key) or None, row.project) for row in rows]
 
-    def group(row: ProjectStanding) -> tuple[object, str]:
-        project = row.project
-        if key == "category":
-            return project.category, project.get_category_display() or _("not set")
-        if key == "level":
-            return project.level, project.get_level_display() or _("not set")
-        if key == "town":
-            town = project.responsible_town
-            return (town.pk, town.name) if town else (None, _("not set"))
-        return project.owner_department_id, project.owner_department.name
+        def name(found, project) -> str:
+            return names.get(found) or unset
+    elif key == "town":
+        pairs = [(row.project.responsible_town_id, row.project) for row in rows]
+
+        def name(found, project) -> str:
+            return project.responsible_town.name if found else unset
+    else:
+        pairs = [(row.project.owner_department_id, row.project) for row in rows]
+
+        def name(found, project) -> str:
+            return project.owner_department.name
 
     groups: list[tuple[object, str]] = []
     seen: dict[object, int] = {}
-    for row in rows:
-        found, label = group(row)
+    index = []
+    for found, project in pairs:
         if found not in seen:
             seen[found] = len(groups)
-            groups.append((found, label))
-    return groups, lambda row: seen[group(row)[0]]
+            groups.append((found, name(found, project)))
+        index.append(seen[found])
+    return groups, index
 
 
 def _groups(
-    rows, index, keys: list[tuple[object, str]], rules: core.InvestmentRules
+    rows, index: list[int], keys: list[tuple[object, str]], rules: core.InvestmentRules
 ) -> list[GroupRow]:
-    """Sum *rows* into the groups *keys* with the core's one roll-up."""
+    """Sum *rows* into the groups *keys* (``index[i]``: row i's group) with the core's
+    one roll-up."""
     sums = core.rollup(
-        np.array([index(row) for row in rows], dtype=np.int64),
+        np.array(index, dtype=np.int64),
         len(keys),
         done=np.array([row.done for row in rows], dtype=float),
         plan=np.array([row.plan for row in rows], dtype=float),

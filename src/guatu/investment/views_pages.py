@@ -424,8 +424,11 @@ def confirmation_view(request: HttpRequest, pk: int) -> HttpResponse:
     if not report.confirmation:
         raise Http404
     # Read whole (at most 10 MB, checked on upload) so no file handle outlives the request.
-    with report.confirmation.open("rb") as handle:
-        data = handle.read()
+    try:
+        with report.confirmation.open("rb") as handle:
+            data = handle.read()
+    except FileNotFoundError:  # the row outlived its file (a restore without its media)
+        raise Http404 from None
     name = PurePosixPath(report.confirmation.name).name
     response = HttpResponse(
         data, content_type=mimetypes.guess_type(name)[0] or "application/octet-stream"

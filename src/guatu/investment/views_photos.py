@@ -23,13 +23,18 @@ def month_photo_view(request: HttpRequest, pk: int, kind: str) -> FileResponse:
         action="photo_read",
         target=project,
     )
-    if kind == "thumb":
-        return FileResponse(photo.thumbnail.open("rb"), content_type="image/jpeg")
-    if kind == "full":
-        return FileResponse(photo.display.open("rb"), content_type="image/jpeg")
-    if kind == "original":
-        return FileResponse(photo.image.open("rb"), content_type=photo.content_type)
-    raise Http404
+    files = {
+        "thumb": (photo.thumbnail, "image/jpeg"),
+        "full": (photo.display, "image/jpeg"),
+        "original": (photo.image, photo.content_type),
+    }
+    if kind not in files:
+        raise Http404
+    stored, content_type = files[kind]
+    try:
+        return FileResponse(stored.open("rb"), content_type=content_type)
+    except FileNotFoundError:  # the row outlived its file (a restore without its media)
+        raise Http404 from None
 
 
 urlpatterns = [
