@@ -100,3 +100,40 @@ def test_the_score_takes_investment_only_with_a_weight(city, towns, users, two_t
     part = next(p for p in qiancang.parts if p.rule == "investment")
     assert part.points == Decimal("10.0") and part.figure == Decimal("50.0")
     assert sum(p.points for p in qiancang.parts) == qiancang.score
+
+
+def test_the_page_shows_the_lists_and_a_leader_exempts_there(city, towns, users, two_towns):
+    from django.test import Client
+
+    from guatu.investment.models import Exemption
+
+    leader, office_client = Client(), Client()
+    leader.force_login(users["leader"])
+    office_client.force_login(users["supervisor"])
+    page = office_client.get("/investment/?year=2019&month=10").content.decode()
+    assert "红榜" in page and "石柱镇（+" in page and "前仓镇（" in page
+    assert "investment/exemptions/" not in page  # the office proposes; a leader approves
+    body = {"year": 2019, "month": 10, "unit": f"town:{towns['前仓镇'].pk}", "reason": "台风停工"}
+    assert office_client.post("/investment/exemptions/", body).status_code == 403
+    assert not Exemption.objects.exists()
+    assert leader.post("/investment/exemptions/", {**body, "reason": ""}).status_code == 400
+    answer = leader.post("/investment/exemptions/", body)
+    assert answer.status_code == 302 and "#red-black" in answer["Location"]
+    assert Exemption.objects.get().approved_by == users["leader"]
+    page = leader.get("/investment/?year=2019&month=10").content.decode()
+    assert "台风停工" in page
+    # The API says the same.
+    lists = office_client.get("/api/v1/investment/city?year=2019&month=10").json()["red_black"]
+    towns_list = next(item for item in lists if item["series"] == "town")
+    assert [p["name"] for p in towns_list["red"]] == ["石柱镇"]
+    assert towns_list["black"] == [] and towns_list["exempt"] == ["前仓镇"]
+
+
+def test_the_bulletin_line(city, two_towns):
+    from django.utils import translation
+
+    from guatu.investment.lines import red_black_line
+
+    with translation.override("zh-hans"):
+        line = red_black_line(red_black_lists(city, city_standing(city, 2019, 10)))
+    assert line.startswith("红榜：镇街区 石柱镇（+8.3）") and "黑榜：镇街区 前仓镇（−41.7）" in line

@@ -29,6 +29,7 @@ from guatu.investment.models import (
     MonthlyReport,
     MonthlyReview,
 )
+from guatu.investment.rankings import red_black_lists
 from guatu.investment.rules import figures_month, reporting_month
 from guatu.investment.selectors import (
     DIMENSIONS,
@@ -141,6 +142,19 @@ class InvestmentStartOut(Schema):
     not_started: list[InvestmentProjectRefOut]
 
 
+class InvestmentRankedOut(Schema):
+    name: str
+    gap: float = Field(description="超(+)/欠(−)序时 in percentage points, as in the table.")
+    rank: int
+
+
+class InvestmentListsOut(Schema):
+    series: str = Field(description="town or department")
+    red: list[InvestmentRankedOut]
+    black: list[InvestmentRankedOut]
+    exempt: list[str] = Field(description="Units a leader kept off the lists this month.")
+
+
 class InvestmentCityOut(Schema):
     year: int
     month: int
@@ -154,6 +168,7 @@ class InvestmentCityOut(Schema):
     open_checks: int
     unreported: list[int] = Field(description="Ids of the projects with a plan whose month is "
                                   "not reported (or whose report was returned).")  # fmt: skip
+    red_black: list[InvestmentListsOut] = Field(description="红黑榜, one 序列 each.")
 
 
 class InvestmentReviewOut(Schema):
@@ -413,7 +428,19 @@ def city(request, year: Year | None = None, month: Month | None = None):
         month = last_month if year == last_year else 12
     standing = city_standing(here, year, month)
     start = standing.start
+    lists = red_black_lists(here, standing)
     return InvestmentCityOut(
+        red_black=[
+            InvestmentListsOut(
+                series=found.series,
+                red=[InvestmentRankedOut(name=p.name, gap=p.gap, rank=p.rank) for p in found.red],
+                black=[
+                    InvestmentRankedOut(name=p.name, gap=p.gap, rank=p.rank) for p in found.black
+                ],
+                exempt=[str(e.town or e.department) for e in found.exempt],
+            )
+            for found in lists
+        ],
         year=standing.year,
         month=standing.month,
         rules_version=standing.rules_version,

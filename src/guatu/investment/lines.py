@@ -147,3 +147,31 @@ def behind_line(standing) -> str:
         "count": len(behind),
         "names": names,
     }
+
+
+def red_black_line(lists) -> str:
+    """红榜：镇街区 甲（+3.2）、乙；部门 丙。黑榜：…  (``rankings.red_black_lists``; empty when
+    no unit is on either list). Units a leader exempted are named after, with "豁免"."""
+    series_words = {"town": _("镇街区"), "department": _("部门")}
+
+    def names(places, sign: str) -> str:
+        return pgettext("list of names", "、").join(
+            f"{place.name}（{sign}{points(abs(place.gap))}）" for place in places
+        )
+
+    parts = []
+    for colour, attribute, sign in ((_("红榜"), "red", "+"), (_("黑榜"), "black", "−")):
+        found = [
+            f"{series_words[item.series]} {names(getattr(item, attribute), sign)}"
+            for item in lists
+            if getattr(item, attribute)
+        ]
+        if found:
+            parts.append(_("%(list)s：%(units)s") % {"list": colour, "units": "；".join(found)})
+    exempt = [str(e.town or e.department) for item in lists for e in item.exempt]
+    if not parts and not exempt:
+        return ""
+    text = "。".join(parts) + ("。" if parts else "")
+    if exempt:
+        text += _("豁免：%(units)s。") % {"units": pgettext("list of names", "、").join(exempt)}
+    return text

@@ -71,6 +71,7 @@ from guatu.investment.services import (
     plan_set,
     rules_change,
 )
+from guatu.investment.views_rankings import red_black_context
 from guatu.org.clock import city_today
 from guatu.org.selectors import current_city_or_404
 from guatu.projects.models import Project
@@ -148,6 +149,7 @@ def city_view(request: HttpRequest) -> HttpResponse:
             "month": month,
             "months": _months_choice(),
             "may_review": may_open_review(request.user),
+            **red_black_context(request, city, standing),
         },
     )
 

@@ -28,6 +28,7 @@ from guatu.core.escalation import (
 from guatu.core.periods import Period, parse_period
 from guatu.core.status import LIGHT_NAMES, Light
 from guatu.investment import lines
+from guatu.investment.rankings import red_black_lists
 from guatu.investment.rules import figures_month
 from guatu.investment.selectors import DIMENSIONS, GroupRow, ProjectStanding, city_standing
 from guatu.org.clock import city_time, city_today
@@ -175,6 +176,7 @@ def investment_content(city: City, as_of: date) -> dict | None:
         "headline": lines.headline(standing),
         "start": lines.start_line(standing),
         "behind_line": lines.behind_line(standing),
+        "red_black": lines.red_black_line(red_black_lists(city, standing)),
         "total": _group_row(standing.total),
         "groups": [
             {"key": key, "label": str(label), "rows": [_group_row(g) for g in standing.groups[key]]}

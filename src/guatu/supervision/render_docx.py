@@ -623,6 +623,8 @@ def _investment(investment: dict, labels: dict[str, str]):
                 unreported=investment.get("unreported", 0),
             )
         )
+    if investment.get("red_black"):  # bulletins before the 红黑榜 have none
+        paragraphs.append(investment["red_black"])
     rows = [_sums_row(labels["investment_total"], "", investment["total"])]
     for group in investment["groups"]:
         rows += [
