@@ -412,3 +412,9 @@ def test_another_citys_ids_are_not_found(invested, users, elsewhere):
     assert not MonthlyReview.everywhere.filter(report=report).exists()
     assert CheckFlag.everywhere.get(pk=flag.pk).cleared_at is None
     assert AnnualPlan.everywhere.get(project=project).amount == Decimal(1000)
+
+
+def test_the_office_lists_are_the_office_s_and_leaders(invested, users):
+    for role, code in (("town", 403), ("department", 403), ("leader", 200), ("supervisor", 200)):
+        client, headers = client_for(users[role])
+        assert client.get("/api/v1/investment/reports", **headers).status_code == code, role

@@ -62,3 +62,8 @@ def test_written_with_a_chinese_input_method():
     assert normalise_project_code(" ２０１９－３３０７８４－４８－０１－０１２３４ｘ ") == (
         "2019-330784-48-01-01234X"
     )
+
+
+def test_digits_of_other_scripts_are_not_digits_here():
+    # Arabic-Indic digits in the industry part: \d would have taken them.
+    assert parts("2019-330784-٤٨-01-01234X") == ["industry"]

@@ -39,7 +39,7 @@ def test_behind_the_schedule_reads_qian_with_the_points_as_a_positive_figure():
     # 11,500 万元 done of 18,000; 15,000 due by October: 63.89 % against 83.33 %.
     line = lines.headline(city(10, done=11500, plan=18000, due=15000))
     assert line == (
-        "1–10月，全市重点项目完成投资 1.15 亿元，完成年度计划的 63.9%，欠序时进度 19.4 个百分点"
+        "1–10月，全市重点项目完成投资 1.15 亿元，完成年度计划的 63.9%，欠序时进度 19.4 个百分点。"
     )
 
 
@@ -47,13 +47,13 @@ def test_ahead_of_the_schedule_reads_chao():
     # 6,300 万元 of 12,000 with 6,000 due by June: 52.5 % against 50 %.
     line = lines.headline(city(6, done=6300, plan=12000, due=6000))
     assert line == (
-        "1–6月，全市重点项目完成投资 0.63 亿元，完成年度计划的 52.5%，超序时进度 2.5 个百分点"
+        "1–6月，全市重点项目完成投资 0.63 亿元，完成年度计划的 52.5%，超序时进度 2.5 个百分点。"
     )
 
 
 def test_a_gap_that_rounds_to_nothing_is_level_not_qian_zero():
     line = lines.headline(city(6, done=5999.9, plan=12000, due=6000))  # −0.0008 points
-    assert line.endswith("与序时进度持平")
+    assert line.endswith("与序时进度持平。")
     assert "欠" not in line and "超" not in line
 
 

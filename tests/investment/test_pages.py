@@ -133,7 +133,7 @@ def test_the_headline_is_lines_own_sentence_with_the_hand_computed_figures(two, 
         assert figure in headline
     assert standing.total.done == 11500 and standing.total.plan == 18000
     assert headline == (
-        "1–10月，全市重点项目完成投资 1.15 亿元，完成年度计划的 63.9%，欠序时进度 19.4 个百分点"
+        "1–10月，全市重点项目完成投资 1.15 亿元，完成年度计划的 63.9%，欠序时进度 19.4 个百分点。"
     )
 
 

@@ -10,6 +10,7 @@ from guatu.investment.rankings import red_black_lists
 from guatu.investment.selectors import city_standing
 from guatu.investment.services import exemption_grant, monthly_submit, plan_set, rules_change
 from guatu.projects.models import Project
+from guatu.supervision.bulletins import investment_content
 from guatu.supervision.models import Bulletin, Score
 from guatu.supervision.selectors import unit_scores
 from guatu.supervision.services import scores_record
@@ -89,7 +90,9 @@ def test_the_score_takes_investment_only_with_a_weight(city, towns, users, two_t
     assert all(p.rule != "investment" for p in unit_scores(year=2019, unit="town")[0].parts)
     rules_change(actor=users["supervisor"], city=city, score_weight=Decimal(20), valid_from=TODAY)
     Score.objects.all().delete()
-    bulletin.period = "2019-W48"  # the week of 2019-11-25: October's figures
+    bulletin.period = "2019-W48"  # judged on the city's today, 2019-11-15: October
+    # The score reads the bulletin's own printed sums.
+    bulletin.content["investment"] = investment_content(city, TODAY)
     bulletin.save()
     scores_record(city=city, bulletin=bulletin)
     scores = {str(s.town): s for s in Score.objects.all()}
@@ -137,3 +140,14 @@ def test_the_bulletin_line(city, two_towns):
     with translation.override("zh-hans"):
         line = red_black_line(red_black_lists(city, city_standing(city, 2019, 10)))
     assert line.startswith("红榜：镇街区 石柱镇（+8.3）") and "黑榜：镇街区 前仓镇（−41.7）" in line
+
+
+def test_a_cut_takes_no_more_than_the_part(city, towns, users, two_towns):
+    from guatu.supervision.services import investment_parts
+
+    rules_change(actor=users["supervisor"], city=city, score_weight=Decimal(20), valid_from=TODAY)
+    content = {"investment": investment_content(city, TODAY)}
+    towns_group = next(g for g in content["investment"]["groups"] if g["key"] == "town")
+    towns_group["rows"][0]["done"] = -500.0  # a 核减 larger than the year so far
+    parts, weight = investment_parts(city, content, TODAY)
+    assert weight == 0.2 and min(parts.values()) == 0.0

@@ -63,6 +63,8 @@ def test_report_review_return_correct_approve(city, users, invested):
         supersedes=report, correction_reason="按统计口径核减",
     )  # fmt: skip
     assert "investment_returned" not in kinds(town, city)
+    told.refresh_from_db()
+    assert told.read_at is not None  # the 退回 is answered by the correction
     assert kinds(supervisor, city)["investment_review"] == 1
     assert "按统计口径核减" in Notice.objects.get(event=f"investment:{fixed.pk}").body
     for flag in fixed.flags.all():
@@ -87,3 +89,20 @@ def test_reminders_before_the_due_day_and_overdue_after(city, users, invested):
     assert not Notice.objects.filter(
         recipient__town__name="前仓镇", event__startswith="investment-remind:"
     ).exists()
+
+
+def test_the_unit_answering_for_the_project_hears_the_outcome_whoever_reported(
+    city, users, invested
+):
+    supervisor, town = users["supervisor"], users["town"]
+    report = monthly_submit(
+        actor=supervisor, project=invested, year=2019, month=10, today=TODAY,
+        figures=MonthFigures(amount=Decimal(100), in_library=True),
+    )  # fmt: skip
+    monthly_review(actor=supervisor, report=report, approve=False, note="请镇里核实")
+    told = Notice.objects.get(recipient=town, event=f"investment-reviewed:{report.pk}")
+    assert "请镇里核实" in told.body
+    assert not Notice.objects.filter(recipient=supervisor, event__startswith="investment-reviewed")
+    assert kinds(town, city)["investment_returned"] == 1
+    # The lead department does not answer for a town's project: not in its 待办.
+    assert "investment_returned" not in kinds(users["department"], city)

@@ -51,7 +51,8 @@ def test_the_demo_shows_every_case(standing):
     assert (standing.start.started, standing.start.total) == (3, 4)
     with translation.override("zh-hans"):
         assert lines.headline(standing) == (
-            "1–10月，全市重点项目完成投资 7.53 亿元，完成年度计划的 82.3%，欠序时进度 1.0 个百分点"
+            "1–10月，全市重点项目完成投资 7.53 亿元，完成年度计划的 82.3%，"
+            "欠序时进度 1.0 个百分点。"
         )
 
 

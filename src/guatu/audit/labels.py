@@ -52,6 +52,7 @@ ACTIONS = {
     "investment_remind": _("monthly investment reminder sent"),
     "investment_report": _("monthly investment reported"),
     "investment_review": _("monthly investment report reviewed"),
+    "investment_review_list": _("the office's investment lists read"),
     "investment_rules": _("investment rules changed"),
     "investment_workbook_import": _("月报 workbook imported"),
     "joint_milestone_create": _("joint time node created"),

@@ -23,6 +23,7 @@ weighs what its money weighs, as the offices' own tables do.
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 from enum import IntEnum
 
 import numpy as np
@@ -40,11 +41,13 @@ __all__ = [
     "Rollup",
     "Standing",
     "even_curve",
+    "is_behind",
     "light_of",
     "month_checks",
     "quarter_target",
     "red_black",
     "rollup",
+    "round_points",
     "schedule_share",
     "standing",
     "start_rate",
@@ -113,6 +116,17 @@ def standing(*, done: float, plan: float, share: float) -> Standing:
     rate = done / plan * 100
     schedule = share * 100
     return Standing(done, plan, rate, schedule, rate - schedule)
+
+
+def is_behind(gap: float) -> bool:
+    """Behind its 序时 as it is published: the gap, rounded half up to the tenth of a point
+    the lines and tables print, is below zero (−0.04 reads 0.0, 持平: not behind)."""
+    return round_points(gap) < 0
+
+
+def round_points(gap: float) -> float:
+    """A gap in points as it is printed: half up, to one decimal."""
+    return float(Decimal(repr(gap)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
 
 def light_of(gap: float, rules: InvestmentRules, *, has_plan: bool = True) -> int:
@@ -307,6 +321,6 @@ def red_black(
     """
     ranked = sorted((unit for unit in units if unit[0] not in exempt), key=lambda unit: -unit[1])
     places = [Ranked(name, gap, rank) for rank, (name, gap) in enumerate(ranked, start=1)]
-    red = [place for place in places[:size] if place.gap >= 0]
-    black = [place for place in places[::-1][:size] if place.gap < 0]
+    red = [place for place in places[:size] if not is_behind(place.gap)]
+    black = [place for place in places[::-1][:size] if is_behind(place.gap)]
     return red, black

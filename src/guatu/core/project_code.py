@@ -24,6 +24,7 @@ digit or capital letter is accepted in that place, and the docs say so.
 """
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from guatu.core.errors import CoreError
@@ -31,7 +32,7 @@ from guatu.core.i18n import gettext_noop
 
 __all__ = ["CodeProblem", "check_project_code", "division_covers", "normalise_project_code"]
 
-_SHAPE = re.compile(r"^(\d{4})-(\d{6})-(\d{2})-(\d{2})-([0-9A-Z]{6})$")
+_SHAPE = re.compile(r"^([0-9]{4})-([0-9]{6})-([0-9]{2})-([0-9]{2})-([0-9A-Z]{6})$")
 _LOOSE = re.compile(r"^(.{4})-(.{6})-(.{2})-(.{2})-(.{6})$")
 FIRST_YEAR = 1990
 
@@ -56,8 +57,9 @@ class _Parts:
 def normalise_project_code(text: str) -> str:
     """Return *text* as the code is written: trimmed, fullwidth digits and letters made
     ASCII (a ledger typed with a Chinese input method), letters upper-case, any dash a hyphen."""
-    table = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
-    text = text.strip().translate(table)
+    # NFKC makes fullwidth digits, letters and other compatibility forms plain ASCII;
+    # digits of other scripts (٤, ४) stay as they are and fail the check.
+    text = unicodedata.normalize("NFKC", text.strip())
     for dash in ("—", "–", "－", "‐", "‑"):
         text = text.replace(dash, "-")
     return text.upper()

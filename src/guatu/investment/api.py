@@ -20,6 +20,7 @@ from ninja import Field, Router, Schema
 from ninja.responses import Status
 from pydantic import AfterValidator
 
+from guatu.access import reads_everything, require
 from guatu.common.times import LocalDateTime
 from guatu.investment.lines import headline
 from guatu.investment.models import (
@@ -496,8 +497,14 @@ def reports(
     status: Literal["waiting", "open_checks"] = "waiting",
     page: Annotated[int, Field(ge=1, le=MAX_PAGE)] = 1,
 ):
-    # The review page's lists (investment/review/): the very rows city_standing counts.
+    # The review page's lists (investment/review/), for those who may open that page.
     here = current_city_or_404()
+    require(
+        reads_everything(request.user),
+        user=request.user,
+        action="investment_review_list",
+        target=here,
+    )
     listed = waiting_reports(here).values("pk")
     if status == "open_checks":
         listed = open_flags(here).values("report")

@@ -59,7 +59,9 @@ def _year_field(label=None) -> forms.IntegerField:
 def _numbers(text: str) -> list[Decimal]:
     """The numbers written in *text*; raises ValueError on anything that is not one."""
     values = [Decimal(part) for part in _SEPARATORS.split(text.strip()) if part]
-    if any(not value.is_finite() for value in values):
+    # A share is 0–100: anything else (1e400, 1e999999999) is refused before it is ever
+    # made an int or a float, which would overflow or take minutes.
+    if any(not value.is_finite() or not 0 <= value <= 100 for value in values):
         raise ValueError(text)
     return values
 
@@ -279,6 +281,16 @@ class RulesForm(forms.Form):
         max_digits=5,
         decimal_places=1,
     )
+    score_weight = forms.DecimalField(
+        label=_verbose(InvestmentRuleSet, "score_weight"),
+        min_value=0,
+        max_value=100,
+        max_digits=4,
+        decimal_places=1,
+    )
+    list_size = forms.IntegerField(
+        label=_verbose(InvestmentRuleSet, "list_size"), min_value=0, max_value=50
+    )
     note = forms.CharField(
         label=_verbose(InvestmentRuleSet, "note"), max_length=200, required=False
     )
@@ -299,6 +311,8 @@ def rules_initial(row: InvestmentRuleSet | None, today, default_due_day: int) ->
             "idle_months": defaults.idle_months,
             "confirmation_above": defaults.confirmation_above,
             "month_share": defaults.month_share * 100,
+            "score_weight": 0,
+            "list_size": 3,
         }
     return {
         "valid_from": today,
@@ -311,4 +325,6 @@ def rules_initial(row: InvestmentRuleSet | None, today, default_due_day: int) ->
         "idle_months": row.idle_months,
         "confirmation_above": row.confirmation_above,
         "month_share": row.month_share,
+        "score_weight": row.score_weight,
+        "list_size": row.list_size,
     }

@@ -19,6 +19,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from guatu.core import investment as core
+
 __all__ = ["behind_line", "headline", "months_span", "percent", "points", "start_line", "yi"]
 
 #: What a target month is called in a target's sentence (一季度目标 30%).
@@ -41,8 +43,9 @@ def percent(value: float) -> str:
 
 
 def points(gap: float) -> Decimal:
-    """超/欠序时 as the lines state it: one decimal, half up (its sign says 超 or 欠)."""
-    return _rounded(gap, 1)
+    """超/欠序时 as the lines state it: one decimal, half up (its sign says 超 or 欠) — the
+    core's one rounding (``round_points``), which also decides who is behind."""
+    return Decimal(repr(core.round_points(gap))).quantize(Decimal("0.1"))
 
 
 def _share(value: float) -> str:

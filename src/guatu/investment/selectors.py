@@ -93,7 +93,7 @@ class CityStanding:
     @property
     def behind(self) -> list[ProjectStanding]:
         """未达序时: the projects behind their 序时, furthest behind first."""
-        rows = [row for row in self.rows if row.plan > 0 and row.standing.gap < 0]
+        rows = [row for row in self.rows if row.plan > 0 and core.is_behind(row.standing.gap)]
         return sorted(rows, key=lambda row: row.standing.gap)
 
     @property
@@ -159,7 +159,7 @@ def city_standing(city, year: int, month: int) -> CityStanding:
             reported=project.pk in reported,
             started=started,
         )
-        if amount > 0 and position.gap < 0:
+        if amount > 0 and core.is_behind(position.gap):
             late_start = project.category == Project.Category.NEW and not started
             row.reason = reason_start if late_start else reason_investment
         rows.append(row)
@@ -175,8 +175,8 @@ def city_standing(city, year: int, month: int) -> CityStanding:
         keys, index = _labels(planned, key)
         standing.groups[key] = _groups(planned, index, keys, rules)
     standing.start = _start_rate(rows, end, month, rules)
-    standing.waiting_review = waiting_reports(city).count()
-    standing.open_checks = open_flags(city).count()
+    standing.waiting_review = waiting_reports(city, year, month).count()
+    standing.open_checks = open_flags(city, year, month).count()
     standing.unreported = [row.project for row in planned if not row.reported]
     return standing
 
@@ -193,12 +193,20 @@ def _attach_units(city, projects: list[Project]) -> None:
         department_field.set_cached_value(project, departments.get(project.owner_department_id))
 
 
-def waiting_reports(city):
-    """Reports waiting for the office: in force, not reviewed (the review page, the 待办,
-    the API's list and ``city_standing``'s count read these very rows)."""
+def _upto(year: int | None, month: int | None, prefix: str = "") -> Q:
+    """The months of *year* up to *month* (no year: every month)."""
+    if year is None:
+        return Q()
+    return Q(**{f"{prefix}year": year, f"{prefix}month__lte": month or 12})
+
+
+def waiting_reports(city, year: int | None = None, month: int | None = None):
+    """Reports waiting for the office: in force, not reviewed — of *year* up to *month*
+    when given (a month's standing counts its own), else all (the review page, the 待办,
+    the API's list)."""
     return (
         MonthlyReport.objects.filter(
-            project__city=city, superseded_by__isnull=True, review__isnull=True
+            _upto(year, month), project__city=city, superseded_by__isnull=True, review__isnull=True
         )
         .select_related("project", "reported_by")
         .prefetch_related(
@@ -208,11 +216,13 @@ def waiting_reports(city):
     )
 
 
-def open_flags(city):
+def open_flags(city, year: int | None = None, month: int | None = None):
     """Checks not cleared on reports in force and not returned: a returned month's checks
-    wait for its correction (the review page, the 待办, the API and the count)."""
+    wait for its correction (the review page, the 待办, the API and the count); of *year*
+    up to *month* when given."""
     return (
         CheckFlag.objects.filter(
+            _upto(year, month, "report__"),
             report__project__city=city,
             report__superseded_by__isnull=True,
             cleared_at__isnull=True,
@@ -286,7 +296,9 @@ def _groups(
 
 
 def _start_rate(rows, end: date, month: int, rules) -> StartRate:
-    new = [row for row in rows if row.project.category == Project.Category.NEW]
+    """开工率 of the year's 新开工 projects: those with a plan for the year (a project
+    listed as 新开工 with no plan this year is another year's)."""
+    new = [row for row in rows if row.project.category == Project.Category.NEW and row.plan > 0]
     started, total, rate = core.start_rate([row.project.groundbreaking for row in new], end)
     return StartRate(
         started=started,

@@ -39,6 +39,7 @@ from guatu.investment.models import (
 )
 from guatu.investment.photos import check_photos, month_photos_delete, month_photos_save
 from guatu.investment.rules import rules_for
+from guatu.investment.selectors import counted
 from guatu.org.clock import city_today
 from guatu.projects.models import Project
 
@@ -267,39 +268,45 @@ def _raise_checks(report: MonthlyReport, rules: core.InvestmentRules, version: i
 
 
 def month_facts(report: MonthlyReport) -> core.MonthFigures:
-    """What the checks read of *report*'s month: its project's months in force up to it."""
+    """What the checks read of *report*'s month: its project's months that count
+    (``selectors.counted``: in force, not returned) up to it, and the new report itself."""
     project = report.project
     months = list(
-        MonthlyReport.objects.filter(project=project, superseded_by__isnull=True)
+        MonthlyReport.objects.filter(counted(), project=project)
         .exclude(pk=report.supersedes_id)
+        .exclude(pk=report.pk)
         .filter(year__lte=report.year)
-        .values_list("pk", "year", "month", "amount", "confirmation")
+        .values_list("year", "month", "amount", "confirmation")
     )
-    months = [row for row in months if (row[1], row[2]) <= (report.year, report.month)]
-    if report.pk not in {row[0] for row in months}:
-        months.append(
-            (report.pk, report.year, report.month, report.amount, report.confirmation.name)
-        )
-    this_year = [row for row in months if row[1] == report.year]
-    by_month = {row[2]: row[3] for row in this_year}
-    idle = 0
-    for month in range(report.month, 0, -1):
-        if by_month.get(month, Decimal(0)) != 0:
-            break
-        idle += 1
+    months = [row for row in months if (row[0], row[1]) < (report.year, report.month)]
+    months.append((report.year, report.month, report.amount, report.confirmation.name))
+    this_year = [row for row in months if row[0] == report.year]
     plan = AnnualPlan.objects.filter(project=project, year=report.year).first()
     return core.MonthFigures(
         amount=float(report.amount),
-        year_total=float(sum(row[3] for row in this_year)),
-        cumulative=float(sum(row[3] for row in months)),
+        year_total=float(sum(row[2] for row in this_year)),
+        cumulative=float(sum(row[2] for row in months)),
         annual_plan=float(plan.amount) if plan else 0.0,
         total_investment=float(project.total_investment or 0),
         in_operation=project.stage == Project.Stage.OPERATING,
         under_construction=project.stage in (Project.Stage.STARTED, Project.Stage.BUILDING),
-        months_idle=idle,
-        confirmation=any(row[4] for row in this_year),
+        months_idle=_months_idle(months, report.year, report.month),
+        confirmation=any(row[3] for row in this_year),
         in_library=report.in_library,
     )
+
+
+def _months_idle(months: list[tuple], year: int, month: int) -> int:
+    """Months in a row up to (*year*, *month*) with nothing invested — a month not reported
+    counts as nothing — back across a year's end, but never before the project's first
+    month on record (a project new to guatu has no idle history)."""
+    amounts = {(row[0], row[1]): row[2] for row in months}
+    first = min(amounts)
+    idle = 0
+    while (year, month) >= first and amounts.get((year, month), Decimal(0)) == 0:
+        idle += 1
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return idle
 
 
 def check_text(flag: CheckFlag) -> str:
@@ -415,7 +422,7 @@ def curve_problem(curve: Sequence[float]) -> str | None:
     """What is wrong with a plan curve (twelve cumulative percentages rising to 100)."""
     try:
         values = [float(value) for value in curve]
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return _("A plan curve is twelve numbers.")
     if len(values) != 12:
         return _("A plan curve is twelve numbers (this has %(count)d).") % {"count": len(values)}

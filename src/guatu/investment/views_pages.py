@@ -50,7 +50,7 @@ from guatu.investment.forms import (
     targets_text,
 )
 from guatu.investment.models import CheckFlag, InvestmentRuleSet, MonthlyReport
-from guatu.investment.rules import DEFAULT_DUE_DAY, figures_month, reporting_month
+from guatu.investment.rules import DEFAULT_DUE_DAY, figures_month, reporting_month, version_on
 from guatu.investment.selectors import (
     DIMENSIONS,
     CityStanding,
@@ -357,7 +357,7 @@ def _project_context(request, project: Project, year: int, upto: int, forms) -> 
         "year": year,
         "upto": upto,
         "years": _year_links(year),
-        "panel": project_panel(project, year=year, month=upto) if upto else None,
+        "panel": _published_panel(project, year),
         "months": months,
         "s_curve": s_curve_svg(months, upto),
         "bars": bars_svg(months, upto),
@@ -368,6 +368,17 @@ def _project_context(request, project: Project, year: int, upto: int, forms) -> 
         "plan_form": forms.plan if office else None,
         "may_see_files": reads_everything(user) or can_report_investment(user, project),
     }
+
+
+def _published_panel(project: Project, year: int) -> "Panel | None":
+    """The panel of *year* as published (``figures_month``, as the project's own page, the
+    dashboard and the bulletin show it); a past year as it ended; none before it began."""
+    published_year, published_month = figures_month(project.city, city_today(project.city))
+    if year > published_year:
+        return None
+    return project_panel(
+        project, year=year, month=published_month if year == published_year else 12
+    )
 
 
 def _year_links(year: int) -> list[int]:
@@ -599,14 +610,7 @@ def rules_view(request: HttpRequest) -> HttpResponse:
         .select_related("created_by")
         .order_by("-version")
     )
-    current = next(
-        (
-            v
-            for v in sorted(versions, key=lambda v: (v.valid_from, v.version), reverse=True)
-            if v.valid_from <= today
-        ),
-        None,
-    )
+    current = version_on(city, today)
     office = is_supervisor(request.user)
     form = RulesForm(initial=rules_initial(current, today, DEFAULT_DUE_DAY))
     if request.method == "POST":

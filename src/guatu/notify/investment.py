@@ -33,6 +33,10 @@ def project_url(project_id: int) -> str:
 def on_investment_reported(report: MonthlyReport) -> int:
     """A unit's month to the office, to review; the checks it raised named."""
     project = report.project
+    if report.supersedes_id:
+        # The corrected report can no longer be reviewed, and its 退回 is answered.
+        notice_settled(f"investment:{report.supersedes_id}")
+        notice_settled(f"investment-reviewed:{report.supersedes_id}")
     flags = list(report.flags.all())
     title = _("Monthly investment to review: %(project)s, %(year)s-%(month)02d") % {
         "project": project.name,
@@ -76,6 +80,13 @@ def on_investment_reviewed(review) -> int:
         "note": review.note[:300] or "—",
     }
     reporter = report.reported_by
+    # The unit that answers for the project's month hears it, whoever typed the figure (the
+    # office may have reported for it), and the one who reported it.
+    town, department = responsible_unit(project)
+    towns = {unit.pk: unit for unit in (town, reporter.town) if unit is not None}
+    departments = {unit.pk: unit for unit in (department, reporter.department) if unit is not None}
+    people = [reporter] if reporter.pk != review.reviewed_by_id else []
+    people += unit_users(towns=towns.values(), departments=departments.values())
     return notify(
         city=project.city,
         kind=Kind.INVESTMENT,
@@ -83,10 +94,18 @@ def on_investment_reviewed(review) -> int:
         title=title,
         body=body,
         url=project_url(project.pk),
-        users=[reporter] if reporter.pk != review.reviewed_by_id else [],
-        towns=[reporter.town] if reporter.town_id else [],
-        departments=[reporter.department] if reporter.department_id else [],
+        users=[user for user in people if user.pk != review.reviewed_by_id],
+        towns=towns.values(),
+        departments=departments.values(),
     )
+
+
+def responsible_unit(project: Project):
+    """Who answers for a project's month: its 责任镇街, else its lead department (as the
+    reminders, the 待办 and the messages all say)."""
+    if project.responsible_town_id is not None:
+        return project.responsible_town, None
+    return None, project.owner_department
 
 
 @dataclass(frozen=True)
@@ -119,14 +138,11 @@ def units_due(city: City, year: int, month: int) -> list[UnitDue]:
     towns: dict[int, UnitDue] = {}
     departments: dict[int, UnitDue] = {}
     for project in unreported_month(city, year, month):
-        if project.responsible_town_id is not None:
-            due = towns.setdefault(
-                project.responsible_town_id, UnitDue(project.responsible_town, "town", [])
-            )
+        town, department = responsible_unit(project)
+        if town is not None:
+            due = towns.setdefault(town.pk, UnitDue(town, "town", []))
         else:
-            due = departments.setdefault(
-                project.owner_department_id, UnitDue(project.owner_department, "department", [])
-            )
+            due = departments.setdefault(department.pk, UnitDue(department, "department", []))
         due.projects.append(project)
     return [*towns.values(), *departments.values()]
 
@@ -136,7 +152,8 @@ def investment_reminders(city: City, today: date | None = None) -> int:
     once. Answers how many units were reminded."""
     today = today or city_today(city)
     year, month = reporting_month(today)
-    left = due_day(city, year, month) - today.day
+    due_on = due_date(city, year, month)
+    left = (due_on - today).days
     if left not in (2, 0):
         return 0
     reminded = 0
@@ -154,7 +171,7 @@ def investment_reminders(city: City, today: date | None = None) -> int:
             title=_("%(unit)s: %(count)d projects' investment of %(year)s-%(month)02d to report")
             % {"unit": due.unit, "count": len(names), "year": year, "month": month},
             body=(
-                _("Due on %(date)s.") % {"date": today.replace(day=today.day + left).isoformat()}
+                _("Due on %(date)s.") % {"date": due_on.isoformat()}
                 + "\n"
                 + "\n".join(f"- {name}" for name in names[:20])
             ),
@@ -169,11 +186,13 @@ def investment_reminders(city: City, today: date | None = None) -> int:
 
 
 def own_projects(user) -> Q:
-    """The projects whose investment *user* reports (as ``access.can_report_investment``)."""
+    """The projects whose month *user*'s unit answers for (``responsible_unit``): a town's
+    own; a department's where no town answers. (A lead department may still report a
+    town's project: ``access.can_report_investment``.)"""
     if user.role == Role.TOWN:
         return Q(responsible_town_id=user.town_id) if user.town_id else Q(pk__in=[])
     if user.role == Role.DEPARTMENT:
-        return Q(owner_department_id=user.department_id)
+        return Q(owner_department_id=user.department_id, responsible_town__isnull=True)
     return Q(pk__in=[])
 
 
@@ -196,9 +215,15 @@ def to_report(user, city: City, today: date) -> list[Project]:
     return [project for project in unreported_month(city, year, month) if project.pk in own]
 
 
+def due_date(city: City, year: int, month: int) -> date:
+    """The day *month*'s report is due: the due day of the month after it."""
+    following = date(year + month // 12, month % 12 + 1, 1)
+    return following.replace(day=due_day(city, year, month))
+
+
 def overdue(city: City, today: date) -> list[Project]:
     """The projects whose last month is still not reported after its due day."""
     year, month = reporting_month(today)
-    if today.day <= due_day(city, year, month):
+    if today <= due_date(city, year, month):
         return []
     return unreported_month(city, year, month)

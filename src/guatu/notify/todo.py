@@ -27,6 +27,7 @@ from guatu.access import reports_own_items
 from guatu.accounts.models import Role
 from guatu.baselines.models import Adjustment
 from guatu.core.periods import period_label
+from guatu.investment.rules import reporting_month
 from guatu.investment.selectors import open_flags, waiting_reports
 from guatu.notify import investment
 from guatu.org.clock import city_today
@@ -337,7 +338,7 @@ def _unit(user, city: City, today: date, rows: bool) -> list[TodoEntry]:
     return [
         _entry(
             "investment_to_report",
-            _("Last month's investment to report"),
+            _investment_due_title(city, today),
             investment_due,
             reverse("investment:city"),
         ),
@@ -369,6 +370,16 @@ def _unit(user, city: City, today: date, rows: bool) -> list[TodoEntry]:
             "blocker_assigned", _("Blockers you answer for"), blockers, reverse("web:blocker-board")
         ),
     ]
+
+
+def _investment_due_title(city: City, today: date) -> str:
+    """The unit's entry says when last month is due, and that it is late once it is."""
+    due = investment.due_date(city, *reporting_month(today))
+    if today > due:
+        return _("Last month's investment overdue (it was due %(date)s)") % {
+            "date": due.isoformat()
+        }
+    return _("Last month's investment to report (due %(date)s)") % {"date": due.isoformat()}
 
 
 def _adjustments(city: City, status: str):

@@ -192,6 +192,9 @@ def investment_content(city: City, as_of: date) -> dict | None:
 def _group_row(row: GroupRow) -> dict:
     """A category's, level's, town's or department's sums (万元, %, percentage points)."""
     return {
+        # The unit's id (a town's, a department's), the category's or level's code: the
+        # score reads the printed figures by it, never by a name.
+        "key": row.key,
         "label": row.label,
         "count": row.count,
         "plan": row.plan,

@@ -24,9 +24,7 @@ from guatu.core.errors import CoreError
 from guatu.core.escalation import rung_of
 from guatu.core.periods import parse_period
 from guatu.errors import as_validation_error
-from guatu.investment.rules import figures_month
 from guatu.investment.rules import version_on as investment_version
-from guatu.investment.selectors import city_standing
 from guatu.org.clock import city_time, city_today
 from guatu.org.models import City, Department, Town
 from guatu.org.numbering import issued_before, number_text
@@ -39,6 +37,7 @@ from guatu.supervision.bulletins import (
     escalation_order,
     ladder_in_use,
     level_label,
+    period_as_of,
 )
 from guatu.supervision.models import (
     Bulletin,
@@ -496,7 +495,7 @@ def scores_record(*, city, bulletin, weights=None) -> int:
         )
     )
     adjusted = {row["unit"]: row for row in content.get("adjustments") or []}
-    invested, invest_weight = investment_parts(city, period.end)
+    invested, invest_weight = investment_parts(city, content, period_as_of(city, period))
     made = 0
     for model, key, standings in (
         (Town, "town", content["towns"]),
@@ -574,22 +573,24 @@ def scores_record(*, city, bulletin, weights=None) -> int:
     return made
 
 
-def investment_parts(city, day) -> tuple[dict[tuple[str, int], float], float]:
-    """Each unit's investment part of the score for the month published on *day* (Σ done ÷ Σ
-    plan due, at most 1, from the same standing as the tables) and the city's weight of it
-    (``InvestmentRuleSet.score_weight``; 0: investment is not scored)."""
-    year, month = figures_month(city, day)
-    version = investment_version(city, day)  # the weight in force when the score is made
+def investment_parts(city, content: dict, day) -> tuple[dict[tuple[str, int], float], float]:
+    """Each unit's investment part of the score: the bulletin's own printed sums (its
+    investment section, read from ``city_standing`` when it was computed) — Σ done ÷ Σ plan
+    due, between 0 and 1 (a 核减 takes no more than the part) — and the city's weight of it
+    in force on *day* (``InvestmentRuleSet.score_weight``; 0: investment is not scored)."""
+    version = investment_version(city, day)
     weight = float(version.score_weight) / 100 if version else 0.0
-    if not weight:
-        return {}, 0.0
-    standing = city_standing(city, year, month)
+    investment = content.get("investment")
+    if not investment:  # no plan this year: every unit gets the whole part (or none)
+        return {}, weight
     parts = {}
-    for series in ("town", "department"):
-        for group in standing.groups.get(series, []):
-            due = group.plan * group.schedule / 100
-            if group.key is not None and due > 0:
-                parts[(series, group.key)] = min(1.0, group.done / due)
+    for group in investment["groups"]:
+        if group["key"] not in ("town", "department"):
+            continue
+        for row in group["rows"]:
+            due = row["plan"] * row["schedule"] / 100
+            if row.get("key") is not None and due > 0:
+                parts[(group["key"], row["key"])] = max(0.0, min(1.0, row["done"] / due))
     return parts, weight
 
 
