@@ -61,3 +61,31 @@ def test_no_string_in_the_code_is_missing_from_the_catalogue(tmp_path):
     fresh = polib.pofile(str(copy / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"))
     missing = [e.msgid for e in fresh.untranslated_entries()]
     assert not missing, f"run `make messages` and translate: {missing}"
+
+
+def test_no_translation_call_hides_inside_an_f_string():
+    """xgettext does not read inside an f-string: ``f"{_('resolved:')} …"`` stayed English
+    on the accountability list while the catalogue marked the word obsolete."""
+    import tokenize
+    from pathlib import Path
+
+    names = {"_", "gettext", "pgettext", "ngettext", "gettext_lazy", "gettext_noop"}
+    hidden = []
+    for path in Path("src/guatu").rglob("*.py"):
+        depth = 0
+        with path.open(encoding="utf-8") as source:
+            tokens = list(tokenize.generate_tokens(source.readline))
+        for token, call, argument in zip(tokens, tokens[1:], tokens[2:], strict=False):
+            if token.type == tokenize.FSTRING_START:
+                depth += 1
+            elif token.type == tokenize.FSTRING_END:
+                depth -= 1
+            elif (  # a literal message (a variable's is extracted where it is written)
+                depth
+                and token.type == tokenize.NAME
+                and token.string in names
+                and call.string == "("
+                and argument.type in (tokenize.STRING, tokenize.FSTRING_START)
+            ):
+                hidden.append(f"{path}:{token.start[0]}")
+    assert hidden == []

@@ -543,3 +543,27 @@ def test_no_page_shows_a_code(two, users):
         text = visible_text(client.get(url).content.decode())
         shown = {*CODES.findall(text), *SNAKE.findall(text)}
         assert not shown, (url, shown)
+
+
+def test_saving_the_rules_page_keeps_the_score_weight_and_the_lists_size(two, users, city):
+    """The form once had no field for them: every save reset investment's part of the
+    督查考核 score to 0 and the 红黑榜 to three a list."""
+    from guatu.investment.services import rules_change
+
+    rules_change(
+        actor=users["supervisor"], city=city, score_weight=20, list_size=2,
+        valid_from=date(2019, 11, 20),
+    )  # fmt: skip
+    data = {
+        "valid_from": "2019-12-01", "yellow_gap": "3", "red_gap": "8", "due_day": "10",
+        "curve": "", "start_targets": "", "overrun_ratio": "1.2", "idle_months": "3",
+        "confirmation_above": "1000", "month_share": "50",
+    }  # fmt: skip
+    office = client_for(users["supervisor"])
+    page = office.get("/investment/rules/").content.decode()
+    assert 'name="score_weight"' in page and 'name="list_size"' in page
+    assert office.post("/investment/rules/", data).status_code == 302
+    latest = InvestmentRuleSet.objects.filter(city=city).latest("version")
+    assert (latest.score_weight, latest.list_size) == (20, 2)
+    assert office.post("/investment/rules/", {**data, "score_weight": "35"}).status_code == 302
+    assert InvestmentRuleSet.objects.filter(city=city).latest("version").score_weight == 35

@@ -119,7 +119,9 @@ def test_the_page_shows_the_lists_and_a_leader_exempts_there(city, towns, users,
     body = {"year": 2019, "month": 10, "unit": f"town:{towns['前仓镇'].pk}", "reason": "台风停工"}
     assert office_client.post("/investment/exemptions/", body).status_code == 403
     assert not Exemption.objects.exists()
-    assert leader.post("/investment/exemptions/", {**body, "reason": ""}).status_code == 400
+    refused = leader.post("/investment/exemptions/", {**body, "reason": ""}, follow=True)
+    assert "理由" in refused.content.decode() and not Exemption.objects.exists()
+    assert leader.post("/investment/exemptions/", {**body, "month": 13}).status_code == 400
     answer = leader.post("/investment/exemptions/", body)
     assert answer.status_code == 302 and "#red-black" in answer["Location"]
     assert Exemption.objects.get().approved_by == users["leader"]

@@ -427,6 +427,14 @@ def city(request, year: Year | None = None, month: Month | None = None):
     if month is None:
         # A past year is shown as it ended; this one to its last month ended.
         month = last_month if year == last_year else 12
+    today = city_today(here)
+    if (year, month) >= (today.year, today.month):
+        raise ValidationError(
+            {
+                "month": _("%(year)d-%(month)02d is not over yet: choose an earlier month.")
+                % {"year": year, "month": month}
+            }
+        )
     standing = city_standing(here, year, month)
     start = standing.start
     lists = red_black_lists(here, standing)

@@ -283,13 +283,14 @@ class RulesForm(forms.Form):
     )
     score_weight = forms.DecimalField(
         label=_verbose(InvestmentRuleSet, "score_weight"),
+        required=False,
         min_value=0,
         max_value=100,
         max_digits=4,
         decimal_places=1,
     )
     list_size = forms.IntegerField(
-        label=_verbose(InvestmentRuleSet, "list_size"), min_value=0, max_value=50
+        label=_verbose(InvestmentRuleSet, "list_size"), required=False, min_value=0, max_value=50
     )
     note = forms.CharField(
         label=_verbose(InvestmentRuleSet, "note"), max_length=200, required=False

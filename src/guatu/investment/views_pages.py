@@ -111,7 +111,13 @@ def city_period(request: HttpRequest, city, today) -> tuple[int, int]:
     month = _number(request, "month", 1, 12, _("月份 (month) must be a whole number from 1 to 12."))
     year = year or default_year
     if month is None:
-        month = default_month if year == default_year else (12 if year < default_year else 1)
+        month = default_month if year == default_year else 12
+    if (year, month) >= (today.year, today.month):
+        # A month not yet over has no figures to state: it would read as far behind.
+        raise BadQuery(
+            _("%(year)d-%(month)02d is not over yet: choose an earlier month.")
+            % {"year": year, "month": month}
+        )
     return year, month
 
 
@@ -149,6 +155,7 @@ def city_view(request: HttpRequest) -> HttpResponse:
             "month": month,
             "months": _months_choice(),
             "may_review": may_open_review(request.user),
+            "may_use_workbook": request.user.role in (Role.SUPERVISOR, Role.TOWN, Role.DEPARTMENT),
             **red_black_context(request, city, standing),
         },
     )
@@ -334,7 +341,9 @@ def project_view(request: HttpRequest, pk: int) -> HttpResponse:
         if handler is None:
             return bad_query(request, _("Choose what to do: report, review, clear or plan."))
         if handler(request, project, forms):
-            return redirect(f"{reverse('investment:project', args=[project.pk])}?year={year}")
+            # A plan set for another year opens that year's page.
+            shown = forms.plan.cleaned_data["year"] if handler is _plan else year
+            return redirect(f"{reverse('investment:project', args=[project.pk])}?year={shown}")
     return render(
         request, "investment/project.html", _project_context(request, project, year, upto, forms)
     )
@@ -519,11 +528,11 @@ def _frame(title: str, low: float, high: float) -> tuple[list[str], Callable]:
             f'<text x="{_x(month):.1f}" y="{HEIGHT - BOTTOM + 14}" text-anchor="middle">'
             f"{month}</text>"
         )
+    unit, month_word = escape(_("万元")), escape(_("month"))
     parts.append(
-        f'<text x="{LEFT - 4}" y="{TOP - 12}" text-anchor="end" fill="#667085">'
-        f"{escape(_('万元'))}</text>"
+        f'<text x="{LEFT - 4}" y="{TOP - 12}" text-anchor="end" fill="#667085">{unit}</text>'
         f'<text x="{WIDTH - 2}" y="{HEIGHT - BOTTOM + 14}" text-anchor="end" fill="#667085">'
-        f"{escape(_('month'))}</text>"
+        f"{month_word}</text>"
     )
     return parts, y
 
@@ -570,10 +579,10 @@ def s_curve_svg(months: list[ProjectMonth], upto: int) -> SafeString:
             f'<text x="{_x(month):.1f}" y="{y(value) - 6:.1f}" text-anchor="middle" '
             f'fill="{ACTUAL_STROKE}" font-weight="bold">{escape(_wan(value))}</text>'
         )
+    planned, actual = escape(_("plan")), escape(_("actual"))
     parts.append(
-        f'<text x="{LEFT}" y="{HEIGHT - 4}" fill="{PLAN_STROKE}">- - {escape(_("plan"))}</text>'
-        f'<text x="{LEFT + 70}" y="{HEIGHT - 4}" fill="{ACTUAL_STROKE}">'
-        f"—— {escape(_('actual'))}</text></svg>"
+        f'<text x="{LEFT}" y="{HEIGHT - 4}" fill="{PLAN_STROKE}">- - {planned}</text>'
+        f'<text x="{LEFT + 70}" y="{HEIGHT - 4}" fill="{ACTUAL_STROKE}">—— {actual}</text></svg>'
     )
     return mark_safe("".join(parts))  # every text in it is escaped above
 
@@ -618,6 +627,15 @@ def rules_view(request: HttpRequest) -> HttpResponse:
         form = RulesForm(request.POST)
         if form.is_valid():
             data = dict(form.cleaned_data)
+            # Left empty: kept as the latest version has them, never reset to a default.
+            base = versions[0] if versions else None
+            for name in ("score_weight", "list_size"):
+                if data[name] is None:
+                    data[name] = (
+                        getattr(base, name)
+                        if base
+                        else rules_initial(None, today, DEFAULT_DUE_DAY)[name]
+                    )
             try:
                 rules_change(actor=request.user, city=city, **data)
             except ValidationError as error:

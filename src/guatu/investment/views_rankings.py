@@ -73,26 +73,33 @@ def exemption_view(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return redirect("investment:city")
     form = ExemptionForm(request.POST, city=city)
-    if not form.is_valid():
-        return bad_query(request, "; ".join(
-            f"{form.fields[name].label}: {' '.join(errors)}" for name, errors in form.errors.items()
-        ))  # fmt: skip
-    data = form.cleaned_data
-    try:
-        exemption_grant(
-            actor=request.user,
-            city=city,
-            year=data["year"],
-            month=data["month"],
-            reason=data["reason"],
-            **form.unit_of(city),
+    if form.errors.keys() & {"year", "month"}:  # not a month of the page: a bad request
+        return bad_query(request, _("Choose a month of the investment page."))
+    data = form.cleaned_data if form.is_valid() else {}
+    if data:
+        try:
+            exemption_grant(
+                actor=request.user,
+                city=city,
+                year=data["year"],
+                month=data["month"],
+                reason=data["reason"],
+                **form.unit_of(city),
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("The unit is kept off this month's 红黑榜."))
+    if form.errors:  # said on the page it came from, beside the lists
+        messages.error(
+            request,
+            "；".join(
+                f"{form.fields[name].label if name in form.fields else ''}：{' '.join(errors)}"
+                for name, errors in form.errors.items()
+            ),
         )
-    except ValidationError as error:
-        apply_errors(form, error)
-        messages.error(request, " ".join(" ".join(errors) for errors in form.errors.values()))
-    else:
-        messages.success(request, _("The unit is kept off this month's 红黑榜."))
-    query = f"?year={data['year']}&month={data['month']}"
+    year, month = form.cleaned_data["year"], form.cleaned_data["month"]
+    query = f"?year={year}&month={month}"
     return redirect(reverse("investment:city") + query + "#red-black")
 
 

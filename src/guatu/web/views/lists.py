@@ -234,7 +234,8 @@ def _blocker_state_choices():
 
 def _blocker_state(b: Blocker) -> str:
     if blocker_overdue(b, today=b.today):
-        return f"{b.get_status_display()}（{_('overdue')}）"
+        overdue = _("overdue")
+        return f"{b.get_status_display()}（{overdue}）"
     return b.get_status_display()
 
 
