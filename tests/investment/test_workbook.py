@@ -554,3 +554,60 @@ def test_january_has_no_months_before_and_february_one(invested, users):
     )
     sheet = load_workbook(io.BytesIO(export(invested.city, office(), 2)))["月报"]
     assert sheet.cell(row_of(sheet, "railway"), columns(sheet)["1月累计(万元)"]).value == 70
+
+
+def test_the_office_hears_of_a_table_once_and_a_rollback_leaves_no_file(
+    invested, second, users, monkeypatch, settings, tmp_path
+):
+    """Each row once sent its own message (300 rows: 300 notices, 300 robot posts); and a
+    correction's copied 确认单 stayed on disk when a later row rolled the table back."""
+    from django.core.files.base import ContentFile
+
+    from guatu.demo.investment import confirmation_pdf
+    from guatu.notify.models import Notice
+
+    settings.MEDIA_ROOT = tmp_path
+    data = filled(
+        export(invested.city, office()),
+        {"park": {"本月完成投资(万元)": 50, "入库(是/否)": "是"}, "railway": GOOD},
+    )
+    result = upload(office(), invested.city, data)
+    assert result.written and len(result.reported) == 2
+    told = Notice.objects.filter(recipient=users["supervisor"], kind="investment")
+    assert told.count() == 1 and "2" in told.get().title
+    # A correction carrying the report's 确认单, then a refusal on the next row.
+    report = MonthlyReport.objects.get(project=invested, month=10)
+    monthly_submit_real = workbook_module.monthly_submit
+    fixed = monthly_submit_real(
+        actor=office(), project=invested, year=2019, month=10, figures=figures(1300),
+        supersedes=report, correction_reason="补附确认单", today=TODAY,
+        confirmation=ContentFile(confirmation_pdf(), name="确认单.pdf"),
+    )  # fmt: skip
+    files_before = sorted(p for p in tmp_path.rglob("*") if p.is_file())
+    calls = []
+
+    def refuse_second(**kwargs):
+        calls.append(kwargs["project"].code)
+        if len(calls) == 2:
+            raise ValidationError({"month": "已被他人报送"})
+        return monthly_submit_real(**kwargs)
+
+    monkeypatch.setattr(workbook_module, "monthly_submit", refuse_second)
+    data = filled(
+        export(invested.city, office()),
+        {
+            "railway": {
+                **GOOD,
+                "本月完成投资(万元)": 1400,
+                "建安工程(万元)": 1000,
+                "更正原因": "核增",
+            },
+            "park": {"本月完成投资(万元)": 60, "入库(是/否)": "是", "更正原因": "核增"},
+        },
+    )
+    result = upload(office(), invested.city, data)
+    assert not result.written and len(calls) == 2
+    assert sorted(p for p in tmp_path.rglob("*") if p.is_file()) == files_before
+    assert (
+        MonthlyReport.objects.get(project=invested, month=10, superseded_by__isnull=True) == fixed
+    )

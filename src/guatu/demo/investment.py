@@ -2,9 +2,10 @@
 
 Every figure here is invented for illustration, as the demo's other invented figures are,
 and marked 示例 where a person reads it. The seven projects show every case an office
-meets: ahead of 序时 (the railway), behind (石柱, 象珠: 投资滞后), a 新开工 project not yet
-started (古山: 开工滞后, its 前期 state named), a flagged month waiting for the office
-(龙山), a returned report not yet corrected (西溪), and a month not reported (开发区).
+meets: ahead of 序时 (the railway, 续建); the six parks 新开工 and still in 前期 — as their
+wall charts say (开工 is their node of 2019-12-31) — so behind (开工滞后, each 前期 state
+named), their spending on land and design (其他费用); a flagged month waiting for the
+office (龙山); a returned report not yet corrected (西溪); a month not reported (开发区).
 Everything is written through the services, as a unit and the office would.
 """
 
@@ -79,11 +80,12 @@ STORIES = (
         35000,
         "city",
         "new",
-        "building",
+        "planning",
         8000,
         5900,
-        date(2019, 4, 18),
+        None,
         "石柱镇",
+        preparation="组卷报批中，施工图设计已完成（示例）",
         content="标准厂房12万平方米及配套（示例）",
         leader="胡志强（示例）",
     ),
@@ -109,12 +111,13 @@ STORIES = (
         "永康市龙山镇资产经营公司（示例）",
         22000,
         "city",
-        "continuing",
-        "building",
+        "new",
+        "planning",
         5000,
         4600,
-        date(2018, 9, 5),
+        None,
         "龙山镇",
+        preparation="施工许可办理中（示例）",
         content="标准厂房7万平方米（示例）",
         leader="胡志强（示例）",
         flagged_october=2600,
@@ -126,11 +129,12 @@ STORIES = (
         24000,
         "county",
         "new",
-        "building",
+        "planning",
         4000,
         2900,
-        date(2019, 7, 10),
+        None,
         "象珠镇",
+        preparation="征地、规划进行中（示例）",
         content="标准厂房8万平方米（示例）",
         leader="胡志强（示例）",
     ),
@@ -141,11 +145,12 @@ STORIES = (
         15000,
         "county",
         "new",
-        "building",
+        "planning",
         2500,
         2150,
-        date(2019, 3, 1),
+        None,
         "西溪镇",
+        preparation="违建拆除收尾，规划设计中（示例）",
         content="标准厂房5万平方米（示例）",
         leader="胡志强（示例）",
         returned_october="10月数与统计局联网直报数不符，请核实后更正（示例）",
@@ -156,12 +161,13 @@ STORIES = (
         "永康经济开发区建设投资公司（示例）",
         40000,
         "city",
-        "continuing",
-        "building",
+        "new",
+        "planning",
         9000,
         6600,
-        date(2018, 6, 1),
+        None,
         "经济开发区",
+        preparation="设计、组卷报批进行中（示例）",
         content="标准厂房15万平方米及研发楼（示例）",
         leader="胡志强（示例）",
         october_missing=True,
@@ -217,7 +223,8 @@ def build_investment(city, users: dict[str, User]) -> None:
         project.total_investment = Decimal(story.total)
         project.level, project.category, project.stage = story.level, story.category, story.stage
         project.groundbreaking = story.groundbreaking
-        project.planned_groundbreaking = story.groundbreaking or date(2019, 6, 30)
+        # The parks' 开工 is their work items' 开工 node (2019-12-31): 前期 until then.
+        project.planned_groundbreaking = story.groundbreaking or date(2019, 12, 31)
         project.planned_completion = project.deadline
         project.main_content = story.content
         project.responsible_leader = story.leader
@@ -247,8 +254,11 @@ def _months(project: Project, story: Story, office: User) -> None:
     else:
         amounts = monthly_amounts(story.done_by_october, 10)[:months]
     for month, amount in enumerate(amounts, start=1):
-        construction = (amount * Decimal("0.8")).quantize(Decimal("0.01"))
-        equipment = (amount * Decimal("0.15")).quantize(Decimal("0.01"))
+        if story.groundbreaking is None:  # 前期: land, demolition, design — no works yet
+            construction = equipment = Decimal(0)
+        else:
+            construction = (amount * Decimal("0.8")).quantize(Decimal("0.01"))
+            equipment = (amount * Decimal("0.15")).quantize(Decimal("0.01"))
         report = monthly_submit(
             actor=reporter,
             project=project,

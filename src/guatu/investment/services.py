@@ -127,13 +127,17 @@ def monthly_submit(
     today: date | None = None,
     submitted_at=None,
     photos: Sequence = (),
+    announce: bool = True,
 ) -> MonthlyReport:
     """Record *project*'s investment in *month* of *year*; run the statistics checks.
 
     A month is reported once; a second figure for it is a correction that names the
     report it *supersedes* and gives its reason (a returned report is corrected the same
-    way). A month not yet over, or before the project came under supervision's first
-    year, is refused. Raises ``ValidationError`` keyed by field with every problem found.
+    way). A month not yet over, or before 2000, is refused. *photos* (形象进度) and the
+    *confirmation* (形象进度确认单) are checked by the rules every upload follows; their
+    files are removed if the write fails. Without *announce* the caller publishes
+    ``InvestmentReported`` itself (the 月报 workbook: one message for its rows). Raises
+    ``ValidationError`` keyed by field with every problem found.
     """
     action = "investment_correct" if supersedes is not None else "investment_report"
     require(can_report_investment(actor, project), user=actor, action=action, target=project)
@@ -167,7 +171,7 @@ def monthly_submit(
     try:
         return _stored(
             actor, project, year, month, figures, confirmation, supersedes, correction_reason,
-            submitted_at, checked_photos, written,
+            submitted_at, checked_photos, written, announce,
         )  # fmt: skip
     except BaseException:
         # Files were written before the commit that failed: remove them.
@@ -194,7 +198,7 @@ def checked_confirmation(upload) -> tuple[ContentFile | None, list[str]]:
 
 def _stored(
     actor, project, year, month, figures, confirmation, supersedes, correction_reason,
-    submitted_at, photos, written,
+    submitted_at, photos, written, announce,
 ) -> MonthlyReport:  # fmt: skip
     """The write of ``monthly_submit``, its checks passed: one transaction."""
     with transaction.atomic():
@@ -253,7 +257,8 @@ def _stored(
                 "photos": [photo.image.name for photo in written[1:]],
             },
         )
-        publish(InvestmentReported((report,)))
+        if announce:  # a workbook announces its rows together, once they are all written
+            publish(InvestmentReported((report,)))
     return report
 
 

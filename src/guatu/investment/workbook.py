@@ -22,6 +22,7 @@ nothing); different figures are a correction, which needs its 更正原因.
 
 import io
 import re
+import sys
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -43,6 +44,7 @@ from python_calamine import CalamineError, CalamineWorkbook
 
 from guatu.access import can_report_investment, is_supervisor, reports_own_items, require
 from guatu.audit.services import audit_record
+from guatu.common.events import InvestmentReported, publish
 from guatu.common.spreadsheet import book_properties, safe_row
 from guatu.core.ledger.cells import (
     CellError,
@@ -524,6 +526,8 @@ class _Context:
     result: WorkbookResult
     reports: list[_Report] = field(default_factory=list)
     plans: list[_Plan] = field(default_factory=list)
+    #: The reports written so far: announced together, or their files removed on rollback.
+    stored: list[MonthlyReport] = field(default_factory=list)
 
 
 class _RolledBack(Exception):
@@ -983,6 +987,8 @@ def _write_all(context: _Context) -> None:
                 _submit(report, context)
             if result.problems:
                 raise _RolledBack
+            if context.stored:  # one message for the whole table, not one a project
+                publish(InvestmentReported(tuple(context.stored)))
             audit_record(
                 user=context.actor,
                 action="investment_workbook_import",
@@ -996,8 +1002,15 @@ def _write_all(context: _Context) -> None:
                     "plans": result.plans,
                 },
             )
-    except _RolledBack:
+    except BaseException:
+        # The rows are gone with the transaction; the files written for them are not.
+        for stored in context.stored:
+            if stored.confirmation:
+                stored.confirmation.delete(save=False)
+        context.stored.clear()
         result.reported, result.corrected, result.plans = [], [], []
+        if not isinstance(sys.exc_info()[1], _RolledBack):
+            raise
         return
     result.written = True
 
@@ -1006,7 +1019,7 @@ def _submit(report: _Report, context: _Context) -> None:
     supersedes = report.supersedes
     confirmation = _confirmation_of(supersedes)
     try:
-        monthly_submit(
+        stored = monthly_submit(
             actor=context.actor,
             project=report.project,
             year=context.year,
@@ -1016,6 +1029,7 @@ def _submit(report: _Report, context: _Context) -> None:
             supersedes=supersedes,
             correction_reason=report.reason,
             today=context.today,
+            announce=False,
         )
     except (ValidationError, PermissionDenied) as error:
         _problems_from(error, report.table, report.row, context.result)
@@ -1023,6 +1037,7 @@ def _submit(report: _Report, context: _Context) -> None:
     finally:
         if confirmation is not None:
             confirmation.close()
+    context.stored.append(stored)
     (context.result.corrected if supersedes else context.result.reported).append(
         report.project.code
     )

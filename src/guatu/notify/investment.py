@@ -63,6 +63,41 @@ def on_investment_reported(report: MonthlyReport) -> int:
     )
 
 
+def on_investment_batch(reports) -> int:
+    """A 月报 workbook's rows to the office as one message: how many months, from whom,
+    how many raised a check; each is in the office's 待办 and review list. The calls the
+    corrected reports had made are settled, as one report's would be."""
+    first = reports[0]
+    project = first.project
+    for report in reports:
+        if report.supersedes_id:
+            notice_settled(f"investment:{report.supersedes_id}")
+            notice_settled(f"investment-reviewed:{report.supersedes_id}")
+    flagged = sum(1 for report in reports if report.flags.exists())
+    title = _("Monthly investment to review: %(count)d projects, %(year)s-%(month)02d") % {
+        "count": len(reports),
+        "year": first.year,
+        "month": first.month,
+    }
+    body = _("%(who)s uploaded the 月报 workbook; %(flagged)d of them raised a check.") % {
+        "who": first.reported_by,
+        "flagged": flagged,
+    }
+    body += "\n" + "\n".join(
+        f"- {report.project.name}: {report.amount} 万元" for report in reports[:20]
+    )
+    return notify(
+        city=project.city,
+        kind=Kind.INVESTMENT,
+        event=f"investment-batch:{first.pk}-{reports[-1].pk}",
+        title=title,
+        body=body,
+        url=reverse("investment:review"),
+        users=office_users(city=project.city),
+        office=True,
+    )
+
+
 def on_investment_reviewed(review) -> int:
     """The office's decision to the unit that reported, with the reason; its notice settled."""
     report = review.report

@@ -16,7 +16,11 @@ from guatu.common.events import (
     ReportsStored,
     subscribe,
 )
-from guatu.notify.investment import on_investment_reported, on_investment_reviewed
+from guatu.notify.investment import (
+    on_investment_batch,
+    on_investment_reported,
+    on_investment_reviewed,
+)
 from guatu.notify.services import (
     on_adjustment_step,
     on_bulletin_published,
@@ -68,8 +72,11 @@ def report_reviewed(event: ReportReviewed) -> None:
 
 
 def investment_reported(event: InvestmentReported) -> None:
-    for report in event.reports:
-        on_investment_reported(report)
+    """One report: its own message; a 月报 workbook's rows: one message for them all."""
+    if len(event.reports) == 1:
+        on_investment_reported(event.reports[0])
+    else:
+        on_investment_batch(event.reports)
 
 
 def investment_reviewed(event: InvestmentReviewed) -> None:
