@@ -93,3 +93,15 @@ def test_the_w46_bulletin_carries_the_lines_in_every_file(standing, settings, tm
     sheet = load_workbook(io.BytesIO(xlsx))["投资月报"]
     names = {row[1] for row in sheet.iter_rows(min_row=2, values_only=True)}
     assert {row.project.name for row in standing.rows} <= names
+
+
+def test_a_projects_own_row_is_its_row_in_the_city(standing):
+    from guatu.investment.selectors import project_standing
+
+    for row in standing.rows:
+        with translation.override("zh-hans"):
+            alone = project_standing(row.project, 2019, 10)
+        assert alone is not None
+        for field in ("plan", "done", "month_done", "share", "light", "reported", "reason"):
+            assert getattr(alone, field) == getattr(row, field), (row.project.code, field)
+        assert alone.standing == row.standing

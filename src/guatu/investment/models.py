@@ -398,6 +398,18 @@ class Exemption(models.Model):
         verbose_name_plural = _("红黑榜 exemptions")
         ordering = ["-year", "-month", "id"]
         constraints = [
+            models.UniqueConstraint(
+                fields=["city", "year", "month", "town"],
+                condition=Q(town__isnull=False),
+                name="investment_exemption_town_once",
+                violation_error_message=_("This unit is already exempted for that month."),
+            ),
+            models.UniqueConstraint(
+                fields=["city", "year", "month", "department"],
+                condition=Q(department__isnull=False),
+                name="investment_exemption_department_once",
+                violation_error_message=_("This unit is already exempted for that month."),
+            ),
             models.CheckConstraint(
                 condition=(Q(town__isnull=False) & Q(department__isnull=True))
                 | (Q(town__isnull=True) & Q(department__isnull=False)),

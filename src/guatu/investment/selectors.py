@@ -103,9 +103,8 @@ class CityStanding:
 
 def month_share(plan: AnnualPlan | None, rules: core.InvestmentRules, month: int) -> float:
     """The share of *plan* due by the end of *month*: the project's curve, else the city's."""
-    if plan is not None and plan.curve:
-        return core.schedule_share(month, [float(v) / 100 for v in plan.curve])
-    return core.schedule_share(month, rules.curve)
+    curve = plan.curve if plan is not None else None
+    return core.schedule_share(month, [float(v) / 100 for v in curve] if curve else rules.curve)
 
 
 def city_standing(city, year: int, month: int) -> CityStanding:
@@ -139,30 +138,19 @@ def city_standing(city, year: int, month: int) -> CityStanding:
             this_month[project_id] = float(amount)
             reported.add(project_id)
     end = month_end(year, month)
-    city_share = core.schedule_share(month, rules.curve)
-    reason_start, reason_investment = str(REASON_START), str(REASON_INVESTMENT)
-    rows = []
-    for project in projects:
-        amount, curve = plans.get(project.pk, (0.0, None))
-        share = core.schedule_share(month, [v / 100 for v in curve]) if curve else city_share
-        done = float(exact.get(project.pk, 0))
-        position = core.standing(done=done, plan=amount, share=share)
-        started = project.groundbreaking is not None and project.groundbreaking <= end
-        row = ProjectStanding(
-            project=project,
-            plan=amount,
-            done=done,
-            month_done=this_month[project.pk],
-            share=share,
-            standing=position,
-            light=core.LIGHTS[core.light_of(position.gap, rules, has_plan=amount > 0)],
-            reported=project.pk in reported,
-            started=started,
+    rows = [
+        _row(
+            project,
+            plans.get(project.pk, (0.0, None)),
+            exact.get(project.pk, Decimal(0)),
+            this_month[project.pk],
+            project.pk in reported,
+            rules,
+            month,
+            end,
         )
-        if amount > 0 and core.is_behind(position.gap):
-            late_start = project.category == Project.Category.NEW and not started
-            row.reason = reason_start if late_start else reason_investment
-        rows.append(row)
+        for project in projects
+    ]
     planned = [row for row in rows if row.plan > 0]
     standing = CityStanding(
         year=year,
@@ -179,6 +167,66 @@ def city_standing(city, year: int, month: int) -> CityStanding:
     standing.open_checks = open_flags(city, year, month).count()
     standing.unreported = [row.project for row in planned if not row.reported]
     return standing
+
+
+def _row(
+    project: Project,
+    plan: tuple[float, list | None],
+    done: Decimal,
+    month_done: float,
+    reported: bool,
+    rules: core.InvestmentRules,
+    month: int,
+    end: date,
+) -> ProjectStanding:
+    """One project's month: its position against its 序时, light and why it is behind —
+    the one rule for a project's row, in the city's standing and on its own page."""
+    amount, curve = plan
+    share = core.schedule_share(month, [v / 100 for v in curve] if curve else rules.curve)
+    position = core.standing(done=float(done), plan=amount, share=share)
+    started = project.groundbreaking is not None and project.groundbreaking <= end
+    row = ProjectStanding(
+        project=project,
+        plan=amount,
+        done=float(done),
+        month_done=month_done,
+        share=share,
+        standing=position,
+        light=core.LIGHTS[core.light_of(position.gap, rules, has_plan=amount > 0)],
+        reported=reported,
+        started=started,
+    )
+    if amount > 0 and core.is_behind(position.gap):
+        late_start = project.category == Project.Category.NEW and not started
+        row.reason = str(REASON_START if late_start else REASON_INVESTMENT)
+    return row
+
+
+def project_standing(project: Project, year: int, month: int) -> ProjectStanding | None:
+    """*project*'s row of the city's standing for *month* of *year*, read for it alone (its
+    page needs one row, not the city's thousand): None without a plan for the year."""
+    _version, rules = rules_for(project.city, year, month)
+    plan = AnnualPlan.objects.filter(project=project, year=year).values_list("amount", "curve")
+    found = plan.first()
+    if found is None or found[0] <= 0:
+        return None
+    done, month_done, reported = Decimal(0), 0.0, False
+    for report_month, amount in MonthlyReport.objects.filter(
+        counted(), project=project, year=year, month__lte=month
+    ).values_list("month", "amount"):
+        done += amount
+        if report_month == month:
+            month_done, reported = float(amount), True
+    return _row(
+        project,
+        (float(found[0]), found[1]),
+        done,
+        month_done,
+        reported,
+        rules,
+        month,
+        month_end(year, month),
+    )
 
 
 def _attach_units(city, projects: list[Project]) -> None:

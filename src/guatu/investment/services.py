@@ -41,6 +41,7 @@ from guatu.investment.photos import check_photos, month_photos_delete, month_pho
 from guatu.investment.rules import rules_for
 from guatu.investment.selectors import counted
 from guatu.org.clock import city_today
+from guatu.org.models import City
 from guatu.projects.models import Project
 
 #: Bounds of a figure in 万元 (DecimalField(14, 2)); a month may be negative (核减).
@@ -408,7 +409,9 @@ def plan_set(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        plan = AnnualPlan.objects.select_for_update().filter(project=project, year=year).first()
+        # The project's row is the lock: a year's first plan has no row of its own to lock.
+        list(Project.everywhere.select_for_update().filter(pk=project.pk).values_list("pk"))
+        plan = AnnualPlan.objects.filter(project=project, year=year).first()
         before = str(plan.amount) if plan else None
         if plan is None:
             plan = AnnualPlan(project=project, year=year)
@@ -455,12 +458,9 @@ def rules_change(*, actor, city, valid_from: date | None = None, **fields) -> In
     if fields.get("curve") is not None and (problem := curve_problem(fields["curve"])):
         raise ValidationError({"curve": problem})
     with transaction.atomic():
-        latest = (
-            InvestmentRuleSet.objects.select_for_update()
-            .filter(city=city)
-            .order_by("-version")
-            .first()
-        )
+        # The city's row is the lock: the first version has no row of its own to lock.
+        list(City.everywhere.select_for_update().filter(pk=city.pk).values_list("pk"))
+        latest = InvestmentRuleSet.objects.filter(city=city).order_by("-version").first()
         rules = InvestmentRuleSet(
             city=city,
             version=(latest.version + 1) if latest else 1,
@@ -498,6 +498,7 @@ def exemption_grant(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
+        list(City.everywhere.select_for_update().filter(pk=city.pk).values_list("pk"))
         if Exemption.objects.filter(
             city=city, year=year, month=month, town=town, department=department
         ).exists():

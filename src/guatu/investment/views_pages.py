@@ -60,6 +60,7 @@ from guatu.investment.selectors import (
     funds_by_source,
     open_flags,
     project_months,
+    project_standing,
     waiting_reports,
 )
 from guatu.investment.services import (
@@ -480,12 +481,14 @@ def project_panel(
     month: int | None = None,
     standing: CityStanding | None = None,
 ) -> Panel:
-    """The panel of *project* for *month* of *year* (default: the month that has ended),
-    read from the city's standing (pass *standing* when the caller has it already)."""
+    """The panel of *project* for *month* of *year* (default: the month published), its row
+    of the city's standing (*standing* when the caller has it, else read for it alone)."""
     if year is None or month is None:
         year, month = figures_month(project.city, city_today(project.city))
-    standing = standing or city_standing(project.city, year, month)
-    row = next((row for row in standing.rows if row.project.pk == project.pk), None)
+    if standing is not None:
+        row = next((row for row in standing.rows if row.project.pk == project.pk), None)
+    else:
+        row = project_standing(project, year, month)
     return Panel(project=project, year=year, month=month, row=row)
 
 

@@ -181,6 +181,12 @@ class Project(models.Model):
                 name="projects_project_deadline_after_start",
                 violation_error_message=_("The target date cannot be before the start date."),
             ),
+            models.UniqueConstraint(
+                fields=["city", "project_code"],
+                condition=~Q(project_code=""),
+                name="projects_project_code_national_once_per_city",
+                violation_error_message=_("Another project of the city has this 项目代码."),
+            ),
             models.CheckConstraint(
                 condition=Q(total_investment__isnull=True) | Q(total_investment__gte=0),
                 name="projects_project_total_investment_not_negative",
