@@ -132,6 +132,12 @@ def can_see_photos(user, item: "WorkItem") -> bool:
     return reads_everything(user) or can_report(user, item)
 
 
+def can_see_investment_files(user, project) -> bool:
+    """A month's 形象进度 photos and 确认单: those who report the project, leaders and the
+    office (as site photos)."""
+    return reads_everything(user) or can_report_investment(user, project)
+
+
 def can_see_applications(user, park) -> bool:
     """A park's applications and their figures: the park's town, leaders and the office."""
     return reads_everything(user) or can_manage_park(user, park)

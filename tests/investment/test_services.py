@@ -149,3 +149,38 @@ def test_rules_are_versioned_and_never_for_the_past(invested, users, city):
     assert (first.version, second.version) == (1, 2)
     with pytest.raises(ValidationError):
         rules_change(actor=users["supervisor"], city=city, curve=[10] * 12)
+
+
+def test_a_project_reporting_without_a_plan_is_named_not_summed(invested, users, city, departments):
+    from datetime import date
+
+    from guatu.projects.models import Project
+
+    other = Project.objects.create(
+        city=city, code="noplan", name="无计划项目", start_date=date(2019, 1, 1),
+        owner_department=departments["交通局"],
+    )  # fmt: skip
+    submit(users["supervisor"], other, 1, 300)
+    submit(users["town"], invested, 1, 800)
+    standing = city_standing(city, 2019, 1)
+    assert standing.total.done == 800 and [p.code for p in standing.unplanned] == ["noplan"]
+
+
+def test_checks_read_only_what_counts_and_look_back_across_the_year(invested, users):
+    """A returned January counted in February's year total (缺确认单 on 9,100 of which the
+    page showed 100); and three empty months over New Year raised nothing."""
+    january = submit(users["town"], invested, 1, 9000)
+    monthly_review(actor=users["supervisor"], report=january, approve=False, note="数据有误")
+    february = submit(users["town"], invested, 2, 100)
+    assert Check.NO_CONFIRMATION not in {f.check_code for f in february.flags.all()}
+    assert Check.IDLE not in {f.check_code for f in february.flags.all()}
+
+
+def test_idle_months_run_across_new_year(invested, users):
+    for month, amount in ((10, 50), (11, 0), (12, 0)):
+        monthly_submit(
+            actor=users["town"], project=invested, year=2018, month=month,
+            figures=figures(amount), today=TODAY,
+        )  # fmt: skip
+    january = submit(users["town"], invested, 1, 0)
+    assert Check.IDLE in {f.check_code for f in january.flags.all()}  # Nov, Dec, Jan

@@ -611,3 +611,28 @@ def test_the_office_hears_of_a_table_once_and_a_rollback_leaves_no_file(
     assert (
         MonthlyReport.objects.get(project=invested, month=10, superseded_by__isnull=True) == fixed
     )
+
+
+def test_a_returned_month_sent_again_with_its_reason_is_resubmitted(invested, users):
+    """It was reported "unchanged": the unit thought it had resubmitted; it stayed 退回."""
+    from guatu.investment.services import monthly_review
+
+    first = upload(
+        users["town"],
+        invested.city,
+        filled(export(invested.city, users["town"]), {"railway": GOOD}),
+    )
+    assert first.written
+    report = MonthlyReport.objects.get(project=invested, month=10)
+    monthly_review(actor=office(), report=report, approve=False, note="请核实后重报")
+    again = filled(
+        export(invested.city, users["town"]), {"railway": {**GOOD, "更正原因": "经核实无误"}}
+    )
+    result = upload(users["town"], invested.city, again)
+    assert result.written and result.corrected == ["railway"], where(result)
+    fixed = MonthlyReport.objects.get(project=invested, month=10, superseded_by__isnull=True)
+    assert fixed.supersedes == report and fixed.correction_reason == "经核实无误"
+    # Without a reason, as it was: left as it was.
+    monthly_review(actor=office(), report=fixed, approve=False, note="仍需核实")
+    same = upload(users["town"], invested.city, filled(export(invested.city, users["town"]), {}))
+    assert same.unchanged == ["railway"]

@@ -23,8 +23,6 @@ FIRST_YEAR, LAST_YEAR = 2000, 2100
 MONTHS = [(month, str(month)) for month in range(1, 13)]
 #: How the numbers of a curve or a list of targets may be separated (, ， 、 ; or spaces).
 _SEPARATORS = re.compile(r"[\s,，、;；]+")
-#: A 形象进度确认单's file name is kept to this many characters (its suffix kept).
-NAME_LIMIT = 80
 
 
 def _verbose(model, name: str):

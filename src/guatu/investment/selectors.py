@@ -89,6 +89,9 @@ class CityStanding:
     waiting_review: int = 0
     open_checks: int = 0
     unreported: list[Project] = field(default_factory=list)
+    #: Projects with investment reported this year but no annual plan: outside the sums (a
+    #: rate needs a plan), named on the page so that nothing is left out unsaid.
+    unplanned: list[Project] = field(default_factory=list)
 
     @property
     def behind(self) -> list[ProjectStanding]:
@@ -166,6 +169,9 @@ def city_standing(city, year: int, month: int) -> CityStanding:
     standing.waiting_review = waiting_reports(city, year, month).count()
     standing.open_checks = open_flags(city, year, month).count()
     standing.unreported = [row.project for row in planned if not row.reported]
+    planned_ids = {row.project.pk for row in planned}
+    if outside := [pk for pk, amount in exact.items() if pk not in planned_ids and amount]:
+        standing.unplanned = list(Project.objects.filter(pk__in=outside).order_by("code"))
     return standing
 
 

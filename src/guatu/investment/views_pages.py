@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 
 from guatu.access import (
     can_report_investment,
+    can_see_investment_files,
     is_supervisor,
     reads_everything,
     require,
@@ -376,7 +377,7 @@ def _project_context(request, project: Project, year: int, upto: int, forms) -> 
         "reports": reports,
         "report_form": forms.report if can_report_investment(user, project) else None,
         "plan_form": forms.plan if office else None,
-        "may_see_files": reads_everything(user) or can_report_investment(user, project),
+        "may_see_files": can_see_investment_files(user, project),
     }
 
 
@@ -439,7 +440,7 @@ def confirmation_view(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_object_or_404(MonthlyReport.objects.select_related("project"), pk=pk)
     project = report.project
     require(
-        reads_everything(request.user) or can_report_investment(request.user, project),
+        can_see_investment_files(request.user, project),
         user=request.user,
         action="investment_confirmation_read",
         target=project,

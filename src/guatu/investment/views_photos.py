@@ -8,7 +8,7 @@ from django.http import FileResponse, Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import path
 
-from guatu.access import can_report_investment, reads_everything, require
+from guatu.access import can_see_investment_files, require
 from guatu.investment.models import MonthPhoto
 
 
@@ -18,7 +18,7 @@ def month_photo_view(request: HttpRequest, pk: int, kind: str) -> FileResponse:
     photo = get_object_or_404(MonthPhoto.objects.select_related("report__project"), pk=pk)
     project = photo.report.project
     require(
-        reads_everything(request.user) or can_report_investment(request.user, project),
+        can_see_investment_files(request.user, project),
         user=request.user,
         action="photo_read",
         target=project,

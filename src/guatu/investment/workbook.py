@@ -769,7 +769,7 @@ def _check_months(table: Table, context: _Context) -> None:
             year=context.year,
             month=context.month,
             superseded_by__isnull=True,
-        )
+        ).select_related("review")
     }
     seen: dict = {}
     inputs = [c.key for c in MONTHLY.input_columns if c.key not in ("code", "project_code")]
@@ -808,7 +808,10 @@ def _check_months(table: Table, context: _Context) -> None:
         if not checker.ok:
             continue
         report = current.get(project.pk)
-        if report is not None and _same(report, figures):
+        returned = report is not None and _returned(report)
+        # A returned month sent again with its reason is resubmitted, even unchanged (the
+        # unit has checked it); without a reason, as it was, it is left as it was.
+        if report is not None and _same(report, figures) and not (returned and reason.strip()):
             result.unchanged.append(project.code)
             continue
         if report is not None and not reason.strip():
@@ -853,6 +856,14 @@ def _figures(checker: CellChecker) -> MonthFigures | None:
         in_statistics=bool(in_statistics),
         **split,
     )
+
+
+def _returned(report: MonthlyReport) -> bool:
+    """Whether the office returned *report* (it waits for its unit's correction)."""
+    try:
+        return report.review.decision == MonthlyReview.Decision.RETURNED
+    except MonthlyReview.DoesNotExist:
+        return False
 
 
 def _same(report: MonthlyReport, figures: MonthFigures) -> bool:
