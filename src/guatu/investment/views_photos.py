@@ -4,7 +4,7 @@ Who: as a progress photo — those who report the project, leaders and the offic
 """
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path
 
@@ -13,7 +13,7 @@ from guatu.investment.models import MonthPhoto
 
 
 @login_required
-def month_photo_view(request: HttpRequest, pk: int, kind: str) -> FileResponse:
+def month_photo_view(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     """*kind*: ``thumb``, ``full`` (the copy with its 水印) or ``original`` (as uploaded)."""
     photo = get_object_or_404(MonthPhoto.objects.select_related("report__project"), pk=pk)
     project = photo.report.project
@@ -31,10 +31,14 @@ def month_photo_view(request: HttpRequest, pk: int, kind: str) -> FileResponse:
     if kind not in files:
         raise Http404
     stored, content_type = files[kind]
+    # Read whole (a photo is at most 10 MB, checked on upload): no file handle outlives
+    # the request.
     try:
-        return FileResponse(stored.open("rb"), content_type=content_type)
+        with stored.open("rb") as handle:
+            data = handle.read()
     except FileNotFoundError:  # the row outlived its file (a restore without its media)
         raise Http404 from None
+    return HttpResponse(data, content_type=content_type)
 
 
 urlpatterns = [
