@@ -469,7 +469,7 @@ def _blockers(departments: dict[str, Department], supervisor: User) -> None:
                 resolution=resolution,
                 resolved_on=due - timedelta(11),
             )
-        elif status == Blocker.Status.ESCALATED:
+        elif status == "escalated":
             blocker_escalate(actor=supervisor, blocker=blocker)
 
 

@@ -4,8 +4,9 @@ A row is one blocker of a work item, matched by the item, its description
 and the day it was opened, so reading the same file twice changes nothing.
 A new row opens the blocker; a known one takes the row's department, person,
 due date and state. Blockers only go forward, as on their page: an open one
-may be escalated (已上报) or resolved (with its 解决情况 and 解决日期), an
-escalated one resolved; a resolved blocker is not reopened (open a new one).
+may be marked 已上报 (its unit asks for the next level of coordination), answered
+(已反馈) or resolved (with its 解决情况 and 解决日期); a resolved blocker is not
+reopened (open a new one).
 Only the supervision office imports this sheet (it is a plan sheet).
 """
 
@@ -20,7 +21,7 @@ from guatu.core.ledger.workbook import Table
 from guatu.ledger.checking import CellChecker
 from guatu.ledger.problems import expected
 from guatu.ledger.progress_sheet import item_reference
-from guatu.ledger.reference import BLOCKER_STATUS_WORDS, word_key
+from guatu.ledger.reference import BLOCKER_STATUS_WORDS, ESCALATED_WORD, word_key
 from guatu.progress.models import Blocker
 from guatu.progress.services import DESCRIPTION_LIMIT
 
@@ -34,13 +35,14 @@ BLOCKER_FIELDS = (
     "responsible_person",
     "due_on",
     "status",
+    "escalation_requested",
     "resolution",
     "resolved_on",
 )
 #: Where a blocker may go from each state.
 _FORWARD = {
-    Blocker.Status.OPEN: {Blocker.Status.OPEN, Blocker.Status.ESCALATED, Blocker.Status.RESOLVED},
-    Blocker.Status.ESCALATED: {Blocker.Status.ESCALATED, Blocker.Status.RESOLVED},
+    Blocker.Status.OPEN: {Blocker.Status.OPEN, Blocker.Status.REPLIED, Blocker.Status.RESOLVED},
+    Blocker.Status.REPLIED: {Blocker.Status.REPLIED, Blocker.Status.RESOLVED},
     Blocker.Status.RESOLVED: {Blocker.Status.RESOLVED},
 }
 
@@ -123,6 +125,9 @@ class BlockerSheet:
             labels = "、".join(str(label) for _value, label in Blocker.Status.choices)
             check.fail("status", expected(labels))
             status = Blocker.Status.OPEN
+        requested = status == ESCALATED_WORD
+        if requested:
+            status = Blocker.Status.OPEN
         resolution = (
             check.text("resolution", max_length=DESCRIPTION_LIMIT)
             if check.has("resolution")
@@ -141,6 +146,7 @@ class BlockerSheet:
             "responsible_person": person,
             "due_on": due_on,
             "status": str(status),
+            "escalation_requested": requested,
             "resolution": resolution,
             "resolved_on": resolved_on,
         }

@@ -357,13 +357,15 @@ def _blocker_rows(city: City):
             "opened_on",
             "due_on",
             "status",
+            "escalation_requested",
             "resolution",
             "resolved_on",
         )
     )
     statuses = dict(Blocker.Status.choices)
-    for *head, status, resolution, resolved_on in blockers:
-        yield [*head, str(statuses[status]), resolution or None, resolved_on]
+    for *head, status, requested, resolution, resolved_on in blockers:
+        word = "已上报" if requested and status == Blocker.Status.OPEN else str(statuses[status])
+        yield [*head, word, resolution or None, resolved_on]
 
 
 def _notes() -> list[str]:

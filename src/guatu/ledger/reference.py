@@ -97,16 +97,21 @@ REVIEW_WORDS = {
     "rejected": ReportReview.Decision.REJECTED,
 }
 
-#: How a 卡点's state may be written → its status (empty: open).
+#: A 卡点 written as 已上报: open, and its unit asks for the next level of coordination.
+ESCALATED_WORD = "escalated"
+#: How a 卡点's state may be written → its status, or ``ESCALATED_WORD`` (empty: open).
 BLOCKER_STATUS_WORDS = {
     "": Blocker.Status.OPEN,
     "未解决": Blocker.Status.OPEN,
     "办理中": Blocker.Status.OPEN,
     "open": Blocker.Status.OPEN,
-    "已上报": Blocker.Status.ESCALATED,
-    "已升级": Blocker.Status.ESCALATED,
-    "上报": Blocker.Status.ESCALATED,
-    "escalated": Blocker.Status.ESCALATED,
+    "已上报": ESCALATED_WORD,
+    "已升级": ESCALATED_WORD,
+    "上报": ESCALATED_WORD,
+    "escalated": ESCALATED_WORD,
+    "已反馈": Blocker.Status.REPLIED,
+    "待核实": Blocker.Status.REPLIED,
+    "replied": Blocker.Status.REPLIED,
     "已解决": Blocker.Status.RESOLVED,
     "已销号": Blocker.Status.RESOLVED,
     "resolved": Blocker.Status.RESOLVED,
@@ -236,6 +241,7 @@ def unit_expected() -> str:
 
 __all__ = [
     "BLOCKER_STATUS_WORDS",
+    "ESCALATED_WORD",
     "CALENDAR_NAMES",
     "CALENDAR_WORDS",
     "CATEGORY_NAMES",

@@ -140,7 +140,7 @@ def _office(city: City, today: date, rows: bool) -> list[TodoEntry]:
             reverse("web:item-detail", args=[blocker.work_item_id]) + "#blockers",
         )
         for blocker in Blocker.objects.filter(
-            work_item__project__city=city, status=Blocker.Status.ESCALATED
+            work_item__project__city=city, status=Blocker.Status.OPEN, escalation_requested=True
         ).select_related("work_item__project")
     ]
     drafts = [

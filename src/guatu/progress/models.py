@@ -143,12 +143,26 @@ class ReportReview(models.Model):
 
 
 class Blocker(models.Model):
-    """A 卡点: a named obstacle (e.g. "3户未签约") with an owner and a due date."""
+    """A 卡点, and as the office runs it a problem of the 问题清单 (docs/PROBLEMS.md).
+
+    A unit reports it (a named obstacle, e.g. "3户未签约", with its owner and due
+    date); the office 交办s it with a numbered 交办单 (``number``: the required action,
+    the responsible unit and person, the 时限); the unit answers (``replied``); the
+    office verifies and closes it (销号, ``resolved``) or returns it with a reason
+    (back to ``open``). Its ``level`` is the rung of 四级协调 it is coordinated at: a
+    level is climbed one at a time and only when the office confirms it, on the
+    unit's request (``escalation_requested``) or because the 时限 at its level passed.
+    Each step is a row of ``problems.ProblemStep``; this row holds where it stands.
+    """
 
     class Status(models.TextChoices):
         OPEN = "open", _("open")
-        ESCALATED = "escalated", _("escalated")
+        REPLIED = "replied", _("replied, to verify")
         RESOLVED = "resolved", _("resolved")
+
+    class Source(models.TextChoices):
+        REPORTED = "reported", _("reported")
+        PREWORK = "prework", _("a 前期 node that slipped")
 
     work_item = models.ForeignKey(
         "projects.WorkItem",
@@ -179,6 +193,19 @@ class Blocker(models.Model):
     )
     resolution = models.TextField(_("resolution"), blank=True)
     resolved_on = models.DateField(_("resolved on"), null=True, blank=True)
+    # 问题清单 (the problems app's workflow writes these; docs/PROBLEMS.md).
+    category = models.CharField(_("category (要素)"), max_length=20, default="other")
+    level = models.PositiveSmallIntegerField(_("coordination level"), default=1)
+    escalation_requested = models.BooleanField(_("the unit asks for the next level"), default=False)
+    source = models.CharField(
+        _("source"), max_length=10, choices=Source.choices, default=Source.REPORTED
+    )
+    action_required = models.TextField(_("required action"), blank=True)
+    year = models.PositiveSmallIntegerField(_("交办单 year"), null=True, blank=True)
+    number = models.PositiveIntegerField(_("交办单 number"), null=True, blank=True)
+    assigned_on = models.DateField(_("交办 on"), null=True, blank=True)
+    first_reply_on = models.DateField(_("first reply on"), null=True, blank=True)
+    reply = models.TextField(_("reply (反馈)"), blank=True)
 
     objects = CityScopedManager("work_item__project__city")
     everywhere = UnscopedManager()
@@ -198,6 +225,11 @@ class Blocker(models.Model):
                 | (Q(resolved_on__isnull=False) & ~Q(resolution="")),
                 name="progress_blocker_resolved_has_resolution",
                 violation_error_message=_("A resolved blocker needs its resolution and date."),
+            ),
+            models.CheckConstraint(
+                condition=Q(level__gte=1) & Q(level__lte=4),
+                name="progress_blocker_level_1_to_4",
+                violation_error_message=_("The coordination level is 1 to 4."),
             ),
         ]
 

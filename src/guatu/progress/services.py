@@ -376,9 +376,9 @@ def blocker_escalate(*, actor, blocker: Blocker) -> Blocker:
     )
     if blocker.status == Blocker.Status.RESOLVED:
         raise ValidationError({"status": _("A resolved blocker cannot be escalated.")})
-    blocker.status = Blocker.Status.ESCALATED
+    blocker.escalation_requested = True
     with transaction.atomic():
-        blocker.save(update_fields=["status"])
+        blocker.save(update_fields=["escalation_requested"])
         audit_record(user=actor, action="blocker_escalate", target=blocker)
     return blocker
 

@@ -121,6 +121,16 @@ class Project(models.Model):
     )
     main_content = models.TextField(_("main construction content (主要建设内容)"), blank=True)
     responsible_leader = models.CharField(_("responsible leader"), max_length=50, blank=True)
+    # 领导包联: the 市领导 who owns the project (a leader of its city); their home shows it
+    # first, their monthly 会办 agenda lists it, its level-3 and -4 problems wait for them.
+    leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("responsible city leader (包联市领导)"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="led_projects",
+    )
     responsible_town = models.ForeignKey(
         "org.Town",
         verbose_name=_("responsible town"),
@@ -209,12 +219,18 @@ class TaskForceMember(models.Model):
     class Role(models.TextChoices):
         LEAD = "lead", _("lead (组长)")
         DEPUTY = "deputy", _("deputy lead (副组长)")
+        # The 五合一 of a project's 专班 (one person each, by custom; not enforced).
+        RESPONSIBLE_LEADER = "leader", _("responsible leader (责任领导)")
+        UNIT_HEAD = "unit_head", _("head of the lead unit (牵头单位负责人)")
+        RESIDENT = "resident", _("resident officer (驻点干部)")
+        OWNER_LIAISON = "owner_liaison", _("owner's liaison (业主联络人)")
+        BUILDER_HEAD = "builder_head", _("construction manager (施工负责人)")
         MEMBER = "member", _("member (成员)")
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="task_force")
     name = models.CharField(_("name"), max_length=50)
     title = models.CharField(_("title"), max_length=80, blank=True)
-    role = models.CharField(_("role"), max_length=8, choices=Role.choices, default=Role.MEMBER)
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.MEMBER)
     department = models.ForeignKey(
         "org.Department",
         verbose_name=_("department"),
@@ -222,6 +238,16 @@ class TaskForceMember(models.Model):
         null=True,
         blank=True,
     )
+    unit = models.CharField(
+        _("unit"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "Where the person works when it is not one of the city's departments "
+            "(the owner, the contractor)."
+        ),
+    )
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("user"),
@@ -298,6 +324,10 @@ class WorkItem(models.Model):
     phase = models.ForeignKey(
         Phase, verbose_name=_("phase"), on_delete=models.PROTECT, null=True, blank=True
     )
+    # A 前期 node made from the city's template (docs/PREWORK.md): the template node's
+    # code, so a slipping approval is known as one (a 手续审批 problem) and the wall
+    # chart draws it in its own band. Empty for every other item.
+    prework_code = models.SlugField(_("前期 node"), max_length=40, blank=True)
     town = models.ForeignKey(
         "org.Town",
         verbose_name=_("town"),

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "guatu.ledger",
     "guatu.parks",
     "guatu.investment",
+    "guatu.problems",
     "guatu.intake",
     "guatu.screens",
     "guatu.notify",

@@ -117,7 +117,9 @@ def data_versions(cities: list[City]) -> dict[int, str]:
         "work_item__project__city",
         last=Max("id"),
         closed=Count("id", filter=Q(status=Blocker.Status.RESOLVED)),
-        escalated=Count("id", filter=Q(status=Blocker.Status.ESCALATED)),
+        escalated=Count("id", filter=Q(escalation_requested=True)),
+        raised=Count("id", filter=Q(level__gt=1)),
+        replied=Count("id", filter=Q(status=Blocker.Status.REPLIED)),
     )
     plans = grouped(Project.everywhere, "city", last=Max("scheduled_at"), count=Count("id"))
     items = grouped(WorkItem.everywhere, "project__city", last=Max("id"), count=Count("id"))
@@ -139,6 +141,8 @@ def data_versions(cities: list[City]) -> dict[int, str]:
                 blocker.get("last"),
                 blocker.get("closed", 0),
                 blocker.get("escalated", 0),
+                blocker.get("raised", 0),
+                blocker.get("replied", 0),
                 _stamp(plan.get("last")),
                 plan.get("count", 0),
                 item.get("last"),

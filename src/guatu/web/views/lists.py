@@ -219,7 +219,8 @@ BLOCKER_STATES = {
     "unresolved": lambda b, today: b.status != Blocker.Status.RESOLVED,
     "overdue": lambda b, today: blocker_overdue(b, today=today),
     "open": lambda b, today: b.status == Blocker.Status.OPEN,
-    "escalated": lambda b, today: b.status == Blocker.Status.ESCALATED,
+    "escalated": lambda b, today: b.escalation_requested and b.status == Blocker.Status.OPEN,
+    "replied": lambda b, today: b.status == Blocker.Status.REPLIED,
     "resolved": lambda b, today: b.status == Blocker.Status.RESOLVED,
 }
 
@@ -228,7 +229,10 @@ def _blocker_state_choices():
     return [
         ("unresolved", _("not resolved")),
         ("overdue", _("overdue")),
-        *Blocker.Status.choices,
+        ("open", Blocker.Status.OPEN.label),
+        ("escalated", _("asks for the next level")),
+        ("replied", Blocker.Status.REPLIED.label),
+        ("resolved", Blocker.Status.RESOLVED.label),
     ]
 
 
