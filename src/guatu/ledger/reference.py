@@ -241,11 +241,11 @@ def unit_expected() -> str:
 
 __all__ = [
     "BLOCKER_STATUS_WORDS",
-    "ESCALATED_WORD",
     "CALENDAR_NAMES",
     "CALENDAR_WORDS",
     "CATEGORY_NAMES",
     "CATEGORY_WORDS",
+    "ESCALATED_WORD",
     "KIND_NAMES",
     "KIND_WORDS",
     "LEVEL_NAMES",
