@@ -103,6 +103,22 @@ def can_escalate_blocker(user, blocker: "Blocker") -> bool:
     )
 
 
+def can_answer_problem(user, blocker: "Blocker") -> bool:
+    """反馈 on a problem: its owner department, the town of its item, or the office."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.role == Role.SUPERVISOR:
+        return True
+    if user.role == Role.DEPARTMENT:
+        return blocker.owner_department_id == user.department_id
+    return user.role == Role.TOWN and can_report(user, blocker.work_item)
+
+
+def can_instruct_problem(user, blocker: "Blocker") -> bool:
+    """A 批示 on a problem at level 3 or 4: a leader of the city."""
+    return bool(getattr(user, "is_authenticated", False)) and user.role == Role.LEADER
+
+
 def can_manage_park(user, park) -> bool:
     """Criteria, evaluations, screening and units of a park: its town, or the office."""
     if not getattr(user, "is_authenticated", False):
@@ -156,6 +172,21 @@ def can_set_up_city(user) -> bool:
 def can_manage_projects(user) -> bool:
     """Projects, work items, links, plans and imports: the supervision office."""
     return is_supervisor(user)
+
+
+def can_manage_task_force(user) -> bool:
+    """A project's 工作专班 (roles, names, units, phones): the supervision office."""
+    return is_supervisor(user)
+
+
+def can_read_agenda(user, leader) -> bool:
+    """A leader's monthly 会办 agenda: the leader's own, or any leader's for the office
+    (which prepares the meetings); towns and departments read none."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if is_supervisor(user):
+        return True
+    return user.role == Role.LEADER and leader is not None and leader.pk == user.pk
 
 
 def can_manage_calendar(user) -> bool:

@@ -27,6 +27,7 @@ from guatu.notify.api import router as inbox_router
 from guatu.notify.api import todo_router
 from guatu.org.middleware import enter_city
 from guatu.parks.api import router as parks_router
+from guatu.problems.api import router as problems_router
 from guatu.progress.api import router as progress_router
 from guatu.projects.api import EDIT_OPERATIONS
 from guatu.projects.api import router as plans_router
@@ -206,3 +207,4 @@ api.add_router("/", region_router)
 api.add_router("/", bulletins_router)
 api.add_router("/", replies_router)
 api.add_router("/", investment_router)
+api.add_router("/", problems_router)

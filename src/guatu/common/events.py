@@ -135,6 +135,22 @@ class InvestmentReviewed(Event):
     review: Any  # investment.MonthlyReview
 
 
+@dataclass(frozen=True)
+class BlockerOpened(Event):
+    """A unit reported a 卡点 (a form, the API): a problem for the office to 交办."""
+
+    blocker: Any  # progress.Blocker
+    actor: Any = None  # who reported it (None: guatu itself, a slipping 前期 node)
+
+
+@dataclass(frozen=True)
+class ProblemStepped(Event):
+    """A problem of the 问题清单 took a step: 交办, 反馈, 核实销号, 退回, a level asked
+    for, recorded or declined, a leader's 批示 (``problems.ProblemStep``)."""
+
+    step: Any  # problems.ProblemStep
+
+
 def subscribe(kind: type[Event], handler: Handler, *, after_commit: bool = False) -> None:
     """Call *handler* with every *kind* event published from now on (once per handler)."""
     entry = (handler, after_commit)

@@ -26,15 +26,14 @@ from guatu.core.units import convert
 from guatu.demo import scenario
 from guatu.demo.investment import build_investment
 from guatu.demo.parks import build_parks
+from guatu.demo.problems import build_problems
 from guatu.demo.scenario import TODAY, Item, ProjectSpec
 from guatu.notify.models import Robot, Rules
 from guatu.org.clock import city_zone
 from guatu.org.models import City, Department, Town, Village
 from guatu.progress.models import Blocker, ProgressReport, StatusRuleSet
 from guatu.progress.services import (
-    blocker_escalate,
     blocker_open,
-    blocker_resolve,
     report_submit,
 )
 from guatu.projects.models import Dependency, Phase, Project, TaskForceMember, WorkItem
@@ -140,6 +139,7 @@ def _build() -> None:
     _escalations(users["supervisor"])
     _adjustments(users)
     build_investment(city, users)
+    build_problems(city, users, departments)
     build_parks(city, towns, users["supervisor"])
 
 
@@ -453,7 +453,7 @@ def _blockers(departments: dict[str, Department], supervisor: User) -> None:
         resolution,
     ) in scenario.BLOCKERS:
         item = WorkItem.objects.get(project__code=project, code=code)
-        blocker = blocker_open(
+        blocker_open(
             actor=supervisor,
             work_item=item,
             description=description,
@@ -462,15 +462,8 @@ def _blockers(departments: dict[str, Department], supervisor: User) -> None:
             opened_on=opened,
             due_on=due,
         )
-        if status == Blocker.Status.RESOLVED:
-            blocker_resolve(
-                actor=supervisor,
-                blocker=blocker,
-                resolution=resolution,
-                resolved_on=due - timedelta(11),
-            )
-        elif status == "escalated":
-            blocker_escalate(actor=supervisor, blocker=blocker)
+        # Its life in the 问题清单 (交办, answers, 销号, levels) is ``demo.problems``'s.
+        del status, resolution
 
 
 def _escalations(supervisor: User) -> None:

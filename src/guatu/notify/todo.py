@@ -43,7 +43,8 @@ from guatu.progress.my_work import (
 )
 from guatu.progress.selectors import blockers_open, reports_awaiting_review
 from guatu.progress.status import items_status
-from guatu.projects.models import TaskForceMember, WorkItem
+from guatu.projects.models import WorkItem
+from guatu.projects.selectors import led_by
 from guatu.supervision.models import Bulletin, EscalationEvent, NoticeReply
 from guatu.supervision.selectors import answers_overdue
 
@@ -243,9 +244,9 @@ def _leader(user, city: City, today: date) -> list[TodoEntry]:
         TodoRow(f"{row.project.name} · {row.work_item.name}", _request_url(row))
         for row in _adjustments(city, Adjustment.Status.REVIEWED)
     ]
-    projects = TaskForceMember.objects.filter(user=user).values_list("project_id", flat=True)
+    # A leader's projects: those they own as 包联市领导 (``led_by``, the one rule).
     items = list(
-        WorkItem.objects.filter(project_id__in=projects, project__city=city).select_related(
+        WorkItem.objects.filter(project__in=led_by(user), project__city=city).select_related(
             "project"
         )
     )

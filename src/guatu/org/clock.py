@@ -10,7 +10,8 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
-from guatu.org.models import City
+from guatu.core.calendar import WorkCalendar
+from guatu.org.models import CalendarException, City
 
 
 def city_zone(city: City | None) -> ZoneInfo:
@@ -30,3 +31,10 @@ def city_today(city: City | None) -> date:
 def city_time(city: City | None, moment: datetime) -> datetime:
     """Return *moment* in the city's local time."""
     return timezone.localtime(moment, timezone=city_zone(city))
+
+
+def office_calendar(city: City) -> WorkCalendar:
+    """The office's working days: the official calendar with the city's own exceptions
+    (a notice's answer date, a problem's 时限 and its colour count these)."""
+    own = CalendarException.objects.filter(city=city, project__isnull=True)
+    return WorkCalendar.official({e.date: e.working for e in own})

@@ -46,7 +46,8 @@ def bulletin_numbers_issued(city: City) -> dict[int, int]:
     return dict(sorted(issued.items()))
 
 
-def number_text(city: City, year: int, number: int) -> str:
-    """The document number as printed: 永重点办〔2019〕46号."""
+def number_text(city: City, year: int, number: int, mark: str = "") -> str:
+    """The document number as printed: 永重点办〔2019〕46号; a series of its own carries its
+    mark after the prefix (永重点办督〔2019〕3号 a 督办单, 永重点办交〔2019〕7号 a 交办单)."""
     prefix = city.document_prefix or city.name
-    return f"{prefix}〔{year}〕{number}号"
+    return f"{prefix}{mark}〔{year}〕{number}号"

@@ -30,15 +30,13 @@ from guatu.progress.selectors import (
 from guatu.progress.services import (
     DESCRIPTION_LIMIT,
     NOTE_LIMIT,
-    blocker_escalate,
     blocker_open,
-    blocker_resolve,
     report_submit,
 )
 from guatu.progress.status import ItemStatus, items_status, projects_light
 from guatu.projects.api import MasterDataOut, master_data
 from guatu.projects.models import Project, WorkItem
-from guatu.projects.selectors import project_list
+from guatu.projects.selectors import project_list, task_force_prefetch
 
 
 class ProjectOut(MasterDataOut):
@@ -163,6 +161,8 @@ class BlockerOut(Schema):
     overdue: bool
     resolution: str
     resolved_on: date | None
+    level: int = Field(description="Coordination level 1–4 (四级协调); /problems has the rest")
+    category: str
 
 
 class BlockerIn(Schema):
@@ -171,10 +171,6 @@ class BlockerIn(Schema):
     owner_department: int
     responsible_person: str = Field(min_length=1, max_length=50)
     due_on: Day
-
-
-class ResolutionIn(Schema):
-    resolution: str = Field(min_length=1, max_length=DESCRIPTION_LIMIT)
 
 
 def _item_out(item: WorkItem, status: ItemStatus | None) -> ItemOut:
@@ -261,6 +257,8 @@ def _blocker_out(blocker: Blocker) -> BlockerOut:
         overdue=blocker_overdue(blocker, today=today),
         resolution=blocker.resolution,
         resolved_on=blocker.resolved_on,
+        level=blocker.level,
+        category=blocker.category,
     )
 
 
@@ -273,7 +271,11 @@ router = Router()
 
 @router.get("/projects", response=list[ProjectOut], summary="List projects with their light")
 def projects(request):
-    rows = list(project_list().select_related("responsible_town"))
+    rows = list(
+        project_list()
+        .select_related("responsible_town", "leader")
+        .prefetch_related(task_force_prefetch())
+    )
     lights = projects_light(projects=rows)
     return [
         ProjectOut(
@@ -394,29 +396,3 @@ def open_blocker(request, payload: BlockerIn):
         due_on=payload.due_on,
     )
     return Status(201, _blocker_out(blocker))
-
-
-@router.post("/blockers/{blocker_id}/resolve", response=BlockerOut, summary="Resolve a blocker")
-def resolve_blocker(request, blocker_id: int, payload: ResolutionIn):
-    blocker = get_object_or_404(
-        Blocker.objects.select_related("owner_department__city"), pk=blocker_id
-    )
-    blocker = blocker_resolve(
-        actor=request.user,
-        blocker=blocker,
-        resolution=payload.resolution,
-        resolved_on=city_today(blocker.owner_department.city),
-    )
-    return _blocker_out(blocker)
-
-
-@router.post(
-    "/blockers/{blocker_id}/escalate",
-    response=BlockerOut,
-    summary="Escalate a blocker to the supervision office",
-)
-def escalate_blocker(request, blocker_id: int):
-    blocker = get_object_or_404(
-        Blocker.objects.select_related("owner_department__city"), pk=blocker_id
-    )
-    return _blocker_out(blocker_escalate(actor=request.user, blocker=blocker))

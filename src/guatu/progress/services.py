@@ -15,15 +15,13 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from guatu.access import (
-    can_escalate_blocker,
-    can_manage_blocker,
     can_open_blocker,
     can_report,
     is_supervisor,
     require,
 )
 from guatu.audit.services import audit_record
-from guatu.common.events import ReportReviewed, ReportsStored, publish
+from guatu.common.events import BlockerOpened, ReportReviewed, ReportsStored, publish
 from guatu.core.reporting import ItemTerms, Prior, ReportFigures, check_report
 from guatu.errors import translate
 from guatu.org.clock import city_today
@@ -348,38 +346,7 @@ def blocker_open(
         audit_record(
             user=actor, action="blocker_open", target=blocker, detail={"due_on": due_on.isoformat()}
         )
-    return blocker
-
-
-def blocker_resolve(*, actor, blocker: Blocker, resolution: str, resolved_on: date) -> Blocker:
-    """Close *blocker* with its resolution (its owner department or the supervisor)."""
-    require(
-        can_manage_blocker(actor, blocker), user=actor, action="blocker_resolve", target=blocker
-    )
-    _check_length("resolution", resolution, DESCRIPTION_LIMIT)
-    blocker.status = Blocker.Status.RESOLVED
-    blocker.resolution = resolution
-    blocker.resolved_on = resolved_on
-    blocker.full_clean()
-    with transaction.atomic():
-        blocker.save(update_fields=["status", "resolution", "resolved_on"])
-        audit_record(
-            user=actor, action="blocker_resolve", target=blocker, detail={"resolution": resolution}
-        )
-    return blocker
-
-
-def blocker_escalate(*, actor, blocker: Blocker) -> Blocker:
-    """Escalate *blocker* to the supervision office (its town, owner or the supervisor)."""
-    require(
-        can_escalate_blocker(actor, blocker), user=actor, action="blocker_escalate", target=blocker
-    )
-    if blocker.status == Blocker.Status.RESOLVED:
-        raise ValidationError({"status": _("A resolved blocker cannot be escalated.")})
-    blocker.escalation_requested = True
-    with transaction.atomic():
-        blocker.save(update_fields=["escalation_requested"])
-        audit_record(user=actor, action="blocker_escalate", target=blocker)
+        publish(BlockerOpened(blocker, actor))
     return blocker
 
 

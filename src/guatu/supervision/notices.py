@@ -18,10 +18,10 @@ from django.db.models import Max
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from guatu.core.calendar import WorkCalendar
 from guatu.core.periods import chinese_date
-from guatu.org.clock import city_time, city_zone
-from guatu.org.models import CalendarException, City, Town
+from guatu.org import numbering
+from guatu.org.clock import city_time, city_zone, office_calendar
+from guatu.org.models import City, Town
 from guatu.progress.labels import light_label
 from guatu.supervision.models import EscalationEvent, NoticeTemplate
 
@@ -128,8 +128,7 @@ def number_text(event: EscalationEvent) -> str:
     """The notice's number as printed, e.g. 永重点办督〔2019〕3号 (empty before it has one)."""
     if not event.number or event.city_id is None:
         return ""
-    prefix = event.city.document_prefix or event.city.name
-    return f"{prefix}{MARKS.get(event.level, '')}〔{event.year}〕{event.number}号"
+    return numbering.number_text(event.city, event.year, event.number, MARKS.get(event.level, ""))
 
 
 def printed_day(value: date | None) -> str:
@@ -188,12 +187,6 @@ def facts(event: EscalationEvent) -> dict[str, str]:
         "约谈时间": at,
         "约谈地点": place,
     }
-
-
-def office_calendar(city: City) -> WorkCalendar:
-    """The office's working days: the official calendar with the city's own exceptions."""
-    own = CalendarException.objects.filter(city=city, project__isnull=True)
-    return WorkCalendar.official({e.date: e.working for e in own})
 
 
 def notices_issue(events: list[EscalationEvent], *, city: City, on: date) -> None:

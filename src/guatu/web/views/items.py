@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from guatu.access import (
-    can_manage_blocker,
+    can_answer_problem,
     can_open_blocker,
     can_propose_adjustment,
     can_report,
@@ -23,13 +23,12 @@ from guatu.access import (
 )
 from guatu.common.pages import apply_errors
 from guatu.org.clock import city_today
+from guatu.problems.services import problem_close, problem_reply, problem_request_level
 from guatu.progress.held import Holding, held_photos, photos_hold, photos_release
 from guatu.progress.models import Blocker, ProgressReport, ReportPhoto
 from guatu.progress.selectors import report_history, reports_in_force
 from guatu.progress.services import (
-    blocker_escalate,
     blocker_open,
-    blocker_resolve,
     report_review,
     report_submit,
 )
@@ -156,17 +155,17 @@ def _settle_blocker(request: HttpRequest, item: WorkItem, forms: _ItemForms) -> 
     """Escalate or resolve one of the item's blockers (``action``)."""
     blocker = get_object_or_404(Blocker, pk=request.POST.get("blocker"), work_item=item)
     if request.POST.get("action") == "escalate":
-        blocker_escalate(actor=request.user, blocker=blocker)
+        problem_request_level(
+            actor=request.user, blocker=blocker, reason=request.POST.get("reason", "")[:2000]
+        )
         return True
     resolve = ResolveForm(request.POST)
     if not resolve.is_valid():
         raise ValidationError(_("Enter the resolution."))
-    blocker_resolve(
-        actor=request.user,
-        blocker=blocker,
-        resolution=resolve.cleaned_data["resolution"],
-        resolved_on=city_today(item.project.city),
-    )
+    # The office's word closes it (核实销号); a unit's is its answer (反馈), for the office
+    # to verify (docs/PROBLEMS.md).
+    settle = problem_close if is_supervisor(request.user) else problem_reply
+    settle(actor=request.user, blocker=blocker, text=resolve.cleaned_data["resolution"])
     return True
 
 
@@ -191,7 +190,7 @@ def _item_context(user, item: WorkItem, forms: _ItemForms) -> dict:
         "blockers": item.blockers.select_related("owner_department").order_by("due_on"),
         "report_form": forms.report if can_report(user, item) else None,
         "blocker_form": forms.blocker if can_open_blocker(user, item) else None,
-        "may_manage": {b.pk: can_manage_blocker(user, b) for b in item.blockers.all()},
+        "may_manage": {b.pk: can_answer_problem(user, b) for b in item.blockers.all()},
         "may_review": is_supervisor(user),
         "may_see_photos": can_see_photos(user, item),
         "open_adjustment": item.adjustments.filter(status__in=["pending", "reviewed"]).first(),
