@@ -8,11 +8,10 @@ from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, transaction
 
 from guatu.audit.models import AuditEntry
+from guatu.problems.services import problem_close, problem_reply, problem_request_level
 from guatu.progress.models import Blocker, ProgressReport
 from guatu.progress.services import (
-    blocker_escalate,
     blocker_open,
-    blocker_resolve,
     report_submit,
 )
 
@@ -95,21 +94,21 @@ def test_blockers_by_role(users, items, departments):
             opened_on=date(2019, 11, 1),
             due_on=date(2019, 11, 10),
         )
+    # 销号 is the office's: a town answers (反馈) for its own item, it does not close.
     with pytest.raises(PermissionDenied):
-        blocker_resolve(
-            actor=users["town"], blocker=blocker, resolution="已签约", resolved_on=TODAY
-        )
-    blocker_escalate(actor=users["town"], blocker=blocker)
-    blocker_resolve(
-        actor=users["department"], blocker=blocker, resolution="已签约", resolved_on=TODAY
-    )
+        problem_close(actor=users["town"], blocker=blocker, text="已签约")
+    problem_request_level(actor=users["town"], blocker=blocker, reason="需市级协调")
+    problem_reply(actor=users["department"], blocker=blocker, text="已签约")
+    blocker.refresh_from_db()
+    assert blocker.status == Blocker.Status.REPLIED
+    problem_close(actor=users["supervisor"], blocker=blocker, text="现场核实已签约")
     blocker.refresh_from_db()
     assert blocker.status == Blocker.Status.RESOLVED
     assert list(
-        AuditEntry.objects.filter(allowed=True, action__startswith="blocker")
+        AuditEntry.objects.filter(allowed=True, action__regex=r"^(blocker|problem)_")
         .order_by("id")
         .values_list("action", flat=True)
-    ) == ["blocker_open", "blocker_escalate", "blocker_resolve"]
+    ) == ["blocker_open", "blocker_escalate", "problem_reply", "problem_close"]
 
 
 def test_only_the_office_changes_plans_and_every_refusal_is_audited(users, make_item, project):

@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("guatu.baselines.urls")),
     path("", include("guatu.risk.urls")),
     path("", include("guatu.investment.urls")),
+    path("", include("guatu.problems.urls")),
     path("login/", ThrottledLoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", PasswordChangeView.as_view(), name="password-change"),

@@ -42,7 +42,7 @@ def test_each_role_lands_on_what_waits_for_it(demo):
         "investment_checks": 1,
         "investment_overdue": 1,
         "adjustment_review": 1,
-        "blocker_escalated": 1,
+        "problem_level": 1,
         "answer_late": 1,
     }
     assert kinds("leader") == {"red_items": 3}  # the railway's task force is the leader's

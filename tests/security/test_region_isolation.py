@@ -136,8 +136,9 @@ def b_extras(b) -> dict[str, list]:
     from guatu.core.enterprise import complete_credit_code
     from guatu.notify.models import Kind, Notice, Robot
     from guatu.parks.models import Application, CriteriaSet, Enterprise, Park, ParkUnit
+    from guatu.problems.services import problem_close
     from guatu.progress.models import ReportPhoto
-    from guatu.progress.services import blocker_open, blocker_resolve, report_submit
+    from guatu.progress.services import blocker_open, report_submit
     from guatu.projects.models import Dependency
     from guatu.projects.services import work_item_create
     from guatu.risk.estimates import estimate_set
@@ -193,9 +194,7 @@ def b_extras(b) -> dict[str, list]:
                     due_on=date(2019, 11, 22 + n),
                 )
             )
-        blocker_resolve(
-            actor=office, blocker=blockers[1], resolution="建德已迁改", resolved_on=TODAY
-        )
+        problem_close(actor=office, blocker=blockers[1], text="建德已迁改")
         adjustment = adjustment_propose(
             actor=town_user, work_item=b.item, reason="建德征迁延期", new_duration_days=90
         )

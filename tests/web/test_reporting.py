@@ -211,6 +211,15 @@ def test_blockers_from_the_item_page(demo):
     )
     assert done.status_code == 302
     blocker.refresh_from_db()
+    assert blocker.status == "replied"  # the unit's answer, for the office to verify
+    office = sign_in("supervisor")
+    closed = post(
+        office,
+        f"/items/{target.pk}/",
+        {"action": "resolve", "blocker": blocker.pk, "resolution": "现场核实已进场"},
+    )
+    assert closed.status_code == 302
+    blocker.refresh_from_db()
     assert blocker.status == "resolved"
 
 

@@ -26,6 +26,7 @@ class RulesForm(forms.ModelForm):
             "reviews",
             "adjustments",
             "investment",
+            "problems",
             "quiet_start",
             "quiet_end",
             "daily_digest",

@@ -25,6 +25,7 @@ class Kind(models.TextChoices):
     REVIEW = "review", _("report awaiting review")
     ADJUSTMENT = "adjustment", _("node adjustment steps")
     INVESTMENT = "investment", _("monthly investment reports")
+    PROBLEM = "problem", _("problem list steps (问题清单)")
 
 
 class Channel(models.TextChoices):
@@ -237,6 +238,9 @@ class Rules(models.Model):
     investment = models.BooleanField(
         _("monthly investment reports, reviews and reminders"), default=True
     )
+    problems = models.BooleanField(
+        _("problem list: 交办, answers, 销号, levels, instructions"), default=True
+    )
     quiet_start = models.TimeField(
         _("quiet hours from"), default=time(22, 0), null=True, blank=True
     )
@@ -274,6 +278,7 @@ class Rules(models.Model):
             Kind.REVIEW: self.reviews,
             Kind.ADJUSTMENT: self.adjustments,
             Kind.INVESTMENT: self.investment,
+            Kind.PROBLEM: self.problems,
         }.get(kind, True)
 
 

@@ -6,12 +6,14 @@ Each handler turns one event into notices through the functions of
 
 from guatu.common.events import (
     AdjustmentChanged,
+    BlockerOpened,
     BulletinPublished,
     EscalationRecorded,
     EscalationResolved,
     InvestmentReported,
     InvestmentReviewed,
     NoticeAnswered,
+    ProblemStepped,
     ReportReviewed,
     ReportsStored,
     subscribe,
@@ -21,6 +23,7 @@ from guatu.notify.investment import (
     on_investment_reported,
     on_investment_reviewed,
 )
+from guatu.notify.problems import on_blocker_opened, on_problem_stepped
 from guatu.notify.services import (
     on_adjustment_step,
     on_bulletin_published,
@@ -79,6 +82,14 @@ def investment_reported(event: InvestmentReported) -> None:
         on_investment_batch(event.reports)
 
 
+def blocker_opened(event: BlockerOpened) -> None:
+    on_blocker_opened(event.blocker, event.actor)
+
+
+def problem_stepped(event: ProblemStepped) -> None:
+    on_problem_stepped(event.step)
+
+
 def investment_reviewed(event: InvestmentReviewed) -> None:
     on_investment_reviewed(event.review)
 
@@ -94,3 +105,5 @@ def connect() -> None:
     subscribe(ReportReviewed, report_reviewed)
     subscribe(InvestmentReported, investment_reported)
     subscribe(InvestmentReviewed, investment_reviewed)
+    subscribe(BlockerOpened, blocker_opened)
+    subscribe(ProblemStepped, problem_stepped)

@@ -7,11 +7,11 @@ target not yet judged, an item not reported this week…), never stored: when
 the work is done the entry is gone, without anyone ticking it off.
 
 - the office (督查办): units not yet reported this week, reports to verify
-  (超目标待核实), 节点调整 to review, blockers escalated to it, bulletin
+  (超目标待核实), 节点调整 to review, problems to 交办, answers to verify, levels proposed, bulletin
   drafts to publish, notices whose answer is late;
 - a leader: 节点调整 to decide, the red items of the projects they lead;
 - a town or a department: items to report this week, requests returned to
-  them, notices to answer, blockers they answer for;
+  them, notices to answer, problems they answer for (反馈);
 - 投资调度 (``notify.investment``): the office's months to review, checks to clear and
   months overdue; a unit's last month to report and its returned months.
 """
@@ -29,11 +29,10 @@ from guatu.baselines.models import Adjustment
 from guatu.core.periods import period_label
 from guatu.investment.rules import reporting_month
 from guatu.investment.selectors import open_flags, waiting_reports
-from guatu.notify import investment
+from guatu.notify import investment, problems
 from guatu.org.clock import city_today
 from guatu.org.models import City
 from guatu.org.selectors import current_city
-from guatu.progress.models import Blocker
 from guatu.progress.my_work import (
     own_items,
     units_not_reported,
@@ -41,7 +40,7 @@ from guatu.progress.my_work import (
     unreported_items,
     unreported_query,
 )
-from guatu.progress.selectors import blockers_open, reports_awaiting_review
+from guatu.progress.selectors import reports_awaiting_review
 from guatu.progress.status import items_status
 from guatu.projects.models import WorkItem
 from guatu.projects.selectors import led_by
@@ -135,15 +134,6 @@ def _office(city: City, today: date, rows: bool) -> list[TodoEntry]:
         TodoRow(f"{row.project.name} · {row.work_item.name}", _request_url(row))
         for row in _adjustments(city, Adjustment.Status.PENDING)
     ]
-    escalated = [
-        TodoRow(
-            f"{blocker.work_item.project.name} · {blocker.description[:60]}",
-            reverse("web:item-detail", args=[blocker.work_item_id]) + "#blockers",
-        )
-        for blocker in Blocker.objects.filter(
-            work_item__project__city=city, status=Blocker.Status.OPEN, escalation_requested=True
-        ).select_related("work_item__project")
-    ]
     drafts = [
         TodoRow(
             _("Bulletin of %(period)s") % {"period": period_label(bulletin.period)},
@@ -181,12 +171,7 @@ def _office(city: City, today: date, rows: bool) -> list[TodoEntry]:
             adjustments,
             reverse("baselines:all") + "?status=pending",
         ),
-        _entry(
-            "blocker_escalated",
-            _("Blockers escalated to the office"),
-            escalated,
-            reverse("web:blocker-board") + "?state=escalated",
-        ),
+        *_office_problems(city, today),
         _entry(
             "bulletin_draft",
             _("Bulletin drafts to publish"),
@@ -198,6 +183,41 @@ def _office(city: City, today: date, rows: bool) -> list[TodoEntry]:
             _("Notices whose answer is late"),
             late,
             reverse("supervision:escalations") + "?overdue=1",
+        ),
+    ]
+
+
+def _problem_rows(blockers) -> list[TodoRow]:
+    return [
+        TodoRow(
+            f"{blocker.work_item.project.name} · {blocker.description[:60]}",
+            problems.problem_url(blocker.pk),
+        )
+        for blocker in blockers
+    ]
+
+
+def _office_problems(city: City, today: date) -> list[TodoEntry]:
+    """问题清单: problems to 交办, answers to verify, levels proposed (``notify.problems``)."""
+    board = reverse("web:blocker-board")
+    return [
+        _entry(
+            "problem_assign",
+            _("Problems to assign (交办)"),
+            _problem_rows(problems.to_assign(city)),
+            board,
+        ),
+        _entry(
+            "problem_verify",
+            _("Answers to verify (核实)"),
+            _problem_rows(problems.to_verify(city)),
+            board + "?state=replied",
+        ),
+        _entry(
+            "problem_level",
+            _("Problems proposed for the next level"),
+            _problem_rows(problems.to_decide(city, today)),
+            board + "?state=escalated",
         ),
     ]
 
@@ -266,6 +286,12 @@ def _leader(user, city: City, today: date) -> list[TodoEntry]:
             decide,
             reverse("baselines:all") + "?status=reviewed",
         ),
+        _entry(
+            "problem_instruct",
+            _("Problems waiting for your instruction (批示)"),
+            _problem_rows(problems.to_instruct(user, city, today)),
+            reverse("web:blocker-board") + "?level=3",
+        ),
         # Listed in full on the 待办 page: the item list has no "my projects" filter.
         _entry(
             "red_items",
@@ -315,13 +341,7 @@ def _unit(user, city: City, today: date, rows: bool) -> list[TodoEntry]:
         .select_related("work_item__project")
         .order_by("reply_by")
     ]
-    blockers = [
-        TodoRow(
-            f"{blocker.work_item.project.name} · {blocker.description[:60]}",
-            reverse("web:item-detail", args=[blocker.work_item_id]) + "#blockers",
-        )
-        for blocker in blockers_open().filter(own_items(user)).select_related("work_item__project")
-    ]
+    blockers = _problem_rows(problems.to_answer(user, city))
     month = _("%(year)s-%(month)02d")
     investment_due = [
         TodoRow(project.name, investment.project_url(project.pk))
@@ -368,7 +388,10 @@ def _unit(user, city: City, today: date, rows: bool) -> list[TodoEntry]:
             "notice_answer", _("Notices to answer"), notices, reverse("supervision:escalations")
         ),
         _entry(
-            "blocker_assigned", _("Blockers you answer for"), blockers, reverse("web:blocker-board")
+            "blocker_assigned",
+            _("Problems to answer (反馈)"),
+            blockers,
+            reverse("web:blocker-board"),
         ),
     ]
 

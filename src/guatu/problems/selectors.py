@@ -52,7 +52,17 @@ def problem_facts(blockers: list[Blocker], *, city, today: date) -> dict[int, Fa
     behind = [
         getattr(statuses.get(b.work_item_id), "light", "") in ("yellow", "red") for b in blockers
     ]
-    returned = [getattr(b, "last_answer", None) == Kind.RETURNED for b in blockers]
+    missing = [b.pk for b in blockers if not hasattr(b, "last_answer")]
+    if missing:  # read without ``with_answer_state``: one query for their answer state
+        states = dict(
+            with_answer_state(Blocker.objects.filter(pk__in=missing)).values_list(
+                "pk", "last_answer"
+            )
+        )
+        for b in blockers:
+            if b.pk in states:
+                b.last_answer = states[b.pk]
+    returned = [b.last_answer == Kind.RETURNED for b in blockers]
     colours = core.colours(
         today,
         [b.due_on for b in blockers],

@@ -20,6 +20,7 @@ from guatu.core.status import LIGHT_NAMES
 from guatu.org.clock import city_today
 from guatu.org.models import Department, Town
 from guatu.org.selectors import current_city_or_404
+from guatu.problems.selectors import number_text, problem_facts, with_answer_state
 from guatu.progress.labels import light_label
 from guatu.progress.models import Blocker, ProgressReport
 from guatu.progress.nodes import NODES, overdue_mask
@@ -243,11 +244,39 @@ def _blocker_state(b: Blocker) -> str:
     return b.get_status_display()
 
 
+#: The colours as the list says them (三色督办).
+COLOUR_CHOICES = (
+    ("red", gettext_lazy("red (overdue)")),
+    ("yellow", gettext_lazy("yellow (behind or returned)")),
+    ("blue", gettext_lazy("blue (due soon)")),
+    ("none", gettext_lazy("no colour")),
+)
+_COLOUR_WORDS = dict(COLOUR_CHOICES)
+
+
+def _problem_url(b: Blocker) -> str:
+    return reverse("problems:detail", args=[b.pk])
+
+
+def _colour(b: Blocker) -> str:
+    return str(_COLOUR_WORDS[b.facts.colour]) if b.facts.colour else "—"
+
+
 BLOCKERS = ListSpec(
-    name=gettext_lazy("Blockers"),
+    name=gettext_lazy("Problem list"),
     columns=(
-        Column("due", gettext_lazy("Due"), lambda b: b.due_on, kind="date"),
-        Column("description", gettext_lazy("Blocker"), lambda b: b.description),
+        Column("due", gettext_lazy("时限"), lambda b: b.due_on, kind="date"),
+        Column(
+            "number",
+            gettext_lazy("交办单"),
+            lambda b: number_text(b) or "—",
+            link=_problem_url,
+            sort=False,
+        ),
+        Column("description", gettext_lazy("Problem"), lambda b: b.description, link=_problem_url),
+        Column("colour", gettext_lazy("Colour"), _colour, sort=False),
+        Column("level", gettext_lazy("Level"), lambda b: b.level, kind="num"),
+        Column("category", gettext_lazy("Category"), lambda b: b.facts.category, sort=False),
         Column(
             "item",
             gettext_lazy("Work item"),
@@ -275,6 +304,15 @@ BLOCKERS = ListSpec(
             test=lambda b, state: BLOCKER_STATES[state](b, b.today),
             default="unresolved",
         ),
+        Filter.choice(
+            "colour",
+            gettext_lazy("Colour"),
+            COLOUR_CHOICES,
+            test=lambda b, colour: (b.facts.colour or "none") == colour,
+        ),
+        Filter.choice(
+            "level", gettext_lazy("Level"), [(str(n), str(n)) for n in range(1, 5)], lookup="level"
+        ),
         Filter.dates("due", gettext_lazy("Due"), "due_on"),
     ),
     search=("description", "responsible_person", "work_item__name", "work_item__project__name"),
@@ -284,17 +322,23 @@ BLOCKERS = ListSpec(
 
 @login_required
 def blocker_board_view(request: HttpRequest) -> HttpResponse:
-    """The blockers (卡点), the unresolved by default, overdue first, then by due date."""
-    today = city_today(current_city_or_404())
+    """The 问题清单 (卡点): the unresolved by default, overdue first, then by 时限; each
+    with its colour, level and 交办单 (``problems.selectors.problem_facts``)."""
+    city = current_city_or_404()
+    today = city_today(city)
 
     def rows(query):
         blockers = list(
-            Blocker.objects.filter(query.where()).select_related(
-                "work_item__project", "owner_department", "town"
+            with_answer_state(
+                Blocker.objects.filter(query.where()).select_related(
+                    "work_item__project__city", "owner_department", "town"
+                )
             )
         )
+        facts = problem_facts(blockers, city=city, today=today)
         for blocker in blockers:
             blocker.today = today
+            blocker.facts = facts[blocker.pk]
         blockers.sort(key=lambda b: (not blocker_overdue(b, today=today), b.due_on, b.pk))
         return blockers
 
