@@ -13,7 +13,7 @@ the next level, one at level 3 waiting for its leader's 批示, one at level 4 w
 | 前仓镇段2处坟墓迁移… | 1 | yellow (answer returned) | open |
 | 永康南站站场改造… | 1 | — | closed 10-20 |
 | 古山镇小微企业园地块5户违建… | 3 | red (10-31) | asks for level 4; waits for a 批示 |
-| 金台铁路永康段用地报批指标不足 | 4 | blue (due 11-20) | 批示 given |
+| 正线土建4标临时用地指标不足 | 4 | blue (due 11-20) | 批示 given |
 | 石柱镇小微企业园电力接入方案未批复 | 1 | — | answered, to verify |
 | 龙山镇小微企业园施工便道占用林地手续未办 | 1 | — | reported, to 交办 |
 """
@@ -177,9 +177,9 @@ def build_problems(city: City, users: dict[str, User], departments: dict[str, De
 
     # 5. 用地报批指标不足: level 4 (市主要领导督办), due within the week → blue; 批示 given.
     quota = _new(
-        "lj-zc",
+        "zx-tj-4",
         "jintai-railway",
-        "金台铁路永康段用地报批指标不足，需省级统筹",
+        "金台铁路永康段正线土建4标临时用地指标不足，需省级统筹",
         departments["市自然资源和规划局"],
         "自然资源和规划局局长（示例）",
         d(2019, 10, 14),
