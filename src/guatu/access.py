@@ -104,11 +104,10 @@ def can_escalate_blocker(user, blocker: "Blocker") -> bool:
 
 
 def can_answer_problem(user, blocker: "Blocker") -> bool:
-    """反馈 on a problem: its owner department, the town of its item, or the office."""
+    """反馈 on a problem: its owner department, or the town of its item (the office verifies
+    the answer; it does not give it)."""
     if not getattr(user, "is_authenticated", False):
         return False
-    if user.role == Role.SUPERVISOR:
-        return True
     if user.role == Role.DEPARTMENT:
         return blocker.owner_department_id == user.department_id
     return user.role == Role.TOWN and can_report(user, blocker.work_item)

@@ -128,6 +128,12 @@ FILL: dict[str, dict[str, str | tuple]] = {
     "projects/<slug:code>/links/": {"code": "project"},
     "projects/<slug:code>/links/<int:pk>/remove/": {"code": "link_project", "pk": "link"},
     "items/<int:pk>/edit/": {"pk": "item"},
+    "projects/<slug:code>/task-force/": {"code": "project"},
+    "supervision/agenda/<int:pk>/agenda.docx": {"pk": "leader"},
+    "supervision/agenda/<int:pk>/agenda.pdf": {"pk": "leader"},
+    "supervision/problems/<int:pk>/assignment.docx": {"pk": "assigned_problem"},
+    "supervision/problems/<int:pk>/assignment.pdf": {"pk": "assigned_problem"},
+    "projects/<slug:code>/prework/": {"code": "project"},
     "admin/r/<path:content_type_id>/<path:object_id>/": {
         "content_type_id": "project_type",
         "object_id": "project_pk",
@@ -135,6 +141,8 @@ FILL: dict[str, dict[str, str | tuple]] = {
     "admin/accounts/user/<id>/password/": {"id": "user"},
     "projects/<int:pk>/investment/": {"pk": "project_pk"},
     "investment/reports/<int:pk>/confirmation/": {"pk": "investment_confirmation"},
+    "problems/<int:pk>/": {"pk": "blocker"},
+    "problems/files/<int:pk>/": {"pk": "problem_file"},
     "investment/photos/<int:pk>/<str:kind>": {
         "pk": "investment_photo",
         "kind": ("thumb", "full", "original"),
@@ -172,6 +180,8 @@ B_ROUTES = {
     "projects/<slug:code>/links/",
     "items/<int:pk>/edit/",
     "projects/<int:pk>/investment/",
+    "projects/<slug:code>/task-force/",
+    "projects/<slug:code>/prework/",
 }
 
 #: Routes not walked as the others, each with its reason. The test fails when a route
@@ -228,6 +238,7 @@ QUERIES = {
     "risk/nodes/": [{"fragment": "1"}],
     "investment/": [{"year": "2019", "month": "10"}, {"year": "2019"}],
     "investment/workbook/upload/": [{"year": "2019", "month": "10"}],
+    "supervision/agenda/": [{"month": "2019-11"}, {"month": "2019-10"}],
 }
 
 #: Answers of 5xx that are not errors: the health check says 503 while the worker's
@@ -243,6 +254,8 @@ CONTROL_404 = {
 #: The admin's app indexes, read as each B user (``admin/<app_label>/``).
 ADMIN_APPS = ["accounts", "org", "projects", "progress", "supervision", "parks", "audit"]
 
+#: The steps a problem's page takes (``step=…``).
+PROBLEM_STEPS = ("assign", "reply", "close", "return", "request", "raise", "decline", "instruct")
 #: The actions each page carries out on a POST (``action=…``); one plausible form each.
 ACTIONS = {
     "items/<int:pk>/": ["report", "blocker", "review", "resolve", "escalate"],
@@ -253,6 +266,7 @@ ACTIONS = {
     "intake/": ["accept", "read"],
     "ledger/import/": ["check", "write"],
     "projects/<int:pk>/investment/": ["report", "review", "clear", "plan"],
+    "problems/<int:pk>/": list(PROBLEM_STEPS),
 }
 #: The office's project forms: their plausible form names A's town, items and department.
 PROJECT_FORMS = {
@@ -488,6 +502,43 @@ def page_form(world: World, pattern: str, action: str | None) -> dict:
         )
     if pattern == "investment/workbook/upload/":
         form.update(year="2019", month="10")
+    if pattern == "projects/<slug:code>/task-force/":
+        # The 工作专班 page: one new row naming A's department.
+        form.update(
+            {
+                "member-TOTAL_FORMS": "1",
+                "member-INITIAL_FORMS": "0",
+                "member-0-role": "resident",
+                "member-0-name": "隔离测试",
+                "member-0-department": one("department"),
+                "member-0-phone": "0579-0000 0000",
+            }
+        )
+    if pattern == "problems/<int:pk>/":
+        # A problem's page: the step posted (``step``), its form's fields prefixed by it.
+        form["step"] = action
+        for field, value in {
+            "category": "clearance",
+            "level": "2",
+            "action_required": "隔离测试",
+            "owner_department": one("department"),
+            "responsible_person": "张三",
+            "due_on": day(7),
+            "text": "隔离测试",
+            "reason": "隔离测试",
+            "note": "隔离测试",
+        }.items():
+            form[f"{action}-{field}"] = value
+    if pattern == "projects/prework/":
+        # The 前期 template's rows: a node whose 要素 department is A's.
+        form.update(
+            {
+                "node-code": "iso-node",
+                "node-name": "隔离测试节点",
+                "node-duration_days": "5",
+                "node-department": one("department"),
+            }
+        )
     if pattern == "investment/rules/":
         form.update(yellow_gap="5", red_gap="10", due_day="5", overrun_ratio="1.2",
                     idle_months="3", month_share="50")  # fmt: skip
@@ -608,6 +659,19 @@ API_JSON = {
     "InvestmentReviewIn": lambda w: {"approve": False, "note": "隔离测试"},
     "InvestmentClearIn": lambda w: {"note": "隔离测试"},
     "InvestmentPlanIn": lambda w: {"amount": "1"},
+    "AssignIn": lambda w: {
+        "category": "clearance",
+        "level": 2,
+        "action_required": "隔离测试",
+        "owner_department": _first(w, "department"),
+        "responsible_person": "张三",
+        "due_on": day(7),
+    },
+    "TextIn": lambda w: {"text": "隔离测试"},
+    "ReasonIn": lambda w: {"reason": "隔离测试"},
+    "ReturnIn": lambda w: {"reason": "隔离测试"},
+    "RaiseIn": lambda w: {"due_on": day(7), "note": "隔离测试"},
+    "DeclineIn": lambda w: {"reason": "隔离测试", "due_on": day(7)},
 }
 API_FILES = {
     "/api/v1/parks/{code}/screen": lambda w: {

@@ -404,11 +404,47 @@ def a_ids(city: City, extras: dict) -> dict[str, list]:
         "estimate_item": [extras["estimate_item"]],
         "estimate_project": [WorkItem.objects.get(pk=extras["estimate_item"]).project.code],
         "user": [User.objects.get(username="supervisor").pk],
+        "leader": [User.objects.get(username="leader").pk],
+        # 交办单 (issue 34): an open problem's and a settled one's.
+        "assigned_problem": _distinct(
+            blockers.filter(number__isnull=False, status="open").order_by("pk").first(),
+            blockers.filter(number__isnull=False).exclude(status="open").order_by("pk").first(),
+        ),
         **investment_ids(city, User.objects.get(username="supervisor")),
+        "problem_file": [problem_file(city)],
     }
     empty = [key for key, values in ids.items() if not values]
     assert not empty, f"the demo has no {empty} of A to name"
     return ids
+
+
+def problem_file(city: City) -> int:
+    """An evidence file of one of the city's problems: its 反馈 with a PDF, by its unit."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from pypdf import PdfWriter
+
+    from guatu.problems.models import ProblemFile
+    from guatu.problems.services import problem_reply
+    from guatu.progress.models import Blocker
+
+    found = ProblemFile.objects.filter(step__blocker__work_item__project__city=city).first()
+    if found is not None:
+        return found.pk
+    blocker = Blocker.objects.filter(work_item__project__city=city, status="open").order_by("pk")[0]
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    data = io.BytesIO()
+    writer.write(data)
+    # The answer is its department's (the office verifies it; it does not give it).
+    step = problem_reply(
+        actor=User.objects.filter(role="department", department=blocker.owner_department)[0],
+        blocker=blocker,
+        text="隔离测试反馈",
+        files=[SimpleUploadedFile("反馈.pdf", data.getvalue(), "application/pdf")],
+    )
+    return step.files.get().pk
 
 
 def _distinct(*objects) -> list:
@@ -425,7 +461,9 @@ def a_markers(city: City) -> list[str]:
     markers |= set(Town.objects.filter(city=city).values_list("name", flat=True))
     markers |= set(Department.objects.filter(city=city).values_list("name", flat=True))
     markers |= set(Project.objects.filter(city=city).values_list("name", flat=True))
-    items = WorkItem.objects.filter(project__city=city)
+    # A's 前期 items are named after the 前期 template, the code's own text that every
+    # city's template page shows (core.prework.DEFAULT): not A's data.
+    items = WorkItem.objects.filter(project__city=city, prework_code="")
     markers |= {name for name in items.values_list("name", flat=True) if len(name) >= 6}
     markers |= set(
         Blocker.objects.filter(work_item__project__city=city).values_list("description", flat=True)

@@ -44,7 +44,7 @@ def _text(label) -> forms.CharField:
 
 
 class AssignForm(forms.Form):
-    category = forms.ChoiceField(label=gettext_lazy("Category (要素)"))
+    category = forms.ChoiceField(label=gettext_lazy("Problem category"))
     level = forms.TypedChoiceField(label=gettext_lazy("Coordination level"), coerce=int, choices=())
     action_required = _text(gettext_lazy("Required action"))
     owner_department = forms.ModelChoiceField(

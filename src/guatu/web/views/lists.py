@@ -275,8 +275,10 @@ BLOCKERS = ListSpec(
         ),
         Column("description", gettext_lazy("Problem"), lambda b: b.description, link=_problem_url),
         Column("colour", gettext_lazy("Colour"), _colour, sort=False),
-        Column("level", gettext_lazy("Level"), lambda b: b.level, kind="num"),
-        Column("category", gettext_lazy("Category"), lambda b: b.facts.category, sort=False),
+        Column("level", gettext_lazy("Coordination level"), lambda b: b.level, kind="num"),
+        Column(
+            "category", gettext_lazy("Problem category"), lambda b: b.facts.category, sort=False
+        ),
         Column(
             "item",
             gettext_lazy("Work item"),
@@ -286,8 +288,6 @@ BLOCKERS = ListSpec(
         Column("project", gettext_lazy("Project"), lambda b: b.work_item.project.name),
         Column("town", gettext_lazy("Town"), lambda b: _text(b.town)),
         Column("department", gettext_lazy("Owner department"), lambda b: str(b.owner_department)),
-        Column("person", gettext_lazy("Person responsible"), lambda b: b.responsible_person),
-        Column("opened", gettext_lazy("Opened"), lambda b: b.opened_on, kind="date"),
         Column("status", gettext_lazy("Status"), _blocker_state),
         Column("resolved", gettext_lazy("Resolved on"), lambda b: b.resolved_on, kind="date"),
     ),
@@ -311,7 +311,10 @@ BLOCKERS = ListSpec(
             test=lambda b, colour: (b.facts.colour or "none") == colour,
         ),
         Filter.choice(
-            "level", gettext_lazy("Level"), [(str(n), str(n)) for n in range(1, 5)], lookup="level"
+            "level",
+            gettext_lazy("Coordination level"),
+            [(str(n), str(n)) for n in range(1, 5)],
+            lookup="level",
         ),
         Filter.dates("due", gettext_lazy("Due"), "due_on"),
     ),
