@@ -110,6 +110,8 @@ BLOCKER_STATUS_WORDS = {
     "上报": ESCALATED_WORD,
     "escalated": ESCALATED_WORD,
     "已反馈": Blocker.Status.REPLIED,
+    "已反馈待核实": Blocker.Status.REPLIED,
+    "answered": Blocker.Status.REPLIED,
     "待核实": Blocker.Status.REPLIED,
     "replied": Blocker.Status.REPLIED,
     "已解决": Blocker.Status.RESOLVED,

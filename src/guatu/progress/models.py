@@ -157,7 +157,7 @@ class Blocker(models.Model):
 
     class Status(models.TextChoices):
         OPEN = "open", _("open")
-        REPLIED = "replied", _("replied, to verify")
+        REPLIED = "replied", _("answered")
         RESOLVED = "resolved", _("resolved")
 
     class Source(models.TextChoices):

@@ -88,7 +88,7 @@ class Migration(migrations.Migration):
             field=models.CharField(
                 choices=[
                     ("open", "open"),
-                    ("replied", "replied, to verify"),
+                    ("replied", "answered"),
                     ("resolved", "resolved"),
                 ],
                 default="open",
