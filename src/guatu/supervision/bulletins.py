@@ -6,6 +6,8 @@ say exactly the same thing.
 """
 
 from bisect import bisect_right
+from collections import Counter
+from copy import copy
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 
@@ -31,10 +33,12 @@ from guatu.investment import lines
 from guatu.investment.rankings import red_black_lists
 from guatu.investment.rules import figures_month
 from guatu.investment.selectors import DIMENSIONS, GroupRow, ProjectStanding, city_standing
+from guatu.org import numbering
 from guatu.org.clock import city_time, city_today
 from guatu.org.models import City
+from guatu.problems.selectors import ASSIGNMENT_MARK, Facts, problem_facts, week_lists
 from guatu.progress.labels import reason_label
-from guatu.progress.models import ProgressReport
+from guatu.progress.models import Blocker, ProgressReport
 from guatu.progress.overview import (
     Overview,
     Standing,
@@ -54,6 +58,7 @@ from guatu.progress.status import (
 from guatu.projects.models import Project, WorkItem
 from guatu.risk.services import city_risks, nodes_at_risk
 from guatu.supervision.models import Bulletin, EscalationEvent, EscalationLevel
+from guatu.supervision.notices import unit_names
 
 CURVE_POINTS = 12
 LEVEL_LABELS = dict(EscalationLevel.choices)
@@ -94,6 +99,10 @@ class BulletinContent:
     #: 投资调度 of the month the bulletin's date reports (``investment_content``); None when
     #: the city has no annual plan for that year, or the bulletin is one project's.
     investment: dict | None = None
+    #: 问题清单 of the period (``problem_content``): the problems opened (新增), carried on
+    #: (推进中) and closed (已销号) in it, with their counts. Bulletins computed before the
+    #: list have no such key: they print no such section.
+    problems: dict | None = None
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -153,7 +162,84 @@ def bulletin_content(
         curves=_curves(city, project, as_of, period),
         previous=_reference(previous),
         investment=None if project else investment_content(city, as_of),
+        problems=problem_content(city, period, as_of, project),
     )
+
+
+#: The 问题清单's lists, in the order the bulletin prints them.
+PROBLEM_LISTS = ("new", "ongoing", "closed")
+
+
+def problem_content(
+    city: City, period: Period, as_of: date, project: Project | None = None
+) -> dict:
+    """问题清单 of *period*: the problems opened in it (新增), opened before it and still open
+    at its end (推进中) and closed in it (已销号) — ``problems.selectors.week_lists`` — each
+    with its 文号, category, level, colour at the bulletin's date (``problem_facts``: the
+    colour every page shows), unit, 时限 and state; and the counts the sentence says.
+
+    A problem opened and closed in the same period is in both 新增 and 已销号, as the
+    office counts it."""
+    lists = week_lists(city, period.start, period.end)
+    if project is not None:
+        lists = {
+            key: [b for b in rows if b.work_item.project_id == project.pk]
+            for key, rows in lists.items()
+        }
+    # Each problem as it stood on the bulletin's date: one closed since was still open then.
+    then = {b.pk: _as_on(b, as_of) for rows in lists.values() for b in rows}
+    unique = list(then.values())
+    facts = problem_facts(unique, city=city, today=as_of)
+    colours = Counter(facts[b.pk].colour for b in unique)
+    counts = {key: len(lists[key]) for key in PROBLEM_LISTS}
+    counts.update({colour: colours[colour] for colour in ("red", "yellow", "blue")})
+    return {
+        "first": period.start.isoformat(),
+        "last": period.end.isoformat(),
+        "counts": counts,
+        **{
+            key: [_problem_row(city, then[b.pk], facts[b.pk]) for b in lists[key]]
+            for key in PROBLEM_LISTS
+        },
+    }
+
+
+def _problem_row(city: City, blocker: Blocker, facts: Facts) -> dict:
+    """One problem of the list as the bulletin prints it (its 文号 empty before 交办)."""
+    number = (
+        numbering.number_text(city, blocker.year, blocker.number, ASSIGNMENT_MARK)
+        if blocker.number is not None and blocker.year is not None
+        else ""
+    )
+    return {
+        "pk": blocker.pk,
+        "number": number,
+        "project": blocker.work_item.project.name,
+        "item": blocker.work_item.name,
+        "description": blocker.description,
+        "category": facts.category,
+        "level": blocker.level,
+        "level_name": facts.level_name,
+        "colour": facts.colour,
+        "unit": unit_names(blocker.town, blocker.owner_department),
+        "person": blocker.responsible_person,
+        "due": blocker.due_on.isoformat(),
+        "state": str(Blocker.Status(blocker.status).label),
+    }
+
+
+def _as_on(blocker: Blocker, day: date) -> Blocker:
+    """*blocker* as it stood on *day*: one closed after it was then answered (if its first
+    answer came by then) or open. Only its status is put back; its level and 时限 are now's."""
+    Status = Blocker.Status
+    if blocker.status != Status.RESOLVED or (
+        blocker.resolved_on is not None and blocker.resolved_on <= day
+    ):
+        return blocker
+    then = copy(blocker)
+    answered = blocker.first_reply_on is not None and blocker.first_reply_on <= day
+    then.status = Status.REPLIED if answered else Status.OPEN
+    return then
 
 
 def investment_content(city: City, as_of: date) -> dict | None:

@@ -124,6 +124,14 @@ def addressee(town: Town | None, department) -> str:
     return "、".join(names)
 
 
+def unit_names(town: Town | None, department) -> str:
+    """The responsible unit as a table prints it: the town and the department, or a dash."""
+    names = [town.name] if town is not None else []
+    if department is not None:
+        names.append(str(department))
+    return "、".join(names) or "—"
+
+
 def number_text(event: EscalationEvent) -> str:
     """The notice's number as printed, e.g. 永重点办督〔2019〕3号 (empty before it has one)."""
     if not event.number or event.city_id is None:

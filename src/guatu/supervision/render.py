@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from guatu.core.wallchart import FONT, LIGHT_FILL
+from guatu.supervision.render_assignment import colour_text
 from guatu.supervision.render_docx import (
     printed_date,
     render_docx,
@@ -148,6 +149,27 @@ def labels() -> dict[str, str]:
         "lead_department": _("Lead department"),
         "name": _("Name"),
         "light": _("Light"),
+        # 问题清单 (``bulletins.problem_content``): the period's three lists and their counts.
+        "problems": pgettext("bulletin section", "Problem list (问题清单)"),
+        "problems_text": _(
+            "This period: {new} new problems, {ongoing} in progress and {closed} closed (销号); "
+            "of them {red} under red supervision, {yellow} under yellow and {blue} under blue."
+        ),
+        "problems_sheet": pgettext("bulletin sheet", "Problem list"),
+        "problem_list": pgettext("problem list", "List"),
+        "problem_new": pgettext("problem list", "new"),
+        "problem_ongoing": pgettext("problem list", "in progress"),
+        "problem_closed": pgettext("problem list", "closed (销号)"),
+        "problem_number": _("Number (文号)"),
+        "problem": _("Problem"),
+        "problem_category": _("Category (要素)"),
+        "problem_level": _("Coordination level (协调层级)"),
+        "problem_colour": _("Supervision colour (三色督办)"),
+        "problem_due": _("时限"),
+        "problem_state": _("State"),
+        "colour_red": colour_text("red"),
+        "colour_yellow": colour_text("yellow"),
+        "colour_blue": colour_text("blue"),
     }
 
 

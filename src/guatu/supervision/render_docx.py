@@ -330,6 +330,8 @@ def _city_sections(content: dict, labels: dict[str, str]):
     yield _red_items(content["red_items"], notes["red_items"], labels)
     yield _warned_items(content["warned_items"], notes["warned_items"], labels)
     yield _blockers(content["blockers"], notes["blockers"], labels)
+    if content.get("problems"):  # bulletins computed before the 问题清单 have none
+        yield _problems(content["problems"], labels)
     yield _escalations(content["escalations"], notes["escalations"], labels)
     risk = _risk(content.get("risk") or [], content.get("risk_nodes") or [], labels)
     if risk:
@@ -519,6 +521,55 @@ def _blockers(blockers: list[dict], notes: list[str], labels: dict[str, str]):
         ],
         labels,
     )
+
+
+def problem_rows(problems: dict, labels: dict[str, str]) -> list[dict]:
+    """The 问题清单's rows, 新增 then 推进中 then 已销号, each with the name of its list."""
+    return [
+        {**row, "key": key, "list": labels[f"problem_{key}"]}
+        for key in ("new", "ongoing", "closed")
+        for row in problems.get(key) or []
+    ]
+
+
+def problem_sentence(problems: dict, labels: dict[str, str]) -> str:
+    """本期新增问题X个，推进中Y个，已销号Z个；其中红色督办A个…: the counts of the period."""
+    return labels["problems_text"].format(**problems["counts"])
+
+
+def _problems(problems: dict, labels: dict[str, str]):
+    """问题清单: the sentence with the counts, then 新增, 推进中 and 已销号 in one table whose
+    first column names the list and the problem's state (the Excel sheet has every row)."""
+    rows, more = _cap(problem_rows(problems, labels), labels)
+    sentence = problem_sentence(problems, labels)
+    if not rows:
+        return labels["problems"], [sentence], None
+    # Eight columns fit the page: the project before its problem, the state after the
+    # list's name (a closed one's state is its list); the workbook has each apart.
+    header = [
+        labels["problem_list"],
+        labels["problem_number"],
+        labels["problem"],
+        labels["problem_category"],
+        labels["problem_level"],
+        labels["problem_colour"],
+        labels["unit"],
+        labels["problem_due"],
+    ]
+    printed = [
+        [
+            r["list"] if r["key"] == "closed" else f"{r['list']}（{r['state']}）",
+            r["number"] or "—",
+            f"{r['project']}：{r['description']}",
+            r["category"],
+            r["level_name"],
+            labels.get(f"colour_{r['colour']}", "—"),
+            r["unit"],
+            printed_date(r["due"]),
+        ]
+        for r in rows
+    ]
+    return labels["problems"], [sentence, *more], (header, printed)
 
 
 def _escalations(escalations: list[dict], notes: list[str], labels: dict[str, str]):

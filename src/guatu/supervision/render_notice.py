@@ -120,6 +120,21 @@ def notice_parts(event) -> dict:
 def notice_docx(event) -> bytes:
     with translation.override(settings.LANGUAGE_CODE):  # a 公文 in the city's language
         parts = notice_parts(event)
+    return gongwen_docx(parts)
+
+
+def notice_pdf(event) -> bytes:
+    """The notice as an A4 PDF (WeasyPrint), page numbers "— 1 —" at the foot."""
+    with translation.override(settings.LANGUAGE_CODE):
+        parts = notice_parts(event)
+    return gongwen_pdf(parts)
+
+
+def gongwen_docx(parts: dict) -> bytes:
+    """A 公文 in Word from its *parts* (``notice_parts``' keys, and ``copied``: the 抄送
+    line, when it has one): the office's mark in red over the red rule with the number, the
+    title, 主送, the text, the table of facts, 落款 and 成文日期, 抄送, page numbers. The
+    notices and the 交办单 (``render_assignment``) are laid out by it."""
     title = " ".join(part for part in (parts["title"], parts["number"]) if part)
     document = gbt9704_document(author=parts["office"], title=title)
     # The office's mark alone is shorter than a bulletin's: it fits one line at 30 pt.
@@ -144,18 +159,20 @@ def notice_docx(event) -> bytes:
     _paragraph(document, parts["office"], indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT)
     paragraph = _paragraph(document, indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT)
     set_font(paragraph.add_run(parts["written"]), BODY_FONT, SIZE_3)
+    if parts.get("copied"):
+        _paragraph(document, indent=False)
+        _paragraph(document, parts["copied"], indent=False)
     _page_number_footer(document, document.sections[0])
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
 
 
-def notice_pdf(event) -> bytes:
-    """The notice as an A4 PDF (WeasyPrint), page numbers "— 1 —" at the foot."""
+def gongwen_pdf(parts: dict) -> bytes:
+    """The same 公文 as an A4 PDF (WeasyPrint), page numbers "— 1 —" at the foot."""
     from weasyprint import CSS, HTML
 
-    with translation.override(settings.LANGUAGE_CODE):
-        html = render_to_string("supervision/notice_print.html", {"notice": notice_parts(event)})
+    html = render_to_string("supervision/notice_print.html", {"notice": parts})
     # Our own stylesheet, handed to WeasyPrint as a stylesheet: never through a template.
     style = CSS(string=NOTICE_CSS.read_text(encoding="utf-8"))
     return HTML(string=html).write_pdf(stylesheets=[style])

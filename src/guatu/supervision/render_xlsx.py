@@ -3,10 +3,11 @@
 The printed bulletin (Word, PDF, HTML) shows the first rows of a long list and
 points here for the rest. Sheets, in order: towns, departments, red items,
 early warnings, blockers, accountability, and when the bulletin has them the
-deadlines' chances, the time nodes at risk, the node adjustments and 投资月报 (every
-project's month of investment) (the level above's bulletin: one sheet, its cities ranked). Each
-sheet's header is bold on a grey fill and frozen; cells that a spreadsheet
-would read as a formula are written as text (``common.spreadsheet.safe_row``).
+deadlines' chances, the time nodes at risk, the node adjustments, 投资月报 (every
+project's month of investment) and 问题清单 (every problem of the period's three lists)
+(the level above's bulletin: one sheet, its cities ranked). Each sheet's header is
+bold on a grey fill and frozen; cells that a spreadsheet would read as a formula are
+written as text (``common.spreadsheet.safe_row``).
 """
 
 import io
@@ -18,7 +19,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from guatu.common.spreadsheet import book_properties, safe_row
-from guatu.supervision.render_docx import region_columns
+from guatu.supervision.render_docx import problem_rows, region_columns
 
 #: A sheet: its title, its header and its rows.
 Sheet = tuple[str, list[str], list[list]]
@@ -44,6 +45,8 @@ def render_xlsx(content: dict, labels: dict[str, str]) -> bytes:
         sheets.append(_adjustments(content["adjustments"], labels))
     if content.get("investment"):
         sheets.append(_investment(content["investment"]["projects"], labels))
+    if content.get("problems"):  # bulletins computed before the 问题清单 have none
+        sheets.append(_problems(content["problems"], labels))
     return _book(sheets, content)
 
 
@@ -286,5 +289,47 @@ def _investment(projects: list[dict], labels: dict[str, str]) -> Sheet:
                 p["reason"],
             ]
             for p in projects
+        ],
+    )
+
+
+def _problems(problems: dict, labels: dict[str, str]) -> Sheet:
+    """问题清单: every problem of the period's 新增, 推进中 and 已销号, with its 文号, where it
+    is, its category, level (the number and the name), colour, unit, person, 时限 (ISO) and
+    state."""
+    return (
+        labels["problems_sheet"],
+        [
+            labels["problem_list"],
+            labels["problem_number"],
+            labels["project"],
+            labels["item"],
+            labels["problem"],
+            labels["problem_category"],
+            labels["level"],
+            labels["problem_level"],
+            labels["problem_colour"],
+            labels["unit"],
+            labels["person"],
+            labels["problem_due"],
+            labels["problem_state"],
+        ],
+        [
+            [
+                r["list"],
+                r["number"],
+                r["project"],
+                r["item"],
+                r["description"],
+                r["category"],
+                r["level"],
+                r["level_name"],
+                labels.get(f"colour_{r['colour']}", ""),
+                r["unit"],
+                r["person"],
+                r["due"],
+                r["state"],
+            ]
+            for r in problem_rows(problems, labels)
         ],
     )

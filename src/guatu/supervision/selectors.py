@@ -1,6 +1,6 @@
 """Read paths for supervision: which bulletins a user may see; which rungs of the ladder,
 and where each stands with its unit's answer (整改反馈); each unit's score of a year and
-what makes it up."""
+what makes it up, with how fast it answers and closes its problems (shown, not scored)."""
 
 from dataclasses import dataclass
 from datetime import date
@@ -14,6 +14,7 @@ from guatu.accounts.models import Role
 from guatu.org.clock import city_time, city_today
 from guatu.org.models import City
 from guatu.org.selectors import oversees_cities
+from guatu.problems.selectors import UnitPace, unit_pace
 from guatu.supervision.models import Bulletin, EscalationEvent, NoticeReply, Score
 
 
@@ -185,6 +186,11 @@ class UnitScore:
     score: Decimal
     periods: int
     parts: list[ScorePart]
+    #: The town's or department's id.
+    key: int | None = None
+    #: 问题清单: the median days from 交办 to the first 反馈 and to 销号 (``score_pace``);
+    #: shown beside the score, never weighted into it.
+    pace: UnitPace | None = None
 
 
 def _period_points(parts: dict) -> dict[str, float]:
@@ -219,9 +225,21 @@ def apportion(values: list[float], total: Decimal, step: Decimal = TENTH) -> lis
     return [(f * step).quantize(step) for f in floors]
 
 
-def unit_scores(*, year: int, unit: str) -> list[UnitScore]:
+def score_pace(city: City | None, year: int) -> dict[tuple[str, int], UnitPace]:
+    """Each unit's pace on its problems for the scores page of *year*: the median calendar
+    days from 交办 to the first 反馈 and to 销号, over the problems 交办ed by the year's end
+    (or today, in the year under way) — ``problems.selectors.unit_pace``."""
+    if city is None:
+        return {}
+    return unit_pace(city, until=min(date(year, 12, 31), city_today(city)))
+
+
+def unit_scores(
+    *, year: int, unit: str, pace: dict[tuple[str, int], UnitPace] | None = None
+) -> list[UnitScore]:
     """Each town's (*unit* ``town``) or department's (``department``) score of *year*, best
-    first, with what makes it up (``SCORE_RULES``)."""
+    first, with what makes it up (``SCORE_RULES``) and, from *pace* (``score_pace``), how
+    fast it answers and closes its problems."""
     by_unit: dict[int, list] = {}
     names: dict[int, str] = {}
     scores = Score.objects.filter(year=year, **{f"{unit}__isnull": False}).select_related(unit)
@@ -251,6 +269,7 @@ def unit_scores(*, year: int, unit: str) -> list[UnitScore]:
             else:
                 figure = Decimal(sum(int(s.parts.get(rule) or 0) for s in periods))
             parts.append(ScorePart(rule, str(label), figure, kind == "share", value))
-        result.append(UnitScore(names[key], shown, n, parts))
+        found = (pace or {}).get((unit, key))
+        result.append(UnitScore(names[key], shown, n, parts, key=key, pace=found))
     result.sort(key=lambda u: (-u.score, u.name))
     return result
