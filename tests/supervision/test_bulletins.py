@@ -84,7 +84,8 @@ def test_the_content_follows_the_seed_page(draft):
     content = draft.content
     assert content["period"] == "2019-W46" and content["as_of"] == "2019-11-15"
     assert content["title"].startswith("关于永康市重点项目推进情况的通报")
-    assert sum(content["counts"].values()) == 55
+    # The story's 55 work items and 龙山镇小微企业园's 34 前期 tasks (docs/PREWORK.md).
+    assert sum(content["counts"].values()) == 55 + 34
     assert any(r["item"].startswith("金温铁路外迁") for r in content["red_items"])
     assert content["towns"][-1]["name"] == "古山镇"
     assert any("3户未签约" in b["description"] for b in content["blockers"])
@@ -200,7 +201,7 @@ def test_the_excel_workbook_reads_back(draft):
     book = load_workbook(io.BytesIO(render.to_xlsx(draft.content)))
     assert book.sheetnames == [
         "镇街区", "部门", "红灯事项", "预警事项", "卡点", "问责", "目标达成概率", "进度风险",
-        "节点调整", "投资月报",
+        "节点调整", "投资月报", render.labels()["problems_sheet"],  # 问题清单
     ]  # fmt: skip
     assert list(book["节点调整"].iter_rows(values_only=True))[1][:2] == ("舟山镇", 1)
     towns = list(book["镇街区"].iter_rows(values_only=True))

@@ -39,7 +39,8 @@ def wall_rows(
     statuses: dict | None = None,
     baseline: int | None = None,
 ) -> list[WallRow]:
-    """The chart's rows, grouped by town or phase, each with its hover text.
+    """The chart's rows, grouped by town or phase, each with its hover text; the 前期
+    items (made from the city's template) come first, in a band of their own.
 
     The project page passes the *items* (with town and phase loaded) and
     *statuses* it already has, so nothing is computed twice.
@@ -54,6 +55,7 @@ def wall_rows(
     def key(item: WorkItem):
         owner = item.phase if group == "phase" else item.town
         return (
+            not item.prework_code,  # the 前期 band first (docs/PREWORK.md)
             owner.order if owner else 999,
             getattr(owner, "pk", 0),
             item.early_start,
@@ -65,6 +67,7 @@ def wall_rows(
     today = city_today(project.city)
     words = _TipWords()
     whole = _("(whole project)")
+    prework = _("preliminary approvals (前期)")
     rows = []
     for item in sorted(items, key=key):
         status = statuses.get(item.pk)
@@ -72,7 +75,7 @@ def wall_rows(
         flag = _node_flag(item, status, today)
         rows.append(
             WallRow(
-                group=str(owner) if owner else whole,
+                group=prework if item.prework_code else str(owner) if owner else whole,
                 name=item.name,
                 start=item.early_start,
                 finish=item.early_finish,
