@@ -205,7 +205,8 @@ def test_a_review_is_the_offices_and_is_never_changed_by_a_ledger(moved):
     # … and reading the same export again changes nothing.
     again = ledger_import(source=io.BytesIO(export), name="x.xlsx", actor=office, city=city)
     assert again.ok and again.reviews.counts["created"] == 0
-    assert again.blockers.counts == {"created": 0, "updated": 0, "unchanged": 5}
+    # The story's five 卡点 and the three problems of the demo's 问题清单.
+    assert again.blockers.counts == {"created": 0, "updated": 0, "unchanged": 8}
     assert again.progress.counts["created"] == again.progress.counts["updated"] == 0
 
 
@@ -294,8 +295,10 @@ def test_a_blocker_goes_forward_only_and_is_checked_at_its_cells(moved):
     result = ledger_import(source=wrong, name="x.xlsx", actor=office, city=city)
     found = {(p.row, p.column.split("（")[1][:-1]) for p in result.problems}
     assert found == {(resolved, "状态"), (open_row, "限期"), (open_row, "责任部门")}, found
-    before = Blocker.objects.filter(status=Blocker.Status.ESCALATED).count()
+    # 已上报: still open, its unit asks for the next level of coordination (问题清单).
+    asking = Blocker.objects.filter(status=Blocker.Status.OPEN, escalation_requested=True)
+    before = asking.count()
     escalated = _edited(export, "卡点", {f"{status}{open_row}": "已上报"})
     result = ledger_import(source=escalated, name="x.xlsx", actor=office, city=city)
     assert result.ok and result.blockers.counts["updated"] == 1
-    assert Blocker.objects.filter(status=Blocker.Status.ESCALATED).count() == before + 1
+    assert asking.count() == before + 1

@@ -56,6 +56,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.core.cache import cache
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 from django.test import Client, override_settings
 
@@ -128,6 +129,19 @@ WRITTEN_BY_READS = {
 # --- B, given one object of every kind a route names --------------------------------------
 
 
+def pdf_bytes() -> bytes:
+    """A real one-page PDF (evidence must open as a PDF)."""
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
 def b_extras(b) -> dict[str, list]:
     """Build B's objects of every kind (as its own users would have them) and return
     B's ids in the shape of ``two_cities.a_ids``."""
@@ -136,7 +150,7 @@ def b_extras(b) -> dict[str, list]:
     from guatu.core.enterprise import complete_credit_code
     from guatu.notify.models import Kind, Notice, Robot
     from guatu.parks.models import Application, CriteriaSet, Enterprise, Park, ParkUnit
-    from guatu.problems.services import problem_close
+    from guatu.problems.services import problem_assign, problem_close, problem_reply
     from guatu.progress.models import ReportPhoto
     from guatu.progress.services import blocker_open, report_submit
     from guatu.projects.models import Dependency
@@ -195,6 +209,23 @@ def b_extras(b) -> dict[str, list]:
                 )
             )
         problem_close(actor=office, blocker=blockers[1], text="建德已迁改")
+        # 问题清单: B's first problem 交办ed (its 交办单) and answered with a PDF.
+        problem_assign(
+            actor=office,
+            blocker=blockers[0],
+            category="clearance",
+            level=1,
+            action_required="建德乾潭段月底前完成迁坟",
+            owner_department=b.department,
+            responsible_person="建德联系人",
+            due_on=date(2019, 11, 29),
+        )
+        answered = problem_reply(
+            actor=b.users[Role.DEPARTMENT],
+            blocker=blockers[0],
+            text="建德已迁坟一处",
+            files=[SimpleUploadedFile("建德反馈.pdf", pdf_bytes(), "application/pdf")],
+        )
         adjustment = adjustment_propose(
             actor=town_user, work_item=b.item, reason="建德征迁延期", new_duration_days=90
         )
@@ -291,6 +322,9 @@ def b_extras(b) -> dict[str, list]:
         "item": [b.item.pk],
         "report": [report.pk, later.pk],
         "blocker": [blockers[0].pk, blockers[1].pk],
+        "assigned_problem": [blockers[0].pk],
+        "problem_file": [answered.files.get().pk],
+        "leader": [b.users[Role.LEADER].pk],
         "adjustment": [adjustment.pk],
         "adjustment_file": [evidence.pk],
         "reply_file": [answer_file.pk],

@@ -209,7 +209,7 @@ def sheet_rows(sheet) -> list[list[str]]:
 LISTS = {
     "projects": ("/projects/", "小微", "department={ziran}", "name", 1),
     "items": ("/items/", "征地1", "town={shizhu}", "name", 1),
-    "blockers": ("/blockers/", "未签约", "town={shizhu}", "person", 6),
+    "blockers": ("/blockers/", "未签约", "town={shizhu}", "department", 9),
     "reports": ("/reports/", "征地1", "town={shizhu}", "reported_on", 0),
     "escalations": ("/escalations/", "征地2", "level=notice", "item", 2),
     "bulletins": ("/bulletins/", "第46周", "status=draft", "title", 1),
@@ -344,8 +344,10 @@ def test_light_filter_uses_the_lights_the_page_shows(world, office_client):
 
 def test_the_blocker_board_shows_the_unresolved_overdue_first(world, office_client):
     rows = all_pages(office_client, "/blockers/")
-    assert rows and rows[0][8].endswith("（已逾期）")
-    overdue = [row for row in rows if "已逾期" in row[8]]
+    # The 问题清单's columns: 时限, 交办单, problem, colour, level, category, item, project,
+    # town, department, status (10), resolved on.
+    assert rows and rows[0][10].endswith("（已逾期）")
+    overdue = [row for row in rows if "已逾期" in row[10]]
     assert rows[: len(overdue)] == overdue
 
 
