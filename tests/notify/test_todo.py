@@ -45,7 +45,7 @@ def test_each_role_lands_on_what_waits_for_it(demo):
         "problem_level": 1,
         "answer_late": 1,
     }
-    assert kinds("leader") == {"red_items": 3}  # the railway's task force is the leader's
+    assert kinds("leader") == {"red_items": 3}  # the projects the leader owns: the railway
     assert kinds("town_shizhu") == {"report_to_file": 1, "notice_answer": 1, "blocker_assigned": 1}
     assert kinds("admin") == {}  # the system administrator runs the system, not the office
 

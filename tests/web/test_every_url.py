@@ -13,6 +13,7 @@ from django.urls import URLResolver, get_resolver
 from guatu.accounts.models import User
 from guatu.org.models import City, Town
 from guatu.parks.models import Application, Park
+from guatu.progress.models import Blocker
 from guatu.projects.models import Project, WorkItem
 from guatu.supervision.models import EscalationEvent
 from guatu.supervision.services import bulletin_draft
@@ -49,7 +50,9 @@ def concrete(route: str, values: dict[str, str]) -> list[str]:
     found, missing = route, route
     for name in re.findall(r"<(?:\w+:)?(\w+)>", route):
         key = f"{route.split('/')[0]}.{name}"
-        real = values.get(key, values.get(name, "1"))
+        # Two segments first: supervision/agenda and supervision/problems name different things.
+        deeper = f"{'/'.join(route.split('/')[:2])}.{name}"
+        real = values.get(deeper, values.get(key, values.get(name, "1")))
         found = re.sub(rf"<(?:\w+:)?{name}>", real, found, count=1)
         missing = re.sub(
             rf"<(?:\w+:)?{name}>", "99999999" if "int:" in route else "zz", missing, count=1
@@ -76,6 +79,10 @@ def values(demo, django_db_blocker):
             "bulletins.pk": str(bulletin.pk),
             "escalations.pk": str(EscalationEvent.objects.order_by("pk").first().pk),
             "applications.pk": str(Application.objects.order_by("pk").first().pk),
+            "supervision.pk": str(User.objects.get(username="leader").pk),
+            "supervision/problems.pk": str(
+                Blocker.objects.filter(number__isnull=False).order_by("pk").first().pk
+            ),
             "projects.fmt": "svg",
             "bulletins.fmt": "docx",
             "kind": "thumb",

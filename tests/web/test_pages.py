@@ -59,7 +59,14 @@ def test_every_role_can_read_the_project_page(demo, username):
 
 def test_the_task_force_lead_comes_first(demo):
     text = sign_in("leader").get("/projects/jintai-railway/").text
-    assert text.index("组长</strong>") < text.index("副组长</strong>") < text.index("成员</strong>")
+    # The lead, the deputy, the 五合一 (issue 34), then the members.
+    assert (
+        text.index("<td>组长</td>")
+        < text.index("<td>副组长</td>")
+        < text.index("<td>责任领导</td>")
+        < text.index("<td>施工负责人</td>")
+        < text.index("<td>成员</td>")
+    )
 
 
 def test_an_unknown_project_is_404(demo):

@@ -31,6 +31,7 @@ from guatu.problems.api import router as problems_router
 from guatu.progress.api import router as progress_router
 from guatu.projects.api import EDIT_OPERATIONS
 from guatu.projects.api import router as plans_router
+from guatu.projects.prework_api import router as prework_router
 from guatu.risk.api import router as risk_router
 from guatu.supervision.bulletin_api import router as bulletins_router
 from guatu.supervision.region_api import router as region_router
@@ -207,4 +208,5 @@ api.add_router("/", region_router)
 api.add_router("/", bulletins_router)
 api.add_router("/", replies_router)
 api.add_router("/", investment_router)
+api.add_router("/", prework_router)
 api.add_router("/", problems_router)

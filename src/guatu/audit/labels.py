@@ -81,6 +81,8 @@ ACTIONS = {
     "project_create": _("project created"),
     "project_import_mspdi": _("plan imported from Microsoft Project"),
     "project_update": _("project changed"),
+    "prework_apply": _("前期 nodes made from the template"),
+    "prework_template_save": _("前期 template changed"),
     "report_correct": _("progress report corrected"),
     "report_form": _("progress report form opened"),
     "report_review": _("above-target report reviewed"),

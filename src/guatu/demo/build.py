@@ -25,7 +25,9 @@ from guatu.core.periods import parse_period
 from guatu.core.units import convert
 from guatu.demo import scenario
 from guatu.demo.investment import build_investment
+from guatu.demo.leaders import build_leaders
 from guatu.demo.parks import build_parks
+from guatu.demo.prework import build_prework
 from guatu.demo.problems import build_problems
 from guatu.demo.scenario import TODAY, Item, ProjectSpec
 from guatu.notify.models import Robot, Rules
@@ -125,6 +127,7 @@ def _build() -> None:
     users = _users(towns, departments)
     for spec in scenario.projects():
         _project(spec, city, towns, villages, departments, users)
+    build_leaders(users, departments)
     StatusRuleSet.objects.create(
         city=city,
         version=1,
@@ -139,6 +142,7 @@ def _build() -> None:
     _escalations(users["supervisor"])
     _adjustments(users)
     build_investment(city, users)
+    build_prework(users["supervisor"])  # after 计划开工 is set (demo.investment)
     build_problems(city, users, departments)
     build_parks(city, towns, users["supervisor"])
 

@@ -87,7 +87,7 @@ STORIES = (
         "石柱镇",
         preparation="组卷报批中，施工图设计已完成（示例）",
         content="标准厂房12万平方米及配套（示例）",
-        leader="胡志强（示例）",
+        leader="王立新（示例）",
     ),
     Story(
         "park-gushan",
@@ -169,7 +169,7 @@ STORIES = (
         "经济开发区",
         preparation="设计、组卷报批进行中（示例）",
         content="标准厂房15万平方米及研发楼（示例）",
-        leader="胡志强（示例）",
+        leader="王立新（示例）",
         october_missing=True,
         in_library=False,
     ),

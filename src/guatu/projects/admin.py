@@ -29,8 +29,22 @@ def _errors_at_fields(form, error: ValidationError) -> None:
 
 
 class TaskForceInline(admin.TabularInline):
+    """The 工作专班, read here: it is written on the project's 工作专班 page, through
+    ``projects.task_force.task_force_save`` (the office's role, the rows' checks, audited)."""
+
     model = TaskForceMember
     extra = 0
+    fields = ["role", "name", "title", "unit", "department", "phone", "user"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(Phase)

@@ -17,13 +17,14 @@ from ninja import Field, File, Form, Router, Schema
 from ninja.files import UploadedFile
 from ninja.responses import Status
 
+from guatu.accounts.models import User
 from guatu.common.bounds import Day, Days, Quantity
 from guatu.core.limits import MAX_DAYS
 from guatu.org.models import Department, Town
 from guatu.org.selectors import current_city
 from guatu.projects.interchange import project_export_mspdi, project_import_upload
 from guatu.projects.models import Dependency, Phase, Project, WorkItem
-from guatu.projects.selectors import next_item_order
+from guatu.projects.selectors import next_item_order, task_force_in_order
 from guatu.projects.services import (
     MAX_INVESTMENT,
     Link,
@@ -117,6 +118,28 @@ _CODE_HELP = (
 )
 
 
+class LeaderOut(Schema):
+    """The project's 包联市领导: a user of the city with the role leader."""
+
+    id: int = Field(description="The leader's user id (what ``leader`` takes in a write).")
+    name: str = Field(description="The leader's name as written.")
+
+
+class TaskForceMemberOut(Schema):
+    """A member of the project's 工作专班."""
+
+    role: str = Field(
+        description="lead (组长), deputy (副组长), leader (责任领导), unit_head (牵头单位负责人), "
+        "resident (驻点干部), owner_liaison (业主联络人), builder_head (施工负责人), member (成员)"
+    )
+    role_label: str = Field(description="The role's name in the request's language.")
+    name: str
+    title: str
+    unit: str = Field(description="Where the person works when not one of the city's departments.")
+    department: str | None = Field(description="The city's department, when one.")
+    phone: str
+
+
 class MasterDataOut(Schema):
     """The project's master data (项目信息) as every project representation carries it."""
 
@@ -134,11 +157,40 @@ class MasterDataOut(Schema):
     responsible_town: str | None = Field(description="The responsible town's name.")
     preparation: str = Field(description="前期进展")
     lead_department: str = Field(description="牵头单位: the owner department's full name.")
+    leader: LeaderOut | None = Field(description="包联市领导: the city leader who owns it.")
+    task_force: list[TaskForceMemberOut] = Field(
+        description="工作专班: the lead first, then the 五合一 roles, then the members."
+    )
+
+
+def leader_out(project: Project) -> dict | None:
+    leader = project.leader
+    if leader is None:
+        return None
+    return {"id": leader.pk, "name": leader.get_full_name() or leader.username}
+
+
+def task_force_out(project: Project) -> list[dict]:
+    """The 专班 in its order (``task_force_in_order``: prefetched rows are used as read)."""
+    return [
+        {
+            "role": member.role,
+            "role_label": str(member.get_role_display()),
+            "name": member.name,
+            "title": member.title,
+            "unit": member.unit,
+            "department": member.department.name if member.department_id else None,
+            "phone": member.phone,
+        }
+        for member in task_force_in_order(project)
+    ]
 
 
 def master_data(project: Project) -> dict:
     """*project*'s master data as ``MasterDataOut`` takes them (one place for every API)."""
     return {
+        "leader": leader_out(project),
+        "task_force": task_force_out(project),
         "project_code": project.project_code,
         "builder": project.builder,
         "total_investment": project.total_investment,
@@ -154,6 +206,12 @@ def master_data(project: Project) -> dict:
         "preparation": project.preparation,
         "lead_department": project.owner_department.name,
     }
+
+
+_LEADER_HELP = (
+    "包联市领导: the user id of a city leader of the project's city (null: none); "
+    "any other user is refused at this field."
+)
 
 
 class MasterDataIn(Schema):
@@ -174,6 +232,7 @@ class MasterDataIn(Schema):
     responsible_leader: str = Field("", max_length=50)
     responsible_town: int | None = Field(None, ge=1, le=2**62, description="A town's id")
     preparation: str = Field("", max_length=200, description="前期进展")
+    leader: int | None = Field(None, ge=1, le=2**62, description=_LEADER_HELP)
 
 
 class ProjectIn(MasterDataIn):
@@ -207,6 +266,7 @@ class ProjectPatch(Schema):
     responsible_leader: str | None = Field(None, max_length=50)
     responsible_town: int | None = Field(None, ge=1, le=2**62)
     preparation: str | None = Field(None, max_length=200)
+    leader: int | None = Field(None, ge=1, le=2**62, description=_LEADER_HELP)
 
 
 class ProjectEditOut(MasterDataOut):
@@ -283,6 +343,12 @@ def _units(values: dict) -> dict:
             values[name] = ""
     if "responsible_town" in values:
         values["responsible_town"] = _one(Town, values["responsible_town"], "responsible_town")
+    if values.get("leader") is not None:
+        # Another city's user is not found in this city (the scope): refused at the field.
+        found = User.objects.filter(pk=values["leader"]).first()
+        if found is None:
+            raise ValidationError({"leader": [_("Choose a city leader of the project's city.")]})
+        values["leader"] = found
     if "owner_department" in values:
         values["owner_department"] = _one(
             Department, values["owner_department"], "owner_department"
@@ -338,7 +404,8 @@ def project_new(request, payload: ProjectIn):
 )
 def project_one(request, code: str):
     project = get_object_or_404(
-        Project.objects.select_related("owner_department", "responsible_town"), code=code
+        Project.objects.select_related("owner_department", "responsible_town", "leader"),
+        code=code,
     )
     return _project_out(project)
 

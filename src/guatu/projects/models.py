@@ -476,3 +476,101 @@ class Dependency(models.Model):
     def __str__(self) -> str:
         lag = f"{self.lag_days:+d}" if self.lag_days else ""
         return f"{self.predecessor} → {self.successor} ({self.type}{lag})"
+
+
+class PreworkTemplate(models.Model):
+    """A city's 前期 template: the approvals its projects go through before 开工
+    (docs/PREWORK.md). Made from ``core.prework.DEFAULT`` on first use; the office edits it."""
+
+    city = models.OneToOneField(
+        "org.City", on_delete=models.CASCADE, related_name="prework_template"
+    )
+    updated_at = models.DateTimeField(_("changed at"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = CityScopedManager("city")
+    everywhere = UnscopedManager()
+
+    class Meta:
+        verbose_name = _("前期 template")
+        verbose_name_plural = _("前期 templates")
+
+    def __str__(self) -> str:
+        return str(_("前期 template"))
+
+
+class PreworkNode(models.Model):
+    """One node of a 前期 template: 项目建议书批复, 用地预审与选址意见书 …"""
+
+    template = models.ForeignKey(PreworkTemplate, on_delete=models.CASCADE, related_name="nodes")
+    code = models.SlugField(_("code"), max_length=36)
+    name = models.CharField(_("name"), max_length=120)
+    duration_days = models.PositiveIntegerField(_("duration (working days)"), default=0)
+    department = models.ForeignKey(
+        "org.Department",
+        verbose_name=_("要素 department"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    order = models.PositiveIntegerField(_("display order"), default=0)
+
+    objects = CityScopedManager("template__city")
+    everywhere = UnscopedManager()
+
+    class Meta:
+        verbose_name = _("前期 node")
+        verbose_name_plural = _("前期 nodes")
+        ordering = ["template", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["template", "code"], name="projects_preworknode_code")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PreworkLink(models.Model):
+    """A link between two nodes of a 前期 template: in series (FS) or side by side (SS, FF)."""
+
+    class Kind(models.TextChoices):
+        FS = "FS", _("finish-to-start")
+        SS = "SS", _("start-to-start")
+        FF = "FF", _("finish-to-finish")
+
+    template = models.ForeignKey(PreworkTemplate, on_delete=models.CASCADE, related_name="links")
+    predecessor = models.ForeignKey(
+        PreworkNode, verbose_name=_("predecessor"), on_delete=models.CASCADE, related_name="+"
+    )
+    successor = models.ForeignKey(
+        PreworkNode, verbose_name=_("successor"), on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(_("type"), max_length=2, choices=Kind.choices, default=Kind.FS)
+    lag_days = models.IntegerField(_("lag (working days)"), default=0)
+
+    objects = CityScopedManager("template__city")
+    everywhere = UnscopedManager()
+
+    class Meta:
+        verbose_name = _("前期 link")
+        verbose_name_plural = _("前期 links")
+        ordering = ["template", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["predecessor", "successor"], name="projects_preworklink_pair"
+            ),
+            models.CheckConstraint(
+                condition=~Q(predecessor=F("successor")), name="projects_preworklink_not_self"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.predecessor} → {self.successor} ({self.kind})"

@@ -4,8 +4,19 @@ from datetime import date
 from decimal import Decimal
 from itertools import pairwise
 
-from django.db.models import Case, Count, IntegerField, Max, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    IntegerField,
+    Max,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 
+from guatu.accounts.models import Role, User
 from guatu.projects.models import (
     SCHEDULE_FIELDS,
     Dependency,
@@ -29,13 +40,50 @@ def project_list() -> QuerySet[Project]:
     )
 
 
+def led_by(user) -> QuerySet[Project]:
+    """The projects *user* owns as their 包联市领导 (``Project.leader``), in the list's order.
+
+    The one rule for "a leader's projects": the dashboard's 我包联的项目, the leader's
+    待办 (red items), the monthly 会办 agenda and the problems waiting for them all ask
+    here. None for anyone who is not a leader (an empty queryset)."""
+    if not getattr(user, "is_authenticated", False) or user.role != Role.LEADER:
+        return Project.objects.none()
+    return Project.objects.filter(leader=user).order_by("programme", "start_date", "code")
+
+
+def city_leaders(city) -> QuerySet[User]:
+    """The city's 市领导 who may own a project: active users of *city* with the role
+    leader, by name (the project form's choices, the agenda's list)."""
+    return User.everywhere.filter(city=city, role=Role.LEADER, is_active=True).order_by(
+        "full_name", "username"
+    )
+
+
+#: The order of a 工作专班: the lead, deputies, the 五合一 roles, then the members.
+ROLE_RANK = {role: n for n, role in enumerate(TaskForceMember.Role.values)}
+
+
 def project_task_force(*, project: Project) -> QuerySet[TaskForceMember]:
-    """Return the 工作专班 lead first, then deputies, then members."""
+    """Return the 工作专班 lead first, then deputies, the 五合一 roles, then members."""
     rank = Case(
-        *(When(role=role, then=Value(n)) for n, role in enumerate(TaskForceMember.Role.values)),
+        *(When(role=role, then=Value(n)) for role, n in ROLE_RANK.items()),
         output_field=IntegerField(),
     )
     return project.task_force.select_related("department").order_by(rank, "id")
+
+
+def task_force_prefetch() -> Prefetch:
+    """The 专班 of many projects read in one query (``prefetch_related``)."""
+    return Prefetch("task_force", queryset=TaskForceMember.objects.select_related("department"))
+
+
+def task_force_in_order(project: Project) -> list[TaskForceMember]:
+    """*project*'s 专班 in ``project_task_force``'s order, from ``task_force_prefetch``'s
+    rows when they were read (a list of projects), else in one query."""
+    members = project.task_force.all()
+    if "task_force" not in getattr(project, "_prefetched_objects_cache", {}):
+        members = members.select_related("department")
+    return sorted(members, key=lambda member: (ROLE_RANK.get(member.role, 99), member.pk))
 
 
 #: The work-item fields the project page reads (the rest stays in the database).
@@ -45,6 +93,7 @@ TABLE_FIELDS = (
     "name",
     "kind",
     "joint",
+    "prework_code",
     "phase__name",
     "phase__order",
     "town__name",

@@ -31,6 +31,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from guatu.access import can_manage_projects, require
+from guatu.accounts.models import Role
 from guatu.audit.services import audit_record
 from guatu.common.bounds import MAX_QUANTITY
 from guatu.core.errors import CoreError
@@ -74,6 +75,7 @@ MASTER_FIELDS = (
     "groundbreaking",
     "main_content",
     "responsible_leader",
+    "leader",
     "responsible_town",
     "preparation",
 )
@@ -92,8 +94,9 @@ TEXT_FIELDS = (
 )
 #: The fields of a project its schedule is computed from: changing one reschedules it.
 PROJECT_SCHEDULE_INPUTS = frozenset({"start_date", "deadline", "calendar"})
-#: Codes the project pages' own addresses use (``/projects/new/``, ``/projects/import/``).
-RESERVED_CODES = frozenset({"new", "import"})
+#: Codes the project pages' own addresses use (``/projects/new/``, ``/projects/import/``,
+#: ``/projects/prework/``).
+RESERVED_CODES = frozenset({"new", "import", "prework"})
 
 
 def _bounds_problems(values: dict[str, Any], days: tuple[str, ...], numbers: dict) -> dict:
@@ -181,6 +184,8 @@ def _master_problems(city, values: dict[str, Any], project: Project | None) -> d
     town = values.get("responsible_town")
     if town is not None and town.city_id != city.pk:
         problems["responsible_town"] = [_("Choose a town of the project's city.")]
+    if (found := leader_problem(city, values.get("leader"))) is not None:
+        problems["leader"] = [found]
 
     def merged(name: str):
         return values[name] if name in values else getattr(project, name, None)
@@ -198,6 +203,26 @@ def _master_problems(city, values: dict[str, Any], project: Project | None) -> d
             % {"finish": finish.isoformat(), "start": start.isoformat()}
         ]
     return problems
+
+
+def leader_problem(city, leader) -> str | None:
+    """What is wrong with *leader* as the 包联市领导 of a project of *city* (None: nothing,
+    or no leader): a user of another city, a user whose role is not city leader, or one
+    who can no longer sign in. The form, the API and the admin all ask here."""
+    if leader is None:
+        return None
+    if leader.city_id != city.pk:
+        return _("Choose a city leader of the project's city.")
+    if leader.role != Role.LEADER:
+        return _(
+            "%(name)s is not a city leader (市领导): only a user with the role city leader "
+            "can be a project's 包联市领导."
+        ) % {"name": leader.get_full_name() or leader.username}
+    if not leader.is_active:
+        return _("%(name)s can no longer sign in: choose an active city leader.") % {
+            "name": leader.get_full_name() or leader.username
+        }
+    return None
 
 
 def project_check(*, city, values: dict[str, Any], project: Project | None = None) -> None:

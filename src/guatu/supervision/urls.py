@@ -1,6 +1,6 @@
 from django.urls import path
 
-from guatu.supervision import reply_views, views
+from guatu.supervision import agenda_views, reply_views, views
 
 app_name = "supervision"
 urlpatterns = [
@@ -15,4 +15,21 @@ urlpatterns = [
     path("reply-files/<int:pk>", reply_views.reply_file_view, name="reply-file"),
     path("escalations/<int:pk>/notice.pdf", views.notice_pdf_view, name="notice-pdf"),
     path("scores/", views.score_view, name="scores"),
+    path(
+        "supervision/problems/<int:pk>/assignment.docx",
+        views.assignment_view,
+        name="problem-assignment-docx",
+    ),
+    path(
+        "supervision/problems/<int:pk>/assignment.pdf",
+        views.assignment_pdf_view,
+        name="problem-assignment-pdf",
+    ),
+    path("supervision/agenda/", agenda_views.agenda_list_view, name="agenda"),
+    path(
+        "supervision/agenda/<int:pk>/agenda.docx",
+        agenda_views.agenda_docx_view,
+        name="agenda-docx",
+    ),
+    path("supervision/agenda/<int:pk>/agenda.pdf", agenda_views.agenda_pdf_view, name="agenda-pdf"),
 ]

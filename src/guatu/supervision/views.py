@@ -2,30 +2,38 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
-from guatu.access import can_see_escalation, is_supervisor
+from guatu.access import can_answer_problem, can_see_escalation, is_supervisor, reads_everything
 from guatu.common.pages import bad_query
 from guatu.core.periods import period_label
 from guatu.org.clock import city_today
 from guatu.org.selectors import current_city, current_city_or_404
+from guatu.problems.selectors import with_answer_state
+from guatu.progress.models import Blocker
 from guatu.projects.models import Project
 from guatu.supervision import render as formats
 from guatu.supervision.bulletins import ladder_choices
 from guatu.supervision.lists import BULLETINS, ESCALATIONS
 from guatu.supervision.models import Bulletin, EscalationEvent, Score
 from guatu.supervision.notices import default_body, fields, template_text
+from guatu.supervision.render_assignment import (
+    assignment_docx,
+    assignment_filename,
+    assignment_pdf,
+)
 from guatu.supervision.render_notice import notice_docx, notice_filename, notice_pdf
 from guatu.supervision.selectors import (
     answer_states,
     bulletins_visible,
     divisions_above,
     escalations_visible,
+    score_pace,
     unit_scores,
 )
 from guatu.supervision.services import (
@@ -301,6 +309,46 @@ def _notice_event(request: HttpRequest, pk: int) -> EscalationEvent:
     return event
 
 
+def _assigned_problem(request: HttpRequest, pk: int) -> Blocker:
+    """A problem's 交办单: read by the office, the leaders and the problem's own unit (its
+    owner department, or the town of its item); a problem not yet 交办ed has none."""
+    blocker = get_object_or_404(
+        with_answer_state(
+            Blocker.objects.select_related(
+                "work_item__project__city", "work_item__project__leader", "town", "owner_department"
+            )
+        ),
+        pk=pk,
+    )
+    if blocker.number is None:
+        raise Http404("this problem has no 交办单 yet")
+    if not (reads_everything(request.user) or can_answer_problem(request.user, blocker)):
+        raise PermissionDenied("another unit's 交办单")
+    return blocker
+
+
+@login_required
+def assignment_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """A problem's 交办单 in Word, named as the office files it (交办单-石柱镇-….docx)."""
+    blocker = _assigned_problem(request, pk)
+    response = HttpResponse(assignment_docx(blocker), content_type=CONTENT_TYPES["docx"])
+    response["Content-Disposition"] = content_disposition_header(
+        True, assignment_filename(blocker, "docx")
+    )
+    return response
+
+
+@login_required
+def assignment_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The same 交办单 as a PDF that opens in the browser (a town official's phone)."""
+    blocker = _assigned_problem(request, pk)
+    response = HttpResponse(assignment_pdf(blocker), content_type=CONTENT_TYPES["pdf"])
+    response["Content-Disposition"] = content_disposition_header(
+        False, assignment_filename(blocker, "pdf")
+    )
+    return response
+
+
 @login_required
 def score_view(request: HttpRequest) -> HttpResponse:
     asked = request.GET.get("year", "").strip()
@@ -310,12 +358,13 @@ def score_view(request: HttpRequest) -> HttpResponse:
         )
     latest = Score.objects.order_by("-year").values_list("year", flat=True).first()
     year = int(asked) if asked else (latest or city_today(current_city()).year)
+    pace = score_pace(current_city(), year)
     return render(
         request,
         "supervision/scores.html",
         {
             "year": year,
-            "towns": unit_scores(year=year, unit="town"),
-            "departments": unit_scores(year=year, unit="department"),
+            "towns": unit_scores(year=year, unit="town", pace=pace),
+            "departments": unit_scores(year=year, unit="department", pace=pace),
         },
     )

@@ -1,4 +1,5 @@
-"""Forms of the office's project pages: a project, a work item, a link (前置关系).
+"""Forms of the office's project pages: a project, a work item, a link (前置关系), the
+工作专班's rows.
 
 Input schemas only: each field is bounded (``common.bounds``) and its choices are
 read per form in the request's city; the services (``projects.services``) check
@@ -7,13 +8,23 @@ again and decide, and their refusals are put back at the fields they name.
 
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from guatu.accounts.models import Role, User
 from guatu.common.bounds import DAY_VALIDATORS, MAX_QUANTITY
 from guatu.core.limits import MAX_DAYS
 from guatu.org.models import Department, Town
-from guatu.projects.models import Dependency, Phase, Project, WorkItem, unit_choices
+from guatu.projects.models import (
+    Dependency,
+    Phase,
+    Project,
+    TaskForceMember,
+    WorkItem,
+    unit_choices,
+)
 from guatu.projects.services import MAX_INVESTMENT
+from guatu.projects.task_force import MAX_MEMBERS, phone_problem
 from guatu.web.forms import DATE
 
 
@@ -71,6 +82,15 @@ class ProjectForm(forms.ModelForm):
     responsible_town = forms.ModelChoiceField(
         label=_("responsible town"), queryset=Town.objects.none(), required=False
     )
+    leader = forms.ModelChoiceField(
+        label=_("responsible city leader (包联市领导)"),
+        queryset=User.objects.none(),
+        required=False,
+        help_text=_(
+            "The city leader who owns the project (领导包联): their home lists it first and "
+            "their monthly 会办 agenda carries it."
+        ),
+    )
 
     class Meta:
         model = Project
@@ -83,6 +103,7 @@ class ProjectForm(forms.ModelForm):
             "deadline",
             "calendar",
             "description",
+            "leader",
             *MASTER_FIELDS,
         ]
         widgets = {
@@ -95,6 +116,15 @@ class ProjectForm(forms.ModelForm):
         # Read per form, in the request's city: a queryset made at import sees every city.
         self.fields["owner_department"].queryset = Department.objects.order_by("name")
         self.fields["responsible_town"].queryset = Town.objects.order_by("order", "name")
+        # The city's leaders only (``User.objects`` is the request's city), and the one
+        # the project has (kept when left alone): the service refuses any other user, at
+        # this field, on every path.
+        self.fields["leader"].queryset = User.objects.filter(
+            Q(role=Role.LEADER, is_active=True) | Q(pk=self.instance.leader_id or 0)
+        ).order_by("full_name", "username")
+        self.fields["leader"].label_from_instance = lambda user: (
+            user.get_full_name() or user.username
+        )
         for name in (
             "start_date",
             "deadline",
@@ -231,3 +261,43 @@ class LinkForm(forms.Form):
         if data.get("predecessor") and data.get("predecessor") == data.get("successor"):
             self.add_error("successor", _("A work item cannot depend on itself."))
         return data
+
+
+class TaskForceRowForm(forms.Form):
+    """One row of the 工作专班 page: a member's role, name, title, unit or department, phone.
+
+    Bounded here, judged by ``projects.task_force.task_force_save`` (which says what is
+    wrong at the row and field, on every path)."""
+
+    id = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1, max_value=2**62)
+    role = forms.ChoiceField(
+        label=_("role"), choices=TaskForceMember.Role.choices, initial=TaskForceMember.Role.MEMBER
+    )
+    name = forms.CharField(label=_("name"), max_length=50)
+    title = forms.CharField(label=_("title"), max_length=80, required=False)
+    unit = forms.CharField(label=_("unit"), max_length=100, required=False)
+    department = forms.ModelChoiceField(
+        label=_("department"), queryset=Department.objects.none(), required=False
+    )
+    phone = forms.CharField(label=_("phone"), max_length=30, required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = Department.objects.order_by("name")
+
+    def clean_phone(self) -> str:
+        phone = self.cleaned_data["phone"].strip()
+        if problem := phone_problem(phone):
+            raise forms.ValidationError(problem)
+        return phone
+
+
+#: The 工作专班 page's rows: the stored members, then blank rows to add to.
+TaskForceFormSet = forms.formset_factory(
+    TaskForceRowForm,
+    extra=3,
+    can_delete=True,
+    max_num=MAX_MEMBERS,
+    validate_max=True,
+    absolute_max=MAX_MEMBERS + 3,
+)

@@ -3,7 +3,7 @@
 from django.urls import path
 
 from guatu.web import my_work, views
-from guatu.web.views import project_edit
+from guatu.web.views import prework, project_edit, task_force
 
 app_name = "web"
 urlpatterns = [
@@ -16,9 +16,12 @@ urlpatterns = [
     path("reports/", views.report_list_view, name="report-list"),
     path("projects/import/", views.project_import_view, name="project-import"),
     path("projects/new/", project_edit.project_create_view, name="project-create"),
+    path("projects/prework/", prework.prework_template_view, name="prework"),
+    path("projects/<slug:code>/prework/", prework.prework_apply_view, name="project-prework"),
     path("projects/<slug:code>/edit/", project_edit.project_edit_view, name="project-edit"),
     path("projects/<slug:code>/items/new/", project_edit.item_create_view, name="item-create"),
     path("projects/<slug:code>/links/", project_edit.links_view, name="project-links"),
+    path("projects/<slug:code>/task-force/", task_force.task_force_view, name="project-task-force"),
     path(
         "projects/<slug:code>/links/<int:pk>/remove/",
         project_edit.link_remove_view,

@@ -58,7 +58,8 @@ DEPARTMENTS = [
 #: One login per role, printed by ``make demo``; every town and department
 #: also has its own (town_<suffix>, dept_<suffix>).
 ROLE_LOGINS = [
-    ("leader", "leader", "市领导（演示）", None, None),
+    ("leader", "leader", "王立新副市长（演示）", None, None),
+    ("leader_hu", "leader", "胡志强副市长（演示）", None, None),
     ("supervisor", "supervisor", "重点办督查员（演示）", None, None),
     ("dept_jiaotong", "department", "交通局联络员（演示）", None, "市交通运输局"),
     ("town_shizhu", "town", "石柱镇联络员（演示）", "石柱镇", None),

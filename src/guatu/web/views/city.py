@@ -5,6 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from guatu.access import can_report
+from guatu.accounts.models import Role
 from guatu.notify.todo import todo_of_request
 from guatu.org.clock import city_today
 from guatu.org.models import Town
@@ -12,6 +13,7 @@ from guatu.org.selectors import current_city, oversees_cities
 from guatu.progress.overview import progress_overview
 from guatu.progress.status import items_status, rules_in_force
 from guatu.projects.models import WorkItem
+from guatu.supervision.agenda import leader_home
 from guatu.web.dashboard import dashboard
 
 
@@ -22,10 +24,18 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
     city = current_city()
     if city is None:
         return redirect("web:project-list")
+    board = dashboard(city=city)
+    # A leader's home shows the projects they own first (领导包联).
+    led = leader_home(request.user, city, board.today) if request.user.role == Role.LEADER else None
     return render(
         request,
         "web/dashboard.html",
-        {"board": dashboard(city=city), "entries": todo_of_request(request)},
+        {
+            "board": board,
+            "entries": todo_of_request(request),
+            "led": led,
+            "agenda_month": f"{board.today:%Y-%m}",
+        },
     )
 
 

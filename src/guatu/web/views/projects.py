@@ -40,7 +40,7 @@ RECENT_REPORTS = 20
 @login_required
 def project_detail_view(request: HttpRequest, code: str) -> HttpResponse:
     project = get_object_or_404(
-        Project.objects.select_related("owner_department", "city"), code=code
+        Project.objects.select_related("owner_department", "city", "leader"), code=code
     )
     items = list(project_work_items(project=project))
     latest = latest_report_values(work_item_ids=[item.pk for item in items])
@@ -70,6 +70,10 @@ def project_detail_view(request: HttpRequest, code: str) -> HttpResponse:
             "rows": rows,
             "page": page,
             "critical_chains": critical_chains(items=items),
+            # 生成前期节点 (docs/PREWORK.md): offered before 开工 while the project has none.
+            "prework_offered": project.planned_groundbreaking is not None
+            and project.groundbreaking is None
+            and not any(item.prework_code for item in items),
             "late_items": late_items,
             "project_light": project_light,
             "early_warning": _("early warning"),
