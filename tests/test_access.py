@@ -8,7 +8,12 @@ from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, transaction
 
 from guatu.audit.models import AuditEntry
-from guatu.problems.services import problem_close, problem_reply, problem_request_level
+from guatu.problems.services import (
+    problem_assign,
+    problem_close,
+    problem_reply,
+    problem_request_level,
+)
 from guatu.progress.models import Blocker, ProgressReport
 from guatu.progress.services import (
     blocker_open,
@@ -98,6 +103,16 @@ def test_blockers_by_role(users, items, departments):
     with pytest.raises(PermissionDenied):
         problem_close(actor=users["town"], blocker=blocker, text="已签约")
     problem_request_level(actor=users["town"], blocker=blocker, reason="需市级协调")
+    problem_assign(
+        actor=users["supervisor"],
+        blocker=blocker,
+        category="clearance",
+        level=1,
+        action_required="完成签约",
+        owner_department=blocker.owner_department,
+        responsible_person="副镇长",
+        due_on=blocker.due_on,
+    )
     problem_reply(actor=users["department"], blocker=blocker, text="已签约")
     blocker.refresh_from_db()
     assert blocker.status == Blocker.Status.REPLIED
@@ -108,7 +123,7 @@ def test_blockers_by_role(users, items, departments):
         AuditEntry.objects.filter(allowed=True, action__regex=r"^(blocker|problem)_")
         .order_by("id")
         .values_list("action", flat=True)
-    ) == ["blocker_open", "blocker_escalate", "problem_reply", "problem_close"]
+    ) == ["blocker_open", "blocker_escalate", "problem_assign", "problem_reply", "problem_close"]
 
 
 def test_only_the_office_changes_plans_and_every_refusal_is_audited(users, make_item, project):

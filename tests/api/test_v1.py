@@ -140,11 +140,25 @@ def test_blockers_through_the_api(demo):
         leader, f"/api/v1/blockers/{blocker_id}/resolve", {"resolution": "x"}, leader_headers
     )
     assert refused.status_code == 403
+    office, office_headers = client_for("supervisor")
+    assigned = post(
+        office,
+        f"/api/v1/problems/{blocker_id}/assign",
+        {
+            "category": "site",
+            "level": 1,
+            "action_required": "打通便道",
+            "owner_department": target.owner_department_id,
+            "responsible_person": "副镇长",
+            "due_on": "2019-11-20",
+        },
+        office_headers,
+    )
+    assert assigned.status_code == 200, assigned.content
     answered = post(
         town, f"/api/v1/blockers/{blocker_id}/resolve", {"resolution": "已通"}, town_headers
     )
     assert answered.status_code == 200 and answered.json()["status"] == "replied"
-    office, office_headers = client_for("supervisor")
     done = post(
         office, f"/api/v1/blockers/{blocker_id}/resolve", {"resolution": "核实已通"}, office_headers
     )

@@ -121,6 +121,18 @@ def test_the_page_offers_each_role_its_step(blocker, users, settings, tmp_path):
     refused = page(users["leader"]).post(url, {"step": "close", "close-text": "x"})
     assert refused.status_code == 403
 
+    from guatu.problems.services import problem_assign
+
+    problem_assign(
+        actor=users["supervisor"],
+        blocker=blocker,
+        category="clearance",
+        level=1,
+        action_required="签约",
+        owner_department=blocker.owner_department,
+        responsible_person="副镇长",
+        due_on=date(2019, 11, 29),
+    )
     answer = page(users["department"]).post(
         url,
         {

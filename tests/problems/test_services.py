@@ -260,3 +260,37 @@ def test_the_rules_are_the_citys_and_checked(today_city, users):
         blue_days=2,
     )
     assert rules.version == 1
+
+
+def test_an_answer_is_to_a_assignment_and_dates_are_bounded(blocker, users):
+    """Seen in review: an answer before 交办 made negative 督查考核 days; a raise could
+    store year 9999; a control character broke every Word file."""
+    office = users["supervisor"]
+    with pytest.raises(ValidationError):
+        services.problem_reply(actor=users["department"], blocker=blocker, text="已签约")
+    with pytest.raises(ValidationError) as error:
+        assign(blocker, office, action_required="完成\x01签约")
+    assert "action_required" in error.value.message_dict
+    assign(blocker, office)
+    services.problem_request_level(actor=users["town"], blocker=blocker, reason="需协调")
+    for day in (date(9999, 12, 31), date(2019, 11, 14)):
+        with pytest.raises(ValidationError) as error:
+            services.problem_raise(actor=office, blocker=blocker, due_on=day)
+        assert "due_on" in error.value.message_dict
+        with pytest.raises(ValidationError) as error:
+            services.problem_decline(actor=office, blocker=blocker, reason="x", due_on=day)
+        assert "due_on" in error.value.message_dict
+
+
+def test_the_leader_hears_of_a_problem_assigned_at_level_3_and_a_close_settles_all(
+    blocker, users, project
+):
+    project.leader = users["leader"]
+    project.save()
+    office = users["supervisor"]
+    assign(blocker, office, level=3)
+    assert Notice.objects.filter(recipient=users["leader"], read_at__isnull=True).count() == 1
+    services.problem_close(actor=office, blocker=blocker, text="协调会已解决")
+    for who in ("leader", "department", "town"):
+        calls = Notice.objects.filter(recipient=users[who], read_at__isnull=True)
+        assert not calls.exclude(title__contains="销号").exclude(title__contains="closed"), who

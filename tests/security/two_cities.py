@@ -432,7 +432,12 @@ def problem_file(city: City) -> int:
     found = ProblemFile.objects.filter(step__blocker__work_item__project__city=city).first()
     if found is not None:
         return found.pk
-    blocker = Blocker.objects.filter(work_item__project__city=city, status="open").order_by("pk")[0]
+    blocker = Blocker.objects.filter(
+        work_item__project__city=city,
+        status="open",
+        number__isnull=False,
+        owner_department__users__role="department",
+    ).order_by("pk")[0]
     writer = PdfWriter()
     writer.add_blank_page(width=595, height=842)
     data = io.BytesIO()

@@ -5,7 +5,9 @@ import re
 import pytest
 from django.test import Client
 
+from guatu.accounts.models import User
 from guatu.audit.models import AuditEntry
+from guatu.problems.services import problem_assign
 from guatu.progress.models import Blocker, ProgressReport
 from guatu.projects.models import WorkItem
 
@@ -203,6 +205,16 @@ def test_blockers_from_the_item_page(demo):
         {"action": "resolve", "blocker": blocker.pk, "resolution": "x"},
     )
     assert refused.status_code == 403
+    problem_assign(  # the answer is to the office's 交办单
+        actor=User.objects.get(username="supervisor"),
+        blocker=blocker,
+        category="site",
+        level=1,
+        action_required="协调进场",
+        owner_department=blocker.owner_department,
+        responsible_person="副镇长",
+        due_on=blocker.due_on,
+    )
     owner = sign_in("dept_jiaotong")
     done = post(
         owner,

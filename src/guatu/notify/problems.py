@@ -105,7 +105,8 @@ def on_problem_stepped(step: ProblemStep) -> int:
         _settle("office", blocker)
         title = _("Problem assigned to you (%(number)s): %(project)s · %(problem)s") % words
         body = _("Required: %(text)s Answer by %(due)s (level: %(level)s).") % words
-        return _send(blocker, "unit", step.pk, title, body, unit=True)
+        sent = _send(blocker, "unit", step.pk, title, body, unit=True)
+        return sent + _to_leader(blocker, step, words, body)
     if kind == Step.REPLIED:
         _settle("unit", blocker)
         title = _("Problem answered, to verify: %(project)s · %(problem)s") % words
@@ -114,6 +115,10 @@ def on_problem_stepped(step: ProblemStep) -> int:
         )
     if kind in (Step.CLOSED, Step.RETURNED):
         _settle("office", blocker)
+        if kind == Step.CLOSED:  # nothing is asked of anyone any more
+            _settle("unit", blocker)
+            _settle("leader", blocker)
+            notices_settled(prefix=f"blocker:{blocker.pk}:")
         title = (
             _("Problem closed (销号): %(project)s · %(problem)s")
             if kind == Step.CLOSED
@@ -136,19 +141,25 @@ def on_problem_stepped(step: ProblemStep) -> int:
             title = _("Next level declined: %(project)s · %(problem)s") % words
             body = _("The level stays. The supervision office: %(text)s") % words
         sent = _send(blocker, "unit", step.pk, title, body, users=users, unit=True)
-        leader = blocker.work_item.project.leader
-        if kind == Step.RAISED and blocker.level >= 3 and leader is not None:
-            title = _("Problem for your instruction (%(level)s): %(project)s · %(problem)s") % words
-            sent += _send(blocker, "leader", step.pk, title, body, users=[leader])
+        if kind == Step.RAISED:
+            sent += _to_leader(blocker, step, words, body)
         return sent
     if kind == Step.INSTRUCTED:
         _settle("leader", blocker)
         title = _("Leader's instruction: %(project)s · %(problem)s") % words
         body = _("%(who)s: %(text)s") % {**words, "who": step.actor}
-        return _send(
-            blocker, "unit", step.pk, title, body, users=office_users(city=city), unit=True
-        )
+        sent = _send(blocker, "unit", step.pk, title, body, unit=True)
+        return sent + _send(blocker, "office", step.pk, title, body, users=office_users(city=city))
     return 0
+
+
+def _to_leader(blocker: Blocker, step: ProblemStep, words: dict, body: str) -> int:
+    """At level 3 or 4 the project's 包联市领导 hears it waits for their 批示."""
+    leader = blocker.work_item.project.leader
+    if blocker.level < 3 or leader is None:
+        return 0
+    title = _("Problem for your instruction (%(level)s): %(project)s · %(problem)s") % words
+    return _send(blocker, "leader", step.pk, title, body, users=[leader])
 
 
 # --- 待办 ------------------------------------------------------------------------------

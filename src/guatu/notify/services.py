@@ -27,6 +27,7 @@ from guatu.notify.sealed import Unreadable
 from guatu.org.clock import city_today
 from guatu.org.models import City, Department, Town
 from guatu.org.selectors import cities_below
+from guatu.progress.models import Blocker
 from guatu.progress.my_work import my_work, units_not_reported
 from guatu.progress.selectors import blocker_overdue, blockers_due_within
 from guatu.supervision.selectors import answers_due, answers_overdue
@@ -430,8 +431,9 @@ def blocker_alerts(city: City, today: date | None = None) -> int:
     rules = rules_for(city)
     today = today or city_today(city)
     queued = 0
+    # An answered problem waits for the office's 核实, not for its unit: no alert to it.
     open_ = blockers_due_within(today=today, days=rules.blocker_due_days).filter(
-        owner_department__city=city
+        owner_department__city=city, status=Blocker.Status.OPEN
     )
     for blocker in open_.select_related("work_item__project__owner_department", "owner_department"):
         overdue = blocker_overdue(blocker, today=today)

@@ -217,7 +217,7 @@ def _office_problems(city: City, today: date) -> list[TodoEntry]:
             "problem_level",
             _("Problems proposed for the next level"),
             _problem_rows(problems.to_decide(city, today)),
-            board + "?state=escalated",
+            board + "?state=proposed",
         ),
     ]
 
@@ -290,7 +290,8 @@ def _leader(user, city: City, today: date) -> list[TodoEntry]:
             "problem_instruct",
             _("Problems waiting for your instruction (批示)"),
             _problem_rows(problems.to_instruct(user, city, today)),
-            reverse("web:blocker-board") + "?level=3",
+            reverse("notify:todo") + "#problem_instruct",
+            shown=SHOWN * 5,
         ),
         # Listed in full on the 待办 page: the item list has no "my projects" filter.
         _entry(

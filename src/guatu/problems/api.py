@@ -81,7 +81,7 @@ class ProblemDetailOut(ProblemOut):
 
 
 class AssignIn(Schema):
-    category: str = Field(max_length=20)
+    category: str = Field(max_length=20, pattern=r"^[\w-]*$")
     level: Annotated[int, Field(ge=1, le=4)] = 1
     action_required: Text
     owner_department: Annotated[int, Field(ge=1, le=2**31 - 1)]
@@ -195,7 +195,7 @@ def problems(
     status: Literal["open", "replied", "resolved"] | None = None,
     level: Annotated[int, Field(ge=1, le=4)] | None = None,
     colour: Colour | None = None,
-    category: Annotated[str, Field(max_length=20)] | None = None,
+    category: Annotated[str, Field(max_length=20, pattern=r"^[\w-]*$")] | None = None,
     page: Annotated[int, Field(ge=1, le=10_000)] = 1,
 ):
     city = current_city_or_404()

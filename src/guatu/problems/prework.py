@@ -39,25 +39,31 @@ def prework_slips(city, today: date) -> list[Blocker]:
     if not items:
         return []
     statuses = items_status(items=items, as_of=today)
-    covered = set(
-        Blocker.objects.filter(work_item__in=items, source=Blocker.Source.PREWORK)
-        .exclude(status=Blocker.Status.RESOLVED)
-        .values_list("work_item_id", flat=True)
-    )
-    fresh = [item for item in items if item.pk not in covered and slipped(statuses.get(item.pk))]
-    if not fresh:
+    late = [item for item in items if slipped(statuses.get(item.pk))]
+    if not late:
         return []
     rules = rules_on(city, today)
     due = core.due_after(office_calendar(city), today, rules.days_at(1))
     opened = []
     with transaction.atomic():
-        for item in fresh:
+        # The late items' rows are the lock: two sweeps at once open one problem, not two.
+        list(
+            WorkItem.objects.select_for_update()
+            .filter(pk__in=[item.pk for item in late])
+            .values_list("pk")
+        )
+        covered = set(
+            Blocker.objects.filter(work_item__in=late, source=Blocker.Source.PREWORK)
+            .exclude(status=Blocker.Status.RESOLVED)
+            .values_list("work_item_id", flat=True)
+        )
+        for item in (item for item in late if item.pk not in covered):
             blocker = Blocker(
                 work_item=item,
                 town=item.town,
                 owner_department=item.owner_department or item.project.owner_department,
                 responsible_person=_("to be named"),
-                description=_("前期 node %(node)s has slipped: its time node passed unfinished.")
+                description=_("前期 node %(node)s has slipped: it is late against its plan.")
                 % {"node": item.name},
                 opened_on=today,
                 due_on=due,

@@ -128,10 +128,10 @@ def problem_assign(
     )
     if owner_department is None or owner_department.city_id != city.pk:
         errors["owner_department"] = [_("Choose a department of this city.")]
-    if due_on is None or due_on < today:
+    if due_on is None:
         errors["due_on"] = [_("The 时限 is today or later.")]
-    elif due_on.year > today.year + 5:
-        errors["due_on"] = [_("The 时限 is at most five years ahead.")]
+    elif problem := _due_problem(due_on, today):
+        errors["due_on"] = [problem]
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -177,6 +177,10 @@ def problem_reply(*, actor, blocker: Blocker, text: str, files: Sequence = ()) -
             if locked.status != Blocker.Status.OPEN:
                 raise ValidationError(
                     {"__all__": [_("This problem is not waiting for an answer.")]}
+                )
+            if locked.number is None:  # the answer is to a 交办单: the days count from it
+                raise ValidationError(
+                    {"__all__": [_("This problem is not assigned (交办) yet: nothing to answer.")]}
                 )
             today = city_today(_city(locked))
             locked.status = Blocker.Status.REPLIED
@@ -278,6 +282,17 @@ def proposal(blocker: Blocker, today: date) -> int | None:
     )
 
 
+def _due_problem(due_on: date | None, today: date) -> str | None:
+    """What is wrong with a new 时限: before today, or more than five years ahead."""
+    if due_on is None:
+        return None
+    if due_on < today:
+        return _("The 时限 is today or later.")
+    if due_on.year > today.year + 5:
+        return _("The 时限 is at most five years ahead.")
+    return None
+
+
 def problem_raise(
     *, actor, blocker: Blocker, due_on: date | None = None, note: str = ""
 ) -> ProblemStep:
@@ -290,8 +305,8 @@ def problem_raise(
     note = (note or "").strip()
     if problem := length_problem(note, TEXT_LIMIT):
         errors["note"] = [problem]
-    if due_on is not None and due_on < today:
-        errors["due_on"] = [_("The 时限 is today or later.")]
+    if problem := _due_problem(due_on, today):
+        errors["due_on"] = [problem]
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -319,8 +334,8 @@ def problem_decline(
     today = city_today(city)
     errors: dict[str, list[str]] = {}
     reason = _text(errors, "reason", reason, required=_("Say why the level stays."))
-    if due_on is not None and due_on < today:
-        errors["due_on"] = [_("The 时限 is today or later.")]
+    if problem := _due_problem(due_on, today):
+        errors["due_on"] = [problem]
     elif due_on is None and blocker.due_on < today:
         errors["due_on"] = [_("The 时限 has passed: give a new one.")]
     if errors:

@@ -23,7 +23,9 @@ from guatu.access import (
     can_instruct_problem,
     is_supervisor,
     reads_everything,
+    require,
 )
+from guatu.common.bounds import DAY_VALIDATORS
 from guatu.common.forms import MultipleFileField, MultipleFileInput
 from guatu.common.pages import apply_errors
 from guatu.core import problems as core
@@ -52,7 +54,9 @@ class AssignForm(forms.Form):
     )
     responsible_person = forms.CharField(label=gettext_lazy("Person responsible"), max_length=50)
     due_on = forms.DateField(
-        label=gettext_lazy("时限"), widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("时限"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=DAY_VALIDATORS,
     )
 
     def __init__(self, *args, city, rules: core.ProblemRules, **kwargs) -> None:
@@ -90,6 +94,7 @@ class RaiseForm(forms.Form):
         label=gettext_lazy("New 时限 (empty: the level's working days)"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
+        validators=DAY_VALIDATORS,
     )
     note = forms.CharField(
         label=gettext_lazy("Note"),
@@ -105,11 +110,36 @@ class DeclineForm(forms.Form):
         label=gettext_lazy("New 时限"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
+        validators=DAY_VALIDATORS,
     )
 
 
 class InstructForm(forms.Form):
     text = _text(gettext_lazy("Instruction (批示)"))
+
+
+#: The audit's name of each step (a refused one is logged under it).
+ACTIONS = {
+    "assign": "problem_assign",
+    "reply": "problem_reply",
+    "close": "problem_close",
+    "return": "problem_return",
+    "request": "blocker_escalate",
+    "raise": "problem_raise",
+    "decline": "problem_decline",
+    "instruct": "problem_instruct",
+}
+
+
+def _may(user, blocker: Blocker, step: str) -> bool:
+    """Whether *user*'s role takes *step* at all (the state is the service's to judge)."""
+    if step == "reply":
+        return can_answer_problem(user, blocker)
+    if step == "request":
+        return can_escalate_blocker(user, blocker)
+    if step == "instruct":
+        return can_instruct_problem(user, blocker)
+    return is_supervisor(user)
 
 
 def _allowed(user, blocker: Blocker, facts, step: str) -> bool:
@@ -211,8 +241,9 @@ def detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         step = request.POST.get("step", "")
         if step not in FORMS:
             raise Http404
-        if not _allowed(user, blocker, facts, step):
-            raise PermissionDenied
+        # A role that never takes the step: 403, audited. A step the problem has moved
+        # past meanwhile (another office closed it): the service says why on the form.
+        require(_may(user, blocker, step), user=user, action=ACTIONS[step], target=blocker)
         form = form_for(step, request.POST, request.FILES)
         if form.is_valid():
             try:
@@ -233,7 +264,7 @@ def detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     offered = [
         (step, bound.get(step) or form_for(step))
         for step in FORMS
-        if _allowed(user, blocker, facts, step)
+        if _allowed(user, blocker, facts, step) or step in bound
     ]
     return render(
         request,
@@ -292,7 +323,9 @@ class RulesForm(forms.Form):
         label=gettext_lazy("Blue when due within (working days)"), min_value=0, max_value=60
     )
     valid_from = forms.DateField(
-        label=gettext_lazy("Valid from"), widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("Valid from"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=DAY_VALIDATORS,
     )
     note = forms.CharField(label=gettext_lazy("Note"), max_length=200, required=False)
 
@@ -346,7 +379,7 @@ def rules_view(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("The new rules are saved."))
                 return redirect("problems:rules")
     elif request.method == "POST":
-        raise PermissionDenied
+        require(False, user=request.user, action="problem_rules", target=city)
     versions = ProblemRuleSet.objects.filter(city=city).select_related("created_by")
     return render(
         request,

@@ -6,6 +6,7 @@ report may be given in another unit of the same dimension as its work item
 dimension is refused with a message that says why.
 """
 
+import re
 from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
@@ -112,11 +113,16 @@ def report_record(reports) -> list[Prior]:
     ]
 
 
+_CONTROL = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f]")
+
+
 def length_problem(text: str, limit: int) -> str | None:
     """The message for a text longer than *limit* characters (TextFields keep no limit),
     or holding a NUL character (PostgreSQL stores none in a text column: a 500 there)."""
     if "\x00" in text:
         return _("The text contains a NUL character; remove it.")
+    if _CONTROL.search(text):  # no document (Word, XML) can carry them
+        return _("The text contains a control character; remove it.")
     if len(text) <= limit:
         return None
     return _("At most %(limit)d characters (this has %(length)d).") % {

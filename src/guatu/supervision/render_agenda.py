@@ -30,6 +30,7 @@ from guatu.supervision.render_docx import (
     _page_number_footer,
     _paragraph,
     _table,
+    docx_text,
     gbt9704_document,
     masthead,
     numbered,
@@ -212,7 +213,7 @@ def agenda_docx(agenda: Agenda) -> bytes:
     _paragraph(document, indent=False)
     _paragraph(document, parts["office"], indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT)
     paragraph = _paragraph(document, indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT)
-    set_font(paragraph.add_run(parts["written"]), BODY_FONT, SIZE_3)
+    set_font(paragraph.add_run(docx_text(parts["written"])), BODY_FONT, SIZE_3)
     _page_number_footer(document, document.sections[0])
     out = io.BytesIO()
     document.save(out)

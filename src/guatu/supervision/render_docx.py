@@ -14,6 +14,7 @@ the notices' too (``render_notice``).
 """
 
 import io
+import re
 from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -63,6 +64,16 @@ def set_font(run, name: str, size: Pt, bold: bool = False, color: RGBColor | Non
     return run
 
 
+#: Characters XML 1.0 cannot carry (python-docx refuses them): a 卡点 typed with one must
+#: not take a whole document down.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def docx_text(text) -> str:
+    """*text* as a Word run can hold it (control characters dropped)."""
+    return _NOT_XML.sub("", str(text))
+
+
 def _paragraph(
     document,
     text: str = "",
@@ -83,7 +94,7 @@ def _paragraph(
     if indent:
         fmt.first_line_indent = Pt(32)  # two characters of 三号
     if text:
-        set_font(paragraph.add_run(text), font, size, bold, color)
+        set_font(paragraph.add_run(docx_text(text)), font, size, bold, color)
     return paragraph
 
 
@@ -181,12 +192,12 @@ def _table(document, header: list[str], rows: list[list[str]]) -> None:
     _row_property(table.rows[0], "w:tblHeader")
     _row_property(table.rows[0], "w:cantSplit")
     for cell, text in zip(table.rows[0].cells, header, strict=True):
-        set_font(cell.paragraphs[0].add_run(text), HEADING_FONT, Pt(12))
+        set_font(cell.paragraphs[0].add_run(docx_text(text)), HEADING_FONT, Pt(12))
     for values in rows:
         row = table.add_row()
         _row_property(row, "w:cantSplit")
         for cell, text in zip(row.cells, values, strict=True):
-            set_font(cell.paragraphs[0].add_run(str(text)), BODY_FONT, Pt(12))
+            set_font(cell.paragraphs[0].add_run(docx_text(text)), BODY_FONT, Pt(12))
 
 
 def _row_property(row, name: str) -> None:

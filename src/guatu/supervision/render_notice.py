@@ -31,6 +31,7 @@ from guatu.supervision.render_docx import (
     _page_number_footer,
     _paragraph,
     _table,
+    docx_text,
     gbt9704_document,
     masthead,
     set_font,
@@ -158,7 +159,7 @@ def gongwen_docx(parts: dict) -> bytes:
     _paragraph(document, indent=False)
     _paragraph(document, parts["office"], indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT)
     paragraph = _paragraph(document, indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT)
-    set_font(paragraph.add_run(parts["written"]), BODY_FONT, SIZE_3)
+    set_font(paragraph.add_run(docx_text(parts["written"])), BODY_FONT, SIZE_3)
     if parts.get("copied"):
         _paragraph(document, indent=False)
         _paragraph(document, parts["copied"], indent=False)

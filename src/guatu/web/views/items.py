@@ -190,7 +190,9 @@ def _item_context(user, item: WorkItem, forms: _ItemForms) -> dict:
         "blockers": item.blockers.select_related("owner_department").order_by("due_on"),
         "report_form": forms.report if can_report(user, item) else None,
         "blocker_form": forms.blocker if can_open_blocker(user, item) else None,
-        "may_manage": {b.pk: can_answer_problem(user, b) for b in item.blockers.all()},
+        "may_manage": {
+            b.pk: is_supervisor(user) or can_answer_problem(user, b) for b in item.blockers.all()
+        },
         "may_review": is_supervisor(user),
         "may_see_photos": can_see_photos(user, item),
         "open_adjustment": item.adjustments.filter(status__in=["pending", "reviewed"]).first(),

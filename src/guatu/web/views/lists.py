@@ -222,6 +222,7 @@ BLOCKER_STATES = {
     "open": lambda b, today: b.status == Blocker.Status.OPEN,
     "escalated": lambda b, today: b.escalation_requested and b.status == Blocker.Status.OPEN,
     "replied": lambda b, today: b.status == Blocker.Status.REPLIED,
+    "proposed": lambda b, today: b.facts.proposed is not None,
     "resolved": lambda b, today: b.status == Blocker.Status.RESOLVED,
 }
 
@@ -232,6 +233,7 @@ def _blocker_state_choices():
         ("overdue", _("overdue")),
         ("open", Blocker.Status.OPEN.label),
         ("escalated", _("asks for the next level")),
+        ("proposed", _("proposed for the next level")),
         ("replied", Blocker.Status.REPLIED.label),
         ("resolved", Blocker.Status.RESOLVED.label),
     ]
