@@ -5,7 +5,6 @@ the node adjustments sent up — and nothing of the other leader's."""
 
 import io
 import re
-import time
 
 import pdfplumber
 import pytest
@@ -152,13 +151,11 @@ def test_a_project_without_a_leader_is_on_no_agenda(leaders):
     assert "park-xixi" not in listed and len(listed) == 6
 
 
-def test_every_agenda_of_the_demo_in_word_and_pdf_within_ten_seconds(leaders):
+def test_every_agenda_of_the_demo_in_word_and_pdf(leaders):
+    # How long they take is bench/agenda.py's to say (docs/PERFORMANCE.md), not a test's.
     city = City.objects.get()
-    started = time.perf_counter()
     files = [(agenda_docx(one), agenda_pdf(one)) for one in agendas(city, 2019, 11)]
-    seconds = time.perf_counter() - started
     assert len(files) == 2 and all(docx[:2] == b"PK" and pdf[:5] == b"%PDF-" for docx, pdf in files)
-    assert seconds <= 10, seconds
 
 
 def test_the_files_over_the_page(leaders):
