@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, transaction
 
 from guatu.audit.models import AuditEntry
+from guatu.org.clock import city_today
 from guatu.problems.services import (
     problem_assign,
     problem_close,
@@ -111,7 +112,7 @@ def test_blockers_by_role(users, items, departments):
         action_required="完成签约",
         owner_department=blocker.owner_department,
         responsible_person="副镇长",
-        due_on=blocker.due_on,
+        due_on=city_today(blocker.work_item.project.city),
     )
     problem_reply(actor=users["department"], blocker=blocker, text="已签约")
     blocker.refresh_from_db()

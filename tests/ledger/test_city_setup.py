@@ -268,3 +268,11 @@ def test_a_wrong_kind_or_mobile_is_named_at_its_cell():
     text = "\n".join(str(p) for p in result.problems)
     assert "镇街区" in text and "乡" in text and "手机号" in text and "11" in text
     assert not City.objects.filter(name="示例市").exists()
+
+
+def test_a_first_password_never_starts_like_a_formula():
+    """Seen in CI: a password beginning with "-" went into the CSV as "'-…" (the formula
+    guard), and the person typing what they read could not sign in."""
+    from guatu.ledger.city_setup import initial_password
+
+    assert not any(initial_password()[0] in "-+=@_" for _ in range(3000))

@@ -467,6 +467,16 @@ def _order(check: CellChecker, *, default: int, key: str = "order") -> int:
     return int(raw)
 
 
+def initial_password() -> str:
+    """A first password to hand out: it never begins with a character a spreadsheet reads
+    as a formula (a leading "-"), which the CSV of passwords would carry
+    behind an apostrophe the person must not type."""
+    while True:
+        password = secrets.token_urlsafe(9)
+        if password[0].isalnum():
+            return password
+
+
 def _hash(password: str) -> str:
     return make_password(password)
 
@@ -486,7 +496,7 @@ def _write(plan: _Plan) -> tuple[City, list[tuple[str, str, str]]]:
             Department(city=city, **row) for row in plan.departments
         )
     }
-    passwords = [secrets.token_urlsafe(9) for _ in plan.users]
+    passwords = [initial_password() for _ in plan.users]
     # Hashing is slow on purpose; hashlib lets threads run side by side.
     with ThreadPoolExecutor(max_workers=8) as pool:
         hashes = list(pool.map(_hash, passwords))
