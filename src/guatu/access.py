@@ -178,6 +178,11 @@ def can_manage_task_force(user) -> bool:
     return is_supervisor(user)
 
 
+def can_edit_places(user) -> bool:
+    """Where projects, items and towns lie on the map (their geometry, map files): the office."""
+    return is_supervisor(user)
+
+
 def can_read_agenda(user, leader) -> bool:
     """A leader's monthly 会办 agenda: the leader's own, or any leader's for the office
     (which prepares the meetings); towns and departments read none."""

@@ -17,7 +17,12 @@ from guatu.core.schedule_io import CELL_TEMPLATE
 def translate(error: CoreError) -> str:
     """Return *error*'s message in the active language."""
     params = {key: _translate_value(value) for key, value in error.params.items()}
-    return gettext(error.template) % params
+    message = gettext(error.template) % params
+    place = getattr(error, "place", None)  # where in a file (core.geo: "feature 3")
+    if place:
+        separator = "：" if (get_language() or "").startswith("zh") else ": "
+        return gettext(place[0]) % place[1] + separator + message
+    return message
 
 
 def _translate_value(value: Any) -> Any:

@@ -19,6 +19,7 @@ from ninja.security import HttpBearer
 from ninja.security import SessionAuth as NinjaSessionAuth
 
 from guatu.accounts.tokens import PasswordChangeRequired, token_user
+from guatu.api.geo import router as geo_router
 from guatu.baselines.api import router as baselines_router
 from guatu.intake.api import router as intake_router
 from guatu.investment.api import router as investment_router
@@ -210,3 +211,4 @@ api.add_router("/", replies_router)
 api.add_router("/", investment_router)
 api.add_router("/", prework_router)
 api.add_router("/", problems_router)
+api.add_router("/", geo_router)

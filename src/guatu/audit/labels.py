@@ -30,6 +30,8 @@ ACTIONS = {
     "blocker_open": _("blocker opened"),
     "blocker_resolve": _("blocker resolved"),
     "problem_assign": _("problem assigned (交办单 issued)"),
+    "place_set": _("place on the map set"),
+    "places_import": _("map file imported"),
     "problem_reply": _("problem answered (反馈)"),
     "problem_close": _("problem verified and closed (销号)"),
     "problem_return": _("problem answer returned"),

@@ -24,6 +24,7 @@ from guatu.baselines.services import (
 from guatu.core.periods import parse_period
 from guatu.core.units import convert
 from guatu.demo import scenario
+from guatu.demo.geometry import build_geometry
 from guatu.demo.investment import build_investment
 from guatu.demo.leaders import build_leaders
 from guatu.demo.parks import build_parks
@@ -145,6 +146,7 @@ def _build() -> None:
     build_prework(users["supervisor"])  # after 计划开工 is set (demo.investment)
     build_problems(city, users, departments)
     build_parks(city, towns, users["supervisor"])
+    build_geometry(city, users["supervisor"])
 
 
 def _adjustments(users: dict[str, User]) -> None:

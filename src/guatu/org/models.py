@@ -68,6 +68,24 @@ class City(models.Model):
         validators=[validate_time_zone],
         help_text=_("“Today” and every time shown follow it (IANA name, e.g. Asia/Shanghai)."),
     )
+    longitude = models.FloatField(
+        _("seat longitude"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Where the city's government sits (WGS84/CGCS2000 degrees): a map file's "
+            "coordinates must lie near it."
+        ),
+    )
+    latitude = models.FloatField(_("seat latitude"), null=True, blank=True)
+    photo_distance_m = models.PositiveIntegerField(
+        _("site photo distance (metres)"),
+        default=500,
+        help_text=_(
+            "A site photo whose camera position lies farther than this from its item's or "
+            "project's place on the map is flagged to the office."
+        ),
+    )
     bulletin_numbers = models.JSONField(
         _("bulletin numbers issued elsewhere"),
         default=dict,
@@ -122,6 +140,12 @@ class Town(models.Model):
     name = models.CharField(_("name"), max_length=50)
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.TOWN)
     order = models.PositiveSmallIntegerField(_("display order"), default=0)
+    geometry = models.JSONField(
+        _("boundary (GeoJSON)"),
+        null=True,
+        blank=True,
+        help_text=_("The town's outline, longitude-latitude (WGS84/CGCS2000)."),
+    )
 
     objects = CityScopedManager("city")
     everywhere = UnscopedManager()

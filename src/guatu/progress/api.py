@@ -8,6 +8,7 @@ at the root of /api/v1/ by ``guatu.api.v1``, which keeps these operations' ids.
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -34,7 +35,7 @@ from guatu.progress.services import (
     report_submit,
 )
 from guatu.progress.status import ItemStatus, items_status, projects_light
-from guatu.projects.api import MasterDataOut, master_data
+from guatu.projects.api import GEOMETRY_OUT, MasterDataOut, master_data
 from guatu.projects.models import Project, WorkItem
 from guatu.projects.selectors import project_list, task_force_prefetch
 
@@ -89,6 +90,7 @@ class ItemOut(Schema):
         description="At the recent pace (the 预警), not the schedule: see early_finish."
     )
     flag: str | None
+    geometry: dict[str, Any] | None = Field(None, description=GEOMETRY_OUT)
 
 
 class PhotoOut(Schema):
@@ -204,6 +206,7 @@ def _item_out(item: WorkItem, status: ItemStatus | None) -> ItemOut:
         forecast_finish=status.forecast_finish if status else None,
         # The wall chart's rule: a task with a time node of its own is judged against it.
         flag=(item_flag(item, status, city_today(item.project.city)) or None) if status else None,
+        geometry=item.geometry,
     )
 
 

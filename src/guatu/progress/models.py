@@ -354,6 +354,20 @@ class ReportPhoto(models.Model):
         default=False,
         help_text=_("The camera dates the photo more than 30 days before the report's date."),
     )
+    distance_m = models.PositiveIntegerField(
+        _("distance from the site (metres)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "How far the camera's position lies from the item's (or else the project's) place "
+            "on the map; empty when either is unknown."
+        ),
+    )
+    far_from_site = models.BooleanField(
+        _("taken far from the site"),
+        default=False,
+        help_text=_("Farther from the site than the city's site photo distance."),
+    )
 
     objects = CityScopedManager("report__work_item__project__city")
     everywhere = UnscopedManager()

@@ -146,6 +146,12 @@ class Project(models.Model):
         blank=True,
         help_text=_("Where a project not yet started stands: 用地报批, 施工许可 …"),
     )
+    geometry = models.JSONField(
+        _("place on the map (GeoJSON)"),
+        null=True,
+        blank=True,
+        help_text=_("A point, line or outline, longitude-latitude (WGS84/CGCS2000)."),
+    )
     supervised_from = models.DateField(
         _("under supervision from"),
         null=True,
@@ -365,6 +371,12 @@ class WorkItem(models.Model):
         help_text=_("Starts on its planned start whatever its predecessors do."),
     )
     order = models.PositiveIntegerField(_("display order"), default=0)
+    geometry = models.JSONField(
+        _("place on the map (GeoJSON)"),
+        null=True,
+        blank=True,
+        help_text=_("A point, line or outline, longitude-latitude (WGS84/CGCS2000)."),
+    )
     # The 倒排 schedule, written by schedule_recalculate whenever an input or the progress
     # changes: the plan with nothing reported (plan_*), then the schedule from the data date.
     plan_start = models.DateField(
