@@ -22,8 +22,8 @@ def _copy_organisation(snapshot) -> City:
     city_fields, towns, villages, departments, rules = snapshot
     city = City.objects.create(**city_fields)
     town_of = {
-        name: Town.objects.create(city=city, name=name, kind=kind, order=order)
-        for name, kind, order in towns
+        name: Town.objects.create(city=city, name=name, kind=kind, order=order, geometry=outline)
+        for name, kind, order, outline in towns
     }
     for town, name in villages:
         Village.objects.create(town=town_of[town], name=name)
@@ -42,9 +42,17 @@ def test_importing_an_export_into_an_empty_database_and_exporting_again_gives_th
         snapshot = (
             {
                 f: getattr(city, f)
-                for f in ("name", "code", "status_date", "office_name", "document_prefix")
+                for f in (
+                    "name",
+                    "code",
+                    "status_date",
+                    "office_name",
+                    "document_prefix",
+                    "longitude",
+                    "latitude",
+                )
             },
-            list(Town.objects.values_list("name", "kind", "order")),
+            list(Town.objects.values_list("name", "kind", "order", "geometry")),
             list(Village.objects.values_list("town__name", "name")),
             list(Department.objects.values_list("name", "short_name")),
             list(

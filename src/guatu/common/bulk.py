@@ -5,8 +5,9 @@ Django's ``bulk_create`` spends most of its time building SQL value by value
 builds one CASE per field that the database evaluates row by row, quadratic
 in the batch. These send one prepared statement with the rows as parameters:
 linear, and portable across SQLite and PostgreSQL. Values must already be
-what the column stores (dates, decimals, booleans, ids); no model ``save``
-or signal runs, as with ``bulk_create``.
+what the column stores (dates, decimals, booleans, ids), except JSON, which
+is encoded here as the database wants it; no model ``save`` or signal runs,
+as with ``bulk_create``.
 """
 
 from collections.abc import Iterable, Sequence
@@ -27,6 +28,7 @@ def rows_insert(model: type[models.Model], rows: Iterable[dict[str, Any]]) -> No
     marks = ", ".join(["%s"] * len(fields))
     sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({marks})"
     params = [tuple(row.get(name, defaults[name]) for name in names) for row in rows]
+    params = _json_encoded(fields, params)
     if params:
         with connection.cursor() as cursor:
             cursor.executemany(sql, params)
@@ -41,8 +43,23 @@ def rows_update(model: type[models.Model], fields: Sequence[str], rows: Sequence
     assignments = ", ".join(f"{quote(column)} = %s" for column in columns)
     pk = quote(model._meta.pk.column)
     sql = f"UPDATE {quote(model._meta.db_table)} SET {assignments} WHERE {pk} = %s"
+    rows = _json_encoded([model._meta.get_field(name) for name in fields], rows)
     with connection.cursor() as cursor:
         cursor.executemany(sql, rows)
+
+
+def _json_encoded(fields: Sequence[models.Field], rows: Sequence[tuple]) -> Sequence[tuple]:
+    """*rows* with the values of JSON fields (a geometry) as the database takes them."""
+    json = [i for i, field in enumerate(fields) if isinstance(field, models.JSONField)]
+    if not json:
+        return rows
+    prepared = []
+    for row in rows:
+        row = list(row)
+        for i in json:
+            row[i] = fields[i].get_db_prep_save(row[i], connection)
+        prepared.append(tuple(row))
+    return prepared
 
 
 def id_chunks(values: list[int], size: int = 900) -> list[list[int]]:

@@ -15,7 +15,7 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
@@ -29,6 +29,9 @@ from guatu.access import can_set_up_city, require
 from guatu.accounts.models import Role, User
 from guatu.accounts.roles import role_group_name
 from guatu.audit.services import audit_record
+from guatu.core.geo.measure import extent
+from guatu.core.geo.shapes import GeoError, geometry_checked
+from guatu.core.geo.text import geometry_from_text
 from guatu.core.ledger.cells import parse_bool, parse_number, plain_text
 from guatu.core.ledger.columns import SheetSpec
 from guatu.core.ledger.organisation import (
@@ -41,6 +44,7 @@ from guatu.core.ledger.organisation import (
     town_kind,
 )
 from guatu.core.ledger.workbook import Table
+from guatu.errors import translate
 from guatu.ledger.checking import (
     MAX_PROBLEMS,
     CellChecker,
@@ -204,6 +208,7 @@ def _check_city(tables: list[Table], plan: _Plan, problems: list[Problem]) -> bo
 def _check_towns(tables: list[Table], plan: _Plan, problems: list[Problem]) -> dict[str, int]:
     """The 镇街区, each once; return the row of each name."""
     towns: dict[str, int] = {}
+    outlines: list[tuple[CellChecker, int, Any, dict]] = []
     for table in tables:
         check = CellChecker(table, problems, None)
         for number, row in table.rows:
@@ -213,13 +218,38 @@ def _check_towns(tables: list[Table], plan: _Plan, problems: list[Problem]) -> d
             if kind is None:
                 check.fail("kind", _("expected 镇, 乡, 民族乡, 街道 or 开发区."))
             order = _order(check, default=len(towns) + 1)
+            geometry = None
+            if check.has("geometry"):
+                try:
+                    geometry = geometry_from_text(plain_text(check.raw("geometry")))
+                except GeoError as error:
+                    check.fail("geometry", translate(error))
             if name in towns:
                 check.fail("name", _("this 镇街区 is listed twice (first in row %(row)d).")
                            % {"row": towns[name]})  # fmt: skip
             elif name:
                 towns[name] = number
-                plan.towns.append({"name": name, "kind": kind or "town", "order": order})
+                town = {"name": name, "kind": kind or "town", "order": order, "geometry": geometry}
+                plan.towns.append(town)
+                if geometry is not None:
+                    outlines.append((check, number, row, geometry))
+    _check_outlines_together(outlines)
     return towns
+
+
+def _check_outlines_together(outlines: list[tuple[CellChecker, int, Any, dict]]) -> None:
+    """The towns' outlines lie near one another: each near the middle of them all (a town of
+    another city, or longitude and latitude swapped in one row, is named at its cell)."""
+    box = extent(geometry for _c, _n, _r, geometry in outlines)
+    if box is None:
+        return
+    middle = ((box[0] + box[2]) / 2, (box[1] + box[3]) / 2)
+    for check, number, row, geometry in outlines:
+        try:
+            geometry_checked(geometry, seat=middle)
+        except GeoError as error:
+            check.start(number, row)
+            check.fail("geometry", translate(error))
 
 
 def _check_villages(

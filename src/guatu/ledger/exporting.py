@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from guatu.common.spreadsheet import book_properties
+from guatu.core.geo.text import geometry_text
 from guatu.core.ledger.cells import format_links
 from guatu.core.ledger.columns import BLOCKERS, ITEMS, PROGRESS, PROJECTS
 from guatu.core.ledger.organisation import (
@@ -194,6 +195,7 @@ def _project_rows(city: City, projects: list[Project], today: date):
             project.responsible_leader or None,
             towns.get(project.responsible_town_id),
             project.preparation or None,
+            geometry_text(project.geometry) or None,
             light_label(lights[project.pk]) if project.pk in lights else None,
             project.early_finish,
         ]
@@ -229,6 +231,7 @@ def _item_rows(projects: list[Project], today: date):
             "late_finish",
             "total_float",
             "critical",
+            "geometry",
         )
     )
     code_of = {row[0]: row[2] for row in items}
@@ -267,6 +270,7 @@ def _item_rows(projects: list[Project], today: date):
             deadline,
             yes_no(fixed),
             format_links(sorted(links.get(pk, ()))),
+            geometry_text(row[22]) or None,
             light_label(status.light) if status else None,
             status.actual if status else None,
             *row[16:21],

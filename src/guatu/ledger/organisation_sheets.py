@@ -9,6 +9,7 @@ from datetime import date
 from openpyxl import Workbook
 
 from guatu.accounts.models import User
+from guatu.core.geo.text import geometry_text
 from guatu.core.ledger.organisation import (
     CALENDAR,
     CITY,
@@ -29,7 +30,7 @@ from guatu.progress.models import StatusRuleSet
 #: The template's example rows, one list per organisation sheet.
 EXAMPLE = (
     [["示例市", "339999", "Asia/Shanghai", "示例市重点项目建设管理办公室", "示重点办", None]],
-    [["石柱镇", "镇", 1], ["江南街道", "街道", 2], ["经济开发区", "区", 3]],
+    [["石柱镇", "镇", 1, None], ["江南街道", "街道", 2, None], ["经济开发区", "区", 3, None]],
     [["石柱镇", "石柱村"], ["石柱镇", "塘里村"]],
     [["示例市交通运输局", "交通局"], ["示例市自然资源和规划局", "自然资源局"]],
     [
@@ -73,7 +74,7 @@ def _city_row(city: City) -> list:
 
 def _town_rows(city: City):
     for town in Town.objects.filter(city=city).order_by("order", "name"):
-        yield [town.name, TOWN_KIND_LABELS[town.kind], town.order]
+        yield [town.name, TOWN_KIND_LABELS[town.kind], town.order, geometry_text(town.geometry)]
 
 
 def _village_rows(city: City):

@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any
 from django.utils.translation import gettext as _
 
 from guatu.core.errors import UnitError
+from guatu.core.geo.shapes import GeoError
+from guatu.core.geo.text import geometry_from_text
 from guatu.core.ledger.cells import (
     CellError,
     parse_amount,
@@ -27,6 +29,7 @@ from guatu.core.ledger.cells import (
 from guatu.core.ledger.workbook import Table
 from guatu.core.project_code import normalise_project_code
 from guatu.core.units import convert, parse_unit
+from guatu.errors import translate
 from guatu.ledger.checking import CellChecker
 from guatu.ledger.problems import Problem, expected
 from guatu.ledger.progress_sheet import ProgressSheet
@@ -45,6 +48,7 @@ from guatu.ledger.reference import (
 )
 from guatu.ledger.result import ImportResult
 from guatu.org.models import City
+from guatu.projects.geometry import city_seat
 from guatu.projects.models import Dependency, Project, WorkItem
 from guatu.projects.plan_lock import NODE_FIELDS, approved_baselines, locked_message, moved_fields
 from guatu.projects.services import MAX_INVESTMENT, project_code_problems
@@ -72,6 +76,7 @@ MASTER_FIELDS = (
     "responsible_leader",
     "responsible_town_id",
     "preparation",
+    "geometry",
 )
 PROJECT_FIELDS = (
     "name",
@@ -110,6 +115,7 @@ ITEM_FIELDS = (
     "planned_start",
     "deadline",
     "fixed",
+    "geometry",
 )
 #: Item fields by the column that sets them.
 ITEM_COLUMNS = {
@@ -126,6 +132,7 @@ ITEM_COLUMNS = {
     "planned_start": ("planned_start",),
     "deadline": ("deadline",),
     "fixed": ("fixed",),
+    "geometry": ("geometry",),
 }
 #: What a new item gets for a column its sheet does not have: the model's defaults.
 ITEM_DEFAULTS = {
@@ -169,6 +176,8 @@ class Plan:
     _codes_by_pk: dict[str, dict[int, str]] = field(default_factory=dict)
     #: A town's or department's official importing progress (None: the supervision office).
     reporter: Any = None
+    #: The city's seat, worked out on the first place read (a 1-tuple: None is an answer).
+    _seat: tuple[tuple[float, float] | None] | None = None
 
     # --- projects ------------------------------------------------------
 
@@ -279,6 +288,8 @@ class Plan:
         for name in ("planned_groundbreaking", "planned_completion", "groundbreaking"):
             if check.has(name):
                 values[name] = check.date(name)
+        if check.has("geometry"):
+            values["geometry"] = self._geometry(check)
         if check.has("responsible_town"):
             town = plain_text(check.raw("responsible_town"))
             values["responsible_town_id"] = self.reference.towns.get(town) if town else None
@@ -488,7 +499,20 @@ class Plan:
             values["deadline"] = check.date("deadline")
         if check.has("fixed"):
             values["fixed"] = bool(check.cell("fixed", parse_bool))
+        if check.has("geometry"):
+            values["geometry"] = self._geometry(check)
         return values
+
+    def _geometry(self, check: CellChecker) -> dict[str, Any] | None:
+        """The row's place on the map (WKT or "longitude, latitude"), checked by ``core.geo``
+        near the city; a problem is noted at the cell."""
+        if self._seat is None:
+            self._seat = (city_seat(self.city),)
+        try:
+            return geometry_from_text(plain_text(check.raw("geometry")), seat=self._seat[0])
+        except GeoError as error:
+            check.fail("geometry", translate(error))
+            return None
 
     def _check_references(self, check: CellChecker, values: dict[str, Any]) -> None:
         """The phase, 镇街区 and owner department, each by a name guatu knows."""

@@ -360,6 +360,36 @@ def on_report_to_review(report) -> int:
     )
 
 
+def on_photo_far(photo) -> int:
+    """A site photo whose camera stood far from its site (拍摄位置距项目 N 米) to the office,
+    as a report to look at: the figure may rest on a photo taken elsewhere."""
+    report = photo.report
+    item = report.work_item
+    title = _("Photo taken %(metres)s m from the site: %(item)s") % {
+        "metres": photo.distance_m,
+        "item": item.name,
+    }
+    body = _(
+        "%(who)s's report of %(date)s carries a photo whose camera position lies %(metres)s m "
+        "from the item's place on the map (the city allows %(most)s m)."
+    ) % {
+        "who": report.reported_by,
+        "date": report.reported_on.isoformat(),
+        "metres": photo.distance_m,
+        "most": item.project.city.photo_distance_m,
+    }
+    return notify(
+        city=item.project.city,
+        kind=Kind.REVIEW,
+        event=f"photo-far:{photo.pk}",
+        title=title,
+        body=body,
+        url=reverse("web:item-detail", args=[item.pk]),
+        users=office_users(city=item.project.city),
+        office=True,
+    )
+
+
 def report_reminders(city: City, today: date | None = None) -> int:
     """Two days and one day before the cut-off (the rules): each official's unreported items."""
     rules = rules_for(city)

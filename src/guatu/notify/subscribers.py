@@ -30,15 +30,20 @@ from guatu.notify.services import (
     on_escalation_resolved,
     on_escalations,
     on_notice_answered,
+    on_photo_far,
     on_report_reviewed,
     on_report_to_review,
 )
-from guatu.progress.models import ReportReview
+from guatu.progress.models import ReportPhoto, ReportReview
 
 
 def reports_stored(event: ReportsStored) -> None:
     """Every report above its target (超目标待核实) to the office, whatever path stored it,
-    unless already reviewed (a ledger carries the office's review with the report)."""
+    unless already reviewed (a ledger carries the office's review with the report); and
+    every site photo taken far from its site (``far_from_site``)."""
+    far = ReportPhoto.objects.filter(report__in=[r.pk for r in event.reports], far_from_site=True)
+    for photo in far.select_related("report__work_item__project__city"):
+        on_photo_far(photo)
     above = [report for report in event.reports if report.above_target]
     if not above:
         return

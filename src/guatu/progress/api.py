@@ -103,6 +103,13 @@ class PhotoOut(Schema):
     taken_early: bool = Field(
         description="The camera dates it more than 30 days before the report's date."
     )
+    distance_m: int | None = Field(
+        description="Metres from the camera's position to the item's (else the project's) "
+        "place on the map; null when either is unknown."
+    )
+    far_from_site: bool = Field(
+        description="Farther from the site than the city allows (拍摄位置距项目 N 米)."
+    )
 
 
 class ReportOut(Schema):
@@ -219,6 +226,8 @@ def _photo_out(photo: ReportPhoto) -> PhotoOut:
         latitude=photo.latitude,
         longitude=photo.longitude,
         taken_early=photo.taken_early,
+        distance_m=photo.distance_m,
+        far_from_site=photo.far_from_site,
     )
 
 

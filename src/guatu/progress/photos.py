@@ -20,6 +20,7 @@ from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
+from guatu.core.geo.measure import distance_m
 from guatu.org.clock import city_zone
 from guatu.progress.labels import photo_watermark_lines
 from guatu.progress.models import ReportPhoto
@@ -248,6 +249,9 @@ def save_photos(report, photos: Sequence[CheckedPhoto], written: list) -> None:
             longitude=photo.longitude,
             taken_early=local is not None and local.date() < report.reported_on - STALE_AFTER,
         )
+        record.distance_m, record.far_from_site = site_distance(
+            report.work_item, photo.longitude, photo.latitude
+        )
         lines = photo_watermark_lines(
             taken=local,
             latitude=photo.latitude,
@@ -264,6 +268,17 @@ def save_photos(report, photos: Sequence[CheckedPhoto], written: list) -> None:
             f"{stem}-shown.jpg", ContentFile(display_copy(photo.data, lines)), save=False
         )
         record.save(force_insert=True)
+
+
+def site_distance(item, longitude: float | None, latitude: float | None) -> tuple[int | None, bool]:
+    """Metres from where the camera was to *item*'s place (else its project's), and whether
+    that is farther than the city allows (``City.photo_distance_m``); (None, False) when
+    the photo has no position or the site no place: nothing is claimed then."""
+    site = item.geometry or item.project.geometry
+    if site is None or longitude is None or latitude is None:
+        return None, False
+    metres = round(distance_m(longitude, latitude, site))
+    return metres, metres > item.project.city.photo_distance_m
 
 
 def photo_files_delete(records: Sequence) -> None:

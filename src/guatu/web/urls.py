@@ -3,7 +3,7 @@
 from django.urls import path
 
 from guatu.web import my_work, views
-from guatu.web.views import prework, project_edit, task_force
+from guatu.web.views import places, prework, project_edit, task_force
 
 app_name = "web"
 urlpatterns = [
@@ -14,6 +14,7 @@ urlpatterns = [
     path("items/", views.item_list_view, name="item-list"),
     path("blockers/", views.blocker_board_view, name="blocker-board"),
     path("reports/", views.report_list_view, name="report-list"),
+    path("map/places/", places.places_view, name="map-places"),
     path("projects/import/", views.project_import_view, name="project-import"),
     path("projects/new/", project_edit.project_create_view, name="project-create"),
     path("projects/prework/", prework.prework_template_view, name="prework"),

@@ -69,6 +69,14 @@ def header_key(text: str) -> str:
 PROJECT_CODE = Column(
     "project", "项目编码", gettext_noop("Project code"), ("项目代码", "项目编号"), True, width=16
 )
+#: A place on the map as text: WKT or "longitude, latitude" (``core.geo.text``).
+GEOMETRY = Column(
+    "geometry",
+    "空间位置",
+    gettext_noop("Place on the map"),
+    ("位置", "坐标", "经纬度", "WKT"),
+    width=30,
+)
 UNIT = Column("unit", "单位", gettext_noop("Unit"), ("计量单位",), width=8)
 LIGHT = Column("light", "状态", gettext_noop("Status"), ("状态灯",), export_only=True, width=8)
 
@@ -175,6 +183,7 @@ PROJECTS = SheetSpec(
             ("前期工作进展", "前期情况"),
             width=24,
         ),
+        GEOMETRY,
         LIGHT,
         Column("early_finish", "预计完成", gettext_noop("Expected finish"), export_only=True),
     ),
@@ -258,6 +267,7 @@ ITEMS = SheetSpec(
         Column(
             "predecessors", "前置事项", gettext_noop("Predecessors"), ("紧前事项", "前置"), width=18
         ),
+        GEOMETRY,
         LIGHT,
         Column("percent", "完成率（%）", gettext_noop("Complete (%)"), export_only=True, width=10),
         Column("early_start", "最早开始", gettext_noop("Early start"), export_only=True),

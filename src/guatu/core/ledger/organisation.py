@@ -62,6 +62,8 @@ TOWNS = SheetSpec(
         Column("name", "镇街区名称", gettext_noop("Town name"), ("镇街区", "名称"), True, width=16),
         Column("kind", "类型", gettext_noop("Kind"), (), width=8),
         Column("order", "排序", gettext_noop("Order"), ("序号",), width=6),
+        # The town's outline as WKT (a GIS tool's export), for the map's plain base.
+        Column("geometry", "边界", gettext_noop("Boundary"), ("边界范围", "WKT"), width=30),
     ),
 )
 
