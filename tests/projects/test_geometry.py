@@ -273,3 +273,21 @@ def test_the_organisation_workbook_carries_town_outlines_checked_together():
     assert made.written, [str(p) for p in made.problems]
     assert Town.objects.get(name="石柱镇").geometry == SQUARE
     assert Town.objects.get(name="江南街道").geometry is None
+
+
+def test_every_other_path_checks_a_place_by_the_same_rule(seated, project, users, make_item):
+    from guatu.projects.services import project_update, work_item_update
+
+    item = make_item("a")
+    wrong = {"type": "Point", "coordinates": [28.89, 120.05]}
+    with pytest.raises(ValidationError) as caught:
+        project_update(project=project, actor=users["supervisor"], geometry=wrong)
+    assert "不在中国范围内" in caught.value.message_dict["geometry"][0]
+    with pytest.raises(ValidationError):
+        work_item_update(item=item, actor=users["supervisor"], geometry=wrong)
+    # The admin shows a place but does not edit it (the 项目上图 page, API and ledger do).
+    admin = Client()
+    admin.force_login(users["supervisor"])
+    page = admin.get(f"/admin/projects/project/{project.pk}/change/")
+    assert page.status_code == 200 and "空间位置" in page.text
+    assert 'name="geometry"' not in page.text

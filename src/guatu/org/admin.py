@@ -37,6 +37,8 @@ class TownAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "city", "order"]
     list_filter = ["city", "kind"]
     inlines = [VillageInline]
+    # An outline comes from the 项目上图 page or the organisation workbook (checked there).
+    readonly_fields = ["geometry"]
 
 
 @admin.register(Village)

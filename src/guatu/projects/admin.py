@@ -78,7 +78,8 @@ class ProjectAdmin(admin.ModelAdmin):
     list_filter = ["programme", "owner_department"]
     search_fields = ["name", "code"]
     inlines = [TaskForceInline]
-    readonly_fields = ["early_finish", "scheduled_at", "calendar_uncovered_years"]
+    # A place is set on the 项目上图 page, by the API or the ledger, each checked by core.geo.
+    readonly_fields = ["early_finish", "scheduled_at", "calendar_uncovered_years", "geometry"]
 
     def get_readonly_fields(self, request, obj=None):
         # A project does not move to another city: its towns and reports stay in its own.
@@ -146,7 +147,7 @@ class WorkItemAdmin(admin.ModelAdmin):
     list_filter = ["project", "kind", "phase", "town"]
     search_fields = ["name", "code"]
     filter_horizontal = ["villages"]
-    readonly_fields = list(SCHEDULE_FIELDS)
+    readonly_fields = [*SCHEDULE_FIELDS, "geometry"]
 
     def save_model(self, request, obj, form, change) -> None:
         """Write through the services: the role is checked, the audit kept, the plan rescheduled."""

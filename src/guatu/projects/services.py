@@ -41,6 +41,7 @@ from guatu.core.project_code import check_project_code, normalise_project_code
 from guatu.errors import as_validation_error, translate
 from guatu.org.clock import city_today
 from guatu.org.models import Town
+from guatu.projects.geometry import geometry_or_error
 from guatu.projects.models import SCHEDULE_INPUTS, Dependency, Project, WorkItem
 from guatu.projects.plan_lock import (
     approved_baselines,
@@ -259,6 +260,7 @@ def project_check(*, city, values: dict[str, Any], project: Project | None = Non
     department = values.get("owner_department")
     if department is not None and department.city_id != city.pk:
         problems["owner_department"] = [_("Choose a department of the project's city.")]
+    problems.update(_place_problems(city, values))
     deadline = values.get("deadline")
     if project is not None and project.pk and deadline and "deadline" not in problems:
         later = (
@@ -329,6 +331,18 @@ def project_update(*, project: Project, actor, **fields: Any) -> Project:
     return project
 
 
+def _place_problems(city, values: dict[str, Any]) -> dict[str, list[str]]:
+    """A place given with other fields (a path that does not go through ``place_set``) is
+    checked by the same rule: ``core.geo`` near the city."""
+    if values.get("geometry") is None:
+        return {}
+    try:
+        geometry_or_error(values["geometry"], city)
+    except ValidationError as error:
+        return error.message_dict
+    return {}
+
+
 def work_item_check(
     *, project: Project, values: dict[str, Any], item: WorkItem | None = None
 ) -> None:
@@ -361,6 +375,7 @@ def work_item_check(
         unit = values.get(name)
         if unit is not None and unit.city_id != project.city_id:
             problems[name] = [_("Choose one of the project's city.")]
+    problems.update(_place_problems(project.city, values))
     deadline = values.get("deadline")
     if deadline and project.deadline and deadline > project.deadline and "deadline" not in problems:
         problems["deadline"] = [
