@@ -269,3 +269,15 @@ def test_a_zip_bomb_is_refused_before_unpacking():
         archive.writestr("big.shp", b"\0" * (101 * 2**20))
     with pytest.raises(GeoError, match="unpacks to more than 100 MB"):
         read_features("bomb.zip", out.getvalue())
+
+
+def test_hostile_nesting_is_named_briefly_not_walked():
+    deep = "[" * 900 + "]" * 900
+    data = (
+        '{"type": "Feature", "properties": {"name": ' + deep + '}, "geometry": '
+        '{"type": "Point", "coordinates": ' + deep + "}}"
+    ).encode()
+    feature = read_features("deep.geojson", data)[0]
+    assert len(feature.properties["name"]) < 40
+    with pytest.raises(GeoError, match=r"\[\[\[\[\.\.\.\]\]\]\] is not a longitude"):
+        geometry_checked(feature.geometry)

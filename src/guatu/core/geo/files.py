@@ -11,6 +11,7 @@ projected one (a .prj with PROJCS) is refused with a word on how to export it.
 
 import io
 import json
+import reprlib
 import zipfile
 from dataclasses import dataclass, field
 from typing import Any
@@ -73,8 +74,12 @@ def _too_many(count: int) -> None:
         raise GeoError(_("the file has more than %(most)s features"), most=MAX_FEATURES)
 
 
+_REPR = reprlib.Repr(maxlevel=2, maxlist=4, maxdict=4, maxstring=MAX_VALUE, maxother=40)
+
+
 def _text(value: Any) -> str:
-    text = "" if value is None else str(value)
+    """A property as text: a nested value shown briefly, never walked deep (a hostile file)."""
+    text = "" if value is None else value if isinstance(value, str) else _REPR.repr(value)
     return "".join(ch for ch in text if ch >= " " or ch == "\t").strip()[:MAX_VALUE]
 
 

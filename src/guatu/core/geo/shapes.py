@@ -9,6 +9,7 @@ mend its file.
 """
 
 import math
+import reprlib
 from collections.abc import Iterator
 from typing import Any
 
@@ -131,8 +132,12 @@ def _number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
+_REPR = reprlib.Repr(maxlevel=3, maxlist=4, maxstring=20, maxother=20)
+
+
 def _short(value: Any) -> str:
-    text = repr(value)
+    """*value* shown briefly, never walked deeper than three levels (a hostile nesting)."""
+    text = _REPR.repr(value)
     return text if len(text) <= 40 else text[:37] + "…"
 
 
