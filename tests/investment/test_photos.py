@@ -85,3 +85,27 @@ def test_a_failed_write_leaves_no_file(invested, users, media):
         submit(users["town"], invested, photos=[jpeg()], confirmation=scan)
     assert not MonthPhoto.objects.exists() and not MonthlyReport.objects.exists()
     assert [p for p in media.rglob("*") if p.is_file()] == []
+
+
+def test_a_photo_far_from_the_projects_place_is_flagged_to_the_office(invested, users):
+    from guatu.notify.models import Notice
+    from guatu.projects.geometry import place_set
+    from tests.office import office
+    from tests.progress.test_photos import camera_jpeg
+
+    # The camera at 120.0456 E, 28.8912 N; the project 2 km east of it.
+    place_set(
+        actor=office(),
+        target=invested,
+        geometry={"type": "Point", "coordinates": [120.0661, 28.8912]},
+    )
+    gps = (((28.0, 53.0, 28.32), "N"), ((120.0, 2.0, 44.16), "E"))
+    report = submit(users["town"], invested, photos=[camera_jpeg("2019:10:30 10:00:00", gps=gps)])
+    (photo,) = report.photos.all()
+    assert photo.far_from_site and photo.distance_m == pytest.approx(1997, abs=2)
+    notice = Notice.objects.get(recipient=users["supervisor"], event=f"investment:{report.pk}")
+    assert f"形象进度照片拍摄位置距项目 {photo.distance_m} 米" in notice.body
+    client = Client()
+    client.force_login(users["supervisor"])
+    page = client.get(f"/projects/{invested.pk}/investment/", {"year": 2019}).text
+    assert f"拍摄位置距项目 {photo.distance_m} 米" in page

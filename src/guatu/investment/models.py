@@ -456,6 +456,10 @@ class MonthPhoto(models.Model):
     taken_at = models.DateTimeField(_("taken at (camera)"), null=True, blank=True)
     latitude = models.FloatField(_("latitude"), null=True, blank=True)
     longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    distance_m = models.PositiveIntegerField(
+        _("distance from the site (metres)"), null=True, blank=True
+    )
+    far_from_site = models.BooleanField(_("taken far from the site"), default=False)
 
     objects = CityScopedManager("report__project__city")
     everywhere = UnscopedManager()

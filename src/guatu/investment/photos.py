@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from guatu.investment.models import MonthlyReport, MonthPhoto
 from guatu.org.clock import city_zone
 from guatu.progress.labels import photo_watermark_lines
-from guatu.progress.photos import CheckedPhoto, check_photos, display_copy
+from guatu.progress.photos import CheckedPhoto, check_photos, display_copy, site_distance
 
 __all__ = ["check_photos", "month_photos_delete", "month_photos_save"]
 
@@ -42,6 +42,12 @@ def month_photos_save(report: MonthlyReport, photos: Sequence[CheckedPhoto], wri
             taken_at=taken,
             latitude=photo.latitude,
             longitude=photo.longitude,
+        )
+        record.distance_m, record.far_from_site = site_distance(
+            report.project.geometry,
+            report.project.city.photo_distance_m,
+            photo.longitude,
+            photo.latitude,
         )
         lines = photo_watermark_lines(
             taken=timezone.localtime(taken, zone) if taken is not None else None,

@@ -51,6 +51,10 @@ def on_investment_reported(report: MonthlyReport) -> int:
         body += " " + _("A correction: %(reason)s") % {"reason": report.correction_reason[:300]}
     if flags:
         body += "\n" + "\n".join(f"- {check_text(flag)}" for flag in flags)
+    for photo in report.photos.filter(far_from_site=True):
+        body += "\n- " + _("A 形象进度 photo was taken %(metres)s m from the project's place.") % {
+            "metres": photo.distance_m
+        }
     return notify(
         city=project.city,
         kind=Kind.INVESTMENT,

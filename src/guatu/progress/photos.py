@@ -249,8 +249,12 @@ def save_photos(report, photos: Sequence[CheckedPhoto], written: list) -> None:
             longitude=photo.longitude,
             taken_early=local is not None and local.date() < report.reported_on - STALE_AFTER,
         )
+        item = report.work_item
         record.distance_m, record.far_from_site = site_distance(
-            report.work_item, photo.longitude, photo.latitude
+            item.geometry or item.project.geometry,
+            item.project.city.photo_distance_m,
+            photo.longitude,
+            photo.latitude,
         )
         lines = photo_watermark_lines(
             taken=local,
@@ -270,15 +274,17 @@ def save_photos(report, photos: Sequence[CheckedPhoto], written: list) -> None:
         record.save(force_insert=True)
 
 
-def site_distance(item, longitude: float | None, latitude: float | None) -> tuple[int | None, bool]:
-    """Metres from where the camera was to *item*'s place (else its project's), and whether
-    that is farther than the city allows (``City.photo_distance_m``); (None, False) when
-    the photo has no position or the site no place: nothing is claimed then."""
-    site = item.geometry or item.project.geometry
+def site_distance(
+    site: dict | None, limit_m: int, longitude: float | None, latitude: float | None
+) -> tuple[int | None, bool]:
+    """Metres from where the camera was to the *site*'s place (an item's, else its
+    project's), and whether that is farther than *limit_m* (``City.photo_distance_m``);
+    (None, False) when the photo has no position or the site no place: nothing is claimed.
+    Every site photo of guatu is judged by it (progress reports, 形象进度)."""
     if site is None or longitude is None or latitude is None:
         return None, False
     metres = round(distance_m(longitude, latitude, site))
-    return metres, metres > item.project.city.photo_distance_m
+    return metres, metres > limit_m
 
 
 def photo_files_delete(records: Sequence) -> None:
