@@ -34,16 +34,17 @@ from guatu.notify.services import (
     on_report_reviewed,
     on_report_to_review,
 )
-from guatu.progress.models import ReportPhoto, ReportReview
+from guatu.progress.models import ReportReview
 
 
 def reports_stored(event: ReportsStored) -> None:
     """Every report above its target (超目标待核实) to the office, whatever path stored it,
     unless already reviewed (a ledger carries the office's review with the report); and
     every site photo taken far from its site (``far_from_site``)."""
-    far = ReportPhoto.objects.filter(report__in=[r.pk for r in event.reports], far_from_site=True)
-    for photo in far.select_related("report__work_item__project__city"):
-        on_photo_far(photo)
+    for report in event.reports:  # the photos just stored with it (no query for the rest)
+        for photo in getattr(report, "stored_photos", ()):
+            if photo.far_from_site:
+                on_photo_far(photo)
     above = [report for report in event.reports if report.above_target]
     if not above:
         return

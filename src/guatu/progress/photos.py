@@ -233,6 +233,7 @@ def save_photos(report, photos: Sequence[CheckedPhoto], written: list) -> None:
 
     zone = city_zone(report.work_item.project.city)
     uploaded = timezone.localtime(timezone.now(), zone)
+    report.stored_photos = []  # read by whoever hears ``ReportsStored`` (the far-photo notice)
     for photo in photos:
         taken = photo.taken
         if taken is not None and taken.tzinfo is None:
@@ -272,6 +273,7 @@ def save_photos(report, photos: Sequence[CheckedPhoto], written: list) -> None:
             f"{stem}-shown.jpg", ContentFile(display_copy(photo.data, lines)), save=False
         )
         record.save(force_insert=True)
+        report.stored_photos.append(record)
 
 
 def site_distance(
