@@ -11,6 +11,8 @@ from guatu.ops.health import healthz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    # 公开, no sign-in: resolved first, the hot path of the public's load.
+    path("public/", include("guatu.public.urls")),
     path("", include("guatu.web.urls")),
     path("api/v1/", api.urls),
     path("", include("guatu.supervision.urls")),

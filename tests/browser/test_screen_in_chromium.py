@@ -183,3 +183,93 @@ def test_the_office_puts_the_city_on_the_wall_and_takes_it_off(server, browser, 
     assert screen.locator(".s-refused").count() == 0
     wall.close()
     office.close()
+
+
+#: The map panel's turn, and the railway's segments (zx-*) with their colours.
+MAP_FACTS = """
+import json
+from guatu.accounts.models import User
+from guatu.org.middleware import enter_city
+from guatu.org.selectors import current_city_or_404
+from guatu.projects.models import Project, WorkItem
+from guatu.screens.panels import rotation
+from guatu.screens.services import screen_token_create
+from guatu.web.geo import MapFilters, map_features
+office = User.objects.get(username="supervisor")
+enter_city(office)
+city = current_city_or_404()
+count = Project.objects.filter(city=city).count()
+turn = next(n for n in range(2 * count + 1) if rotation(n, count, with_map=True).project is None)
+railway = Project.objects.get(city=city, code="jintai-railway")
+codes = dict(WorkItem.objects.filter(project=railway).values_list("pk", "code"))
+features = map_features(city, MapFilters(project=railway.pk))["features"]
+_screen, token = screen_token_create(actor=office, name="地图大屏")
+print(json.dumps({
+    "turn": turn,
+    "token": token,
+    "segments": {
+        str(p["id"]): p["colour"] for p in (f["properties"] for f in features)
+        if p["kind"] == "item" and codes[p["id"]].startswith("zx-")
+    },
+}))
+"""
+
+#: Each segment's stroke as the browser draws it, and the smallest text as drawn.
+MAP_MEASURE = """ids => {
+  const box = document.querySelector('.s-map .s-chart-box > svg').getBoundingClientRect();
+  const texts = [...document.querySelectorAll('.s-map svg text')].filter(t => t.textContent.trim());
+  const drawn = t => parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a;
+  const strokes = {};
+  for (const id of ids) {
+    const path = document.querySelector(`.s-map path.f-item[data-id="${id}"]`);
+    strokes[id] = path ? getComputedStyle(path).stroke : null;
+  }
+  const panel = document.querySelector('.s-map .s-chart-box').getBoundingClientRect();
+  return {
+    panel: [panel.width, panel.height], box: [box.width, box.height],
+    smallest: Math.min(...texts.map(drawn)), strokes,
+  };
+}"""
+
+
+def rgb(colour: str) -> str:
+    red, green, blue = (int(colour[k : k + 2], 16) for k in (1, 3, 5))
+    return f"rgb({red}, {green}, {blue})"
+
+
+def test_the_map_comes_round_on_the_wall_with_the_railway_in_its_lights(
+    server, browser, screenshots
+):
+    """Issue 35: the 大屏's map panel, at its turn among the charts, draws the railway's
+    segments each in its own light, its text read across the room, nothing scrolling."""
+    known = json.loads(
+        next(line for line in guatu_shell(MAP_FACTS).splitlines()[::-1] if line.startswith("{"))
+    )
+    assert len(known["segments"]) == 10
+    for size, name, scale in (
+        ({"width": 1920, "height": 1080}, "fhd", 1),
+        ({"width": 3840, "height": 2160}, "uhd", 2),
+    ):
+        wall = browser.new_context(viewport=size, locale="zh-CN")
+        screen = wall.new_page()
+        screen.goto(f"{server}/screen/{known['token']}/?n={known['turn']}")
+        screen.wait_for_load_state("networkidle")
+        overflow = screen.evaluate(
+            "[document.documentElement.scrollWidth - innerWidth,"
+            " document.documentElement.scrollHeight - innerHeight]"
+        )
+        assert overflow == [0, 0], (name, overflow)
+        drawn = screen.evaluate(MAP_MEASURE, list(known["segments"]))
+        screen.screenshot(path=screenshots / f"screen-map-{name}.png")
+        assert drawn["strokes"] == {k: rgb(v) for k, v in known["segments"].items()}, drawn
+        assert len(set(drawn["strokes"].values())) >= 2
+        assert drawn["box"][0] > size["width"] * 0.9 and drawn["box"][1] > size["height"] * 0.25
+        assert drawn["smallest"] >= 18 * scale, (name, drawn)
+        assert "金台铁路" in screen.locator(".s-map").inner_text()
+        # It moves on to the next turn by itself.
+        assert (
+            screen.locator("meta[http-equiv=refresh]")
+            .get_attribute("content")
+            .endswith(f"?n={known['turn'] + 1}")
+        )
+        wall.close()

@@ -48,6 +48,8 @@ def test_each_role_lands_on_what_waits_for_it(demo):
         "problem_verify": 1,
         "problem_level": 2,
         "answer_late": 1,
+        # 公开: 龙山's 施工许可 (approved 11-12, after October was published) is due 12-10.
+        "public_due": 1,
     }
     assert kinds("leader") == {"red_items": 3}  # the projects the leader owns: the railway
     assert kinds("town_shizhu") == {"report_to_file": 1, "notice_answer": 1, "blocker_assigned": 1}

@@ -167,10 +167,15 @@ def test_the_chart_shows_each_project_to_its_target_in_large_text(demo):
     """Every project's chart reaches its target; no text under 19 px at 1920 wide."""
     from guatu.projects.models import Project
     from guatu.screens.chart import WIDTH
+    from guatu.screens.panels import rotation
 
     url = issue()
     projects = list(Project.objects.order_by("code"))
-    for n, project in enumerate(projects):
+    # The turn of each project's chart: the map comes round among them (test_screen_map).
+    turns = rotation(0, len(projects), with_map=True).turns
+    turn_of = {rotation(n, len(projects), with_map=True).project: n for n in range(turns)}
+    for k, project in enumerate(projects):
+        n = turn_of[k]
         text = Client().get(f"{url}?n={n}").text
         svg = re.search(r'<div class="s-chart-box">(<svg.*?</svg>)</div>', text, re.S)[1]
         assert project.name in svg

@@ -154,6 +154,9 @@ FILL: dict[str, dict[str, str | tuple]] = {
 #: walker's own city's, and must name nothing of A.
 PERIODS: dict[str, dict[str, str]] = {
     "investment/workbook/<int:year>/<int:month>/": {"year": "2019", "month": "10"},
+    # The printed 布局图: its parameter is the file's format, not an object; the sheet is
+    # the walker's own city's.
+    "map/print.<str:fmt>": {"fmt": "pdf"},
 }
 #: A city's 月报 of October 2019, downloaded by its office: the upload's plausible file.
 MONTH_WORKBOOK = "/investment/workbook/2019/10/"
@@ -215,6 +218,20 @@ CAPABILITY = {
     "screen/<str:token>/": "a 大屏 token opens its city's screen to whoever holds it",
 }
 
+#: The public's pages (公开, no sign-in): what they answer is published for anyone, A's
+#: month too. Walked apart, with A's values: each B user gets exactly what no session gets
+#: (status and body), never more.
+PUBLIC: dict[str, dict[str, str]] = {
+    "public/": {},
+    "public/<citycode:city>/": {"city": "city_code"},
+    "public/<citycode:city>/feed.xml": {"city": "city_code"},
+    "public/<citycode:city>/<int:year>/<int:month>/": {"city": "city_code"},
+    "public/<citycode:city>/<int:year>/<int:month>/snapshot.xlsx": {"city": "city_code"},
+    "public/<citycode:city>/<int:year>/<int:month>/photos/<int:number>.jpg": {"city": "city_code"},
+}
+#: The month of A's public snapshot (the demo publishes October 2019) and a photo number.
+PUBLIC_VALUES = {"year": "2019", "month": "10", "number": "1"}
+
 #: Routes whose answer is the code's own text, not any city's data: markers found there
 #: come from examples (the organisation template's 石柱镇 and 江南街道).
 STATIC = {
@@ -239,6 +256,11 @@ QUERIES = {
     "investment/": [{"year": "2019", "month": "10"}, {"year": "2019"}],
     "investment/workbook/upload/": [{"year": "2019", "month": "10"}],
     "supervision/agenda/": [{"month": "2019-11"}, {"month": "2019-10"}],
+    "map/": [
+        {"town": "town"},
+        {"project": "project_pk", "light": "red"},
+        {"department": "department", "colour": "investment"},
+    ],
 }
 
 #: Answers of 5xx that are not errors: the health check says 503 while the worker's
@@ -267,6 +289,7 @@ ACTIONS = {
     "ledger/import/": ["check", "write"],
     "projects/<int:pk>/investment/": ["report", "review", "clear", "plan"],
     "problems/<int:pk>/": list(PROBLEM_STEPS),
+    "public/manage/": ["disclose", "approval", "approval_remove", "photo", "publish"],
 }
 #: The office's project forms: their plausible form names A's town, items and department.
 PROJECT_FORMS = {
@@ -502,6 +525,23 @@ def page_form(world: World, pattern: str, action: str | None) -> dict:
         )
     if pattern == "investment/workbook/upload/":
         form.update(year="2019", month="10")
+    if pattern == "public/manage/":
+        # The public page's office: each action names A's project, approval and photo by id.
+        ids = world.ids
+        form.update(
+            {
+                "project": ids["project_pk"][0],
+                "on": "1",
+                "approval": ids.get("public_approval", [""])[0],
+                "photo": ids.get("investment_photo", [""])[0],
+                "month": "2019-10",
+                "approval-project": ids["project_pk"][0],
+                "approval-matter": "隔离测试批复",
+                "approval-authority": "隔离测试机关",
+                "approval-number": "隔离〔2019〕1号",
+                "approval-approved_on": day(),
+            }
+        )
     if pattern == "projects/<slug:code>/task-force/":
         # The 工作专班 page: one new row naming A's department.
         form.update(
@@ -681,6 +721,20 @@ API_FILES = {
         "files": SimpleUploadedFile("a.pdf", b"%PDF-1.4 isolation\n")
     },
     "/api/v1/ledger/import": lambda w: {"file": SimpleUploadedFile("a.xlsx", w.files["ledger"])},
+    # A map file placing A's project, sent for A's project and for none.
+    "/api/v1/geo/places": lambda w: {
+        "file": SimpleUploadedFile(
+            "a.geojson",
+            json.dumps(
+                {
+                    "type": "Feature",
+                    "geometry": {"type": "Point", "coordinates": [120.05, 28.89]},
+                    "properties": {"project": _first(w, "project")},
+                }
+            ).encode(),
+        ),
+        "project": _first(w, "project"),
+    },
     "/api/v1/plans/import": lambda w: {
         "file": SimpleUploadedFile("a.xml", w.files["mspdi"]),
         "code": "iso-plan",
@@ -828,6 +882,8 @@ class Walk:
     seconds: float
     world: World
     capability: list[tuple[str, int, int]] = field(default_factory=list)
+    #: (B user, url, (status, body) as B, (status, body) with no session) of ``PUBLIC``.
+    public: list[tuple[str, str, tuple, tuple]] = field(default_factory=list)
 
 
 #: CI's PostgreSQL pass walks every sampled id as every user (``GUATU_ISOLATION_FULL=1``,
@@ -906,7 +962,12 @@ class Walker:
         world, client = self.world, self.world.clients[login]
         unfilled = []
         for route in all_routes:
-            if not route.params or known_reason(route) or route.pattern in PERIODS:
+            if (
+                not route.params
+                or known_reason(route)
+                or route.pattern in PERIODS
+                or route.pattern in PUBLIC
+            ):
                 continue
             model = admin_model(route)
             ids = set(route.params)  # the parameters that name an object (not a format)
@@ -958,6 +1019,7 @@ class Walker:
                 or known_reason(route)
                 or route.pattern in CAPABILITY
                 or route.pattern in PERIODS
+                or route.pattern in PUBLIC
             ):
                 continue
             model = admin_model(route)
@@ -1020,7 +1082,7 @@ class Walker:
     def reads(self, login: str, all_routes: list[Route]) -> None:
         world, client = self.world, self.world.clients[login]
         for route in all_routes:
-            if known_reason(route) or route.pattern in ("logout/",):
+            if known_reason(route) or route.pattern in ("logout/",) or route.pattern in PUBLIC:
                 continue
             if route.pattern in PERIODS:
                 url = route.url(PERIODS[route.pattern])
@@ -1131,7 +1193,9 @@ def _stale_known(all_routes: list[Route]) -> list[str]:
         if not hit:
             stale.append(key)
     stale += [
-        key for key in (*FILL, *CAPABILITY, *STATIC, *PERIODS, *B_ROUTES) if key not in patterns
+        key
+        for key in (*FILL, *CAPABILITY, *STATIC, *PERIODS, *B_ROUTES, *PUBLIC)
+        if key not in patterns
     ]
     return stale
 
@@ -1186,6 +1250,7 @@ def walk(demo, django_db_blocker, tmp_path_factory) -> Walk:
             for answer in walker.answers:
                 if answer.route == pattern:
                     capability.append((str(answer), answer.status, anonymous))
+        public = _public_walk(world, logins)
         refusals = {
             login: AuditEntry.objects.filter(
                 pk__gt=audit_start, user__username=login, allowed=False
@@ -1205,6 +1270,7 @@ def walk(demo, django_db_blocker, tmp_path_factory) -> Walk:
             seconds=time.monotonic() - started,
             world=world,
             capability=capability,
+            public=public,
         )
         print(_summary(result))
         if dump := os.environ.get("GUATU_ISOLATION_DUMP"):
@@ -1213,6 +1279,20 @@ def walk(demo, django_db_blocker, tmp_path_factory) -> Walk:
                     out.write(json.dumps(answer.__dict__, ensure_ascii=False, default=str) + "\n")
         yield result
         transaction.set_rollback(True)
+
+
+def _public_walk(world: World, logins: list[str]) -> list[tuple[str, str, tuple, tuple]]:
+    """Every public page with A's values, as each B user and with no session."""
+    values = {**PUBLIC_VALUES, "city_code": _first(world, "city_code")}
+    seen = []
+    for pattern, fill in PUBLIC.items():
+        url = "/" + CONVERTER.sub(lambda m, fill=fill: values[fill.get(m[2], m[2])], pattern)
+        anonymous = Client(raise_request_exception=False).get(url)
+        expected = (anonymous.status_code, anonymous.content)
+        for login in logins:
+            answer = world.clients[login].get(url)
+            seen.append((login, url, (answer.status_code, answer.content), expected))
+    return seen
 
 
 def _summary(walk: Walk) -> str:
@@ -1381,6 +1461,21 @@ def test_a_session_of_b_adds_nothing_to_a_screen_token(walk):
     ]
     assert walk.capability, "the 大屏 route was not walked"
     assert not more, "\n".join(more)
+
+
+def test_a_session_of_b_gets_the_public_pages_as_anyone_does(walk):
+    """公开: A's public month is for everyone — B's users get what no session gets (the same
+    status; a page, byte for byte: a refusal is the site's own page, with their menu), and no
+    more; and A's published month is really there to get."""
+    assert walk.public, "the public pages were not walked"
+    differ = [
+        f"{login} {url}: {mine[0]} vs {anyone[0]}"
+        for login, url, mine, anyone in walk.public
+        if mine[0] != anyone[0] or (200 <= anyone[0] < 300 and mine[1] != anyone[1])
+    ]
+    assert not differ, "\n".join(differ)
+    shown = {url: anyone[0] for _login, url, _mine, anyone in walk.public}
+    assert shown["/public/"] == 200 and shown[f"/public/{walk.world.a.code}/2019/10/"] == 200
 
 
 def test_city_export_of_b_names_nobody_of_a(walk, tmp_path):

@@ -352,6 +352,7 @@ def a_ids(city: City, extras: dict) -> dict[str, list]:
     from guatu.parks.models import Application, Park
     from guatu.progress.models import Blocker, ProgressReport
     from guatu.projects.models import Project, WorkItem
+    from guatu.public.models import Approval
     from guatu.supervision.models import Bulletin, EscalationEvent
 
     baseline = Baseline.objects.filter(project__city=city).order_by("pk").first()
@@ -412,6 +413,13 @@ def a_ids(city: City, extras: dict) -> dict[str, list]:
         ),
         **investment_ids(city, User.objects.get(username="supervisor")),
         "problem_file": [problem_file(city)],
+        # 公开: the approvals the demo records for its public page, and the city's code.
+        "public_approval": list(
+            Approval.objects.filter(project__city=city)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:2]
+        ),
+        "city_code": [city.code],
     }
     empty = [key for key, values in ids.items() if not values]
     assert not empty, f"the demo has no {empty} of A to name"

@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 ROLES = [None, "leader", "supervisor", "dept_jiaotong", "town_shizhu", "admin"]
 SKIPPED = ("admin/", "api/", "logout/", "i18n/")
 #: Pages that build files (PDF, Word, Excel): tried once, as the supervisor.
-FILES = re.compile(r"\.(xlsx|docx|pdf|xml|svg)$|wallchart\.|bulletin\.|/photos?/")
+FILES = re.compile(r"\.(xlsx|docx|pdf|xml|svg)$|wallchart\.|bulletin\.|/photos?/|map/print\.")
 ODD = "?page=abc&year=abc&light=purple&town=abc&zoom=decade&group=x&period=zzz&project=%00&q=<i>"
 #: Codes that must never be the text a person reads (enum values, internal names).
 CODES = re.compile(
@@ -83,7 +83,13 @@ def values(demo, django_db_blocker):
             "supervision/problems.pk": str(
                 Blocker.objects.filter(number__isnull=False).order_by("pk").first().pk
             ),
+            # 公开: the demo's published month (October 2019) of its city.
+            "public.city": city.code,
+            "public.year": "2019",
+            "public.month": "10",
+            "public.number": "1",
             "projects.fmt": "svg",
+            "map.fmt": "pdf",
             "bulletins.fmt": "docx",
             "kind": "thumb",
         }

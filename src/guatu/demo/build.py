@@ -30,6 +30,7 @@ from guatu.demo.leaders import build_leaders
 from guatu.demo.parks import build_parks
 from guatu.demo.prework import build_prework
 from guatu.demo.problems import build_problems
+from guatu.demo.public import build_public
 from guatu.demo.scenario import TODAY, Item, ProjectSpec
 from guatu.notify.models import Robot, Rules
 from guatu.org.clock import city_zone
@@ -146,6 +147,7 @@ def _build() -> None:
     build_prework(users["supervisor"])  # after 计划开工 is set (demo.investment)
     build_problems(city, users, departments)
     build_parks(city, towns, users["supervisor"])
+    build_public(city, users)  # last: it publishes what the story holds by then
     build_geometry(city, users["supervisor"])
 
 

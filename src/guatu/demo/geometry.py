@@ -9,11 +9,12 @@ so wherever the demo's map is shown (``DEMO_NOTE``).
 
 import math
 
+from guatu.core.geo.measure import extent
 from guatu.org.models import City, Town
 from guatu.projects.geometry import place_set
 from guatu.projects.models import Project
 
-__all__ = ["DEMO_NOTE", "SEAT", "build_geometry", "town_cells"]
+__all__ = ["DEMO_NOTE", "SEAT", "build_geometry", "places_invented", "town_cells"]
 
 DEMO_NOTE = "示例地理数据，系虚构，仅供演示"
 #: The invented seat (longitude, latitude).
@@ -39,6 +40,24 @@ def town_cells() -> dict[str, tuple[float, float, float, float]]:
             north = round(NORTH - row * CELL, 6)
             cells[name] = (west, round(north - CELL, 6), round(west + CELL, 6), north)
     return cells
+
+
+def places_invented(city: City) -> bool:
+    """Whether *city*'s places are these invented ones: its seat is ``SEAT`` and a town's
+    outline is still its cell of the grid (a surveyed outline is never such a box).
+
+    The pages above ask this (``web.geo.places_invented``, set in ``DemoConfig.ready``)
+    to show the note; no flag is stored, so a city that uploads its own towns loses it."""
+    if (city.longitude, city.latitude) != SEAT:
+        return False
+    cells = town_cells()
+    for name, geometry in Town.everywhere.filter(
+        city=city, name__in=list(cells), geometry__isnull=False
+    ).values_list("name", "geometry"):
+        box = extent([geometry])
+        if box and all(abs(a - b) < 1e-6 for a, b in zip(box, cells[name], strict=True)):
+            return True
+    return False
 
 
 def _box(west: float, south: float, east: float, north: float) -> dict:

@@ -8,7 +8,7 @@ the work is done the entry is gone, without anyone ticking it off.
 
 - the office (督查办): units not yet reported this week, reports to verify
   (超目标待核实), 节点调整 to review, problems to 交办, answers to verify, levels proposed, bulletin
-  drafts to publish, notices whose answer is late;
+  drafts to publish, notices whose answer is late, public information to publish (公开);
 - a leader: 节点调整 to decide, the red items of the projects they lead;
 - a town or a department: items to report this week, requests returned to
   them, notices to answer, problems they answer for (反馈);
@@ -44,6 +44,7 @@ from guatu.progress.selectors import reports_awaiting_review
 from guatu.progress.status import items_status
 from guatu.projects.models import WorkItem
 from guatu.projects.selectors import led_by
+from guatu.public.items import items_due
 from guatu.supervision.models import Bulletin, EscalationEvent, NoticeReply
 from guatu.supervision.selectors import answers_overdue
 
@@ -184,7 +185,31 @@ def _office(city: City, today: date, rows: bool) -> list[TodoEntry]:
             late,
             reverse("supervision:escalations") + "?overdue=1",
         ),
+        _office_public(city, today),
     ]
+
+
+def _office_public(city: City, today: date) -> TodoEntry:
+    """公开: information arisen and not yet published, within 20 working days (``public``)."""
+    page = reverse("public:manage") + "#due"
+    rows = [
+        TodoRow(
+            (
+                _("%(project)s · %(item)s: due %(date)s, %(days)s working days left")
+                if row.left >= 0
+                else _("%(project)s · %(item)s: due %(date)s, %(days)s working days late")
+            )
+            % {
+                "project": row.item.project.name,
+                "item": row.item.title,
+                "date": row.due.isoformat(),
+                "days": abs(row.left),
+            },
+            page,
+        )
+        for row in items_due(city, today)
+    ]
+    return _entry("public_due", _("Public information to publish"), rows, page)
 
 
 def _problem_rows(blockers) -> list[TodoRow]:

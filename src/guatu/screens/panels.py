@@ -28,6 +28,8 @@ from guatu.progress.overview import Standing
 
 #: The best towns kept at the top when the ranking must be cut (at most a third of it).
 BEST = 2
+#: The map panel comes round after every this many projects' charts.
+MAP_EVERY = 3
 
 
 @dataclass(frozen=True)
@@ -112,3 +114,39 @@ def investment_line(city, today: date) -> InvestmentLine | None:
         start=lines.start_line(standing),
         light=standing.total.light,
     )
+
+
+@dataclass(frozen=True)
+class Turn:
+    """What one turn of the screen's rotation shows in its bottom panel: a project's chart
+    (``project``, its index in the city's projects) or the map (``project`` None), and how
+    many turns make the whole round."""
+
+    project: int | None
+    turns: int
+
+
+def rotation(turn: int, projects: int, *, with_map: bool) -> Turn:
+    """The panel of *turn* (any integer: taken round the cycle) among *projects* charts.
+
+    Without the map, the charts in turn. With it (the city has places), the map after
+    every ``MAP_EVERY`` charts and after the last: a city of seven projects goes
+    1 2 3 map 4 5 6 map 7 map; a city with places and no project shows the map.
+
+    >>> [rotation(n, 7, with_map=True).project for n in range(11)]
+    [0, 1, 2, None, 3, 4, 5, None, 6, None, 0]
+    >>> rotation(3, 7, with_map=False), rotation(5, 0, with_map=True)
+    (Turn(project=3, turns=7), Turn(project=None, turns=1))
+    >>> rotation(0, 0, with_map=False)
+    Turn(project=None, turns=1)
+    """
+    if not with_map:
+        turns = max(projects, 1)
+        return Turn(turn % turns if projects else None, turns)
+    turns = projects + -(-projects // MAP_EVERY) if projects else 1
+    k = turn % turns
+    block, within = divmod(k, MAP_EVERY + 1)
+    project = block * MAP_EVERY + within
+    if within == MAP_EVERY or project >= projects:
+        return Turn(None, turns)
+    return Turn(project, turns)

@@ -15,9 +15,10 @@ from guatu.org.selectors import current_city_or_404
 from guatu.projects.models import Project
 from guatu.screens.chart import screen_chart, urgent_rows
 from guatu.screens.models import ScreenToken
-from guatu.screens.panels import attention_list, investment_line, town_board
+from guatu.screens.panels import attention_list, investment_line, rotation, town_board
 from guatu.screens.services import screen_for_token, screen_token_create, screen_token_revoke
 from guatu.web.dashboard import dashboard
+from guatu.web.layout_map import has_places, screen_map
 from guatu.web.wallchart import wall_labels, wall_rows
 
 REFRESH_SECONDS = 180
@@ -62,10 +63,13 @@ def screen_view(request: HttpRequest, token: str) -> HttpResponse:
         turn = int(request.GET.get("n", 0))
     except ValueError:
         turn = 0
-    chart = ""
+    # The charts take turns, and the map comes round among them (``panels.rotation``).
+    with_map = has_places(city)
+    now = rotation(turn, len(projects), with_map=with_map)
+    chart = place_map = ""
     project = None
-    if projects:
-        project = projects[turn % len(projects)]
+    if now.project is not None:
+        project = projects[now.project]
         chart = screen_chart(
             urgent_rows(wall_rows(project=project)),
             today=board.today,
@@ -73,10 +77,12 @@ def screen_view(request: HttpRequest, token: str) -> HttpResponse:
             labels=wall_labels(project),
             title=project.name,
             subtitle=_("project %(turn)s of %(count)s, the most urgent rows")
-            % {"turn": turn % len(projects) + 1, "count": len(projects)},
+            % {"turn": now.project + 1, "count": len(projects)},
         )
+    elif with_map:
+        place_map = screen_map(city, today=board.today)
     refresh = _refresh(request)
-    query = f"?n={(turn + 1) % max(len(projects), 1)}"
+    query = f"?n={(turn + 1) % now.turns}"
     if "refresh" in request.GET:
         query += f"&refresh={refresh}"
     return _screen_page(
@@ -94,9 +100,10 @@ def screen_view(request: HttpRequest, token: str) -> HttpResponse:
                 "nodes": board.next_nodes[: LIST_ROWS["nodes"]],
                 "investment": investment_line(city, board.today),
                 "project": project,
-                "turn": (turn % len(projects)) + 1 if projects else 0,
+                "turn": now.project + 1 if now.project is not None else 0,
                 "projects": len(projects),
                 "chart": chart,
+                "place_map": place_map,
                 "refresh": refresh,
                 "next_url": reverse("screens:wall", args=[token]) + query,
                 "shown_at": city_time(city, screen.last_seen_at) if screen.last_seen_at else None,

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "guatu.parks",
     "guatu.investment",
     "guatu.problems",
+    "guatu.public",
     "guatu.intake",
     "guatu.screens",
     "guatu.notify",
@@ -122,6 +123,10 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
 }
+#: The deployment's 天地图 browser key: set, the map page (/map/) draws 天地图's tiles
+#: under its features and its CSP lets images come from 天地图's tile hosts (that page
+#: only); unset, the base is the city's own town outlines and nothing leaves the site.
+TIANDITU_KEY = os.environ.get("GUATU_TIANDITU_KEY", "").strip()
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"

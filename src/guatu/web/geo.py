@@ -11,12 +11,14 @@ items are, then); an item without one is not drawn. Towns come as the base:
 outlines, uncoloured.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.urls import reverse
+from django.utils.translation import gettext_lazy
 
 from guatu.investment.rules import figures_month
 from guatu.investment.selectors import city_standing
@@ -26,7 +28,15 @@ from guatu.progress.labels import light_label
 from guatu.progress.status import lights_by_project, status_table
 from guatu.projects.models import Project, WorkItem
 
-__all__ = ["LIGHT_COLOURS", "MapFilters", "map_features", "town_outlines"]
+__all__ = [
+    "INVENTED_NOTE",
+    "LIGHT_COLOURS",
+    "MapFilters",
+    "invented_source_set",
+    "map_features",
+    "places_invented",
+    "town_outlines",
+]
 
 #: The lights' colours, as the site's badges draw them (guatu.css ``.light-*``).
 LIGHT_COLOURS = {
@@ -39,6 +49,25 @@ LIGHT_COLOURS = {
 }
 #: The order of the legend, and of drawing (the worst on top).
 LIGHT_ORDER = ("not_started", "done", "green", "yellow", "red")
+
+
+#: Said wherever a city's places are the demo's invented ones (map page, 大屏, 布局图).
+INVENTED_NOTE = gettext_lazy("Example places, invented: for the demo only")
+
+#: Who knows whether a city's places are invented: the demo app, above this floor,
+#: answers when it starts (``DemoConfig.ready``); nothing is invented without it.
+_invented_source: Callable[[City], bool] | None = None
+
+
+def invented_source_set(source: Callable[[City], bool] | None) -> None:
+    """Let *source(city)* say whether the city's places are invented (the demo's)."""
+    global _invented_source
+    _invented_source = source
+
+
+def places_invented(city: City) -> bool:
+    """Whether *city*'s places on the map are invented, so pages show ``INVENTED_NOTE``."""
+    return _invented_source is not None and _invented_source(city)
 
 
 @dataclass(frozen=True)
@@ -67,12 +96,18 @@ def map_features(
     as_of = as_of or city_today(city)
     projects = _projects(city, filters)
     by_pk = {project.pk: project for project in projects}
+    if not by_pk:  # no project (or none of the filter's): nothing to ask the lights
+        return {"type": "FeatureCollection", "features": []}
     items = _items(city, filters, by_pk)
     table = status_table(items=Q(project__in=list(by_pk)), as_of=as_of, city=city)
     item_lights = dict(zip(table.pks.tolist(), table.light_names(), strict=True))
     project_lights = lights_by_project(table, list(by_pk))
     money = _investment_lights(city, as_of) if investment else {}
     towns = dict(Town.everywhere.filter(city=city).values_list("pk", "name"))
+    # Once per call, not per feature: ten thousand items cost a reverse() and five
+    # gettext() each otherwise (docs/PERFORMANCE.md, the map page).
+    labels = {light: light_label(light) for light in LIGHT_ORDER}
+    item_url = _path_of("web:item-detail")
     features = []
     for project in projects:
         if project.geometry:
@@ -88,6 +123,7 @@ def map_features(
                     light=light,
                     investment=money.get(project.pk, ""),
                     url=reverse("web:project-detail", args=[project.code]),
+                    labels=labels,
                 )
             )
     for item in items:
@@ -102,7 +138,8 @@ def map_features(
                 town=towns.get(item.town_id, ""),
                 light=light,
                 investment=money.get(item.project_id, ""),
-                url=reverse("web:item-detail", args=[item.pk]),
+                url=item_url(item.pk),
+                labels=labels,
             )
         )
     if filters.light:
@@ -147,15 +184,19 @@ def _projects(city: City, filters: MapFilters) -> list[Project]:
     return list(query.order_by("code"))
 
 
-def _items(city: City, filters: MapFilters, projects: dict[int, Project]) -> list[WorkItem]:
-    query = WorkItem.everywhere.filter(project__in=list(projects), geometry__isnull=False).only(
-        "pk", "project_id", "name", "town_id", "geometry"
-    )
+def _items(city: City, filters: MapFilters, projects: dict[int, Project]) -> list[Any]:
+    """The placed items, as rows (``pk``, ``project_id``, ``name``, ``town_id``,
+    ``geometry``): ten thousand model instances would cost more than the map's query."""
+    query = WorkItem.everywhere.filter(project__in=list(projects), geometry__isnull=False)
     if filters.department:
         query = query.filter(owner_department_id=filters.department)
     if filters.town:
         query = query.filter(town_id=filters.town)
-    return list(query.order_by("project_id", "order", "code"))
+    return list(
+        query.order_by("project_id", "order", "code").values_list(
+            "pk", "project_id", "name", "town_id", "geometry", named=True
+        )
+    )
 
 
 def _investment_lights(city: City, as_of: date) -> dict[int, str]:
@@ -166,7 +207,16 @@ def _investment_lights(city: City, as_of: date) -> dict[int, str]:
     }
 
 
-def _feature(geometry, *, kind, pk, name, project, town, light, investment, url) -> dict[str, Any]:
+def _path_of(name: str) -> Callable[[int], str]:
+    """The path of the route *name* for an id, reversed once (its one ``<int:pk>``)."""
+    marker = 987654321
+    head, tail = reverse(name, args=[marker]).split(str(marker))
+    return lambda pk: f"{head}{int(pk)}{tail}"
+
+
+def _feature(
+    geometry, *, kind, pk, name, project, town, light, investment, url, labels
+) -> dict[str, Any]:
     return {
         "type": "Feature",
         "geometry": geometry,
@@ -178,7 +228,7 @@ def _feature(geometry, *, kind, pk, name, project, town, light, investment, url)
             "code": project.code,
             "town": town,
             "light": light,
-            "light_label": light_label(light) if light else "",
+            "light_label": labels.get(light, "") if light else "",
             "colour": LIGHT_COLOURS.get(light, LIGHT_COLOURS[""]),
             "investment": investment,
             "investment_colour": LIGHT_COLOURS.get(investment, LIGHT_COLOURS[""])

@@ -3,7 +3,8 @@
 from django.urls import path
 
 from guatu.web import my_work, views
-from guatu.web.views import places, prework, project_edit, task_force
+from guatu.web.views import layout_map, places, prework, project_edit, task_force
+from guatu.web.views import map as map_views
 
 app_name = "web"
 urlpatterns = [
@@ -43,6 +44,8 @@ urlpatterns = [
     path("towns/", views.town_list_view, name="town-list"),
     path("rules/", views.rules_view, name="rules"),
     path("towns/<int:pk>/", views.town_detail_view, name="town-detail"),
+    path("map/", map_views.map_view, name="map"),
+    path("map/print.<str:fmt>", layout_map.layout_map_view, name="map-print"),
     path("region/", views.region_view, name="region"),
     path("region/<slug:code>/", views.region_city_view, name="region-city"),
 ]

@@ -4,9 +4,9 @@
 ``charts`` (the wall chart on screen and to print), ``items`` (an item's page
 with its report, blocker and review forms, site photos), ``lists`` (the lists of
 projects, work items, blockers and reports: search, filters, sorting, paging and
-their Excel export), ``city`` (the dashboard and the towns) and ``rules`` (the
-status rules). The routes in ``guatu.web.urls`` name each
-view from here.
+their Excel export), ``city`` (the dashboard and the towns), ``map`` (the map
+page, 一张图: ``/map/``) and ``rules`` (the status rules). The routes in
+``guatu.web.urls`` name each view from here.
 """
 
 from guatu.web.views.charts import wallchart_export_view, wallchart_fragment_view
