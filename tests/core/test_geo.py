@@ -42,7 +42,7 @@ def test_a_geometry_is_kept_two_dimensional_and_rounded():
                     [[120.0, 28.8], [120.1, 28.9], [120.1, 28.8], [120.0, 28.9], [120.0, 28.8]]
                 ],
             },
-            "not valid: Self-intersection",
+            "its boundary crosses itself at 120.05, 28.85",
         ),
         ({"type": "GeometryCollection", "geometries": []}, "not a geometry"),
         ({"type": "Polygon", "coordinates": []}, "missing or not nested"),
@@ -281,3 +281,47 @@ def test_hostile_nesting_is_named_briefly_not_walked():
     assert len(feature.properties["name"]) < 40
     with pytest.raises(GeoError, match=r"\[\[\[\[\.\.\.\]\]\]\] is not a longitude"):
         geometry_checked(feature.geometry)
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "words"),
+    [
+        (
+            "a.geojson",
+            b'{"type": "FeatureCollection", "crs": {"properties": [1]}, "features": []}',
+            "coordinate system {'properties': [1]}",
+        ),
+        (
+            "a.kml",
+            b"<kml><Placemark><Placemark><name>x</name></Placemark></Placemark></kml>",
+            "a placemark inside a placemark",
+        ),
+    ],
+)
+def test_odd_files_are_refused_not_crashed(name, data, words):
+    with pytest.raises(GeoError) as caught:
+        read_features(name, data)
+    assert words in str(caught.value)
+
+
+def test_odd_values_are_refused_not_crashed():
+    with pytest.raises(GeoError, match="longitude and latitude pair"):
+        geometry_checked({"type": "Point", "coordinates": [10**400, 28]})
+    with pytest.raises(GeoError, match="neither WKT"):
+        geometry_from_text("CIRCULARSTRING (120 28, 120.1 28.1, 120.2 28)")
+    wkt2 = 'PROJCRS["CGCS2000 / 3-degree Gauss-Kruger CM 120E"]'
+    with pytest.raises(GeoError, match="projected coordinates"):
+        read_features("towns.zip", _zip(_shapefile(prj=wkt2)))
+
+
+def test_a_cell_keeps_seven_decimals_and_a_place_too_long_for_it_is_kept():
+    from guatu.core.geo.text import KEEP, TOO_LONG
+
+    point = {"type": "Point", "coordinates": [120.0512345, 28.8765432]}
+    assert geometry_text(point) == "120.0512345, 28.8765432"
+    assert geometry_from_text(geometry_text(point)) == point
+    line = {"type": "LineString", "coordinates": [[120 + i * 1e-5, 28.9] for i in range(3000)]}
+    assert geometry_text(line) == TOO_LONG
+    assert geometry_from_text(TOO_LONG, keep=True) is KEEP
+    with pytest.raises(GeoError, match="upload the place as a map file"):
+        geometry_from_text(TOO_LONG)

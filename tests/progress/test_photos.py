@@ -209,6 +209,8 @@ def test_the_api_lists_a_reports_photos_with_their_facts_for_those_who_may_see_t
             "latitude": photo.latitude,
             "longitude": photo.longitude,
             "taken_early": True,
+            "distance_m": None,  # the item has no place on the map
+            "far_from_site": False,
         }
     ]
     assert photos_seen_by(neighbour) == []

@@ -15,7 +15,7 @@ from guatu.ledger.importing import ledger_import
 from guatu.org.models import City, Department, Town
 from guatu.projects.geometry import city_seat, place_set, places_import
 from guatu.projects.models import Project, WorkItem
-from tests.ledger.files import TITLE, xlsx
+from tests.ledger.files import TITLE, csv_file, xlsx
 from tests.ledger.test_city_setup import workbook_with
 from tests.office import office
 
@@ -291,3 +291,28 @@ def test_every_other_path_checks_a_place_by_the_same_rule(seated, project, users
     page = admin.get(f"/admin/projects/project/{project.pk}/change/")
     assert page.status_code == 200 and "空间位置" in page.text
     assert 'name="geometry"' not in page.text
+
+
+def test_a_control_character_in_a_name_is_refused_where_it_is_typed(
+    seated, project, users, tmp_path
+):
+    """No 布局图 (SVG), public feed or workbook can carry one: refused on every path."""
+    from guatu.projects.services import project_update, work_item_create
+
+    with pytest.raises(ValidationError) as caught:
+        project_update(project=project, actor=users["supervisor"], name="金台\x0b铁路")
+    assert "控制字符" in caught.value.message_dict["name"][0]
+    with pytest.raises(ValidationError) as caught:
+        work_item_create(
+            actor=users["supervisor"], project=project, code="x", name="事项\x07", duration_days=1
+        )
+    assert "name" in caught.value.message_dict
+    path = csv_file(
+        tmp_path / "items.csv",
+        [["项目编码", "事项编码", "事项名称"], ["railway", "x1", "清表\x0b一段"]],
+    )
+    result = ledger_import(source=path, actor=office(), city=seated, today=date(2019, 11, 15))
+    assert not result.written and "控制字符" in str(result.problems[0]), result.problems
+    assert not WorkItem.objects.filter(code="x1").exists()
+    project.refresh_from_db()
+    assert project.name == "金台铁路永康段"

@@ -26,6 +26,8 @@ from guatu.supervision.models import NoticeReply
 pytestmark = pytest.mark.django_db
 
 LEADER, PHONE = "王立新", "0579-0000 0001"  # the railway's 包联 leader and his phone (示例)
+#: A town official's mobile, kept on their account, and written in fullwidth digits in the words.
+MOBILE, MOBILE_WRITTEN = "13800000007", "１３８ ０００ ００００７"
 
 
 @pytest.fixture
@@ -42,6 +44,7 @@ def published(demo, settings, tmp_path, monkeypatch, django_capture_on_commit_ca
 
     monkeypatch.setattr(services, "display_copy", spy)
     office = User.objects.get(username="supervisor")
+    User.objects.filter(username="town_shizhu").update(mobile=MOBILE)
     railway = Project.objects.get(code="jintai-railway")
     october = MonthlyReport.objects.get(
         project=railway, year=2019, month=10, superseded_by__isnull=True
@@ -55,7 +58,10 @@ def published(demo, settings, tmp_path, monkeypatch, django_capture_on_commit_ca
         month=10,
         figures=MonthFigures(
             amount=october.amount,
-            progress_text=f"站房主体完成，{LEADER}副市长现场督导，联系电话{PHONE}（示例）",
+            progress_text=(
+                f"站房主体完成，{LEADER}副市长现场督导，联系电话{PHONE}（示例）；"
+                f"镇联络员手机{MOBILE_WRITTEN}，另{MOBILE}。"
+            ),
         ),
         supersedes=october,
         correction_reason="补充形象进度照片",
@@ -80,7 +86,7 @@ def people_and_notes() -> set[str]:
     """Every person's name, login and phone, and every internal note, of the database."""
     found: set[str] = set()
     for user in User.objects.all():
-        found.update((user.username, user.full_name, user.get_full_name()))
+        found.update((user.username, user.full_name, user.get_full_name(), user.mobile))
     for member in TaskForceMember.objects.all():
         found.update((member.name, member.phone))
     found.update(Project.objects.values_list("responsible_leader", flat=True))
@@ -97,7 +103,7 @@ def people_and_notes() -> set[str]:
     found.update(CheckFlag.objects.values_list("clear_note", flat=True))
     found.update(ProblemStep.objects.values_list("text", flat=True))
     found.update(NoticeReply.objects.values_list("text", flat=True))
-    found.update((LEADER, PHONE))
+    found.update((LEADER, PHONE, MOBILE, MOBILE_WRITTEN, "13800000007", "138 000 00007"))
     return {value.strip() for value in found if value and len(value.strip()) >= 2}
 
 

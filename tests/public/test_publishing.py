@@ -330,3 +330,16 @@ def test_the_cache_starts_empty_after_a_clear(demo):
 def test_the_photo_month_asked_for_is_checked(demo, month):
     answer = signed_in("supervisor").get(MANAGE, {"month": month})
     assert answer.status_code == 400 and "topbar" in answer.content.decode()
+
+
+def test_taking_a_project_off_and_on_never_restarts_its_clock(demo):
+    from datetime import date
+
+    from guatu.public.services import disclosure_set
+
+    office = User.objects.get(username="supervisor")
+    park = Project.objects.get(code="park-gushan")
+    first = disclosure_set(actor=office, project=park, disclosed=True, today=date(2019, 11, 1))
+    disclosure_set(actor=office, project=park, disclosed=False, today=date(2019, 11, 5))
+    again = disclosure_set(actor=office, project=park, disclosed=True, today=date(2019, 11, 20))
+    assert first.since == again.since == date(2019, 11, 1) and again.disclosed

@@ -5,6 +5,7 @@ Input outside it is refused at the edge; a value already stored outside it
 to it, so one absurd node never stops a page for everyone.
 """
 
+import re
 from datetime import date, timedelta
 
 #: The first and last day anything in guatu may be dated (a plan, a report, a query).
@@ -12,6 +13,9 @@ EARLIEST = date(1900, 1, 1)
 LATEST = date(2200, 12, 31)
 #: The longest duration, lag or delay in days (a hundred years of calendar days).
 MAX_DAYS = 36_500
+#: What no document guatu writes can carry (Word, XML, Excel, an Atom feed, an SVG): the C0
+#: control characters but tab, line feed and carriage return. Refused in names and texts.
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def clamped(day: date) -> date:

@@ -15,6 +15,7 @@ from guatu.core.errors import CoreError
 from guatu.core.ledger.cells import CellError, parse_date, plain_text
 from guatu.core.ledger.columns import SheetSpec
 from guatu.core.ledger.workbook import SheetLimitError, Table, Workbook, read_ledger
+from guatu.core.limits import CONTROL
 from guatu.errors import translate
 from guatu.ledger.problems import Problem, expected, quote
 
@@ -86,6 +87,8 @@ class CellChecker:
             return ""
         if len(text) > max_length:
             self.fail(key, _("at most %(count)d characters.") % {"count": max_length})
+        if CONTROL.search(text):  # no document guatu writes could carry it
+            self.fail(key, _("a control character; remove it."), repr(text)[1:-1])
         return text
 
     def date(self, key: str, *, required: bool = False) -> date | None:

@@ -31,7 +31,7 @@ from guatu.accounts.roles import role_group_name
 from guatu.audit.services import audit_record
 from guatu.core.geo.measure import extent
 from guatu.core.geo.shapes import GeoError, geometry_checked
-from guatu.core.geo.text import geometry_from_text
+from guatu.core.geo.text import KEEP, geometry_from_text
 from guatu.core.ledger.cells import parse_bool, parse_number, plain_text
 from guatu.core.ledger.columns import SheetSpec
 from guatu.core.ledger.organisation import (
@@ -221,9 +221,11 @@ def _check_towns(tables: list[Table], plan: _Plan, problems: list[Problem]) -> d
             geometry = None
             if check.has("geometry"):
                 try:
-                    geometry = geometry_from_text(plain_text(check.raw("geometry")))
+                    geometry = geometry_from_text(plain_text(check.raw("geometry")), keep=True)
                 except GeoError as error:
                     check.fail("geometry", translate(error))
+                if geometry is KEEP:  # exported too long for a cell: upload it as a map file
+                    geometry = None
             if name in towns:
                 check.fail("name", _("this 镇街区 is listed twice (first in row %(row)d).")
                            % {"row": towns[name]})  # fmt: skip

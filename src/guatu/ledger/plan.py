@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from guatu.core.errors import UnitError
 from guatu.core.geo.shapes import GeoError
-from guatu.core.geo.text import geometry_from_text
+from guatu.core.geo.text import KEEP, geometry_from_text
 from guatu.core.ledger.cells import (
     CellError,
     parse_amount,
@@ -289,7 +289,7 @@ class Plan:
             if check.has(name):
                 values[name] = check.date(name)
         if check.has("geometry"):
-            values["geometry"] = self._geometry(check)
+            self._geometry(check, values)
         if check.has("responsible_town"):
             town = plain_text(check.raw("responsible_town"))
             values["responsible_town_id"] = self.reference.towns.get(town) if town else None
@@ -500,19 +500,23 @@ class Plan:
         if check.has("fixed"):
             values["fixed"] = bool(check.cell("fixed", parse_bool))
         if check.has("geometry"):
-            values["geometry"] = self._geometry(check)
+            self._geometry(check, values)
         return values
 
-    def _geometry(self, check: CellChecker) -> dict[str, Any] | None:
+    def _geometry(self, check: CellChecker, values: dict[str, Any]) -> None:
         """The row's place on the map (WKT or "longitude, latitude"), checked by ``core.geo``
         near the city; a problem is noted at the cell."""
         if self._seat is None:
             self._seat = (city_seat(self.city),)
         try:
-            return geometry_from_text(plain_text(check.raw("geometry")), seat=self._seat[0])
+            found = geometry_from_text(
+                plain_text(check.raw("geometry")), seat=self._seat[0], keep=True
+            )
         except GeoError as error:
             check.fail("geometry", translate(error))
-            return None
+            return
+        if found is not KEEP:  # a place too long for a cell stays as stored
+            values["geometry"] = found
 
     def _check_references(self, check: CellChecker, values: dict[str, Any]) -> None:
         """The phase, 镇街区 and owner department, each by a name guatu knows."""

@@ -3,6 +3,7 @@
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -29,7 +30,14 @@ class City(models.Model):
 
     name = models.CharField(_("name"), max_length=50, unique=True)
     code = models.CharField(
-        _("administrative division code"), max_length=12, unique=True, help_text=_("GB/T 2260")
+        _("administrative division code"),
+        max_length=12,
+        unique=True,
+        help_text=_("GB/T 2260"),
+        # Digits only, as GB/T 2260 writes it (and as the public page's address takes it).
+        validators=[
+            RegexValidator(r"^[0-9]{2,12}$", _("A division code is 2 to 12 digits (GB/T 2260)."))
+        ],
     )
     office_name = models.CharField(
         _("supervision office (发文机关)"),

@@ -35,7 +35,7 @@ from guatu.accounts.models import Role
 from guatu.audit.services import audit_record
 from guatu.common.bounds import MAX_QUANTITY
 from guatu.core.errors import CoreError
-from guatu.core.limits import EARLIEST, LATEST, MAX_DAYS
+from guatu.core.limits import CONTROL, EARLIEST, LATEST, MAX_DAYS
 from guatu.core.network import check_acyclic, check_joint_branches
 from guatu.core.project_code import check_project_code, normalise_project_code
 from guatu.errors import as_validation_error, translate
@@ -165,9 +165,8 @@ def _master_problems(city, values: dict[str, Any], project: Project | None) -> d
         values, ("planned_groundbreaking", "planned_completion", "groundbreaking"), {}
     )
     for name in TEXT_FIELDS:
-        text = values.get(name)
-        if isinstance(text, str) and "\x00" in text:
-            problems[name] = [_("The text contains a NUL character; remove it.")]
+        if (found := _control_problem(values.get(name))) is not None:
+            problems[name] = [found]
     code = values.get("project_code")
     if code and "project_code" not in problems:
         found = project_code_problems(city=city, code=code, project=project)
@@ -331,6 +330,16 @@ def project_update(*, project: Project, actor, **fields: Any) -> Project:
     return project
 
 
+def _control_problem(text: Any) -> str | None:
+    """A NUL or another control character in a text: no document (the 布局图's SVG, the
+    public feed, a workbook) can carry it, so it is refused where it is typed."""
+    if not isinstance(text, str) or not CONTROL.search(text):
+        return None
+    if "\x00" in text:
+        return _("The text contains a NUL character; remove it.")
+    return _("The text contains a control character; remove it.")
+
+
 def _place_problems(city, values: dict[str, Any]) -> dict[str, list[str]]:
     """A place given with other fields (a path that does not go through ``place_set``) is
     checked by the same rule: ``core.geo`` near the city."""
@@ -375,6 +384,9 @@ def work_item_check(
         unit = values.get(name)
         if unit is not None and unit.city_id != project.city_id:
             problems[name] = [_("Choose one of the project's city.")]
+    for name in ("code", "name"):
+        if (found := _control_problem(values.get(name))) is not None:
+            problems[name] = [found]
     problems.update(_place_problems(project.city, values))
     deadline = values.get("deadline")
     if deadline and project.deadline and deadline > project.deadline and "deadline" not in problems:

@@ -23,6 +23,7 @@ from datetime import date
 from django.db.models import Q
 
 from guatu.accounts.models import User
+from guatu.core.limits import CONTROL
 from guatu.investment.models import MonthlyReport, MonthPhoto
 from guatu.investment.selectors import counted
 from guatu.org.models import City
@@ -47,6 +48,15 @@ MASK = "××"
 SHORTEST = 2
 #: A name's trailing remark in brackets: 王立新（示例） is also 王立新.
 _REMARK = re.compile(r"\s*[（(][^（()）]*[)）]\s*$")
+#: A phone number as people write one, whoever's it is: a mobile (138 0000 0001, +86 …) or a
+#: landline with its area code (0579-87654321), not inside a longer number (a 文号).
+_PHONE = re.compile(
+    r"(?<!\d)(?:\+?86[-\s]?)?(?:1[3-9](?:[-\s]?\d){9}|0\d{2,3}[-\s]?\d{3,4}[-\s]?\d{4})(?!\d)"
+)
+_FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９＋－", "0123456789+-")
+#: A name of digits alone shorter than this (a 工号-style login such as "2019") is not
+#: masked as a word: it would blank every year and 文号 (phones are masked by ``_PHONE``).
+SHORTEST_NUMBER = 7
 SCHEMA = 1
 
 
@@ -61,10 +71,10 @@ class Built:
 def person_names(city: City) -> list[str]:
     """Every person's name, login and phone that the city's records hold, longest first."""
     found: set[str] = set()
-    for username, full_name, first, last in User.everywhere.filter(
-        Q(city=city) | Q(city__isnull=True)
-    ).values_list("username", "full_name", "first_name", "last_name"):
-        found.update((username, full_name, f"{last}{first}", first, last))
+    for username, full_name, first, last, mobile in User.everywhere.filter(
+        Q(city=city) | Q(city__isnull=True) | Q(city=city.parent_id)
+    ).values_list("username", "full_name", "first_name", "last_name", "mobile"):
+        found.update((username, full_name, f"{last}{first}", first, last, mobile))
     for name, phone in TaskForceMember.everywhere.filter(project__city=city).values_list(
         "name", "phone"
     ):
@@ -79,13 +89,19 @@ def person_names(city: City) -> list[str]:
     for value in found:
         value = (value or "").strip()
         for variant in (value, _REMARK.sub("", value)):
-            if len(variant) >= SHORTEST:
+            if len(variant) >= SHORTEST and not (
+                variant.isdigit() and len(variant) < SHORTEST_NUMBER
+            ):
                 names.add(variant)
     return sorted(names, key=lambda name: (-len(name), name))
 
 
 def mask_people(text: str, names: list[str]) -> str:
-    """*text* with each of *names* (longest first) replaced by ``MASK``."""
+    """*text* with each of *names* (longest first) and every phone number replaced by
+    ``MASK``; control characters (which no feed or workbook carries) dropped, fullwidth
+    digits made plain so that a phone written in them is seen."""
+    text = CONTROL.sub("", text).translate(_FULLWIDTH_DIGITS)
+    text = _PHONE.sub(MASK, text)
     for name in names:
         if name in text:
             text = text.replace(name, MASK)

@@ -19,7 +19,6 @@ from guatu.investment.models import MonthPhoto
 from guatu.investment.rules import month_end
 from guatu.org.clock import city_time, city_today
 from guatu.org.models import City
-from guatu.progress.labels import place_label
 from guatu.progress.photos import display_copy
 from guatu.progress.services import length_problem
 from guatu.projects.models import Project
@@ -60,8 +59,8 @@ def disclosure_set(*, actor, project: Project, disclosed: bool, today: date | No
             row = Disclosure(project=project, since=today)
         elif row.disclosed == disclosed:
             return row
-        elif disclosed:
-            row.since = today  # chosen again: its clock starts again
+        # Chosen again, it keeps its first day: taking a project off and on never restarts
+        # the 20-working-day clock of what arose meanwhile, nor drops an unpublished month.
         row.disclosed, row.changed_by, row.changed_at = disclosed, actor, timezone.now()
         row.save()
         audit_record(
@@ -272,9 +271,10 @@ def _publish(
 
 
 def _public_copy(city: City, photo: MonthPhoto, content: dict, number: int) -> bytes:
-    """The photo as the public sees it: upright, screen-sized, its 水印 saying when and
-    where it was taken and for what — not who uploaded it (the copy the office sees names
-    them). Drawn from the original, so nothing of its EXIF goes with it."""
+    """The photo as the public sees it: upright, screen-sized, its 水印 saying when it was
+    taken and for what — not who uploaded it nor where the camera stood (the copy the office
+    sees says both: a photo taken away from the site could show where someone lives).
+    Drawn from the original, so nothing of its EXIF goes with it."""
     project = next(p for p in content["projects"] if p["photo"] == number)
     if photo.taken_at is not None:
         when = _("taken %(time)s (camera)") % {
@@ -282,8 +282,6 @@ def _public_copy(city: City, photo: MonthPhoto, content: dict, number: int) -> b
         }
     else:
         when = _("time taken unknown (the photo does not record it)")
-    if place := place_label(photo.latitude, photo.longitude):
-        when = "{}　{}".format(when, _("place %(place)s") % {"place": place})
     subject = _("%(project)s · 形象进度 of %(year)s-%(month)02d") % {
         "project": project["name"],
         "year": content["year"],

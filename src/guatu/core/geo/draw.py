@@ -52,6 +52,7 @@ from shapely.geometry import MultiLineString, shape
 from shapely.prepared import prep
 
 from guatu.core.geo.measure import METRES_PER_DEGREE, extent
+from guatu.core.limits import CONTROL
 from guatu.core.wallchart import FONT, fit_text, text_width, wrap_text
 from guatu.core.wallpaper import INSET_MM, MARGIN_MM, MIN_FONT_PT, PAPER_MM, PT_PER_MM
 
@@ -247,6 +248,7 @@ def _km_text(km: float) -> str:
 
 def _text(x: float, y: float, size: float, text: str, extra: str = "") -> str:
     """A ``<text>``: its words always escaped here, where they are written."""
+    text = CONTROL.sub("", text)  # an old name with a control character (XML has none)
     return f'<text x="{x:.2f}" y="{y:.2f}" font-size="{size:.2f}"{extra}>{escape(text)}</text>'
 
 

@@ -98,7 +98,8 @@ def _geojson(data: bytes) -> list[Feature]:
         raise GeoError(_("not valid GeoJSON: expected an object"))
     crs = document.get("crs")
     if crs is not None:
-        name = str((crs.get("properties") or {}).get("name", "") if isinstance(crs, dict) else crs)
+        properties = crs.get("properties") if isinstance(crs, dict) else None
+        name = _text(properties.get("name") if isinstance(properties, dict) else crs)
         if not any(code in name.lower() for code in LONLAT_CRS):
             raise GeoError(
                 _(
@@ -150,19 +151,32 @@ def _kml(data: bytes) -> list[Feature]:
     for number, placemark in enumerate(placemarks, start=1):
         place: Place = (_("placemark %(number)s"), {"number": number})
         properties: dict[str, str] = {}
-        for node in placemark.iter():
+        # Its own children only (a placemark's subtree is read once, never a nested one's).
+        for node in placemark:
             tag = _local(node.tag)
+            if tag == "Placemark":
+                raise GeoError(_("a placemark inside a placemark"), place=place)
             if tag == "name" and "name" not in properties:
                 properties["name"] = _text(node.text)
-            elif tag == "Data" and node.get("name"):
-                value = next((n for n in node if _local(n.tag) == "value"), None)
-                properties[node.get("name", "")[:MAX_VALUE]] = _text(
-                    value.text if value is not None else ""
-                )
-            elif tag == "SimpleData" and node.get("name"):
-                properties[node.get("name", "")[:MAX_VALUE]] = _text(node.text)
+            elif tag == "ExtendedData":
+                _kml_data(node, properties)
         features.append(Feature(number, place, _kml_geometry(placemark, place), properties))
     return features
+
+
+def _kml_data(extended: Any, properties: dict[str, str]) -> None:
+    """``<Data name><value>`` and ``<SchemaData><SimpleData name>`` of an ExtendedData."""
+    for node in extended:
+        tag = _local(node.tag)
+        if tag == "Data" and node.get("name"):
+            value = next((n for n in node if _local(n.tag) == "value"), None)
+            properties[node.get("name", "")[:MAX_VALUE]] = _text(
+                value.text if value is not None else ""
+            )
+        elif tag == "SchemaData":
+            for simple in node:
+                if _local(simple.tag) == "SimpleData" and simple.get("name"):
+                    properties[simple.get("name", "")[:MAX_VALUE]] = _text(simple.text)
 
 
 def _local(tag: Any) -> str:
@@ -263,6 +277,8 @@ def _zipped(data: bytes) -> list[Feature]:
         return content
 
     if "kml" in by_suffix:
+        if by_suffix["kml"].file_size > MAX_FILE_BYTES:  # as large as a file sent alone
+            raise GeoError(_("the file is larger than %(most)s MB"), most=MAX_FILE_BYTES // 2**20)
         return _kml(read("kml") or b"")
     if "shp" not in by_suffix:
         raise GeoError(_("the zip holds neither a KML file nor a Shapefile (.shp, .shx, .dbf)"))
@@ -274,7 +290,7 @@ def _shapefile(
 ) -> list[Feature]:
     if dbf is None:
         raise GeoError(_("the Shapefile's .dbf (its attributes) is missing from the zip"))
-    if prj is not None and b"PROJCS" in prj.upper():
+    if prj is not None and (b"PROJCS" in prj.upper() or b"PROJCRS" in prj.upper()):
         raise GeoError(
             _(
                 "the Shapefile is in projected coordinates (its .prj): export it in "

@@ -129,7 +129,12 @@ def _clean(value: Any, depth: int, place: Place | None) -> Any:
 
 
 def _number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        return False
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # an integer of hundreds of digits
+        return False
 
 
 _REPR = reprlib.Repr(maxlevel=3, maxlist=4, maxstring=20, maxother=20)
@@ -200,6 +205,29 @@ def _drawable(geometry: dict[str, Any], place: Place | None) -> None:
                 )
         polygon = shape(geometry)
         if not shapely.is_valid(polygon):
+            why, at = _validity(explain_validity(polygon))
             raise GeoError(
-                _("the outline is not valid: %(why)s"), place=place, why=explain_validity(polygon)
+                _("the outline is not valid: %(why)s at %(at)s"), place=place, why=why, at=at
             )
+
+
+#: GEOS's reasons, as message ids (the Django layer translates a parameter that is one).
+REASONS = {
+    "Self-intersection": _("its boundary crosses itself"),
+    "Ring Self-intersection": _("a ring touches itself"),
+    "Too few points": _("a ring has too few points"),
+    "Hole lies outside shell": _("a hole lies outside the outline"),
+    "Nested holes": _("a hole lies inside another hole"),
+    "Interior is disconnected": _("the inside is cut in two"),
+    "Nested shells": _("an outline lies inside another"),
+    "Duplicate Rings": _("a ring is given twice"),
+    "Invalid Coordinate": _("a point is not a number"),
+    "Ring is not closed": _("a ring does not close"),
+}
+
+
+def _validity(explanation: str) -> tuple[str, str]:
+    """GEOS's "Self-intersection[120.1 28]" as (a reason people read, "120.1, 28")."""
+    reason, _bracket, where = explanation.partition("[")
+    where = where.rstrip("]").replace(" ", ", ")
+    return REASONS.get(reason.strip(), _("its rings do not make an outline")), where
