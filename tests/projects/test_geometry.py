@@ -316,3 +316,16 @@ def test_a_control_character_in_a_name_is_refused_where_it_is_typed(
     assert not WorkItem.objects.filter(code="x1").exists()
     project.refresh_from_db()
     assert project.name == "金台铁路永康段"
+
+
+def test_a_nul_in_a_project_code_is_refused_at_the_field_not_a_500(seated, project, users):
+    """PostgreSQL refuses a NUL in a lookup (a 500 there): the code is a slug at the field."""
+    office_client = client_of(users["supervisor"])
+    assert office_client.get("/api/v1/geo/features", {"project": "\x00"}).status_code == 422
+    upload = SimpleUploadedFile("a.geojson", _collection((POINT, {})))
+    sent = office_client.post("/api/v1/geo/places", {"file": upload, "project": "\x00"})
+    assert sent.status_code == 400 and "project" in sent.json()["errors"]
+    drafted = office_client.post(
+        "/api/v1/bulletins", {"period": "", "project": "\x00"}, content_type=JSON
+    )
+    assert drafted.status_code == 422, drafted.content

@@ -6,6 +6,7 @@ page, the 大屏 and the printed 布局图 draw, so a colour here is the colour 
 upload page does (``projects.geometry.places_import``): the office, all or nothing.
 """
 
+import re
 from typing import Literal
 
 from django.core.exceptions import ValidationError
@@ -14,6 +15,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
 
+from guatu.common.bounds import ProjectCode
 from guatu.core.geo.files import MAX_FILE_BYTES
 from guatu.org.models import Department, Town
 from guatu.org.selectors import current_city
@@ -22,12 +24,14 @@ from guatu.projects.models import Project
 from guatu.web.geo import MapFilters, map_features, town_outlines
 
 router = Router(tags=["geo"])
+#: A project's code as the model keeps it (a slug), or nothing.
+SLUG = re.compile(r"[-a-zA-Z0-9_]{0,40}")
 
 Light = Literal["red", "yellow", "green", "done", "not_started"]
 
 
 class FeatureQuery(Schema):
-    project: str | None = Field(None, max_length=40, description="A project's code.")
+    project: ProjectCode | None = Field(None, description="A project's code.")
     town: int | None = Field(None, ge=1, le=2**62, description="A town's id.")
     department: int | None = Field(None, ge=1, le=2**62, description="A department's id.")
     light: Light | None = None
@@ -81,6 +85,8 @@ def towns(request) -> dict:
     ),
 )
 def places(request, file: File[UploadedFile], project: Form[str] = ""):
+    if not SLUG.fullmatch(project):  # a NUL would reach PostgreSQL's lookup: a 500 there
+        raise ValidationError({"project": _("No project of this city has this code.")})
     target = get_object_or_404(Project, code=project) if project else None
     data = file.read(MAX_FILE_BYTES + 1)
     if len(data) > MAX_FILE_BYTES:

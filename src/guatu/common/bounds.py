@@ -46,6 +46,10 @@ Quantity = Annotated[Decimal, Field(ge=-MAX_QUANTITY, le=MAX_QUANTITY, allow_inf
 #: A percentage as reported (above 100 is the report rules' to judge).
 Percent = Annotated[Decimal, Field(ge=-MAX_PERCENT, le=MAX_PERCENT, allow_inf_nan=False)]
 
+#: A project's code as sent (a slug, as the model keeps it): never a NUL that PostgreSQL
+#: refuses in a lookup (a 500), refused at the field as 422 instead.
+ProjectCode = Annotated[str, Field(max_length=40, pattern=r"^[-a-zA-Z0-9_]*$")]
+
 #: The same bounds for Django's form fields and query strings.
 DAY_VALIDATORS = [MinValueValidator(EARLIEST), MaxValueValidator(LATEST)]
 DAYS_VALIDATORS = [MinValueValidator(0), MaxValueValidator(MAX_DAYS)]

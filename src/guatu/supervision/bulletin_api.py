@@ -13,6 +13,7 @@ from django.urls import reverse
 from ninja import Router, Schema
 from ninja.responses import Status
 
+from guatu.common.bounds import ProjectCode
 from guatu.common.times import LocalDateTime
 from guatu.org.selectors import current_city_or_404
 from guatu.projects.models import Project
@@ -66,7 +67,7 @@ class BulletinDetailOut(BulletinOut):
 
 class DraftIn(Schema):
     period: str
-    project: str = ""
+    project: ProjectCode = ""
 
 
 class RungIn(Schema):
