@@ -70,6 +70,12 @@ def server(tmp_path_factory):
         capture_output=True,
         timeout=300,
     )
+    yield from served(env)
+
+
+def served(env: dict[str, str]):
+    """``guatu runserver`` on a free port with *env*: yields its address once it answers
+    the sign-in page, and stops it after (the body of a server fixture)."""
     port = _free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "guatu", "runserver", f"127.0.0.1:{port}", "--noreload"],

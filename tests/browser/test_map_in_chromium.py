@@ -10,15 +10,11 @@ bench/map_load.py gives the official figure (docs/PERFORMANCE.md)."""
 
 import json
 import os
-import subprocess
-import sys
-import time
-import urllib.request
 from urllib.parse import urlsplit
 
 import pytest
 
-from tests.browser.conftest import SERVER_ENV, _free_port, guatu_shell, sign_in
+from tests.browser.conftest import SERVER_ENV, guatu_shell, served, sign_in
 from tests.browser.test_phone_in_chromium import MEASURE, MINIMUM
 
 pytestmark = pytest.mark.browser
@@ -252,28 +248,7 @@ def test_a_filter_narrows_the_map_and_its_list_alike(server, browser):
 @pytest.fixture(scope="module")
 def keyed_server(server):
     """A second server on the same data with a 天地图 key set."""
-    env = {**SERVER_ENV, "GUATU_TIANDITU_KEY": "browser-test-key"}
-    port = _free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "guatu", "runserver", f"127.0.0.1:{port}", "--noreload"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(f"{url}/login/", timeout=2)
-            break
-        except OSError:
-            if time.monotonic() > deadline or process.poll() is not None:
-                process.kill()
-                raise RuntimeError("the keyed test server did not start") from None
-            time.sleep(0.3)
-    yield url
-    process.terminate()
-    process.wait(timeout=20)
+    yield from served({**SERVER_ENV, "GUATU_TIANDITU_KEY": "browser-test-key"})
 
 
 def test_with_a_key_only_tianditus_tile_hosts_are_asked(keyed_server, browser):
